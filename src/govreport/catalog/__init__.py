@@ -1,0 +1,126 @@
+"""Domain knowledge as data: label catalog, sections, layouts, rules, crosswalk.
+
+Every CSV here is read by exactly one loader below; code never hard-codes a
+label. Adding a label variant or a template is an edit to these files.
+"""
+from __future__ import annotations
+
+import csv
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from importlib import resources
+
+TEMPLATES = ("legacy", "gb2019", "gb2021")
+APPLICANTS = ("natural_person", "commercial", "research", "social_org", "legal_service", "other_org", "total")
+
+
+def read_csv(name: str) -> list[dict[str, str]]:
+    """Rows of a catalog CSV (UTF-8), as dicts of stripped strings."""
+    text = resources.files(__package__).joinpath(name).read_text(encoding="utf-8")
+    rows = []
+    for n, row in enumerate(csv.DictReader(text.splitlines()), start=2):
+        if None in row or None in row.values():
+            raise ValueError(f"catalog/{name} line {n}: wrong number of fields (quote fields that contain commas)")
+        rows.append({k: v.strip() for k, v in row.items()})
+    return rows
+
+
+@dataclass(frozen=True)
+class LabelEntry:
+    """One metric as one template prints it: where it sits and how its label reads."""
+
+    metric: str
+    family: str  # 'gb' (gb2019/gb2021 share sections) or 'legacy'
+    section: str  # gb: requests/appeals/art20; legacy: proactive/response/...
+    column: str  # '*' = one value per applicant column; else the layout column key
+    pattern: str  # regex over label_key(); '*' = any label (unlabeled data row)
+    template: str
+    unit: str
+
+    @property
+    def regex(self) -> re.Pattern:
+        return _compile(self.pattern)
+
+
+@lru_cache(maxsize=None)
+def _compile(pattern: str) -> re.Pattern:
+    return re.compile(pattern)
+
+
+@dataclass(frozen=True)
+class Metric:
+    metric: str
+    section: str
+    legacy_section: str
+    unit: str
+    name_zh: str
+    name_en: str
+    labels: dict  # template -> pattern ('' where the template lacks it)
+
+
+@lru_cache(maxsize=None)
+def metrics() -> dict[str, Metric]:
+    out = {}
+    for r in read_csv("labels.csv"):
+        out[r["metric"]] = Metric(r["metric"], r["section"], r["legacy_section"], r["unit"], r["name_zh"], r["name_en"],
+                                  {t: r[t] for t in TEMPLATES})
+    return out
+
+
+@lru_cache(maxsize=None)
+def label_entries() -> tuple[LabelEntry, ...]:
+    """Every (metric, template) label pattern, gb templates first then legacy."""
+    out = []
+    for r in read_csv("labels.csv"):
+        for template in ("gb2019", "gb2021"):
+            if r[template]:
+                out.append(LabelEntry(r["metric"], "gb", r["section"], r["column"], r[template], template, r["unit"]))
+        if r["legacy"]:
+            out.append(LabelEntry(r["metric"], "legacy", r["legacy_section"], "value", r["legacy"], "legacy", r["unit"]))
+    return tuple(out)
+
+
+@dataclass(frozen=True)
+class Section:
+    family: str
+    section: str
+    role: str  # start / end / group
+    pattern: str
+
+
+@lru_cache(maxsize=None)
+def sections() -> tuple[Section, ...]:
+    return tuple(Section(r["family"], r["section"], r["role"], r["pattern"]) for r in read_csv("sections.csv"))
+
+
+@dataclass(frozen=True)
+class Layout:
+    layout: str
+    section: str
+    header_pattern: str
+    columns: tuple[str, ...]
+
+
+@lru_cache(maxsize=None)
+def layouts() -> tuple[Layout, ...]:
+    return tuple(Layout(r["layout"], r["section"], r["header_pattern"], tuple(r["columns"].split("|")))
+                 for r in read_csv("layouts.csv"))
+
+
+@lru_cache(maxsize=None)
+def template_markers() -> tuple[tuple[str, re.Pattern, float], ...]:
+    return tuple((r["template"], re.compile(r["pattern"]), float(r["weight"])) for r in read_csv("templates.csv"))
+
+
+@lru_cache(maxsize=None)
+def unit_factors() -> dict[tuple[str, str], float]:
+    return {(r["from_unit"], r["to_unit"]): float(r["factor"]) for r in read_csv("units.csv")}
+
+
+@lru_cache(maxsize=None)
+def agency_aliases() -> dict[str, str]:
+    return {r["written_name"]: r["agency_id"] for r in read_csv("agency_aliases.csv") if r["written_name"]}
+
+
+UNIT_TOKENS = frozenset({"件", "条", "次", "篇", "个", "人", "人次", "万元", "元", "项", "场", "期", "份", "家", "亿元", "千元"})

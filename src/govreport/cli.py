@@ -1,0 +1,129 @@
+"""Command line: govreport parse | ingest | agencies | build."""
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+
+from .document import ReportError
+
+
+def _cmd_parse(args) -> int:
+    from .api import parse
+
+    try:
+        rep = parse(args.file)
+    except ReportError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
+    frame = rep.values
+    if args.format == "json":
+        records = json.loads(frame.to_json(orient="records", force_ascii=False))
+        json.dump(records, sys.stdout, ensure_ascii=False, indent=1)
+        sys.stdout.write("\n")
+    else:
+        frame.to_csv(sys.stdout, index=False)
+    if len(rep.unmapped):
+        print(f"note: {len(rep.unmapped)} number(s) not mapped to a metric (see `govreport ingest` unmapped table)", file=sys.stderr)
+    return 0
+
+
+def _cmd_ingest(args) -> int:
+    from .api import ingest
+    from .paths import project_paths
+
+    paths = project_paths(args.root)
+    inputs = args.paths or [paths.raw]
+    out = Path(args.out) if args.out else paths.processed
+    progress = None if args.quiet else (lambda n, total, f: print(f"[{n}/{total}] {f}", file=sys.stderr))
+    result = ingest(inputs, out, progress=progress)
+    for failure in result.failures:
+        print(f"error: {failure}", file=sys.stderr)
+    p = result.processed
+    fails = int((p.findings["state"] == "fail").sum()) if len(p.findings) else 0
+    print(f"ingested {len(p.reports)} report(s), {len(p.values)} values, {len(p.unmapped)} unmapped, "
+          f"{fails} failed check(s), {len(result.failures)} file(s) failed -> {out}")
+    return 1 if result.failures else 0
+
+
+def _cmd_agencies(args) -> int:
+    import pandas as pd
+
+    from .agencies import agency_id
+    from .paths import project_paths
+    from .store import load
+
+    paths = project_paths(args.root)
+    processed = Path(args.processed) if args.processed else paths.processed
+    try:
+        reports = load(processed).reports
+    except FileNotFoundError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
+    if reports.empty:
+        print("no reports ingested")
+        return 0
+    rows = (reports.groupby(["agency_id", "agency"])["year"].apply(lambda s: ",".join(str(y) for y in sorted(s)))
+            .reset_index().rename(columns={"agency": "written_name", "year": "years"}))
+    rows["how"] = ["alias" if agency_id(n) != _normalized_only(n) else ("normalized" if i != n else "as written")
+                   for n, i in zip(rows["written_name"], rows["agency_id"])]
+    with pd.option_context("display.max_rows", None, "display.width", 200):
+        print(rows.to_string(index=False))
+    print("\nTo merge or split names, add rows to src/govreport/catalog/agency_aliases.csv (written_name,agency_id,note).")
+    return 0
+
+
+def _normalized_only(name: str) -> str:
+    from . import agencies
+
+    saved = agencies.catalog.agency_aliases
+    try:
+        agencies.catalog.agency_aliases = lambda: {}
+        return agencies.agency_id(name)
+    finally:
+        agencies.catalog.agency_aliases = saved
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="govreport", description=__doc__)
+    parser.add_argument("--root", help="project root (folder holding data/raw); default: auto-detect")
+    sub = parser.add_subparsers(dest="command", required=True)
+    p = sub.add_parser("parse", help="print the long table of one report")
+    p.add_argument("file")
+    p.add_argument("--format", choices=["csv", "json"], default="csv")
+    p.set_defaults(func=_cmd_parse)
+    p = sub.add_parser("ingest", help="parse every report into data/processed")
+    p.add_argument("paths", nargs="*", help="files or folders (default: data/raw)")
+    p.add_argument("--out", help="output folder (default: data/processed)")
+    p.add_argument("--quiet", action="store_true")
+    p.set_defaults(func=_cmd_ingest)
+    p = sub.add_parser("agencies", help="list each written agency name with the agency_id it got")
+    p.add_argument("--processed", help="processed folder (default: data/processed)")
+    p.set_defaults(func=_cmd_agencies)
+    try:
+        from . import build as build_module
+    except ImportError:
+        build_module = None
+    if build_module is not None:
+        p = sub.add_parser("build", help="ingest, run the notebooks and publish HTML reports")
+        build_module.add_build_arguments(p)
+        p.set_defaults(func=build_module.run_build)
+    return parser
+
+
+def main(argv=None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    try:
+        return args.func(args)
+    except KeyboardInterrupt:
+        print("interrupted", file=sys.stderr)
+        return 130
+    except BrokenPipeError:  # output piped into `head` and friends
+        sys.stderr.close()
+        return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,87 @@
+"""The neutral document every reader produces and every later stage consumes.
+
+A report, whatever its file format, becomes an ordered list of blocks:
+text blocks (one line of PDF-extracted text, or one HTML/DOCX paragraph) and
+table blocks (a cell grid with row/col spans already expanded). Keeping the
+order lets the extractor know which section heading a table sits under.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Literal, Optional
+
+Cell = Optional[str]  # None: the cell was blank in the source
+
+
+@dataclass(frozen=True)
+class Block:
+    """One text line/paragraph (``kind='text'``) or one table (``kind='table'``)."""
+
+    kind: Literal["text", "table"]
+    text: str = ""
+    rows: tuple[tuple[Cell, ...], ...] = ()
+    page: Optional[int] = None
+
+    @staticmethod
+    def line(text: str, page: Optional[int] = None) -> "Block":
+        return Block(kind="text", text=text, page=page)
+
+    @staticmethod
+    def table(rows, page: Optional[int] = None) -> "Block":
+        return Block(kind="table", rows=tuple(tuple(r) for r in rows), page=page)
+
+
+@dataclass
+class Document:
+    """What a reader returns: source path, format, and blocks in reading order.
+
+    ``hard_wrapped`` is True for text extracted from PDF, where one paragraph is
+    spread over many lines; paragraph joining then glues lines back together.
+    """
+
+    path: Path
+    format: str
+    blocks: list[Block] = field(default_factory=list)
+    hard_wrapped: bool = False
+
+    def text_lines(self) -> list[str]:
+        """Every text block and every table row (cells joined by spaces), in order."""
+        out: list[str] = []
+        for b in self.blocks:
+            if b.kind == "text":
+                out.append(b.text)
+            else:
+                for row in b.rows:
+                    out.append(" ".join(c for c in row if c))
+        return out
+
+    def full_text(self) -> str:
+        return "\n".join(self.text_lines())
+
+    def paragraphs(self) -> list[str]:
+        """Prose paragraphs (text blocks only), with PDF hard wraps joined.
+
+        For hard-wrapped text a paragraph ends at a blank line, at a line that
+        ends with sentence punctuation and is shorter than its neighbours, or
+        before a line that starts a numbered heading.
+        """
+        from .paragraphs import join_paragraphs
+
+        lines = [b.text for b in self.blocks if b.kind == "text"]
+        if not self.hard_wrapped:
+            return [ln.strip() for ln in lines if ln.strip()]
+        return join_paragraphs(lines)
+
+    @property
+    def tables(self) -> list[Block]:
+        return [b for b in self.blocks if b.kind == "table"]
+
+
+class ReportError(Exception):
+    """Expected bad input: the message is one line naming the file and the problem."""
+
+    def __init__(self, path, problem: str):
+        self.path = Path(path) if path is not None else None
+        self.problem = problem
+        super().__init__(f"{path}: {problem}")

@@ -1,0 +1,354 @@
+"""Document + label catalog -> long table of values, plus every unclaimed number.
+
+Text extracted from PDF and cell grids from HTML/DOCX/PDF are both turned into
+*rows* (a label and its value cells). A small state machine walks the rows in
+reading order: section headings and column headers (both from catalog data)
+decide which labels and which column layout apply; each data row's label is
+matched to catalog patterns; each value cell lands on a metric or in
+``unmapped`` with the reason.
+"""
+from __future__ import annotations
+
+import math
+import re
+from dataclasses import dataclass, field
+from typing import Optional
+
+from . import catalog
+from .catalog import APPLICANTS, UNIT_TOKENS, LabelEntry, Layout
+from .document import Document
+from .normalize import ParsedCell, clean_text, label_key, parse_cell
+
+# Long remarks in parentheses, e.g. （区分处理的，只计这一情形，不计其他情形）,
+# are dropped before matching so their words cannot claim another label.
+_REMARK = re.compile(r"\([^()]{5,}\)")
+_STARTS_NEW_LABEL = re.compile(r"^(?:[一二三四五六七八九十]+\.|\([一二三四五六七八九十]+\)|\d{1,2}\.(?!\d)|其中)")
+_PROSE = re.compile(r"[。；;]|[，,]$")
+
+
+@dataclass
+class Row:
+    """One candidate table row: a label and its value cells (None = blank cell)."""
+
+    label: str
+    cells: list[Optional[str]]
+    unit: Optional[str] = None
+    grid: bool = False
+    block: int = 0
+
+
+@dataclass
+class Extraction:
+    values: list[dict] = field(default_factory=list)
+    unmapped: list[dict] = field(default_factory=list)
+    placeholders: list[dict] = field(default_factory=list)
+    sections_found: set = field(default_factory=set)
+
+
+# --------------------------------------------------------------------------- rows
+def _split_text_line(line: str) -> Row:
+    tokens = clean_text(line).split(" ")
+    tokens = [t for t in tokens if t]
+    values: list[str] = []
+    while tokens and (cell := parse_cell(tokens[-1])) is not None and not cell.blank:
+        values.insert(0, tokens.pop())
+    unit = None
+    if tokens and tokens[-1] in UNIT_TOKENS:
+        unit = tokens.pop()
+    return Row(label=" ".join(tokens), cells=values, unit=unit)
+
+
+def _split_grid_row(cells: tuple) -> Optional[Row]:
+    cells = list(cells)
+    if not any(c and c.strip() for c in cells):
+        return None
+    i = len(cells)
+    while i > 0 and (cells[i - 1] is None or parse_cell(cells[i - 1]) is not None):
+        i -= 1
+    label_cells: list[str] = []
+    for c in cells[:i]:
+        text = clean_text(c)
+        if text and (not label_cells or label_cells[-1] != text):
+            label_cells.append(text)
+    unit = None
+    if label_cells and label_cells[-1] in UNIT_TOKENS:
+        unit = label_cells.pop()
+    values = [None if (c is None or clean_text(c) == "") else c for c in cells[i:]]
+    return Row(label=" ".join(label_cells), cells=values, unit=unit, grid=True)
+
+
+def document_rows(doc: Document) -> list[Row]:
+    """Every text line and every grid row of the document, in reading order."""
+    rows: list[Row] = []
+    for n, block in enumerate(doc.blocks):
+        if block.kind == "text":
+            if block.text.strip():
+                row = _split_text_line(block.text)
+                row.block = n
+                rows.append(row)
+        else:
+            for cells in block.rows:
+                row = _split_grid_row(cells)
+                if row is not None:
+                    row.block = n
+                    rows.append(row)
+            rows.append(Row(label="", cells=[], grid=True, block=n))  # table boundary
+    return rows
+
+
+# ----------------------------------------------------------------------- matching
+def match_key(text: str) -> str:
+    return _REMARK.sub("", label_key(text))
+
+
+def _best_match(entries: list[LabelEntry], key: str) -> Optional[LabelEntry]:
+    """The entry whose pattern matches nearest the end of the label, then longest."""
+    best, score = None, None
+    for e in entries:
+        if e.pattern == "*":
+            continue
+        m = e.regex.search(key)
+        if m:
+            s = (m.end(), m.end() - m.start())
+            if score is None or s > score:
+                best, score = e, s
+    return best
+
+
+class _Walker:
+    """Walks rows, tracking section, column layout and unclaimed label fragments."""
+
+    def __init__(self, template: str, report_id: str):
+        self.template = template
+        self.family = "legacy" if template == "legacy" else "gb"
+        self.report_id = report_id
+        self.section: Optional[str] = None  # gb: art20/requests/appeals; legacy: 'legacy'
+        self.group: Optional[str] = None  # legacy sub-section
+        self.layout: Optional[Layout] = None
+        self.buffer: list[str] = []
+        self.taken: dict[tuple[str, str], str] = {}
+        self.out = Extraction()
+        self.sections = [s for s in catalog.sections() if s.family == self.family]
+        self.entries = [e for e in catalog.label_entries() if e.family == self.family]
+
+    # -- section and layout state
+    def _set_section(self, section: Optional[str]):
+        self.section = section
+        self.group = None
+        self.buffer = []
+        self.layout = self._default_layout(section)
+        if section:
+            self.out.sections_found.add(section)
+
+    def _default_layout(self, section: Optional[str]) -> Optional[Layout]:
+        for lay in catalog.layouts():
+            if lay.section == section and not lay.header_pattern:
+                return lay
+        return None
+
+    def _heading(self, key: str, has_values: bool) -> bool:
+        """Switch section on a heading row; True when the row was only a heading."""
+        for s in self.sections:
+            if s.role in ("start", "end") and re.search(s.pattern, key):
+                if s.role == "end":
+                    if self.section is not None and self.family == "gb":
+                        self._set_section(None)
+                        return True
+                    continue
+                if self.family == "legacy" and self.section == "legacy":
+                    continue  # the header row of a table already opened
+                if has_values and self.family == "gb":
+                    continue
+                self._set_section(s.section)
+                return not has_values
+        if self.section == "legacy":
+            for s in self.sections:
+                if s.role == "group" and re.search(s.pattern, key):
+                    self.group = s.section
+                    self.buffer = []
+                    return False
+        return False
+
+    def _is_group_heading(self, key: str) -> bool:
+        return self.section == "legacy" and any(
+            s.role == "group" and re.search(s.pattern, key) for s in self.sections)
+
+    def _header(self, key: str) -> bool:
+        for lay in catalog.layouts():
+            if lay.section == self.section and lay.header_pattern and re.search(lay.header_pattern, key):
+                self.layout = lay
+                return True
+        return False
+
+    # -- rows
+    def walk(self, rows: list[Row]):
+        i = 0
+        while i < len(rows):
+            row = rows[i]
+            i += 1
+            if row.grid and not row.label and not row.cells:
+                self.buffer = []  # table boundary: fragments never cross tables
+                continue
+            key = label_key(row.label)
+            has_values = bool(row.cells)
+            if key and self._heading(key, has_values) and not has_values:
+                continue
+            if self.section is None:
+                continue
+            if not has_values:
+                if self.section == "legacy" and row.unit is not None and key:
+                    self._data_row(row, [])  # a legacy row whose value cell is blank
+                    continue
+                if key and (self._header(key) or self._header(label_key(" ".join(self.buffer + [row.label])))):
+                    self.buffer = []
+                    continue
+                if key and not self._is_group_heading(key):
+                    self.buffer.append(row.label)
+                continue
+            if not row.grid and _PROSE.search(row.label) and len(row.label) > 30:
+                continue  # a prose sentence that happens to end in a number
+            cells = list(row.cells)
+            width = len(self.layout.columns) if self.layout else 0
+            if not row.grid:
+                while 0 < len(cells) < width and i < len(rows):
+                    nxt = rows[i]
+                    if nxt.grid:
+                        break
+                    if not nxt.label and nxt.cells and len(cells) + len(nxt.cells) <= width:
+                        cells.extend(nxt.cells)
+                        i += 1
+                    elif not nxt.label and not nxt.cells:
+                        i += 1
+                    else:
+                        break
+            tail = []
+            if not row.grid:
+                j = i
+                while j < len(rows) and not rows[j].grid and not rows[j].cells and len(tail) < 3:
+                    if rows[j].label and not _STARTS_NEW_LABEL.match(label_key(rows[j].label)):
+                        tail.append(rows[j].label)
+                    elif rows[j].label:
+                        break
+                    j += 1
+            consumed = self._data_row(row, cells, tail)
+            if consumed:
+                while consumed and i < len(rows):
+                    if rows[i].label:
+                        consumed -= 1
+                    i += 1
+        return self.out
+
+    def _candidates(self) -> list[LabelEntry]:
+        if self.family == "legacy":
+            pool = [e for e in self.entries if self.group is None or e.section == self.group]
+            return pool
+        cols = set(self.layout.columns) if self.layout else set()
+        return [e for e in self.entries if e.section == self.section and (e.column == "*" or e.column in cols)]
+
+    def _data_row(self, row: Row, cells: list, tail: list[str] = ()) -> int:
+        """Place one data row; returns how many following label fragments it used."""
+        own = match_key(row.label)
+        context_label = " ".join(self.buffer + [row.label]).strip()
+        candidates = self._candidates()
+        free = [e for e in candidates if (e.metric, "*") not in self.taken]
+        best = _best_match(free, own) if own else None
+        label_used = row.label
+        consumed = 0
+        if best is None:
+            best = _best_match(free, match_key(context_label))
+            label_used = context_label
+        if best is None and tail:
+            # a label wrapped past its numbers: 部分公开（区分处理的 / 447 … / 形，不计其他情形）
+            for n in range(1, len(tail) + 1):
+                longer = " ".join([context_label] + list(tail[:n])).strip()
+                best = _best_match(free, match_key(longer))
+                if best is not None:
+                    label_used, consumed = longer, n
+                    break
+        if best is None and (_best_match(candidates, own) or _best_match(candidates, match_key(context_label))):
+            self.buffer = []
+            for n, c in enumerate(cells):
+                self._unmapped(clean_text(context_label), str(n + 1), c, "duplicate row: its metric was already read")
+            return 0
+        if best is None:
+            group = [e for e in free if e.pattern == "*"]
+        else:
+            group = [e for e in candidates if e.pattern == best.pattern and e.template == best.template]
+        self.buffer = []
+        source_label = clean_text(label_used) or clean_text(context_label)
+        layout = self.layout
+        if layout is None:
+            for n, c in enumerate(cells):
+                self._unmapped(source_label, str(n + 1), c, "no column layout recognised for this table")
+            return consumed
+        width = len(layout.columns)
+        if not group:
+            for n, c in enumerate(cells):
+                col = layout.columns[n] if n < width else str(n + 1)
+                self._unmapped(source_label, col, c, "label not in catalog")
+            return consumed
+        if self.family == "legacy" and not cells:
+            cells = [None]
+            width = 1
+        if len(cells) < width:
+            if row.grid:
+                cells = [None] * (width - len(cells)) + cells
+            else:
+                for n, c in enumerate(cells):
+                    self._unmapped(source_label, f"?{n + 1}", c, f"row has {len(cells)} of {width} value cells; positions unknown")
+                return consumed
+        extra = cells[: len(cells) - width] if row.grid else cells[width:]
+        placed = cells[len(cells) - width:] if row.grid else cells[:width]
+        for c in extra:
+            if c is not None:
+                self._unmapped(source_label, "extra", c, "more value cells than the table layout has columns")
+        for col, raw in zip(layout.columns, placed):
+            entry, applicant = self._entry_for(group, col)
+            if entry is None:
+                if raw is not None:
+                    self._unmapped(source_label, col, raw, f"column '{col}' has no metric for this row")
+                continue
+            label = source_label if entry.pattern != "*" else catalog.metrics()[entry.metric].name_zh
+            self._value(entry, applicant, label, raw, row.unit)
+        for e in group:
+            self.taken[(e.metric, "*")] = source_label
+        return consumed
+
+    def _entry_for(self, group: list[LabelEntry], col: str):
+        for e in group:
+            if e.column == "*" and col in APPLICANTS:
+                return e, col
+            if e.column == col:
+                return e, "total"
+        return None, None
+
+    def _value(self, entry: LabelEntry, applicant: str, label: str, raw, row_unit):
+        cell = parse_cell(raw) if raw is not None else ParsedCell(raw="", value=None)
+        if cell is None:  # text in a value position
+            self._unmapped(label, applicant, raw, "cell is text, not a number")
+            return
+        value = cell.value
+        unit_from = cell.unit or row_unit
+        if value is not None and unit_from and unit_from != entry.unit:
+            factor = catalog.unit_factors().get((unit_from, entry.unit))
+            if factor is None:
+                self._unmapped(label, applicant, raw, f"unit {unit_from} cannot be converted to {entry.unit}")
+                return
+            value = value * factor
+        self.out.values.append(dict(metric=entry.metric, applicant=applicant, value=math.nan if value is None else value,
+                                    unit=entry.unit, source_label=label, provenance="reported"))
+        if cell.placeholder:
+            self.out.placeholders.append(dict(metric=entry.metric, applicant=applicant, source_label=label, text=cell.raw))
+
+    def _unmapped(self, label: str, column: str, raw, reason: str):
+        cell = parse_cell(raw) if raw is not None else None
+        if raw is None or (cell is not None and cell.blank):
+            return  # a blank cell carries no number to lose
+        self.out.unmapped.append(dict(section=self.group or self.section or "", source_label=label, column=column,
+                                      raw=clean_text(raw), value=cell.value if cell and cell.value is not None else math.nan,
+                                      reason=reason))
+
+
+def extract(doc: Document, template: str, report_id: str = "") -> Extraction:
+    """Map every value cell of the document's tables to a metric or to unmapped."""
+    return _Walker(template, report_id).walk(document_rows(doc))

@@ -1,0 +1,51 @@
+"""Decode report bytes: UTF-8 (with or without BOM) or GB18030/GBK, detected."""
+from __future__ import annotations
+
+from pathlib import Path
+
+from charset_normalizer import from_bytes
+
+from ..document import ReportError
+
+# Chinese government sites serve GBK far more than any other legacy code page;
+# GB18030 is its superset, so decode that family with GB18030.
+_GB_FAMILY = {"gbk", "gb2312", "gb18030", "hz", "big5"}
+
+
+def decode_bytes(data: bytes, path: Path | str) -> str:
+    """Return text; raise ReportError when the bytes are not text at all."""
+    if not data.strip():
+        raise ReportError(path, "empty file")
+    if data.startswith(b"\xef\xbb\xbf"):
+        return data[3:].decode("utf-8", errors="replace")
+    if b"\x00" in data[:4096]:
+        if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+            return data.decode("utf-16")
+        raise ReportError(path, "binary content, not a text report")
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError:
+        pass
+    best = from_bytes(data[:200_000]).best()
+    guess = best.encoding.replace("_", "").lower() if best is not None else ""
+    if guess and guess not in _GB_FAMILY:
+        text = data.decode(best.encoding, errors="replace")
+        if _cjk_share(text) > 0.05:
+            return text
+    try:
+        return data.decode("gb18030")
+    except UnicodeDecodeError:
+        if guess in _GB_FAMILY:
+            return data.decode("gb18030", errors="replace")
+    raise ReportError(path, "cannot detect the text encoding (neither UTF-8 nor GBK/GB18030)")
+
+
+def _cjk_share(text: str) -> float:
+    sample = text[:20_000]
+    if not sample:
+        return 0.0
+    return sum("\u4e00" <= ch <= "\u9fff" for ch in sample) / len(sample)
+
+
+def read_text_file(path: Path) -> str:
+    return decode_bytes(Path(path).read_bytes(), path)

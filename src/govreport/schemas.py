@@ -1,0 +1,94 @@
+"""pandera schemas of every output table, checked before anything is written.
+
+Column lists and allowed values come from the catalogs, so the schema and
+the data dictionary cannot drift apart.
+"""
+from __future__ import annotations
+
+import pandera.pandas as pa
+
+from . import catalog
+from .harmonize import HARMONIZED_COLUMNS
+
+TEMPLATES = list(catalog.TEMPLATES)
+VALUE_COLUMNS = ["report_id", "agency", "agency_id", "year", "template", "metric", "applicant", "value", "unit",
+                 "source_label", "provenance"]
+UNMAPPED_COLUMNS = ["report_id", "agency_id", "year", "section", "source_label", "column", "raw", "value", "reason"]
+PLACEHOLDER_COLUMNS = ["report_id", "metric", "applicant", "source_label", "text"]
+REPORT_COLUMNS = ["report_id", "agency", "agency_id", "year", "template", "source_file", "format", "sha256",
+                  "n_values", "n_derived", "n_unmapped", "n_failed_rules", "sections_found"]
+FINDING_COLUMNS = ["report_id", "rule", "applicant", "state", "left", "right", "evidence", "blanks_as_zero"]
+
+
+def _str(**kw):
+    return pa.Column(str, **kw)
+
+
+values_schema = pa.DataFrameSchema(
+    {
+        "report_id": _str(), "agency": _str(), "agency_id": _str(),
+        "year": pa.Column(int, pa.Check.in_range(1990, 2100)),
+        "template": _str(checks=pa.Check.isin(TEMPLATES)),
+        "metric": _str(checks=pa.Check.isin(sorted(catalog.metrics()))),
+        "applicant": _str(checks=pa.Check.isin(list(catalog.APPLICANTS))),
+        "value": pa.Column(float, nullable=True),
+        "unit": _str(),
+        "source_label": _str(),
+        "provenance": _str(checks=pa.Check.isin(["reported", "derived"])),
+    },
+    strict=True, ordered=True, coerce=True,
+    unique=["report_id", "metric", "applicant"],
+)
+
+unmapped_schema = pa.DataFrameSchema(
+    {"report_id": _str(), "agency_id": _str(), "year": pa.Column(int), "section": _str(), "source_label": _str(),
+     "column": _str(), "raw": _str(), "value": pa.Column(float, nullable=True), "reason": _str()},
+    strict=True, ordered=True, coerce=True,
+)
+
+placeholders_schema = pa.DataFrameSchema(
+    {c: _str() for c in PLACEHOLDER_COLUMNS}, strict=True, ordered=True, coerce=True)
+
+findings_schema = pa.DataFrameSchema(
+    {
+        "report_id": _str(), "rule": _str(), "applicant": _str(),
+        "state": _str(checks=pa.Check.isin(["pass", "fail", "not_assessable"])),
+        "left": pa.Column(float, nullable=True), "right": pa.Column(float, nullable=True),
+        "evidence": _str(), "blanks_as_zero": pa.Column(bool),
+    },
+    strict=True, ordered=True, coerce=True,
+)
+
+reports_schema = pa.DataFrameSchema(
+    {
+        "report_id": _str(unique=True), "agency": _str(), "agency_id": _str(), "year": pa.Column(int),
+        "template": _str(checks=pa.Check.isin(TEMPLATES)), "source_file": _str(), "format": _str(),
+        "sha256": _str(checks=pa.Check.str_length(64, 64)), "n_values": pa.Column(int), "n_derived": pa.Column(int),
+        "n_unmapped": pa.Column(int), "n_failed_rules": pa.Column(int), "sections_found": _str(),
+    },
+    strict=True, ordered=True, coerce=True,
+)
+
+harmonized_schema = pa.DataFrameSchema(
+    {
+        "report_id": _str(), "agency": _str(), "agency_id": _str(), "year": pa.Column(int),
+        "template": _str(checks=pa.Check.isin(TEMPLATES)), "series": _str(), "value": pa.Column(float, nullable=True),
+        "comparability": _str(checks=pa.Check.isin(["exact", "approximate", "none"])), "caveat": _str(),
+    },
+    strict=True, ordered=True, coerce=True,
+)
+assert list(harmonized_schema.columns) == HARMONIZED_COLUMNS
+
+SCHEMAS = {
+    "values": values_schema,
+    "unmapped": unmapped_schema,
+    "placeholders": placeholders_schema,
+    "findings": findings_schema,
+    "reports": reports_schema,
+    "harmonized": harmonized_schema,
+}
+
+
+def validate_table(name: str, frame):
+    """Check a table lazily (all failures at once) and return it coerced."""
+    return SCHEMAS[name].validate(frame, lazy=True)

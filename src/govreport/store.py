@@ -1,0 +1,71 @@
+"""Write processed tables (Parquet + CSV) atomically and read them back.
+
+Each file is written to a temporary name in the same folder and renamed into
+place, so an interrupted run never leaves a half-written file that load()
+would take for valid.
+"""
+from __future__ import annotations
+
+import os
+import tempfile
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pandas as pd
+
+TABLES = ("reports", "values", "unmapped", "placeholders", "findings", "harmonized")
+OPTIONAL_TABLES = ("facts", "repetition", "timeliness", "failures")
+
+
+def _atomic(path: Path, write) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    os.close(fd)
+    try:
+        write(tmp)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def write_table(frame: pd.DataFrame, out_dir: Path, name: str) -> None:
+    out_dir = Path(out_dir)
+    _atomic(out_dir / f"{name}.parquet", lambda p: frame.to_parquet(p, index=False))
+    _atomic(out_dir / f"{name}.csv", lambda p: frame.to_csv(p, index=False, encoding="utf-8"))
+
+
+def write_text(text: str, path: Path) -> None:
+    _atomic(Path(path), lambda p: Path(p).write_text(text, encoding="utf-8"))
+
+
+@dataclass
+class Processed:
+    """The processed tables of one ingest run, as DataFrames."""
+
+    directory: Path
+    tables: dict = field(default_factory=dict)
+
+    def __getattr__(self, name):
+        tables = self.__dict__.get("tables", {})
+        if name in tables:
+            return tables[name]
+        if name in TABLES or name in OPTIONAL_TABLES or name == "data_dictionary":
+            return pd.DataFrame()
+        raise AttributeError(name)
+
+
+def load(processed_dir="data/processed") -> Processed:
+    """Read every table that ingest wrote (Parquet preferred)."""
+    directory = Path(processed_dir)
+    if not (directory / "reports.parquet").exists():
+        raise FileNotFoundError(f"{directory}: no processed data (run `govreport ingest` first)")
+    tables = {}
+    for name in TABLES + OPTIONAL_TABLES + ("data_dictionary",):
+        parquet = directory / f"{name}.parquet"
+        csv = directory / f"{name}.csv"
+        if parquet.exists():
+            tables[name] = pd.read_parquet(parquet)
+        elif csv.exists():
+            tables[name] = pd.read_csv(csv)
+    return Processed(directory=directory, tables=tables)
