@@ -15,7 +15,7 @@ from .document import Document, ReportError
 from .normalize import label_key, nfkc
 
 _TITLE = re.compile(
-    r"(?P<agency>[^\s<>|>》「」]{0,60}?)\s*(?:关于)?\s*(?P<year>(?:19|20)\d{2})\s*年\s*(?:度)?\s*(?:的)?\s*"
+    r"(?P<agency>[^\s<>|>《》「」]{0,60}?)\s*(?:关于)?\s*(?P<year>(?:19|20)\d{2})\s*年\s*(?:度)?\s*(?:的)?\s*"
     r"(?:政府信息公开|政务公开)\s*(?:工作)?\s*(?:年度)?\s*(?:工作)?\s*报\s*告")
 _PERIOD = re.compile(r"(?:统计期限|统计数据|统计时限|统计时间|数据统计)[^。]{0,20}?(?P<year>(?:19|20)\d{2})\s*年\s*1\s*月\s*1\s*日")
 _YEAR_TABLE = re.compile(r"[(（]\s*(?P<year>(?:19|20)\d{2})\s*年度\s*[)）]")
@@ -52,19 +52,18 @@ def detect_year_and_agency(doc: Document) -> tuple[int, str]:
     lines = [nfkc(ln).strip() for ln in doc.text_lines()]
     lines = [ln for ln in lines if ln]
     head = lines[:40]
-    for n, line in enumerate(head):
-        candidates = [line]
-        if n + 1 < len(head):
-            candidates.append(line + head[n + 1])
-        for text in candidates:
-            m = _TITLE.search(text.replace(" ", ""))
-            if not m:
-                continue
-            agency = _clean_agency(m["agency"])
-            if not agency and n > 0:
-                agency = _clean_agency(head[n - 1].replace(" ", ""))
-            if agency:
-                return int(m["year"]), agency
+    # single lines first: a banner line joined to the title would lend it words
+    candidates = [(n, line) for n, line in enumerate(head)]
+    candidates += [(n, line + head[n + 1]) for n, line in enumerate(head[:-1])]
+    for n, text in candidates:
+        m = _TITLE.search(text.replace(" ", ""))
+        if not m:
+            continue
+        agency = _clean_agency(m["agency"])
+        if not agency and n > 0:
+            agency = _clean_agency(head[n - 1].replace(" ", ""))
+        if agency:
+            return int(m["year"]), agency
     text = nfkc(doc.full_text())
     m = _PERIOD.search(text) or _YEAR_TABLE.search(text)
     if m:

@@ -35,6 +35,7 @@ class Row:
     unit: Optional[str] = None
     grid: bool = False
     block: int = 0
+    raw: tuple = ()  # grid rows: the full row of cells, spans expanded
 
 
 @dataclass
@@ -74,7 +75,31 @@ def _split_grid_row(cells: tuple) -> Optional[Row]:
     if label_cells and label_cells[-1] in UNIT_TOKENS:
         unit = label_cells.pop()
     values = [None if (c is None or clean_text(c) == "") else c for c in cells[i:]]
-    return Row(label=" ".join(label_cells), cells=values, unit=unit, grid=True)
+    return Row(label=" ".join(label_cells), cells=values, unit=unit, grid=True, raw=tuple(cells))
+
+
+def _span_groups(header: tuple) -> list[list[int]]:
+    """Grid positions that one header cell covers (a colspan repeats its text)."""
+    groups: list[list[int]] = []
+    for n, cell in enumerate(header):
+        if groups and cell and clean_text(cell) == clean_text(header[groups[-1][0]]):
+            groups[-1].append(n)
+        else:
+            groups.append([n])
+    return groups
+
+
+def collapse_spans(row: Row, groups: list[list[int]]) -> Row:
+    """Read a data row through its header's colspans: one value per header column."""
+    if not groups or len(row.raw) != sum(len(g) for g in groups) or all(len(g) == 1 for g in groups):
+        return row
+    merged = []
+    for g in groups:
+        cells = [row.raw[i] for i in g]
+        merged.append(next((c for c in cells if c is not None and clean_text(c)), cells[0]))
+    new = _split_grid_row(tuple(merged))
+    new.block = row.block
+    return new
 
 
 def document_rows(doc: Document) -> list[Row]:
@@ -125,6 +150,7 @@ class _Walker:
         self.section: Optional[str] = None  # gb: art20/requests/appeals; legacy: 'legacy'
         self.group: Optional[str] = None  # legacy sub-section
         self.layout: Optional[Layout] = None
+        self.col_groups: list[list[int]] = []
         self.buffer: list[str] = []
         self.taken: dict[tuple[str, str], str] = {}
         self.out = Extraction()
@@ -188,7 +214,10 @@ class _Walker:
             i += 1
             if row.grid and not row.label and not row.cells:
                 self.buffer = []  # table boundary: fragments never cross tables
+                self.col_groups = []
                 continue
+            if row.grid and row.cells and self.col_groups:
+                row = collapse_spans(row, self.col_groups)
             key = label_key(row.label)
             has_values = bool(row.cells)
             if key and self._heading(key, has_values) and not has_values:
@@ -201,6 +230,7 @@ class _Walker:
                     continue
                 if key and (self._header(key) or self._header(label_key(" ".join(self.buffer + [row.label])))):
                     self.buffer = []
+                    self.col_groups = _span_groups(row.raw) if row.grid else []
                     continue
                 if key and not self._is_group_heading(key):
                     self.buffer.append(row.label)

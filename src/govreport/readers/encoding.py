@@ -9,7 +9,7 @@ from ..document import ReportError
 
 # Chinese government sites serve GBK far more than any other legacy code page;
 # GB18030 is its superset, so decode that family with GB18030.
-_GB_FAMILY = {"gbk", "gb2312", "gb18030", "hz", "big5"}
+_GB_FAMILY = {"gbk", "gb2312", "gb18030", "hz"}
 
 
 def decode_bytes(data: bytes, path: Path | str) -> str:

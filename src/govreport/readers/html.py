@@ -1,0 +1,360 @@
+"""HTML report pages (as saved from government websites) -> Document.
+
+Pages come in UTF-8 or GBK, wrap the report in site navigation and often in
+layout tables, and print the statistics as tables with rowspan/colspan. This
+reader keeps paragraphs and headings as text blocks and turns every data
+table into a rectangular grid (spans expanded, blanks as None), in document
+order. The parser never touches the network and never expands entities.
+"""
+from __future__ import annotations
+
+import codecs
+import re
+from pathlib import Path
+from typing import Iterator, Optional
+
+import lxml.html
+from lxml import etree
+
+from ..document import Block, Cell, Document, ReportError
+from ..normalize import parse_cell
+from .encoding import decode_bytes
+
+MAX_TABLE_CELLS = 200_000   # a grid larger than this is refused (hostile or broken page)
+MAX_TABLE_NESTING = 50      # tables inside tables deeper than this are refused
+MAX_COLSPAN = 1_000         # the HTML standard's own ceiling
+MAX_ROWSPAN = 65_534        # likewise; further clamped to the rows that exist
+_PROSE_CHARS = 300          # a cell this long is a page region, not a table cell
+
+# Elements whose content is never report text.
+_DROP_TAGS = ("script", "style", "noscript", "template", "iframe", "object", "embed", "applet",
+              "svg", "math", "canvas", "button", "select", "input", "textarea", "form")
+# Site furniture: dropped unless inside the article itself, and never when it
+# holds a table with numbers.
+_FURNITURE_TAGS = frozenset({"nav", "header", "footer", "aside"})
+_FURNITURE_TOKENS = frozenset({"nav", "navbar", "menu", "header", "footer", "breadcrumb", "crumb",
+                               "crumbs", "sidebar", "topbar", "banner", "copyright"})
+_CONTENT_TAGS = frozenset({"article", "main"})
+_TABLE_PARTS = frozenset({"html", "body", "table", "caption", "thead", "tbody", "tfoot", "tr", "td", "th", "colgroup", "col"})
+# Elements that end a paragraph (everything else is inline).
+_BLOCK_TAGS = frozenset({
+    "html", "body", "p", "div", "section", "article", "main", "aside", "header", "footer", "nav",
+    "h1", "h2", "h3", "h4", "h5", "h6", "ul", "ol", "li", "dl", "dt", "dd", "blockquote", "pre",
+    "address", "center", "figure", "figcaption", "hr", "caption", "fieldset", "details", "summary",
+    "table", "thead", "tbody", "tfoot", "tr", "td", "th",
+})
+
+_META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9_:.\-]+)""", re.IGNORECASE)
+_PROLOG = re.compile(r"^\s*(?:<\?xml[^>]*\?>\s*)?(?:<!DOCTYPE(?:[^\[>]|\[.*?\])*>)?", re.IGNORECASE | re.DOTALL)
+_WS = re.compile(r"[\s\u3000\xa0\u200b\ufeff]+")
+_DIGIT = re.compile(r"[0-9０-９]")
+_CJK = re.compile(r"[\u2e80-\u9fff\uf900-\ufaff\uff00-\uffef\u3000-\u303f“”‘’]")
+_CJK_NEWLINE = re.compile(r"(?<=[\u2e80-\u9fff\uff00-\uffef\u3000-\u303f])[ \t\u3000]*[\r\n]\s*(?=[\u2e80-\u9fff\uff00-\uffef\u3000-\u303f])")
+_BR = "\ue000"      # <br> marker in collected text (source newlines are just spaces)
+_PARA = re.compile("\ue000[\\s\u3000\xa0]*\ue000")  # two <br> in a row: a paragraph break
+
+
+def read_html(path: Path) -> Document:
+    """Read an HTML report page into text and table blocks."""
+    path = Path(path)
+    text = _decode(path.read_bytes(), path)
+    root = _parse(text, path)
+    _strip_furniture(root)
+    body = root.find("body")
+    blocks = list(_Walker(path).blocks(body if body is not None else root))
+    if not blocks:
+        raise ReportError(path, "HTML page has no text")
+    return Document(path=path, format="html", blocks=blocks, hard_wrapped=False)
+
+
+# --- decoding and parsing -------------------------------------------------------------
+
+def _decode(data: bytes, path: Path) -> str:
+    """UTF-8/BOM first; bytes that are not UTF-8 follow the page's own <meta charset>."""
+    if data.startswith((b"\xef\xbb\xbf", b"\xff\xfe", b"\xfe\xff")):
+        return decode_bytes(data, path)
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError:
+        pass
+    declared = _declared_codec(data[:4096])
+    if declared is not None:
+        try:
+            text = data.decode(declared)
+        except UnicodeDecodeError:
+            text = None  # the declaration lies; fall back to detection
+        # A Western code page (a server default) read over Chinese bytes yields no
+        # CJK at all; these reports are Chinese, so then detection decides.
+        if text is not None and _cjk_share(text) > 0.01:
+            return text
+    return decode_bytes(data, path)
+
+
+def _cjk_share(text: str) -> float:
+    sample = text[:50_000]
+    return sum("\u4e00" <= ch <= "\u9fff" for ch in sample) / max(len(sample), 1)
+
+
+def _declared_codec(head: bytes) -> Optional[str]:
+    m = _META_CHARSET.search(head)
+    if not m:
+        return None
+    try:
+        name = codecs.lookup(m.group(1).decode("ascii", "replace")).name
+    except LookupError:
+        return None
+    # GB2312 and GBK pages routinely contain characters only GB18030 defines.
+    return "gb18030" if name in {"gbk", "gb2312", "gb18030", "hz"} else name
+
+
+def _parse(text: str, path: Path):
+    # The prolog goes before parsing: lxml refuses str input with an encoding
+    # declaration, and a DOCTYPE internal subset would otherwise leak as text.
+    text = _PROLOG.sub("", text, count=1)
+    parser = lxml.html.HTMLParser(no_network=True, remove_comments=True, remove_pis=True)
+    try:
+        root = lxml.html.document_fromstring(text, parser=parser)
+    except (etree.ParserError, etree.XMLSyntaxError, ValueError) as exc:
+        raise ReportError(path, f"cannot parse HTML: {exc}") from exc
+    if root is None:
+        raise ReportError(path, "cannot parse HTML: empty document")
+    return root
+
+
+def _strip_furniture(root) -> None:
+    for el in list(root.iter(*_DROP_TAGS)):
+        _drop(el)
+    for el in list(root.iter(etree.Element)):
+        if el.getparent() is None or not _is_furniture(el):
+            continue
+        if any(_has_number(t) for t in el.iter("table")):
+            continue
+        _drop(el)
+
+
+def _is_furniture(el) -> bool:
+    if any(a.tag in _CONTENT_TAGS for a in el.iterancestors()):
+        return el.tag == "nav"
+    if el.tag in _FURNITURE_TAGS:
+        return True
+    if el.tag in _TABLE_PARTS:
+        return False  # <td class="header"> is a table's header cell, not site furniture
+    tokens = set(re.split(r"[\s_\-]+", f"{el.get('class', '')} {el.get('id', '')}".lower()))
+    return bool(tokens & _FURNITURE_TOKENS)
+
+
+def _drop(el) -> None:
+    """Remove an element and its content, keeping the text that follows it."""
+    if el.getparent() is not None:
+        el.drop_tree()
+
+
+def _has_number(table) -> bool:
+    return any(_DIGIT.search(t) for t in table.itertext())
+
+
+# --- walking the tree ----------------------------------------------------------------
+
+class _Walker:
+    """Turns an element tree into blocks; one instance per file (it counts cells)."""
+
+    def __init__(self, path: Path):
+        self.path = path
+        self.cells = 0
+
+    def blocks(self, root) -> Iterator[Block]:
+        buf: list[str] = []
+        yield from self._walk(root, buf, table_depth=0)
+        yield from _flush(buf)
+
+    def _walk(self, el, buf: list[str], table_depth: int) -> Iterator[Block]:
+        tag = el.tag if isinstance(el.tag, str) else ""
+        if tag == "br":
+            buf.append(_BR)
+            return
+        if tag == "table":
+            yield from _flush(buf)
+            yield from self._table(el, table_depth + 1)
+            return
+        block = tag in _BLOCK_TAGS
+        if block:
+            yield from _flush(buf)
+        if el.text:
+            buf.append(el.text)
+        for child in el:
+            if isinstance(child.tag, str):
+                yield from self._walk(child, buf, table_depth)
+            if child.tail:
+                buf.append(child.tail)
+        if block:
+            yield from _flush(buf)
+
+    def _table(self, table, depth: int) -> Iterator[Block]:
+        if depth > MAX_TABLE_NESTING:
+            raise ReportError(self.path, f"tables nested more than {MAX_TABLE_NESTING} deep")
+        rows = _own_rows(table)
+        caption = table.find("caption")
+        if caption is not None:
+            yield from self._walk(caption, [], depth)
+        if _is_layout(rows):
+            # A layout table: its cells are page regions, read as ordinary content.
+            for row in rows:
+                for cell in _row_cells(row):
+                    yield from self._walk(cell, [], depth)
+            return
+        grid = self._grid(rows)
+        if grid and len(grid[0]) == 1:
+            # One column holds no label/value pairs: a banner or a boxed note.
+            for (text,) in grid:
+                if text is not None:
+                    yield Block.line(text)
+        elif any(any(c is not None for c in r) for r in grid):
+            yield Block.table(grid)
+        for row in rows:
+            for cell in _row_cells(row):
+                for inner in _nested_tables(cell):
+                    yield from self._table(inner, depth + 1)
+
+    def _grid(self, rows) -> list[list[Cell]]:
+        """Expand rowspan/colspan into a rectangular grid of cell texts."""
+        specs = [[(_cell_text(c), _span(c, "colspan"), _span(c, "rowspan")) for c in _row_cells(r)] for r in rows]
+        # A colspan wider than the table is garbage: cap it at the widest row
+        # counted without such spans (a full-width title row still spans all).
+        sane = max((sum(cs if cs <= 100 else 1 for _, cs, _ in row) for row in specs), default=1)
+        n_rows = len(specs)
+        grid: list[dict[int, Cell]] = [{} for _ in range(n_rows)]
+        width = 0
+        for r, row in enumerate(specs):
+            col = 0
+            widths = [cs if cs <= 100 else 1 for _, cs, _ in row]
+            for i, (text, colspan, rowspan) in enumerate(row):
+                if colspan > sane:
+                    # fill the row up to the table's width, leaving room for the cells after it
+                    colspan = max(1, sane - col - sum(widths[i + 1:]))
+                rowspan = min(rowspan, n_rows - r)
+                while col in grid[r]:
+                    col += 1
+                self.cells += colspan * rowspan
+                if self.cells > MAX_TABLE_CELLS:
+                    raise ReportError(self.path, f"tables have more than {MAX_TABLE_CELLS} cells after span expansion")
+                for dr in range(rowspan):
+                    target = grid[r + dr]
+                    for dc in range(colspan):
+                        target.setdefault(col + dc, text)
+                col += colspan
+                width = max(width, col)
+        self.cells += n_rows * width
+        if self.cells > MAX_TABLE_CELLS:
+            raise ReportError(self.path, f"tables have more than {MAX_TABLE_CELLS} cells after span expansion")
+        return [[row.get(c) for c in range(width)] for row in grid]
+
+
+def _own_rows(table) -> list:
+    """The table's own <tr> rows (not those of tables nested in its cells)."""
+    rows = []
+    for child in table:
+        if child.tag == "tr":
+            rows.append(child)
+        elif child.tag in ("thead", "tbody", "tfoot"):
+            rows.extend(tr for tr in child if tr.tag == "tr")
+    return rows
+
+
+def _row_cells(tr) -> list:
+    return [c for c in tr if c.tag in ("td", "th")]
+
+
+def _nested_tables(cell) -> list:
+    """Tables inside a cell that are not themselves inside a deeper table."""
+    found = []
+    for t in cell.iter("table"):
+        a = t.getparent()
+        while a is not None and a is not cell and a.tag != "table":
+            a = a.getparent()
+        if a is cell:
+            found.append(t)
+    return found
+
+
+def _is_layout(rows) -> bool:
+    """A table used for page layout: no cell holds a bare value, and some cell
+    holds a nested table or a long stretch of prose. Its cells are page regions."""
+    cells = [c for r in rows for c in _row_cells(r)]
+    texts = [_cell_text(c) for c in cells]
+    if any(t is not None and len(t) <= 30 and parse_cell(t) is not None for t in texts):
+        return False
+    return any(_nested_tables(c) for c in cells) or any(t is not None and len(t) > _PROSE_CHARS for t in texts)
+
+
+def _span(cell, attr: str) -> int:
+    """Parse rowspan/colspan leniently: garbage, zero or negative -> 1; huge -> capped."""
+    m = re.match(r"\s*(\d+)", cell.get(attr) or "")
+    if not m:
+        return 1
+    value = int(m.group(1)[:7])
+    if value < 1:
+        return 1
+    return min(value, MAX_COLSPAN if attr == "colspan" else MAX_ROWSPAN)
+
+
+def _cell_text(cell) -> Cell:
+    """A cell's own text (nested tables excluded); <br> and paragraphs joined."""
+    parts: list[str] = []
+
+    def collect(el):
+        if el.text:
+            parts.append(el.text)
+        for child in el:
+            if not isinstance(child.tag, str):
+                pass
+            elif child.tag == "br":
+                parts.append(_BR)
+            elif child.tag == "table":
+                pass
+            else:
+                if child.tag in _BLOCK_TAGS:
+                    parts.append(_BR)
+                collect(child)
+                if child.tag in _BLOCK_TAGS:
+                    parts.append(_BR)
+            if child.tail:
+                parts.append(child.tail)
+
+    collect(cell)
+    lines = [_squash(line) for line in "".join(parts).split(_BR)]
+    text = _join_lines([ln for ln in lines if ln])
+    return text or None
+
+
+# --- text assembly ----------------------------------------------------------------------
+
+def _squash(text: str) -> str:
+    """Collapse whitespace; a source line break between two CJK characters is no space."""
+    text = _CJK_NEWLINE.sub("", text)
+    return _WS.sub(" ", text).strip()
+
+
+def _join_lines(lines: list[str]) -> str:
+    """Join broken lines: no space between CJK characters, one space otherwise."""
+    out = ""
+    for line in lines:
+        if not out:
+            out = line
+        elif _CJK.match(out[-1]) or _CJK.match(line[0]):
+            out += line
+        else:
+            out += " " + line
+    return out
+
+
+def _flush(buf: list[str]) -> Iterator[Block]:
+    """Emit the collected inline text as paragraph blocks and clear the buffer."""
+    if not buf:
+        return
+    raw = "".join(buf)
+    buf.clear()
+    for para in _PARA.split(raw):
+        lines = [_squash(ln) for ln in para.split(_BR)]
+        text = _join_lines([ln for ln in lines if ln])
+        if text:
+            yield Block.line(text)

@@ -1,0 +1,118 @@
+"""Markdown reports -> Document: pipe tables become grids, the rest paragraphs.
+
+Markdown copies of reports (converted from Word or typed by hand) keep the
+tables as GitHub-style pipe tables: a header row, a separator row of dashes,
+then body rows. Everything else is prose; consecutive lines form a paragraph.
+"""
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from ..document import Block, Cell, Document, ReportError
+from .encoding import read_text_file
+
+_SEPARATOR = re.compile(r"^\s*\|?\s*:?-+:?\s*(?:\|\s*:?-+:?\s*)*\|?\s*$")
+_HEADING = re.compile(r"^\s{0,3}#{1,6}(?:\s+|$)")
+_HEADING_CLOSE = re.compile(r"\s+#+\s*$")
+_QUOTE = re.compile(r"^\s{0,3}(?:>\s?)+")
+# Bullets only: ordered numbers ("1.属于国家秘密", "1. 当面申请数") are part of report labels.
+_BULLET = re.compile(r"^\s*[-*+]\s+")
+_RULE = re.compile(r"^\s{0,3}(?:(?:-\s*){3,}|(?:\*\s*){3,}|(?:_\s*){3,})$")
+_FENCE = re.compile(r"^\s{0,3}(```|~~~)")
+_EMPHASIS = re.compile(r"(\*\*|__)(.+?)\1")
+_COMMENT = re.compile(r"<!--.*?-->", re.DOTALL)
+_CJK = re.compile(r"[\u2e80-\u9fff\uf900-\ufaff\uff00-\uffef\u3000-\u303f“”‘’]")
+
+
+def read_markdown(path: Path) -> Document:
+    """Read a Markdown report: pipe tables as table blocks, other text as paragraphs."""
+    path = Path(path)
+    text = _COMMENT.sub("", read_text_file(path))  # HTML comments are not rendered
+    lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
+    blocks: list[Block] = []
+    para: list[str] = []
+
+    def flush():
+        if para:
+            blocks.append(Block.line(_join(para)))
+            para.clear()
+
+    i = 0
+    in_fence = False
+    while i < len(lines):
+        line = lines[i]
+        if _FENCE.match(line):
+            flush()
+            in_fence = not in_fence
+            i += 1
+            continue
+        if in_fence:
+            if line.strip():
+                blocks.append(Block.line(line.strip()))
+            i += 1
+            continue
+        if "|" in line and i + 1 < len(lines) and _SEPARATOR.match(lines[i + 1]) and "|" in lines[i + 1]:
+            flush()
+            rows = [_split_row(line)]
+            i += 2
+            while i < len(lines) and "|" in lines[i] and lines[i].strip():
+                rows.append(_split_row(lines[i]))
+                i += 1
+            width = max(len(r) for r in rows)
+            blocks.append(Block.table([r + [None] * (width - len(r)) for r in rows]))
+            continue
+        if not line.strip() or _RULE.match(line):
+            flush()
+        elif _HEADING.match(line):
+            flush()
+            text = _inline(_HEADING_CLOSE.sub("", _HEADING.sub("", line)))
+            if text:
+                blocks.append(Block.line(text))
+        else:
+            text = _inline(_BULLET.sub("", _QUOTE.sub("", line)))
+            if _BULLET.match(_QUOTE.sub("", line)):
+                flush()  # each list item is its own paragraph
+            if text:
+                para.append(text)
+        i += 1
+    flush()
+    if not any(b.kind == "table" or b.text for b in blocks):
+        raise ReportError(path, "Markdown file has no text")
+    return Document(path=path, format="md", blocks=blocks, hard_wrapped=False)
+
+
+def _split_row(line: str) -> list[Cell]:
+    """Cells of one pipe-table row: trimmed, '\\|' unescaped, empty -> None."""
+    body = line.strip()
+    if body.startswith("|"):
+        body = body[1:]
+    if body.endswith("|") and not body.endswith("\\|"):
+        body = body[:-1]
+    cells = re.split(r"(?<!\\)\|", body)
+    out: list[Cell] = []
+    for cell in cells:
+        text = _inline(cell.replace("\\|", "|"))
+        out.append(text or None)
+    return out
+
+
+def _inline(text: str) -> str:
+    """Drop emphasis markers and <br> tags; collapse whitespace."""
+    text = re.sub(r"<br\s*/?>", "", text, flags=re.IGNORECASE)
+    text = _EMPHASIS.sub(r"\2", text)
+    text = text.replace("&nbsp;", " ")
+    return re.sub(r"[\s\u3000\xa0]+", " ", text).strip()
+
+
+def _join(lines: list[str]) -> str:
+    """A paragraph's lines joined: no space between CJK, a space otherwise."""
+    out = ""
+    for line in lines:
+        if not out:
+            out = line
+        elif _CJK.match(out[-1]) or _CJK.match(line[0]):
+            out += line
+        else:
+            out += " " + line
+    return out

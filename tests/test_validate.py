@@ -1,0 +1,97 @@
+"""Identities on reports written to order: breaks, blanks, placeholders, derived totals."""
+import math
+
+import govreport
+from reportgen import gb2019_text
+
+
+def _parse(tmp_path, text, name="r.txt", encoding="utf-8"):
+    p = tmp_path / name
+    p.write_bytes(text.encode(encoding))
+    return govreport.parse(p)
+
+
+def _consistent_rows():
+    # natural_person column: 5 new, 1 carried over; 3 granted, 2 not held, 1 carried forward
+    z = ["0"] * 7
+    return {
+        "requests.new_received": ["5", "0", "0", "0", "0", "0", "5"],
+        "requests.carried_over": ["1", "0", "0", "0", "0", "0", "1"],
+        "outcome.granted": ["3", "0", "0", "0", "0", "0", "3"],
+        "outcome.unavailable.not_held": ["2", "0", "0", "0", "0", "0", "2"],
+        "outcome.total": ["5", "0", "0", "0", "0", "0", "5"],
+        "requests.carried_forward": ["1", "0", "0", "0", "0", "0", "1"],
+        "outcome.other.total": z,
+    }
+
+
+def test_gb2019_layout_and_art20_tables(tmp_path):
+    rep = _parse(tmp_path, gb2019_text(rows=_consistent_rows()))
+    assert rep.meta["template"] == "gb2019"
+    got = {(m, a): v for m, a, v in zip(rep.values["metric"], rep.values["applicant"], rep.values["value"])}
+    assert got[("art20.normative_docs.total_published", "total")] == 10
+    assert got[("art20.licensing.change", "total")] == -2
+    assert got[("art20.licensing.decisions", "total")] == 120
+    assert got[("art20.other_services.prev_count", "total")] == 5
+    assert got[("art20.fees.change", "total")] == 0
+    assert got[("art20.procurement.amount", "total")] == 125.5
+    assert set(rep.findings["state"]) == {"pass"}
+
+
+def test_broken_identity_names_rule_and_both_sides(tmp_path):
+    rows = _consistent_rows()
+    rows["outcome.total"] = ["6", "0", "0", "0", "0", "0", "6"]  # 3 + 2 printed as 6
+    rep = _parse(tmp_path, gb2019_text(rows=rows))
+    f = rep.findings[(rep.findings["rule"] == "outcome.total") & (rep.findings["applicant"] == "natural_person")].iloc[0]
+    assert f["state"] == "fail"
+    assert (f["left"], f["right"]) == (6, 5)
+    assert "outcome.total[natural_person]=6" in f["evidence"]
+    assert "outcome.granted[natural_person]=3" in f["evidence"]
+    assert "outcome.unavailable.total[natural_person]=2 (derived)" in f["evidence"]
+    balance = rep.findings[(rep.findings["rule"] == "requests.balance") & (rep.findings["applicant"] == "total")].iloc[0]
+    assert (balance["state"], balance["left"], balance["right"]) == ("fail", 6, 7)
+
+
+def test_section_4_break_is_a_finding_not_a_crash(tmp_path):
+    appeals = ["2", "1", "0", "0", "4"] + ["0"] * 10  # 2 + 1 + 0 + 0 != 4
+    rep = _parse(tmp_path, gb2019_text(rows=_consistent_rows(), appeals=appeals))
+    f = rep.findings.set_index("rule").loc["review.total"]
+    assert (f["state"], f["left"], f["right"]) == ("fail", 4, 3)
+
+
+def test_placeholder_cells_are_not_zero_and_not_assessable(tmp_path):
+    rows = _consistent_rows()
+    rows["outcome.granted"] = ["/", "0", "0", "0", "0", "0", "3"]
+    rep = _parse(tmp_path, gb2019_text(rows=rows))
+    v = rep.values.set_index(["metric", "applicant"])
+    assert math.isnan(v.loc[("outcome.granted", "natural_person"), "value"])
+    assert rep.placeholders.set_index(["metric", "applicant"]).loc[("outcome.granted", "natural_person"), "text"] == "/"
+    f = rep.findings[(rep.findings["rule"] == "outcome.total") & (rep.findings["applicant"] == "natural_person")].iloc[0]
+    assert f["state"] == "not_assessable"
+    assert "not a number" in f["evidence"]
+
+
+def test_unequal_row_width_in_text_goes_to_unmapped_not_guessed(tmp_path):
+    rows = _consistent_rows()
+    rows["outcome.granted"] = ["3", "3"]  # blank cells vanished in PDF text: positions unknown
+    rep = _parse(tmp_path, gb2019_text(rows=rows))
+    assert "outcome.granted" not in set(rep.values["metric"])
+    u = rep.unmapped
+    assert list(u["raw"]) == ["3", "3"]
+    assert u["reason"].str.contains("2 of 7 value cells").all()
+    assert u["source_label"].iloc[0] == "(一)予以公开"
+
+
+def test_full_width_digits_and_thousands_separators(tmp_path):
+    rows = _consistent_rows()
+    rows["requests.new_received"] = ["１,２０５", "0", "0", "0", "0", "0", "1,205"]
+    rep = _parse(tmp_path, gb2019_text(rows=rows))
+    v = rep.values.set_index(["metric", "applicant"])["value"]
+    assert v[("requests.new_received", "natural_person")] == 1205
+    assert v[("requests.new_received", "total")] == 1205
+
+
+def test_gbk_encoded_report(tmp_path):
+    rep = _parse(tmp_path, gb2019_text(agency="某某县交通运输局", rows=_consistent_rows()), encoding="gbk")
+    assert rep.meta["agency"] == "某某县交通运输局"
+    assert rep.values.set_index(["metric", "applicant"]).loc[("outcome.granted", "total"), "value"] == 3
