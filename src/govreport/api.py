@@ -216,10 +216,7 @@ def ingest(paths: Iterable = ("data/raw",), out_dir="data/processed", progress=N
 
 def _prose_tables(parsed: list[ParsedReport], tables: dict) -> dict:
     """Facts, repetition and timeliness from the prose (see facts.py and friends)."""
-    try:
-        from . import facts, repetition, timeliness
-    except ImportError:  # prose analysis not installed in this checkout
-        return {}
+    from . import facts, repetition, timeliness
 
     fact_frames, fact_findings, times = [], [], []
     for p in parsed:
@@ -227,11 +224,13 @@ def _prose_tables(parsed: list[ParsedReport], tables: dict) -> dict:
         fact_frames.append(fr)
         fact_findings.append(facts.check_facts(p.report_id, fr, p.values))
         times.append(timeliness.assess(p.report_id, p.meta["year"], p.meta["agency"], p.document))
-    out = {"facts": pd.concat(fact_frames, ignore_index=True) if fact_frames else pd.DataFrame()}
+    out = {"facts": validate_table("facts", pd.concat(fact_frames, ignore_index=True)) if fact_frames
+           else facts.extract_facts("", Document(path=Path("."), format="txt"))}
     ff = [f for f in fact_findings if len(f)]
     if ff:
         tables["findings"] = validate_table("findings", pd.concat([tables["findings"], *ff], ignore_index=True))
     docs = {p.report_id: p.document for p in parsed}
-    out["repetition"] = repetition.repetition_table(tables["reports"], docs)
-    out["timeliness"] = pd.DataFrame(times)
+    out["repetition"] = validate_table("repetition", repetition.repetition_table(tables["reports"], docs))
+    timeliness_columns = ["report_id", "published", "deadline", "level", "state", "evidence"]
+    out["timeliness"] = validate_table("timeliness", pd.DataFrame(times, columns=timeliness_columns))
     return out

@@ -79,10 +79,18 @@ def _clean_agency(text: str) -> str:
 
 
 def detect(doc: Document) -> Detected:
-    year, agency = detect_year_and_agency(doc)
+    try:
+        year, agency = detect_year_and_agency(doc)
+    except ReportError:
+        detect_template(doc)  # no title and no table labels: say "not a report" rather than "no title"
+        raise
     text = nfkc(doc.full_text())
     m = _PERIOD.search(text)
     if m and abs(int(m["year"]) - year) <= 1:
         year = int(m["year"])  # the statistics period is the reporting year
-    template, scores = detect_template(doc, year)
+    try:
+        template, scores = detect_template(doc, year)
+    except ReportError:
+        raise ReportError(doc.path, f"title of {agency}'s {year} report found, but none of its statistics tables "
+                                    "(truncated, or the tables are images)") from None
     return Detected(template=template, year=year, agency=agency, template_scores=scores)

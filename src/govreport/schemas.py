@@ -79,6 +79,33 @@ harmonized_schema = pa.DataFrameSchema(
 )
 assert list(harmonized_schema.columns) == HARMONIZED_COLUMNS
 
+facts_schema = pa.DataFrameSchema(
+    {
+        "report_id": _str(), "fact_id": _str(unique=True), "section": _str(), "subject": _str(),
+        "value": pa.Column(float), "unit": _str(), "sentence": _str(), "parent_fact_id": _str(nullable=True),
+        "role": _str(checks=pa.Check.isin(["whole", "part", "rate", "single"])),
+    },
+    strict=True, ordered=True, coerce=True,
+)
+
+repetition_schema = pa.DataFrameSchema(
+    {
+        "report_id": _str(), "previous_report_id": _str(), "agency_id": _str(), "year": pa.Column(int),
+        "n_sentences": pa.Column(int, pa.Check.ge(0)), "n_repeated": pa.Column(int, pa.Check.ge(0)),
+        "share": pa.Column(float, pa.Check.in_range(0, 1), nullable=True),
+    },
+    strict=True, ordered=True, coerce=True,
+)
+
+timeliness_schema = pa.DataFrameSchema(
+    {
+        "report_id": _str(), "published": pa.Column("datetime64[ns]", nullable=True),
+        "deadline": pa.Column("datetime64[ns]"), "level": _str(checks=pa.Check.isin(["government", "department"])),
+        "state": _str(checks=pa.Check.isin(["on_time", "late", "unknown"])), "evidence": _str(),
+    },
+    strict=True, ordered=True, coerce=True,
+)
+
 SCHEMAS = {
     "values": values_schema,
     "unmapped": unmapped_schema,
@@ -86,6 +113,9 @@ SCHEMAS = {
     "findings": findings_schema,
     "reports": reports_schema,
     "harmonized": harmonized_schema,
+    "facts": facts_schema,
+    "repetition": repetition_schema,
+    "timeliness": timeliness_schema,
 }
 
 

@@ -1,0 +1,19 @@
+"""agency_id: one agency across the ways its name is written."""
+import pytest
+
+from govreport.agencies import agency_id
+
+
+@pytest.mark.parametrize("written, expected", [
+    ("中卫市沙坡头区政务服务中心", "沙坡头区政务服务中心"),  # seeds 2018 / 2021
+    ("沙坡头区政务服务中心", "沙坡头区政务服务中心"),
+    ("淮安市洪泽区人民政府", "洪泽区人民政府"),  # fixtures 2024 / 2023
+    ("洪泽区人民政府", "洪泽区人民政府"),
+    ("淮安市 人民政府", "淮安市人民政府"),
+    ("江苏省淮安市人民政府", "淮安市人民政府"),
+    ("宁夏回族自治区中卫市沙坡头区政务服务中心", "沙坡头区政务服务中心"),
+    ("淮安市市场监督管理局", "淮安市市场监督管理局"),  # 市场 is not a region
+    ("淮安市公安局", "淮安市公安局"),
+])
+def test_parent_region_prefixes_are_dropped(written, expected):
+    assert agency_id(written) == expected

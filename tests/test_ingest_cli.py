@@ -1,0 +1,105 @@
+"""ingest and the command line: a batch with bad files goes on; outputs, exit codes, agencies."""
+import json
+import shutil
+import subprocess
+import sys
+
+import pandas as pd
+import pytest
+
+import govreport
+from govreport.cli import main
+from conftest import SEED_2018, SEED_2021
+
+
+@pytest.fixture()
+def mixed_folder(tmp_path):
+    raw = tmp_path / "raw"
+    raw.mkdir()
+    shutil.copy(SEED_2018, raw / "seed 2018 报告.txt")  # spaces and Chinese in the name
+    (raw / "seed2021_gbk.txt").write_bytes(SEED_2021.read_text(encoding="utf-8").encode("gb18030"))
+    (raw / "empty.txt").write_bytes(b"")
+    (raw / "notes.txt").write_text("会议纪要：今天讨论了食堂菜单。\n", encoding="utf-8")
+    lines = SEED_2021.read_text(encoding="utf-8").splitlines()
+    (raw / "truncated_2021_title_only.txt").write_text("\n".join(lines[:40]), encoding="utf-8")
+    (raw / "image.png").write_bytes(b"\x89PNG\r\n\x1a\n" + bytes(range(256)))
+    return raw
+
+
+def test_ingest_goes_on_past_bad_files_and_names_each(mixed_folder, tmp_path):
+    out = tmp_path / "processed"
+    result = govreport.ingest([mixed_folder], out)
+    problems = {f.path.rsplit("/", 1)[-1]: f.problem for f in result.failures}
+    assert problems == {
+        "empty.txt": "empty file",
+        "notes.txt": "not a government information-disclosure annual report (no known table labels found)",
+        "truncated_2021_title_only.txt": "title of 沙坡头区政务服务中心's 2021 report found, but none of its statistics tables "
+                                         "(truncated, or the tables are images)",
+        "image.png": "unsupported file type '.png'",
+    }
+    reports = pd.read_parquet(out / "reports.parquet")
+    assert sorted(reports["report_id"]) == ["沙坡头区政务服务中心-2018", "沙坡头区政务服务中心-2021"]
+    failures = pd.read_csv(out / "failures.csv")
+    assert len(failures) == 4
+    for name in ("values", "unmapped", "findings", "harmonized", "placeholders", "data_dictionary"):
+        assert (out / f"{name}.parquet").exists() and (out / f"{name}.csv").exists()
+
+
+def test_cli_ingest_exit_codes(mixed_folder, tmp_path, capsys):
+    assert main(["ingest", str(mixed_folder), "--out", str(tmp_path / "p1"), "--quiet"]) == 1
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 4 and all(line.startswith("error: ") and ": " in line[7:] for line in err)
+    good = tmp_path / "good"
+    good.mkdir()
+    shutil.copy(SEED_2018, good / "a.txt")
+    assert main(["ingest", str(good), "--out", str(tmp_path / "p2"), "--quiet"]) == 0
+
+
+def test_cli_usage_error_exits_2():
+    proc = subprocess.run([sys.executable, "-m", "govreport.cli", "ingest", "--no-such-flag"], capture_output=True, text=True)
+    assert proc.returncode == 2
+    assert "usage:" in proc.stderr
+
+
+def test_cli_parse_json_and_csv(capsys):
+    assert main(["parse", str(SEED_2018), "--format", "json"]) == 0
+    rows = json.loads(capsys.readouterr().out)
+    assert list(rows[0]) == ["report_id", "agency", "agency_id", "year", "template", "metric", "applicant", "value",
+                             "unit", "source_label", "provenance"]
+    assert {r["metric"]: r["value"] for r in rows}["capacity.budget"] == 0.04
+    assert main(["parse", str(SEED_2018)]) == 0
+    header = capsys.readouterr().out.splitlines()[0]
+    assert header == "report_id,agency,agency_id,year,template,metric,applicant,value,unit,source_label,provenance"
+
+
+def test_cli_parse_bad_file_is_one_line(tmp_path, capsys):
+    bad = tmp_path / "x.txt"
+    bad.write_bytes(b"")
+    assert main(["parse", str(bad)]) == 1
+    assert capsys.readouterr().err == f"error: {bad}: empty file\n"
+
+
+def test_agencies_lists_written_names_with_ids(tmp_path, capsys):
+    out = tmp_path / "p"
+    govreport.ingest([SEED_2018, SEED_2021], out)
+    assert main(["agencies", "--processed", str(out)]) == 0
+    text = capsys.readouterr().out
+    assert "中卫市沙坡头区政务服务中心" in text and "沙坡头区政务服务中心" in text
+    loaded = govreport.load(out)
+    assert set(loaded.reports["agency_id"]) == {"沙坡头区政务服务中心"}
+
+
+def test_load_returns_every_table(tmp_path):
+    out = tmp_path / "p"
+    govreport.ingest([SEED_2018, SEED_2021], out)
+    data = govreport.load(out)
+    assert len(data.reports) == 2
+    assert data.values["value"].notna().sum() == 58 + 229
+    h = data.harmonized.set_index(["report_id", "series"])
+    assert h.loc[("沙坡头区政务服务中心-2018", "proactive_published"), "value"] == 45
+    assert h.loc[("沙坡头区政务服务中心-2018", "proactive_published"), "comparability"] == "exact"
+    assert pd.isna(h.loc[("沙坡头区政务服务中心-2018", "not_processed"), "value"])  # none: a gap, never 0
+    assert h.loc[("沙坡头区政务服务中心-2021", "proactive_published"), "comparability"] == "none"
+    d = data.data_dictionary.set_index("metric")
+    assert d.loc["outcome.denied.admin_query", "name_zh"] == "属于行政查询事项"
+    assert d.loc["art20.fees.amount", "unit"] == "万元"
