@@ -95,3 +95,13 @@ def test_gbk_encoded_report(tmp_path):
     rep = _parse(tmp_path, gb2019_text(agency="某某县交通运输局", rows=_consistent_rows()), encoding="gbk")
     assert rep.meta["agency"] == "某某县交通运输局"
     assert rep.values.set_index(["metric", "applicant"]).loc[("outcome.granted", "total"), "value"] == 3
+
+
+def test_unknown_label_goes_to_unmapped_with_a_positional_hint(tmp_path):
+    text = gb2019_text(rows=_consistent_rows()).replace("3.危及“三安全一稳定”", "3.危害国家安全稳定")
+    rep = _parse(tmp_path, text)
+    assert "outcome.denied.security_stability" not in set(rep.values["metric"])
+    u = rep.unmapped
+    assert len(u) == 7 and set(u["source_label"]) == {"3.危害国家安全稳定"}
+    assert list(u["column"]) == ["natural_person", "commercial", "research", "social_org", "legal_service", "other_org", "total"]
+    assert u["reason"].iloc[0] == "label not in catalog; by its position it is probably outcome.denied.security_stability"

@@ -153,6 +153,7 @@ class _Walker:
         self.col_groups: list[list[int]] = []
         self.buffer: list[str] = []
         self.taken: dict[tuple[str, str], str] = {}
+        self.sequence: list[tuple] = []  # (section, metric, None) or (section, None, (first, end) unmapped rows)
         self.out = Extraction()
         self.sections = [s for s in catalog.sections() if s.family == self.family]
         self.entries = [e for e in catalog.label_entries() if e.family == self.family]
@@ -266,7 +267,31 @@ class _Walker:
                     if rows[i].label:
                         consumed -= 1
                     i += 1
+        self._hint_positions()
         return self.out
+
+    def _hint_positions(self):
+        """For an unknown label between two known rows with one free slot, name that slot.
+
+        The value stays unmapped (no guessing into the long table); the reason tells
+        the analyst which catalog label variant to add.
+        """
+        order = {}
+        for e in self.entries:
+            if e.column == "*":
+                order.setdefault(e.metric, len(order))
+        for n, (section, metric, span) in enumerate(self.sequence):
+            if metric is not None or section != "requests":
+                continue
+            before = next((m for s, m, _ in reversed(self.sequence[:n]) if m and s == section), None)
+            after = next((m for s, m, _ in self.sequence[n + 1:] if m and s == section), None)
+            lo = order.get(before, -1)
+            hi = order.get(after, len(order))
+            free = [m for m, k in order.items() if lo < k < hi and (m, "*") not in self.taken
+                    and not m.endswith((".denied.total", ".unavailable.total", ".not_processed.total"))]
+            if len(free) == 1:
+                for u in self.out.unmapped[span[0]:span[1]]:
+                        u["reason"] = f"label not in catalog; by its position it is probably {free[0]}"
 
     def _candidates(self) -> list[LabelEntry]:
         if self.family == "legacy":
@@ -313,9 +338,11 @@ class _Walker:
             return consumed
         width = len(layout.columns)
         if not group:
+            start = len(self.out.unmapped)
             for n, c in enumerate(cells):
                 col = layout.columns[n] if n < width else str(n + 1)
                 self._unmapped(source_label, col, c, "label not in catalog")
+            self.sequence.append((self.section, None, (start, len(self.out.unmapped))))
             return consumed
         if self.family == "legacy" and not cells:
             cells = [None]
@@ -342,6 +369,7 @@ class _Walker:
             self._value(entry, applicant, label, raw, row.unit)
         for e in group:
             self.taken[(e.metric, "*")] = source_label
+        self.sequence.append((self.section, group[0].metric, None))
         return consumed
 
     def _entry_for(self, group: list[LabelEntry], col: str):
