@@ -37,3 +37,19 @@ def test_every_section_3_row_survives_the_variant(tmp_path, kind):
                                          rep.values["provenance"]) if a == "total" and prov == "reported"}
     assert {m: got.get(m) for m in ROWS} == {m: float(n) for n, m in enumerate(ROWS, start=1)}
     assert rep.unmapped.empty
+
+
+def test_tables_without_their_section_headings_are_still_read(tmp_path):
+    """Some pages drop the 二、三、四 headings (or render them as images): table headers open the sections."""
+    import json
+    from conftest import TESTDATA
+    src = (TESTDATA / "md_gb2021_small.md").read_text(encoding="utf-8")
+    stripped = "\n".join(ln for ln in src.splitlines() if not re.match(r"^## [二三四]、", ln))
+    assert stripped.count("\n") < src.count("\n")
+    p = tmp_path / "no_headings.md"
+    p.write_text(stripped, encoding="utf-8")
+    rep = govreport.parse(p)
+    expected = json.loads((TESTDATA / "md_gb2021_small.expected.json").read_text(encoding="utf-8"))["values"]
+    got = {f"{m}|{a}": v for m, a, v, pr in zip(rep.values["metric"], rep.values["applicant"], rep.values["value"],
+                                                 rep.values["provenance"]) if pr == "reported"}
+    assert got == expected

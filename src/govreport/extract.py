@@ -222,6 +222,8 @@ class _Walker:
             key = label_key(row.label)
             has_values = bool(row.cells)
             if key and self._heading(key, has_values) and not has_values:
+                if self._header(key) and row.grid:  # a table whose header row opens its section
+                    self.col_groups = _span_groups(row.raw)
                 continue
             if self.section is None:
                 continue
