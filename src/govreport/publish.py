@@ -1,0 +1,366 @@
+"""Notebook execution (papermill) and the published HTML record (nbconvert + index).
+
+Three concerns, kept here so the build only orchestrates:
+
+* the kernel: notebooks run in *this* interpreter. A kernelspec pointing at
+  ``sys.executable`` is written under ``build/jupyter`` and put first on
+  ``JUPYTER_PATH``, so a globally registered ``python3`` kernel (or none at
+  all) never decides which Python runs the reports;
+* execution: papermill's Python API with typed parameters and a per-cell
+  timeout; a failure becomes one message naming the notebook, the parameters
+  and the failing cell;
+* the HTML: code hidden by default, parameter cells removed, metadata and ids
+  made stable (same inputs, same bytes apart from one build line), no script,
+  style or font fetched from the network, and report text escaped.
+"""
+from __future__ import annotations
+
+import html
+import json
+import os
+import re
+import subprocess
+import sys
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Iterable, Optional, Sequence
+
+import govreport
+
+from .narrative import term
+
+KERNEL_NAME = "govreport-python"
+BUILD_LINE_CLASS = "govreport-build"
+_HIDDEN_TAGS = {"parameters", "injected-parameters"}
+
+
+# --------------------------------------------------------------------------
+# the kernel
+
+def package_source_dir() -> Path:
+    """The directory that holds the imported ``govreport`` package (src/ in a checkout)."""
+    return Path(govreport.__path__[0]).resolve().parent
+
+
+def kernel_spec(executable: str = sys.executable) -> dict[str, Any]:
+    """A kernelspec that runs ipykernel in ``executable`` and imports this govreport."""
+    existing = os.environ.get("PYTHONPATH", "")
+    pythonpath = os.pathsep.join(p for p in (str(package_source_dir()), existing) if p)
+    return {
+        "argv": [executable, "-m", "ipykernel_launcher", "-f", "{connection_file}"],
+        "display_name": f"govreport ({executable})",
+        "language": "python",
+        "env": {"PYTHONPATH": pythonpath, "PYDEVD_DISABLE_FILE_VALIDATION": "1"},
+        "metadata": {"debugger": False, "supported_encryption": ["curve"]},
+    }
+
+
+def install_kernel(jupyter_dir: Path) -> Path:
+    """Write the build-local kernelspec and put its data dir first on JUPYTER_PATH.
+
+    Returns the kernelspec directory. Idempotent: the file is rewritten only
+    when its content changes.
+    """
+    spec_dir = Path(jupyter_dir) / "kernels" / KERNEL_NAME
+    spec_dir.mkdir(parents=True, exist_ok=True)
+    spec_file = spec_dir / "kernel.json"
+    text = json.dumps(kernel_spec(), indent=1, sort_keys=True)
+    if not spec_file.exists() or spec_file.read_text(encoding="utf-8") != text:
+        spec_file.write_text(text, encoding="utf-8")
+    paths = [p for p in os.environ.get("JUPYTER_PATH", "").split(os.pathsep) if p]
+    if str(jupyter_dir) not in paths:
+        os.environ["JUPYTER_PATH"] = os.pathsep.join([str(jupyter_dir), *paths])
+    return spec_dir
+
+
+@dataclass
+class Preflight:
+    ok: bool
+    message: str
+
+
+def preflight(jupyter_dir: Path) -> Preflight:
+    """Install the kernelspec, resolve it the way papermill will, and start its Python once.
+
+    The message names the interpreter the notebooks will run in.
+    """
+    from jupyter_client.kernelspec import KernelSpecManager, NoSuchKernel
+
+    install_kernel(jupyter_dir)
+    try:
+        spec = KernelSpecManager().get_kernel_spec(KERNEL_NAME)
+    except NoSuchKernel:
+        return Preflight(False, f"kernel {KERNEL_NAME!r} not found on JUPYTER_PATH={os.environ.get('JUPYTER_PATH')}")
+    executable = spec.argv[0]
+    env = {**os.environ, **spec.env}
+    probe = "import sys, ipykernel, govreport; print(sys.version.split()[0]); print(govreport.__path__[0])"
+    try:
+        result = subprocess.run([executable, "-c", probe], env=env, capture_output=True, text=True, timeout=60)
+    except (OSError, subprocess.TimeoutExpired) as exc:
+        return Preflight(False, f"kernel {KERNEL_NAME}: cannot start {executable}: {exc}")
+    if result.returncode != 0:
+        last = (result.stderr.strip().splitlines() or ["unknown error"])[-1]
+        return Preflight(False, f"kernel {KERNEL_NAME}: {executable} cannot import ipykernel/govreport: {last}")
+    version, package = result.stdout.split()[:2]
+    if Path(package).resolve() != Path(govreport.__path__[0]).resolve():
+        return Preflight(False, f"kernel {KERNEL_NAME}: imports govreport from {package}, "
+                                f"but the build uses {govreport.__path__[0]}")
+    return Preflight(True, f"kernel {KERNEL_NAME} runs {executable} (Python {version}), govreport from {package}")
+
+
+# --------------------------------------------------------------------------
+# execution
+
+def kernel_manager_class():
+    """papermill's kernel manager, with CurveZMQ transport encryption when libzmq has it.
+
+    The kernelspec declares curve support; without this the kernel warns on
+    every start that it runs over unencrypted TCP.
+    """
+    import zmq
+    from jupyter_client.manager import AsyncKernelManager
+
+    if not zmq.has("curve"):
+        return AsyncKernelManager
+
+    class EncryptedKernelManager(AsyncKernelManager):
+        def __init__(self, **kwargs: Any) -> None:
+            kwargs.setdefault("transport_encryption", "auto")
+            super().__init__(**kwargs)
+
+    return EncryptedKernelManager
+
+
+class NotebookFailed(Exception):
+    """One notebook run failed; ``str()`` is the one-line explanation."""
+
+
+def describe_parameters(parameters: dict[str, Any]) -> str:
+    return ", ".join(f"{k}={v!r}" for k, v in parameters.items())
+
+
+def execute(notebook: Path, output: Path, parameters: dict[str, Any], *, timeout: int,
+            cwd: Path) -> None:
+    """Run ``notebook`` with typed ``parameters`` into ``output`` (papermill Python API)."""
+    import papermill
+    from papermill.exceptions import PapermillExecutionError
+
+    output.parent.mkdir(parents=True, exist_ok=True)
+    label = f"{notebook.name} ({describe_parameters(parameters)})"
+    try:
+        papermill.execute_notebook(
+            str(notebook), str(output), parameters=parameters, kernel_name=KERNEL_NAME,
+            progress_bar=False, log_output=False, request_save_on_cell_execute=False,
+            execution_timeout=timeout, start_timeout=120, cwd=str(cwd),
+            kernel_manager_class=kernel_manager_class(),
+        )
+    except PapermillExecutionError as exc:
+        source = (exc.source or "").strip().splitlines()
+        first = source[0] if source else ""
+        raise NotebookFailed(
+            f"{label}: cell {exc.cell_index} [{exc.exec_count}] `{first}` raised {exc.ename}: {exc.evalue}"
+            f" (executed notebook: {output})"
+        ) from None
+    except Exception as exc:  # timeouts, dead kernels, unreadable notebooks
+        raise NotebookFailed(f"{label}: {type(exc).__name__}: {str(exc).strip().splitlines()[0] if str(exc).strip() else ''}"
+                             f" (executed notebook: {output})") from None
+
+
+# --------------------------------------------------------------------------
+# HTML export
+
+_OFFLINE_TEMPLATE = """{%- extends 'index.html.j2' -%}
+{#- govreport: the archival page loads nothing from the network. -#}
+{%- block html_head_js -%}{%- endblock html_head_js -%}
+{%- block jupyter_widgets -%}{%- endblock jupyter_widgets -%}
+{%- block html_head_js_mathjax -%}{%- endblock html_head_js_mathjax -%}
+{%- block html_head_js_mermaidjs -%}{%- endblock html_head_js_mermaidjs -%}
+{%- block extra_css -%}
+<style type="text/css">
+body { max-width: 62rem; margin: 0 auto; }
+.jp-RenderedHTMLCommon table.govreport-table { border-collapse: collapse; margin: 0.5em 0 1.2em; font-size: 0.92em;
+  table-layout: auto; }
+.jp-RenderedHTMLCommon .govreport-table th, .jp-RenderedHTMLCommon .govreport-table td {
+  border: 1px solid #ccc; padding: 0.25em 0.6em; text-align: left !important; vertical-align: top; max-width: 36em; }
+.jp-RenderedHTMLCommon .govreport-table th { background: #f2f4f7; white-space: nowrap; }
+.govreport-build { color: #666; font-size: 0.85em; margin: 2em 1em 1em; }
+</style>
+{%- endblock extra_css -%}
+"""
+
+_EXTERNAL = [
+    re.compile(r"<script\b[^>]*\bsrc\s*=", re.I),
+    re.compile(r"<link\b[^>]*\bhref\s*=\s*[\"']?(?:https?:)?//", re.I),
+    re.compile(r"@import\s+(?:url\()?\s*[\"']?(?:https?:)?//", re.I),
+    re.compile(r"url\(\s*[\"']?(?:https?:)?//", re.I),
+    re.compile(r"<(?:img|iframe|embed|source)\b[^>]*\bsrc\s*=\s*[\"']?(?:https?:)?//", re.I),
+]
+
+
+def external_references(page: str) -> list[str]:
+    """Every script, stylesheet, font or image the page would fetch from the network."""
+    found = []
+    for pattern in _EXTERNAL:
+        found += [m.group(0) for m in pattern.finditer(page)]
+    return found
+
+
+def build_line(when: Optional[float] = None, lang: str = "zh") -> str:
+    """The single line of a page that changes from build to build.
+
+    ``SOURCE_DATE_EPOCH`` (reproducible-builds convention) fixes the time.
+    """
+    if when is None:
+        when = float(os.environ.get("SOURCE_DATE_EPOCH", time.time()))
+    stamp = time.strftime("%Y-%m-%d %H:%M:%S UTC", time.gmtime(when))
+    version = getattr(govreport, "__version__", "unknown")
+    text = html.escape(term("index.build_line", lang, when=stamp, version=version))
+    return f'<footer class="{BUILD_LINE_CLASS}">{text}</footer>'
+
+
+def strip_build_line(page: str) -> str:
+    """The page without its build line (what determinism is checked on)."""
+    return "\n".join(line for line in page.splitlines() if BUILD_LINE_CLASS + '"' not in line
+                     or "<footer" not in line)
+
+
+def clean_notebook(nb) -> Any:
+    """Drop parameter cells; keep only what renders; give cells stable ids."""
+    cells = [c for c in nb.cells if not _HIDDEN_TAGS & set(c.get("metadata", {}).get("tags", []))]
+    for index, cell in enumerate(cells):
+        cell["id"] = f"cell-{index}"
+        cell["metadata"] = {}
+        if cell.get("cell_type") == "code":
+            cell["execution_count"] = None
+            for output in cell.get("outputs", []):
+                if "execution_count" in output:
+                    output["execution_count"] = None
+                if "metadata" in output:
+                    output["metadata"] = {}
+    nb.cells = cells
+    nb.metadata = {"language_info": {"name": "python"}}
+    return nb
+
+
+def export_html(executed: Path, target: Path, *, title: str, with_code: bool = False,
+                lang: str = "zh", line: Optional[str] = None) -> Path:
+    """Executed notebook -> one self-contained, offline, deterministic HTML page."""
+    import jinja2
+    import nbformat
+    from nbconvert import HTMLExporter
+
+    nb = clean_notebook(nbformat.read(str(executed), as_version=4))
+    exporter = HTMLExporter(
+        template_name="lab",
+        extra_loaders=[jinja2.DictLoader({"govreport.html.j2": _OFFLINE_TEMPLATE})],
+        template_file="govreport.html.j2",
+        exclude_input=not with_code,
+        exclude_input_prompt=True,
+        exclude_output_prompt=True,
+        embed_images=True,
+        language_code="zh" if lang == "zh" else "en",  # ISO 639-1 only
+    )
+    # The template escapes the title itself.
+    resources = {"metadata": {"name": title}}
+    body, _ = exporter.from_notebook_node(nb, resources=resources)
+    body = body.replace("</body>", (line or build_line(lang=lang)) + "\n</body>", 1)
+    external = external_references(body)
+    if external:
+        raise RuntimeError(f"{target}: page would load from the network: {external[:3]}")
+    target.parent.mkdir(parents=True, exist_ok=True)
+    tmp = target.with_suffix(".html.tmp")
+    tmp.write_text(body, encoding="utf-8")
+    tmp.replace(target)
+    return target
+
+
+# --------------------------------------------------------------------------
+# index.html
+
+@dataclass
+class IndexRow:
+    year: int
+    agency: str
+    agency_id: str
+    template: str
+    headline: str
+    report_href: Optional[str]   # None when that year's page failed to build
+    comparison_href: Optional[str]
+
+
+def _e(text: Any) -> str:
+    return html.escape(str(text), quote=True)
+
+
+def write_index(target: Path, rows: Sequence[IndexRow], comparisons: Sequence[tuple[str, Optional[str]]],
+                data_files: Iterable[str], *, lang: str = "zh", line: Optional[str] = None) -> Path:
+    """The front page: one row per (year, agency), links to reports, comparisons and data.
+
+    ``comparisons`` are (agency name, href or None when it failed). Every value
+    from the reports is escaped.
+    """
+    from .narrative import template_name
+
+    t = lambda key, **kw: _e(term(key, lang, **kw))  # noqa: E731
+    years = {r.year for r in rows}
+    agencies = {r.agency_id for r in rows}
+    head = "".join(f"<th>{t('col.' + c)}</th>" for c in ("year", "agency", "template", "headline"))
+    body_rows = []
+    for r in rows:
+        report = (f'<a href="{_e(r.report_href)}">{t("index.report_link")}</a>' if r.report_href
+                  else t("index.failed"))
+        comparison = (f' · <a href="{_e(r.comparison_href)}">{t("index.comparison_link")}</a>'
+                      if r.comparison_href else "")
+        body_rows.append(
+            f"<tr><td>{r.year}</td><td>{_e(r.agency)}</td><td>{_e(template_name(r.template, lang, short=True))}"
+            f"</td><td>{_e(r.headline)}</td><td>{report}{comparison}</td></tr>"
+        )
+    comparison_items = "".join(
+        f'<li><a href="{_e(href)}">{_e(name)}</a></li>' if href else f"<li>{_e(name)}: {t('index.failed')}</li>"
+        for name, href in comparisons
+    ) or f"<li>{t('index.no_comparisons')}</li>"
+    data_items = "".join(f'<li><a href="{_e(f)}">{_e(Path(f).name)}</a></li>' for f in data_files) \
+        or f"<li>{t('index.none')}</li>"
+    page = f"""<!DOCTYPE html>
+<html lang="{'zh-CN' if lang == 'zh' else 'en'}">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1.0">
+<title>{t('index.title')}</title>
+<style>
+body {{ font-family: "Noto Sans CJK SC", "Source Han Sans SC", "PingFang SC", "Microsoft YaHei", sans-serif;
+       max-width: 62rem; margin: 2rem auto; padding: 0 1rem; color: #222; line-height: 1.55; }}
+table {{ border-collapse: collapse; width: 100%; }}
+th, td {{ border: 1px solid #ccc; padding: 0.35em 0.6em; text-align: left; vertical-align: top; }}
+th {{ background: #f2f4f7; }}
+.{BUILD_LINE_CLASS} {{ color: #666; font-size: 0.85em; margin-top: 2em; }}
+</style>
+</head>
+<body>
+<h1>{t('index.title')}</h1>
+<p>{t('index.intro', n_reports=len(rows), n_years=len(years), n_agencies=len(agencies))}</p>
+<h2>{t('index.reports')}</h2>
+<table>
+<thead><tr>{head}<th></th></tr></thead>
+<tbody>
+{chr(10).join(body_rows)}
+</tbody>
+</table>
+<h2>{t('index.comparisons')}</h2>
+<ul>{comparison_items}</ul>
+<h2>{t('index.data')}</h2>
+<p>{t('index.data_intro')}</p>
+<ul>{data_items}</ul>
+{line or build_line(lang=lang)}
+</body>
+</html>
+"""
+    external = external_references(page)
+    if external:
+        raise RuntimeError(f"{target}: page would load from the network: {external[:3]}")
+    target.parent.mkdir(parents=True, exist_ok=True)
+    tmp = target.with_suffix(".html.tmp")
+    tmp.write_text(page, encoding="utf-8")
+    tmp.replace(target)
+    return target

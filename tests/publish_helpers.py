@@ -1,0 +1,81 @@
+"""Seed projects for the publishing tests: a temporary root with data/raw and notebooks/.
+
+``built_seed_project()`` runs the real build once per test session (ingest of
+the two seeds, papermill on both notebooks, HTML export) and caches the result,
+so the notebook, build and browser tests share one build.
+"""
+from __future__ import annotations
+
+import argparse
+import atexit
+import contextlib
+import io
+import shutil
+import tempfile
+import time
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[1]
+SEEDS = ("shapotou_gov_service_center_2018.txt", "shapotou_gov_service_center_2021.txt")
+
+
+def make_project(parent: Path) -> Path:
+    """A project root holding the two seed reports and a copy of the notebooks."""
+    root = Path(parent) / "project"
+    (root / "data" / "raw").mkdir(parents=True)
+    for name in SEEDS:
+        shutil.copy2(REPO / "data" / "raw" / name, root / "data" / "raw" / name)
+    shutil.copytree(REPO / "notebooks", root / "notebooks")
+    return root
+
+
+def build_args(root: Path, **overrides) -> argparse.Namespace:
+    from govreport.build import add_build_arguments
+
+    args = add_build_arguments(argparse.ArgumentParser()).parse_args(["--root", str(root)])
+    for key, value in overrides.items():
+        setattr(args, key, value)
+    return args
+
+
+@dataclass
+class BuildRun:
+    code: int
+    output: str
+    seconds: float
+
+
+def run_build(root: Path, **overrides) -> BuildRun:
+    """govreport build on ``root``, capturing what it prints."""
+    from govreport.build import run_build as _run
+
+    buffer = io.StringIO()
+    started = time.perf_counter()
+    with contextlib.redirect_stdout(buffer), contextlib.redirect_stderr(buffer):
+        code = _run(build_args(root, **overrides))
+    return BuildRun(code, buffer.getvalue(), time.perf_counter() - started)
+
+
+@dataclass
+class SeedBuild:
+    root: Path
+    first: BuildRun
+
+
+@lru_cache(maxsize=None)
+def built_seed_project() -> SeedBuild:
+    parent = Path(tempfile.mkdtemp(prefix="govreport-build-"))
+    atexit.register(shutil.rmtree, parent, True)
+    root = make_project(parent)
+    return SeedBuild(root, run_build(root, jobs=2))
+
+
+def page_text(page: str) -> str:
+    """Visible text of an HTML page (tags dropped, entities decoded), for assertions."""
+    import html
+    import re
+
+    page = re.sub(r"<(script|style)\b.*?</\1>", " ", page, flags=re.S | re.I)
+    return html.unescape(re.sub(r"<[^>]+>", " ", page))

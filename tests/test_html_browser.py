@@ -1,0 +1,83 @@
+"""The published pages in a real browser: headless Chromium loads them from disk, offline.
+
+Chromium comes from Debian (scripts/ensure_chromium.sh installs it when absent);
+the tests are skipped only when it cannot be installed, and say why.
+Screenshots are kept under build/screenshots/ of the seed project for a human look.
+"""
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from publish_helpers import REPO, built_seed_project
+
+sys.path.insert(0, str(REPO / "scripts"))
+import browser_check  # noqa: E402
+
+
+@pytest.fixture(scope="module")
+def chromium() -> str:
+    found = browser_check.find_chromium()
+    if found:
+        return found
+    result = subprocess.run(["bash", str(REPO / "scripts" / "ensure_chromium.sh")], capture_output=True, text=True,
+                            timeout=900)
+    if result.returncode != 0:
+        reason = (result.stderr.strip().splitlines() or ["unknown reason"])[-1]
+        print(f"chromium unavailable: {reason}")
+        pytest.skip(f"chromium could not be installed: {reason}")
+    return result.stdout.strip().splitlines()[-1]
+
+
+@pytest.fixture(scope="module")
+def build():
+    result = built_seed_project()
+    assert result.first.code == 0, result.first.output
+    return result
+
+
+def _distinct_colours(png: Path) -> int:
+    from PIL import Image
+
+    with Image.open(png) as image:
+        colours = image.convert("RGB").getcolors(maxcolors=1 << 20)
+    return len(colours) if colours is not None else 1 << 20
+
+
+@pytest.mark.parametrize("page, expected", [
+    ("index.html", "政府信息公开工作年度报告：数据与报告"),
+    ("yearly_report_2018.html", "本年主动公开政府信息 45 条"),
+    ("comparison_沙坡头区政务服务中心.html", "沙坡头区政务服务中心：历年对比"),
+])
+def test_page_renders_offline_in_chromium_without_console_errors(chromium, build, page, expected):
+    shots = build.root / "build" / "screenshots"
+    shots.mkdir(parents=True, exist_ok=True)
+    shot = shots / (Path(page).stem + ".png")
+    result = browser_check.check_page(build.root / "reports" / page, shot, chromium=chromium)
+    print(f"screenshot: {shot}")
+    assert result.console_errors == []
+    assert result.exceptions == []
+    assert result.external_requests == []          # nothing fetched from the network
+    assert expected in result.text
+    assert result.height > 300
+    assert shot.stat().st_size > 10_000
+    assert _distinct_colours(shot) > 50            # text and charts, not a blank page
+
+
+def test_report_images_are_decoded_by_the_browser(chromium, build, tmp_path):
+    """Every embedded chart decodes: naturalWidth > 0 for each <img>."""
+    import asyncio  # noqa: F401  (browser_check drives asyncio itself)
+
+    page = build.root / "reports" / "yearly_report_2018.html"
+    probe = tmp_path / "probe.html"
+    html = page.read_text(encoding="utf-8")
+    # Append a probe that reports undecoded images as a console error, then load the copy.
+    probe.write_text(html.replace("</body>", "<script>window.addEventListener('load', () => {"
+                                  "for (const i of document.images) { if (!i.naturalWidth) console.error('image not decoded'); }"
+                                  "});</script></body>"), encoding="utf-8")
+    result = browser_check.check_page(probe, tmp_path / "probe.png", chromium=chromium)
+    assert result.console_errors == []
+    assert "image not decoded" not in " ".join(result.console_errors)

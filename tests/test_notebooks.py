@@ -1,0 +1,238 @@
+"""The two notebooks, executed through papermill on the seed reports.
+
+The executed notebooks come from the session's real build (tests/publish_helpers.py):
+ingest of data/raw's two seeds, then papermill with the build's kernel.
+Hand-checked figures cite the seed line they come from.
+"""
+from __future__ import annotations
+
+import ast
+import shutil
+import warnings
+from pathlib import Path
+
+import nbformat
+import pandas as pd
+import pytest
+
+from publish_helpers import REPO, built_seed_project, page_text
+
+YEARLY = REPO / "notebooks" / "yearly_report.ipynb"
+COMPARISON = REPO / "notebooks" / "comparison.ipynb"
+
+
+def _outputs(nb) -> list:
+    return [o for c in nb.cells if c.cell_type == "code" for o in c.get("outputs", [])]
+
+
+def _output_text(nb) -> str:
+    parts = []
+    for o in _outputs(nb):
+        if o.output_type == "stream":
+            parts.append(o.text)
+        elif "data" in o:
+            parts.append(o.data.get("text/html", "") or o.data.get("text/plain", ""))
+    return page_text("\n".join(parts))
+
+
+def _images(nb) -> list[str]:
+    return [o.data["image/png"] for o in _outputs(nb) if "data" in o and "image/png" in o.data]
+
+
+@pytest.fixture(scope="module")
+def build():
+    result = built_seed_project()
+    assert result.first.code == 0, result.first.output
+    return result
+
+
+def _executed(build, name: str):
+    return nbformat.read(str(build.root / "build" / "executed" / f"{name}.ipynb"), as_version=4)
+
+
+# ---- notebook sources -------------------------------------------------------
+
+@pytest.mark.parametrize("path, names", [
+    (YEARLY, ["year", "agency", "processed_dir", "lang"]),
+    (COMPARISON, ["agency", "years", "processed_dir", "lang"]),
+])
+def test_each_notebook_has_one_parameters_cell_with_the_documented_names(path, names):
+    nb = nbformat.read(str(path), as_version=4)
+    tagged = [c for c in nb.cells if "parameters" in c.metadata.get("tags", [])]
+    assert len(tagged) == 1
+    assigned = [t.id for node in ast.parse(tagged[0].source).body if isinstance(node, ast.Assign)
+                for t in node.targets]
+    assert assigned == names
+
+
+@pytest.mark.parametrize("path", [YEARLY, COMPARISON])
+def test_notebooks_are_committed_without_outputs(path):
+    nb = nbformat.read(str(path), as_version=4)
+    nbformat.validate(nb)
+    for cell in nb.cells:
+        if cell.cell_type == "code":
+            assert cell.outputs == [] and cell.execution_count is None
+
+
+# ---- executed notebooks -----------------------------------------------------
+
+@pytest.mark.parametrize("name", ["yearly_report_2018", "yearly_report_2021", "comparison_沙坡头区政务服务中心"])
+def test_executed_notebook_has_no_errors_and_no_stderr(build, name):
+    nb = _executed(build, name)
+    assert [o for o in _outputs(nb) if o.output_type == "error"] == []
+    assert [o.text for o in _outputs(nb) if o.output_type == "stream" and o.name == "stderr"] == []
+
+
+def test_papermill_injected_the_typed_parameters(build):
+    nb = _executed(build, "yearly_report_2018")
+    injected = [c for c in nb.cells if "injected-parameters" in c.metadata.get("tags", [])]
+    assert len(injected) == 1
+    namespace: dict = {}
+    exec(injected[0].source, namespace)
+    assert namespace["year"] == 2018 and isinstance(namespace["year"], int)
+    assert namespace["agency"] is None
+    assert namespace["processed_dir"] == str(build.root / "data" / "processed")
+
+
+def test_2018_story_states_the_45_proactively_published_items_with_the_report_label(build):
+    text = _output_text(_executed(build, "yearly_report_2018"))
+    # seed 2018 统计表: "(一) 主动公开政府信息数 (不同渠道和方式公开相同信息计 1 条)	条	45"
+    assert "本年主动公开政府信息 45 条" in text
+    assert "主动公开政府信息数" in text
+    # "2.政府网站公开政府信息数	条	42" and "5.其他方式公开政府信息数	条	41" are listed with their labels
+    assert "2.政府网站公开政府信息数" in text and "42" in text
+    assert "5.其他方式公开政府信息数" in text and "41" in text
+    # section 六 of the seed: no requests; the legacy table prints "(一)收到申请数	件	0"
+    assert "本年度收到的政府信息公开申请为 0 件（“(一)收到申请数”）" in text
+
+
+def test_2018_story_draws_the_proactive_chart(build):
+    assert len(_images(_executed(build, "yearly_report_2018"))) >= 1
+
+
+def test_2021_zero_requests_are_stated_as_such_and_no_empty_chart_is_drawn(build):
+    nb = _executed(build, "yearly_report_2021")
+    text = _output_text(nb)
+    # seed 2021 table 三: "一、本年新收政府信息公开申请数量 0 0 0 0 0 0 0"
+    assert "本年度收到的政府信息公开申请为 0 件（“一、本年新收政府信息公开申请数量”）" in text
+    # every number of the 2021 tables is 0 (sections 二, 三, 四 of the seed)
+    assert "数字均为 0，因此下文只列出数字，不绘制图表" in text
+    assert "本年度没有因政府信息公开引起的行政复议或行政诉讼" in text
+    assert _images(nb) == []
+
+
+def test_data_quality_section_reports_identity_checks_and_derived_values(build):
+    text = _output_text(_executed(build, "yearly_report_2021"))
+    data = __import__("govreport").load(build.root / "data" / "processed")
+    findings = data.findings[data.findings["report_id"] == data.reports.loc[data.reports["year"] == 2021, "report_id"].iloc[0]]
+    passed = int((findings["state"] == "pass").sum())
+    assert f"勾稽关系检查 {len(findings)} 项：{passed} 项成立" in text
+    # gb2021 （三）不予公开 has no printed total in the seed: its total is derived from rows 1-8
+    assert "个数字是推算值" in text
+
+
+def test_comparison_marks_the_template_change_and_embeds_a_chart(build):
+    nb = _executed(build, "comparison_沙坡头区政务服务中心")
+    text = _output_text(nb)
+    assert "2018年到2021年，报告格式由旧版统计表" in text
+    assert "2021版年度报告格式" in text
+    assert "空心点为近似可比" in text
+    assert len(_images(nb)) >= 1
+
+
+def test_comparison_leaves_not_comparable_values_as_gaps_not_zero(build):
+    from govreport import load, narrative
+
+    data = load(build.root / "data" / "processed")
+    frame = narrative.comparison_frame(data, "沙坡头区政务服务中心")
+    proactive = frame[frame["series"] == "proactive_published"].set_index("year")
+    # 2018 legacy 主动公开政府信息数 45 (exact); gb2021 has no such count (comparability none)
+    assert proactive.loc[2018, "value"] == 45
+    assert proactive.loc[2021, "comparability"] == "none"
+    assert pd.isna(proactive.loc[2021, "value"])
+    story = narrative.comparison_story(data, "沙坡头区政务服务中心")
+    chart = next(c for s in story.sections for c in s.charts if "proactive_published" in set(c.frame["series"]))
+    assert pd.isna(chart.frame.set_index("year").loc[2021, "value"])
+
+
+# ---- HTML export ------------------------------------------------------------
+
+def test_published_html_embeds_chart_images_and_hides_code_and_parameters(build):
+    page = (build.root / "reports" / "yearly_report_2018.html").read_text(encoding="utf-8")
+    assert page.count('src="data:image/png;base64,') >= 1
+    assert "processed_dir" not in page          # neither parameters cell nor any code survives
+    assert "narrative.show_sections" not in page
+    assert "本年主动公开政府信息 45 条" in page_text(page)
+
+
+@pytest.mark.parametrize("name", ["index", "yearly_report_2018", "yearly_report_2021", "comparison_沙坡头区政务服务中心"])
+def test_published_html_references_no_external_url_for_scripts_styles_or_fonts(build, name):
+    from govreport.publish import external_references
+
+    page = (build.root / "reports" / f"{name}.html").read_text(encoding="utf-8")
+    assert external_references(page) == []
+    assert "<script src" not in page and "cdnjs" not in page and "mathjax" not in page.lower()
+    assert "@font-face" not in page or "url(http" not in page
+
+
+def test_an_injected_script_in_an_agency_name_is_escaped(build, tmp_path):
+    from govreport import publish
+
+    evil = "沙坡头区<script>alert('x')</script>中心"
+    processed = tmp_path / "processed"
+    shutil.copytree(build.root / "data" / "processed", processed)
+    for name in ("reports", "values", "harmonized"):
+        frame = pd.read_parquet(processed / f"{name}.parquet")
+        frame["agency"] = evil
+        frame.to_parquet(processed / f"{name}.parquet")
+    publish.install_kernel(tmp_path / "jupyter")
+    executed = tmp_path / "yearly.ipynb"
+    publish.execute(YEARLY, executed, {"year": 2021, "agency": None, "processed_dir": str(processed), "lang": "zh"},
+                    timeout=120, cwd=tmp_path)
+    page = publish.export_html(executed, tmp_path / "yearly.html", title=evil).read_text(encoding="utf-8")
+    index = publish.write_index(tmp_path / "index.html", [publish.IndexRow(2021, evil, "x", "gb2021", evil, "y.html", None)],
+                                [(evil, None)], []).read_text(encoding="utf-8")
+    for html_page in (page, index):
+        assert "<script>alert" not in html_page
+        assert "<script" not in html_page.lower()       # the page carries no script at all
+    # nbconvert re-serializes HTML outputs (quotes unescaped), angle brackets stay escaped
+    assert page.count("沙坡头区&lt;script&gt;alert('x')&lt;/script&gt;中心") >= 3   # title, heading, prose
+    assert "沙坡头区&lt;script&gt;alert(&#x27;x&#x27;)&lt;/script&gt;中心</td>" in index
+
+
+# ---- charts -----------------------------------------------------------------
+
+def test_charts_use_the_cjk_font_from_mplfonts_without_missing_glyph_warnings():
+    from govreport import charts
+
+    assert charts.FONT_NAME == "Noto Sans CJK SC"
+    assert "mplfonts" in charts.cjk_font_path().parts
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        png = charts.figure_png(charts.bar_chart(["主动公开政府信息数", "政府网站公开政府信息数"], [45.0, 42.0],
+                                                 "主动公开（沙坡头区政务服务中心，2018年）", "条"))
+    assert png.startswith(b"\x89PNG")
+    assert [str(w.message) for w in caught if "glyph" in str(w.message).lower()] == []
+
+
+def test_the_same_chart_gives_the_same_png_bytes():
+    from govreport import charts
+
+    def draw():
+        return charts.figure_png(charts.bar_chart(["予以公开", "部分公开"], [3.0, 1.0], "申请办理结果"))
+
+    assert draw() == draw()
+
+
+def test_with_code_keeps_the_code_cells_but_still_drops_the_parameter_cells(build, tmp_path):
+    from govreport import publish
+
+    executed = build.root / "build" / "executed" / "yearly_report_2018.ipynb"
+    nb = nbformat.read(str(executed), as_version=4)
+    code_cells = [c for c in nb.cells if c.cell_type == "code"
+                  and not {"parameters", "injected-parameters"} & set(c.metadata.get("tags", []))]
+    page = publish.export_html(executed, tmp_path / "with_code.html", title="2018", with_code=True).read_text("utf-8")
+    assert page.count('<div class="jp-InputArea jp-Cell-inputArea">') == len(code_cells) == len(nb.cells) - 2
+    assert "show_sections" in page
+    hidden = (build.root / "reports" / "yearly_report_2018.html").read_text(encoding="utf-8")
+    assert '<div class="jp-InputArea jp-Cell-inputArea">' not in hidden
