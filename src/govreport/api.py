@@ -1,7 +1,6 @@
 """The public pipeline: parse one report, ingest many, load what was written."""
 from __future__ import annotations
 
-import hashlib
 import math
 import os
 import sys
@@ -21,7 +20,7 @@ from .harmonize import harmonize
 from .readers import SUPPORTED_SUFFIXES, read_document
 from .schemas import (FINDING_COLUMNS, PLACEHOLDER_COLUMNS, REPORT_COLUMNS, UNMAPPED_COLUMNS, VALUE_COLUMNS,
                       validate_table)
-from .store import Processed, load, write_table
+from .store import Processed, load, sha256_file, write_table
 from .validate import Cells, check_across_years, check_report, derive_totals
 
 _EXPECTED_SECTIONS = {"legacy": {"legacy"}, "gb2019": {"art20", "requests", "appeals"}, "gb2021": {"art20", "requests", "appeals"}}
@@ -41,14 +40,6 @@ class ParsedReport:
     @property
     def report_id(self) -> str:
         return self.meta["report_id"]
-
-
-def _sha256(path: Path) -> str:
-    h = hashlib.sha256()
-    with open(path, "rb") as f:
-        for chunk in iter(lambda: f.read(1 << 20), b""):
-            h.update(chunk)
-    return h.hexdigest()
 
 
 def parse(path) -> ParsedReport:
@@ -76,7 +67,7 @@ def parse(path) -> ParsedReport:
     unm = validate_table("unmapped", unm)
     ph = validate_table("placeholders", pd.DataFrame([dict(report_id=rid, **p) for p in ex.placeholders], columns=PLACEHOLDER_COLUMNS))
     fnd = validate_table("findings", pd.DataFrame(findings, columns=FINDING_COLUMNS))
-    meta = dict(**ident, source_file=str(path), format=doc.format, sha256=_sha256(path), n_values=int(vals["value"].notna().sum()),
+    meta = dict(**ident, source_file=str(path), format=doc.format, sha256=sha256_file(path), n_values=int(vals["value"].notna().sum()),
                 n_derived=len(derived), n_unmapped=len(unm), n_failed_rules=int((fnd["state"] == "fail").sum()),
                 sections_found=",".join(sorted(ex.sections_found)), template_scores=det.template_scores)
     return ParsedReport(values=vals, unmapped=unm, findings=fnd, placeholders=ph, meta=meta, document=doc)

@@ -24,6 +24,7 @@ from pathlib import Path
 from typing import Any, Optional
 
 from .paths import ProjectPaths, RootNotFound, project_paths
+from .store import sha256_file
 
 YEARLY_NOTEBOOK = "yearly_report.ipynb"
 COMPARISON_NOTEBOOK = "comparison.ipynb"
@@ -53,14 +54,6 @@ def add_build_arguments(parser: argparse.ArgumentParser) -> argparse.ArgumentPar
 # --------------------------------------------------------------------------
 # hashing
 
-def _sha256_file(path: Path) -> str:
-    h = hashlib.sha256()
-    with open(path, "rb") as f:
-        for chunk in iter(lambda: f.read(1 << 20), b""):
-            h.update(chunk)
-    return h.hexdigest()
-
-
 def _digest(*parts: Any) -> str:
     return hashlib.sha256(json.dumps(parts, sort_keys=True, default=str).encode("utf-8")).hexdigest()
 
@@ -72,11 +65,11 @@ def library_fingerprint() -> str:
     package = Path(govreport.__path__[0])
     files = sorted(p for p in package.rglob("*") if p.suffix in (".py", ".csv", ".j2") and "__pycache__" not in p.parts)
     return _digest(getattr(govreport, "__version__", "unknown"),
-                   [(str(p.relative_to(package)), _sha256_file(p)) for p in files])
+                   [(str(p.relative_to(package)), sha256_file(p)) for p in files])
 
 
 def raw_fingerprint(paths: ProjectPaths) -> str:
-    return _digest([(p.name, _sha256_file(p)) for p in paths.raw_files()])
+    return _digest([(p.name, sha256_file(p)) for p in paths.raw_files()])
 
 
 # --------------------------------------------------------------------------
@@ -158,7 +151,7 @@ def plan_jobs(paths: ProjectPaths, data: Any, ingest_key: str, args: argparse.Na
                         executed=str(paths.executed / f"{name}.ipynb"), html=str(paths.reports / f"{name}.html"),
                         **common))
     for job in jobs:
-        job.key = _digest(ingest_key, _sha256_file(Path(job.notebook)), job.parameters, job.title,
+        job.key = _digest(ingest_key, sha256_file(Path(job.notebook)), job.parameters, job.title,
                           job.with_code, job.lang)
     return jobs
 

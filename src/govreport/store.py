@@ -6,6 +6,7 @@ would take for valid.
 """
 from __future__ import annotations
 
+import hashlib
 import os
 import tempfile
 from dataclasses import dataclass, field
@@ -15,6 +16,15 @@ import pandas as pd
 
 TABLES = ("reports", "values", "unmapped", "placeholders", "findings", "harmonized")
 OPTIONAL_TABLES = ("facts", "repetition", "timeliness", "failures")
+
+
+def sha256_file(path) -> str:
+    """Content hash of a file, read in chunks (report ids, build change detection)."""
+    h = hashlib.sha256()
+    with open(path, "rb") as f:
+        for chunk in iter(lambda: f.read(1 << 20), b""):
+            h.update(chunk)
+    return h.hexdigest()
 
 
 def _atomic(path: Path, write) -> None:
