@@ -33,9 +33,13 @@ narrative.show(narrative.year_intro(data, year, agency, lang))'''),
     ("requests", '# Disclosure requests: how many arrived and how they ended.\nnarrative.show_sections(stories, "requests")'),
     ("review", '# Administrative review and litigation.\nnarrative.show_sections(stories, "review")'),
     ("other", 'narrative.show_sections(stories, "other")'),
-    ("prose-facts", '''# Figures from the report's prose, repetition and timeliness (when those tables exist).
-for key in ("facts", "repetition", "timeliness"):
-    narrative.show_sections(stories, key)'''),
+    ("prose-facts", '''# Figures stated in the prose: totals with their parts, rates and their checks, each with
+# the sentence it comes from; then prose against table figures and every prose figure.
+narrative.show_sections(stories, "facts")'''),
+    ("repetition", '''# 内容雷同: share of the prose repeated from the agency's previous-year report.
+narrative.show_sections(stories, "repetition")'''),
+    ("timeliness", '''# Publication date against the statutory deadline (an unknown date is unknown, not late).
+narrative.show_sections(stories, "timeliness")'''),
     ("quality", '# Data quality: identity checks, derived values, unmapped numbers.\nnarrative.show_sections(stories, "quality")'),
 ]
 
@@ -57,7 +61,12 @@ story = narrative.comparison_story(data, agency_id, years, lang)
 narrative.show(story.sections[0])'''),
     ("series", '''# One chart per group of series: exact points filled, approximate hollow, `none` left as a gap.
 for section in story.sections[1:]:
-    narrative.show(section)'''),
+    if section.key.startswith("group."):
+        narrative.show(section)'''),
+    ("prose-facts", '''# Prose figures whose subject phrases match across years, labelled with each year's wording.
+narrative.show_sections([story], "facts")'''),
+    ("repetition", '''# 内容雷同 by year: share of sentences repeated from the previous year's report.
+narrative.show_sections([story], "repetition")'''),
 ]
 
 

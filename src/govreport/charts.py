@@ -147,10 +147,80 @@ def series_chart(chart: Chart) -> Figure:
     return fig
 
 
+def facts_chart(chart: Chart) -> Figure:
+    """Prose figures across years: one small panel per matched series.
+
+    Series of different units or scales never share an axis. Each point
+    carries its value and, where the wording changed between years, the
+    phrase the report printed that year.
+    """
+    frame = chart.frame
+    labels = list(dict.fromkeys(frame["series"]))
+    columns = min(3, len(labels))
+    rows_n = math.ceil(len(labels) / columns)
+    fig = Figure(figsize=(3.4 * columns + 0.4, 2.9 * rows_n + 0.6), dpi=DPI)
+    years_all = sorted(int(y) for y in frame["year"].unique())
+    for index, label in enumerate(labels):
+        ax = fig.add_subplot(rows_n, columns, index + 1)
+        rows = frame[frame["series"] == label].sort_values("year")
+        years = [int(y) for y in rows["year"]]
+        values = [float(v) for v in rows["value"]]
+        color = PALETTE[index % len(PALETTE)]
+        ax.plot(years, values, color=color, marker="o", linewidth=1.5, markersize=6)
+        phrases = list(rows["subject"].astype(str))
+        differ = len(set(phrases)) > 1
+        unit = str(rows["unit"].iloc[0])
+        for year, value, phrase in zip(years, values, phrases):
+            text = _fmt(value) + (unit if unit == "%" else f" {unit}")
+            if differ:
+                text += "\n" + _wrap(phrase, 9)
+            ax.annotate(text, (year, value), textcoords="offset points", xytext=(0, 7), ha="center",
+                        va="bottom", fontsize=8)
+        top = max(values + [0.0])
+        ax.set_ylim(0, top * (1.6 if differ else 1.3) if top > 0 else 1)
+        ax.set_xticks(years_all, [str(y) for y in years_all])
+        ax.set_xlim(years_all[0] - 0.6, years_all[-1] + 0.6)
+        ax.set_title(_wrap(label, 16), fontsize=9)
+        ax.tick_params(labelsize=8)
+        ax.spines[["top", "right"]].set_visible(False)
+    fig.suptitle(chart.title, fontsize=11)
+    fig.tight_layout()
+    return fig
+
+
+def share_chart(chart: Chart) -> Figure:
+    """Shares by year as bars (0–100%), with an optional reference line such as the 50% mark."""
+    lang = chart.lang
+    fig = Figure(figsize=(6, 3.2), dpi=DPI)
+    ax = fig.add_subplot()
+    positions = list(range(len(chart.labels)))
+    percents = [100.0 * v for v in chart.values]
+    ax.bar(positions, percents, color=PALETTE[0], width=0.5)
+    for x, v in zip(positions, percents):
+        ax.text(x, v + 1.5, f"{v:.1f}%", ha="center", va="bottom", fontsize=9)
+    if chart.threshold is not None:
+        limit = 100.0 * chart.threshold
+        ax.axhline(limit, color=PALETTE[3], linestyle="--", linewidth=1)
+        ax.text(positions[-1] + 0.3, limit + 1, term("chart.threshold", lang, limit=f"{limit:g}%"),
+                ha="right", va="bottom", fontsize=8, color=PALETTE[3])
+    ax.set_xticks(positions, chart.labels)
+    ax.set_ylim(0, 100)
+    ax.set_ylabel(term("chart.share_axis", lang))
+    ax.set_xlabel(term("chart.year_axis", lang))
+    ax.set_title(chart.title)
+    ax.spines[["top", "right"]].set_visible(False)
+    fig.tight_layout()
+    return fig
+
+
 def draw(chart: Chart) -> Figure:
     """The figure for a :class:`govreport.narrative.Chart`."""
     if chart.kind == "bar":
         return bar_chart(chart.labels, chart.values, chart.title, chart.unit)
     if chart.kind == "series":
         return series_chart(chart)
+    if chart.kind == "facts":
+        return facts_chart(chart)
+    if chart.kind == "share":
+        return share_chart(chart)
     raise ValueError(f"unknown chart kind {chart.kind!r}")

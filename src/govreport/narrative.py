@@ -12,6 +12,7 @@ from __future__ import annotations
 import csv
 import html
 import math
+import re
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from importlib import resources
@@ -87,12 +88,46 @@ class Table:
 
 
 @dataclass
+class Long:
+    """A table cell with long text: shown shortened, the full text one click away (<details>)."""
+
+    text: str
+    limit: int = 36
+
+    def __str__(self) -> str:
+        return self.text
+
+
+@dataclass
+class Quote:
+    """A sentence cited from the report, with a caption such as 原文："""
+
+    text: str
+    caption: str = ""
+
+
+@dataclass
+class Details:
+    """A collapsed list or table (repeated passages, all-zero rows): a summary line, the rest on click."""
+
+    summary: str
+    items: list[str] = field(default_factory=list)
+    ordered: bool = True
+    table: Optional[Table] = None
+
+
+@dataclass
 class Chart:
     """What to draw; :mod:`govreport.charts` turns it into a figure.
 
     ``kind='bar'``: ``labels``/``values`` (one bar each).
     ``kind='series'``: ``frame`` with columns year, series, label, value,
     comparability, template (one line per series across years).
+    ``kind='facts'``: ``frame`` with columns series, year, subject, value, unit
+    (prose figures matched across years; each point labelled with the phrase
+    printed that year).
+    ``kind='share'``: ``labels`` (years) and ``values`` (shares 0–1), with an
+    optional ``threshold`` line.
     """
 
     kind: str
@@ -102,6 +137,7 @@ class Chart:
     unit: str = ""
     frame: Optional[pd.DataFrame] = None
     lang: str = "zh"
+    threshold: Optional[float] = None   # a reference line (e.g. the 50% repetition mark)
 
 
 @dataclass
@@ -110,7 +146,7 @@ class Section:
 
     key: str
     title: str
-    blocks: list[Union[str, Table]] = field(default_factory=list)
+    blocks: list[Union[str, Table, Quote, Details]] = field(default_factory=list)
     charts: list[Chart] = field(default_factory=list)
     anchor: str = ""
     level: int = 3
@@ -121,7 +157,9 @@ class Section:
 
     @property
     def tables(self) -> list[Table]:
-        return [b for b in self.blocks if isinstance(b, Table)]
+        """Every table, including those folded into a Details block."""
+        return [b if isinstance(b, Table) else b.table for b in self.blocks
+                if isinstance(b, Table) or (isinstance(b, Details) and b.table is not None)]
 
 
 @dataclass
@@ -249,6 +287,17 @@ def _values_table(rows: pd.DataFrame, lang: str, names: Optional[dict[str, str]]
                   term("col.unit", lang)], table_rows)
 
 
+FOLD_ROWS = 12   # longer tables of zeros or derived values open on click
+
+
+def _values_block(rows: pd.DataFrame, lang: str, names: Optional[dict[str, str]] = None) -> Union[Table, Details]:
+    """The values table; folded behind one line when every number in it is 0 and it is long."""
+    table = _values_table(rows, lang, names)
+    if len(rows) > FOLD_ROWS and _all_zero(rows):
+        return Details(term("fold.zero_rows", lang, n=len(rows)), table=table)
+    return table
+
+
 def _all_zero(values: pd.DataFrame) -> bool:
     numbers = pd.to_numeric(values["value"], errors="coerce") if not values.empty else pd.Series([], dtype=float)
     present = numbers.dropna()
@@ -328,7 +377,7 @@ def report_story(data: Any, report: pd.Series, lang: str = "zh") -> Story:
     all_zero = _all_zero(totals)
     names = metric_names(data, lang)
     sections = [
-        _overview(report, totals, all_zero, lang),
+        _overview(data, report, totals, all_zero, lang),
         _proactive(report, totals, all_zero, lang, names),
         _requests(data, report, totals, all_zero, lang, names),
         _review(report, totals, all_zero, lang, names),
@@ -336,7 +385,10 @@ def report_story(data: Any, report: pd.Series, lang: str = "zh") -> Story:
     other = _other(totals, lang, names)
     if other is not None:
         sections.append(other)
-    sections.extend(_extra_tables(data, report_id, lang))
+    for part in (_facts_section(data, report, all_zero, lang, names), _repetition_section(data, report, lang),
+                 _timeliness_section(data, report, lang)):
+        if part is not None:
+            sections.append(part)
     sections.append(_quality(data, report_id, values, lang))
     agency = str(report["agency"])
     return Story(
@@ -348,7 +400,7 @@ def report_story(data: Any, report: pd.Series, lang: str = "zh") -> Story:
     )
 
 
-def _overview(report: pd.Series, totals: pd.DataFrame, all_zero: bool, lang: str) -> Section:
+def _overview(data: Any, report: pd.Series, totals: pd.DataFrame, all_zero: bool, lang: str) -> Section:
     paragraphs = [
         term(
             "overview.line", lang,
@@ -360,6 +412,9 @@ def _overview(report: pd.Series, totals: pd.DataFrame, all_zero: bool, lang: str
     ]
     if all_zero:
         paragraphs.append(term("overview.all_zero", lang, n=len(totals)))
+        pointer = _prose_pointer(data, str(report["report_id"]), lang)
+        if pointer:
+            paragraphs.append(pointer)
     return Section("overview", term("section.overview", lang), paragraphs)
 
 
@@ -398,7 +453,7 @@ def _proactive(report: pd.Series, totals: pd.DataFrame, all_zero: bool, lang: st
         section.blocks.append(term("proactive.all_zero", lang, n=len(rows)))
     else:
         section.blocks.append(term("proactive.rows", lang, n=len(rows)))
-    section.blocks.append(_values_table(rows, lang, names))
+    section.blocks.append(_values_block(rows, lang, names))
     if not all_zero:
         chart = _bar_chart(rows, _chart_title("chart.proactive", report, lang), lang)
         if chart is not None:
@@ -458,7 +513,7 @@ def _requests(data: Any, report: pd.Series, totals: pd.DataFrame, all_zero: bool
             section.charts.append(Chart(
                 kind="bar", title=_chart_title("chart.outcomes", report, lang),
                 labels=[n for n, _ in present], values=[v for _, v in present], unit="件", lang=lang))
-    section.blocks.append(_values_table(rows, lang, names))
+    section.blocks.append(_values_block(rows, lang, names))
     return section
 
 
@@ -486,7 +541,7 @@ def _review(report: pd.Series, totals: pd.DataFrame, all_zero: bool, lang: str,
             chart = _bar_chart(rows, _chart_title("chart.review", report, lang), lang)
             if chart is not None:
                 section.charts.append(chart)
-    section.blocks.append(_values_table(rows, lang, names))
+    section.blocks.append(_values_block(rows, lang, names))
     return section
 
 
@@ -498,25 +553,468 @@ def _other(totals: pd.DataFrame, lang: str, names: dict[str, str]) -> Optional[S
                    [term("other.rows", lang, n=len(rows)), _values_table(rows, lang, names)])
 
 
+def _enum(kind: str, value: Any, lang: str) -> str:
+    """An enumeration value (state, role, level, applicant…) in words, from narrative_terms.csv."""
+    if is_missing(value):
+        return term("blank", lang)
+    key = f"{kind}.{value}"
+    return term(key, lang) if key in _terms() else str(value)
+
+
+def applicant_name(applicant: Any, lang: str = "zh") -> str:
+    return _enum("applicant", applicant, lang)
+
+
+@lru_cache(maxsize=None)
+def _rule_patterns() -> tuple[tuple[re.Pattern, str], ...]:
+    return tuple((re.compile(r["pattern"]), r["term"]) for r in _read_catalog("narrative_rules.csv"))
+
+
+def rule_name(rule: Any, names: Optional[dict[str, str]] = None, lang: str = "zh") -> str:
+    """A check's id in words (catalog/narrative_rules.csv): 'review.total' -> 行政复议总计＝各分项之和."""
+    if is_missing(rule):
+        return term("blank", lang)
+    names = names or {}
+    for pattern, key in _rule_patterns():
+        match = pattern.fullmatch(str(rule))
+        if match:
+            metric = match.groupdict().get("metric")
+            return term(key, lang, name=names.get(metric, metric) if metric else "")
+    return str(rule)
+
+
 def _headers(columns: list[str], lang: str) -> list[str]:
     """Column names in the page language where the vocabulary has them."""
     return [term(f"col.{c}", lang) if f"col.{c}" in _terms() else c for c in columns]
 
 
-def _extra_tables(data: Any, report_id: str, lang: str) -> list[Section]:
-    """Prose facts, repetition and timeliness tables, when another stage produced them."""
-    sections = []
-    for name in ("facts", "repetition", "timeliness"):
-        rows = _rows_for(_frame(data, name), report_id)
-        if rows.empty:
+# --------------------------------------------------------------------------
+# figures stated in the prose (facts table + fact.* findings)
+
+_FACT_NUMBER = re.compile(r"#f(\d+)$")
+
+
+def _reading_order(fact_id: Any) -> int:
+    match = _FACT_NUMBER.search(str(fact_id))
+    return int(match.group(1)) if match else 0
+
+
+def report_facts(data: Any, report_id: str) -> Optional[pd.DataFrame]:
+    """The prose facts of one report in reading order; None when no facts table was produced."""
+    frame = _frame(data, "facts")
+    if frame is None or "fact_id" not in frame.columns:
+        return None
+    rows = _rows_for(frame, report_id)
+    if rows.empty:
+        return rows
+    rows = rows.assign(_order=rows["fact_id"].map(_reading_order))
+    return rows.sort_values("_order").drop(columns="_order").reset_index(drop=True)
+
+
+def _unit_text(unit: Any, lang: str) -> str:
+    unit = "" if is_missing(unit) else str(unit)
+    key = f"unit.{unit}"
+    return term(key, lang) if key in _terms() else unit
+
+
+def quantity(value: Any, unit: Any, lang: str = "zh") -> str:
+    """'4491 件', '99.64%' (a percent sign sits on the number)."""
+    unit_text = _unit_text(unit, lang)
+    number = fmt_number(value, lang)
+    return f"{number}{unit_text}" if unit_text == "%" else f"{number} {unit_text}".rstrip()
+
+
+def _subject_text(subject: Any, lang: str) -> str:
+    return term("facts.no_subject", lang) if is_missing(subject) or not str(subject).strip() else str(subject)
+
+
+def _evidence_sentence(evidence: Any) -> str:
+    """The sentence (possibly shortened with …) that a fact.* finding cites after ' | '."""
+    text = "" if is_missing(evidence) else str(evidence)
+    return text.split(" | ", 1)[1].rstrip("…") if " | " in text else ""
+
+
+def _cites(evidence: Any, sentence: str) -> bool:
+    head = _evidence_sentence(evidence)
+    return bool(head) and str(sentence).startswith(head)
+
+
+@dataclass
+class FactGroup:
+    """The figures of one prose sentence, and how they relate to the tables."""
+
+    sentence: str
+    section: str
+    rows: pd.DataFrame
+    order: int
+    covered: list[str]          # metrics of these figures that the tables do report
+    silent: list[str]           # metrics of these figures that the tables leave without a number
+
+    @property
+    def has_rate(self) -> bool:
+        return bool((self.rows["role"].astype(str) == "rate").any())
+
+    @property
+    def has_whole(self) -> bool:
+        return bool((self.rows["role"].astype(str) == "whole").any())
+
+    @property
+    def highlight(self) -> bool:
+        """Worth a sentence of its own: a total with parts, a rate, or a figure the tables lack."""
+        return self.has_rate or self.has_whole or bool(self.silent)
+
+    def rank(self) -> tuple[int, int, int]:
+        """Figures the tables are silent on first; rates before totals before single figures."""
+        kind = 0 if self.has_rate else (1 if self.has_whole else 2)
+        return (1 if self.covered else 0, kind, self.order)
+
+
+def prose_groups(data: Any, report_id: str) -> list[FactGroup]:
+    """Facts grouped by sentence, each marked with what the tables say about the same metric."""
+    from .facts import table_metric
+
+    facts = report_facts(data, report_id)
+    if facts is None or facts.empty:
+        return []
+    totals = _totals(_rows_for(_frame(data, "values"), report_id))
+    reported = set() if totals.empty else set(totals.loc[totals["value"].notna(), "metric"].astype(str))
+    groups = []
+    for order, (sentence, rows) in enumerate(facts.groupby("sentence", sort=False)):
+        covered, silent = [], []
+        for _, row in rows.iterrows():
+            if str(row["role"]) in ("part", "rate"):
+                continue
+            metric = table_metric(str(row["subject"]))
+            if metric is None:
+                continue
+            (covered if metric in reported else silent).append(metric)
+        groups.append(FactGroup(str(sentence), _text(rows["section"].iloc[0], "zh"), rows.reset_index(drop=True),
+                                order, covered, silent))
+    return groups
+
+
+def _group_statement(group: FactGroup, lang: str) -> str:
+    """'转办市民有效诉求件 4491 件（其中：…），办结 4475 件，办结率 99.64%。'"""
+    rows = group.rows
+    ids = set(rows["fact_id"].astype(str))
+    pieces = []
+    for _, row in rows.iterrows():
+        parent = row.get("parent_fact_id")
+        if str(row["role"]) == "part" and not is_missing(parent) and str(parent) in ids:
             continue
-        # ids and the full sentence repeat what the other columns say
-        columns = [c for c in rows.columns if c not in _ID_COLUMNS and not c.endswith("_id") and c != "sentence"]
-        table = Table(_headers(columns, lang), [[_text(v, lang) for v in row]
-                                                for row in rows[columns].itertuples(index=False)])
-        key = "facts.rows" if name == "facts" else "extra.rows"
-        sections.append(Section(name, term(f"section.{name}", lang), [term(key, lang, n=len(rows)), table]))
-    return sections
+        text = f"{_subject_text(row['subject'], lang)} {quantity(row['value'], row['unit'], lang)}"
+        parts = rows[rows["parent_fact_id"].astype(str) == str(row["fact_id"])]
+        if str(row["role"]) == "whole" and not parts.empty:
+            sep = "、" if lang == "zh" else ", "
+            text += term("facts.parts", lang, items=sep.join(
+                f"{_subject_text(p['subject'], lang)} {quantity(p['value'], p['unit'], lang)}" for _, p in parts.iterrows()))
+        pieces.append(text)
+    return term("facts.group", lang, items=("，" if lang == "zh" else ", ").join(pieces))
+
+
+def _rate_operands(group: FactGroup, computed: float) -> Optional[tuple[pd.Series, pd.Series]]:
+    """The (numerator, denominator) facts of the sentence that give ``computed`` percent."""
+    counts = [(i, r) for i, r in group.rows.iterrows() if str(r["role"]) != "rate"]
+    # the total comes first in the sentence ("受理 2525 件，办结 2525 件"): denominator before numerator
+    found = [(n, d) for j, d in counts for i, n in counts if j < i and float(d["value"]) != 0
+             and n["unit"] == d["unit"] and abs(100.0 * float(n["value"]) / float(d["value"]) - computed) < 1e-4]
+    return found[0] if len(found) == 1 else None
+
+
+def _check_statements(group: FactGroup, findings: pd.DataFrame, lang: str) -> list[str]:
+    """What the fact.part_whole / fact.rate checks found for this sentence, in words."""
+    out = []
+    if findings.empty:
+        return out
+    cited = findings[findings["evidence"].map(lambda e: _cites(e, group.sentence))]
+    rows = group.rows
+    for _, finding in cited.iterrows():
+        rule, state = str(finding["rule"]), str(finding["state"])
+        left, right = finding["left"], finding["right"]
+        if rule == "fact.part_whole":
+            wholes = rows[(rows["role"].astype(str) == "whole") & (rows["value"] == left)]
+            unit = wholes["unit"].iloc[0] if not wholes.empty else ""
+            subject = _subject_text(wholes["subject"].iloc[0], lang) if not wholes.empty else ""
+            key = {"pass": "facts.check.parts_pass", "fail": "facts.check.parts_fail"}.get(
+                state, "facts.check.parts_unclear")
+            diff = "" if is_missing(left) or is_missing(right) else quantity(abs(float(left) - float(right)), unit, lang)
+            out.append(term(key, lang, subject=subject, whole=quantity(left, unit, lang),
+                            sum=quantity(right, unit, lang), diff=diff))
+        elif rule == "fact.rate":
+            rates = rows[(rows["role"].astype(str) == "rate") & (rows["value"] == left)]
+            subject = _subject_text(rates["subject"].iloc[0], lang) if not rates.empty else ""
+            stated = quantity(left, "%", lang)
+            if state == "not_assessable" or is_missing(right):
+                out.append(term("facts.check.rate_unclear", lang, subject=subject, rate=stated))
+                continue
+            computed = f"{float(right):.2f}%"
+            operands = _rate_operands(group, float(right))
+            verdict = term(f"facts.check.rate_{'pass' if state == 'pass' else 'fail'}", lang,
+                           subject=subject, rate=stated, computed=computed)
+            if operands is not None:
+                n, d = operands
+                out.append(term("facts.check.rate_formula", lang,
+                                numerator=f"{_subject_text(n['subject'], lang)} {fmt_number(n['value'], lang)}",
+                                denominator=f"{_subject_text(d['subject'], lang)} {fmt_number(d['value'], lang)}",
+                                computed=computed) + verdict)
+            else:
+                out.append(term("facts.check.rate_computed", lang, computed=computed) + verdict)
+    return out
+
+
+def _silent_statement(group: FactGroup, names: dict[str, str], lang: str) -> Optional[str]:
+    """Which figures of the sentence the tables have no number for, with the standard metric."""
+    from .facts import table_metric
+
+    if not group.silent:
+        return None
+    items = []
+    for _, row in group.rows.iterrows():
+        metric = table_metric(str(row["subject"])) if str(row["role"]) not in ("part", "rate") else None
+        if metric in group.silent:
+            items.append(term("facts.silent_item", lang, figure=f"{_subject_text(row['subject'], lang)} "
+                              f"{quantity(row['value'], row['unit'], lang)}", name=names.get(metric, metric)))
+    return term("facts.silent", lang, items=("、" if lang == "zh" else "; ").join(items))
+
+
+def _vs_table_blocks(data: Any, report_id: str, findings: pd.DataFrame, lang: str) -> list[Union[str, Quote]]:
+    """Prose figure against the table figure for the same metric (fact.vs_table:* findings)."""
+    from .facts import table_metric
+
+    if findings.empty:
+        return []
+    checks = findings[findings["rule"].astype(str).str.startswith("fact.vs_table:")]
+    if checks.empty:
+        return []
+    facts = report_facts(data, report_id)
+    totals = _totals(_rows_for(_frame(data, "values"), report_id))
+    blocks: list[Union[str, Quote]] = [term("facts.vs_table_intro", lang)]
+    for _, finding in checks.iterrows():
+        metric = str(finding["rule"]).split(":", 1)[1]
+        candidates = facts[(facts["subject"].astype(str).map(table_metric) == metric)
+                           & ~facts["role"].astype(str).isin(["part", "rate"])]
+        cited = candidates[candidates["sentence"].map(lambda s: _cites(finding["evidence"], s))]
+        fact = (cited if not cited.empty else candidates).iloc[0] if not candidates.empty else None
+        table_row = _metric_row(totals, metric) if not totals.empty else None
+        label = _label(table_row, lang, fallback=metric)
+        if table_row is not None and str(table_row.get("provenance", "")) == "derived":
+            label = f"{metric_names(data, lang).get(metric, metric)}（{term('review.derived_label', lang)}）"
+        table_unit = table_row.get("unit") if table_row is not None else None
+        prose = (f"{_subject_text(fact['subject'], lang)} {quantity(fact['value'], fact['unit'], lang)}"
+                 if fact is not None else fmt_number(finding["left"], lang))
+        state = str(finding["state"])
+        key = {"pass": "facts.vs_table.pass", "fail": "facts.vs_table.fail"}.get(state, "facts.vs_table.blank")
+        blocks.append(term(key, lang, prose=prose, label=label, table=quantity(finding["right"], table_unit, lang)))
+        if fact is not None:
+            blocks.append(Quote(str(fact["sentence"]), term("facts.quote", lang)))
+    return blocks
+
+
+def _facts_table(facts: pd.DataFrame, lang: str) -> Table:
+    """Every prose figure, readable: roles and units in words, the sentence one click away."""
+    subjects = dict(zip(facts["fact_id"].astype(str), facts["subject"]))
+    rows = []
+    previous_section = previous_sentence = None
+    for _, row in facts.iterrows():
+        parent = row.get("parent_fact_id")
+        section, sentence = _text(row["section"], lang), str(row["sentence"])
+        rows.append([
+            section if section != previous_section else "",
+            _subject_text(row["subject"], lang), fmt_number(row["value"], lang), _unit_text(row["unit"], lang),
+            _enum("role", row["role"], lang),
+            "" if is_missing(parent) else _subject_text(subjects.get(str(parent)), lang),
+            Long(sentence) if sentence != previous_sentence else term("facts.same_sentence", lang),
+        ])
+        previous_section, previous_sentence = section, sentence
+    return Table([term(f"col.{c}", lang) for c in ("section", "subject", "value", "unit", "role", "parent", "sentence")],
+                 rows)
+
+
+def _facts_section(data: Any, report: pd.Series, all_zero: bool, lang: str,
+                   names: dict[str, str]) -> Optional[Section]:
+    report_id = str(report["report_id"])
+    facts = report_facts(data, report_id)
+    if facts is None:
+        return None
+    section = Section("facts", term("section.facts", lang))
+    if facts.empty:
+        section.blocks.append(term("facts.none", lang))
+        return section
+    groups = prose_groups(data, report_id)
+    findings = _rows_for(_frame(data, "findings"), report_id)
+    fact_findings = findings[findings["rule"].astype(str).str.startswith("fact.")] if not findings.empty else findings
+    section.blocks.append(term("facts.intro", lang, n=len(facts), k=len(groups)))
+    highlights = sorted((g for g in groups if g.highlight), key=FactGroup.rank)
+    if highlights:
+        section.blocks.append(term("facts.lead_zero" if all_zero else "facts.lead", lang))
+        for group in highlights:
+            words = [_group_statement(group, lang)]
+            silent = _silent_statement(group, names, lang)
+            if silent:
+                words.append(silent)
+            words += _check_statements(group, fact_findings, lang)
+            section.blocks.append("".join(words) if lang == "zh" else " ".join(words))
+            section.blocks.append(Quote(group.sentence, term("facts.quote", lang)))
+    else:
+        section.blocks.append(term("facts.no_highlights", lang))
+    section.blocks += _vs_table_blocks(data, report_id, fact_findings, lang)
+    section.blocks.append(term("facts.rows", lang, n=len(facts)))
+    section.blocks.append(_facts_table(facts, lang))
+    return section
+
+
+def _prose_pointer(data: Any, report_id: str, lang: str) -> Optional[str]:
+    """For an all-zero report: the first figure the prose states beyond the tables."""
+    groups = sorted((g for g in prose_groups(data, report_id) if g.highlight and not g.covered), key=FactGroup.rank)
+    if not groups:
+        return None
+    first = groups[0].rows.iloc[0]
+    example = f"{_subject_text(first['subject'], lang)} {quantity(first['value'], first['unit'], lang)}"
+    return term("overview.see_prose", lang, example=example, section=term("section.facts", lang))
+
+
+# --------------------------------------------------------------------------
+# repetition (内容雷同) and timeliness
+
+@lru_cache(maxsize=None)
+def _limits() -> dict[str, float]:
+    return {row["key"]: float(row["value"]) for row in _read_catalog("narrative_limits.csv")}
+
+
+def repetition_limit() -> float:
+    """The share above which assessments score a report down for repeating last year's text."""
+    return _limits()["repetition.penalty_share"]
+
+
+def _resolve_source(data: Any, source: Any) -> Optional["Path"]:
+    """A report's source file: as recorded, or relative to the project that holds the processed dir."""
+    from pathlib import Path
+
+    if is_missing(source):
+        return None
+    path = Path(str(source))
+    candidates = [path]
+    directory = getattr(data, "directory", None)
+    if directory is not None and not path.is_absolute():
+        candidates.append(Path(directory).resolve().parent.parent / path)
+    return next((c for c in candidates if c.is_file()), None)
+
+
+def repeated_passages(data: Any, report_id: str) -> Optional[list[str]]:
+    """The passages of ``report_id`` repeated from the previous year's report.
+
+    Read from a ``repetition_passages`` table (report_id, passage) when ingest
+    wrote one; otherwise recomputed with :func:`govreport.repetition.repeated_share`
+    from the two source files, used only when both files still have the hash
+    recorded at ingest and the recount equals the stored n_repeated. None when
+    the passages cannot be listed.
+    """
+    stored = _frame(data, "repetition_passages")
+    if stored is not None and "passage" in stored.columns:
+        return [str(p) for p in _rows_for(stored, report_id)["passage"]]
+    row = _rows_for(_frame(data, "repetition"), report_id)
+    reports = _frame(data, "reports")
+    if row.empty or reports is None:
+        return None
+    row = row.iloc[0]
+    documents = []
+    for rid in (row["previous_report_id"], report_id):
+        meta = reports[reports["report_id"].astype(str) == str(rid)]
+        if meta.empty:
+            return None
+        path = _resolve_source(data, meta["source_file"].iloc[0])
+        if path is None:
+            return None
+        from .store import sha256_file
+
+        if "sha256" in meta.columns and sha256_file(path) != str(meta["sha256"].iloc[0]):
+            return None
+        from .readers import read_document
+
+        documents.append(read_document(path))
+    from .repetition import repeated_share
+
+    result = repeated_share(documents[0], documents[1])
+    if result.n_repeated != int(row["n_repeated"]) or result.n_sentences != int(row["n_sentences"]):
+        return None
+    return result.passages
+
+
+def _report_year(data: Any, report_id: Any) -> Optional[int]:
+    reports = _frame(data, "reports")
+    if reports is None:
+        return None
+    rows = reports[reports["report_id"].astype(str) == str(report_id)]
+    return None if rows.empty else int(rows["year"].iloc[0])
+
+
+def fmt_percent(share: float) -> str:
+    return f"{100.0 * float(share):.1f}%"
+
+
+def _repetition_section(data: Any, report: pd.Series, lang: str) -> Optional[Section]:
+    frame = _frame(data, "repetition")
+    if frame is None or "n_repeated" not in frame.columns:
+        return None
+    report_id, year = str(report["report_id"]), int(report["year"])
+    section = Section("repetition", term("section.repetition", lang))
+    rows = _rows_for(frame, report_id)
+    if rows.empty:
+        section.blocks.append(term("repetition.no_previous", lang, agency=str(report["agency"]), previous=year - 1))
+        return section
+    row = rows.iloc[0]
+    previous = _report_year(data, row["previous_report_id"]) or year - 1
+    limit = repetition_limit()
+    if int(row["n_sentences"]) == 0 or is_missing(row["share"]):
+        section.blocks.append(term("repetition.no_sentences", lang, previous=previous))
+        return section
+    share = float(row["share"])
+    section.blocks.append(term("repetition.line", lang, previous=previous, n=int(row["n_sentences"]),
+                               k=int(row["n_repeated"]), share=fmt_percent(share)))
+    section.blocks.append(term("repetition.over" if share > limit else "repetition.under", lang,
+                               limit=fmt_percent(limit).replace(".0%", "%")))
+    if int(row["n_repeated"]) == 0:
+        return section
+    passages = repeated_passages(data, report_id)
+    if passages is None:
+        section.blocks.append(term("repetition.passages_unavailable", lang))
+    elif passages:
+        section.blocks.append(Details(term("repetition.passages", lang, m=len(passages), k=int(row["n_repeated"]),
+                                           previous=previous), passages))
+    return section
+
+
+def _date_text(value: Any, lang: str) -> str:
+    if is_missing(value):
+        return term("timeliness.no_date", lang)
+    return pd.Timestamp(value).strftime("%Y-%m-%d")
+
+
+def _timeliness_section(data: Any, report: pd.Series, lang: str) -> Optional[Section]:
+    from .timeliness import deadline as statutory_deadline
+
+    rows = _rows_for(_frame(data, "timeliness"), str(report["report_id"]))
+    if rows.empty:
+        return None
+    row = rows.iloc[0]
+    section = Section("timeliness", term("section.timeliness", lang))
+    state, level = str(row["state"]), str(row["level"])
+    level_name = term(f"level.{level}", lang) if f"level.{level}" in _terms() else level
+    try:
+        basis = statutory_deadline(int(report["year"]), level)[1]
+    except ValueError:
+        basis = ""
+    days = ""
+    if state == "late" and not is_missing(row["published"]) and not is_missing(row["deadline"]):
+        days = str((pd.Timestamp(row["published"]) - pd.Timestamp(row["deadline"])).days)
+    key = f"timeliness.{state}" if f"timeliness.{state}" in _terms() else "timeliness.other"
+    section.blocks.append(term(key, lang, published=_date_text(row["published"], lang),
+                               deadline=_date_text(row["deadline"], lang), level=level_name, days=days,
+                               state=state))
+    if basis:
+        section.blocks.append(term("timeliness.basis", lang, basis=basis))
+    # The stored evidence line restates these fields in English; the sentence above says it all.
+    return section
 
 
 def _quality(data: Any, report_id: str, values: pd.DataFrame, lang: str) -> Section:
@@ -536,24 +1034,30 @@ def _quality(data: Any, report_id: str, values: pd.DataFrame, lang: str) -> Sect
                 section.blocks.append(term("quality.blanks", lang, n=blanks))
         shown = findings[states != "pass"]
         if not shown.empty:
+            names = metric_names(data, lang)
             section.blocks.append(term("quality.failed_intro", lang))
             section.blocks.append(Table(
                 [term(f"col.{c}", lang) for c in ("rule", "applicant", "state", "left", "right", "evidence")],
-                [[_text(r.get("rule"), lang), _text(r.get("applicant"), lang),
-                  term(f"state.{r['state']}", lang) if f"state.{r['state']}" in _terms() else str(r["state"]),
-                  _text(r.get("left"), lang), _text(r.get("right"), lang), _text(r.get("evidence"), lang)]
+                [[rule_name(r.get("rule"), names, lang), applicant_name(r.get("applicant"), lang),
+                  _enum("state", r["state"], lang),
+                  _text(r.get("left"), lang), _text(r.get("right"), lang), Long(_text(r.get("evidence"), lang), 48)]
                  for _, r in shown.iterrows()],
             ))
+            section.blocks.append(term("quality.evidence_note", lang))
     derived = values[values["provenance"].astype(str) == "derived"] if not values.empty else values
     if derived.empty:
         section.blocks.append(term("quality.no_derived", lang))
     else:
         section.blocks.append(term("quality.derived", lang, n=len(derived)))
-        section.blocks.append(Table(
+        names = metric_names(data, lang)
+        table = Table(
             [term(f"col.{c}", lang) for c in ("metric", "applicant", "value", "label")],
-            [[str(r["metric"]), _text(r.get("applicant"), lang), fmt_number(r["value"], lang),
-              _text(r.get("source_label"), lang)] for _, r in derived.iterrows()],
-        ))
+            [[names.get(str(r["metric"]), str(r["metric"])), applicant_name(r.get("applicant"), lang),
+              fmt_number(r["value"], lang), Long(_text(r.get("source_label"), lang), 48)]
+             for _, r in derived.iterrows()],
+        )
+        section.blocks.append(Details(term("fold.derived", lang, n=len(derived)), table=table)
+                              if len(derived) > FOLD_ROWS else table)
     unmapped = _rows_for(_frame(data, "unmapped"), report_id)
     if unmapped.empty:
         section.blocks.append(term("quality.no_unmapped", lang))
@@ -693,7 +1197,203 @@ def comparison_story(data: Any, agency_id: str, years: Optional[Sequence[int]] =
               "" if is_missing(getattr(r, "caveat", None)) else str(r.caveat)] for r in rows.itertuples()],
         ))
         sections.append(section)
+    sections.append(_comparison_facts(data, agency_id, agency, years, lang))
+    sections.append(_comparison_repetition(data, agency_id, agency, years, lang))
     return Story(str(agency_id), title, anchor_for(agency_id), sections)
+
+
+# --------------------------------------------------------------------------
+# prose figures and repetition across years (comparison)
+
+FACT_SERIES_COLUMNS = ["series", "year", "subject", "value", "unit", "sentence", "report_id", "fact_id"]
+
+
+def _agency_reports(data: Any, agency_id: str, years: Optional[Sequence[int]] = None) -> pd.DataFrame:
+    """One report per year of ``agency_id`` (the first when there are two), sorted by year."""
+    reports = _frame(data, "reports")
+    if reports is None or reports.empty:
+        return pd.DataFrame(columns=["report_id", "year"])
+    rows = reports[reports["agency_id"].astype(str) == str(agency_id)].copy()
+    rows["year"] = pd.to_numeric(rows["year"], errors="coerce").astype(int)
+    if years is not None:
+        rows = rows[rows["year"].isin([int(y) for y in years])]
+    return rows.sort_values(["year", "report_id"]).drop_duplicates("year").reset_index(drop=True)
+
+
+def _anchor_subjects(facts: pd.DataFrame) -> dict[str, str]:
+    """fact_id -> subject of the first count in its sentence (what a bare 办结 or 办结率 belongs to)."""
+    anchors = {}
+    for _, rows in facts.groupby(["report_id", "sentence"], sort=False):
+        counts = rows[rows["role"].astype(str) != "rate"]
+        first = str(counts["subject"].iloc[0]) if not counts.empty else ""
+        anchors.update({str(f): first for f in rows["fact_id"]})
+    return anchors
+
+
+def fact_series(data: Any, agency_id: str, years: Optional[Sequence[int]] = None,
+                lang: str = "zh") -> pd.DataFrame:
+    """Prose figures of one agency that can be followed across years (FACT_SERIES_COLUMNS).
+
+    Two figures of different years belong together when they have the same
+    unit and their subject phrases match (:func:`govreport.facts.subjects_match`).
+    A year with several matching figures of different values keeps only those
+    whose sentence is about the same thing (the sentence's first subject
+    matches too: 2018's 办结 2525 of 转办有效诉求件, not 办结 21525 of
+    便民服务事项); if that still leaves a choice the year is dropped rather
+    than guessed. Series seen in fewer than two years are left out. A bare
+    word such as 办结 is labelled with what its sentence is about.
+    """
+    from .facts import subject_key, subjects_match
+
+    reports = _agency_reports(data, agency_id, years)
+    frame = _frame(data, "facts")
+    if reports.empty or frame is None or frame.empty:
+        return pd.DataFrame(columns=FACT_SERIES_COLUMNS)
+    year_of = dict(zip(reports["report_id"].astype(str), reports["year"]))
+    facts = frame[frame["report_id"].astype(str).isin(year_of)].copy()
+    facts = facts[facts["subject"].notna() & (facts["subject"].astype(str).str.strip() != "")]
+    if facts.empty:
+        return pd.DataFrame(columns=FACT_SERIES_COLUMNS)
+    facts["year"] = facts["report_id"].astype(str).map(year_of)
+    facts["reading"] = facts["fact_id"].map(_reading_order)
+    facts = facts.sort_values(["year", "reading"]).reset_index(drop=True)
+    anchors = _anchor_subjects(facts)
+
+    parent = list(range(len(facts)))
+
+    def find(i: int) -> int:
+        while parent[i] != i:
+            parent[i] = parent[parent[i]]
+            i = parent[i]
+        return i
+
+    records = list(facts.itertuples())
+    for a in records:
+        for b in records:
+            if b.Index <= a.Index or b.year == a.year or b.unit != a.unit:
+                continue
+            if subjects_match(str(a.subject), str(b.subject)):
+                parent[find(b.Index)] = find(a.Index)
+
+    components: dict[int, list] = {}
+    for r in records:
+        components.setdefault(find(r.Index), []).append(r)
+    series_rows = []
+    for members in components.values():
+        by_year: dict[int, list] = {}
+        for r in members:
+            by_year.setdefault(int(r.year), []).append(r)
+        if len(by_year) < 2:
+            continue
+        chosen = {}
+        for year, candidates in by_year.items():
+            if len({float(c.value) for c in candidates}) > 1:
+                others = [anchors[str(r.fact_id)] for y, rs in by_year.items() if y != year for r in rs]
+                candidates = [c for c in candidates
+                              if any(subjects_match(anchors[str(c.fact_id)], o) for o in others)]
+            if candidates and len({float(c.value) for c in candidates}) == 1:
+                chosen[year] = candidates[0]
+        if len(chosen) < 2:
+            continue
+        phrases = list(dict.fromkeys(str(chosen[y].subject) for y in sorted(chosen)))
+        label = " / ".join(phrases)
+        context = [anchors[str(chosen[y].fact_id)] for y in sorted(chosen)]
+        if len(subject_key(phrases[-1])) < 4 and context[-1] != phrases[-1] \
+                and all(subjects_match(c, context[-1]) for c in context):
+            label = term("comparison.facts_context", lang, phrase=label, context=context[-1])
+        for year in sorted(chosen):
+            r = chosen[year]
+            series_rows.append({"series": label, "year": year, "subject": str(r.subject), "value": float(r.value),
+                                "unit": str(r.unit), "sentence": str(r.sentence), "report_id": str(r.report_id),
+                                "fact_id": str(r.fact_id), "_first": (-max(chosen), chosen[max(chosen)].reading)})
+    if not series_rows:
+        return pd.DataFrame(columns=FACT_SERIES_COLUMNS)
+    out = pd.DataFrame(series_rows)
+    out = out.sort_values(["_first", "series", "year"]).drop(columns="_first").reset_index(drop=True)
+    return out[FACT_SERIES_COLUMNS]
+
+
+def _comparison_facts(data: Any, agency_id: str, agency: str, years: Optional[Sequence[int]],
+                      lang: str) -> Section:
+    section = Section("facts", term("comparison.facts_title", lang))
+    reports = _agency_reports(data, agency_id, years)
+    frame = _frame(data, "facts")
+    if frame is None or frame.empty or not frame["report_id"].astype(str).isin(reports["report_id"].astype(str)).any():
+        section.blocks.append(term("comparison.facts_none", lang))
+        return section
+    series = fact_series(data, agency_id, years, lang)
+    if series.empty:
+        section.blocks.append(term("comparison.facts_no_match", lang))
+        return section
+    sep = "；" if lang == "zh" else "; "
+    labels = list(dict.fromkeys(series["series"]))
+    items = []
+    for label in labels:
+        rows = series[series["series"] == label]
+        phrases = list(dict.fromkeys(rows["subject"]))
+        year_list = ("、" if lang == "zh" else ", ").join(str(y) for y in rows["year"])
+        if len(phrases) == 1:
+            items.append(term("comparison.facts_same_phrase", lang, phrase=phrases[0], years=year_list))
+        else:
+            items.append(term("comparison.facts_phrases", lang, phrases=("＝" if lang == "zh" else " = ").join(
+                term("comparison.facts_phrase_year", lang, phrase=r.subject, year=r.year) for r in rows.itertuples())))
+    section.blocks.append(term("comparison.facts_intro", lang, n=len(labels), items=sep.join(items)))
+    zero = [label for label in labels if (series.loc[series["series"] == label, "value"] == 0).all()]
+    if zero:
+        section.blocks.append(term("comparison.facts_zero", lang, items=sep.join(f"“{z}”" for z in zero)))
+    findings = _frame(data, "findings")
+    if findings is not None and not findings.empty:
+        broken = findings[findings["rule"].astype(str).str.startswith("fact.vs_table:")
+                          & (findings["state"].astype(str) == "fail")]
+        for r in series.itertuples():
+            for _, f in broken[broken["report_id"].astype(str) == r.report_id].iterrows():
+                if _cites(f["evidence"], r.sentence) and float(f["left"]) == float(r.value):
+                    section.blocks.append(term("comparison.facts_vs_table", lang, year=r.year, phrase=r.subject,
+                                               prose=quantity(r.value, r.unit, lang),
+                                               table=quantity(f["right"], r.unit, lang)))
+    drawn = series[~series["series"].isin(zero)]
+    if not drawn.empty:
+        section.charts.append(Chart(kind="facts", title=term("comparison.facts_chart", lang, agency=agency),
+                                    frame=drawn[["series", "year", "subject", "value", "unit"]].reset_index(drop=True),
+                                    lang=lang))
+    section.blocks.append(Table(
+        [term(f"col.{c}", lang) for c in ("series", "year", "phrase", "value", "unit", "sentence")],
+        [[r.series, str(r.year), r.subject, fmt_number(r.value, lang), _unit_text(r.unit, lang), Long(r.sentence)]
+         for r in series.itertuples()]))
+    return section
+
+
+def _comparison_repetition(data: Any, agency_id: str, agency: str, years: Optional[Sequence[int]],
+                           lang: str) -> Section:
+    section = Section("repetition", term("comparison.repetition_title", lang))
+    frame = _frame(data, "repetition")
+    rows = pd.DataFrame() if frame is None or frame.empty else \
+        frame[frame["agency_id"].astype(str) == str(agency_id)]
+    if not rows.empty and years is not None:
+        rows = rows[pd.to_numeric(rows["year"]).isin([int(y) for y in years])]
+    if rows.empty:
+        section.blocks.append(term("comparison.repetition_none", lang))
+        return section
+    rows = rows.sort_values("year")
+    limit = repetition_limit()
+    table_rows = []
+    for r in rows.itertuples():
+        previous = _report_year(data, r.previous_report_id) or int(r.year) - 1
+        share = fmt_percent(r.share) if not is_missing(r.share) else term("blank", lang)
+        section.blocks.append(term("comparison.repetition_line", lang, year=int(r.year), previous=previous,
+                                   n=int(r.n_sentences), k=int(r.n_repeated), share=share))
+        table_rows.append([str(int(r.year)), str(previous), str(int(r.n_sentences)), str(int(r.n_repeated)), share])
+    over = rows[rows["share"] > limit]
+    limit_text = fmt_percent(limit).replace(".0%", "%")
+    section.blocks.append(term("repetition.over" if not over.empty else "repetition.under", lang, limit=limit_text))
+    section.blocks.append(Table([term(f"col.{c}", lang) for c in ("year", "previous_year", "n_sentences",
+                                                                  "n_repeated", "share")], table_rows))
+    present = rows[rows["share"].notna()]
+    if len(present) >= 2:
+        section.charts.append(Chart(kind="share", title=term("comparison.repetition_chart", lang, agency=agency),
+                                    labels=[str(int(y)) for y in present["year"]],
+                                    values=[float(v) for v in present["share"]], lang=lang, threshold=limit))
+    return section
 
 
 # --------------------------------------------------------------------------
@@ -703,10 +1403,33 @@ def _esc(text: Any) -> str:
     return html.escape(str(text), quote=True)
 
 
+def cell_html(value: Any) -> str:
+    """One table cell; a :class:`Long` cell shows its start and opens to the full text."""
+    if isinstance(value, Long) and len(value.text) > value.limit:
+        short = value.text[: value.limit].rstrip() + "…"
+        return (f'<details class="govreport-long"><summary>{_esc(short)}</summary>'
+                f"<div>{_esc(value.text)}</div></details>")
+    return _esc(value)
+
+
 def table_html(table: Table) -> str:
     head = "".join(f"<th>{_esc(c)}</th>" for c in table.columns)
-    body = "".join("<tr>" + "".join(f"<td>{_esc(v)}</td>" for v in row) + "</tr>" for row in table.rows)
+    body = "".join("<tr>" + "".join(f"<td>{cell_html(v)}</td>" for v in row) + "</tr>" for row in table.rows)
     return f'<table class="govreport-table"><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>'
+
+
+def block_html(block: Any) -> str:
+    if isinstance(block, str):
+        return f"<p>{_esc(block)}</p>"
+    if isinstance(block, Quote):
+        caption = f"<strong>{_esc(block.caption)}</strong>" if block.caption else ""
+        return f'<blockquote class="govreport-quote"><p>{caption}“{_esc(block.text)}”</p></blockquote>'
+    if isinstance(block, Details):
+        tag = "ol" if block.ordered else "ul"
+        items = "".join(f"<li>{_esc(item)}</li>" for item in block.items)
+        inner = (f"<{tag}>{items}</{tag}>" if block.items else "") + (table_html(block.table) if block.table else "")
+        return f"<details><summary>{_esc(block.summary)}</summary>{inner}</details>"
+    return table_html(block)
 
 
 def section_html(section: Section, include_tables: bool = True) -> str:
@@ -714,10 +1437,9 @@ def section_html(section: Section, include_tables: bool = True) -> str:
     anchor = f' id="{_esc(section.anchor)}"' if section.anchor else ""
     parts = [f"<h{level}{anchor}>{_esc(section.title)}</h{level}>"]
     for block in section.blocks:
-        if isinstance(block, str):
-            parts.append(f"<p>{_esc(block)}</p>")
-        elif include_tables:
-            parts.append(table_html(block))
+        if isinstance(block, Table) and not include_tables:
+            continue
+        parts.append(block_html(block))
     return "\n".join(parts)
 
 
@@ -739,6 +1461,15 @@ def section_markdown(section: Section) -> str:
         if isinstance(block, str):
             lines.append(_md(block) + "\n")
             continue
+        if isinstance(block, Quote):
+            lines.append("> " + _md(block.caption) + "“" + _md(block.text) + "”\n")
+            continue
+        if isinstance(block, Details):
+            lines.append(_md(block.summary) + "\n")
+            lines += [f"{n}. " + _md(item) for n, item in enumerate(block.items, 1)] + [""]
+            if block.table is None:
+                continue
+            block = block.table
         lines.append("| " + " | ".join(_md(c) for c in block.columns) + " |")
         lines.append("|" + "---|" * len(block.columns))
         lines += ["| " + " | ".join(_md(v) for v in row) + " |" for row in block.rows]
