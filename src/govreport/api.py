@@ -221,7 +221,9 @@ def _prose_tables(parsed: list[ParsedReport], tables: dict) -> dict:
     if ff:
         tables["findings"] = validate_table("findings", pd.concat([tables["findings"], *ff], ignore_index=True))
     docs = {p.report_id: p.document for p in parsed}
-    out["repetition"] = validate_table("repetition", repetition.repetition_table(tables["reports"], docs))
+    shares, passages = repetition.repetition_tables(tables["reports"], docs)
+    out["repetition"] = validate_table("repetition", shares)
+    out["repetition_passages"] = validate_table("repetition_passages", passages)
     timeliness_columns = ["report_id", "published", "deadline", "level", "state", "evidence"]
     out["timeliness"] = validate_table("timeliness", pd.DataFrame(times, columns=timeliness_columns))
     return out

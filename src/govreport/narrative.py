@@ -886,58 +886,13 @@ def repetition_limit() -> float:
     return _limits()["repetition.penalty_share"]
 
 
-def _resolve_source(data: Any, source: Any) -> Optional["Path"]:
-    """A report's source file: as recorded, or relative to the project that holds the processed dir."""
-    from pathlib import Path
-
-    if is_missing(source):
-        return None
-    path = Path(str(source))
-    candidates = [path]
-    directory = getattr(data, "directory", None)
-    if directory is not None and not path.is_absolute():
-        candidates.append(Path(directory).resolve().parent.parent / path)
-    return next((c for c in candidates if c.is_file()), None)
-
-
 def repeated_passages(data: Any, report_id: str) -> Optional[list[str]]:
-    """The passages of ``report_id`` repeated from the previous year's report.
-
-    Read from a ``repetition_passages`` table (report_id, passage) when ingest
-    wrote one; otherwise recomputed with :func:`govreport.repetition.repeated_share`
-    from the two source files, used only when both files still have the hash
-    recorded at ingest and the recount equals the stored n_repeated. None when
-    the passages cannot be listed.
-    """
+    """The passages of ``report_id`` repeated from the previous year's report (ingest's
+    ``repetition_passages`` table); None when that table is absent."""
     stored = _frame(data, "repetition_passages")
-    if stored is not None and "passage" in stored.columns:
-        return [str(p) for p in _rows_for(stored, report_id)["passage"]]
-    row = _rows_for(_frame(data, "repetition"), report_id)
-    reports = _frame(data, "reports")
-    if row.empty or reports is None:
+    if stored is None or "passage" not in stored.columns:
         return None
-    row = row.iloc[0]
-    documents = []
-    for rid in (row["previous_report_id"], report_id):
-        meta = reports[reports["report_id"].astype(str) == str(rid)]
-        if meta.empty:
-            return None
-        path = _resolve_source(data, meta["source_file"].iloc[0])
-        if path is None:
-            return None
-        from .store import sha256_file
-
-        if "sha256" in meta.columns and sha256_file(path) != str(meta["sha256"].iloc[0]):
-            return None
-        from .readers import read_document
-
-        documents.append(read_document(path))
-    from .repetition import repeated_share
-
-    result = repeated_share(documents[0], documents[1])
-    if result.n_repeated != int(row["n_repeated"]) or result.n_sentences != int(row["n_sentences"]):
-        return None
-    return result.passages
+    return [str(p) for p in _rows_for(stored, report_id)["passage"]]
 
 
 def _report_year(data: Any, report_id: Any) -> Optional[int]:

@@ -83,14 +83,17 @@ def repeated_share(previous, current) -> RepetitionResult:
 REPETITION_COLUMNS = ["report_id", "previous_report_id", "agency_id", "year", "n_sentences", "n_repeated", "share"]
 
 
-def repetition_table(reports: pd.DataFrame, documents: dict) -> pd.DataFrame:
-    """One row per report whose agency also has a report for the year before.
+PASSAGE_COLUMNS = ["report_id", "passage_no", "passage"]
+
+
+def repetition_tables(reports: pd.DataFrame, documents: dict) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Shares (one row per report with a previous-year report) and the repeated passages.
 
     ``reports`` needs report_id, agency_id, year; ``documents`` maps report_id
     to its Document (reports without a document are skipped). When an agency
     has two reports for one year, the first in ``reports`` order is used.
     """
-    rows = []
+    rows, passages = [], []
     usable = reports[reports["report_id"].isin(documents.keys())]
     usable = usable.dropna(subset=["agency_id", "year"]).drop_duplicates(["agency_id", "year"])
     by_key = {(r.agency_id, int(r.year)): r.report_id for r in usable.itertuples()}
@@ -104,6 +107,14 @@ def repetition_table(reports: pd.DataFrame, documents: dict) -> pd.DataFrame:
             "year": int(r.year), "n_sentences": result.n_sentences, "n_repeated": result.n_repeated,
             "share": result.share,
         })
-    return pd.DataFrame(rows, columns=REPETITION_COLUMNS).astype(
+        passages.extend({"report_id": r.report_id, "passage_no": n, "passage": text}
+                        for n, text in enumerate(result.passages, start=1))
+    shares = pd.DataFrame(rows, columns=REPETITION_COLUMNS).astype(
         {"year": "int64", "n_sentences": "int64", "n_repeated": "int64", "share": "float64"}
     )
+    return shares, pd.DataFrame(passages, columns=PASSAGE_COLUMNS).astype({"passage_no": "int64"})
+
+
+def repetition_table(reports: pd.DataFrame, documents: dict) -> pd.DataFrame:
+    """The shares of :func:`repetition_tables` alone."""
+    return repetition_tables(reports, documents)[0]

@@ -97,6 +97,11 @@ repetition_schema = pa.DataFrameSchema(
     strict=True, ordered=True, coerce=True,
 )
 
+repetition_passages_schema = pa.DataFrameSchema(
+    {"report_id": _str(), "passage_no": pa.Column(int, pa.Check.ge(1)), "passage": _str()},
+    strict=True, ordered=True, coerce=True,
+)
+
 timeliness_schema = pa.DataFrameSchema(
     {
         "report_id": _str(), "published": pa.Column("datetime64[ns]", nullable=True),
@@ -115,6 +120,7 @@ SCHEMAS = {
     "harmonized": harmonized_schema,
     "facts": facts_schema,
     "repetition": repetition_schema,
+    "repetition_passages": repetition_passages_schema,
     "timeliness": timeliness_schema,
 }
 

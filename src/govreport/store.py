@@ -15,7 +15,7 @@ from pathlib import Path
 import pandas as pd
 
 TABLES = ("reports", "values", "unmapped", "placeholders", "findings", "harmonized")
-OPTIONAL_TABLES = ("facts", "repetition", "timeliness", "failures")
+OPTIONAL_TABLES = ("facts", "repetition", "repetition_passages", "timeliness", "failures")
 
 
 def sha256_file(path) -> str:
