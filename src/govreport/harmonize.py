@@ -13,7 +13,7 @@ import pandas as pd
 
 from . import catalog
 
-HARMONIZED_COLUMNS = ["report_id", "agency", "agency_id", "year", "template", "series", "value", "comparability", "caveat"]
+HARMONIZED_COLUMNS = ["report_id", "agency", "agency_id", "year", "template", "series", "value", "comparability", "caveat", "caveat_zh"]
 
 
 @dataclass(frozen=True)
@@ -23,6 +23,7 @@ class SeriesSpec:
     terms: tuple[str, ...]
     comparability: str
     caveat: str
+    caveat_zh: str
 
 
 @lru_cache(maxsize=None)
@@ -30,7 +31,7 @@ def crosswalk() -> tuple[SeriesSpec, ...]:
     out = []
     for r in catalog.read_csv("crosswalk.csv"):
         terms = tuple(t.strip() for t in r["expression"].split("+") if t.strip())
-        out.append(SeriesSpec(r["series"], r["template"], terms, r["comparability"], r["caveat"]))
+        out.append(SeriesSpec(r["series"], r["template"], terms, r["comparability"], r["caveat"], r["caveat_zh"]))
     return tuple(out)
 
 
@@ -57,5 +58,5 @@ def harmonize(reports: pd.DataFrame, values: pd.DataFrame) -> pd.DataFrame:
                     value = float(sum(parts))
             rows.append(dict(report_id=rep.report_id, agency=rep.agency, agency_id=rep.agency_id, year=int(rep.year),
                              template=rep.template, series=spec.series, value=value,
-                             comparability=spec.comparability, caveat=spec.caveat))
+                             comparability=spec.comparability, caveat=spec.caveat, caveat_zh=spec.caveat_zh))
     return pd.DataFrame(rows, columns=HARMONIZED_COLUMNS)

@@ -881,6 +881,14 @@ def _limits() -> dict[str, float]:
     return {row["key"]: float(row["value"]) for row in _read_catalog("narrative_limits.csv")}
 
 
+def _caveat(row: Any, lang: str) -> str:
+    """The crosswalk caveat in the page's language (caveat_zh for zh, caveat otherwise)."""
+    text = getattr(row, "caveat_zh" if lang == "zh" else "caveat", None)
+    if is_missing(text) or not str(text):
+        text = getattr(row, "caveat", None)
+    return "" if is_missing(text) else str(text)
+
+
 def repetition_limit() -> float:
     """The share above which assessments score a report down for repeating last year's text."""
     return _limits()["repetition.penalty_share"]
@@ -1149,7 +1157,7 @@ def comparison_story(data: Any, agency_id: str, years: Optional[Sequence[int]] =
             [term(f"col.{c}", lang) for c in ("series", "year", "template", "value", "comparability", "caveat")],
             [[r.label, str(r.year), template_name(r.template, lang, short=True), fmt_number(r.value, lang),
               term(f"comparability.{r.comparability}", lang),
-              "" if is_missing(getattr(r, "caveat", None)) else str(r.caveat)] for r in rows.itertuples()],
+              _caveat(r, lang)] for r in rows.itertuples()],
         ))
         sections.append(section)
     sections.append(_comparison_facts(data, agency_id, agency, years, lang))

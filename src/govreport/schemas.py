@@ -74,6 +74,7 @@ harmonized_schema = pa.DataFrameSchema(
         "report_id": _str(), "agency": _str(), "agency_id": _str(), "year": pa.Column(int),
         "template": _str(checks=pa.Check.isin(TEMPLATES)), "series": _str(), "value": pa.Column(float, nullable=True),
         "comparability": _str(checks=pa.Check.isin(["exact", "approximate", "none"])), "caveat": _str(),
+        "caveat_zh": _str(),
     },
     strict=True, ordered=True, coerce=True,
 )
