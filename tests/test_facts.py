@@ -267,3 +267,10 @@ def test_subject_phrases_match_across_years():
     assert subjects_match("“12345”政务服务热线办理情况通报", "“12345”政务服务热线办理情况通报")
     assert not subjects_match("办结", "转办市民有效诉求件")
     assert not subjects_match("市长信箱", "区长信箱")
+
+
+def test_subjects_match_across_wording_changes_between_years():
+    from govreport.facts import subjects_match
+    # 洪泽区 2023 "主动公开政府信息 1136 条" vs 2024 "主动发布各类政府信息 … 条" (fixtures/text)
+    assert subjects_match("主动公开政府信息", "主动发布各类政府信息")
+    assert not subjects_match("主动公开政府信息", "受理政府信息公开申请")

@@ -61,6 +61,8 @@ class Lexicon:
     cn_suffix_blockers: tuple
     rates: dict          # rate word -> numerator keyword
     subjects: tuple      # (compiled pattern, metric)
+    subject_synonyms: tuple = ()   # (word, canonical word) applied by subject_key
+    subject_stopwords: tuple = ()  # words subject_key drops (各类 …)
 
 
 def _read_csv(name: str) -> list[dict]:
@@ -100,6 +102,8 @@ def lexicon() -> Lexicon:
         cn_suffix_blockers=tuple(words.get("cn_suffix_blocker", [])),
         rates=dict(sorted(rates.items(), key=lambda kv: len(kv[0]), reverse=True)),
         subjects=subjects,
+        subject_synonyms=tuple(tuple(w.split("=", 1)) for w in words.get("subject_synonym", []) if "=" in w),
+        subject_stopwords=longest_first("subject_stopword"),
     )
 
 
@@ -731,8 +735,11 @@ def subject_key(subject: str) -> str:
     text = nfkc(str(subject))
     text = _ENUM.sub("", text)
     text = re.sub(r"[“”\"'‘’《》〈〉<>()（）\s]", "", text)
-    for marker in lexicon().total_markers:
+    lex = lexicon()
+    for marker in lex.total_markers + lex.subject_stopwords:
         text = text.replace(marker, "")
+    for word, canonical in lex.subject_synonyms:
+        text = text.replace(word, canonical)
     return text
 
 
