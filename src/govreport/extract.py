@@ -74,7 +74,9 @@ def _split_grid_row(cells: tuple) -> Optional[Row]:
     unit = None
     if label_cells and label_cells[-1] in UNIT_TOKENS:
         unit = label_cells.pop()
-    values = [None if (c is None or clean_text(c) == "") else c for c in cells[i:]]
+    # None: no cell at this grid position (PDF merged regions) or a blank HTML cell;
+    # "": an empty cell that exists. Both are blank values; the difference helps align.
+    values = [None if c is None else ("" if clean_text(c) == "" else c) for c in cells[i:]]
     return Row(label=" ".join(label_cells), cells=values, unit=unit, grid=True, raw=tuple(cells))
 
 
@@ -221,6 +223,10 @@ class _Walker:
                 row = collapse_spans(row, self.col_groups)
             key = label_key(row.label)
             has_values = bool(row.cells)
+            if row.grid and has_values and all(c is None or c == "" for c in row.cells):
+                # an all-blank grid row is data only when its label is a catalog row (规章 | | |);
+                # otherwise it is a header whose merged cells came back empty
+                has_values = self.section is not None and _best_match(self._candidates(), match_key(row.label)) is not None
             if key and self._heading(key, has_values) and not has_values:
                 if self._header(key) and row.grid:  # a table whose header row opens its section
                     self.col_groups = _span_groups(row.raw)
@@ -349,6 +355,10 @@ class _Walker:
         if self.family == "legacy" and not cells:
             cells = [None]
             width = 1
+        if row.grid and len(cells) > width:
+            present = [c for c in cells if c is not None]  # drop positions covered by merged cells
+            if len(present) == width:
+                cells = present
         if len(cells) < width:
             if row.grid:
                 cells = [None] * (width - len(cells)) + cells
