@@ -223,3 +223,22 @@ def test_hongze_comparison_has_repetition_and_prose_series(hongze):
     assert "“受理政府信息公开申请”（2023、2024年）" in facts
     assert "2024年正文写“受理政府信息公开申请”17 件，而当年统计表中的同一指标为 95 件" in facts
     assert len(story.section("facts").charts) == 1
+
+
+def test_a_printed_total_contradicting_its_parts_is_said_not_hidden(hongze):
+    # hongze 2023 table 四 prints 行政复议 总计 0 beside 维持 10 + 纠正 1, and 复议后起诉 总计 0 beside 维持 5:
+    # the page must not claim "no reviews"; it states both numbers.
+    text = page_text(_story_html(hongze, 2023))
+    assert "本年度没有因政府信息公开引起的行政复议" not in text
+    assert "报告所列“行政复议总计”为 0 件，但其各分项之和为 11 件" in text
+    assert "报告所列“行政诉讼·复议后起诉总计”为 0 件，但其各分项之和为 5 件" in text
+
+
+def test_proactive_chart_keeps_one_unit_and_distinct_labels(hongze):
+    from govreport import narrative
+    reports = hongze.reports
+    story = narrative.report_story(hongze, reports[reports["year"] == 2023].iloc[0])
+    chart = story.section("proactive").charts[0]
+    assert "行政事业性收费本年收费金额" not in chart.labels  # 7730.28 万元 is not drawn beside counts in 件
+    assert chart.unit == "件"
+    assert chart.labels[:3] == ["规章本年制发件数", "规章本年废止件数", "规章现行有效件数"]  # three bars all labelled 规章 in the report

@@ -259,6 +259,13 @@ def _label(row: Optional[pd.Series], lang: str, fallback: str = "") -> str:
     if row is None:
         return fallback
     label = row.get("source_label")
+    if str(row.get("provenance", "")) == "derived":
+        # a derived value has no printed label: name the metric and say it was computed
+        from . import catalog
+
+        meta = catalog.metrics().get(str(row.get("metric")))
+        name = (meta.name_zh if lang == "zh" else meta.name_en) if meta else (fallback or str(row.get("metric")))
+        return f"{name}（{term('review.derived_label', lang)}）" if lang == "zh" else f"{name} ({term('review.derived_label', lang)})"
     if is_missing(label) or not str(label).strip():
         return fallback or term("review.derived_label", lang)
     return str(label)
@@ -380,7 +387,7 @@ def report_story(data: Any, report: pd.Series, lang: str = "zh") -> Story:
         _overview(data, report, totals, all_zero, lang),
         _proactive(report, totals, all_zero, lang, names),
         _requests(data, report, totals, all_zero, lang, names),
-        _review(report, totals, all_zero, lang, names),
+        _review(data, report, totals, all_zero, lang, names),
     ]
     other = _other(totals, lang, names)
     if other is not None:
@@ -418,15 +425,25 @@ def _overview(data: Any, report: pd.Series, totals: pd.DataFrame, all_zero: bool
     return Section("overview", term("section.overview", lang), paragraphs)
 
 
-def _bar_chart(rows: pd.DataFrame, title: str, lang: str) -> Optional[Chart]:
+def _chart_labels(rows: pd.DataFrame, lang: str, names: Optional[dict[str, str]]) -> list[str]:
+    """The report's own labels, except where several bars share one (规章 ×3): those get the metric's name."""
+    own = [_label(r, lang, fallback=str(r["metric"])) for _, r in rows.iterrows()]
+    shared = {label for label in own if own.count(label) > 1}
+    return [(names or {}).get(str(m), label) if label in shared else label for label, m in zip(own, rows["metric"])]
+
+
+def _bar_chart(rows: pd.DataFrame, title: str, lang: str, names: Optional[dict[str, str]] = None) -> Optional[Chart]:
     """A bar per non-blank row, or None when there is nothing but zeros."""
     rows = rows[pd.to_numeric(rows["value"], errors="coerce").notna()]
+    if "unit" in rows.columns and rows["unit"].nunique() > 1:
+        # one axis, one unit: amounts in 万元 are not drawn beside counts in 件
+        rows = rows[rows["unit"] == rows["unit"].mode().iloc[0]]
     if rows.empty or _all_zero(rows):
         return None
     units = rows["unit"].dropna().astype(str).unique() if "unit" in rows.columns else []
     return Chart(
         kind="bar", title=title,
-        labels=[_label(r, lang, fallback=str(r["metric"])) for _, r in rows.iterrows()],
+        labels=_chart_labels(rows, lang, names),
         values=[float(v) for v in rows["value"]],
         unit=units[0] if len(units) == 1 else "", lang=lang,
     )
@@ -455,7 +472,7 @@ def _proactive(report: pd.Series, totals: pd.DataFrame, all_zero: bool, lang: st
         section.blocks.append(term("proactive.rows", lang, n=len(rows)))
     section.blocks.append(_values_block(rows, lang, names))
     if not all_zero:
-        chart = _bar_chart(rows, _chart_title("chart.proactive", report, lang), lang)
+        chart = _bar_chart(rows, _chart_title("chart.proactive", report, lang), lang, names)
         if chart is not None:
             section.charts.append(chart)
     return section
@@ -517,7 +534,10 @@ def _requests(data: Any, report: pd.Series, totals: pd.DataFrame, all_zero: bool
     return section
 
 
-def _review(report: pd.Series, totals: pd.DataFrame, all_zero: bool, lang: str,
+_TOTAL_RULES = ("review.total", "litigation.direct.total", "litigation.after_review.total", "litigation.total")
+
+
+def _review(data: Any, report: pd.Series, totals: pd.DataFrame, all_zero: bool, lang: str,
             names: dict[str, str]) -> Section:
     section = Section("review", term("section.review", lang))
     rows = _with_prefix(totals, "review")
@@ -528,8 +548,7 @@ def _review(report: pd.Series, totals: pd.DataFrame, all_zero: bool, lang: str,
     litigation = _metric_row(rows, "litigation.total")
     review_value = None if review is None else review["value"]
     litigation_value = None if litigation is None else litigation["value"]
-    if review_value is not None and litigation_value is not None and not is_missing(review_value) \
-            and not is_missing(litigation_value) and float(review_value) == 0 and float(litigation_value) == 0:
+    if _all_zero(rows):  # every printed cell, parts included, is 0
         section.blocks.append(term("review.zero", lang))
     else:
         section.blocks.append(term(
@@ -537,8 +556,15 @@ def _review(report: pd.Series, totals: pd.DataFrame, all_zero: bool, lang: str,
             review=fmt_number(review_value, lang), review_label=_label(review, lang),
             litigation=fmt_number(litigation_value, lang), litigation_label=_label(litigation, lang),
         ))
+        findings = _rows_for(_frame(data, "findings"), str(report["report_id"]))
+        if not findings.empty:
+            broken = findings[(findings["state"].astype(str) == "fail") & findings["rule"].isin(_TOTAL_RULES)]
+            for f in broken.itertuples():
+                total = _metric_row(rows, f.rule)
+                section.blocks.append(term("review.total_break", lang, label=_label(total, lang, fallback=f.rule),
+                                           printed=fmt_number(f.left, lang), parts=fmt_number(f.right, lang)))
         if not all_zero:
-            chart = _bar_chart(rows, _chart_title("chart.review", report, lang), lang)
+            chart = _bar_chart(rows, _chart_title("chart.review", report, lang), lang, names)
             if chart is not None:
                 section.charts.append(chart)
     section.blocks.append(_values_block(rows, lang, names))
