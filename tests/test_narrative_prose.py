@@ -242,3 +242,11 @@ def test_proactive_chart_keeps_one_unit_and_distinct_labels(hongze):
     assert "行政事业性收费本年收费金额" not in chart.labels  # 7730.28 万元 is not drawn beside counts in 件
     assert chart.unit == "件"
     assert chart.labels[:3] == ["规章本年制发件数", "规章本年废止件数", "规章现行有效件数"]  # three bars all labelled 规章 in the report
+
+
+def test_comparison_flags_the_year_whose_printed_total_breaks_its_identity(hongze):
+    from govreport import narrative
+    story = narrative.comparison_story(hongze, "洪泽区人民政府")
+    notes = [b for b in story.section("group.disputes").blocks if isinstance(b, str) and b.startswith("注意")]
+    assert notes == ["注意：2023年报告的勾稽关系“行政复议总计＝各分项之和”不成立（左边 0，右边 11）；图表按报告原样绘制，未作修正。",
+                     "注意：2023年报告的勾稽关系“行政诉讼·复议后起诉总计＝各分项之和”不成立（左边 0，右边 5）；图表按报告原样绘制，未作修正。"]

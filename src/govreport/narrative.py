@@ -1185,10 +1185,39 @@ def comparison_story(data: Any, agency_id: str, years: Optional[Sequence[int]] =
               term(f"comparability.{r.comparability}", lang),
               _caveat(r, lang)] for r in rows.itertuples()],
         ))
+        for note in _identity_notes(data, rows, lang):
+            section.blocks.append(note)
         sections.append(section)
     sections.append(_comparison_facts(data, agency_id, agency, years, lang))
     sections.append(_comparison_repetition(data, agency_id, agency, years, lang))
     return Story(str(agency_id), title, anchor_for(agency_id), sections)
+
+
+def _identity_notes(data: Any, rows: pd.DataFrame, lang: str) -> list[str]:
+    """Broken identities behind a group's points: the chart shows printed numbers, the note says which failed.
+
+    A rule belongs to the group when its first metric segment (review, litigation,
+    outcome, requests …) is one the group's series are built from (crosswalk terms).
+    """
+    from .harmonize import crosswalk
+
+    findings = _frame(data, "findings")
+    if findings is None or findings.empty:
+        return []
+    series = set(rows["series"].astype(str))
+    heads = {t.split(".")[0] for spec in crosswalk() if spec.series in series for t in spec.terms}
+    failed = findings[(findings["state"].astype(str) == "fail")
+                      & findings["report_id"].isin(set(rows["report_id"].astype(str)))
+                      & findings["rule"].astype(str).str.split(".").str[0].isin(heads)]
+    years = dict(zip(rows["report_id"].astype(str), rows["year"]))
+    notes = []
+    for f in failed.drop_duplicates(["report_id", "rule", "applicant"]).itertuples():
+        if f.applicant != "total":
+            continue
+        notes.append(term("comparison.identity_note", lang, year=years.get(str(f.report_id), ""),
+                          rule=rule_name(str(f.rule), metric_names(data, lang), lang=lang), left=fmt_number(f.left, lang),
+                          right=fmt_number(f.right, lang)))
+    return notes
 
 
 # --------------------------------------------------------------------------
