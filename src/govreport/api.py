@@ -20,7 +20,7 @@ from .harmonize import harmonize
 from .readers import SUPPORTED_SUFFIXES, read_document
 from .schemas import (FINDING_COLUMNS, PLACEHOLDER_COLUMNS, REPORT_COLUMNS, UNMAPPED_COLUMNS, VALUE_COLUMNS,
                       validate_table)
-from .store import Processed, load, sha256_file, write_table
+from .store import Processed, load, sha256_file, write_manifest, write_table
 from .validate import Cells, check_across_years, check_report, derive_totals
 
 _EXPECTED_SECTIONS = {"legacy": {"legacy"}, "gb2019": {"art20", "requests", "appeals"}, "gb2021": {"art20", "requests", "appeals"}}
@@ -97,7 +97,11 @@ def discover(paths: Iterable) -> tuple[list[Path], list[Failure]]:
         p = Path(p)
         if p.is_dir():
             for dirpath, dirnames, filenames in os.walk(p, followlinks=False):
-                dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
+                for d in sorted(dirnames):
+                    if (Path(dirpath) / d).is_symlink():  # never followed: a link can loop back
+                        failures.append(Failure(str(Path(dirpath) / d), "symbolic link to a folder: not followed "
+                                                "(pass its target as an input path to read it)"))
+                dirnames[:] = sorted(d for d in dirnames if not d.startswith(".") and not (Path(dirpath) / d).is_symlink())
                 for name in sorted(filenames):
                     if name.startswith("."):
                         continue
@@ -199,9 +203,10 @@ def ingest(paths: Iterable = ("data/raw",), out_dir="data/processed", progress=N
     tables.update(_prose_tables(parsed, tables))
     tables["failures"] = pd.DataFrame([dict(path=f.path, problem=f.problem) for f in failures], columns=["path", "problem"])
     out = Path(out_dir)
+    tables["data_dictionary"] = data_dictionary()
     for name, frame in tables.items():
         write_table(frame, out, name)
-    write_table(data_dictionary(), out, "data_dictionary")
+    write_manifest(out, tables)
     return IngestResult(processed=load(out), failures=failures, reports=parsed)
 
 

@@ -22,7 +22,7 @@ from .normalize import ParsedCell, clean_text, label_key, parse_cell
 # Long remarks in parentheses, e.g. （区分处理的，只计这一情形，不计其他情形）,
 # are dropped before matching so their words cannot claim another label.
 _REMARK = re.compile(r"\([^()]{5,}\)")
-_STARTS_NEW_LABEL = re.compile(r"^(?:[一二三四五六七八九十]+\.|\([一二三四五六七八九十]+\)|\d{1,2}\.(?!\d)|其中)")
+_STARTS_NEW_LABEL = re.compile(r"^(?:[一二三四五六七八九十]+\.|\([一二三四五六七八九十]+\)|\(\d{1,2}\)|\d{1,2}\.(?!\d)|其中)")
 _PROSE = re.compile(r"[。；;]|[，,]$")
 
 
@@ -128,14 +128,18 @@ def match_key(text: str) -> str:
     return _REMARK.sub("", label_key(text))
 
 
-def _best_match(entries: list[LabelEntry], key: str) -> Optional[LabelEntry]:
-    """The entry whose pattern matches nearest the end of the label, then longest."""
+def _best_match(entries: list[LabelEntry], key: str, start_before: Optional[int] = None) -> Optional[LabelEntry]:
+    """The entry whose pattern matches nearest the end of the label, then longest.
+
+    ``start_before``: only matches that begin before this offset count (a label
+    read together with its wrapped tail must match across the wrap, not in the tail).
+    """
     best, score = None, None
     for e in entries:
         if e.pattern == "*":
             continue
         m = e.regex.search(key)
-        if m:
+        if m and (start_before is None or m.start() < start_before):
             s = (m.end(), m.end() - m.start())
             if score is None or s > score:
                 best, score = e, s
@@ -211,6 +215,12 @@ class _Walker:
 
     # -- rows
     def walk(self, rows: list[Row]):
+        if self.family == "gb":
+            # gb tables have no unit column: a trailing 项/个 is a label's last character
+            # cut off by a stray space (8.属于行政查询事 项), not a unit
+            for row in rows:
+                if row.unit and not row.grid:
+                    row.label, row.unit = f"{row.label} {row.unit}".strip(), None
         i = 0
         while i < len(rows):
             row = rows[i]
@@ -263,7 +273,7 @@ class _Walker:
             tail = []
             if not row.grid:
                 j = i
-                while j < len(rows) and not rows[j].grid and not rows[j].cells and len(tail) < 3:
+                while j < len(rows) and not rows[j].grid and not rows[j].cells and rows[j].unit is None and len(tail) < 3:
                     if rows[j].label and not _STARTS_NEW_LABEL.match(label_key(rows[j].label)):
                         tail.append(rows[j].label)
                     elif rows[j].label:
@@ -314,20 +324,27 @@ class _Walker:
         context_label = " ".join(self.buffer + [row.label]).strip()
         candidates = self._candidates()
         free = [e for e in candidates if (e.metric, "*") not in self.taken]
-        best = _best_match(free, own) if own else None
-        label_used = row.label
-        consumed = 0
-        if best is None:
-            best = _best_match(free, match_key(context_label))
-            label_used = context_label
-        if best is None and tail:
+        # Attempts in order; a row that starts its own numbered label reads it first (with its
+        # wrapped tail, then alone), and only then the fragments buffered above it.
+        attempts: list[tuple[str, int, Optional[int]]] = []
+        starts_new = bool(own) and bool(_STARTS_NEW_LABEL.match(label_key(row.label)))
+        wrapped = [(" ".join([row.label] + list(tail[:n])), n) for n in range(len(tail), 0, -1)] if starts_new else []
+        # 5.要求行政机关确认或重 1 2 … / 新出具已获取信息: first a match running across the wrap,
+        # then the row's own words, then (7.属 … / 于行政执法案卷) a keyword wholly in the tail
+        attempts += [(text, n, len(own)) for text, n in wrapped]
+        if own:
+            attempts.append((row.label, 0, None))
+        attempts += [(text, n, None) for text, n in reversed(wrapped)]  # the nearest tail line first
+        attempts.append((context_label, 0, None))
+        if not starts_new:
             # a label wrapped past its numbers: 部分公开（区分处理的 / 447 … / 形，不计其他情形）
-            for n in range(1, len(tail) + 1):
-                longer = " ".join([context_label] + list(tail[:n])).strip()
-                best = _best_match(free, match_key(longer))
-                if best is not None:
-                    label_used, consumed = longer, n
-                    break
+            attempts += [(" ".join([context_label] + list(tail[:n])).strip(), n, None) for n in range(1, len(tail) + 1)]
+        best, label_used, consumed = None, row.label, 0
+        for text, n, start_before in attempts:
+            best = _best_match(free, match_key(text), start_before)
+            if best is not None:
+                label_used, consumed = text, n
+                break
         if best is None and (_best_match(candidates, own) or _best_match(candidates, match_key(context_label))):
             self.buffer = []
             for n, c in enumerate(cells):

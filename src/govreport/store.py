@@ -7,6 +7,7 @@ would take for valid.
 from __future__ import annotations
 
 import hashlib
+import json
 import os
 import tempfile
 from dataclasses import dataclass, field
@@ -14,6 +15,7 @@ from pathlib import Path
 
 import pandas as pd
 
+MANIFEST = "manifest.json"
 TABLES = ("reports", "values", "unmapped", "placeholders", "findings", "harmonized")
 OPTIONAL_TABLES = ("facts", "repetition", "repetition_passages", "timeliness", "failures")
 
@@ -45,6 +47,18 @@ def write_table(frame: pd.DataFrame, out_dir: Path, name: str) -> None:
     _atomic(out_dir / f"{name}.csv", lambda p: frame.to_csv(p, index=False, encoding="utf-8"))
 
 
+def write_manifest(out_dir: Path, names) -> None:
+    """Written last: the sha256 of every Parquet file of this run, so load() can tell a
+    complete set from one that an interrupted run left half old, half new."""
+    out_dir = Path(out_dir)
+    digest = {name: sha256_file(out_dir / f"{name}.parquet") for name in names}
+    write_text(json.dumps({"tables": digest}, ensure_ascii=False, indent=1, sort_keys=True) + "\n", out_dir / MANIFEST)
+
+
+class IncompleteData(RuntimeError):
+    """The processed folder mixes tables of two ingest runs (one was interrupted)."""
+
+
 def write_text(text: str, path: Path) -> None:
     _atomic(Path(path), lambda p: Path(p).write_text(text, encoding="utf-8"))
 
@@ -70,6 +84,13 @@ def load(processed_dir="data/processed") -> Processed:
     directory = Path(processed_dir)
     if not (directory / "reports.parquet").exists():
         raise FileNotFoundError(f"{directory}: no processed data (run `govreport ingest` first)")
+    manifest = directory / MANIFEST
+    expected = json.loads(manifest.read_text(encoding="utf-8"))["tables"] if manifest.exists() else {}
+    for name, digest in expected.items():
+        path = directory / f"{name}.parquet"
+        if not path.exists() or sha256_file(path) != digest:
+            raise IncompleteData(f"{directory}: {name}.parquet is not the one the last complete ingest wrote "
+                                 "(an ingest was interrupted); run `govreport ingest` again")
     tables = {}
     for name in TABLES + OPTIONAL_TABLES + ("data_dictionary",):
         parquet = directory / f"{name}.parquet"

@@ -1,104 +1,384 @@
-"""PDF reports with a text layer, through pdfplumber.
+"""PDF with a text layer -> Document: ruled tables as grids, the rest as lines.
 
-Why pdfplumber: its table finder reads the ruled tables every national template
-prints (merged cells come back as None, so blanks stay blank), it keeps the
-characters' positions for the unruled case, and it is MIT-licensed pure Python
-on top of pdfminer.six. PyMuPDF is faster but AGPL; camelot needs Ghostscript.
-
-Each page becomes, in vertical order, table blocks for ruled tables and one
-text block per visual line for everything else. A table that runs on from the
-previous page (same column count, nothing but page furniture in between) is
-joined to it. A PDF without characters is a scan: that needs OCR, not parsing.
+pdfplumber (MIT, on pdfminer.six) is used because its table finder works on
+the ruling lines the report templates draw, and exposes cell boxes, so merged
+cells can be expanded exactly. Per page, in reading order (top to bottom):
+ruled tables become table blocks, other characters become one text block per
+visual line (words left to right, so an unruled table row reads as
+"label 1 2 3" for the text extractor). A table continued on the
+next page is joined into one block. Scanned, encrypted and truncated files
+end as a one-line ReportError.
 """
 from __future__ import annotations
 
+import logging
+import re
+from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Optional
 
 from ..document import Block, Document, ReportError
+from ..normalize import parse_cell
+from ..safety import MAX_PDF_PAGES, PDF_TIME_BUDGET_S, time_limit
 from .text import is_page_mark
 
-MAX_PAGES = 300
-# Ruled tables only: an unruled table is read as positioned text lines instead.
-TABLE_SETTINGS = {"vertical_strategy": "lines", "horizontal_strategy": "lines", "snap_tolerance": 3,
-                  "intersection_tolerance": 3}
+# pdfminer logs every odd token of a damaged file as a warning; the reader
+# reports one line instead.
+logging.getLogger("pdfminer").setLevel(logging.ERROR)
+
+_TABLE_SETTINGS = {
+    "vertical_strategy": "lines",
+    "horizontal_strategy": "lines",
+    "snap_tolerance": 3,
+    "join_tolerance": 3,
+    "intersection_tolerance": 3,
+}
+_WHITE = {(1.0, 1.0, 1.0), (1, 1, 1), (1.0,), (1,)}
+_LINE_TOL = 3.0  # points: words whose tops differ less sit on one line
+_CJK = re.compile(r"[\u2e80-\u9fff\uf900-\ufaff\uff00-\uffef\u3000-\u303f“”‘’]")
 
 
-def _open(path: Path):
-    import pdfplumber
-    from pdfminer.pdfdocument import PDFEncryptionError, PDFPasswordIncorrect
-    from pdfminer.pdfparser import PDFSyntaxError
-
-    try:
-        pdf = pdfplumber.open(path)
-        pages = pdf.pages  # forces the page tree to be read
-    except (PDFPasswordIncorrect, PDFEncryptionError) as exc:
-        raise ReportError(path, "password-protected PDF: cannot read without the password") from exc
-    except PDFSyntaxError as exc:
-        raise ReportError(path, f"corrupt or truncated PDF ({exc})") from exc
-    except Exception as exc:  # pdfminer raises many kinds for broken files
-        name = exc.__class__.__name__
-        if "Password" in name or "Encrypt" in name:
-            raise ReportError(path, "password-protected PDF: cannot read without the password") from exc
-        raise ReportError(path, f"corrupt or truncated PDF ({name}: {exc})".replace("\n", " ")) from exc
-    if not pages:
-        pdf.close()
-        raise ReportError(path, "corrupt or truncated PDF (no pages found)")
-    return pdf
-
-
-def _inside(obj, boxes) -> bool:
-    cx = (obj["x0"] + obj["x1"]) / 2
-    cy = (obj["top"] + obj["bottom"]) / 2
-    return any(x0 - 1 <= cx <= x1 + 1 and top - 1 <= cy <= bottom + 1 for x0, top, x1, bottom in boxes)
-
-
-def _page_items(page) -> list[tuple[float, Block]]:
-    """Tables and text lines of one page, each with its top coordinate."""
-    items: list[tuple[float, Block]] = []
-    boxes = []
-    for table in page.find_tables(TABLE_SETTINGS):
-        rows = table.extract()
-        if not rows or max(len(r) for r in rows) < 2:
-            continue  # a framed text box: its words are read as text lines below
-        boxes.append(table.bbox)
-        items.append((table.bbox[1], Block.table(rows, page=page.page_number)))
-    outside = page.filter(lambda obj: obj.get("object_type") != "char" or not _inside(obj, boxes)) if boxes else page
-    for line in outside.extract_text_lines(layout=False, strip=True, return_chars=False):
-        text = line["text"]
-        if text and not is_page_mark(text):
-            items.append((line["top"], Block.line(text, page=page.page_number)))
-    items.sort(key=lambda item: item[0])
-    return items
-
-
-def _continues(previous: Block, table: Block) -> bool:
-    width = lambda b: max((len(r) for r in b.rows), default=0)
-    return previous.kind == "table" and table.kind == "table" and width(previous) == width(table)
-
-
-def read_pdf(path: Path) -> Document:
+def read_pdf(path) -> Document:
+    """Read a PDF that has a text layer; see the module docstring."""
     path = Path(path)
-    pdf = _open(path)
-    blocks: list[Block] = []
-    n_chars = 0
+    import pdfplumber
+    from pdfplumber.utils.exceptions import PdfminerException
+
     try:
-        if len(pdf.pages) > MAX_PAGES:
-            raise ReportError(path, f"PDF has {len(pdf.pages)} pages (limit {MAX_PAGES}); not an annual report")
-        for page in pdf.pages:
-            n_chars += len(page.chars)
-            items = _page_items(page)
-            for n, (_top, block) in enumerate(items):
-                if n == 0 and blocks and _continues(blocks[-1], block):
-                    prev = blocks.pop()
-                    block = Block.table(prev.rows + block.rows, page=prev.page)
-                blocks.append(block)
-            page.flush_cache()
+        with time_limit(PDF_TIME_BUDGET_S, path, "reading PDF"):
+            with pdfplumber.open(path) as pdf:
+                n_pages = len(pdf.pages)
+                if n_pages > MAX_PDF_PAGES:
+                    raise ReportError(path, f"PDF has {n_pages} pages (limit {MAX_PDF_PAGES}): not an annual report")
+                pages = [_read_page(page, number) for number, page in enumerate(pdf.pages, 1)]
     except ReportError:
         raise
-    except Exception as exc:
-        raise ReportError(path, f"corrupt or truncated PDF ({exc.__class__.__name__}: {exc})".replace("\n", " ")) from exc
-    finally:
-        pdf.close()
-    if n_chars == 0:
+    except PdfminerException as exc:
+        raise ReportError(path, _pdfminer_problem(exc)) from None
+    except Exception as exc:  # pdfminer raises bare errors (KeyError, TypeError, RecursionError...) on damaged files
+        raise ReportError(path, f"corrupt or truncated PDF ({exc.__class__.__name__}: {_one_line(exc)})") from None
+    if not pages:
+        raise ReportError(path, "corrupt or truncated PDF (no pages)")
+    _check_end_marker(path)
+    if not any(p.n_chars for p in pages):
         raise ReportError(path, "no text layer (scanned PDF?): OCR is needed before it can be parsed")
+    blocks = _join_pages(pages)
     return Document(path=path, format="pdf", blocks=blocks, hard_wrapped=True)
+
+
+# --------------------------------------------------------------------------
+# error wording
+
+
+def _check_end_marker(path: Path) -> None:
+    """pdfminer repairs a cut file silently (pages, and tables, just go missing): insist on %%EOF."""
+    size = path.stat().st_size
+    with open(path, "rb") as fh:
+        fh.seek(max(0, size - 2048))
+        tail = fh.read()
+    if b"%%EOF" not in tail:
+        raise ReportError(path, "corrupt or truncated PDF (no %%EOF marker at the end: pages may be missing)")
+
+
+def _pdfminer_problem(exc: Exception) -> str:
+    inner = exc.args[0] if exc.args else exc
+    if not isinstance(inner, BaseException):
+        return f"corrupt or truncated PDF ({_one_line(inner)})"
+    name = inner.__class__.__name__
+    if "Password" in name or "Encrypt" in name:
+        return "password-protected PDF: cannot read without the password"
+    if name == "PDFSyntaxError":  # its messages already say what is wrong
+        return f"corrupt or truncated PDF ({_one_line(inner)})"
+    return f"corrupt or truncated PDF ({name}: {_one_line(inner)})"
+
+
+def _one_line(exc) -> str:
+    text = " ".join(str(exc).split())
+    return text[:160] if text else "(no detail)"
+
+
+# --------------------------------------------------------------------------
+# one page
+
+
+@dataclass
+class _Grid:
+    """A table on one page: expanded cell texts plus which merged region owns each position."""
+
+    cells: list[list[Optional[str]]]
+    owner: list[list[Optional[tuple[int, int]]]]
+    top: float
+    bbox: tuple[float, float, float, float]
+    raw_lines: list[str] = field(default_factory=list)  # cell text lines as printed, for prose boxes
+
+    @property
+    def n_cols(self) -> int:
+        return len(self.cells[0]) if self.cells else 0
+
+
+@dataclass
+class _Page:
+    number: int
+    items: list = field(default_factory=list)  # (top, Block | _Grid)
+    n_chars: int = 0
+
+
+def _visible_ruling(obj) -> bool:
+    """Keep real ruling lines; drop invisible rects (WPS draws a white box behind every prose line)."""
+    if obj.get("object_type") != "rect":
+        return True
+    width, height = obj["x1"] - obj["x0"], obj["bottom"] - obj["top"]
+    if obj.get("stroke") and (obj.get("linewidth") or 0) >= 0.1 and _colour(obj.get("stroking_color")) not in _WHITE:
+        return True
+    thin = min(width, height) <= 2.0
+    return bool(obj.get("fill")) and thin and _colour(obj.get("non_stroking_color")) not in _WHITE
+
+
+def _colour(value):
+    if isinstance(value, (list, tuple)):
+        return tuple(float(v) for v in value)
+    return value
+
+
+def _read_page(page, number: int) -> _Page:
+    out = _Page(number=number, n_chars=len(page.chars))
+    if not out.n_chars:
+        return out
+    ruled = page.filter(_visible_ruling)
+    settings = dict(_TABLE_SETTINGS, explicit_horizontal_lines=_closing_lines(ruled))
+    grids: list[_Grid] = []
+    for table in ruled.find_tables(settings):
+        grid = _grid_from_table(page, table)
+        if grid is None:
+            continue
+        if grid.n_cols < 2:
+            # A box drawn around prose is not a data table: keep its lines as text.
+            for line in _cell_lines(grid):
+                out.items.append((grid.top, Block.line(line, page=number)))
+            grids.append(grid)
+            continue
+        out.items.append((grid.top, grid))
+        grids.append(grid)
+    boxes = [g.bbox for g in grids]
+
+    def outside_tables(obj) -> bool:
+        if obj.get("object_type") != "char":
+            return True
+        cx, cy = (obj["x0"] + obj["x1"]) / 2, (obj["top"] + obj["bottom"]) / 2
+        return not any(x0 <= cx <= x1 and top <= cy <= bottom for x0, top, x1, bottom in boxes)
+
+    loose = page.filter(outside_tables) if boxes else page
+    for top, text in _text_lines(loose):
+        if is_page_mark(text):
+            continue  # page number furniture
+        out.items.append((top, Block.line(text, page=number)))
+    out.items.sort(key=lambda item: item[0])  # stable: a boxed table's lines keep their order
+    return out
+
+
+def _closing_lines(ruled) -> list[dict]:
+    """Horizontal borders Word leaves out where a table breaks across pages.
+
+    A table cut by a page break has no bottom line on the first page and often
+    no (or a partial) top line on the next; without them its last or first row
+    is lost. Where two or more vertical rules that cross a drawn horizontal rule
+    end at the same height and nothing closes them, a closing line is added.
+    """
+    edges = ruled.edges
+    vertical = [e for e in edges if e["orientation"] == "v"]
+    horizontal = [e for e in edges if e["orientation"] == "h"]
+    added: list[dict] = []
+    for end in ("top", "bottom"):
+        clusters: list[list[dict]] = []
+        for edge in sorted(vertical, key=lambda e: e[end]):
+            if clusters and abs(edge[end] - clusters[-1][-1][end]) <= 2.0:
+                clusters[-1].append(edge)
+            else:
+                clusters.append([edge])
+        for cluster in clusters:
+            if len(cluster) < 2:
+                continue
+            x0, x1 = min(e["x0"] for e in cluster), max(e["x0"] for e in cluster)
+            y = min(e[end] for e in cluster) if end == "top" else max(e[end] for e in cluster)
+            closed = any(abs(h["top"] - y) <= 3 and h["x0"] <= x0 + 3 and h["x1"] >= x1 - 3 for h in horizontal)
+            crossed = any(
+                h["x0"] <= x0 + 3 and h["x1"] >= x1 - 3 and min(e["top"] for e in cluster) < h["top"] < max(e["bottom"] for e in cluster)
+                for h in horizontal
+            )
+            if not closed and crossed:
+                added.append({"object_type": "line", "x0": x0, "x1": x1, "top": y, "bottom": y, "width": x1 - x0, "height": 0})
+    return added
+
+
+def _cell_lines(grid: _Grid) -> list[str]:
+    return [ln for ln in grid.raw_lines if ln.strip()]
+
+
+def _text_lines(page) -> list[tuple[float, str]]:
+    """Group words into visual lines by their top, left to right, one space between words."""
+    words = page.extract_words(x_tolerance=3, y_tolerance=3, keep_blank_chars=False, use_text_flow=False)
+    words.sort(key=lambda w: (round(w["top"], 1), w["x0"]))
+    lines: list[list[dict]] = []
+    for word in words:
+        if lines and abs(word["top"] - lines[-1][0]["top"]) <= _LINE_TOL:
+            lines[-1].append(word)
+        else:
+            lines.append([word])
+    out = []
+    for line in lines:
+        line.sort(key=lambda w: w["x0"])
+        parts = [line[0]["text"]]
+        for prev, word in zip(line, line[1:]):
+            parts.append(" ")
+            parts.append(word["text"])
+        text = "".join(parts).strip()
+        if text:
+            out.append((line[0]["top"], text))
+    return out
+
+
+def _clean_cell(text: Optional[str]) -> Optional[str]:
+    """Join a cell's wrapped lines: no space between CJK characters, one otherwise."""
+    if text is None:
+        return None
+    lines = [ln.strip() for ln in text.split("\n") if ln.strip()]
+    if not lines:
+        return None
+    joined = lines[0]
+    for ln in lines[1:]:
+        if _CJK.match(joined[-1]) or _CJK.match(ln[0]):
+            joined += ln
+        else:
+            joined += " " + ln
+    return joined
+
+
+def _grid_from_table(page, table) -> Optional[_Grid]:
+    """Expand a pdfplumber table into a rectangular grid.
+
+    pdfplumber returns None for grid positions covered by a merged cell; the
+    merged cell's box tells which positions it covers, so its text is repeated
+    there (the Document contract) -- unless it is a number, which stays in its
+    first position only, so a merged value is never read twice. A position no cell box covers (a border the
+    PDF did not draw, typically at a page top) is read from its own rectangle.
+    """
+    rows = table.rows
+    if not rows:
+        return None
+    texts = table.extract()
+    xs = sorted({c[0] for c in table.cells})
+    ys = sorted({c[1] for c in table.cells})
+    x_edges = xs + [table.bbox[2]]
+    y_edges = ys + [table.bbox[3]]
+    n_rows, n_cols = len(rows), len(xs)
+    anchors: dict[tuple, tuple[int, int]] = {}
+    for i, row in enumerate(rows):
+        for j, box in enumerate(row.cells):
+            if box is not None:
+                anchors[box] = (i, j)
+    owner: list[list[Optional[tuple[int, int]]]] = [[None] * n_cols for _ in range(n_rows)]
+    cells: list[list[Optional[str]]] = [[None] * n_cols for _ in range(n_rows)]
+    for i in range(n_rows):
+        for j in range(n_cols):
+            box = rows[i].cells[j]
+            if box is not None:
+                owner[i][j] = (i, j)
+                cells[i][j] = _clean_cell(texts[i][j])
+                continue
+            cx, cy = (x_edges[j] + x_edges[j + 1]) / 2, (y_edges[i] + y_edges[i + 1]) / 2
+            for b, (ai, aj) in anchors.items():
+                if b[0] <= cx <= b[2] and b[1] <= cy <= b[3]:
+                    owner[i][j] = (ai, aj)
+                    break
+    for i in range(n_rows):
+        for j in range(n_cols):
+            if owner[i][j] is None:
+                rect = (x_edges[j], y_edges[i], x_edges[j + 1], y_edges[i + 1])
+                try:
+                    cells[i][j] = _clean_cell(page.crop(rect, strict=False).extract_text())
+                except ValueError:
+                    cells[i][j] = None
+                owner[i][j] = (i, j)
+            elif owner[i][j] != (i, j):
+                ai, aj = owner[i][j]
+                if not _is_number(cells[ai][aj]):
+                    cells[i][j] = cells[ai][aj]  # label text repeats; a number is never counted twice
+    raw_lines = [ln.strip() for row in texts for t in row if t for ln in t.split("\n")]
+    return _Grid(cells=cells, owner=owner, top=table.bbox[1], bbox=tuple(table.bbox), raw_lines=raw_lines)
+
+
+# --------------------------------------------------------------------------
+# pages -> blocks, joining tables that run over a page break
+
+
+def _join_pages(pages: list[_Page]) -> list[Block]:
+    items: list = []  # Block | (_Grid, page number)
+    for page in pages:
+        for index, (_top, item) in enumerate(page.items):
+            if isinstance(item, _Grid):
+                prev = items[-1] if items else None
+                if index == 0 and isinstance(prev, tuple) and prev[1] < page.number and prev[0].n_cols == item.n_cols:
+                    items[-1] = (_continue_grid(prev[0], item), prev[1])
+                    continue
+                items.append((item, page.number))
+            else:
+                items.append(item)
+    blocks = []
+    for item in items:
+        if isinstance(item, tuple):
+            rows = [tuple(r) for r in item[0].cells if any(c is not None for c in r)]
+            if rows:
+                blocks.append(Block.table(rows, page=item[1]))
+        else:
+            blocks.append(item)
+    return blocks
+
+
+def _is_number(text: Optional[str]) -> bool:
+    cell = parse_cell(text)
+    return cell is not None and cell.value is not None
+
+
+def _continue_grid(first: _Grid, nxt: _Grid) -> _Grid:
+    """Append ``nxt`` (the same table on the next page) to ``first``.
+
+    Repeated header rows are dropped. A merged label cell cut by the page break
+    (one part on each page, at least one part spanning several rows) is one
+    cell: its two texts are joined and written over both parts, so
+    '（四）无' + '法提供' reads '（四）无法提供' in every row it covers.
+    """
+    cells = [list(r) for r in first.cells]
+    owner = [list(r) for r in first.owner]
+    add_cells = [list(r) for r in nxt.cells]
+    add_owner = [list(r) for r in nxt.owner]
+    # Drop header rows the PDF repeats at the top of the continuation.
+    k = 0
+    while k < len(add_cells) and k < len(cells) and add_cells[k] == cells[k] and not any(_is_number(c) for c in add_cells[k]):
+        k += 1
+    add_cells, add_owner = add_cells[k:], add_owner[k:]
+    shift = len(cells) - k  # owner coordinates of the continuation, in the joined grid
+    add_owner = [[(o[0] + shift, o[1]) if o else None for o in row] for row in add_owner]
+    if cells and add_cells:
+        last, head = len(cells) - 1, 0
+        for j in range(len(cells[last])):
+            top_owner, bottom_owner = owner[last][j], add_owner[head][j]
+            upper_text, lower_text = cells[last][j], add_cells[head][j]
+            if _is_number(upper_text) or _is_number(lower_text):
+                continue
+            upper_rows = sum(1 for row in owner if row[j] == top_owner)
+            lower_rows = sum(1 for row in add_owner if row[j] == bottom_owner)
+            if upper_rows < 2 and lower_rows < 2:
+                continue  # two ordinary rows meeting at the break
+            if upper_text is None and lower_text is None:
+                continue
+            merged = (upper_text or "") + (lower_text or "")
+            for grid_cells, grid_owner, target in ((cells, owner, top_owner), (add_cells, add_owner, bottom_owner)):
+                for r in range(len(grid_cells)):
+                    for c in range(len(grid_cells[r])):
+                        if grid_owner[r][c] == target:
+                            grid_cells[r][c] = merged
+            for r in range(len(add_owner)):
+                for c in range(len(add_owner[r])):
+                    if add_owner[r][c] == bottom_owner:
+                        add_owner[r][c] = top_owner
+    return _Grid(cells=cells + add_cells, owner=owner + add_owner, top=first.top, bbox=first.bbox)
