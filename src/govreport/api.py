@@ -203,6 +203,8 @@ def ingest(paths: Iterable = ("data/raw",), out_dir="data/processed", progress=N
     tables.update(_prose_tables(parsed, tables))
     tables["failures"] = pd.DataFrame([dict(path=f.path, problem=f.problem) for f in failures], columns=["path", "problem"])
     out = Path(out_dir)
+    for stale in out.glob(".*.tmp") if out.exists() else ():
+        stale.unlink(missing_ok=True)  # temporary files of a run that was killed mid-write
     tables["data_dictionary"] = data_dictionary()
     for name, frame in tables.items():
         write_table(frame, out, name)
