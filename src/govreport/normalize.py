@@ -78,3 +78,19 @@ def is_value_token(token: str) -> bool:
     """True for a whitespace-separated token that is a number or a placeholder."""
     cell = parse_cell(token)
     return cell is not None and not cell.blank
+
+
+_CJK_CHAR = re.compile(r"[\u2e80-\u9fff\uf900-\ufaff\uff00-\uffef\u3000-\u303f“”‘’]")
+
+
+def join_cjk_lines(lines: list[str]) -> str:
+    """Join broken lines of one paragraph: no space beside a CJK character, one space otherwise."""
+    out = ""
+    for line in lines:
+        if not out:
+            out = line
+        elif _CJK_CHAR.match(out[-1]) or _CJK_CHAR.match(line[0]):
+            out += line
+        else:
+            out += " " + line
+    return out

@@ -265,13 +265,17 @@ def export_html(executed: Path, target: Path, *, title: str, with_code: bool = F
     resources = {"metadata": {"name": title}}
     body, _ = exporter.from_notebook_node(nb, resources=resources)
     body = body.replace("</body>", (line or build_line(lang=lang)) + "\n</body>", 1)
-    external = external_references(body)
+    return _write_page(target, body)
+
+
+def _write_page(target: Path, page: str) -> Path:
+    """Refuse a page that would load anything from the network, then write it atomically."""
+    from .store import write_text
+
+    external = external_references(page)
     if external:
         raise RuntimeError(f"{target}: page would load from the network: {external[:3]}")
-    target.parent.mkdir(parents=True, exist_ok=True)
-    tmp = target.with_suffix(".html.tmp")
-    tmp.write_text(body, encoding="utf-8")
-    tmp.replace(target)
+    write_text(page, target)
     return target
 
 
@@ -356,11 +360,4 @@ th {{ background: #f2f4f7; }}
 </body>
 </html>
 """
-    external = external_references(page)
-    if external:
-        raise RuntimeError(f"{target}: page would load from the network: {external[:3]}")
-    target.parent.mkdir(parents=True, exist_ok=True)
-    tmp = target.with_suffix(".html.tmp")
-    tmp.write_text(page, encoding="utf-8")
-    tmp.replace(target)
-    return target
+    return _write_page(target, page)

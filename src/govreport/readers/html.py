@@ -17,7 +17,7 @@ import lxml.html
 from lxml import etree
 
 from ..document import Block, Cell, Document, ReportError
-from ..normalize import parse_cell
+from ..normalize import join_cjk_lines, parse_cell
 from .encoding import decode_bytes
 
 MAX_TABLE_CELLS = 200_000   # a grid larger than this is refused (hostile or broken page)
@@ -48,7 +48,6 @@ _META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9_:.\-
 _PROLOG = re.compile(r"^\s*(?:<\?xml[^>]*\?>\s*)?(?:<!DOCTYPE(?:[^\[>]|\[.*?\])*>)?", re.IGNORECASE | re.DOTALL)
 _WS = re.compile(r"[\s\u3000\xa0\u200b\ufeff]+")
 _DIGIT = re.compile(r"[0-9０-９]")
-_CJK = re.compile(r"[\u2e80-\u9fff\uf900-\ufaff\uff00-\uffef\u3000-\u303f“”‘’]")
 _CJK_NEWLINE = re.compile(r"(?<=[\u2e80-\u9fff\uff00-\uffef\u3000-\u303f])[ \t\u3000]*[\r\n]\s*(?=[\u2e80-\u9fff\uff00-\uffef\u3000-\u303f])")
 _BR = "\ue000"      # <br> marker in collected text (source newlines are just spaces)
 _PARA = re.compile("\ue000[\\s\u3000\xa0]*\ue000")  # two <br> in a row: a paragraph break
@@ -322,7 +321,7 @@ def _cell_text(cell) -> Cell:
 
     collect(cell)
     lines = [_squash(line) for line in "".join(parts).split(_BR)]
-    text = _join_lines([ln for ln in lines if ln])
+    text = join_cjk_lines([ln for ln in lines if ln])
     return text or None
 
 
@@ -334,19 +333,6 @@ def _squash(text: str) -> str:
     return _WS.sub(" ", text).strip()
 
 
-def _join_lines(lines: list[str]) -> str:
-    """Join broken lines: no space between CJK characters, one space otherwise."""
-    out = ""
-    for line in lines:
-        if not out:
-            out = line
-        elif _CJK.match(out[-1]) or _CJK.match(line[0]):
-            out += line
-        else:
-            out += " " + line
-    return out
-
-
 def _flush(buf: list[str]) -> Iterator[Block]:
     """Emit the collected inline text as paragraph blocks and clear the buffer."""
     if not buf:
@@ -355,6 +341,6 @@ def _flush(buf: list[str]) -> Iterator[Block]:
     buf.clear()
     for para in _PARA.split(raw):
         lines = [_squash(ln) for ln in para.split(_BR)]
-        text = _join_lines([ln for ln in lines if ln])
+        text = join_cjk_lines([ln for ln in lines if ln])
         if text:
             yield Block.line(text)

@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+from ..normalize import join_cjk_lines
 from ..document import Block, Cell, Document, ReportError
 from .encoding import read_text_file
 
@@ -22,7 +23,6 @@ _RULE = re.compile(r"^\s{0,3}(?:(?:-\s*){3,}|(?:\*\s*){3,}|(?:_\s*){3,})$")
 _FENCE = re.compile(r"^\s{0,3}(```|~~~)")
 _EMPHASIS = re.compile(r"(\*\*|__)(.+?)\1")
 _COMMENT = re.compile(r"<!--.*?-->", re.DOTALL)
-_CJK = re.compile(r"[\u2e80-\u9fff\uf900-\ufaff\uff00-\uffef\u3000-\u303f“”‘’]")
 
 
 def read_markdown(path: Path) -> Document:
@@ -35,7 +35,7 @@ def read_markdown(path: Path) -> Document:
 
     def flush():
         if para:
-            blocks.append(Block.line(_join(para)))
+            blocks.append(Block.line(join_cjk_lines(para)))
             para.clear()
 
     i = 0
@@ -105,14 +105,3 @@ def _inline(text: str) -> str:
     return re.sub(r"[\s\u3000\xa0]+", " ", text).strip()
 
 
-def _join(lines: list[str]) -> str:
-    """A paragraph's lines joined: no space between CJK, a space otherwise."""
-    out = ""
-    for line in lines:
-        if not out:
-            out = line
-        elif _CJK.match(out[-1]) or _CJK.match(line[0]):
-            out += line
-        else:
-            out += " " + line
-    return out
