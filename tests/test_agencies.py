@@ -17,3 +17,11 @@ from govreport.agencies import agency_id
 ])
 def test_parent_region_prefixes_are_dropped(written, expected):
     assert agency_id(written) == expected
+
+
+def test_alias_file_settles_what_normalization_cannot(monkeypatch):
+    from govreport import catalog
+    # a renamed agency: normalization alone would give it a new id
+    monkeypatch.setattr(catalog, "agency_aliases", lambda: {"沙坡头区行政审批服务局": "沙坡头区政务服务中心"})
+    assert agency_id("中卫市沙坡头区行政审批服务局") == "沙坡头区政务服务中心"  # prefix dropped, then the alias
+    assert agency_id("沙坡头区行政审批服务局", use_aliases=False) == "沙坡头区行政审批服务局"

@@ -22,10 +22,10 @@ def normalize_agency_name(name: str) -> str:
     return re.sub(r"\s+", "", nfkc(name or ""))
 
 
-def agency_id(name: str) -> str:
+def agency_id(name: str, use_aliases: bool = True) -> str:
     """Stable id for a written agency name: alias file first, then prefix stripping."""
     written = normalize_agency_name(name)
-    aliases = catalog.agency_aliases()
+    aliases = catalog.agency_aliases() if use_aliases else {}
     if written in aliases:
         return aliases[written]
     current = written

@@ -66,23 +66,12 @@ def _cmd_agencies(args) -> int:
         return 0
     rows = (reports.groupby(["agency_id", "agency"])["year"].apply(lambda s: ",".join(str(y) for y in sorted(s)))
             .reset_index().rename(columns={"agency": "written_name", "year": "years"}))
-    rows["how"] = ["alias" if agency_id(n) != _normalized_only(n) else ("normalized" if i != n else "as written")
+    rows["how"] = ["alias" if agency_id(n) != agency_id(n, use_aliases=False) else ("normalized" if i != n else "as written")
                    for n, i in zip(rows["written_name"], rows["agency_id"])]
     with pd.option_context("display.max_rows", None, "display.width", 200):
         print(rows.to_string(index=False))
     print("\nTo merge or split names, add rows to src/govreport/catalog/agency_aliases.csv (written_name,agency_id,note).")
     return 0
-
-
-def _normalized_only(name: str) -> str:
-    from . import agencies
-
-    saved = agencies.catalog.agency_aliases
-    try:
-        agencies.catalog.agency_aliases = lambda: {}
-        return agencies.agency_id(name)
-    finally:
-        agencies.catalog.agency_aliases = saved
 
 
 def build_parser() -> argparse.ArgumentParser:
