@@ -123,12 +123,14 @@ def check_page(page: Path, screenshot: Path, chromium: str | None = None, timeou
         raise FileNotFoundError("chromium not found (run scripts/ensure_chromium.sh)")
     page_url = Path(page).resolve().as_uri()
     result = PageCheck(url=page_url)
-    with tempfile.TemporaryDirectory(prefix="govreport-chromium-") as profile:
+    profile = tempfile.mkdtemp(prefix="govreport-chromium-")
+    try:
         process = subprocess.Popen(
             [chromium, "--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
              "--no-first-run", "--no-default-browser-check", "--disable-extensions",
              "--remote-debugging-port=0", f"--user-data-dir={profile}", "about:blank"],
             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+            start_new_session=True,  # its own process group: the helpers are stopped with it
         )
         try:
             port_file = Path(profile) / "DevToolsActivePort"
@@ -145,13 +147,32 @@ def check_page(page: Path, screenshot: Path, chromium: str | None = None, timeou
             ws_url = next(t["webSocketDebuggerUrl"] for t in targets if t.get("type") == "page")
             asyncio.run(_drive(ws_url, page_url, Path(screenshot), result, timeout))
         finally:
-            process.terminate()
-            try:
-                process.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                process.kill()
-                process.wait()
+            _stop_group(process)
+    finally:
+        # helpers may still be flushing the profile for a moment after the main process exits
+        for _ in range(20):
+            shutil.rmtree(profile, ignore_errors=True)
+            if not Path(profile).exists():
+                break
+            time.sleep(0.1)
     return result
+
+
+def _stop_group(process: subprocess.Popen) -> None:
+    """Stop chromium and every helper process it started (they share its process group)."""
+    import os
+    import signal
+
+    try:
+        os.killpg(process.pid, signal.SIGTERM)
+        process.wait(timeout=10)
+    except (ProcessLookupError, subprocess.TimeoutExpired):
+        pass
+    try:
+        os.killpg(process.pid, signal.SIGKILL)  # any helper still alive
+    except ProcessLookupError:
+        pass
+    process.wait()
 
 
 def main(argv: list[str]) -> int:
