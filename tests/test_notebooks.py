@@ -9,7 +9,6 @@ from __future__ import annotations
 import ast
 import shutil
 import warnings
-from pathlib import Path
 
 import nbformat
 import pandas as pd

@@ -13,7 +13,6 @@ import math
 import random
 from collections import Counter
 
-import pytest
 
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -181,14 +180,12 @@ def blank_rows(draw):
 def text_with_blanks(draw):
     """(rows, lines): the section as PDF text lines, each row wrapped one of five ways."""
     rows = draw(blank_rows())
-    lines, seen, previous_printed = [HEADING_3, HEADER_3], set(), True
+    lines, seen = [HEADING_3, HEADER_3], set()
     for metric, label, group, sub, cells in rows:
-        heading_above = False
         for head in (group, sub):
             if head and head not in seen and not (metric == "outcome.other.total" and head.startswith("（六）")):
                 seen.add(head)
                 lines.append(head)
-                heading_above = True
         nums = [str(c) for c in cells if c is not None]
         wrap = draw(st.sampled_from(WRAPS))
         if wrap in ("label_wrap", "tail_wrap") and len(label.replace(" ", "")) >= 10:
@@ -202,7 +199,6 @@ def text_with_blanks(draw):
             lines += [label, " ".join(nums)]
         else:
             lines.append(" ".join([label] + nums))
-        previous_printed = bool(nums)
     return rows, lines + [END_3, "五、存在的主要问题及改进情况"]
 
 

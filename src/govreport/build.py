@@ -13,12 +13,11 @@ from __future__ import annotations
 import argparse
 import hashlib
 import json
-import os
 import shutil
 import sys
 import time
 from concurrent.futures import ProcessPoolExecutor, as_completed
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from multiprocessing import get_context
 from pathlib import Path
 from typing import Any, Optional
@@ -130,26 +129,21 @@ def plan_jobs(paths: ProjectPaths, data: Any, ingest_key: str, args: argparse.Na
     common = dict(with_code=args.with_code, timeout=args.timeout, lang=args.lang,
                   cwd=str(paths.executed), jupyter_dir=str(paths.jupyter_dir))
     jobs = []
-    yearly = paths.notebooks / YEARLY_NOTEBOOK
-    for year in available_years(data):
-        name = f"yearly_report_{year}"
-        jobs.append(Job(name=name, notebook=str(yearly),
-                        parameters={"year": int(year), "agency": None, "processed_dir": str(paths.processed),
-                                    "lang": args.lang},
-                        title=term("year.title", args.lang, year=year),
+
+    def add(name: str, notebook: Path, parameters: dict, title: str) -> None:
+        parameters = {**parameters, "processed_dir": str(paths.processed), "lang": args.lang}
+        jobs.append(Job(name=name, notebook=str(notebook), parameters=parameters, title=title,
                         executed=str(paths.executed / f"{name}.ipynb"), html=str(paths.reports / f"{name}.html"),
                         **common))
-    comparison = paths.notebooks / COMPARISON_NOTEBOOK
+
+    for year in available_years(data):
+        add(f"yearly_report_{year}", paths.notebooks / YEARLY_NOTEBOOK, {"year": int(year), "agency": None},
+            term("year.title", args.lang, year=year))
     for agency_id in agencies_with_years(data, 2):
         frame = comparison_frame(data, agency_id)
         agency = str(frame.sort_values("year")["agency"].iloc[-1]) if not frame.empty else agency_id
-        name = f"comparison_{_slug(agency_id)}"
-        jobs.append(Job(name=name, notebook=str(comparison),
-                        parameters={"agency": str(agency_id), "years": None, "processed_dir": str(paths.processed),
-                                    "lang": args.lang},
-                        title=term("comparison.title", args.lang, agency=agency),
-                        executed=str(paths.executed / f"{name}.ipynb"), html=str(paths.reports / f"{name}.html"),
-                        **common))
+        add(f"comparison_{_slug(agency_id)}", paths.notebooks / COMPARISON_NOTEBOOK,
+            {"agency": str(agency_id), "years": None}, term("comparison.title", args.lang, agency=agency))
     for job in jobs:
         job.key = _digest(ingest_key, sha256_file(Path(job.notebook)), job.parameters, job.title,
                           job.with_code, job.lang)

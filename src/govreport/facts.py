@@ -197,7 +197,6 @@ def _excluded_context(text: str, m: re.Match) -> bool:
 
 
 def _tokenize(text: str) -> list[_Token]:
-    lex = lexicon()
     out: list[_Token] = []
     for m in _token_pattern().finditer(text):
         if _excluded_context(text, m):

@@ -11,12 +11,11 @@ from __future__ import annotations
 
 import csv
 import html
-import math
 import re
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from importlib import resources
-from typing import Any, Iterable, Optional, Sequence, Union
+from typing import Any, Optional, Sequence, Union
 
 import pandas as pd
 
