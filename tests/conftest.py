@@ -1,4 +1,4 @@
-"""Shared paths for tests: the seeds in data/raw and the real fixtures in ../shared."""
+"""Shared paths for tests: the seeds in data/raw and the real fixtures copied into tests/data/fixtures."""
 from __future__ import annotations
 
 from pathlib import Path
@@ -7,9 +7,8 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
 RAW = ROOT / "data" / "raw"
-SHARED = ROOT.parent / "shared"
-FIXTURES = SHARED / "fixtures"
 TESTDATA = ROOT / "tests" / "data"
+FIXTURES = TESTDATA / "fixtures"  # copies of ../shared/fixtures: the repository carries its own
 SEED_2018 = RAW / "shapotou_gov_service_center_2018.txt"
 SEED_2021 = RAW / "shapotou_gov_service_center_2021.txt"
 
@@ -21,6 +20,4 @@ def values_dict(frame) -> dict:
 
 @pytest.fixture(scope="session")
 def fixtures_dir() -> Path:
-    if not FIXTURES.exists():
-        pytest.skip(f"shared fixtures not found at {FIXTURES}")
     return FIXTURES

@@ -2,7 +2,7 @@
 
 Line numbers cite data/raw/shapotou_gov_service_center_2018.txt (S18),
 data/raw/shapotou_gov_service_center_2021.txt (S21) and
-/work/shared/fixtures/text/*.txt as shipped with the project.
+tests/data/fixtures/text/*.txt as shipped with the project.
 """
 from __future__ import annotations
 
@@ -20,7 +20,7 @@ ROOT = Path(__file__).resolve().parents[1]
 RAW = ROOT / "data" / "raw"
 S18 = RAW / "shapotou_gov_service_center_2018.txt"
 S21 = RAW / "shapotou_gov_service_center_2021.txt"
-FIXTURES = Path("/work/shared/fixtures")
+FIXTURES = Path(__file__).resolve().parent / "data" / "fixtures"
 HONGZE_2024 = FIXTURES / "text" / "hongze_district_gov_2024.txt"
 HUAIAN_2024 = FIXTURES / "text" / "huaian_gov_2024.txt"
 

@@ -10,7 +10,7 @@ from govreport.readers import read_document
 from govreport.readers.text import document_from_text
 from govreport.repetition import normalize_sentence, repeated_share, repetition_table
 
-FIXTURES = Path("/work/shared/fixtures/text")
+FIXTURES = Path(__file__).resolve().parent / "data" / "fixtures" / "text"
 
 
 def doc(text):
