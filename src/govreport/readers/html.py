@@ -19,6 +19,7 @@ from lxml import etree
 from ..document import Block, Cell, Document, ReportError
 from ..normalize import join_cjk_lines, parse_cell
 from .encoding import decode_bytes
+from .placement import Span, column_widths, edges_from_widths, is_value, place
 
 MAX_TABLE_CELLS = 200_000   # a grid larger than this is refused (hostile or broken page)
 MAX_TABLE_NESTING = 50      # tables inside tables deeper than this are refused
@@ -215,37 +216,63 @@ class _Walker:
                     yield from self._table(inner, depth + 1)
 
     def _grid(self, rows) -> list[list[Cell]]:
-        """Expand rowspan/colspan into a rectangular grid of cell texts."""
-        specs = [[(_cell_text(c), _span(c, "colspan"), _span(c, "rowspan")) for c in _row_cells(r)] for r in rows]
+        """rowspan/colspan -> Spans on the table's column grid, then a position-true grid.
+
+        Columns are located by colspan offsets, sized by the cells' width attributes
+        (Word-exported pages), so a value spanning two header columns goes to the one
+        it covers (readers/placement.py). A value spanning rows is written once.
+        """
+        specs = [[(_cell_text(c), _span(c, "colspan"), _span(c, "rowspan"), _width(c)) for c in _row_cells(r)]
+                 for r in rows]
         # A colspan wider than the table is garbage: cap it at the widest row
         # counted without such spans (a full-width title row still spans all).
-        sane = max((sum(cs if cs <= 100 else 1 for _, cs, _ in row) for row in specs), default=1)
+        sane = max((sum(cs if cs <= 100 else 1 for _, cs, _, _ in row) for row in specs), default=1)
         n_rows = len(specs)
-        grid: list[dict[int, Cell]] = [{} for _ in range(n_rows)]
+        occupied: list[set[int]] = [set() for _ in range(n_rows)]
+        spans: list[list[Span]] = [[] for _ in range(n_rows)]
+        measured: list[tuple[int, int, Optional[float]]] = []
         width = 0
         for r, row in enumerate(specs):
             col = 0
-            widths = [cs if cs <= 100 else 1 for _, cs, _ in row]
-            for i, (text, colspan, rowspan) in enumerate(row):
+            widths = [cs if cs <= 100 else 1 for _, cs, _, _ in row]
+            for i, (text, colspan, rowspan, px) in enumerate(row):
                 if colspan > sane:
                     # fill the row up to the table's width, leaving room for the cells after it
                     colspan = max(1, sane - col - sum(widths[i + 1:]))
                 rowspan = min(rowspan, n_rows - r)
-                while col in grid[r]:
+                while col in occupied[r]:
                     col += 1
                 self.cells += colspan * rowspan
                 if self.cells > MAX_TABLE_CELLS:
                     raise ReportError(self.path, f"tables have more than {MAX_TABLE_CELLS} cells after span expansion")
+                measured.append((col, col + colspan, px))
                 for dr in range(rowspan):
-                    target = grid[r + dr]
-                    for dc in range(colspan):
-                        target.setdefault(col + dc, text)
+                    occupied[r + dr].update(range(col, col + colspan))
+                    # label text repeats down a rowspan; a value is read in its first row only
+                    spans[r + dr].append(Span(col, col + colspan, text if dr == 0 or not is_value(text) else None))
                 col += colspan
                 width = max(width, col)
         self.cells += n_rows * width
         if self.cells > MAX_TABLE_CELLS:
             raise ReportError(self.path, f"tables have more than {MAX_TABLE_CELLS} cells after span expansion")
-        return [[row.get(c) for c in range(width)] for row in grid]
+        if not width:
+            return [[] for _ in range(n_rows)]
+        return place(spans, edges_from_widths(column_widths(measured, width))).rows
+
+
+def _width(cell) -> Optional[float]:
+    """A cell's width in CSS px from width="…" or style="width:…pt|px" (Word writes both); None if unknown."""
+    style = re.search(r"(?:^|;)\s*width\s*:\s*([\d.]+)\s*(pt|px)", cell.get("style") or "", re.IGNORECASE)
+    if style:
+        try:
+            return float(style.group(1)) * (4 / 3 if style.group(2).lower() == "pt" else 1.0)
+        except ValueError:
+            return None
+    m = re.fullmatch(r"\s*([\d.]+)\s*(?:px)?\s*", cell.get("width") or "")
+    try:
+        return float(m.group(1)) if m else None
+    except ValueError:
+        return None
 
 
 def _own_rows(table) -> list:

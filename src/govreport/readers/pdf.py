@@ -20,6 +20,7 @@ from typing import Optional
 from ..document import Block, Document, ReportError
 from ..normalize import parse_cell
 from ..safety import MAX_PDF_PAGES, PDF_TIME_BUDGET_S, time_limit
+from .placement import Span, place
 from .text import is_page_mark
 
 # pdfminer logs every odd token of a damaged file as a warning; the reader
@@ -50,6 +51,8 @@ def read_pdf(path) -> Document:
                 n_pages = len(pdf.pages)
                 if n_pages > MAX_PDF_PAGES:
                     raise ReportError(path, f"PDF has {n_pages} pages (limit {MAX_PDF_PAGES}): not an annual report")
+                if pdf.doc.encryption is not None:
+                    _repair_cid_system_info(pdf)
                 pages = [_read_page(page, number) for number, page in enumerate(pdf.pages, 1)]
     except ReportError:
         raise
@@ -64,6 +67,44 @@ def read_pdf(path) -> Document:
         raise ReportError(path, "no text layer (scanned PDF?): OCR is needed before it can be parsed")
     blocks = _join_pages(pages)
     return Document(path=path, format="pdf", blocks=blocks, hard_wrapped=True)
+
+
+# --------------------------------------------------------------------------
+# owner-password PDFs
+
+# Adobe's predefined Unicode CMaps name their character collection (PDF 32000-1, 9.7.5.2).
+_UNICODE_CMAP_ORDERING = {"UniGB": b"GB1", "UniCNS": b"CNS1", "UniJIS": b"Japan1", "UniKS": b"Korea1"}
+
+
+def _repair_cid_system_info(pdf) -> None:
+    """Give CJK fonts of an encrypted PDF a readable CIDSystemInfo.
+
+    A PDF with only an owner password opens without one, and pdfminer decrypts
+    it; but some writers (reportlab among them) encrypt the font's
+    Registry/Ordering strings so that they decrypt to garbage, and every
+    character then reads as '(cid:1193)'. The font's predefined encoding
+    (UniGB-UCS2-H …) names the collection, so it is restored from there, in
+    pdfminer's cached objects, before any page is read.
+    """
+    from pdfminer.pdftypes import resolve1
+
+    for page in pdf.pages:
+        resources = resolve1(page.page_obj.resources) or {}
+        for ref in (resolve1(resources.get("Font")) or {}).values():
+            font = resolve1(ref)
+            encoding = getattr(resolve1(font.get("Encoding")), "name", "") if isinstance(font, dict) else ""
+            ordering = next((o for prefix, o in _UNICODE_CMAP_ORDERING.items() if encoding.startswith(prefix + "-")), None)
+            if ordering is None:
+                continue
+            for descendant in resolve1(font.get("DescendantFonts")) or []:
+                descendant = resolve1(descendant)
+                info = resolve1(descendant.get("CIDSystemInfo")) if isinstance(descendant, dict) else None
+                if isinstance(info, dict) and not (_ascii(info.get("Registry")) and _ascii(info.get("Ordering"))):
+                    info["Registry"], info["Ordering"] = b"Adobe", ordering
+
+
+def _ascii(value) -> bool:
+    return isinstance(value, bytes) and value.isascii() and value.isalnum()
 
 
 # --------------------------------------------------------------------------
@@ -110,6 +151,7 @@ class _Grid:
     top: float
     bbox: tuple[float, float, float, float]
     raw_lines: list[str] = field(default_factory=list)  # cell text lines as printed, for prose boxes
+    x_edges: list[float] = field(default_factory=list)  # x of every column boundary (len = n_cols + 1)
 
     @property
     def n_cols(self) -> int:
@@ -128,8 +170,8 @@ def _visible_ruling(obj) -> bool:
     if obj.get("object_type") != "rect":
         return True
     width, height = obj["x1"] - obj["x0"], obj["bottom"] - obj["top"]
-    if obj.get("stroke") and (obj.get("linewidth") or 0) >= 0.1 and _colour(obj.get("stroking_color")) not in _WHITE:
-        return True
+    if obj.get("stroke") and _colour(obj.get("stroking_color")) not in _WHITE:
+        return True  # line width 0 is PDF's thinnest visible line (Chromium draws cell borders so)
     thin = min(width, height) <= 2.0
     return bool(obj.get("fill")) and thin and _colour(obj.get("non_stroking_color")) not in _WHITE
 
@@ -304,7 +346,8 @@ def _grid_from_table(page, table) -> Optional[_Grid]:
                 if not _is_number(cells[ai][aj]):
                     cells[i][j] = cells[ai][aj]  # label text repeats; a number is never counted twice
     raw_lines = [ln.strip() for row in texts for t in row if t for ln in t.split("\n")]
-    return _Grid(cells=cells, owner=owner, top=table.bbox[1], bbox=tuple(table.bbox), raw_lines=raw_lines)
+    return _Grid(cells=cells, owner=owner, top=table.bbox[1], bbox=tuple(table.bbox), raw_lines=raw_lines,
+                 x_edges=x_edges)
 
 
 # --------------------------------------------------------------------------
@@ -326,12 +369,30 @@ def _join_pages(pages: list[_Page]) -> list[Block]:
     blocks = []
     for item in items:
         if isinstance(item, tuple):
-            rows = [tuple(r) for r in item[0].cells if any(c is not None for c in r)]
+            rows = [tuple(r) for r in _placed(item[0]) if any(c is not None for c in r)]
             if rows:
                 blocks.append(Block.table(rows, page=item[1]))
         else:
             blocks.append(item)
     return blocks
+
+
+def _placed(grid: _Grid) -> list[list[Optional[str]]]:
+    """The grid with every value under the header column its cell box overlaps (readers/placement.py)."""
+    if len(grid.x_edges) != grid.n_cols + 1:
+        return grid.cells
+    rows = []
+    for i, row in enumerate(grid.cells):
+        spans, j = [], 0
+        while j < len(row):
+            k = j + 1
+            while k < len(row) and grid.owner[i][k] is not None and grid.owner[i][k] == grid.owner[i][j]:
+                k += 1
+            text = next((c for c in row[j:k] if c is not None), None)
+            spans.append(Span(j, k, text))
+            j = k
+        rows.append(spans)
+    return place(rows, grid.x_edges).rows
 
 
 def _is_number(text: Optional[str]) -> bool:
@@ -381,4 +442,5 @@ def _continue_grid(first: _Grid, nxt: _Grid) -> _Grid:
                 for c in range(len(add_owner[r])):
                     if add_owner[r][c] == bottom_owner:
                         add_owner[r][c] = top_owner
-    return _Grid(cells=cells + add_cells, owner=owner + add_owner, top=first.top, bbox=first.bbox)
+    return _Grid(cells=cells + add_cells, owner=owner + add_owner, top=first.top, bbox=first.bbox,
+                 x_edges=first.x_edges)

@@ -1,0 +1,279 @@
+"""Cell -> column by position: every value stands under the header column it overlaps.
+
+Readers know where each source cell sits horizontally (PDF boxes, DOCX grid
+widths, HTML colspan offsets and widths). Counting cells from the left is
+wrong as soon as a row leaves a cell blank or merges two header columns, so
+the grid each reader returns is built here from positions:
+
+* header leaves: in each run of rows without values, the header cells that
+  contain no narrower header cell (自然人, 商业企业 …, not 申请人情况);
+* a value cell covering one grid column stays there; one covering several
+  goes to the header leaf it overlaps most, unless a second leaf overlaps it
+  at least ``AMBIGUOUS_RATIO`` as much: then its column is unknown and it is
+  put in an *unplaced* column left of the value columns, where the extractor
+  reports it as unmapped (never guessed, never shifting the row);
+* grid columns that only data rows draw (Word tables whose rows split the
+  page differently from the header) are merged into the header leaf they lie
+  in, so the value columns of the grid are exactly the header's columns.
+
+Text cells repeat over every grid column they cover (the Document contract);
+a value is written once.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Optional, Sequence
+
+from ..document import Cell
+from ..normalize import parse_cell
+
+AMBIGUOUS_RATIO = 0.5  # a second column overlapped this much (relative to the best) makes a value unplaceable
+_EPS = 1e-6
+
+
+@dataclass(frozen=True)
+class Span:
+    """One source cell: the grid columns [start, stop) it covers and its text (None: blank)."""
+
+    start: int
+    stop: int
+    text: Optional[str]
+
+
+@dataclass
+class Placed:
+    """A position-true grid, and how many values could not be given a column."""
+
+    rows: list[list[Cell]]
+    unplaced: int = 0
+
+
+def is_value(text: Optional[str]) -> bool:
+    """A number or a placeholder (/, —, 无): placed once, never repeated over a span."""
+    if text is None:
+        return False
+    cell = parse_cell(text)
+    return cell is not None and not cell.blank
+
+
+def overlap(a0: float, a1: float, b0: float, b1: float) -> float:
+    return max(0.0, min(a1, b1) - max(a0, b0))
+
+
+def best_column(x0: float, x1: float, columns: Sequence[tuple[float, float]]) -> Optional[int]:
+    """Index of the column [c0, c1) the extent [x0, x1) overlaps most; None if none or ambiguous."""
+    scores = sorted(((overlap(x0, x1, c0, c1), n) for n, (c0, c1) in enumerate(columns)), reverse=True)
+    if not scores or scores[0][0] <= _EPS:
+        return None
+    if len(scores) > 1 and scores[1][0] >= AMBIGUOUS_RATIO * scores[0][0]:
+        return None
+    return scores[0][1]
+
+
+def zones(extents: Sequence[tuple[float, float]], margin: Optional[float] = None) -> list[tuple[float, float]]:
+    """Widen header word extents to the midpoints of the gaps between them.
+
+    Printed numbers are centred or right-aligned under a header word, not
+    inside it; each column owns the space halfway to its neighbours. The outer
+    columns reach ``margin`` beyond their word (default: half the median gap).
+    """
+    ext = sorted(extents)
+    if not ext:
+        return []
+    gaps = [max(0.0, b[0] - a[1]) for a, b in zip(ext, ext[1:])]
+    if margin is None:
+        widths = sorted(g for g in gaps) or [0.0]
+        margin = max(widths[len(widths) // 2] / 2, 6.0)
+    out = []
+    for n, (x0, x1) in enumerate(ext):
+        left = (ext[n - 1][1] + x0) / 2 if n else x0 - margin
+        right = (x1 + ext[n + 1][0]) / 2 if n + 1 < len(ext) else x1 + margin
+        out.append((min(left, x0), max(right, x1)))
+    return out
+
+
+def column_widths(cells: Sequence[tuple[int, int, Optional[float]]], n: int) -> list[float]:
+    """Widths of ``n`` grid columns from cells (start, stop, width or None).
+
+    Single-column cells give their column's width; a spanning cell gives the
+    width left over for its one unknown column. Columns nothing measures get
+    the median known width (1.0 when nothing is known), so colspan offsets
+    alone still work.
+    """
+    known: dict[int, float] = {}
+    for start, stop, width in cells:
+        if width is not None and width > 0 and stop - start == 1 and start < n:
+            known[start] = min(known.get(start, width), width)
+    for _ in range(3):
+        for start, stop, width in cells:
+            if width is None or width <= 0:
+                continue
+            unknown = [c for c in range(start, min(stop, n)) if c not in known]
+            if len(unknown) == 1:
+                rest = sum(known[c] for c in range(start, min(stop, n)) if c in known)
+                if width - rest > 0:
+                    known[unknown[0]] = width - rest
+    values = sorted(known.values())
+    default = values[len(values) // 2] if values else 1.0
+    return [known.get(c, default) for c in range(n)]
+
+
+def edges_from_widths(widths: Sequence[float]) -> list[float]:
+    out = [0.0]
+    for w in widths:
+        out.append(out[-1] + w)
+    return out
+
+
+# --------------------------------------------------------------------------- grids
+def place(rows: Sequence[Sequence[Span]], edges: Sequence[float]) -> Placed:
+    """Rebuild a span grid so that each value stands in its header leaf's column.
+
+    ``edges``: x position of every grid column boundary (len = columns + 1).
+    """
+    n = len(edges) - 1
+    if n <= 0 or not rows:
+        return Placed(rows=[[] for _ in rows])
+    leaves_at, header_edges = _header_leaves(rows)
+    targets, first_value = _targets(rows, edges, leaves_at)
+    keep = _kept_edges(n, header_edges, first_value)
+    groups = _groups(n, keep)
+    return _assemble(rows, edges, groups, targets, first_value)
+
+
+def _header_leaves(rows) -> tuple[list[list[tuple[int, int]]], set[int]]:
+    """For each row, the header leaves in force (column ranges); and every header cell edge."""
+    current: list[tuple[int, int]] = []
+    header_edges: set[int] = set()
+    out: list[list[tuple[int, int]]] = []
+    n = 0
+    while n < len(rows):
+        if _is_data(rows[n]):
+            out.append(current)
+            n += 1
+            continue
+        block_end = n
+        while block_end < len(rows) and not _is_data(rows[block_end]):
+            block_end += 1
+        spans = {(s.start, s.stop) for r in rows[n:block_end] for s in r if s.text and s.text.strip()}
+        leaves = [s for s in spans if not any(o != s and s[0] <= o[0] and o[1] <= s[1] for o in spans)]
+        for a, b in spans:
+            header_edges.update((a, b))
+        current = [c for c in current if not any(_cols_overlap(c, leaf) for leaf in leaves)] + leaves
+        current.sort()
+        out.extend([current] * (block_end - n))
+        n = block_end
+    return out, header_edges
+
+
+def _cols_overlap(a: tuple[int, int], b: tuple[int, int]) -> bool:
+    return a[0] < b[1] and b[0] < a[1]
+
+
+def _is_data(row) -> bool:
+    return any(is_value(s.text) for s in row)
+
+
+def _targets(rows, edges, leaves_at):
+    """Per value span, the (start, stop) leaf it belongs to, or None when its column is ambiguous."""
+    targets: dict[tuple[int, int], Optional[tuple[int, int]]] = {}
+    first_value: Optional[int] = None
+    for r, row in enumerate(rows):
+        for k, s in enumerate(row):
+            if not is_value(s.text):
+                continue
+            if s.stop - s.start <= 1:
+                target = (s.start, s.stop)
+            else:
+                leaves = [lf for lf in leaves_at[r] if _cols_overlap(lf, (s.start, s.stop))]
+                if not leaves:
+                    leaves = [(c, c + 1) for c in range(s.start, s.stop)]
+                choice = best_column(edges[s.start], edges[s.stop], [(edges[a], edges[b]) for a, b in leaves])
+                target = None if choice is None else leaves[choice]
+            targets[(r, k)] = target
+            if target is not None:
+                first_value = target[0] if first_value is None else min(first_value, target[0])
+    return targets, first_value
+
+
+def _kept_edges(n: int, header_edges: set[int], first_value: Optional[int]) -> set[int]:
+    """Inner edges that stay: all left of the values, and in the value region those a header draws."""
+    inner = set(range(1, n))
+    if first_value is None or not (header_edges & set(range(first_value + 1, n))):
+        return inner  # no header over the values: nothing tells which columns belong together
+    return {e for e in inner if e <= first_value or e in header_edges}
+
+
+def _groups(n: int, keep: set[int]) -> list[tuple[int, int]]:
+    bounds = [0] + sorted(keep) + [n]
+    return list(zip(bounds, bounds[1:]))
+
+
+def _assemble(rows, edges, groups, targets, first_value) -> Placed:
+    width = len(groups)
+    out: list[list[Cell]] = []
+    extras: list[list[str]] = []
+    for r, row in enumerate(rows):
+        cells: list[Cell] = [None] * width
+        taken = [False] * width
+        unplaced: list[str] = []
+        for k, s in enumerate(row):
+            if not is_value(s.text):
+                continue
+            target = targets[(r, k)]
+            g = None if target is None else _group_in(groups, edges, s, target)
+            if g is None or taken[g]:
+                unplaced.append(s.text)  # ambiguous, or a second value under one header column
+                continue
+            cells[g], taken[g] = s.text, True
+        for s in row:
+            if is_value(s.text) or not (s.text and s.text.strip()):
+                continue
+            for g, (a, b) in enumerate(groups):
+                if a < s.stop and s.start < b and not taken[g] and cells[g] is None:
+                    cells[g] = s.text
+        out.append(cells)
+        extras.append(unplaced)
+    n_extra = max((len(u) for u in extras), default=0)
+    if n_extra:
+        at = next((g for g, (a, _b) in enumerate(groups) if a >= (first_value or 0)), width)
+        out = [row[:at] + (u + [None] * n_extra)[:n_extra] + row[at:] for row, u in zip(out, extras)]
+    return Placed(rows=out, unplaced=sum(len(u) for u in extras))
+
+
+def _group_in(groups, edges, span: Span, target: tuple[int, int]) -> Optional[int]:
+    """The output column inside ``target`` that the span overlaps most."""
+    best, score = None, 0.0
+    for g, (a, b) in enumerate(groups):
+        if a < target[0] or b > target[1]:
+            continue
+        o = overlap(edges[span.start], edges[span.stop], edges[a], edges[b])
+        if o > score + _EPS:
+            best, score = g, o
+    return best
+
+
+# --------------------------------------------------------------------------- positioned words
+def place_words(words: Sequence[tuple[float, float, str]], columns: Sequence[tuple[float, float]]):
+    """One printed line of an unruled table -> (label, cells per column, unplaced values).
+
+    Words left of the first column are the label; every other word goes to
+    the column zone it overlaps most (text words are joined per column); a
+    value between two zones is unplaced, never given to either.
+    """
+    label: list[str] = []
+    cells: list[list[str]] = [[] for _ in columns]
+    unplaced: list[str] = []
+    start = columns[0][0] if columns else float("inf")
+    for x0, x1, text in sorted(words):
+        if x1 <= start + _EPS or (not is_value(text) and x0 < start and not cells[0]):
+            label.append(text)
+            continue
+        n = best_column(x0, x1, columns)
+        if n is None:
+            (unplaced if is_value(text) else label).append(text)
+        elif is_value(text) and cells[n]:
+            unplaced.append(text)  # two values under one column
+        else:
+            cells[n].append(text)
+    return " ".join(label), [" ".join(c) if c else None for c in cells], unplaced
