@@ -1,27 +1,44 @@
-"""agency_id: one agency across the ways its name is written."""
+"""agency_id: one agency across the ways its name is written; same-named districts kept apart."""
 import pytest
 
-from govreport.agencies import agency_id
+from govreport.identify import agency_id, resolve_agency_id
 
 
 @pytest.mark.parametrize("written, expected", [
-    ("中卫市沙坡头区政务服务中心", "沙坡头区政务服务中心"),  # seeds 2018 / 2021
-    ("沙坡头区政务服务中心", "沙坡头区政务服务中心"),
-    ("淮安市洪泽区人民政府", "洪泽区人民政府"),  # fixtures 2024 / 2023
-    ("洪泽区人民政府", "洪泽区人民政府"),
+    ("中卫市沙坡头区政务服务中心", "中卫市/沙坡头区政务服务中心"),  # seeds 2018 / 2021
+    ("沙坡头区政务服务中心", "中卫市/沙坡头区政务服务中心"),  # 沙坡头区 exists only in 中卫市 (gazetteer)
+    ("淮安市洪泽区人民政府", "淮安市/洪泽区人民政府"),  # fixtures 2024 / 2023
+    ("洪泽区人民政府", "淮安市/洪泽区人民政府"),
     ("淮安市 人民政府", "淮安市人民政府"),
     ("江苏省淮安市人民政府", "淮安市人民政府"),
-    ("宁夏回族自治区中卫市沙坡头区政务服务中心", "沙坡头区政务服务中心"),
+    ("宁夏回族自治区中卫市沙坡头区政务服务中心", "中卫市/沙坡头区政务服务中心"),
     ("淮安市市场监督管理局", "淮安市市场监督管理局"),  # 市场 is not a region
     ("淮安市公安局", "淮安市公安局"),
+    ("北京市朝阳区人民政府", "北京市/朝阳区人民政府"),  # a 直辖市 district: the municipality is its parent
+    ("福建省民政厅", "福建省民政厅"),
+    ("国家统计局", "国家统计局"),
 ])
-def test_parent_region_prefixes_are_dropped(written, expected):
+def test_ids_are_anchored_at_the_agencys_own_region(written, expected):
     assert agency_id(written) == expected
+
+
+def test_same_named_districts_in_different_cities_stay_apart():
+    assert agency_id("南京市鼓楼区人民政府") == "南京市/鼓楼区人民政府"
+    assert agency_id("福州市鼓楼区人民政府") == "福州市/鼓楼区人民政府"
+    # a title without its city: the document's text tells which 鼓楼区 (contact address)
+    text = "如对本报告有疑问，请与福州市鼓楼区人民政府办公室联系（地址：福州市鼓楼区…）"
+    assert agency_id("鼓楼区人民政府", text=text) == "福州市/鼓楼区人民政府"
+    aid, how = resolve_agency_id("鼓楼区人民政府", "")
+    assert aid == "鼓楼区人民政府" and "city not found" in how  # said, not guessed
+
+
+def test_radicals_in_the_name_do_not_make_a_second_agency():
+    assert agency_id("莆田市⺠政局") == agency_id("莆田市民政局") == "莆田市民政局"
 
 
 def test_alias_file_settles_what_normalization_cannot(monkeypatch):
     from govreport import catalog
     # a renamed agency: normalization alone would give it a new id
-    monkeypatch.setattr(catalog, "agency_aliases", lambda: {"沙坡头区行政审批服务局": "沙坡头区政务服务中心"})
-    assert agency_id("中卫市沙坡头区行政审批服务局") == "沙坡头区政务服务中心"  # prefix dropped, then the alias
-    assert agency_id("沙坡头区行政审批服务局", use_aliases=False) == "沙坡头区行政审批服务局"
+    monkeypatch.setattr(catalog, "agency_aliases", lambda: {"中卫市/沙坡头区行政审批服务局": "中卫市/沙坡头区政务服务中心"})
+    assert agency_id("中卫市沙坡头区行政审批服务局") == "中卫市/沙坡头区政务服务中心"
+    assert agency_id("沙坡头区行政审批服务局", use_aliases=False) == "中卫市/沙坡头区行政审批服务局"

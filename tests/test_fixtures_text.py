@@ -55,10 +55,10 @@ def test_ingest_finds_exactly_the_real_identity_breaks(fixtures_dir, tmp_path):
     identity = f[~f["rule"].str.startswith("fact.")]
     fails = identity[identity["state"] == "fail"]
     assert sorted(zip(fails["report_id"], fails["rule"])) == [
-        ("洪泽区人民政府-2023", "litigation.after_review.total"), ("洪泽区人民政府-2023", "review.total")]
+        ("淮安市/洪泽区人民政府-2023", "litigation.after_review.total"), ("淮安市/洪泽区人民政府-2023", "review.total")]
     # cross-year rules ran for 洪泽区 2023 -> 2024 (two spellings of one agency) and held
     cross = identity[identity["rule"].str.contains("continuity")]
-    assert set(cross["report_id"]) == {"洪泽区人民政府-2024"}
+    assert set(cross["report_id"]) == {"淮安市/洪泽区人民政府-2024"}
     assert set(cross["state"]) == {"pass"}
     nd = cross[cross["rule"] == "art20.normative_docs.in_force.continuity"].iloc[0]
     assert (nd["left"], nd["right"]) == (8, 8)  # 2024 in force 8 == 2023 in force 5 + issued 3 - repealed 0

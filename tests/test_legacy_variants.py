@@ -37,11 +37,11 @@ def test_year_column_is_the_value_and_cumulative_is_unmapped(tmp_path):
     assert v["outcome.granted"] == 4 and v["outcome.denied.total"] == 1
     assert v["review.total"] == 0 and v["fees.collected"] == 0.12
     u = rep.unmapped
-    cumulative = u[(u["column"] == "cumulative") & (u["reason"] != "label not in catalog")]
+    cumulative = u[(u["column"] == "cumulative") & (u["reason"] == "cumulative")]
     assert dict(zip(cumulative["source_label"], cumulative["value"])) == {
         "主动公开文件数": 860, "申请总数": 35, "1.当面申请数": 10, "2.网络申请数": 25, "同意公开答复数": 20,
         "否决公开答复数": 3, "三、行政复议数量": 1, "四、依申请公开信息收取的费用": 0.5}
-    unknown = u[u["reason"] == "label not in catalog"]
+    unknown = u[u["reason"] == "label_unknown"]
     assert list(unknown["raw"]) == ["3", "3"] and list(unknown["column"]) == ["value", "cumulative"]
     assert set(unknown["source_label"]) == {"五、其中:涉及企业改制"}
     channels = rep.findings.set_index("rule").loc["requests.new_received"]

@@ -111,7 +111,7 @@ def test_2018_prose_figure_is_compared_with_the_table(build):
 
 # ---- zh wording ----------------------------------------------------------------
 
-@pytest.mark.parametrize("name", ["yearly_report_2018", "yearly_report_2021", "comparison_沙坡头区政务服务中心"])
+@pytest.mark.parametrize("name", ["yearly_report_2018", "yearly_report_2021", "comparison_中卫市-沙坡头区政务服务中心"])
 def test_zh_pages_show_no_english_enumeration_words(build, name):
     _, text = _page(build, name)
     found = [w for w in ENGLISH_ENUMS if re.search(rf"\b{w}\b", text)]
@@ -183,7 +183,7 @@ def test_comparison_matches_prose_series_by_subject_and_shows_each_years_phrase(
     from govreport import load, narrative
 
     data = load(build.root / "data" / "processed")
-    series = narrative.fact_series(data, "沙坡头区政务服务中心")
+    series = narrative.fact_series(data, "中卫市/沙坡头区政务服务中心")
     hotline = series[series["series"] == "转办有效诉求件 / 转办市民有效诉求件"].set_index("year")
     # 2018: 转办…有效诉求件 2525 件 (line 66); 2021: 转办市民有效诉求件 4491 件 (line 348)
     assert hotline.loc[2018, "value"] == 2525 and hotline.loc[2018, "subject"] == "转办有效诉求件"
@@ -191,7 +191,7 @@ def test_comparison_matches_prose_series_by_subject_and_shows_each_years_phrase(
     # 2018 has two 办结 (21525 of 便民服务事项, 2525 of the hotline): the hotline's is matched
     done = series[series["series"].str.startswith("办结（")].set_index("year")["value"].to_dict()
     assert done == {2018: 2525.0, 2021: 4475.0}
-    _, text = _page(build, "comparison_沙坡头区政务服务中心")
+    _, text = _page(build, "comparison_中卫市-沙坡头区政务服务中心")
     assert "2018年“转办有效诉求件”＝2021年“转办市民有效诉求件”" in text
 
 
@@ -215,7 +215,7 @@ def test_comparison_without_a_subject_match_says_so_and_draws_nothing():
 def test_hongze_comparison_has_repetition_and_prose_series(hongze):
     from govreport import narrative
 
-    story = narrative.comparison_story(hongze, "洪泽区人民政府")
+    story = narrative.comparison_story(hongze, "淮安市/洪泽区人民政府")
     rep = narrative.section_html(story.section("repetition"))
     assert "2024年报告正文 19 句中有 4 句与2023年重复，占 21.1%" in page_text(rep)
     facts = page_text(narrative.section_html(story.section("facts")))
@@ -246,7 +246,7 @@ def test_proactive_chart_keeps_one_unit_and_distinct_labels(hongze):
 
 def test_comparison_flags_the_year_whose_printed_total_breaks_its_identity(hongze):
     from govreport import narrative
-    story = narrative.comparison_story(hongze, "洪泽区人民政府")
+    story = narrative.comparison_story(hongze, "淮安市/洪泽区人民政府")
     notes = [b for b in story.section("group.disputes").blocks if isinstance(b, str) and b.startswith("注意")]
     assert notes == ["注意：2023年报告的勾稽关系“行政复议总计＝各分项之和”不成立（左边 0，右边 11）；图表按报告原样绘制，未作修正。",
                      "注意：2023年报告的勾稽关系“行政诉讼·复议后起诉总计＝各分项之和”不成立（左边 0，右边 5）；图表按报告原样绘制，未作修正。"]

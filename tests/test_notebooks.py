@@ -75,7 +75,7 @@ def test_notebooks_are_committed_without_outputs(path):
 
 # ---- executed notebooks -----------------------------------------------------
 
-@pytest.mark.parametrize("name", ["yearly_report_2018", "yearly_report_2021", "comparison_沙坡头区政务服务中心"])
+@pytest.mark.parametrize("name", ["yearly_report_2018", "yearly_report_2021", "comparison_中卫市-沙坡头区政务服务中心"])
 def test_executed_notebook_has_no_errors_and_no_stderr(build, name):
     nb = _executed(build, name)
     assert [o for o in _outputs(nb) if o.output_type == "error"] == []
@@ -131,7 +131,7 @@ def test_data_quality_section_reports_identity_checks_and_derived_values(build):
 
 
 def test_comparison_marks_the_template_change_and_embeds_a_chart(build):
-    nb = _executed(build, "comparison_沙坡头区政务服务中心")
+    nb = _executed(build, "comparison_中卫市-沙坡头区政务服务中心")
     text = _output_text(nb)
     assert "2018年到2021年，报告格式由旧版统计表" in text
     assert "2021版年度报告格式" in text
@@ -143,13 +143,13 @@ def test_comparison_leaves_not_comparable_values_as_gaps_not_zero(build):
     from govreport import load, narrative
 
     data = load(build.root / "data" / "processed")
-    frame = narrative.comparison_frame(data, "沙坡头区政务服务中心")
+    frame = narrative.comparison_frame(data, "中卫市/沙坡头区政务服务中心")
     proactive = frame[frame["series"] == "proactive_published"].set_index("year")
     # 2018 legacy 主动公开政府信息数 45 (exact); gb2021 has no such count (comparability none)
     assert proactive.loc[2018, "value"] == 45
     assert proactive.loc[2021, "comparability"] == "none"
     assert pd.isna(proactive.loc[2021, "value"])
-    story = narrative.comparison_story(data, "沙坡头区政务服务中心")
+    story = narrative.comparison_story(data, "中卫市/沙坡头区政务服务中心")
     chart = next(c for s in story.sections for c in s.charts if "proactive_published" in set(c.frame["series"]))
     assert pd.isna(chart.frame.set_index("year").loc[2021, "value"])
 
@@ -164,7 +164,7 @@ def test_published_html_embeds_chart_images_and_hides_code_and_parameters(build)
     assert "本年主动公开政府信息 45 条" in page_text(page)
 
 
-@pytest.mark.parametrize("name", ["index", "yearly_report_2018", "yearly_report_2021", "comparison_沙坡头区政务服务中心"])
+@pytest.mark.parametrize("name", ["index", "yearly_report_2018", "yearly_report_2021", "comparison_中卫市-沙坡头区政务服务中心"])
 def test_published_html_references_no_external_url_for_scripts_styles_or_fonts(build, name):
     from govreport.publish import external_references
 

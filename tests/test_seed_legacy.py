@@ -35,7 +35,7 @@ def test_metadata_from_title_and_labels():
     assert rep.meta["template"] == "legacy"
     assert rep.meta["year"] == 2018
     assert rep.meta["agency"] == "中卫市沙坡头区政务服务中心"
-    assert rep.meta["agency_id"] == "沙坡头区政务服务中心"
+    assert rep.meta["agency_id"] == "中卫市/沙坡头区政务服务中心"
 
 
 def test_every_indicator_of_the_statistics_table():

@@ -78,7 +78,7 @@ def test_unequal_row_width_in_text_goes_to_unmapped_not_guessed(tmp_path):
     assert "outcome.granted" not in set(rep.values["metric"])
     u = rep.unmapped
     assert list(u["raw"]) == ["3", "3"]
-    assert u["reason"].str.contains("2 of 7 value cells").all()
+    assert (u["reason"] == "positions_unknown").all() and u["detail"].str.contains("2 of 7 value cells").all()
     assert u["source_label"].iloc[0] == "(一)予以公开"
 
 
@@ -104,4 +104,16 @@ def test_unknown_label_goes_to_unmapped_with_a_positional_hint(tmp_path):
     u = rep.unmapped
     assert len(u) == 7 and set(u["source_label"]) == {"3.危害国家安全稳定"}
     assert list(u["column"]) == ["natural_person", "commercial", "research", "social_org", "legal_service", "other_org", "total"]
-    assert u["reason"].iloc[0] == "label not in catalog; by its position it is probably outcome.denied.security_stability"
+    assert u["reason"].iloc[0] == "label_unknown"
+    assert u["detail"].iloc[0].startswith("best candidate outcome.denied.security_stability")
+    assert u["detail"].iloc[0].endswith("by its position it is probably outcome.denied.security_stability")
+
+
+def test_a_close_variant_is_matched_fuzzily_with_its_score(tmp_path):
+    # a wording no catalog pattern knows, one step from the national label: kept, and marked as such
+    text = gb2019_text(rows=_consistent_rows()).replace("4.保护第三方合法权益", "4.保护第三人合法权益")
+    rep = _parse(tmp_path, text)
+    hit = rep.values[rep.values["metric"] == "outcome.denied.third_party"]
+    assert len(hit) == 7 and set(hit["provenance"]) == {"matched_fuzzy"}
+    assert hit["match_score"].between(0.8, 1).all() and set(hit["source_label"]) == {"4.保护第三人合法权益"}
+    assert rep.unmapped.empty and rep.meta["n_fuzzy"] == 7

@@ -50,7 +50,6 @@ def _cmd_ingest(args) -> int:
 def _cmd_agencies(args) -> int:
     import pandas as pd
 
-    from .agencies import agency_id
     from .paths import project_paths
     from .store import load
 
@@ -64,10 +63,10 @@ def _cmd_agencies(args) -> int:
     if reports.empty:
         print("no reports ingested")
         return 0
-    rows = (reports.groupby(["agency_id", "agency"])["year"].apply(lambda s: ",".join(str(y) for y in sorted(s)))
-            .reset_index().rename(columns={"agency": "written_name", "year": "years"}))
-    rows["how"] = ["alias" if agency_id(n) != agency_id(n, use_aliases=False) else ("normalized" if i != n else "as written")
-                   for n, i in zip(rows["written_name"], rows["agency_id"])]
+    keys = ["agency_id", "agency", "agency_source", "agency_id_how"]
+    rows = (reports.groupby(keys)["year"].apply(lambda s: ",".join(str(y) for y in sorted(s)))
+            .reset_index().rename(columns={"agency": "written_name", "year": "years", "agency_source": "name_from",
+                                           "agency_id_how": "id_from"}))
     with pd.option_context("display.max_rows", None, "display.width", 200):
         print(rows.to_string(index=False))
     print("\nTo merge or split names, add rows to src/govreport/catalog/agency_aliases.csv (written_name,agency_id,note).")

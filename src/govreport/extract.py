@@ -14,16 +14,18 @@ import re
 from dataclasses import dataclass, field
 from typing import Optional
 
-from . import catalog
+from . import catalog, fuzzy
 from .catalog import APPLICANTS, UNIT_TOKENS, LabelEntry, Layout
 from .document import Document
-from .normalize import ParsedCell, clean_text, label_key, parse_cell
+from .normalize import ParsedCell, clean_text, label_key, parse_cell, value_run_start
 
 # Long remarks in parentheses, e.g. （区分处理的，只计这一情形，不计其他情形）,
 # are dropped before matching so their words cannot claim another label.
 _REMARK = re.compile(r"\([^()]{5,}\)")
 _STARTS_NEW_LABEL = re.compile(r"^(?:[一二三四五六七八九十]+\.|\([一二三四五六七八九十]+\)|\(\d{1,2}\)|\d{1,2}\.(?!\d)|其中)")
 _PROSE = re.compile(r"[。；;]|[，,]$")
+_WS_SPLIT = re.compile(r"\s+")
+_NUMBERING_TOKEN = re.compile(r"^[(（]\d{1,2}[)）]$")
 
 
 @dataclass
@@ -47,12 +49,32 @@ class Extraction:
 
 
 # --------------------------------------------------------------------------- rows
+def _is_value(cell) -> bool:
+    parsed = parse_cell(cell)
+    return parsed is not None and not parsed.blank
+
+
+def _merge_prefix_words(tokens: list[str]) -> list[str]:
+    """'增 3' printed as two tokens is one cell: a qualifier word glued to the number after it."""
+    prefixes = {q.token for q in catalog.cell_qualifiers() if q.position == "prefix"}
+    out: list[str] = []
+    for t in tokens:
+        if out and out[-1] in prefixes and _is_value(out[-1] + t):
+            out[-1] += t
+        else:
+            out.append(t)
+    return out
+
+
 def _split_text_line(line: str) -> Row:
-    tokens = clean_text(line).split(" ")
-    tokens = [t for t in tokens if t]
-    values: list[str] = []
-    while tokens and (cell := parse_cell(tokens[-1])) is not None and not cell.blank:
-        values.insert(0, tokens.pop())
+    # split before NFKC: it would turn the footnote mark of 21① into a digit (211)
+    tokens = _merge_prefix_words([t for t in _WS_SPLIT.split(line) if t])
+    start = value_run_start(tokens, _is_value)
+    if start == 0 and tokens and _NUMBERING_TOKEN.match(tokens[0]):
+        start = 1  # (2) 0 0 0 …: the numbering of a label wrapped onto the line above, not a value
+    while start < len(tokens) and not _is_value(tokens[start]):
+        start += 1  # a value run never opens with a text cell
+    values, tokens = tokens[start:], [clean_text(t) for t in tokens[:start]]
     unit = None
     if tokens and tokens[-1] in UNIT_TOKENS:
         unit = tokens.pop()
@@ -63,9 +85,7 @@ def _split_grid_row(cells: tuple) -> Optional[Row]:
     cells = list(cells)
     if not any(c and c.strip() for c in cells):
         return None
-    i = len(cells)
-    while i > 0 and (cells[i - 1] is None or parse_cell(cells[i - 1]) is not None):
-        i -= 1
+    i = value_run_start(cells, lambda c: c is None or parse_cell(c) is not None)
     label_cells: list[str] = []
     for c in cells[:i]:
         text = clean_text(c)
@@ -309,7 +329,7 @@ class _Walker:
                     and not m.endswith((".denied.total", ".unavailable.total", ".not_processed.total"))]
             if len(free) == 1:
                 for u in self.out.unmapped[span[0]:span[1]]:
-                        u["reason"] = f"label not in catalog; by its position it is probably {free[0]}"
+                        u["detail"] = (u["detail"] + "; " if u["detail"] else "") + f"by its position it is probably {free[0]}"
 
     def _candidates(self) -> list[LabelEntry]:
         if self.family == "legacy":
@@ -348,8 +368,15 @@ class _Walker:
         if best is None and (_best_match(candidates, own) or _best_match(candidates, match_key(context_label))):
             self.buffer = []
             for n, c in enumerate(cells):
-                self._unmapped(clean_text(context_label), str(n + 1), c, "duplicate row: its metric was already read")
+                self._unmapped(clean_text(context_label), str(n + 1), c, "duplicate_row")
             return 0
+        score, detail = None, ""
+        if best is None and not [e for e in free if e.pattern == "*"]:
+            accepted, top = fuzzy.decide(fuzzy.rank(match_key(row.label or context_label), free, self._next_metric()))
+            if accepted is not None:
+                best, score = accepted.entry, round(accepted.score, 3)
+            elif top is not None:
+                detail = f"best candidate {top.entry.metric} ({catalog.metrics()[top.entry.metric].name_zh}), similarity {top.score:.2f}"
         if best is None:
             group = [e for e in free if e.pattern == "*"]
         else:
@@ -359,14 +386,14 @@ class _Walker:
         layout = self.layout
         if layout is None:
             for n, c in enumerate(cells):
-                self._unmapped(source_label, str(n + 1), c, "no column layout recognised for this table")
+                self._unmapped(source_label, str(n + 1), c, "no_layout")
             return consumed
         width = len(layout.columns)
         if not group:
             start = len(self.out.unmapped)
             for n, c in enumerate(cells):
                 col = layout.columns[n] if n < width else str(n + 1)
-                self._unmapped(source_label, col, c, "label not in catalog")
+                self._unmapped(source_label, col, c, "label_unknown", detail)
             self.sequence.append((self.section, None, (start, len(self.out.unmapped))))
             return consumed
         if self.family == "legacy" and not cells:
@@ -381,21 +408,21 @@ class _Walker:
                 cells = [None] * (width - len(cells)) + cells
             else:
                 for n, c in enumerate(cells):
-                    self._unmapped(source_label, f"?{n + 1}", c, f"row has {len(cells)} of {width} value cells; positions unknown")
+                    self._unmapped(source_label, f"?{n + 1}", c, "positions_unknown", f"row has {len(cells)} of {width} value cells")
                 return consumed
         extra = cells[: len(cells) - width] if row.grid else cells[width:]
         placed = cells[len(cells) - width:] if row.grid else cells[:width]
         for c in extra:
             if c is not None:
-                self._unmapped(source_label, "extra", c, "more value cells than the table layout has columns")
+                self._unmapped(source_label, "extra", c, "extra_cells")
         for col, raw in zip(layout.columns, placed):
             entry, applicant = self._entry_for(group, col)
             if entry is None:
                 if raw is not None:
-                    self._unmapped(source_label, col, raw, f"column '{col}' has no metric for this row")
+                    self._unmapped(source_label, col, raw, "cumulative" if col == "cumulative" else "no_metric_for_column")
                 continue
             label = source_label if entry.pattern != "*" else catalog.metrics()[entry.metric].name_zh
-            self._value(entry, applicant, label, raw, row.unit)
+            self._value(entry, applicant, label, raw, row.unit, score)
         for e in group:
             self.taken[(e.metric, "*")] = source_label
         self.sequence.append((self.section, group[0].metric, None))
@@ -409,31 +436,44 @@ class _Walker:
                 return e, "total"
         return None, None
 
-    def _value(self, entry: LabelEntry, applicant: str, label: str, raw, row_unit):
+    def _value(self, entry: LabelEntry, applicant: str, label: str, raw, row_unit, score: Optional[float] = None):
         cell = parse_cell(raw) if raw is not None else ParsedCell(raw="", value=None)
         if cell is None:  # text in a value position
-            self._unmapped(label, applicant, raw, "cell is text, not a number")
+            self._unmapped(label, applicant, raw, "text_cell")
             return
         value = cell.value
         unit_from = cell.unit or row_unit
         if value is not None and unit_from and unit_from != entry.unit:
-            factor = catalog.unit_factors().get((unit_from, entry.unit))
+            factor = catalog.unit_factor(unit_from, entry.unit)
             if factor is None:
-                self._unmapped(label, applicant, raw, f"unit {unit_from} cannot be converted to {entry.unit}")
+                self._unmapped(label, applicant, raw, "unit_mismatch", f"unit {unit_from}, metric in {entry.unit}")
                 return
             value = value * factor
+        note = "approximate " + cell.note if cell.approximate else cell.note
         self.out.values.append(dict(metric=entry.metric, applicant=applicant, value=math.nan if value is None else value,
-                                    unit=entry.unit, source_label=label, provenance="reported"))
+                                    unit=entry.unit, source_label=label,
+                                    provenance="reported" if score is None else "matched_fuzzy",
+                                    note=note, match_score=math.nan if score is None else score))
         if cell.placeholder:
             self.out.placeholders.append(dict(metric=entry.metric, applicant=applicant, source_label=label, text=cell.raw))
 
-    def _unmapped(self, label: str, column: str, raw, reason: str):
+    def _next_metric(self) -> Optional[str]:
+        """The catalog row after the last one matched in this section: where an unknown label most likely sits."""
+        last = next((m for s, m, _ in reversed(self.sequence) if m and s == self.section), None)
+        order = [e.metric for e in self._candidates() if e.pattern != "*"]
+        order = list(dict.fromkeys(order))
+        if last not in order:
+            return order[0] if order and last is None else None
+        i = order.index(last)
+        return next((m for m in order[i + 1:] if (m, "*") not in self.taken), None)
+
+    def _unmapped(self, label: str, column: str, raw, reason: str, detail: str = ""):
         cell = parse_cell(raw) if raw is not None else None
         if raw is None or (cell is not None and cell.blank):
             return  # a blank cell carries no number to lose
         self.out.unmapped.append(dict(section=self.group or self.section or "", source_label=label, column=column,
-                                      raw=clean_text(raw), value=cell.value if cell and cell.value is not None else math.nan,
-                                      reason=reason))
+                                      raw=cell.raw if cell else clean_text(raw), value=cell.value if cell and cell.value is not None else math.nan,
+                                      reason=reason, detail=detail))
 
 
 def extract(doc: Document, template: str, report_id: str = "") -> Extraction:

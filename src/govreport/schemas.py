@@ -12,11 +12,14 @@ from .harmonize import HARMONIZED_COLUMNS
 
 TEMPLATES = list(catalog.TEMPLATES)
 VALUE_COLUMNS = ["report_id", "agency", "agency_id", "year", "template", "metric", "applicant", "value", "unit",
-                 "source_label", "provenance"]
-UNMAPPED_COLUMNS = ["report_id", "agency_id", "year", "section", "source_label", "column", "raw", "value", "reason"]
+                 "source_label", "provenance", "note", "match_score"]
+UNMAPPED_COLUMNS = ["report_id", "agency_id", "year", "section", "source_label", "column", "raw", "value", "reason",
+                    "detail"]
+UNMAPPED_REASONS = [r["code"] for r in catalog.read_csv("reasons.csv") if r["table"] == "unmapped"]
 PLACEHOLDER_COLUMNS = ["report_id", "metric", "applicant", "source_label", "text"]
 REPORT_COLUMNS = ["report_id", "agency", "agency_id", "year", "template", "source_file", "format", "sha256",
-                  "n_values", "n_derived", "n_unmapped", "n_failed_rules", "sections_found"]
+                  "n_values", "n_derived", "n_unmapped", "n_failed_rules", "sections_found",
+                  "agency_source", "agency_id_how", "n_exact", "n_fuzzy", "n_blank"]
 FINDING_COLUMNS = ["report_id", "rule", "applicant", "state", "left", "right", "evidence", "blanks_as_zero"]
 
 
@@ -34,7 +37,9 @@ values_schema = pa.DataFrameSchema(
         "value": pa.Column(float, nullable=True),
         "unit": _str(),
         "source_label": _str(),
-        "provenance": _str(checks=pa.Check.isin(["reported", "derived"])),
+        "provenance": _str(checks=pa.Check.isin(["reported", "matched_fuzzy", "derived"])),
+        "note": _str(),  # what the cell printed beside the number (约, 余, *, ①, 增 …); '' when nothing
+        "match_score": pa.Column(float, pa.Check.in_range(0, 1), nullable=True),  # fuzzy label matches only
     },
     strict=True, ordered=True, coerce=True,
     unique=["report_id", "metric", "applicant"],
@@ -42,7 +47,8 @@ values_schema = pa.DataFrameSchema(
 
 unmapped_schema = pa.DataFrameSchema(
     {"report_id": _str(), "agency_id": _str(), "year": pa.Column(int), "section": _str(), "source_label": _str(),
-     "column": _str(), "raw": _str(), "value": pa.Column(float, nullable=True), "reason": _str()},
+     "column": _str(), "raw": _str(), "value": pa.Column(float, nullable=True),
+     "reason": _str(checks=pa.Check.isin(UNMAPPED_REASONS)), "detail": _str()},
     strict=True, ordered=True, coerce=True,
 )
 
@@ -65,6 +71,8 @@ reports_schema = pa.DataFrameSchema(
         "template": _str(checks=pa.Check.isin(TEMPLATES)), "source_file": _str(), "format": _str(),
         "sha256": _str(checks=pa.Check.str_length(64, 64)), "n_values": pa.Column(int), "n_derived": pa.Column(int),
         "n_unmapped": pa.Column(int), "n_failed_rules": pa.Column(int), "sections_found": _str(),
+        "agency_source": _str(), "agency_id_how": _str(),
+        "n_exact": pa.Column(int), "n_fuzzy": pa.Column(int), "n_blank": pa.Column(int),
     },
     strict=True, ordered=True, coerce=True,
 )

@@ -108,7 +108,8 @@ def derive_totals(values: list[dict], template: str, placeholders: list[dict] = 
             value = sum(w * c["value"] for _m, _a, w, c in printed)
             label = "+".join(c["source_label"] or m for m, _a, _w, c in printed)
             row = dict(metric=metric, applicant=app, value=float(value), unit=catalog.metrics()[metric].unit or unit,
-                       source_label=f"= {label}"[:300], provenance="derived")
+                       source_label=f"= {label}"[:300], provenance="derived", note="",
+                       match_score=math.nan)
             if cur is not None:  # a blank printed cell: keep the row, fill it as derived
                 values.remove(cur)
             values.append(row)

@@ -114,8 +114,21 @@ def template_markers() -> tuple[tuple[str, re.Pattern, float], ...]:
 
 
 @lru_cache(maxsize=None)
-def unit_factors() -> dict[tuple[str, str], float]:
-    return {(r["from_unit"], r["to_unit"]): float(r["factor"]) for r in read_csv("units.csv")}
+def _unit_table() -> dict[str, tuple[str, float]]:
+    return {r["unit"]: (r["family"], float(r["factor"])) for r in read_csv("units.csv")}
+
+
+def unit_factor(from_unit: str, to_unit: str):
+    """Factor turning a value in ``from_unit`` into ``to_unit``; None across families (count vs money)."""
+    table = _unit_table()
+    if from_unit not in table or to_unit not in table or table[from_unit][0] != table[to_unit][0]:
+        return None
+    return table[from_unit][1] / table[to_unit][1]
+
+
+@lru_cache(maxsize=None)
+def matching_settings() -> dict[str, float]:
+    return {r["setting"]: float(r["value"]) for r in read_csv("matching.csv")}
 
 
 @lru_cache(maxsize=None)
@@ -123,4 +136,27 @@ def agency_aliases() -> dict[str, str]:
     return {r["written_name"]: r["agency_id"] for r in read_csv("agency_aliases.csv") if r["written_name"]}
 
 
+@dataclass(frozen=True)
+class CellQualifier:
+    """A word printed beside a number in a cell (约550, 21*, 增3): kept as a note, never a label."""
+
+    token: str
+    position: str  # prefix / suffix
+    kind: str  # approximate / qualifier / sign_plus / sign_minus / footnote
+    note: str
+
+
+@lru_cache(maxsize=None)
+def cell_qualifiers() -> tuple[CellQualifier, ...]:
+    rows = [CellQualifier(r["token"], r["position"], r["kind"], r["note"]) for r in read_csv("cell_qualifiers.csv")]
+    return tuple(sorted(rows, key=lambda q: -len(q.token)))  # longest first: 减少 before 减
+
+
+@lru_cache(maxsize=None)
+def radicals() -> dict[int, str]:
+    """CJK radical code point -> the unified ideograph it stands for (⺠ -> 民), for str.translate."""
+    return {ord(r["char"]): r["ideograph"] for r in read_csv("radicals.csv")}
+
+
 UNIT_TOKENS = frozenset({"件", "条", "次", "篇", "个", "人", "人次", "万元", "元", "项", "场", "期", "份", "家", "亿元", "千元"})
+assert UNIT_TOKENS <= set(_unit_table()), "every unit word the rows may carry needs a row in units.csv"

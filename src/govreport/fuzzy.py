@@ -1,0 +1,89 @@
+"""The scored fallback for row labels no catalog pattern matches.
+
+Real reports word the same row in ways the catalog has not seen yet. After the patterns fail, a label is
+compared (character similarity of the bare words) with each free catalog row of its section, and the row
+that follows the last matched one gets a position bonus. A match above the threshold of
+catalog/matching.csv is kept as ``matched_fuzzy`` with its score; below it the numbers go to ``unmapped``
+with the best candidate named, so a researcher sees which catalog label variant to add.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from difflib import SequenceMatcher
+from functools import lru_cache
+from typing import Optional, Sequence
+
+from . import catalog
+from .catalog import LabelEntry
+
+_NUMBERING = re.compile(r"^(?:[一二三四五六七八九十]+[.、]?|\([一二三四五六七八九十\d]+\)|\d{1,2}[.、]|其中[:：]?)+")
+_NOT_WORD = re.compile(r"[^\u4e00-\u9fff]")
+_OPTIONAL_GROUP = re.compile(r"\((?:\?:)?[^()]*\)\?|\[[^\]]*\]\??|\\d[+*?]?|[.](?:\{\d*,?\d*\}|[*+?])")
+
+
+@dataclass(frozen=True)
+class Candidate:
+    entry: LabelEntry
+    score: float
+
+
+def bare_words(label_key: str) -> str:
+    """A label's words without numbering, punctuation or digits: (三)1.属于国家秘密 -> 属于国家秘密."""
+    return _NOT_WORD.sub("", _NUMBERING.sub("", label_key))
+
+
+def _top_level_alternatives(pattern: str) -> list[str]:
+    parts, depth, start = [], 0, 0
+    for i, ch in enumerate(pattern):
+        if ch == "(" and (i == 0 or pattern[i - 1] != "\\"):
+            depth += 1
+        elif ch == ")" and (i == 0 or pattern[i - 1] != "\\"):
+            depth -= 1
+        elif ch == "|" and depth == 0:
+            parts.append(pattern[start:i])
+            start = i + 1
+    return parts + [pattern[start:]]
+
+
+@lru_cache(maxsize=None)
+def literal_forms(pattern: str, name_zh: str) -> tuple[str, ...]:
+    """Plain forms of a catalog label: its pattern's alternatives with optional parts dropped, and its name."""
+    forms = {bare_words(name_zh)}
+    for alt in _top_level_alternatives(pattern):
+        forms.add(_NOT_WORD.sub("", _OPTIONAL_GROUP.sub("", alt)))
+    return tuple(f for f in forms if len(f) >= 2)
+
+
+def similarity(a: str, b: str) -> float:
+    return SequenceMatcher(None, a, b, autojunk=False).ratio() if a and b else 0.0
+
+
+def rank(label_key: str, entries: Sequence[LabelEntry], next_metric: Optional[str]) -> list[Candidate]:
+    """Free catalog rows by similarity to the label, best first (one row per metric)."""
+    words = bare_words(label_key)
+    settings = catalog.matching_settings()
+    if len(words) < settings["min_label_chars"]:
+        return []
+    metrics = catalog.metrics()
+    best: dict[str, Candidate] = {}
+    for e in entries:
+        if e.pattern == "*":
+            continue
+        score = max((similarity(words, f) for f in literal_forms(e.pattern, metrics[e.metric].name_zh)), default=0.0)
+        if e.metric == next_metric:
+            score = min(1.0, score + settings["position_bonus"])
+        if e.metric not in best or score > best[e.metric].score:
+            best[e.metric] = Candidate(e, score)
+    return sorted(best.values(), key=lambda c: -c.score)
+
+
+def decide(ranked: list[Candidate]) -> tuple[Optional[Candidate], Optional[Candidate]]:
+    """(accepted, best): the best candidate is accepted above the threshold and clear of the runner-up."""
+    if not ranked:
+        return None, None
+    settings = catalog.matching_settings()
+    top = ranked[0]
+    runner = ranked[1].score if len(ranked) > 1 else 0.0
+    ok = top.score >= settings["fuzzy_threshold"] and top.score - runner >= settings["fuzzy_margin"]
+    return (top if ok else None), top
