@@ -11,6 +11,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal, Optional
 
+from .errors import ReportError  # noqa: F401  (re-exported: it was defined here first)
+
 Cell = Optional[str]  # None: the cell was blank in the source
 
 
@@ -76,12 +78,3 @@ class Document:
     @property
     def tables(self) -> list[Block]:
         return [b for b in self.blocks if b.kind == "table"]
-
-
-class ReportError(Exception):
-    """Expected bad input: the message is one line naming the file and the problem."""
-
-    def __init__(self, path, problem: str):
-        self.path = Path(path) if path is not None else None
-        self.problem = problem
-        super().__init__(f"{path}: {problem}")

@@ -26,6 +26,7 @@ import pandas as pd
 
 from .normalize import clean_text, nfkc
 from .paragraphs import is_table_line, top_heading
+from .safety import LIMITS, Budget
 
 CATALOG = Path(__file__).parent / "catalog"
 
@@ -145,8 +146,12 @@ class _Token:
     parts: list = field(default_factory=list)
 
 
-_ARABIC = r"(?P<num>\d{1,3}(?:,\d{3})+(?!\d)|\d+)(?P<frac>\.\d+)?"
-_CN_NUM = r"(?P<cn>[〇零一二两三四五六七八九十百千万]+)"
+# A number starts only where its run of digits (or numerals) starts: a match that
+# failed at the start of a run fails inside it too, so trying again at every inner
+# position only made long runs of digits quadratic. Likewise a thousands-grouped
+# number does not start right after "digit,".
+_ARABIC = r"(?P<num>(?<!\d)(?<!\d,)\d{1,3}(?:,\d{3})+(?!\d)|(?<!\d)\d+)(?P<frac>\.\d+)?"
+_CN_NUM = r"(?<![〇零一二两三四五六七八九十百千万])(?P<cn>[〇零一二两三四五六七八九十百千万]+)"
 
 
 @lru_cache(maxsize=1)
@@ -526,39 +531,85 @@ def prose_paragraphs(document) -> list[tuple[str, str]]:
 # --------------------------------------------------------------------------- public API
 
 def extract_facts(report_id: str, document) -> pd.DataFrame:
-    """One row per quantity stated in the prose of ``document`` (see FACT_COLUMNS)."""
+    """One row per quantity stated in the prose of ``document`` (see FACT_COLUMNS).
+
+    Work is bounded per report (safety.LIMITS): a sentence longer than
+    max_sentence_chars is cut, prose beyond max_prose_chars is not read, and the
+    step stops at prose_seconds. Each of these leaves a ``prose.truncated`` or
+    ``prose.budget`` finding in ``attrs["findings"]``, which check_facts returns.
+    """
     lex = lexicon()
-    rows = []
+    rows, notes = [], []
     n = 0
+    budget = Budget(document.path, LIMITS.prose_seconds, "extracting facts from the prose")
+    for sentence in _bounded_sentences(report_id, document, budget, notes):
+        section, text = sentence
+        tokens = _tokenize(text)
+        if not tokens:
+            continue
+        _assign_subjects(text, tokens)
+        _link_parts(text, tokens)
+        ids = [f"{report_id}#f{n + k}" for k in range(1, len(tokens) + 1)]
+        n += len(tokens)
+        stored = text.strip()
+        for tok, fid in zip(tokens, ids):
+            role = "rate" if lex.units[tok.unit].dimension == "percent" else tok.role
+            rows.append({
+                "report_id": report_id, "fact_id": fid, "section": section, "subject": tok.subject,
+                "value": tok.value, "unit": tok.unit, "sentence": stored,
+                "parent_fact_id": ids[tok.parent] if tok.parent is not None else pd.NA, "role": role,
+            })
+    df = pd.DataFrame(rows, columns=FACT_COLUMNS).astype({"value": "float64"})
+    df.attrs["findings"] = notes
+    return df
+
+
+def _bounded_sentences(report_id: str, document, budget: Budget, notes: list):
+    """(section, sentence) in reading order, within the limits of LIMITS; every cut is noted."""
+    limit, read, total = LIMITS.max_sentence_chars, 0, 0
+    stopped = None
     for section, para in prose_paragraphs(document):
         para = clean_text(para)
+        total += len(para)
+        if stopped is not None:
+            continue
         for _offset, sentence in _sentences(para):
-            tokens = _tokenize(sentence)
-            if not tokens:
-                continue
-            _assign_subjects(sentence, tokens)
-            _link_parts(sentence, tokens)
-            ids = []
-            for tok in tokens:
-                n += 1
-                ids.append(f"{report_id}#f{n}")
-            for tok, fid in zip(tokens, ids):
-                role = tok.role
-                if lex.units[tok.unit].dimension == "percent":
-                    role = "rate"
-                rows.append({
-                    "report_id": report_id,
-                    "fact_id": fid,
-                    "section": section,
-                    "subject": tok.subject,
-                    "value": tok.value,
-                    "unit": tok.unit,
-                    "sentence": sentence.strip(),
-                    "parent_fact_id": ids[tok.parent] if tok.parent is not None else pd.NA,
-                    "role": role,
-                })
-    df = pd.DataFrame(rows, columns=FACT_COLUMNS)
-    return df.astype({"value": "float64"})
+            reason = budget.exceeded()
+            if reason is None and read + min(len(sentence), limit) > LIMITS.max_prose_chars:
+                reason = "limit"
+            if reason is not None:
+                stopped = reason
+                break
+            if len(sentence) > limit:
+                cut = _cut_sentence(sentence, limit)
+                notes.append(_finding(report_id, "prose.truncated", "not_assessable", len(sentence), len(cut),
+                                      f"a sentence of {len(sentence)} characters was cut to {len(cut)} for fact extraction "
+                                      f"(limit {limit}): figures after the cut are not read | {_short(sentence)}"))
+                sentence = cut
+            read += len(sentence)
+            yield section, sentence
+    if stopped == "limit":
+        notes.append(_finding(report_id, "prose.truncated", "not_assessable", total, read,
+                              f"the prose has {total} characters; fact extraction read the first {read} "
+                              f"(limit {LIMITS.max_prose_chars} per report)"))
+    elif stopped is not None:
+        notes.append(_finding(report_id, "prose.budget", "not_assessable", total, read,
+                              f"{stopped}: facts were read from the first {read} of {total} characters of prose"))
+
+
+# Where a cut sentence may end: after a clause mark, so no number loses its unit.
+_CLAUSE_END = re.compile(r"[,;:、，；：]")
+_TRAILING_NUMBER = re.compile(r"[\d.,〇零一二两三四五六七八九十百千万亿]+$")
+
+
+def _cut_sentence(sentence: str, limit: int) -> str:
+    """The sentence's first ``limit`` characters, ended at the last clause mark in its
+    second half (else with any trailing, possibly split, number dropped)."""
+    head = sentence[:limit]
+    ends = [m.end() for m in _CLAUSE_END.finditer(head, limit // 2)]
+    if ends:
+        return head[:ends[-1]]
+    return head[:-64] + _TRAILING_NUMBER.sub("", head[-64:])
 
 
 def _sentence_hints(facts: pd.DataFrame) -> dict:
@@ -566,16 +617,22 @@ def _sentence_hints(facts: pd.DataFrame) -> dict:
 
     The facts table keeps only what a reader needs; the checks recover these two
     details by tokenizing the stored sentence again (facts of one sentence are
-    stored in reading order)."""
+    stored in reading order). Only sentences with a whole or a rate need them."""
+    by_sentence: dict[str, list] = {}
+    needed = set()
+    for sentence, fid, role in zip(facts["sentence"], facts["fact_id"], facts["role"]):
+        by_sentence.setdefault(sentence, []).append(fid)
+        if role in ("whole", "rate"):
+            needed.add(sentence)
     hints = {}
-    for sentence, group in facts.groupby("sentence", sort=False):
+    for sentence in needed:
         text = str(sentence)
         tokens = _tokenize(text)
         _assign_subjects(text, tokens)
         _link_parts(text, tokens)
         if not tokens:
             continue
-        for k, fid in enumerate(group["fact_id"]):
+        for k, fid in enumerate(by_sentence[sentence]):
             tok = tokens[k % len(tokens)]
             gaps = [text[tokens[a].end:tokens[b].start] for a, b in zip(tok.parts, tok.parts[1:])]
             enumeration = bool(gaps) and all("、" in g for g in gaps)
@@ -600,13 +657,12 @@ def _short(sentence: str, limit: int = 60) -> str:
     return sentence if len(sentence) <= limit else sentence[: limit - 1] + "…"
 
 
-def _check_part_whole(report_id: str, facts: pd.DataFrame) -> list[dict]:
+def _check_part_whole(report_id: str, facts: pd.DataFrame, hints: dict) -> list[dict]:
     """Parts against their whole. A 、-list (A x件、B y件) is read as a partition:
     any difference fails. A list of clauses (，A x件，B y件) may be overlapping or
     incomplete breakdowns (其中：入驻大厅 219 项，可不见面办理 253 项), so a
     difference there is not_assessable, with the sums in the evidence."""
     out = []
-    hints = _sentence_hints(facts)
     parts = facts[facts["role"] == "part"]
     by_id = facts.set_index("fact_id")
     for parent, group in parts.groupby("parent_fact_id", sort=False):
@@ -626,11 +682,20 @@ def _check_part_whole(report_id: str, facts: pd.DataFrame) -> list[dict]:
     return out
 
 
-def _check_rates(report_id: str, facts: pd.DataFrame) -> list[dict]:
+def _check_rates(report_id: str, facts: pd.DataFrame, hints: dict) -> list[dict]:
+    """Stated rates against their counts, one sentence at a time (facts of one sentence
+    are consecutive), so the work grows with the facts, not with their square."""
+    out = []
+    facts = facts.reset_index(drop=True)
+    with_rates = facts[facts["sentence"].isin(set(facts.loc[facts["role"] == "rate", "sentence"]))]
+    for _sentence, group in with_rates.groupby("sentence", sort=False):
+        out.extend(_check_sentence_rates(report_id, group, hints))
+    return out
+
+
+def _check_sentence_rates(report_id: str, facts: pd.DataFrame, hints: dict) -> list[dict]:
     lex = lexicon()
     out = []
-    hints = _sentence_hints(facts)
-    facts = facts.reset_index(drop=True)
     for i, fact in facts.iterrows():
         if fact["role"] != "rate":
             continue
@@ -638,7 +703,7 @@ def _check_rates(report_id: str, facts: pd.DataFrame) -> list[dict]:
         if rate_word is None:
             continue
         keyword = lex.rates[rate_word]
-        same = facts[(facts["sentence"] == fact["sentence"]) & (facts.index < i) & (facts["role"] != "rate")]
+        same = facts[(facts.index < i) & (facts["role"] != "rate")]
         numer = same[same["subject"].str.contains(keyword, regex=False)]
         if numer.empty:
             out.append(_finding(report_id, "fact.rate", "not_assessable", fact["value"], None,
@@ -691,16 +756,12 @@ def _check_vs_table(report_id: str, facts: pd.DataFrame, values: pd.DataFrame) -
     totals = values[values["applicant"] == "total"]
     if "report_id" in totals.columns:
         totals = totals[totals["report_id"] == report_id]
-    for _, fact in facts.iterrows():
-        if fact["role"] in ("part", "rate"):
-            continue
+    first_row = {r["metric"]: pd.Series(r) for r in totals.drop_duplicates("metric").to_dict("records")}
+    for fact in facts[~facts["role"].isin(("part", "rate"))].to_dict("records"):
         metric = table_metric(str(fact["subject"]))
-        if metric is None:
+        row = first_row.get(metric) if metric is not None else None
+        if row is None:
             continue
-        rows = totals[totals["metric"] == metric]
-        if rows.empty:
-            continue
-        row = rows.iloc[0]
         label = row.get("source_label", metric)
         table_unit = row.get("unit") if isinstance(row.get("unit"), str) and row.get("unit") else fact["unit"]
         prose = _convert(float(fact["value"]), fact["unit"], table_unit)
@@ -718,21 +779,43 @@ def _check_vs_table(report_id: str, facts: pd.DataFrame, values: pd.DataFrame) -
 
 
 def check_facts(report_id: str, facts: pd.DataFrame, values: pd.DataFrame) -> pd.DataFrame:
-    """Findings for the prose figures: part–whole sums, stated rates, prose vs table."""
+    """Findings for the prose figures: part–whole sums, stated rates, prose vs table;
+    and the prose that extract_facts had to leave out (``attrs["findings"]``)."""
+    notes = [f for f in facts.attrs.get("findings", []) if f["report_id"] == report_id]
+    facts = facts.copy(deep=False)
+    facts.attrs = {}  # pandas deep-copies attrs into every slice: drop them before slicing
     facts = facts[facts["report_id"] == report_id] if "report_id" in facts.columns else facts
-    rows = _check_part_whole(report_id, facts) + _check_rates(report_id, facts) + _check_vs_table(report_id, facts, values)
+    hints = _sentence_hints(facts)
+    rows = (notes + _check_part_whole(report_id, facts, hints) + _check_rates(report_id, facts, hints)
+            + _check_vs_table(report_id, facts, values))
     return pd.DataFrame(rows, columns=FINDING_COLUMNS).astype({"left": "float64", "right": "float64", "blanks_as_zero": "bool"})
 
 
 # --------------------------------------------------------------------------- series across years
 
-_ENUM = re.compile(r"[^、,，]*(?:、[^、,，]*)+等")
+_CLAUSE_SPLIT = re.compile(r"([,，])")
 
 
+def _drop_enumerations(text: str) -> str:
+    """Remove "A、B和C等" lists: in each comma-free stretch, everything up to its last 等
+    when a 、 comes before that 等. The same result as substituting the regex
+    ``[^、,，]*(?:、[^、,，]*)+等`` away, in linear time (the regex, tried at every
+    start, is quadratic in a long stretch)."""
+    pieces = _CLAUSE_SPLIT.split(text)
+    for k in range(0, len(pieces), 2):
+        piece = pieces[k]
+        first, last = piece.find("、"), piece.rfind("等")
+        if 0 <= first < last:
+            pieces[k] = piece[last + 1:]
+    return "".join(pieces)
+
+
+@lru_cache(maxsize=65536)
 def subject_key(subject: str) -> str:
-    """A comparison key for a subject phrase: no quotes, enumerations (A、B和C等) or markers."""
+    """A comparison key for a subject phrase: no quotes, enumerations (A、B和C等) or markers.
+    Cached: comparisons look the same subjects up once per pair."""
     text = nfkc(str(subject))
-    text = _ENUM.sub("", text)
+    text = _drop_enumerations(text)
     text = re.sub(r"[“”\"'‘’《》〈〉<>()（）\s]", "", text)
     lex = lexicon()
     for marker in lex.total_markers + lex.subject_stopwords:

@@ -54,8 +54,11 @@ def is_table_line(raw: str) -> bool:
         else:
             break
     if n_values == 0:
-        # "规章0 0 0" style: the first value glued to the label
-        m = re.search(r"\D(\d+(?:\s+\d+)+)$", text)
+        # "规章0 0 0" style: the first value glued to the label. Searched in the trailing
+        # digits-and-spaces run only (and the character before it): searching the whole
+        # line tries every space as a start, quadratic in a long line of numbers.
+        tail_start = _trailing_run_start(text)
+        m = _GLUED_VALUES.search(text, max(tail_start - 1, 0))
         if not m:
             return False
         label = text[: m.start(1)]
@@ -64,6 +67,17 @@ def is_table_line(raw: str) -> bool:
     if n_values == 1 and label and label[-1] in "余约近":
         return False
     return not _CLAUSE_PUNCT.search(label)
+
+
+_GLUED_VALUES = re.compile(r"\D(\d+(?:\s+\d+)+)$")
+
+
+def _trailing_run_start(text: str) -> int:
+    """Index where the run of digits and whitespace that ends ``text`` begins."""
+    i = len(text)
+    while i > 0 and (text[i - 1].isdecimal() or text[i - 1].isspace()):
+        i -= 1
+    return i
 
 
 def top_heading(text: str):
@@ -89,7 +103,7 @@ def _table_mask(lines: list[str]) -> list[bool]:
     for i, is_tab in enumerate(table):
         # "…洪泽湖大道 90" + next line "号，邮编…": a wrapped sentence, not a row
         if is_tab and "\t" not in lines[i]:
-            nxt = next((ln.strip() for ln in lines[i + 1:] if ln.strip()), "")
+            nxt = _next_nonblank(lines, i)
             if nxt[:1] and nxt[:1] in _CONTINUATION and len(clean_text(lines[i]).split(" ")) >= 2 and not _VALUE_TOKEN.match(clean_text(lines[i]).split(" ")[-2]):
                 table[i] = False
     heading = [not table[i] and top_heading(lines[i]) is not None for i in range(n)]
@@ -114,6 +128,14 @@ def _table_mask(lines: list[str]) -> list[bool]:
     return mask
 
 
+def _next_nonblank(lines: list[str], i: int) -> str:
+    """The first non-blank line after line ``i``, stripped ('' if none); no list copies."""
+    for k in range(i + 1, len(lines)):
+        if lines[k].strip():
+            return lines[k].strip()
+    return ""
+
+
 def _neighbour(table, heading, lines, start, step):
     k = start + step
     while 0 <= k < len(lines) and not lines[k].strip():
@@ -125,6 +147,33 @@ def _neighbour(table, heading, lines, start, step):
     if heading[k]:
         return "heading"
     return "text"
+
+
+class _Paragraph:
+    """The paragraph being joined, kept as pieces: gluing a long run of lines by
+    repeated string concatenation copies the text each time (quadratic)."""
+
+    def __init__(self):
+        self.pieces: list[str] = []
+        self.length = 0
+
+    def __bool__(self) -> bool:
+        return self.length > 0
+
+    def last(self) -> str:
+        return self.pieces[-1][-1] if self.pieces else ""
+
+    def add(self, text: str) -> None:
+        self.pieces.append(text)
+        self.length += len(text)
+
+    def text(self) -> str:
+        return "".join(self.pieces)
+
+    def take(self) -> str:
+        out = self.text()
+        self.pieces, self.length = [], 0
+        return out
 
 
 def join_paragraphs(lines: list[str]) -> list[str]:
@@ -140,13 +189,11 @@ def join_paragraphs(lines: list[str]) -> list[str]:
     lines = [ln for ln in lines if not _LINK_ARTIFACT.match(ln)]
     mask = _table_mask(lines)
     paras: list[str] = []
-    cur = ""
+    cur = _Paragraph()
 
     def flush():
-        nonlocal cur
         if cur:
-            paras.append(cur)
-        cur = ""
+            paras.append(cur.take())
 
     for raw, in_table in zip(lines, mask):
         if in_table:
@@ -154,25 +201,23 @@ def join_paragraphs(lines: list[str]) -> list[str]:
             continue
         line = clean_text(raw)
         if not line:
-            if cur.endswith(_FULL_STOP):
+            if cur.last() in _FULL_STOP:
                 flush()
             continue
-        if top_heading(line) is not None and (not cur or cur.endswith(_SENTENCE_END) or len(cur) < 40):
+        if top_heading(line) is not None and (not cur or cur.last() in _SENTENCE_END or cur.length < 40):
             flush()
             paras.append(line)
             continue
-        if _TITLE_END.search(line) and len(cur) + len(line) < 60 and not _SENTENCE_PUNCT.search(cur + line):
-            cur = cur + line
+        if _TITLE_END.search(line) and cur.length + len(line) < 60 and not _SENTENCE_PUNCT.search(cur.text() + line):
+            cur.add(line)
             flush()
             continue
         indented = raw[:2] in ("  ", "\u3000\u3000") or raw.startswith("\u3000")
-        if cur and cur.endswith(_SENTENCE_END) and (indented or _HEADING_START.match(line)):
+        if cur and cur.last() in _SENTENCE_END and (indented or _HEADING_START.match(line)):
             flush()
-        if not cur:
-            cur = line
-        elif cur[-1].isascii() and cur[-1].isalnum() and line[0].isascii() and line[0].isalnum():
-            cur = f"{cur} {line}"
-        else:
-            cur = cur + line
+        last = cur.last()
+        if last and last.isascii() and last.isalnum() and line[0].isascii() and line[0].isalnum():
+            cur.add(" ")
+        cur.add(line)
     flush()
     return paras

@@ -4,35 +4,43 @@ from __future__ import annotations
 from pathlib import Path
 
 from ..document import Document, ReportError
+from ..safety import LIMITS, file_budget
 
-MAX_FILE_BYTES = 100 * 1024 * 1024  # larger files are refused, not read
+MAX_FILE_BYTES = LIMITS.max_file_bytes  # larger files are refused, not read
+_FORMATS = {".txt": "txt", ".text": "txt", ".html": "html", ".htm": "html", ".xhtml": "html",
+            ".md": "md", ".markdown": "md", ".pdf": "pdf", ".docx": "docx"}
+_MARKUP = {"txt", "html", "md"}
+_FORMAT_NAMES = {"txt": "text", "html": "HTML", "md": "Markdown", "pdf": "PDF", "docx": "DOCX"}
 
 
 def _reader_for(path: Path):
-    suffix = path.suffix.lower()
-    if suffix in {".txt", ".text"}:
+    fmt = _FORMATS.get(path.suffix.lower())
+    if fmt == "txt":
         from .text import read_text
         return read_text
-    if suffix in {".html", ".htm", ".xhtml"}:
+    if fmt == "html":
         from .html import read_html
         return read_html
-    if suffix in {".md", ".markdown"}:
+    if fmt == "md":
         from .markdown import read_markdown
         return read_markdown
-    if suffix == ".pdf":
+    if fmt == "pdf":
         from .pdf import read_pdf
         return read_pdf
-    if suffix == ".docx":
+    if fmt == "docx":
         from .docx import read_docx
         return read_docx
     return None
 
 
-SUPPORTED_SUFFIXES = (".txt", ".text", ".html", ".htm", ".xhtml", ".md", ".markdown", ".pdf", ".docx")
+SUPPORTED_SUFFIXES = tuple(_FORMATS)
 
 
 def read_document(path) -> Document:
-    """Read any supported file; raise ReportError with a one-line reason otherwise."""
+    """Read any supported file; raise ReportError with a one-line reason otherwise.
+
+    Every reader runs inside the file's budget (safety.LIMITS: time and memory),
+    so a hostile or absurd file ends as a one-line refusal, not a stalled batch."""
     path = Path(path)
     if not path.exists():
         raise ReportError(path, "file not found")
@@ -46,8 +54,13 @@ def read_document(path) -> Document:
     reader = _reader_for(path)
     if reader is None:
         raise ReportError(path, f"unsupported file type '{path.suffix or '(none)'}' (expected one of {', '.join(SUPPORTED_SUFFIXES)})")
+    fmt = _FORMATS[path.suffix.lower()]
+    if fmt in _MARKUP and size > LIMITS.max_markup_bytes:
+        raise ReportError(path, f"{_FORMAT_NAMES[fmt]} file too large ({size // (1024 * 1024)} MB > "
+                                f"{LIMITS.max_markup_bytes // (1024 * 1024)} MB limit for text, HTML and Markdown)")
     try:
-        return reader(path)
+        with file_budget(path, LIMITS.read_seconds(fmt), f"reading {_FORMAT_NAMES[fmt]}"):
+            return reader(path)
     except ReportError:
         raise
     except (OSError, ValueError, UnicodeError) as exc:

@@ -18,6 +18,7 @@ from lxml import etree
 
 from ..document import Block, Cell, Document, ReportError
 from ..normalize import join_cjk_lines, parse_cell
+from ..safety import LIMITS, checkpoint
 from .encoding import decode_bytes
 from .placement import Span, column_widths, edges_from_widths, is_value, place
 
@@ -111,14 +112,36 @@ def _parse(text: str, path: Path):
     # The prolog goes before parsing: lxml refuses str input with an encoding
     # declaration, and a DOCTYPE internal subset would otherwise leak as text.
     text = _PROLOG.sub("", text, count=1)
-    parser = lxml.html.HTMLParser(no_network=True, remove_comments=True, remove_pis=True)
+    # huge_tree: without it libxml2 stops at 256 nested elements and returns what it
+    # has so far, silently dropping the rest of the page; _check_depth refuses instead.
+    parser = lxml.html.HTMLParser(no_network=True, remove_comments=True, remove_pis=True, huge_tree=True)
     try:
         root = lxml.html.document_fromstring(text, parser=parser)
     except (etree.ParserError, etree.XMLSyntaxError, ValueError) as exc:
         raise ReportError(path, f"cannot parse HTML: {exc}") from exc
     if root is None:
         raise ReportError(path, "cannot parse HTML: empty document")
+    stopped = any(e.type_name == "ERR_RESOURCE_LIMIT" or "Excessive depth" in e.message for e in parser.error_log)
+    _check_depth(root, path, stopped)
     return root
+
+
+def _check_depth(root, path: Path, stopped: bool) -> None:
+    """Refuse a page nested deeper than the limits (and one the parser gave up on) with one
+    line, instead of returning it truncated. Measured without recursion (the tree can be
+    thousands deep); tables nested too deep get their own, more telling, reason."""
+    depth = tables = max_depth = max_tables = 0
+    for event, el in etree.iterwalk(root, events=("start", "end")):
+        step = 1 if event == "start" else -1
+        depth += step
+        if el.tag == "table":
+            tables += step
+        max_depth, max_tables = max(max_depth, depth), max(max_tables, tables)
+    if max_tables > MAX_TABLE_NESTING:
+        raise ReportError(path, f"tables nested more than {MAX_TABLE_NESTING} deep")
+    if stopped or max_depth > LIMITS.max_html_depth:
+        raise ReportError(path, f"HTML elements nested more than {LIMITS.max_html_depth} deep: refused "
+                                "(reading it would lose the rest of the page)")
 
 
 def _strip_furniture(root) -> None:
@@ -168,6 +191,7 @@ class _Walker:
         yield from _flush(buf)
 
     def _walk(self, el, buf: list[str], table_depth: int) -> Iterator[Block]:
+        checkpoint()  # the file's time and memory budget (safety.LIMITS)
         tag = el.tag if isinstance(el.tag, str) else ""
         if tag == "br":
             buf.append(_BR)

@@ -11,6 +11,7 @@ from pathlib import Path
 
 from ..normalize import join_cjk_lines
 from ..document import Block, Cell, Document, ReportError
+from ..safety import checkpoint
 from .encoding import read_text_file
 
 _SEPARATOR = re.compile(r"^\s*\|?\s*:?-+:?\s*(?:\|\s*:?-+:?\s*)*\|?\s*$")
@@ -41,6 +42,8 @@ def read_markdown(path: Path) -> Document:
     i = 0
     in_fence = False
     while i < len(lines):
+        if i % 1024 == 0:
+            checkpoint()  # the file's time and memory budget (safety.LIMITS)
         line = lines[i]
         if _FENCE.match(line):
             flush()

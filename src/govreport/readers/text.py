@@ -5,6 +5,7 @@ import re
 from pathlib import Path
 
 from ..document import Block, Document
+from ..safety import checkpoint
 from .encoding import read_text_file
 
 # Page furniture that PDF extraction leaves between lines: "-3-", "— 3 —",
@@ -28,7 +29,9 @@ def document_from_text(path: Path, text: str, fmt: str = "txt") -> Document:
     """Split text into line blocks; page marks become page numbers, not text."""
     blocks: list[Block] = []
     page = 1
-    for raw in text.replace("\r\n", "\n").replace("\r", "\n").split("\n"):
+    for n, raw in enumerate(text.replace("\r\n", "\n").replace("\r", "\n").split("\n")):
+        if n % 1024 == 0:
+            checkpoint()  # the file's time and memory budget (safety.LIMITS)
         if "\f" in raw:
             page += raw.count("\f")
             raw = raw.replace("\f", "")

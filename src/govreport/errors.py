@@ -1,0 +1,53 @@
+"""Expected bad input, reported as one line that names the file.
+
+A batch's failures table and the command line show one line per bad file; a file
+name may hold a newline, a tab or any other control character (a downloaded name
+can be anything), so names are escaped before they go into such a line.
+"""
+from __future__ import annotations
+
+import unicodedata
+from pathlib import Path
+
+# Characters that would break or disguise a one-line message: C0/C1 controls, line and
+# paragraph separators, the bidirectional controls that reorder what a reader sees, and the
+# lone surrogates that stand for undecodable bytes in a name (they cannot even be printed).
+_BREAKING_CATEGORIES = {"Cc", "Zl", "Zp", "Cf", "Cs"}
+
+
+def _escape_char(ch: str) -> str:
+    if ch == "\n":
+        return "\\n"
+    if ch == "\r":
+        return "\\r"
+    if ch == "\t":
+        return "\\t"
+    if unicodedata.category(ch) in _BREAKING_CATEGORIES:
+        code = ord(ch)
+        return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
+    return ch
+
+
+def one_line(text) -> str:
+    """``text`` with every line break and control character shown as an escape (\\n, \\x1b, \\u202e)."""
+    text = str(text)
+    if text.isprintable():
+        return text
+    return "".join(_escape_char(ch) for ch in text)
+
+
+def describe_path(path) -> str:
+    """A file name as it goes into a one-line message: backslashes doubled (so an escape
+    is never ambiguous), line breaks and control characters escaped."""
+    if path is None:
+        return "(no file)"
+    return one_line(str(path).replace("\\", "\\\\"))
+
+
+class ReportError(Exception):
+    """Expected bad input: the message is one line naming the file and the problem."""
+
+    def __init__(self, path, problem: str):
+        self.path = Path(path) if path is not None else None
+        self.problem = one_line(problem)
+        super().__init__(f"{describe_path(path)}: {self.problem}")
