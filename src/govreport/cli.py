@@ -1,4 +1,4 @@
-"""Command line: govreport parse | ingest | agencies | build."""
+"""Command line: govreport parse | ingest | audit | agencies | build."""
 from __future__ import annotations
 
 import argparse
@@ -47,6 +47,30 @@ def _cmd_ingest(args) -> int:
     return 1 if result.failures else 0
 
 
+def _cmd_audit(args) -> int:
+    import pandas as pd
+
+    from .audit import audit, summary_line
+    from .paths import project_paths
+
+    inputs = args.paths or [project_paths(args.root).raw]
+    table = audit(inputs, [Path(e) for e in args.expected or []])
+    if args.csv:
+        table.to_csv(args.csv, index=False)
+    shown = ["file", "status", "template", "year", "found", "blank", "missing", "fuzzy", "unmapped", "checks_fail"]
+    if args.expected:
+        shown += ["hand_right", "hand_wrong", "hand_missing"]
+    view = table[shown].copy()
+    view["file"] = view["file"].map(lambda f: Path(f).name)
+    with pd.option_context("display.max_rows", None, "display.width", 250):
+        print(view.to_string(index=False))
+    for f, problem in zip(table["file"], table["problem"]):
+        if problem:
+            print(f"refused: {Path(f).name}: {problem}")
+    print(summary_line(table))
+    return 0
+
+
 def _cmd_agencies(args) -> int:
     import pandas as pd
 
@@ -86,6 +110,11 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--out", help="output folder (default: data/processed)")
     p.add_argument("--quiet", action="store_true")
     p.set_defaults(func=_cmd_ingest)
+    p = sub.add_parser("audit", help="how well a batch parsed: expected cells found, fuzzy, unmapped, checks")
+    p.add_argument("paths", nargs="*", help="files or folders (default: data/raw)")
+    p.add_argument("--expected", action="append", help="folder of hand-checked JSON (tests/data/fixtures/expected form) to score against")
+    p.add_argument("--csv", help="write the full audit table to this CSV file")
+    p.set_defaults(func=_cmd_audit)
     p = sub.add_parser("agencies", help="list each written agency name with the agency_id it got")
     p.add_argument("--processed", help="processed folder (default: data/processed)")
     p.set_defaults(func=_cmd_agencies)

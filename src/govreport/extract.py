@@ -25,6 +25,7 @@ _REMARK = re.compile(r"\([^()]{5,}\)")
 _STARTS_NEW_LABEL = re.compile(r"^(?:[一二三四五六七八九十]+\.|\([一二三四五六七八九十]+\)|\(\d{1,2}\)|\d{1,2}\.(?!\d)|其中)")
 _PROSE = re.compile(r"[。；;]|[，,]$")
 _WS_SPLIT = re.compile(r"\s+")
+_YEAR_CELL = re.compile(r"^(?:19|20)\d{2}$")
 _NUMBERING_TOKEN = re.compile(r"^[(（]\d{1,2}[)）]$")
 
 
@@ -178,6 +179,7 @@ class _Walker:
         self.layout: Optional[Layout] = None
         self.col_groups: list[list[int]] = []
         self.buffer: list[str] = []
+        self.header_key = ""  # the header text read since the layout was last set
         self.taken: dict[tuple[str, str], str] = {}
         self.sequence: list[tuple] = []  # (section, metric, None) or (section, None, (first, end) unmapped rows)
         self.out = Extraction()
@@ -227,10 +229,26 @@ class _Walker:
             s.role == "group" and re.search(s.pattern, key) for s in self.sections)
 
     def _header(self, key: str) -> bool:
-        for lay in catalog.layouts():
-            if lay.section == self.section and lay.header_pattern and re.search(lay.header_pattern, key):
-                self.layout = lay
-                return True
+        """Set the layout a header row names; the widest matching layout wins (a header split over lines
+        may first match a narrower one: 上一年项目数量 / 本年增/减 / 处理决定数量)."""
+        hits = [lay for lay in catalog.layouts()
+                if lay.section == self.section and lay.header_pattern and re.search(lay.header_pattern, key)]
+        if not hits:
+            return False
+        self.layout = max(hits, key=lambda lay: len(lay.columns))
+        self.header_key = key
+        return True
+
+    def _header_continues(self, key: str) -> bool:
+        """A header line right after a header: widen the layout when the joined header names a wider one."""
+        if not self.header_key or self.layout is None:
+            return False
+        width = len(self.layout.columns)
+        before = self.layout
+        if self._header(self.header_key + key) and len(self.layout.columns) > width:
+            self.buffer = []  # the header words read in between belong to the header
+            return True
+        self.layout = before
         return False
 
     # -- rows
@@ -267,6 +285,8 @@ class _Walker:
                 if self.section == "legacy" and row.unit is not None and key:
                     self._data_row(row, [])  # a legacy row whose value cell is blank
                     continue
+                if key and self._header_continues(key):
+                    continue
                 if key and (self._header(key) or self._header(label_key(" ".join(self.buffer + [row.label])))):
                     self.buffer = []
                     self.col_groups = _span_groups(row.raw) if row.grid else []
@@ -274,8 +294,16 @@ class _Walker:
                 if key and not self._is_group_heading(key):
                     self.buffer.append(row.label)
                 continue
+            if (not row.grid and not row.label and len(row.cells) == 1 and _YEAR_CELL.match(row.cells[0])
+                    and i < len(rows) and label_key(rows[i].label) in ("年", "年度")):
+                self.buffer.append(row.cells[0] + "年")  # a year column header split over two lines: 2018 / 年
+                i += 1
+                if self._header(label_key(" ".join(self.buffer))):
+                    self.buffer = []
+                continue
             if not row.grid and _PROSE.search(row.label) and len(row.label) > 30:
                 continue  # a prose sentence that happens to end in a number
+            self.header_key = ""
             cells = list(row.cells)
             width = len(self.layout.columns) if self.layout else 0
             if not row.grid:
