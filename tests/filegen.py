@@ -297,10 +297,12 @@ def _pdf_table(rows, spans, style, widths):
 
 
 def to_pdf_unruled(rep: Gb2021Report, path: Path, wrap_at: int = 18) -> Path:
-    """A PDF with no table lines: labels at the left, numbers right-aligned in columns.
+    """A PDF with no table lines: labels at the left, header names and numbers centred in columns.
 
-    Labels longer than ``wrap_at`` characters wrap onto the next line (numbers stay on the
-    first), as in PDFs typeset from Word; pages break wherever the text runs out.
+    As Word prints a borderless table: every column has one centre, its header name and
+    its numbers are centred on it (a blank cell is simply not printed). Labels longer than
+    ``wrap_at`` characters wrap onto the next line (numbers stay on the first); pages
+    break wherever the text runs out.
     """
     from reportlab.lib.pagesizes import A4
     from reportlab.pdfgen import canvas as pdfcanvas
@@ -324,13 +326,14 @@ def to_pdf_unruled(rep: Gb2021Report, path: Path, wrap_at: int = 18) -> Path:
         c.drawString(x, state["y"], line)
         newline()
 
-    def row(label, numbers, x0=300, step=38, first_x=50):
+    def row(label, cells, centres, first_x=50, size=9):
         parts = [label[i:i + wrap_at] for i in range(0, len(label), wrap_at)] or [""]
         c.setFont(font, 9)
         c.drawString(first_x, state["y"], parts[0])
-        for n, v in enumerate(numbers):
+        c.setFont(font, size)
+        for x, v in zip(centres, cells):
             if v is not None:
-                c.drawRightString(x0 + step * (n + 1), state["y"], v)
+                c.drawCentredString(x, state["y"], v)
         newline(13)
         for part in parts[1:]:
             c.setFont(font, 9)
@@ -341,19 +344,21 @@ def to_pdf_unruled(rep: Gb2021Report, path: Path, wrap_at: int = 18) -> Path:
         text(line)
     text("二、主动公开政府信息情况")
     text("第二十条第（一）项")
-    row("信息内容", ["本年制发件数", "本年废止件数", "现行有效件数"], x0=150, step=110)
+    docs = [240, 340, 440]
+    row("信息内容", ["本年制发件数", "本年废止件数", "现行有效件数"], docs)
     for label, cells in rep.docs.items():
-        row(label, cells, x0=150, step=110)
+        row(label, cells, docs)
     for head, items, col in (("第二十条第（五）项", ["行政许可"], "本年处理决定数量"),
                              ("第二十条第（六）项", ["行政处罚", "行政强制"], "本年处理决定数量"),
                              ("第二十条第（八）项", [], "本年收费金额（单位：万元）")):
         text(head)
-        row("信息内容", [col], x0=150, step=200)
+        row("信息内容", [col], [340])
         for item in items:
-            row(item, [rep.decisions[item]], x0=150, step=200)
-    row("行政事业性收费", [rep.fee], x0=150, step=200)
+            row(item, [rep.decisions[item]], [340])
+    row("行政事业性收费", [rep.fee], [340])
     text("三、收到和处理政府信息公开申请情况")
-    row("申请人情况", APPLICANT_HEADS, x0=260, step=42)
+    applicants = [282 + 42 * n for n in range(7)]  # 42 pt columns; the widest name (6 characters) is 7 pt type
+    row("申请人情况", APPLICANT_HEADS, applicants, size=6.5)
     group = sub = None
     for metric, label, g, s in SECTION_3:
         if g and g != group:
@@ -361,12 +366,18 @@ def to_pdf_unruled(rep: Gb2021Report, path: Path, wrap_at: int = 18) -> Path:
         if s and s != sub:
             text(s, x=56, size=9)
         group, sub = g, s
-        row(label, rep.sec3[metric], x0=260, step=42, first_x=62 if s else 50)
+        row(label, rep.sec3[metric], applicants, first_x=62 if s else 50)
     text("四、政府信息公开行政复议、行政诉讼情况")
-    text("行政复议 行政诉讼", size=9)
-    row("", RESULT_HEADS + ["未经复议直接起诉", "复议后起诉"], x0=20, step=70)
-    row("", RESULT_HEADS * 2, x0=10, step=55)
-    row("", rep.sec4, x0=20, step=36)
+    appeals = [58 + 33 * n for n in range(15)]
+    c.setFont(font, 8)
+    c.drawCentredString(sum(appeals[:5]) / 5, state["y"], "行政复议")
+    c.drawCentredString(sum(appeals[5:]) / 10, state["y"], "行政诉讼")
+    newline(13)
+    c.drawCentredString(sum(appeals[5:10]) / 5, state["y"], "未经复议直接起诉")
+    c.drawCentredString(sum(appeals[10:]) / 5, state["y"], "复议后起诉")
+    newline(13)
+    row("", RESULT_HEADS * 3, appeals, size=7)
+    row("", rep.sec4, appeals)
     for line in rep.outro():
         text(line)
     c.setFont(font, 9)
@@ -420,6 +431,91 @@ def truncated(src: Path, path: Path, keep: float = 0.4) -> Path:
 def password_pdf(rep: Gb2021Report, path: Path) -> Path:
     """The ruled twin, encrypted with a user password (reportlab's own RC4/AES encryption)."""
     return to_pdf_ruled(rep, path, userPassword="s3cret", ownerPassword="owner-s3cret", canPrint=0)
+
+
+def owner_password_pdf(rep: Gb2021Report, path: Path) -> Path:
+    """The ruled twin with only an owner password (opens without one; copying 'not allowed'),
+    encrypted by reportlab, which also garbles the CJK font's Registry/Ordering strings."""
+    return to_pdf_ruled(rep, path, userPassword="", ownerPassword="owner-only", canPrint=1, canCopy=0)
+
+
+# --------------------------------------------------------------------------- Word-exported grids
+# A Word table whose data rows split the page differently from its header row: each
+# applicant header spans a wide column (70) and a sliver (6); data cell k covers the sliver
+# of column k-1 and the wide part of column k. By grid index its value would stand under
+# header k-1; by extent it belongs to header k.
+_MAIN, _SLIVER = 70, 6
+
+
+def _misaligned_rows(rep: Gb2021Report):
+    """(label, cells) of section 三 as the misaligned table prints them (blank cells as None)."""
+    return [(label, rep.sec3[metric]) for metric, label, _g, _s in SECTION_3]
+
+
+def misaligned_html(rep: Gb2021Report, path: Path, widths: bool = True) -> Path:
+    """Section 三 as Word exports it to HTML: colspans that do not line up, sized by width="…"."""
+    def td(text, span=1, px=None):
+        attrs = (f' colspan="{span}"' if span > 1 else "") + (f' width="{px}"' if widths and px else "")
+        return f"<td{attrs}>{text or ''}</td>"
+
+    head = ["<tr>" + td("申请人情况", 3, 300) + "".join(td(h, 2, _MAIN + _SLIVER) for h in APPLICANT_HEADS) + "</tr>"]
+    body = []
+    for label, cells in _misaligned_rows(rep):
+        row = td(label, 3, 300) + td(cells[0], 1, _MAIN)
+        row += "".join(td(v, 2, _SLIVER + _MAIN) for v in cells[1:]) + td(None, 1, _SLIVER)
+        body.append(f"<tr>{row}</tr>")
+    intro = rep.intro()
+    parts = [f"<html><head><meta charset='utf-8'><title>{intro[0]}</title></head><body><h1>{intro[0]}</h1>"]
+    parts += [f"<p>{line}</p>" for line in intro[1:]]
+    parts += ["<p>三、收到和处理政府信息公开申请情况</p>", "<table border='1'>", *head, *body, "</table>"]
+    parts += [f"<p>{line}</p>" for line in rep.outro()] + ["</body></html>"]
+    path.write_text("\n".join(parts), encoding="utf-8")
+    return path
+
+
+def misaligned_docx(rep: Gb2021Report, path: Path) -> Path:
+    """Section 三 as a Word table whose data rows merge other grid columns than its header row."""
+    import docx
+    from docx.oxml import OxmlElement
+    from docx.oxml.ns import qn
+    from docx.shared import Pt
+
+    d = docx.Document()
+    for line in rep.intro():
+        d.add_paragraph(line)
+    d.add_paragraph("三、收到和处理政府信息公开申请情况")
+    n_cols = 1 + 2 * len(APPLICANT_HEADS)
+    table = d.add_table(rows=1 + len(SECTION_3), cols=n_cols)
+    table.style = "Table Grid"
+    grid = table._tbl.tblGrid
+    for gc, w in zip(grid.gridCol_lst, [300] + [_MAIN, _SLIVER] * len(APPLICANT_HEADS)):
+        gc.w = Pt(w)
+
+    def fill(row, spans):
+        """spans: (text, n grid columns); rebuild the row's cells with gridSpan."""
+        tr = row._tr
+        for tc in list(tr.tc_lst):
+            tr.remove(tc)
+        for text, n in spans:
+            tc = tr.add_tc()
+            tc.width = Pt(0)
+            if n > 1:
+                pr = tc.get_or_add_tcPr()
+                span = OxmlElement("w:gridSpan")
+                span.set(qn("w:val"), str(n))
+                pr.append(span)
+            p = tc.add_p() if not tc.p_lst else tc.p_lst[0]
+            if text:
+                r = p.add_r()
+                r.text = text
+
+    fill(table.rows[0], [("申请人情况", 1)] + [(h, 2) for h in APPLICANT_HEADS])
+    for row, (label, cells) in zip(table.rows[1:], _misaligned_rows(rep)):
+        fill(row, [(label, 1), (cells[0], 1)] + [(v, 2) for v in cells[1:]] + [(None, 1)])
+    for line in rep.outro():
+        d.add_paragraph(line)
+    d.save(str(path))
+    return path
 
 
 def scanned_pdf(path: Path) -> Path:

@@ -142,16 +142,71 @@ def test_ruled_pdf_expands_merged_cells_and_joins_the_page_break(twins):
     assert row == ("三、本年度办理结果", "（四）无法提供", "3.补正后申请内容仍不明确", "151", "152", "153", "154", "155", "156", "157")
 
 
-def test_unruled_pdf_is_read_as_positioned_lines(twins):
+def test_unruled_pdf_tables_are_read_by_position(twins):
     _, files = twins
     doc = read_document(files["pdf_unruled"])
-    assert doc.tables == []
+    sec3 = next(t for t in doc.tables if t.rows[0][0] == "申请人情况")
+    assert sec3.rows[0] == ("申请人情况", "自然人", "商业企业", "科研机构", "社会公益组织", "法律服务机构", "其他", "总计")
+    assert ("1.属于国家秘密", "51", "52", "53", "54", "55", "56", "57") in sec3.rows
+    # a wrapped label is joined with its tail line; its numbers stay on its row
+    assert ("（二）部分公开（区分处理的，只计这一情形，不计其他情形）", "41", "42", "43", "44", "45", "46", "47") in sec3.rows
+    # the table runs over the page break (3.其他 is on page 2) and is one table
+    assert sec3.rows[-1] == ("四、结转下年度继续办理", "251", "252", "253", "254", "255", "256", "257")
+    sec4 = next(t for t in doc.tables if len(t.rows[0]) == 16)
+    assert sec4.rows[-1] == (None, *[str(301 + n) for n in range(15)])
     lines = doc.text_lines()
-    assert "1.属于国家秘密 51 52 53 54 55 56 57" in lines
-    # a wrapped label keeps its numbers on the first line; its tail is the next line
-    i = lines.index("（二）部分公开（区分处理的，只计这一 41 42 43 44 45 46 47")
-    assert lines[i + 1] == "情形，不计其他情形）"
+    assert "五、存在的主要问题及改进情况" in lines  # prose after the table stays text
     assert not any(ln in ("- 1 -", "- 2 -") for ln in lines)  # page numbers are page furniture
+
+
+def test_unruled_pdf_row_with_blank_cells_keeps_numbers_under_their_applicants(tmp_path):
+    rep = filegen.Gb2021Report()
+    rep.sec3["outcome.granted"] = [None, "32", None, None, "35", None, "67"]  # printed: 商业企业 32, 法律服务机构 35, 总计 67
+    rep.sec3["requests.carried_forward"] = [None] * 6 + ["257"]  # only 总计
+    parsed = govreport.parse(filegen.to_pdf_unruled(rep, tmp_path / "blanks.pdf"))
+    got = _reported(parsed)
+    row = {k.split("|")[1]: v for k, v in got.items() if k.startswith("outcome.granted|")}
+    assert {a: v for a, v in row.items() if v == v} == {"commercial": 32, "legal_service": 35, "total": 67}
+    fwd = {k.split("|")[1]: v for k, v in got.items() if k.startswith("requests.carried_forward|")}
+    assert {a: v for a, v in fwd.items() if v == v} == {"total": 257}
+    assert parsed.unmapped.empty
+
+
+def test_owner_password_only_pdf_is_read(tmp_path):
+    """Opens without a password (many government PDFs do); reportlab garbles its font's CIDSystemInfo."""
+    rep = filegen.Gb2021Report()
+    parsed = govreport.parse(filegen.owner_password_pdf(rep, tmp_path / "owner.pdf"))
+    assert parsed.meta["agency"] == "测试县人民政府"
+    assert _reported(parsed) == rep.expected()
+
+
+@pytest.mark.parametrize("make", ["docx", "html"])
+def test_word_table_whose_rows_split_other_columns_reads_values_by_extent(tmp_path, make):
+    """filegen.misaligned_*: data cell k covers a 6-pt sliver of header k-1 and the 70-pt body of header k."""
+    rep = filegen.Gb2021Report()
+    rep.sec3["outcome.granted"] = [None, "32", None, "34", "35", "36", "137"]
+    path = (filegen.misaligned_docx(rep, tmp_path / "m.docx") if make == "docx"
+            else filegen.misaligned_html(rep, tmp_path / "m.html"))
+    doc = read_document(path)
+    row = next(r for r in doc.tables[0].rows if r[0] == "（一）予以公开")
+    assert row[-7:] == (None, "32", None, "34", "35", "36", "137")
+    ex = govreport.extract.extract(doc, "gb2021")
+    got = {(v["metric"], v["applicant"]): v["value"] for v in ex.values if v["value"] == v["value"]}
+    assert got[("outcome.granted", "commercial")] == 32 and got[("outcome.granted", "total")] == 137
+    assert ("outcome.granted", "natural_person") not in got
+    assert got[("outcome.denied.state_secret", "natural_person")] == 51  # a full row: every value in place
+    assert ex.unmapped == []
+
+
+def test_html_value_straddling_two_columns_without_widths_is_unmapped_not_guessed(tmp_path):
+    """Without width attributes a cell covering half of two header columns has no column: unmapped."""
+    rep = filegen.Gb2021Report()
+    rep.sec3["outcome.granted"] = [None, "32", None, "34", "35", "36", "137"]
+    doc = read_document(filegen.misaligned_html(rep, tmp_path / "m.html", widths=False))
+    ex = govreport.extract.extract(doc, "gb2021")
+    placed = {(v["metric"], v["applicant"]) for v in ex.values if v["metric"] == "outcome.granted" and v["value"] == v["value"]}
+    assert placed == set()
+    assert sorted(u["raw"] for u in ex.unmapped if "予以公开" in u["source_label"]) == ["137", "32", "34", "35", "36"]
 
 
 def test_docx_merged_cells_repeat_and_paragraphs_keep_order(twins):

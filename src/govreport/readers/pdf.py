@@ -20,6 +20,7 @@ from typing import Optional
 from ..document import Block, Document, ReportError
 from ..normalize import parse_cell
 from ..safety import MAX_PDF_PAGES, PDF_TIME_BUDGET_S, time_limit
+from . import unruled
 from .placement import Span, place
 from .text import is_page_mark
 
@@ -53,7 +54,10 @@ def read_pdf(path) -> Document:
                     raise ReportError(path, f"PDF has {n_pages} pages (limit {MAX_PDF_PAGES}): not an annual report")
                 if pdf.doc.encryption is not None:
                     _repair_cid_system_info(pdf)
-                pages = [_read_page(page, number) for number, page in enumerate(pdf.pages, 1)]
+                pages, carry = [], None
+                for number, page in enumerate(pdf.pages, 1):
+                    read, carry = _read_page(page, number, carry)
+                    pages.append(read)
     except ReportError:
         raise
     except PdfminerException as exc:
@@ -182,10 +186,11 @@ def _colour(value):
     return value
 
 
-def _read_page(page, number: int) -> _Page:
+def _read_page(page, number: int, carry=None) -> tuple[_Page, object]:
+    """One page's tables (ruled, then unruled) and text lines; returns the unruled table left open at its end."""
     out = _Page(number=number, n_chars=len(page.chars))
     if not out.n_chars:
-        return out
+        return out, None
     ruled = page.filter(_visible_ruling)
     settings = dict(_TABLE_SETTINGS, explicit_horizontal_lines=_closing_lines(ruled))
     grids: list[_Grid] = []
@@ -210,12 +215,17 @@ def _read_page(page, number: int) -> _Page:
         return not any(x0 <= cx <= x1 and top <= cy <= bottom for x0, top, x1, bottom in boxes)
 
     loose = page.filter(outside_tables) if boxes else page
-    for top, text in _text_lines(loose):
-        if is_page_mark(text):
-            continue  # page number furniture
-        out.items.append((top, Block.line(text, page=number)))
+    lines = [(top, words) for top, words in _word_lines(loose) if not is_page_mark(_line_text(words))]
+    items, carry = unruled.split(lines, carry)
+    for top, kind, item in items:
+        if kind == "table":
+            grid = item.grid()
+            out.items.append((top, _Grid(cells=grid, owner=[[(i, j) for j in range(len(r))] for i, r in enumerate(grid)],
+                                         top=top, bbox=(0, top, 0, top))))
+        else:
+            out.items.append((top, Block.line(_line_text(item), page=number)))
     out.items.sort(key=lambda item: item[0])  # stable: a boxed table's lines keep their order
-    return out
+    return out, carry
 
 
 def _closing_lines(ruled) -> list[dict]:
@@ -256,9 +266,10 @@ def _cell_lines(grid: _Grid) -> list[str]:
     return [ln for ln in grid.raw_lines if ln.strip()]
 
 
-def _text_lines(page) -> list[tuple[float, str]]:
-    """Group words into visual lines by their top, left to right, one space between words."""
-    words = page.extract_words(x_tolerance=3, y_tolerance=3, keep_blank_chars=False, use_text_flow=False)
+def _word_lines(page) -> list[tuple[float, list[dict]]]:
+    """Group words (with their boxes and characters) into visual lines by their top, left to right."""
+    words = page.extract_words(x_tolerance=3, y_tolerance=3, keep_blank_chars=False, use_text_flow=False,
+                               return_chars=True)
     words.sort(key=lambda w: (round(w["top"], 1), w["x0"]))
     lines: list[list[dict]] = []
     for word in words:
@@ -269,14 +280,14 @@ def _text_lines(page) -> list[tuple[float, str]]:
     out = []
     for line in lines:
         line.sort(key=lambda w: w["x0"])
-        parts = [line[0]["text"]]
-        for prev, word in zip(line, line[1:]):
-            parts.append(" ")
-            parts.append(word["text"])
-        text = "".join(parts).strip()
-        if text:
-            out.append((line[0]["top"], text))
+        if _line_text(line):
+            out.append((line[0]["top"], line))
     return out
+
+
+def _line_text(words: list[dict]) -> str:
+    """A visual line as text: words left to right, one space between them."""
+    return " ".join(w["text"] for w in words).strip()
 
 
 def _clean_cell(text: Optional[str]) -> Optional[str]:

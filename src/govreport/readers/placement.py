@@ -104,7 +104,9 @@ def column_widths(cells: Sequence[tuple[int, int, Optional[float]]], n: int) -> 
     for start, stop, width in cells:
         if width is not None and width > 0 and stop - start == 1 and start < n:
             known[start] = min(known.get(start, width), width)
-    for _ in range(3):
+    changed = True
+    while changed:  # each pass fixes at least one more column, so this ends within n passes
+        changed = False
         for start, stop, width in cells:
             if width is None or width <= 0:
                 continue
@@ -113,6 +115,7 @@ def column_widths(cells: Sequence[tuple[int, int, Optional[float]]], n: int) -> 
                 rest = sum(known[c] for c in range(start, min(stop, n)) if c in known)
                 if width - rest > 0:
                     known[unknown[0]] = width - rest
+                    changed = True
     values = sorted(known.values())
     default = values[len(values) // 2] if values else 1.0
     return [known.get(c, default) for c in range(n)]
@@ -191,8 +194,8 @@ def _targets(rows, edges, leaves_at):
                 choice = best_column(edges[s.start], edges[s.stop], [(edges[a], edges[b]) for a, b in leaves])
                 target = None if choice is None else leaves[choice]
             targets[(r, k)] = target
-            if target is not None:
-                first_value = target[0] if first_value is None else min(first_value, target[0])
+            start = s.start if target is None else target[0]
+            first_value = start if first_value is None else min(first_value, start)
     return targets, first_value
 
 
@@ -242,10 +245,10 @@ def _assemble(rows, edges, groups, targets, first_value) -> Placed:
 
 
 def _group_in(groups, edges, span: Span, target: tuple[int, int]) -> Optional[int]:
-    """The output column inside ``target`` that the span overlaps most."""
+    """The output column overlapping ``target`` that the span overlaps most."""
     best, score = None, 0.0
     for g, (a, b) in enumerate(groups):
-        if a < target[0] or b > target[1]:
+        if b <= target[0] or a >= target[1]:
             continue
         o = overlap(edges[span.start], edges[span.stop], edges[a], edges[b])
         if o > score + _EPS:
