@@ -1,16 +1,25 @@
 """`govreport build`: data/raw -> data/processed -> executed notebooks -> reports/*.html.
 
-Change detection: a manifest (build/manifest.json) records, per step, a hash
-of everything that step depends on (raw file contents, the library's source
-and version, the notebook source, the parameters, the export options). A
-step whose hash is unchanged and whose output exists is skipped, so a second
-run with the same inputs does no work and says so; ``--force`` rebuilds.
-Notebooks run in a process pool (``--jobs N``); one failing notebook is
+One truth: the processed tables are used only when their manifest is intact and
+records exactly the files of the current ``data/raw`` (paths and sha256);
+otherwise the build ingests again, so a partial or killed ingest never decides
+what is published. Change detection: build/manifest.json records, per step, a
+hash of everything that step depends on (raw contents, the library's source and
+version, the notebook, the parameters, the export options) and the sha256 of
+every published file; a page whose hash is unchanged and whose published file is
+intact is reused, so a second run with the same inputs does no work and says so
+(``--force`` rebuilds). Publishing is atomic as a whole: the next ``reports/``
+is assembled in a sibling folder and swapped in with renames; a build killed at
+any point leaves the previous record, and the next build repairs and completes
+it. Notebooks run in a process pool (``--jobs N``); one failing notebook is
 reported (notebook, parameters, cell) and every other page is still published.
 """
 from __future__ import annotations
 
 import argparse
+import contextlib
+import dataclasses
+import fcntl
 import hashlib
 import json
 import shutil
@@ -23,11 +32,14 @@ from pathlib import Path
 from typing import Any, Optional
 
 from .paths import ProjectPaths, RootNotFound, project_paths
-from .store import sha256_file
+from .readers.walk import discover, source_records
+from .store import IncompleteData, sha256_file, verify, write_text
 
 YEARLY_NOTEBOOK = "yearly_report.ipynb"
 COMPARISON_NOTEBOOK = "comparison.ipynb"
-DATA_SUFFIXES = (".csv", ".parquet")
+PAGE_PREFIXES = ("yearly_report_", "comparison_")
+INDEX = "index.html"
+DATA_DIR = "data"
 
 
 # --------------------------------------------------------------------------
@@ -67,8 +79,14 @@ def library_fingerprint() -> str:
                    [(str(p.relative_to(package)), sha256_file(p)) for p in files])
 
 
+def raw_sources(paths: ProjectPaths) -> list[dict]:
+    """Every file ingest would read under data/raw, as the processed manifest records it."""
+    files, _ = discover([paths.raw])
+    return source_records(files, [paths.raw])
+
+
 def raw_fingerprint(paths: ProjectPaths) -> str:
-    return _digest([(p.name, sha256_file(p)) for p in paths.raw_files()])
+    return _digest(raw_sources(paths))
 
 
 # --------------------------------------------------------------------------
@@ -150,21 +168,36 @@ def plan_jobs(paths: ProjectPaths, data: Any, ingest_key: str, args: argparse.Na
     return jobs
 
 
+
 # --------------------------------------------------------------------------
-# manifest
+# manifest and lock
 
 def _read_manifest(paths: ProjectPaths) -> dict:
     try:
-        return json.loads(paths.manifest.read_text(encoding="utf-8"))
+        manifest = json.loads(paths.manifest.read_text(encoding="utf-8"))
     except (OSError, ValueError):
         return {}
+    return manifest if isinstance(manifest, dict) else {}
 
 
 def _write_manifest(paths: ProjectPaths, manifest: dict) -> None:
-    paths.manifest.parent.mkdir(parents=True, exist_ok=True)
-    tmp = paths.manifest.with_suffix(".tmp")
-    tmp.write_text(json.dumps(manifest, indent=1, sort_keys=True), encoding="utf-8")
-    tmp.replace(paths.manifest)
+    write_text(json.dumps(manifest, indent=1, sort_keys=True), paths.manifest)
+
+
+class BuildLocked(RuntimeError):
+    """Another build runs on the same project."""
+
+
+@contextlib.contextmanager
+def _lock(paths: ProjectPaths):
+    """One build per project at a time (the lock dies with its process, even on SIGKILL)."""
+    paths.build.mkdir(parents=True, exist_ok=True)
+    with open(paths.build / ".lock", "w") as handle:
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            raise BuildLocked(f"{paths.root}: another `govreport build` is running on this project") from None
+        yield
 
 
 # --------------------------------------------------------------------------
@@ -180,30 +213,47 @@ class _Log:
         print(message, file=sys.stderr if error else sys.stdout, flush=True)
 
 
-def _ingest(paths: ProjectPaths, log: _Log) -> bool:
+def processed_problem(paths: ProjectPaths, sources: list[dict]) -> Optional[str]:
+    """Why data/processed cannot be used as the tables of the current data/raw (None: it can)."""
+    try:
+        manifest = verify(paths.processed)
+    except (FileNotFoundError, IncompleteData) as exc:
+        return str(exc)
+    if manifest.get("sources") != sources:
+        return f"{paths.processed} was not ingested from the current {paths.raw}"
+    return None
+
+
+def _ingest(paths: ProjectPaths, sources: list[dict], log: _Log) -> None:
     import govreport
 
-    files = paths.raw_files()
-    log(f"ingest: {len(files)} raw file(s) in {paths.raw} -> {paths.processed}")
-    paths.processed.mkdir(parents=True, exist_ok=True)
+    log(f"ingest: {len(sources)} raw file(s) in {paths.raw} -> {paths.processed}")
     result = govreport.ingest([paths.raw], paths.processed)
     for failure in getattr(result, "failures", []) or []:
         log(f"  skipped {failure}", error=True)
+
+
+def _ensure_processed(paths: ProjectPaths, manifest: dict, ingest_key: str, sources: list[dict],
+                      log: _Log) -> Optional[bool]:
+    """Ingest unless data/processed is intact and made from the current data/raw.
+
+    Returns whether ingest ran, or None when the tables still cannot be used."""
+    problem = processed_problem(paths, sources)
+    if manifest.get("ingest") == ingest_key and problem is None:
+        log("ingest: raw files and library unchanged, skipped")
+        return False
+    if problem and manifest.get("ingest") == ingest_key:
+        log(f"ingest: processed tables cannot be used ({problem.splitlines()[0]}); ingesting again")
+    try:
+        _ingest(paths, sources, log)
+    except Exception as exc:
+        log(f"govreport build: ingest failed: {type(exc).__name__}: {exc}", error=True)
+        return None
+    problem = processed_problem(paths, sources)
+    if problem:  # data/raw changed while ingest read it
+        log(f"govreport build: {problem}", error=True)
+        return None
     return True
-
-
-def _publish_data(paths: ProjectPaths) -> list[str]:
-    """Copy the processed tables next to the reports so the published record is complete."""
-    target = paths.reports_data
-    if target.exists():
-        shutil.rmtree(target)
-    target.mkdir(parents=True)
-    published = []
-    for source in sorted(paths.processed.iterdir()):
-        if source.is_file() and source.suffix in DATA_SUFFIXES:
-            shutil.copy2(source, target / source.name)
-            published.append(f"data/{source.name}")
-    return published
 
 
 def _index_rows(data: Any, jobs_ok: dict[str, bool], lang: str):
@@ -226,22 +276,54 @@ def _index_rows(data: Any, jobs_ok: dict[str, bool], lang: str):
     return rows
 
 
-def _remove_stale(paths: ProjectPaths, jobs: list[Job]) -> list[str]:
-    """Delete published pages of years/agencies that are no longer in data/raw."""
-    keep = {Path(j.html).name for j in jobs}
-    removed = []
-    if paths.reports.is_dir():
-        for page in paths.reports.glob("*.html"):
-            if page.name.startswith(("yearly_report_", "comparison_")) and page.name not in keep:
-                page.unlink()
-                removed.append(page.name)
-    return removed
+def _run_jobs(todo: list[Job], args: argparse.Namespace, log: _Log) -> dict[str, JobResult]:
+    from .publish import describe_parameters
+
+    results: dict[str, JobResult] = {}
+    log(f"notebooks: {len(todo)} to run, {args.jobs} in parallel")
+    for job in todo:
+        log(f"  start {Path(job.notebook).name} -> {job.name} ({describe_parameters(job.parameters)})")
+    pool = None
+    if args.jobs == 1 or len(todo) == 1:
+        done = (run_job(job) for job in todo)
+    else:
+        pool = ProcessPoolExecutor(max_workers=min(args.jobs, len(todo)), mp_context=get_context("spawn"))
+        done = (f.result() for f in as_completed([pool.submit(run_job, job) for job in todo]))
+    try:
+        for n, result in enumerate(done, 1):
+            results[result.name] = result
+            if result.ok:
+                log(f"  [{n}/{len(todo)}] done {result.name} in {result.seconds:.1f}s")
+            else:
+                log(f"  [{n}/{len(todo)}] FAILED {result.name}: {result.message}", error=True)
+    finally:
+        if pool is not None:
+            pool.shutdown()
+    return results
 
 
-def run_build(args: argparse.Namespace) -> int:
-    """Run the whole build; returns the process exit code (0 ok, 1 some page failed, 2 setup error)."""
-    started = time.perf_counter()
-    log = _Log()
+def _foreign(relative: str) -> bool:
+    """A file in reports/ that the build does not make (kept across builds)."""
+    return not (relative == INDEX or relative.startswith(DATA_DIR + "/")
+                or ("/" not in relative and relative.startswith(PAGE_PREFIXES) and relative.endswith(".html")))
+
+
+def _stage(paths: ProjectPaths, staging: Path, data: Any, jobs: list[Job], reused: list[Job],
+           ok: dict[str, bool], current: dict[str, str], lang: str) -> int:
+    """Fill ``staging`` with the reused pages, kept foreign files, the data and, last, the index."""
+    from . import publish
+
+    for relative in [f"{j.name}.html" for j in reused] + [r for r in current if _foreign(r)]:
+        (staging / relative).parent.mkdir(parents=True, exist_ok=True)
+        shutil.copy2(paths.reports / relative, staging / relative)
+    data_files = publish.copy_data(paths.processed, staging / DATA_DIR)
+    comparisons = [(j.title, Path(j.html).name if ok[j.name] else None)
+                   for j in jobs if j.name.startswith("comparison_")]
+    publish.write_index(staging / INDEX, _index_rows(data, ok, lang), comparisons, data_files, lang=lang)
+    return len(data_files)
+
+
+def _setup(args: argparse.Namespace, log: _Log) -> Optional[ProjectPaths]:
     defaults = add_build_arguments(argparse.ArgumentParser()).parse_args([])
     for key, value in vars(defaults).items():
         if not hasattr(args, key):
@@ -250,36 +332,47 @@ def run_build(args: argparse.Namespace) -> int:
         paths = project_paths(getattr(args, "root", None))
     except RootNotFound as exc:
         log(f"govreport build: {exc}", error=True)
-        return 2
+        return None
     if not paths.raw_files():
         log(f"govreport build: {paths.raw}: no report files to build from", error=True)
-        return 2
+        return None
     if args.jobs < 1:
         log("govreport build: --jobs must be at least 1", error=True)
+        return None
+    return paths
+
+
+def run_build(args: argparse.Namespace) -> int:
+    """Run the whole build; returns the process exit code (0 ok, 1 some page failed, 2 setup error)."""
+    log = _Log()
+    paths = _setup(args, log)
+    if paths is None:
+        return 2
+    try:
+        with _lock(paths):
+            return _build(paths, args, log)
+    except BuildLocked as exc:
+        log(f"govreport build: {exc}", error=True)
         return 2
 
+
+def _build(paths: ProjectPaths, args: argparse.Namespace, log: _Log) -> int:
     from . import publish
 
+    started = time.perf_counter()
     check = publish.preflight(paths.jupyter_dir)
     log(f"preflight: {check.message}", error=not check.ok)
     if not check.ok:
         return 2
+    for line in publish.recover(paths.reports):
+        log(f"publish: {line}")
 
     manifest = {} if args.force else _read_manifest(paths)
-    new_manifest: dict[str, Any] = {"jobs": {}}
-    lib_key = library_fingerprint()
-    ingest_key = _digest(raw_fingerprint(paths), lib_key)
-    new_manifest["ingest"] = ingest_key
-    did_ingest = False
-    if manifest.get("ingest") == ingest_key and (paths.processed / "reports.parquet").exists():
-        log("ingest: raw files and library unchanged, skipped")
-    else:
-        try:
-            _ingest(paths, log)
-        except Exception as exc:
-            log(f"govreport build: ingest failed: {type(exc).__name__}: {exc}", error=True)
-            return 2
-        did_ingest = True
+    sources = raw_sources(paths)
+    ingest_key = _digest(_digest(sources), library_fingerprint())
+    did_ingest = _ensure_processed(paths, manifest, ingest_key, sources, log)
+    if did_ingest is None:
+        return 2
 
     import govreport
 
@@ -288,67 +381,58 @@ def run_build(args: argparse.Namespace) -> int:
         log(f"govreport build: no report in {paths.raw} could be read; nothing to publish", error=True)
         return 1
     jobs = plan_jobs(paths, data, ingest_key, args)
-    previous = manifest.get("jobs", {})
-    todo = [j for j in jobs if previous.get(j.name) != j.key or not Path(j.html).exists()]
-    skipped = [j for j in jobs if j not in todo]
-    for job in skipped:
-        new_manifest["jobs"][job.name] = job.key
-    removed = _remove_stale(paths, jobs)
-    if removed:
-        log(f"removed stale pages: {', '.join(removed)}")
+    previous, published = manifest.get("jobs", {}), manifest.get("published", {})
+    current = publish.tree_digest(paths.reports)
+    intact = bool(published) and current == published
 
+    def reusable(job: Job) -> bool:
+        page = f"{job.name}.html"
+        return previous.get(job.name) == job.key and page in current and current[page] == published.get(page)
+
+    reused = [j for j in jobs if reusable(j)]
+    todo = [j for j in jobs if j not in reused]
+    ok = {j.name: True for j in jobs}
+    index_key = _digest(ingest_key, sorted((j.name, j.key) for j in jobs), sorted(ok.items()), args.lang)
+    if not did_ingest and not todo and intact and manifest.get("index") == index_key:
+        log(f"notebooks: all {len(jobs)} unchanged, skipped")
+        log(f"govreport build: up to date, nothing to do ({len(jobs)} pages unchanged; --force rebuilds) "
+            f"in {time.perf_counter() - started:.1f}s")
+        return 0
+    return _publish(paths, args, log, data, jobs, reused, todo, current, ingest_key, did_ingest, started)
+
+
+def _publish(paths: ProjectPaths, args: argparse.Namespace, log: _Log, data: Any, jobs: list[Job],
+             reused: list[Job], todo: list[Job], current: dict[str, str], ingest_key: str,
+             did_ingest: bool, started: float) -> int:
+    """Assemble the next reports/ in a sibling folder, swap it in, then record it."""
+    from . import publish
+
+    staging = publish.staging_dir(paths.reports)
+    shutil.rmtree(staging, ignore_errors=True)
+    staging.mkdir(parents=True)
+    todo = [dataclasses.replace(j, html=str(staging / Path(j.html).name)) for j in todo]
     results: dict[str, JobResult] = {}
     if todo:
         paths.executed.mkdir(parents=True, exist_ok=True)
-        log(f"notebooks: {len(todo)} to run, {len(skipped)} unchanged, {args.jobs} in parallel")
-        for job in todo:
-            log(f"  start {Path(job.notebook).name} -> {job.name} ({publish.describe_parameters(job.parameters)})")
-        if args.jobs == 1 or len(todo) == 1:
-            done = (run_job(job) for job in todo)
-        else:
-            pool = ProcessPoolExecutor(max_workers=min(args.jobs, len(todo)), mp_context=get_context("spawn"))
-            done = (f.result() for f in as_completed([pool.submit(run_job, job) for job in todo]))
-        try:
-            for n, result in enumerate(done, 1):
-                results[result.name] = result
-                if result.ok:
-                    log(f"  [{n}/{len(todo)}] done {result.name} in {result.seconds:.1f}s")
-                else:
-                    log(f"  [{n}/{len(todo)}] FAILED {result.name}: {result.message}", error=True)
-        finally:
-            if args.jobs > 1 and len(todo) > 1:
-                pool.shutdown()
-        for job in todo:
-            if results[job.name].ok:
-                new_manifest["jobs"][job.name] = job.key
+        results = _run_jobs(todo, args, log)
     else:
         log(f"notebooks: all {len(jobs)} unchanged, skipped")
-
     ok = {j.name: (j.name not in results or results[j.name].ok) for j in jobs}
-    index_key = _digest(ingest_key, sorted(new_manifest["jobs"].items()), sorted(ok.items()), args.lang)
-    new_manifest["index"] = index_key
-    index_path = paths.reports / "index.html"
-    wrote_index = False
-    if manifest.get("index") != index_key or not index_path.exists() or not paths.reports_data.exists():
-        data_files = _publish_data(paths)
-        comparisons = []
-        for job in jobs:
-            if job.name.startswith("comparison_"):
-                comparisons.append((job.title, Path(job.html).name if ok[job.name] else None))
-        publish.write_index(index_path, _index_rows(data, ok, args.lang), comparisons, data_files, lang=args.lang)
-        wrote_index = True
-        log(f"index: wrote {index_path} ({len(data.reports)} report rows, {len(data_files)} data files)")
-    _write_manifest(paths, new_manifest)
+    n_data = _stage(paths, staging, data, jobs, reused, ok, current, args.lang)
+    publish.swap(staging, paths.reports)
+    stale = sorted(r for r in current if r.startswith(PAGE_PREFIXES) and r not in {f"{j.name}.html" for j in jobs})
+    if stale:
+        log(f"removed stale pages: {', '.join(stale)}")
+    log(f"index: wrote {paths.reports / INDEX} ({len(data.reports)} report rows, {n_data} data files)")
+    built = {j.name: j.key for j in jobs if ok[j.name]}
+    _write_manifest(paths, {
+        "ingest": ingest_key, "jobs": built, "published": publish.tree_digest(paths.reports),
+        "index": _digest(ingest_key, sorted((j.name, j.key) for j in jobs), sorted(ok.items()), args.lang)})
 
     failed = [r for r in results.values() if not r.ok]
-    elapsed = time.perf_counter() - started
-    if not did_ingest and not results and not wrote_index:
-        log(f"govreport build: up to date, nothing to do ({len(jobs)} pages unchanged; --force rebuilds) "
-            f"in {elapsed:.1f}s")
-        return 0
-    log(f"govreport build: {len(jobs)} pages ({len(results) - len(failed)} built, {len(skipped)} unchanged, "
+    log(f"govreport build: {len(jobs)} pages ({len(results) - len(failed)} built, {len(reused)} unchanged, "
         f"{len(failed)} failed), ingest {'run' if did_ingest else 'skipped'}, "
-        f"index {'written' if wrote_index else 'unchanged'}, in {elapsed:.1f}s -> {paths.reports}")
+        f"index written, in {time.perf_counter() - started:.1f}s -> {paths.reports}")
     return 1 if failed else 0
 
 

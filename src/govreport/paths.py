@@ -69,13 +69,12 @@ class ProjectPaths:
         return self.root / "notebooks"
 
     def raw_files(self) -> list[Path]:
-        """Report files under data/raw, sorted by name (hidden files skipped)."""
+        """Report files ingest reads under data/raw (subfolders too; hidden names skipped)."""
+        from .readers.walk import discover  # readers import the store: keep this module light
+
         if not self.raw.is_dir():
             return []
-        return sorted(
-            p for p in self.raw.iterdir()
-            if p.is_file() and not p.name.startswith(".")
-        )
+        return discover([self.raw])[0]
 
 
 def _has_raw(directory: Path) -> bool:

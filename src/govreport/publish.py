@@ -361,3 +361,97 @@ th {{ background: #f2f4f7; }}
 </html>
 """
     return _write_page(target, page)
+
+
+# --------------------------------------------------------------------------
+# publishing reports/ as a whole
+
+STAGING_MARK = ".new-"
+RETIRED_MARK = ".old-"
+
+
+def staging_dir(target: Path) -> Path:
+    """Where this process builds the next ``reports/`` (a sibling, so the swap is a rename)."""
+    target = Path(target)
+    return target.with_name(f"{target.name}{STAGING_MARK}{os.getpid()}")
+
+
+def _leftovers(target: Path, mark: str) -> list[Path]:
+    """Siblings a killed build left, newest first."""
+    found = [p for p in target.parent.glob(f"{target.name}{mark}*") if p.is_dir() and not p.is_symlink()]
+    return sorted(found, key=lambda p: p.stat().st_mtime_ns, reverse=True)
+
+
+def _complete(folder: Path) -> bool:
+    return (folder / "index.html").is_file()  # the index is written last into a staging folder
+
+
+def recover(target: Path) -> list[str]:
+    """Undo what a build killed mid-publish left: the previous ``reports/`` is put back
+    (or, on a first build, a staging folder that was complete is published), then
+    every leftover sibling is removed. Returns what was done, one line each."""
+    import shutil
+
+    target = Path(target)
+    done = []
+    if not target.exists():
+        retired, staged = _leftovers(target, RETIRED_MARK), [s for s in _leftovers(target, STAGING_MARK) if _complete(s)]
+        candidate = retired[0] if retired else (staged[0] if staged else None)
+        if candidate is not None:
+            os.rename(candidate, target)
+            done.append(f"restored {target.name}/ from {candidate.name} (a build was killed while publishing)")
+    for leftover in _leftovers(target, RETIRED_MARK) + _leftovers(target, STAGING_MARK):
+        shutil.rmtree(leftover, ignore_errors=True)
+        done.append(f"removed {leftover.name} (left by a killed build)")
+    return done
+
+
+def swap(staging: Path, target: Path) -> None:
+    """Make the complete ``staging`` folder the published ``target``; the old one goes last.
+
+    Two renames: a kill between them leaves ``target`` missing and both siblings
+    present, which ``recover`` repairs at the start of the next build.
+    """
+    import shutil
+
+    staging, target = Path(staging), Path(target)
+    retired = target.with_name(f"{target.name}{RETIRED_MARK}{os.getpid()}")
+    if target.exists():
+        os.rename(target, retired)
+    os.rename(staging, target)
+    if retired.exists():
+        shutil.rmtree(retired)
+
+
+def tree_digest(folder: Path) -> dict[str, str]:
+    """Relative path -> sha256 of every file under ``folder`` (what a build published)."""
+    from .store import sha256_file
+
+    folder = Path(folder)
+    if not folder.is_dir():
+        return {}
+    return {p.relative_to(folder).as_posix(): sha256_file(p) for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+def copy_data(processed: Path, target: Path) -> list[str]:
+    """Copy the processed tables an intact manifest lists (and the manifest) to ``target``.
+
+    Each copy is checked against the manifest, so the published data are one
+    ingest run and ``govreport.load(reports/data)`` works on them. Returns the
+    hrefs, relative to the reports folder.
+    """
+    import shutil
+
+    from .store import MANIFEST, sha256_file, verify
+
+    manifest = verify(processed)
+    target = Path(target)
+    target.mkdir(parents=True, exist_ok=True)
+    hrefs = []
+    for name, digest in sorted(manifest["files"].items()):
+        shutil.copy2(Path(processed) / name, target / name)
+        if sha256_file(target / name) != digest:
+            raise RuntimeError(f"{target / name}: copy differs from {Path(processed) / name}")
+        hrefs.append(f"{target.name}/{name}")
+    shutil.copy2(Path(processed) / MANIFEST, target / MANIFEST)
+    return hrefs

@@ -1,8 +1,12 @@
 """Write processed tables (Parquet + CSV) atomically and read them back.
 
 Each file is written to a temporary name in the same folder and renamed into
-place, so an interrupted run never leaves a half-written file that load()
-would take for valid.
+place, so an interrupted run never leaves a half-written file under a final
+name. The manifest is written last: it records the sha256 of every file of the
+run (Parquet and CSV) and the raw inputs it was made from, so ``load()`` can
+tell a complete set from one that a killed run left half old, half new (or,
+for a first run, half written), and ``govreport build`` can tell whether the
+tables are those of the current ``data/raw``.
 """
 from __future__ import annotations
 
@@ -12,12 +16,15 @@ import os
 import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Iterable
 
 import pandas as pd
 
 MANIFEST = "manifest.json"
+MANIFEST_FORMAT = 2
 TABLES = ("reports", "values", "unmapped", "placeholders", "findings", "harmonized")
 OPTIONAL_TABLES = ("facts", "repetition", "repetition_passages", "timeliness", "failures")
+SUFFIXES = (".parquet", ".csv")
 
 
 def sha256_file(path) -> str:
@@ -47,20 +54,84 @@ def write_table(frame: pd.DataFrame, out_dir: Path, name: str) -> None:
     _atomic(out_dir / f"{name}.csv", lambda p: frame.to_csv(p, index=False, encoding="utf-8"))
 
 
-def write_manifest(out_dir: Path, names) -> None:
-    """Written last: the sha256 of every Parquet file of this run, so load() can tell a
-    complete set from one that an interrupted run left half old, half new."""
+def write_text(text: str, path: Path) -> None:
+    _atomic(Path(path), lambda p: Path(p).write_text(text, encoding="utf-8"))
+
+
+def clear_temporaries(out_dir: Path) -> None:
+    """Remove the hidden temporary files of a run that was killed mid-write."""
     out_dir = Path(out_dir)
-    digest = {name: sha256_file(out_dir / f"{name}.parquet") for name in names}
-    write_text(json.dumps({"tables": digest}, ensure_ascii=False, indent=1, sort_keys=True) + "\n", out_dir / MANIFEST)
+    for stale in out_dir.glob(".*.tmp") if out_dir.is_dir() else ():
+        stale.unlink(missing_ok=True)
+
+
+def write_manifest(out_dir: Path, names: Iterable[str], sources: Iterable[dict] = ()) -> None:
+    """Written last: the sha256 of every file of this run and the raw inputs it was made from."""
+    out_dir = Path(out_dir)
+    files = {f"{name}{suffix}": sha256_file(out_dir / f"{name}{suffix}")
+             for name in names for suffix in SUFFIXES if (out_dir / f"{name}{suffix}").exists()}
+    document = {"format": MANIFEST_FORMAT, "files": files, "sources": list(sources)}
+    write_text(json.dumps(document, ensure_ascii=False, indent=1, sort_keys=True) + "\n", out_dir / MANIFEST)
+
+
+def write_tables(out_dir: Path, tables: dict, sources: Iterable[dict] = ()) -> None:
+    """One ingest run's output: every table as Parquet and CSV, then the manifest."""
+    out_dir = Path(out_dir)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    clear_temporaries(out_dir)
+    for name, frame in tables.items():
+        write_table(frame, out_dir, name)
+    write_manifest(out_dir, tables, sources)
+
+
+def seal(directory) -> None:
+    """Record the tables now in ``directory`` as one set (for tables edited by hand, e.g. in tests)."""
+    directory = Path(directory)
+    try:
+        sources = json.loads((directory / MANIFEST).read_text(encoding="utf-8")).get("sources", [])
+    except (OSError, ValueError, AttributeError):
+        sources = []
+    write_manifest(directory, sorted(p.stem for p in directory.glob("*.parquet")), sources)
 
 
 class IncompleteData(RuntimeError):
-    """The processed folder mixes tables of two ingest runs (one was interrupted)."""
+    """The processed folder is not one complete ingest run (one was interrupted)."""
 
 
-def write_text(text: str, path: Path) -> None:
-    _atomic(Path(path), lambda p: Path(p).write_text(text, encoding="utf-8"))
+def _again(directory: Path, problem: str) -> IncompleteData:
+    return IncompleteData(f"{directory}: {problem}; run `govreport ingest` again")
+
+
+def read_manifest(directory) -> dict:
+    """The manifest of ``directory``; raises FileNotFoundError (nothing there) or IncompleteData."""
+    directory = Path(directory)
+    path = directory / MANIFEST
+    if not path.exists():
+        if any(directory.glob("*.parquet")) or any(directory.glob("*.csv")):
+            raise _again(directory, f"no {MANIFEST}, so these tables are not known to be one complete ingest "
+                                    "(a first ingest was interrupted?)")
+        raise FileNotFoundError(f"{directory}: no processed data (run `govreport ingest` first)")
+    try:
+        manifest = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError) as exc:
+        raise _again(directory, f"{MANIFEST} is unreadable ({type(exc).__name__})") from None
+    if not isinstance(manifest, dict) or manifest.get("format") != MANIFEST_FORMAT \
+            or not isinstance(manifest.get("files"), dict) or "reports.parquet" not in manifest["files"]:
+        raise _again(directory, f"{MANIFEST} is from an older govreport or damaged")
+    return manifest
+
+
+def verify(directory) -> dict:
+    """The manifest, after checking that every file it lists is the one the run wrote."""
+    directory = Path(directory)
+    manifest = read_manifest(directory)
+    order = sorted(manifest["files"], key=lambda name: (not name.endswith(".parquet"), name))
+    for name in order:
+        path = directory / name
+        if not path.exists() or sha256_file(path) != manifest["files"][name]:
+            raise _again(directory, f"{name} is not the one the last complete ingest wrote "
+                                    "(an ingest was interrupted)")
+    return manifest
 
 
 @dataclass
@@ -80,23 +151,13 @@ class Processed:
 
 
 def load(processed_dir="data/processed") -> Processed:
-    """Read every table that ingest wrote (Parquet preferred)."""
+    """Read every table of the last complete ingest run (Parquet), after checking the manifest."""
     directory = Path(processed_dir)
-    if not (directory / "reports.parquet").exists():
-        raise FileNotFoundError(f"{directory}: no processed data (run `govreport ingest` first)")
-    manifest = directory / MANIFEST
-    expected = json.loads(manifest.read_text(encoding="utf-8"))["tables"] if manifest.exists() else {}
-    for name, digest in expected.items():
-        path = directory / f"{name}.parquet"
-        if not path.exists() or sha256_file(path) != digest:
-            raise IncompleteData(f"{directory}: {name}.parquet is not the one the last complete ingest wrote "
-                                 "(an ingest was interrupted); run `govreport ingest` again")
+    files = verify(directory)["files"]
     tables = {}
     for name in TABLES + OPTIONAL_TABLES + ("data_dictionary",):
-        parquet = directory / f"{name}.parquet"
-        csv = directory / f"{name}.csv"
-        if parquet.exists():
-            tables[name] = pd.read_parquet(parquet)
-        elif csv.exists():
-            tables[name] = pd.read_csv(csv)
+        if f"{name}.parquet" in files:
+            tables[name] = pd.read_parquet(directory / f"{name}.parquet")
+        elif f"{name}.csv" in files:
+            tables[name] = pd.read_csv(directory / f"{name}.csv")
     return Processed(directory=directory, tables=tables)
