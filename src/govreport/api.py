@@ -19,7 +19,8 @@ from .harmonize import harmonize
 from .readers import SUPPORTED_SUFFIXES, read_document
 from .schemas import (FINDING_COLUMNS, PLACEHOLDER_COLUMNS, REPORT_COLUMNS, UNMAPPED_COLUMNS, VALUE_COLUMNS,
                       validate_table)
-from .store import Processed, load, sha256_file, write_manifest, write_table
+from .readers.walk import discover, source_records
+from .store import Processed, load, sha256_file, write_tables
 from .validate import Cells, check_across_years, check_report, derive_totals
 
 _EXPECTED_SECTIONS = {"legacy": {"legacy"}, "gb2019": {"art20", "requests", "appeals"}, "gb2021": {"art20", "requests", "appeals"}}
@@ -86,36 +87,6 @@ class IngestResult:
     processed: Processed
     failures: list[Failure]
     reports: list[ParsedReport]
-
-
-def discover(paths: Iterable) -> tuple[list[Path], list[Failure]]:
-    """Files to read under the given paths, sorted; folders are walked without following links."""
-    files: list[Path] = []
-    failures: list[Failure] = []
-    for p in paths:
-        p = Path(p)
-        if p.is_dir():
-            for dirpath, dirnames, filenames in os.walk(p, followlinks=False):
-                for d in sorted(dirnames):
-                    if (Path(dirpath) / d).is_symlink():  # never followed: a link can loop back
-                        failures.append(Failure(str(Path(dirpath) / d), "symbolic link to a folder: not followed "
-                                                "(pass its target as an input path to read it)"))
-                dirnames[:] = sorted(d for d in dirnames if not d.startswith(".") and not (Path(dirpath) / d).is_symlink())
-                for name in sorted(filenames):
-                    if name.startswith("."):
-                        continue
-                    f = Path(dirpath) / name
-                    if f.is_symlink() and not f.exists():
-                        failures.append(Failure(str(f), "broken symbolic link"))
-                    elif f.suffix.lower() in SUPPORTED_SUFFIXES:
-                        files.append(f)
-                    else:
-                        failures.append(Failure(str(f), f"unsupported file type '{f.suffix or '(none)'}'"))
-        elif p.exists() or p.is_symlink():
-            files.append(p)
-        else:
-            failures.append(Failure(str(p), "file not found"))
-    return files, failures
 
 
 def _parse_safely(path: Path) -> tuple[Optional[ParsedReport], Optional[Failure]]:
@@ -202,12 +173,8 @@ def ingest(paths: Iterable = ("data/raw",), out_dir="data/processed", progress=N
     tables.update(_prose_tables(parsed, tables))
     tables["failures"] = pd.DataFrame([dict(path=f.path, problem=f.problem) for f in failures], columns=["path", "problem"])
     out = Path(out_dir)
-    for stale in out.glob(".*.tmp") if out.exists() else ():
-        stale.unlink(missing_ok=True)  # temporary files of a run that was killed mid-write
     tables["data_dictionary"] = data_dictionary()
-    for name, frame in tables.items():
-        write_table(frame, out, name)
-    write_manifest(out, tables)
+    write_tables(out, tables, sources=source_records(files, paths))  # the manifest last
     return IngestResult(processed=load(out), failures=failures, reports=parsed)
 
 
