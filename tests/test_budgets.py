@@ -77,6 +77,24 @@ def test_deeply_nested_tables_keep_their_own_reason(tmp_path):
     assert err.value.problem == "tables nested more than 50 deep"
 
 
+def test_a_doctype_with_unclosed_brackets_does_not_stall_the_reader(tmp_path):
+    # The prolog regex backtracked exponentially here (18 pairs: 21 s; 40: years), in C code
+    # that no alarm interrupts. The page is read and its values are all there.
+    html = HTML_REPORT.read_text(encoding="utf-8").replace("]", "")
+    html = "<!DOCTYPE html " + "[]]" * 40 + "[" + html[html.index("<html"):]
+    expected = _expected_values("html_gb2019_county.expected.json")
+    got = _reported(govreport.parse(_write(tmp_path / "prolog.html", html)).values)
+    assert {k: got.get(k) for k in expected} == expected
+
+
+def test_markdown_with_many_unclosed_comments_is_read_whole(tmp_path):
+    # "<!--.*?-->" tried every unclosed opener to the end of the file: quadratic (80 KB: 4.5 s).
+    md = (DATA / "md_gb2021_small.md").read_text(encoding="utf-8") + "\n\n" + "<!--" * 50_000 + "\n"
+    expected = _expected_values("md_gb2021_small.expected.json")
+    got = _reported(govreport.parse(_write(tmp_path / "comments.md", md)).values)
+    assert {k: got.get(k) for k in expected} == expected
+
+
 # --------------------------------------------------------------------------- defect 9: long prose
 
 FILLER = "主动公开政府信息并组织开展政务公开培训与政策解读活动"  # no punctuation, no numbers
