@@ -10,7 +10,7 @@ import pytest
 
 from publish_helpers import built_seed_project, make_project, page_text, run_build
 
-PAGES = ("index.html", "yearly_report_2018.html", "yearly_report_2021.html", "comparison_沙坡头区政务服务中心.html")
+PAGES = ("index.html", "yearly_report_2018.html", "yearly_report_2021.html", "comparison_中卫市-沙坡头区政务服务中心.html")
 
 
 @pytest.fixture(scope="module")
@@ -124,11 +124,11 @@ def test_a_failing_notebook_is_named_and_the_other_reports_are_still_published(t
     result = run_build(root, jobs=2, timeout=120)
     assert result.code == 1
     line = next(ln for ln in result.output.splitlines() if "FAILED" in ln)
-    assert "comparison.ipynb" in line and "agency='沙坡头区政务服务中心'" in line
+    assert "comparison.ipynb" in line and "agency='中卫市/沙坡头区政务服务中心'" in line
     assert "raise ValueError('broken on purpose')" in line and "ValueError: broken on purpose" in line
     assert (root / "reports" / "yearly_report_2018.html").is_file()
     assert (root / "reports" / "yearly_report_2021.html").is_file()
-    assert not (root / "reports" / "comparison_沙坡头区政务服务中心.html").exists()
+    assert not (root / "reports" / "comparison_中卫市-沙坡头区政务服务中心.html").exists()
     index = (root / "reports" / "index.html").read_text(encoding="utf-8")
     assert "生成失败" in index and "yearly_report_2018.html#" in index
 

@@ -24,7 +24,7 @@ FIXTURES = Path(__file__).resolve().parent / "data" / "fixtures"
 HONGZE_2024 = FIXTURES / "text" / "hongze_district_gov_2024.txt"
 HUAIAN_2024 = FIXTURES / "text" / "huaian_gov_2024.txt"
 
-VALUE_COLUMNS = ["report_id", "agency", "agency_id", "year", "template", "metric", "applicant", "value", "unit", "source_label", "provenance"]
+from govreport.schemas import VALUE_COLUMNS
 
 
 def facts_of(path, report_id="r"):

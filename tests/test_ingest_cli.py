@@ -86,7 +86,7 @@ def test_agencies_lists_written_names_with_ids(tmp_path, capsys):
     text = capsys.readouterr().out
     assert "中卫市沙坡头区政务服务中心" in text and "沙坡头区政务服务中心" in text
     loaded = govreport.load(out)
-    assert set(loaded.reports["agency_id"]) == {"沙坡头区政务服务中心"}
+    assert set(loaded.reports["agency_id"]) == {"中卫市/沙坡头区政务服务中心"}
 
 
 def test_load_returns_every_table(tmp_path):

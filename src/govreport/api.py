@@ -10,9 +10,8 @@ from typing import Iterable, Optional
 import pandas as pd
 
 from . import catalog
-from .agencies import agency_id as resolve_agency_id
-from .agencies import report_id as make_report_id
-from .detect import detect
+from .identify import identify, identity_findings
+from .identify import report_id as make_report_id
 from .document import Document, ReportError
 from .extract import extract
 from .harmonize import harmonize
@@ -46,15 +45,15 @@ def parse(path) -> ParsedReport:
     """Read, detect, extract and check one report. Raises ReportError on bad input."""
     path = Path(path)
     doc = read_document(path)
-    det = detect(doc)
-    aid = resolve_agency_id(det.agency)
+    det = identify(doc)
+    aid = det.agency_id
     rid = make_report_id(aid, det.year)
     ex = extract(doc, det.template, rid)
     if not ex.values and not ex.unmapped:
         raise ReportError(path, f"{det.template} report for {det.year} but no statistics table could be read (truncated?)")
     values = list(ex.values)
     derived = derive_totals(values, det.template, ex.placeholders)
-    findings = check_report(rid, det.template, values, ex.placeholders)
+    findings = identity_findings(rid, det) + check_report(rid, det.template, values, ex.placeholders)
     missing = sorted(_EXPECTED_SECTIONS[det.template] - ex.sections_found)
     if missing:
         findings.append(dict(report_id=rid, rule="extract.sections", applicant="total", state="fail", left=math.nan,
@@ -69,8 +68,17 @@ def parse(path) -> ParsedReport:
     fnd = validate_table("findings", pd.DataFrame(findings, columns=FINDING_COLUMNS))
     meta = dict(**ident, source_file=str(path), format=doc.format, sha256=sha256_file(path), n_values=int(vals["value"].notna().sum()),
                 n_derived=len(derived), n_unmapped=len(unm), n_failed_rules=int((fnd["state"] == "fail").sum()),
-                sections_found=",".join(sorted(ex.sections_found)), template_scores=det.template_scores)
+                sections_found=",".join(sorted(ex.sections_found)), template_scores=det.template_scores,
+                agency_source=det.agency_source, agency_id_how=det.agency_id_how, **_match_counts(vals))
     return ParsedReport(values=vals, unmapped=unm, findings=fnd, placeholders=ph, meta=meta, document=doc)
+
+
+def _match_counts(vals: pd.DataFrame) -> dict:
+    """How the report's cells were read: exact catalog matches, fuzzy matches, blank cells."""
+    printed = vals["provenance"] != "derived"
+    return dict(n_exact=int((vals["provenance"] == "reported").sum()),
+                n_fuzzy=int((vals["provenance"] == "matched_fuzzy").sum()),
+                n_blank=int((printed & vals["value"].isna()).sum()))
 
 
 @dataclass

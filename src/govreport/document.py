@@ -40,12 +40,15 @@ class Document:
 
     ``hard_wrapped`` is True for text extracted from PDF, where one paragraph is
     spread over many lines; paragraph joining then glues lines back together.
+    ``meta`` holds what the file says about itself outside the body (title, author, publisher):
+    identification falls back to it when the body names no agency.
     """
 
     path: Path
     format: str
     blocks: list[Block] = field(default_factory=list)
     hard_wrapped: bool = False
+    meta: dict = field(default_factory=dict)  # page metadata a reader found: HTML <title>, <meta name=…>
 
     def text_lines(self) -> list[str]:
         """Every text block and every table row (cells joined by spaces), in order."""

@@ -60,12 +60,26 @@ def read_html(path: Path) -> Document:
     path = Path(path)
     text = _decode(path.read_bytes(), path)
     root = _parse(text, path)
+    meta = _head_meta(root)
     _strip_furniture(root)
     body = root.find("body")
     blocks = list(_Walker(path).blocks(body if body is not None else root))
     if not blocks:
         raise ReportError(path, "HTML page has no text")
-    return Document(path=path, format="html", blocks=blocks, hard_wrapped=False)
+    return Document(path=path, format="html", blocks=blocks, hard_wrapped=False, meta=meta)
+
+
+def _head_meta(root) -> dict:
+    """<title> and named <meta> tags (ArticleTitle, ContentSource, Author …): identification falls back on them."""
+    meta = {}
+    title = root.find(".//title")
+    if title is not None and (title.text_content() or "").strip():
+        meta["title"] = " ".join(title.text_content().split())
+    for el in root.iter("meta"):
+        name, content = el.get("name") or el.get("property"), el.get("content")
+        if name and content and content.strip() and len(content) < 500:
+            meta.setdefault(name.strip(), " ".join(content.split()))
+    return meta
 
 
 # --- decoding and parsing -------------------------------------------------------------
