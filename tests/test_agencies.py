@@ -42,3 +42,20 @@ def test_alias_file_settles_what_normalization_cannot(monkeypatch):
     monkeypatch.setattr(catalog, "agency_aliases", lambda: {"中卫市/沙坡头区行政审批服务局": "中卫市/沙坡头区政务服务中心"})
     assert agency_id("中卫市沙坡头区行政审批服务局") == "中卫市/沙坡头区政务服务中心"
     assert agency_id("沙坡头区行政审批服务局", use_aliases=False) == "中卫市/沙坡头区行政审批服务局"
+
+
+def test_two_different_documents_with_one_id_and_year_are_both_kept(tmp_path):
+    import govreport
+    from conftest import SEED_2021
+    text = SEED_2021.read_text(encoding="utf-8")
+    (tmp_path / "a.txt").write_text(text, encoding="utf-8")
+    (tmp_path / "b.txt").write_text(text + "\n（修订版）\n", encoding="utf-8")  # another edition: different bytes
+    (tmp_path / "c.txt").write_text(text, encoding="utf-8")  # byte-identical to a.txt: the one true duplicate
+    result = govreport.ingest([tmp_path], tmp_path / "out")
+    reports = result.processed.reports
+    assert len(reports) == 2 and reports["report_id"].str.startswith("中卫市/沙坡头区政务服务中心-2021").all()
+    assert [f.problem for f in result.failures] == ["duplicate file: byte-identical to " + str(tmp_path / "a.txt")]
+    f = result.processed.findings
+    assert (f["rule"] == "identify.same_agency_and_year").sum() == 2
+    sizes = result.processed.values.groupby("report_id").size()
+    assert len(sizes) == 2 and sizes.iloc[0] == sizes.iloc[1]  # both editions keep all their values

@@ -97,6 +97,22 @@ class IngestResult:
     reports: list[ParsedReport]
 
 
+def _keep_apart(rep: ParsedReport, first: ParsedReport) -> ParsedReport:
+    """A second, different document with the same agency id and year: its report_id gets its content hash,
+    and both reports get a finding (two editions, a mislabelled file, or two agencies one id cannot tell)."""
+    new_id = f"{rep.report_id}~{rep.meta['sha256'][:8]}"
+    evidence = (f"{Path(rep.meta['source_file']).name} and {Path(first.meta['source_file']).name} are different "
+                f"documents for {rep.meta['agency']} {rep.meta['year']}; kept as {first.report_id} and {new_id}")
+    for frame in (rep.values, rep.unmapped, rep.findings, rep.placeholders):
+        frame["report_id"] = new_id
+    rep.meta["report_id"] = new_id
+    for target in (rep, first):
+        row = dict(report_id=target.report_id, rule="identify.same_agency_and_year", applicant="total", state="fail",
+                   left=math.nan, right=math.nan, evidence=evidence, blanks_as_zero=False)
+        target.findings = validate_table("findings", pd.concat([target.findings, pd.DataFrame([row])], ignore_index=True))
+    return rep
+
+
 def _parse_safely(path: Path) -> tuple[Optional[ParsedReport], Optional[Failure]]:
     try:
         return parse(path), None
@@ -149,7 +165,8 @@ def ingest(paths: Iterable = ("data/raw",), out_dir="data/processed", progress=N
     """
     files, failures = discover(paths)
     parsed: list[ParsedReport] = []
-    seen: dict[str, str] = {}
+    by_id: dict[str, ParsedReport] = {}
+    by_hash: dict[str, str] = {}
     for n, f in enumerate(files, 1):
         if progress:
             progress(n, len(files), f)
@@ -157,10 +174,14 @@ def ingest(paths: Iterable = ("data/raw",), out_dir="data/processed", progress=N
         if fail:
             failures.append(fail)
             continue
-        if rep.report_id in seen:
-            failures.append(Failure(str(f), f"duplicate report {rep.report_id}: same agency and year as {seen[rep.report_id]}"))
+        sha = rep.meta["sha256"]
+        if sha in by_hash:  # only a byte-identical file is a duplicate
+            failures.append(Failure(str(f), f"duplicate file: byte-identical to {by_hash[sha]}"))
             continue
-        seen[rep.report_id] = str(f)
+        by_hash[sha] = str(f)
+        if rep.report_id in by_id:  # another document claims the same agency and year: keep both, say so
+            rep = _keep_apart(rep, by_id[rep.report_id])
+        by_id[rep.report_id] = rep
         parsed.append(rep)
     parsed.sort(key=lambda p: (p.meta["agency_id"], p.meta["year"]))
     findings = _frame([p.findings for p in parsed], FINDING_COLUMNS)
