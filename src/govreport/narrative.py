@@ -9,15 +9,15 @@ in a report is shown, never executed.
 """
 from __future__ import annotations
 
-import csv
 import html
 import re
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
-from importlib import resources
 from typing import Any, Optional, Sequence, Union
 
 import pandas as pd
+
+from . import catalog
 
 LANGS = ("zh", "en")
 _ID_COLUMNS = ("report_id", "agency", "agency_id", "year", "template")
@@ -27,8 +27,7 @@ _ID_COLUMNS = ("report_id", "agency", "agency_id", "year", "template")
 # vocabulary (data files)
 
 def _read_catalog(name: str) -> list[dict[str, str]]:
-    text = resources.files("govreport").joinpath("catalog").joinpath(name).read_text(encoding="utf-8")
-    return list(csv.DictReader(text.splitlines()))
+    return catalog.read_csv(name)
 
 
 @lru_cache(maxsize=None)
@@ -260,7 +259,6 @@ def _label(row: Optional[pd.Series], lang: str, fallback: str = "") -> str:
     label = row.get("source_label")
     if str(row.get("provenance", "")) == "derived":
         # a derived value has no printed label: name the metric and say it was computed
-        from . import catalog
 
         meta = catalog.metrics().get(str(row.get("metric")))
         name = (meta.name_zh if lang == "zh" else meta.name_en) if meta else (fallback or str(row.get("metric")))

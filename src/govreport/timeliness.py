@@ -9,16 +9,15 @@ publication date is ``unknown``, never ``late``.
 """
 from __future__ import annotations
 
-import csv
 import re
 from datetime import date
 from functools import lru_cache
 from pathlib import Path
 from typing import Optional
 
+from . import catalog
 from .normalize import clean_text
 
-CATALOG = Path(__file__).parent / "catalog"
 
 _CN = "〇零○Ｏ一二三四五六七八九十"
 _ARABIC_DATE = r"(?P<y>(?:19|20)\d{2})\s*(?:年\s*(?P<m>\d{1,2})\s*月\s*(?P<d>\d{1,2})\s*日?|[-./]\s*(?P<m2>\d{1,2})\s*[-./]\s*(?P<d2>\d{1,2}))"
@@ -82,14 +81,12 @@ def publication_date(document) -> Optional[date]:
 
 @lru_cache(maxsize=1)
 def _levels() -> list[tuple[re.Pattern, str]]:
-    with open(CATALOG / "report_levels.csv", encoding="utf-8", newline="") as fh:
-        return [(re.compile(r["pattern"]), r["level"]) for r in csv.DictReader(fh)]
+    return [(re.compile(r["pattern"]), r["level"]) for r in catalog.read_csv("report_levels.csv")]
 
 
 @lru_cache(maxsize=1)
 def _deadlines() -> list[dict]:
-    with open(CATALOG / "deadlines.csv", encoding="utf-8", newline="") as fh:
-        return list(csv.DictReader(fh))
+    return catalog.read_csv("deadlines.csv")
 
 
 def agency_level(agency: str) -> str:
