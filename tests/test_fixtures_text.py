@@ -52,7 +52,10 @@ def test_ingest_finds_exactly_the_real_identity_breaks(fixtures_dir, tmp_path):
     from conftest import RAW
     result = govreport.ingest([RAW, fixtures_dir / "text"], tmp_path)
     f = result.processed.findings
-    identity = f[~f["rule"].str.startswith("fact.")]
+    # 淮安市 2024 is in data/raw as its PDF and here as pdftotext output: two documents, both kept, said so
+    twins = f[f["rule"] == "identify.same_agency_and_year"]
+    assert sorted(twins["report_id"].str.split("~").str[0]) == ["淮安市人民政府-2024"] * 2
+    identity = f[~f["rule"].str.startswith(("fact.", "identify."))]
     fails = identity[identity["state"] == "fail"]
     assert sorted(zip(fails["report_id"], fails["rule"])) == [
         ("淮安市/洪泽区人民政府-2023", "litigation.after_review.total"), ("淮安市/洪泽区人民政府-2023", "review.total")]

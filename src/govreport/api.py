@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import math
-import os
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterable, Optional
@@ -15,7 +14,7 @@ from .identify import report_id as make_report_id
 from .document import Document, ReportError
 from .extract import extract
 from .harmonize import harmonize
-from .readers import SUPPORTED_SUFFIXES, read_document
+from .readers import read_document
 from .schemas import (FINDING_COLUMNS, PLACEHOLDER_COLUMNS, REPORT_COLUMNS, UNMAPPED_COLUMNS, VALUE_COLUMNS,
                       validate_table)
 from .readers.walk import discover, source_records

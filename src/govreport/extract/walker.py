@@ -1,11 +1,9 @@
-"""Document + label catalog -> long table of values, plus every unclaimed number.
+"""Rows + label catalog -> values and unmapped numbers.
 
-Text extracted from PDF and cell grids from HTML/DOCX/PDF are both turned into
-*rows* (a label and its value cells). A small state machine walks the rows in
-reading order: section headings and column headers (both from catalog data)
-decide which labels and which column layout apply; each data row's label is
-matched to catalog patterns; each value cell lands on a metric or in
-``unmapped`` with the reason.
+A small state machine walks the rows in reading order: section headings and column headers (both from
+catalog data) decide which labels and which column layout apply; each data row's label is matched to
+catalog patterns (then, failing those, to the scored fallback of fuzzy.py); each value cell lands on a
+metric or in ``unmapped`` with a reason code from catalog/reasons.csv.
 """
 from __future__ import annotations
 
@@ -14,31 +12,17 @@ import re
 from dataclasses import dataclass, field
 from typing import Optional
 
-from . import catalog, fuzzy
-from .catalog import APPLICANTS, UNIT_TOKENS, LabelEntry, Layout
-from .document import Document
-from .normalize import ParsedCell, clean_text, label_key, parse_cell, value_run_start
+from .. import catalog
+from ..catalog import APPLICANTS, LabelEntry, Layout
+from ..normalize import ParsedCell, clean_text, label_key, parse_cell
+from . import fuzzy
+from .rows import _YEAR_CELL, Row, _span_groups, collapse_spans
 
 # Long remarks in parentheses, e.g. （区分处理的，只计这一情形，不计其他情形）,
 # are dropped before matching so their words cannot claim another label.
 _REMARK = re.compile(r"\([^()]{5,}\)")
 _STARTS_NEW_LABEL = re.compile(r"^(?:[一二三四五六七八九十]+\.|\([一二三四五六七八九十]+\)|\(\d{1,2}\)|\d{1,2}\.(?!\d)|其中)")
 _PROSE = re.compile(r"[。；;]|[，,]$")
-_WS_SPLIT = re.compile(r"\s+")
-_YEAR_CELL = re.compile(r"^(?:19|20)\d{2}$")
-_NUMBERING_TOKEN = re.compile(r"^[(（]\d{1,2}[)）]$")
-
-
-@dataclass
-class Row:
-    """One candidate table row: a label and its value cells (None = blank cell)."""
-
-    label: str
-    cells: list[Optional[str]]
-    unit: Optional[str] = None
-    grid: bool = False
-    block: int = 0
-    raw: tuple = ()  # grid rows: the full row of cells, spans expanded
 
 
 @dataclass
@@ -47,101 +31,6 @@ class Extraction:
     unmapped: list[dict] = field(default_factory=list)
     placeholders: list[dict] = field(default_factory=list)
     sections_found: set = field(default_factory=set)
-
-
-# --------------------------------------------------------------------------- rows
-def _is_value(cell) -> bool:
-    parsed = parse_cell(cell)
-    return parsed is not None and not parsed.blank
-
-
-def _merge_prefix_words(tokens: list[str]) -> list[str]:
-    """'增 3' printed as two tokens is one cell: a qualifier word glued to the number after it."""
-    prefixes = {q.token for q in catalog.cell_qualifiers() if q.position == "prefix"}
-    out: list[str] = []
-    for t in tokens:
-        if out and out[-1] in prefixes and _is_value(out[-1] + t):
-            out[-1] += t
-        else:
-            out.append(t)
-    return out
-
-
-def _split_text_line(line: str) -> Row:
-    # split before NFKC: it would turn the footnote mark of 21① into a digit (211)
-    tokens = _merge_prefix_words([t for t in _WS_SPLIT.split(line) if t])
-    start = value_run_start(tokens, _is_value)
-    if start == 0 and tokens and _NUMBERING_TOKEN.match(tokens[0]):
-        start = 1  # (2) 0 0 0 …: the numbering of a label wrapped onto the line above, not a value
-    while start < len(tokens) and not _is_value(tokens[start]):
-        start += 1  # a value run never opens with a text cell
-    values, tokens = tokens[start:], [clean_text(t) for t in tokens[:start]]
-    unit = None
-    if tokens and tokens[-1] in UNIT_TOKENS:
-        unit = tokens.pop()
-    return Row(label=" ".join(tokens), cells=values, unit=unit)
-
-
-def _split_grid_row(cells: tuple) -> Optional[Row]:
-    cells = list(cells)
-    if not any(c and c.strip() for c in cells):
-        return None
-    i = value_run_start(cells, lambda c: c is None or parse_cell(c) is not None)
-    label_cells: list[str] = []
-    for c in cells[:i]:
-        text = clean_text(c)
-        if text and (not label_cells or label_cells[-1] != text):
-            label_cells.append(text)
-    unit = None
-    if label_cells and label_cells[-1] in UNIT_TOKENS:
-        unit = label_cells.pop()
-    # None: no cell at this grid position (PDF merged regions) or a blank HTML cell;
-    # "": an empty cell that exists. Both are blank values; the difference helps align.
-    values = [None if c is None else ("" if clean_text(c) == "" else c) for c in cells[i:]]
-    return Row(label=" ".join(label_cells), cells=values, unit=unit, grid=True, raw=tuple(cells))
-
-
-def _span_groups(header: tuple) -> list[list[int]]:
-    """Grid positions that one header cell covers (a colspan repeats its text)."""
-    groups: list[list[int]] = []
-    for n, cell in enumerate(header):
-        if groups and cell and clean_text(cell) == clean_text(header[groups[-1][0]]):
-            groups[-1].append(n)
-        else:
-            groups.append([n])
-    return groups
-
-
-def collapse_spans(row: Row, groups: list[list[int]]) -> Row:
-    """Read a data row through its header's colspans: one value per header column."""
-    if not groups or len(row.raw) != sum(len(g) for g in groups) or all(len(g) == 1 for g in groups):
-        return row
-    merged = []
-    for g in groups:
-        cells = [row.raw[i] for i in g]
-        merged.append(next((c for c in cells if c is not None and clean_text(c)), cells[0]))
-    new = _split_grid_row(tuple(merged))
-    new.block = row.block
-    return new
-
-
-def document_rows(doc: Document) -> list[Row]:
-    """Every text line and every grid row of the document, in reading order."""
-    rows: list[Row] = []
-    for n, block in enumerate(doc.blocks):
-        if block.kind == "text":
-            if block.text.strip():
-                row = _split_text_line(block.text)
-                row.block = n
-                rows.append(row)
-        else:
-            for cells in block.rows:
-                row = _split_grid_row(cells)
-                if row is not None:
-                    row.block = n
-                    rows.append(row)
-            rows.append(Row(label="", cells=[], grid=True, block=n))  # table boundary
-    return rows
 
 
 # ----------------------------------------------------------------------- matching
@@ -502,8 +391,3 @@ class _Walker:
         self.out.unmapped.append(dict(section=self.group or self.section or "", source_label=label, column=column,
                                       raw=cell.raw if cell else clean_text(raw), value=cell.value if cell and cell.value is not None else math.nan,
                                       reason=reason, detail=detail))
-
-
-def extract(doc: Document, template: str, report_id: str = "") -> Extraction:
-    """Map every value cell of the document's tables to a metric or to unmapped."""
-    return _Walker(template, report_id).walk(document_rows(doc))

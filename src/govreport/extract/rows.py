@@ -1,0 +1,126 @@
+"""Document -> rows: a label and its value cells, from PDF text lines and from cell grids alike.
+
+A text line is split from the right: the numbers (and the words printed beside them) are the cells, the rest
+is the label; a grid row keeps its positions, blank cells as None.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Optional
+
+from .. import catalog
+from ..catalog import UNIT_TOKENS
+from ..document import Document
+from ..normalize import clean_text, parse_cell, value_run_start
+
+_WS_SPLIT = re.compile(r"\s+")
+_YEAR_CELL = re.compile(r"^(?:19|20)\d{2}$")
+_NUMBERING_TOKEN = re.compile(r"^[(（]\d{1,2}[)）]$")
+
+
+@dataclass
+class Row:
+    """One candidate table row: a label and its value cells (None = blank cell)."""
+
+    label: str
+    cells: list[Optional[str]]
+    unit: Optional[str] = None
+    grid: bool = False
+    block: int = 0
+    raw: tuple = ()  # grid rows: the full row of cells, spans expanded
+
+
+# --------------------------------------------------------------------------- rows
+def _is_value(cell) -> bool:
+    parsed = parse_cell(cell)
+    return parsed is not None and not parsed.blank
+
+
+def _merge_prefix_words(tokens: list[str]) -> list[str]:
+    """'增 3' printed as two tokens is one cell: a qualifier word glued to the number after it."""
+    prefixes = {q.token for q in catalog.cell_qualifiers() if q.position == "prefix"}
+    out: list[str] = []
+    for t in tokens:
+        if out and out[-1] in prefixes and _is_value(out[-1] + t):
+            out[-1] += t
+        else:
+            out.append(t)
+    return out
+
+
+def _split_text_line(line: str) -> Row:
+    # split before NFKC: it would turn the footnote mark of 21① into a digit (211)
+    tokens = _merge_prefix_words([t for t in _WS_SPLIT.split(line) if t])
+    start = value_run_start(tokens, _is_value)
+    if start == 0 and tokens and _NUMBERING_TOKEN.match(tokens[0]):
+        start = 1  # (2) 0 0 0 …: the numbering of a label wrapped onto the line above, not a value
+    while start < len(tokens) and not _is_value(tokens[start]):
+        start += 1  # a value run never opens with a text cell
+    values, tokens = tokens[start:], [clean_text(t) for t in tokens[:start]]
+    unit = None
+    if tokens and tokens[-1] in UNIT_TOKENS:
+        unit = tokens.pop()
+    return Row(label=" ".join(tokens), cells=values, unit=unit)
+
+
+def _split_grid_row(cells: tuple) -> Optional[Row]:
+    cells = list(cells)
+    if not any(c and c.strip() for c in cells):
+        return None
+    i = value_run_start(cells, lambda c: c is None or parse_cell(c) is not None)
+    label_cells: list[str] = []
+    for c in cells[:i]:
+        text = clean_text(c)
+        if text and (not label_cells or label_cells[-1] != text):
+            label_cells.append(text)
+    unit = None
+    if label_cells and label_cells[-1] in UNIT_TOKENS:
+        unit = label_cells.pop()
+    # None: no cell at this grid position (PDF merged regions) or a blank HTML cell;
+    # "": an empty cell that exists. Both are blank values; the difference helps align.
+    values = [None if c is None else ("" if clean_text(c) == "" else c) for c in cells[i:]]
+    return Row(label=" ".join(label_cells), cells=values, unit=unit, grid=True, raw=tuple(cells))
+
+
+def _span_groups(header: tuple) -> list[list[int]]:
+    """Grid positions that one header cell covers (a colspan repeats its text)."""
+    groups: list[list[int]] = []
+    for n, cell in enumerate(header):
+        if groups and cell and clean_text(cell) == clean_text(header[groups[-1][0]]):
+            groups[-1].append(n)
+        else:
+            groups.append([n])
+    return groups
+
+
+def collapse_spans(row: Row, groups: list[list[int]]) -> Row:
+    """Read a data row through its header's colspans: one value per header column."""
+    if not groups or len(row.raw) != sum(len(g) for g in groups) or all(len(g) == 1 for g in groups):
+        return row
+    merged = []
+    for g in groups:
+        cells = [row.raw[i] for i in g]
+        merged.append(next((c for c in cells if c is not None and clean_text(c)), cells[0]))
+    new = _split_grid_row(tuple(merged))
+    new.block = row.block
+    return new
+
+
+def document_rows(doc: Document) -> list[Row]:
+    """Every text line and every grid row of the document, in reading order."""
+    rows: list[Row] = []
+    for n, block in enumerate(doc.blocks):
+        if block.kind == "text":
+            if block.text.strip():
+                row = _split_text_line(block.text)
+                row.block = n
+                rows.append(row)
+        else:
+            for cells in block.rows:
+                row = _split_grid_row(cells)
+                if row is not None:
+                    row.block = n
+                    rows.append(row)
+            rows.append(Row(label="", cells=[], grid=True, block=n))  # table boundary
+    return rows
