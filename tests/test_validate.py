@@ -117,3 +117,18 @@ def test_a_close_variant_is_matched_fuzzily_with_its_score(tmp_path):
     assert len(hit) == 7 and set(hit["provenance"]) == {"matched_fuzzy"}
     assert hit["match_score"].between(0.8, 1).all() and set(hit["source_label"]) == {"4.保护第三人合法权益"}
     assert rep.unmapped.empty and rep.meta["n_fuzzy"] == 7
+
+
+def test_finding_rules_and_unmapped_reasons_are_a_closed_vocabulary():
+    import pandas as pd
+    import pandera.errors
+    from govreport.schemas import FINDING_COLUMNS, UNMAPPED_COLUMNS, validate_table
+    finding = dict(report_id="r", rule="applicants:total", applicant="total", state="pass", left=1.0, right=1.0,
+                   evidence="", blanks_as_zero=False)
+    validate_table("findings", pd.DataFrame([finding], columns=FINDING_COLUMNS))  # a known rule with its scope
+    with pytest.raises(pandera.errors.SchemaErrors):
+        validate_table("findings", pd.DataFrame([{**finding, "rule": "made.up"}], columns=FINDING_COLUMNS))
+    row = dict(report_id="r", agency_id="a", year=2020, section="requests", source_label="x", column="total", raw="1",
+               value=1.0, reason="label not in catalog", detail="")
+    with pytest.raises(pandera.errors.SchemaErrors):
+        validate_table("unmapped", pd.DataFrame([row], columns=UNMAPPED_COLUMNS))

@@ -16,6 +16,13 @@ VALUE_COLUMNS = ["report_id", "agency", "agency_id", "year", "template", "metric
 UNMAPPED_COLUMNS = ["report_id", "agency_id", "year", "section", "source_label", "column", "raw", "value", "reason",
                     "detail"]
 UNMAPPED_REASONS = [r["code"] for r in catalog.read_csv("reasons.csv") if r["table"] == "unmapped"]
+# a finding's rule is an identity of rules.csv or a code of reasons.csv; ':' adds a scope (applicants:total)
+FINDING_RULES = sorted({r["rule"] for r in catalog.read_csv("rules.csv")}
+                       | {r["code"] for r in catalog.read_csv("reasons.csv") if r["table"] == "findings"})
+
+
+def _known_rule(rules):
+    return rules.str.split(":").str[0].isin(FINDING_RULES)
 PLACEHOLDER_COLUMNS = ["report_id", "metric", "applicant", "source_label", "text"]
 REPORT_COLUMNS = ["report_id", "agency", "agency_id", "year", "template", "source_file", "format", "sha256",
                   "n_values", "n_derived", "n_unmapped", "n_failed_rules", "sections_found",
@@ -57,7 +64,8 @@ placeholders_schema = pa.DataFrameSchema(
 
 findings_schema = pa.DataFrameSchema(
     {
-        "report_id": _str(), "rule": _str(), "applicant": _str(),
+        "report_id": _str(), "rule": _str(checks=pa.Check(_known_rule, error="rule not in rules.csv or reasons.csv")),
+        "applicant": _str(),
         "state": _str(checks=pa.Check.isin(["pass", "fail", "not_assessable"])),
         "left": pa.Column(float, nullable=True), "right": pa.Column(float, nullable=True),
         "evidence": _str(), "blanks_as_zero": pa.Column(bool),
