@@ -1,6 +1,8 @@
 """Identities on reports written to order: breaks, blanks, placeholders, derived totals."""
 import math
 
+import pytest
+
 import govreport
 from reportgen import gb2019_text
 
