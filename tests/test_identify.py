@@ -62,3 +62,15 @@ def test_real_putian_page_identified_from_its_html(tmp_path):
     rep = govreport.parse(TESTDATA / "real" / "putian_ptsmzj_2015.html")
     assert (rep.meta["template"], rep.meta["year"]) == ("legacy", 2015)
     assert rep.meta["agency"].startswith("莆田市")
+
+
+def test_a_navigation_title_of_another_year_does_not_win_over_the_reports_own():
+    # a portal page printed to PDF carries its site navigation: links to past reports come before the title
+    doc = _table_doc(["返回首页", "2019年政府信息公开工作年度报告", "莆田市科学技术局2024年政府信息公开工作年度报告",
+                      "本报告中所列数据的统计期限自2024年1月1日起至2024年12月31日止。"])
+    ident = identify(doc)
+    assert (ident.year, ident.agency) == (2024, "莆田市科学技术局")
+
+
+def test_a_bare_suffix_is_not_an_agency():
+    assert match_title("政府2019年政府信息公开工作年度报告") == (2019, "")

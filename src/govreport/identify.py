@@ -94,7 +94,10 @@ def clean_agency(text: str) -> str:
         text = text.rsplit(sep, 1)[-1]
     text = re.sub(r"^(?:标题|题目|关于)", "", _EDGE_JUNK.sub("", text))
     text = re.sub(r"(?:关于|的)$", "", text)
-    return text if len(text) >= 2 and (_agency_tail().search(text) or split_regions(text)[0]) else ""
+    tail = _agency_tail().search(text)
+    if tail and tail.start() == 0:
+        return ""  # a bare suffix (政府, 人民政府, 局) names no agency
+    return text if len(text) >= 2 and (tail or split_regions(text)[0]) else ""
 
 
 def match_title(text: str) -> Optional[tuple[int, str]]:
@@ -118,15 +121,23 @@ def _title_candidates(doc: Document) -> list[tuple[str, str, int]]:
     return out
 
 
-def find_title(doc: Document) -> tuple[Optional[int], str, str]:
-    """(year, agency, source) from the title; agency '' when no title names it."""
+def find_title(doc: Document, period_year: Optional[int] = None) -> tuple[Optional[int], str, str]:
+    """(year, agency, source) from the title; agency '' when no title names it.
+
+    A page can carry other reports' titles (site navigation printed into a PDF, links to past years):
+    when the 统计期限 sentence gives the year, a title of that year (or the next: published early) wins.
+    """
     lines = [ln.strip() for ln in doc.text_lines() if ln.strip()]
     year_only: Optional[int] = None
+    fallback = None
     for source, text, n in _title_candidates(doc):
         hit = match_title(text)
         if not hit:
             continue
         year, agency = hit
+        if agency and period_year is not None and year not in (period_year, period_year + 1):
+            fallback = fallback or (year, agency, source)
+            continue
         if agency:
             return year, agency, source
         if n >= 0:  # 2019年政府信息公开工作年度报告 with the agency on the line above or below
@@ -135,7 +146,7 @@ def find_title(doc: Document) -> tuple[Optional[int], str, str]:
                 if agency and len(agency) <= 40:
                     return year, agency, source
         year_only = year_only or year
-    return year_only, "", "unknown"
+    return fallback or (year_only, "", "unknown")
 
 
 # ----------------------------------------------------------------------------- fallbacks
@@ -269,15 +280,15 @@ def identify(doc: Document) -> Identity:
     """Template, year and agency of a report; raises ReportError only when it has no known table
     or no reporting year can be found anywhere."""
     text = nfkc(doc.full_text())
-    year, agency, source = find_title(doc)
+    period = _PERIOD.search(text)
+    year, agency, source = find_title(doc, int(period["year"]) if period else None)
     findings = []
     if not agency:
         agency, source = _agency_fallback(doc)
         if source != "unknown":
             findings.append(("identify.agency_not_in_title", f"agency taken from the {source.replace('_', ' ')}: {agency}"))
-    m = _PERIOD.search(text)
-    if m and (year is None or abs(int(m["year"]) - year) <= 1):
-        year = int(m["year"])  # the statistics period is the reporting year
+    if period and (year is None or abs(int(period["year"]) - year) <= 1):
+        year = int(period["year"])  # the statistics period is the reporting year
     if year is None:
         year = _year_fallback(doc, text)
     try:
