@@ -73,4 +73,4 @@ def test_a_navigation_title_of_another_year_does_not_win_over_the_reports_own():
 
 
 def test_a_bare_suffix_is_not_an_agency():
-    assert match_title("政府2019年政府信息公开工作年度报告") == (2019, "")
+    assert match_title("政府2019年政府信息公开工作年度报告") is None

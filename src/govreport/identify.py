@@ -30,6 +30,7 @@ _YEAR_CAPTION = re.compile(r"[(（]\s*(?P<year>(?:19|20)\d{2})\s*年度?\s*[)）
 _PUBLISHED = re.compile(r"(?:发布时间|发布日期|成文日期|日期)[:：]\s*(?P<year>(?:19|20)\d{2})[-年./]")
 _CN_YEAR = re.compile("[〇○零一二三四五六七八九]{4}(?=年)")
 _EDGE_JUNK = re.compile(r"^[\W_]+|[\W_]+$")
+_NOT_A_NAME = re.compile(r"(?:19|20)\d{2}年|报告|年报")
 _HEAD_LINES = 60
 
 
@@ -95,8 +96,8 @@ def clean_agency(text: str) -> str:
     text = re.sub(r"^(?:标题|题目|关于)", "", _EDGE_JUNK.sub("", text))
     text = re.sub(r"(?:关于|的)$", "", text)
     tail = _agency_tail().search(text)
-    if tail and tail.start() == 0:
-        return ""  # a bare suffix (政府, 人民政府, 局) names no agency
+    if tail and tail.start() == 0 or _NOT_A_NAME.search(text):
+        return ""  # a bare suffix (政府, 人民政府, 局) or a whole title names no agency
     return text if len(text) >= 2 and (tail or split_regions(text)[0]) else ""
 
 
