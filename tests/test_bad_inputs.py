@@ -304,7 +304,7 @@ def test_failed_parquet_write_keeps_the_previous_file(tmp_path, monkeypatch):
     assert not list(out.glob(".*.tmp"))  # the partial temporary file was removed
     monkeypatch.undo()
     values = govreport.load(out).values
-    assert len(values) and set(values["report_id"]) == {"沙坡头区政务服务中心-2021"}
+    assert len(values) and set(values["report_id"]) == {"中卫市/沙坡头区政务服务中心-2021"}
 
 
 def test_killed_run_leaves_no_half_written_file_under_a_final_name(tmp_path):

@@ -38,7 +38,7 @@ def test_ingest_goes_on_past_bad_files_and_names_each(mixed_folder, tmp_path):
         "image.png": "unsupported file type '.png'",
     }
     reports = pd.read_parquet(out / "reports.parquet")
-    assert sorted(reports["report_id"]) == ["沙坡头区政务服务中心-2018", "沙坡头区政务服务中心-2021"]
+    assert sorted(reports["report_id"]) == ["中卫市/沙坡头区政务服务中心-2018", "中卫市/沙坡头区政务服务中心-2021"]
     failures = pd.read_csv(out / "failures.csv")
     assert len(failures) == 4
     for name in ("values", "unmapped", "findings", "harmonized", "placeholders", "data_dictionary"):
@@ -65,11 +65,11 @@ def test_cli_parse_json_and_csv(capsys):
     assert main(["parse", str(SEED_2018), "--format", "json"]) == 0
     rows = json.loads(capsys.readouterr().out)
     assert list(rows[0]) == ["report_id", "agency", "agency_id", "year", "template", "metric", "applicant", "value",
-                             "unit", "source_label", "provenance"]
+                             "unit", "source_label", "provenance", "note", "match_score"]
     assert {r["metric"]: r["value"] for r in rows}["capacity.budget"] == 0.04
     assert main(["parse", str(SEED_2018)]) == 0
     header = capsys.readouterr().out.splitlines()[0]
-    assert header == "report_id,agency,agency_id,year,template,metric,applicant,value,unit,source_label,provenance"
+    assert header == "report_id,agency,agency_id,year,template,metric,applicant,value,unit,source_label,provenance,note,match_score"
 
 
 def test_cli_parse_bad_file_is_one_line(tmp_path, capsys):
@@ -96,10 +96,10 @@ def test_load_returns_every_table(tmp_path):
     assert len(data.reports) == 2
     assert data.values["value"].notna().sum() == 58 + 229
     h = data.harmonized.set_index(["report_id", "series"])
-    assert h.loc[("沙坡头区政务服务中心-2018", "proactive_published"), "value"] == 45
-    assert h.loc[("沙坡头区政务服务中心-2018", "proactive_published"), "comparability"] == "exact"
-    assert pd.isna(h.loc[("沙坡头区政务服务中心-2018", "not_processed"), "value"])  # none: a gap, never 0
-    assert h.loc[("沙坡头区政务服务中心-2021", "proactive_published"), "comparability"] == "none"
+    assert h.loc[("中卫市/沙坡头区政务服务中心-2018", "proactive_published"), "value"] == 45
+    assert h.loc[("中卫市/沙坡头区政务服务中心-2018", "proactive_published"), "comparability"] == "exact"
+    assert pd.isna(h.loc[("中卫市/沙坡头区政务服务中心-2018", "not_processed"), "value"])  # none: a gap, never 0
+    assert h.loc[("中卫市/沙坡头区政务服务中心-2021", "proactive_published"), "comparability"] == "none"
     d = data.data_dictionary.set_index("metric")
     assert d.loc["outcome.denied.admin_query", "name_zh"] == "属于行政查询事项"
     assert d.loc["art20.fees.amount", "unit"] == "万元"

@@ -11,7 +11,8 @@ import pandas as pd
 from . import catalog
 from .identify import identify, identity_findings
 from .identify import report_id as make_report_id
-from .document import Document, ReportError
+from .document import Document
+from .errors import ReportError, describe_path, one_line
 from .extract import extract
 from .harmonize import harmonize
 from .readers import read_document
@@ -86,7 +87,7 @@ class Failure:
     problem: str
 
     def __str__(self) -> str:
-        return f"{self.path}: {self.problem}"
+        return f"{describe_path(self.path)}: {one_line(self.problem)}"
 
 
 @dataclass
@@ -122,7 +123,7 @@ def _parse_safely(path: Path) -> tuple[Optional[ParsedReport], Optional[Failure]
     except MemoryError:
         return None, Failure(str(path), "file too large to read in memory")
     except Exception as exc:  # a bug or an unforeseen file: report it, keep the batch going
-        return None, Failure(str(path), f"internal error while parsing ({exc.__class__.__name__}: {exc})".replace("\n", " "))
+        return None, Failure(str(path), one_line(f"internal error while parsing ({exc.__class__.__name__}: {exc})"))
 
 
 def _cross_year(parsed: list[ParsedReport]) -> list[dict]:

@@ -6,7 +6,7 @@ import json
 import sys
 from pathlib import Path
 
-from .document import ReportError
+from .errors import ReportError, describe_path
 
 
 def _cmd_parse(args) -> int:
@@ -36,7 +36,7 @@ def _cmd_ingest(args) -> int:
     paths = project_paths(args.root)
     inputs = args.paths or [paths.raw]
     out = Path(args.out) if args.out else paths.processed
-    progress = None if args.quiet else (lambda n, total, f: print(f"[{n}/{total}] {f}", file=sys.stderr))
+    progress = None if args.quiet else (lambda n, total, f: print(f"[{n}/{total}] {describe_path(f)}", file=sys.stderr))
     result = ingest(inputs, out, progress=progress)
     for failure in result.failures:
         print(f"error: {failure}", file=sys.stderr)
@@ -66,7 +66,7 @@ def _cmd_audit(args) -> int:
         print(view.to_string(index=False))
     for f, problem in zip(table["file"], table["problem"]):
         if problem:
-            print(f"refused: {Path(f).name}: {problem}")
+            print(f"refused: {describe_path(Path(f).name)}: {problem}")
     print(summary_line(table))
     return 0
 
