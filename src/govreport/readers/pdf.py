@@ -430,7 +430,8 @@ def _continue_grid(first: _Grid, nxt: _Grid) -> _Grid:
     add_cells, add_owner = add_cells[k:], add_owner[k:]
     shift = len(cells) - k  # owner coordinates of the continuation, in the joined grid
     add_owner = [[(o[0] + shift, o[1]) if o else None for o in row] for row in add_owner]
-    if cells and add_cells:
+    rectangular = all(len(r) == len(cells[0]) for r in owner + add_owner)  # unruled label-only rows are shorter
+    if cells and add_cells and rectangular:
         last, head = len(cells) - 1, 0
         for j in range(len(cells[last])):
             top_owner, bottom_owner = owner[last][j], add_owner[head][j]

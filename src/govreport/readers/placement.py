@@ -270,7 +270,8 @@ def place_words(words: Sequence[tuple[float, float, str]], columns: Sequence[tup
     start = columns[0][0] if columns else float("inf")
     for x0, x1, text in sorted(words):
         if x1 <= start + _EPS or (not is_value(text) and x0 < start and not cells[0]):
-            label.append(text)
+            # a number left of every column has no column: unplaced, never glued into the label
+            (unplaced if is_value(text) else label).append(text)
             continue
         n = best_column(x0, x1, columns)
         if n is None:

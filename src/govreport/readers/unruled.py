@@ -20,16 +20,18 @@ from functools import lru_cache
 from typing import Optional
 
 from .. import catalog
-from ..normalize import join_cjk_lines
-from .placement import is_value, place_words, zones
+from ..normalize import join_cjk_lines, nfkc
+from .placement import best_column, is_value, place_words, zones
 
-_LOOKAHEAD = 3  # label-only lines kept inside a table only when a data line follows within this many lines
+_LOOKAHEAD = 8  # label-only lines kept inside a table only when a data line follows within this many lines
+_HEADER_LINES = 8  # a header is looked for in at most this many text lines above the first data line
 
 
 @dataclass(frozen=True)
 class _Names:
     patterns: tuple[tuple[str, re.Pattern], ...]  # (role, regex) for column / group / label
     enumerator: re.Pattern
+    literals: tuple[str, ...]  # column names written as plain text (^自然人$ -> 自然人), for splitting run-together names
 
 
 @lru_cache(maxsize=1)
@@ -37,7 +39,9 @@ def _names() -> _Names:
     rows = catalog.read_csv("table_columns.csv")
     patterns = tuple((r["role"], re.compile(r["pattern"])) for r in rows if r["role"] != "enumerator")
     enumerator = next(re.compile(r["pattern"]) for r in rows if r["role"] == "enumerator")
-    return _Names(patterns=patterns, enumerator=enumerator)
+    literals = tuple(r["pattern"][1:-1] for r in rows if r["role"] == "column"
+                     and re.fullmatch(r"\^[^\\^$.*+?()\[\]{}|]+\$", r["pattern"]))
+    return _Names(patterns=patterns, enumerator=enumerator, literals=literals)
 
 
 @dataclass
@@ -62,15 +66,19 @@ class Table:
         n_extra = max((len(u) for _l, _c, u in self.rows), default=0)
         out = [[self.header[0] or None] + [None] * n_extra + list(self.header[1:])]
         for label, cells, unplaced in self.rows:
-            out.append([label or None] + (unplaced + [None] * n_extra)[:n_extra] + list(cells))
+            if cells is None:
+                out.append([label])  # a label line without cells: a row head or group heading, not a blank row
+            else:
+                out.append([label or None] + (unplaced + [None] * n_extra)[:n_extra] + list(cells))
         return out
 
     @property
     def has_data(self) -> bool:
-        return any(any(is_value(c) for c in cells) or unplaced for _l, cells, unplaced in self.rows)
+        return any(any(is_value(c) for c in cells or ()) or unplaced for _l, cells, unplaced in self.rows)
 
 
 def _role(text: str) -> Optional[str]:
+    text = nfkc(text).replace(" ", "")
     for role, regex in _names().patterns:
         if regex.match(text):
             return role
@@ -98,76 +106,157 @@ def _tokens(word: dict) -> Optional[list[Token]]:
     return out
 
 
-def _header_line(words: list[dict]) -> Optional[list[Token]]:
-    """The header names of a line, when all its words are header names (text left of them aside)."""
-    if any(is_value(w["text"]) for w in words):
-        return None
-    tokens: list[Token] = []
-    for w in words:
-        found = _tokens(w)
-        if found is None:
-            if tokens:
-                return None  # prose or a label right of a header name: not a header line
-            continue  # text left of the names: the header's label cell
-        tokens.extend(found)
-    return tokens or None
+def _stacked_header(block: list) -> Optional[tuple[list[Token], str]]:
+    """(columns, header label) when the lines of ``block`` (no values) are a table header.
 
-
-def _header_block(lines, i: int) -> Optional[tuple[int, list[Token], str]]:
-    """(lines used, column tokens, header label) when a table header starts at line i."""
-    block: list[list[Token]] = []
-    labels: list[str] = []
-    j = i
-    while j < len(lines):
-        tokens = _header_line(lines[j][1])
-        if tokens is None:
-            break
-        block.append(tokens)
-        left = min(t.x0 for t in tokens)
-        labels += [w["text"] for w in lines[j][1] if w["x1"] <= left + 0.5]
-        j += 1
-    columns = [t for line in block for t in line if t.role == "column"]
-    has_label = any(t.role == "label" for line in block for t in line)
+    Header names of narrow columns wrap (社会公益 / 组织, 自 / 然 / 人): the words of
+    the block are stacked by horizontal overlap, top to bottom, and each stack must
+    read as a known column name; group names (申请人情况, 法人或其他组织) and the
+    label-column header (信息内容, 指标名称) stand apart, as does text left of the
+    columns. Anything else under the columns means this is not a header. The
+    block's first line must hold a header word, so a heading above it stays text.
+    """
+    named: list[tuple[float, float, str]] = []  # group and label names: (top, x0, text)
+    pieces: list[dict] = []
+    for _top, words in block:
+        for w in words:
+            for t in _tokens(w) or ():  # known names, split where they ran together (自然人法人或其他组织)
+                if t.role in ("group", "label"):
+                    named.append((w["top"], t.x0, t.text))
+                else:
+                    pieces.append(dict(x0=t.x0, x1=t.x1, top=w["top"], bottom=w["bottom"], text=t.text, chars=[]))
+            if _tokens(w) is None:
+                pieces.append(w)
+    columns: list[Token] = []
+    others: list[list[dict]] = []
+    for stack in _stacks(pieces):
+        text = "".join(nfkc(w["text"]) for w in sorted(stack, key=lambda w: (round(w["top"]), w["x0"])))
+        if _role(text) == "column":
+            columns.append(Token(min(w["x0"] for w in stack), max(w["x1"] for w in stack), text, "column"))
+            continue
+        split = _tokens(stack[0]) if len(stack) == 1 else _split_stack(stack)
+        if split:
+            columns += [t for t in split if t.role == "column"]
+            named += [(stack[0]["top"], t.x0, t.text) for t in split if t.role != "column"]
+        else:
+            others.append(stack)
+    has_label = any(_role(t) == "label" for _top, _x, t in named)
     if len(columns) < 2 and not (columns and has_label):
         return None
-    labels += [t.text for line in block for t in line if t.role != "column"]
-    return j - i, _merge_columns(columns), " ".join(labels)
+    left = min(c.x0 for c in columns)
+    if any(max(w["x1"] for w in stack) > left + 0.5 for stack in others):
+        return None  # text under the columns that is no column name: prose, not a header
+    first = block[0][1]
+    in_columns = any(c.x0 - 0.5 <= w["x0"] and w["x1"] <= c.x1 + 0.5 for w in first for c in columns)
+    if not in_columns and not any(_role(nfkc(w["text"])) in ("group", "label") for w in first):
+        return None
+    label_words = sorted([(w["top"], w["x0"], nfkc(w["text"])) for stack in others for w in stack] + named)
+    return sorted(columns, key=lambda c: c.x0), " ".join(t for _top, _x, t in label_words)
 
 
-def _merge_columns(tokens: list[Token]) -> list[Token]:
-    """One column per x-range: a name printed over two lines (or repeated) is one column."""
-    out: list[Token] = []
-    for t in sorted(tokens, key=lambda t: t.x0):
-        if out and t.x0 < out[-1].x1 - 0.5:
-            prev = out[-1]
-            out[-1] = Token(min(prev.x0, t.x0), max(prev.x1, t.x1), join_cjk_lines([prev.text, t.text]), "column")
+def _split_stack(stack: list[dict]) -> Optional[list[Token]]:
+    """Two narrow columns whose top words ran together (社会公益组法律服务机 over 织 … 构).
+
+    The top word is cut into beginnings of known column names, and every word
+    below goes to the piece it overlaps; each piece must then read as a name.
+    """
+    top = min(w["top"] for w in stack)
+    heads = [w for w in stack if w["top"] - top < 1.0]
+    head = heads[0]
+    text = "".join(nfkc(ch) for ch in head["text"])
+    chars = head.get("chars") or []
+    if len(heads) != 1 or len(chars) != len(text) or len(text) != len(head["text"]):
+        return None
+    pieces: list[list] = []
+    start = 0
+    while start < len(text):
+        stop = next((j for j in range(len(text), start, -1)
+                     if any(name.startswith(text[start:j]) for name in _names().literals)), None)
+        if stop is None:
+            return None
+        pieces.append([chars[start]["x0"], chars[stop - 1]["x1"], text[start:stop]])
+        start = stop
+    if len(pieces) < 2:
+        return None
+    for w in sorted((w for w in stack if w is not head), key=lambda w: (w["top"], w["x0"])):
+        # character by character: the lower line may have run together too (益组织务机构)
+        chars = w.get("chars") or []
+        parts = [(c["x0"], c["x1"], c["text"]) for c in chars] if len(chars) == len(w["text"]) else [(w["x0"], w["x1"], w["text"])]
+        for x0, x1, t in parts:
+            n = best_column(x0, x1, [(p[0], p[1]) for p in pieces])
+            if n is None:
+                return None
+            pieces[n][2] += nfkc(t)
+    if any(_role(p[2]) != "column" for p in pieces):
+        return None
+    return [Token(p[0], p[1], p[2], "column") for p in pieces]
+
+
+def _stacks(words: list[dict]) -> list[list[dict]]:
+    """Words grouped by horizontal overlap (transitively), left to right."""
+    out: list[list[dict]] = []
+    right = None
+    for w in sorted(words, key=lambda w: w["x0"]):
+        if out and w["x0"] < right - 0.5:
+            out[-1].append(w)
+            right = max(right, w["x1"])
         else:
-            out.append(t)
+            out.append([w])
+            right = w["x1"]
     return out
 
 
-def _has_placed_value(words: list[dict], columns) -> bool:
-    lo, hi = columns[0][0], columns[-1][1]
-    return any(is_value(w["text"]) and w["x1"] > lo and w["x0"] < hi for w in words)
+def _look_back(items: list, before: list) -> Optional[tuple[int, list[Token], str]]:
+    """A header among the text lines just emitted: (lines of ``items`` it takes, columns, label).
+
+    ``before``: the text lines that ended the previous page, for a header cut by the page break
+    (they stay where they are; the header only borrows their names). The largest header that reads wins.
+    """
+    tail: list = []
+    reached_start = True
+    for top, kind, words in reversed(items):
+        if kind != "line" or any(is_value(w["text"]) for w in words) or len(tail) >= _HEADER_LINES:
+            reached_start = False
+            break
+        tail.insert(0, (top, words))
+    lines = (before if reached_start else []) + tail
+    best = None
+    for k in range(1, len(lines) + 1):
+        found = _stacked_header(lines[-k:])
+        if found is not None:
+            best = (min(k, len(tail)), *found)
+    return best
 
 
-def split(lines: list[tuple[float, list[dict]]], carry: Optional[Table] = None):
-    """Page lines -> items [(top, 'line', words) | (top, 'table', Table)] and the table still open at the page end."""
+@dataclass
+class Carry:
+    """What a page leaves to the next: a table still open at its end, or the text lines that end it."""
+
+    table: Optional[Table] = None
+    trailing: list = field(default_factory=list)
+
+
+def split(lines: list[tuple[float, list[dict]]], carry: Optional[Carry] = None):
+    """Page lines -> items [(top, 'line', words) | (top, 'table', Table)], and what the next page needs."""
+    carry = carry or Carry()
     items: list = []
     table: Optional[Table] = None
-    if carry is not None and lines:
-        table = Table(top=lines[0][0], columns=carry.columns, header=[None] * (len(carry.columns) + 1))
+    if carry.table is not None and lines:
+        table = Table(top=lines[0][0], columns=carry.table.columns, header=[None] * (len(carry.table.columns) + 1))
     i = 0
     while i < len(lines):
         top, words = lines[i]
-        header = _header_block(lines, i)
-        if header is not None:
-            _close(items, table)
-            used, cols, label = header
-            table = Table(top=top, columns=zones([(c.x0, c.x1) for c in cols]), header=[label] + [c.text for c in cols],
-                          lines=list(lines[i:i + used]))
-            i += used
-            continue
+        if (table is None or not _row_fits(table, words)) and any(is_value(w["text"]) for w in words):
+            header = _look_back(items, carry.trailing)
+            if header is not None and not _explains(header[1], words):
+                header = None  # the names found leave numbers of the first row without a column
+            if header is not None:
+                _close(items, table)
+                used, cols, label = header
+                head_lines = [(t, w) for t, _kind, w in items[len(items) - used:]]
+                del items[len(items) - used:]
+                table = Table(top=head_lines[0][0] if head_lines else top, columns=zones([(c.x0, c.x1) for c in cols]),
+                              header=[label] + [c.text for c in cols], lines=head_lines)
         if table is not None and _row(table, lines, i):
             table.lines.append(lines[i])
             i += 1
@@ -179,7 +268,37 @@ def split(lines: list[tuple[float, list[dict]]], carry: Optional[Table] = None):
         i += 1
     open_table = table if table is not None and table.rows else None
     _close(items, table)
-    return items, open_table
+    trailing: list = []
+    for top, kind, words in reversed(items):
+        if kind != "line" or any(is_value(w["text"]) for w in words) or len(trailing) >= _HEADER_LINES:
+            break
+        trailing.insert(0, (top, words))
+    return items, Carry(table=open_table, trailing=[] if open_table else trailing)
+
+
+def _explains(columns: list[Token], words: list[dict]) -> bool:
+    """Every number of the table's first row falls in one of the header's columns."""
+    _label, cells, unplaced = place_words([(w["x0"], w["x1"], w["text"]) for w in words],
+                                          zones([(c.x0, c.x1) for c in columns]))
+    return not unplaced and any(is_value(c) for c in cells)
+
+
+def _data_follows(table: Table, lines) -> bool:
+    """A row with values comes before any line with text under the columns (a new header, prose)."""
+    lo, hi = table.columns[0][0], table.columns[-1][1]
+    for _top, words in lines:
+        inside = [w for w in words if w["x1"] > lo and w["x0"] < hi]
+        if any(is_value(w["text"]) for w in inside):
+            return True
+        if inside:
+            return False
+    return False
+
+
+def _row_fits(table: Table, words: list[dict]) -> bool:
+    """A line with values fits the open table when none of its values falls outside the columns."""
+    _label, cells, unplaced = place_words([(w["x0"], w["x1"], w["text"]) for w in words], table.columns)
+    return not unplaced and any(is_value(c) for c in cells)
 
 
 def _row(table: Table, lines, i: int) -> bool:
@@ -187,23 +306,62 @@ def _row(table: Table, lines, i: int) -> bool:
     words = lines[i][1]
     label, cells, unplaced = place_words([(w["x0"], w["x1"], w["text"]) for w in words], table.columns)
     if any(is_value(c) for c in cells) or unplaced:
-        table.rows.append((label, cells, unplaced))
+        previous = table.rows[-1] if table.rows else None
+        if previous and previous[1] is None and _continues_head(lines, i, label):
+            # 其他对外管理服务事 / 项 35 0 410: the numbers sit on the label's last line
+            table.rows[-1] = (join_cjk_lines([previous[0], label]), cells, unplaced)
+        else:
+            table.rows.append((label, cells, unplaced))
         return True
     if any(c is not None for c in cells):
         return False  # text under the value columns without a number: prose, the table is over
-    follows = any(_has_placed_value(w, table.columns) for _t, w in lines[i + 1:i + 1 + _LOOKAHEAD])
+    follows = _data_follows(table, lines[i + 1:i + 1 + _LOOKAHEAD])
     previous = table.rows[-1] if table.rows else None
-    height = max((w["bottom"] - w["top"] for w in words), default=10.0)
-    close_below = i > 0 and lines[i][0] - lines[i - 1][0] <= 2.2 * height
-    if previous and close_below and (any(is_value(c) for c in previous[1]) or previous[2]) \
-            and not _names().enumerator.match(label):
+    if previous and previous[1] is not None and (any(is_value(c) for c in previous[1]) or previous[2]) \
+            and _is_tail(lines, i, label):
         # the wrapped tail of the row above: （二）部分公开（区分处理的，只计这一 / 情形，不计其他情形）
         table.rows[-1] = (join_cjk_lines([previous[0], label]), previous[1], previous[2])
         return True
     if follows:
-        table.rows.append((label, [None] * len(table.columns), []))
+        table.rows.append((label, None, []))
         return True
     return False
+
+
+def _continues_head(lines, i: int, label: str) -> bool:
+    """Does data line i carry the end of the label-only line just above it (not a label of its own)?"""
+    if i == 0 or _names().enumerator.match(nfkc(label)):
+        return False  # an empty label qualifies: numbers centred between a label's two lines
+    height = max((w["bottom"] - w["top"] for w in lines[i][1]), default=10.0)
+    return lines[i][0] - lines[i - 1][0] <= 2.2 * height
+
+
+def _is_tail(lines, i: int, label: str) -> bool:
+    """Is label-only line i the wrapped end of the row above, rather than the start of the next row?
+
+    It is when it sits nearer the line above than the line below (cells whose
+    numbers are vertically centred leave a wider gap between rows than inside
+    one), or, at even spacing, unless the next line is a row whose label goes on
+    from this one.
+    """
+    if i == 0 or _names().enumerator.match(nfkc(label)):
+        return False
+    height = max((w["bottom"] - w["top"] for w in lines[i][1]), default=10.0)
+    above = lines[i][0] - lines[i - 1][0]
+    if above > 2.2 * height:
+        return False
+    if i + 1 >= len(lines):
+        return True
+    below = lines[i + 1][0] - lines[i][0]
+    if abs(above - below) > 0.5:
+        return above < below
+    # even spacing: a tail, unless the next line carries numbers under a label that does not start a
+    # new one (then this line is the middle of that row's wrapped label)
+    nxt = lines[i + 1][1]
+    if not any(is_value(w["text"]) for w in nxt):
+        return True
+    head = " ".join(w["text"] for w in nxt if not is_value(w["text"]))
+    return not head or bool(_names().enumerator.match(nfkc(head)))
 
 
 def _close(items: list, table: Optional[Table]) -> None:
