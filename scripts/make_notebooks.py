@@ -21,26 +21,27 @@ year = 2021
 agency = None
 processed_dir = None
 lang = "zh"'''),
-    ("load", '''# All logic lives in the library: load the processed tables, compute each report's story.
+    ("load", '''# All logic lives in the library (govreport.report): load the processed tables, compute each report's story.
+# A year or agency without a report stops the run with a clear message instead of publishing an empty page.
 import govreport
-from govreport import narrative, paths
+from govreport import paths, report
 
 data = govreport.load(processed_dir if processed_dir is not None else paths.project_paths().processed)
-stories = narrative.year_stories(data, year, agency, lang)
-narrative.show(narrative.year_intro(data, year, agency, lang))'''),
-    ("overview", 'narrative.show_sections(stories, "overview")'),
-    ("proactive", '# What the agency published proactively.\nnarrative.show_sections(stories, "proactive")'),
-    ("requests", '# Disclosure requests: how many arrived and how they ended.\nnarrative.show_sections(stories, "requests")'),
-    ("review", '# Administrative review and litigation.\nnarrative.show_sections(stories, "review")'),
-    ("other", 'narrative.show_sections(stories, "other")'),
-    ("prose-facts", '''# Figures stated in the prose: totals with their parts, rates and their checks, each with
-# the sentence it comes from; then prose against table figures and every prose figure.
-narrative.show_sections(stories, "facts")'''),
-    ("repetition", '''# 内容雷同: share of the prose repeated from the agency's previous-year report.
-narrative.show_sections(stories, "repetition")'''),
-    ("timeliness", '''# Publication date against the statutory deadline (an unknown date is unknown, not late).
-narrative.show_sections(stories, "timeliness")'''),
-    ("quality", '# Data quality: identity checks, derived values, unmapped numbers.\nnarrative.show_sections(stories, "quality")'),
+stories = report.year_stories(data, year, agency, lang)
+if not stories:
+    raise ValueError(report.term("year.none", lang, year=year, agency_note=f" ({agency})" if agency else "")
+                     + f" [year={year!r}, agency={agency!r}]")'''),
+    ("intro", '''# Page heading, link to the index, table of contents; with several agencies, a ranking on the main shares.
+report.show(report.year_intro(data, year, agency, lang))
+report.show_links(report.index_link(lang))
+report.show_toc(stories, lang)
+ranking = report.ranking_section(data, year, lang) if agency is None else None
+if ranking is not None:
+    report.show(ranking)'''),
+    ("stories", '''# One agency at a time, every section together: key figures, tables, prose figures, repetition,
+# timeliness, the report's own arithmetic, prose vs table, parse quality, data table, methods note.
+for story in stories:
+    report.show_story(story)'''),
 ]
 
 COMPARISON = [
@@ -51,22 +52,30 @@ agency = None
 years = None
 processed_dir = None
 lang = "zh"'''),
-    ("load", '''# Harmonized series of one agency across years; the logic lives in govreport.narrative.
+    ("load", '''# Harmonized series of one agency across years; the logic lives in govreport.report.
+# An agency without two report years stops the run with a clear message.
 import govreport
-from govreport import narrative, paths
+from govreport import paths, report
 
 data = govreport.load(processed_dir if processed_dir is not None else paths.project_paths().processed)
-agency_id = agency if agency is not None else narrative.agencies_with_years(data)[0]
-story = narrative.comparison_story(data, agency_id, years, lang)
-narrative.show(story.sections[0])'''),
-    ("series", '''# One chart per group of series: exact points filled, approximate hollow, `none` left as a gap.
+candidates = report.agencies_with_years(data)
+if agency is None and not candidates:
+    raise ValueError("no agency has reports for two or more years: nothing to compare")
+agency_id = agency if agency is not None else candidates[0]
+if report.comparison_frame(data, agency_id, years).empty:
+    raise ValueError(f"no harmonized data for agency {agency_id!r} (years={years!r})")
+story = report.comparison_story(data, agency_id, years, lang)
+report.show(story.sections[0])
+report.show_toc([story], lang)'''),
+    ("series", '''# One chart per group of series: exact points filled, approximate hollow, not comparable left as a gap,
+# missing years shaded, % change on each segment, a printed total contradicted by its parts ringed in red.
 for section in story.sections[1:]:
     if section.key.startswith("group."):
-        narrative.show(section)'''),
+        report.show(section)'''),
     ("prose-facts", '''# Prose figures whose subject phrases match across years, labelled with each year's wording.
-narrative.show_sections([story], "facts")'''),
+report.show(story.section("facts"))'''),
     ("repetition", '''# 内容雷同 by year: share of sentences repeated from the previous year's report.
-narrative.show_sections([story], "repetition")'''),
+report.show(story.section("repetition"))'''),
 ]
 
 

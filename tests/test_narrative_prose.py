@@ -59,13 +59,13 @@ def test_2021_page_states_the_hotline_total_its_parts_the_rate_and_the_checks(bu
     _, text = _page(build, "yearly_report_2021")
     # seed 2021 line 348-350: "共转办市民有效诉求件4491 件，其中，“12345”政务服务热线 4183 件、市长信箱 285件、
     # 区长信箱 17件、社情民意信息 6件，共办结 4475件，办结率 99.64%。"
-    assert ("转办市民有效诉求件 4491 件（其中：“12345”政务服务热线 4183 件、市长信箱 285 件、区长信箱 17 件、"
-            "社情民意信息 6 件），办结 4475 件，办结率 99.64%。") in text
+    assert ("转办市民有效诉求件 4,491 件（其中：“12345”政务服务热线 4,183 件、市长信箱 285 件、区长信箱 17 件、"
+            "社情民意信息 6 件），办结 4,475 件，办结率 99.64%。") in text
     # 4183 + 285 + 17 + 6 = 4491; 4475 / 4491 = 99.6437…% -> 99.64%
-    assert "核对：各分项之和为 4491 件，与总数 4491 件一致（成立）" in text
-    assert "办结 4475 ÷ 转办市民有效诉求件 4491 ＝ 99.64%，与报告所写的办结率 99.64%相符（成立）" in text
+    assert "核对：各分项之和为 4,491 件，与总数 4,491 件一致（成立）" in text
+    assert "办结 4,475 ÷ 转办市民有效诉求件 4,491 ＝ 99.64%，与报告所写的办结率 99.64%相符（成立）" in text
     # the overview points to it, since every table figure is 0
-    assert "如转办市民有效诉求件 4491 件" in text
+    assert "如转办市民有效诉求件 4,491 件" in text
 
 
 def test_2021_page_cites_the_sentence_quoted_and_leads_with_it(build):
@@ -76,7 +76,7 @@ def test_2021_page_cites_the_sentence_quoted_and_leads_with_it(build):
     assert cite.group(1).endswith("办结率 99.64%。")
     section = text[text.index("正文中的数字 报告正文"):]
     # the hotline group (a rate, tables silent) comes before the 公开信息 90 篇 group
-    assert section.index("4491") < section.index("公开信息 90 篇")
+    assert section.index("4,491") < section.index("公开信息 90 篇")
 
 
 def test_report_text_in_a_cited_sentence_is_escaped():
@@ -93,12 +93,12 @@ def test_report_text_in_a_cited_sentence_is_escaped():
 def test_2018_page_states_both_workloads_with_their_rates(build):
     _, text = _page(build, "yearly_report_2018")
     # seed 2018 line 66: "2018 年共转办市民咨询、求助、意见、建议和投诉等有效诉求件 2525 件，办结 2525 件，办结率 100%。"
-    assert "转办有效诉求件 2525 件，办结 2525 件，办结率 100%。" in text
-    assert "办结 2525 ÷ 转办有效诉求件 2525 ＝ 100.00%，与报告所写的办结率 100%相符（成立）" in text
+    assert "转办有效诉求件 2,525 件，办结 2,525 件，办结率 100%。" in text
+    assert "办结 2,525 ÷ 转办有效诉求件 2,525 ＝ 100.00%，与报告所写的办结率 100%相符（成立）" in text
     # seed 2018 line 60: "39项便民服务事项共受理22599件，办结21525件，正在办理1074件，办结率95.25%。"
-    assert "便民服务事项受理 22599 件，办结 21525 件，正在办理 1074 件，办结率 95.25%。" in text
+    assert "便民服务事项受理 22,599 件，办结 21,525 件，正在办理 1,074 件，办结率 95.25%。" in text
     # 21525 / 22599 = 95.2476…%
-    assert "办结 21525 ÷ 便民服务事项受理 22599 ＝ 95.25%" in text
+    assert "办结 21,525 ÷ 便民服务事项受理 22,599 ＝ 95.25%" in text
     assert "“2018 年共转办市民咨询、求助、意见、建议和投诉等有效诉求件 2525 件,办结 2525 件,办结率 100%。”" in text
 
 
@@ -207,7 +207,9 @@ def test_comparison_without_a_subject_match_says_so_and_draws_nothing():
                               "sentence": ["培训 3 次。", "发布信息 9 条。"], "parent_fact_id": [pd.NA, pd.NA],
                               "role": ["single", "single"]})
 
-    section = narrative._comparison_facts(Data(), "a", "甲", None, "zh")
+    from govreport.report import comparison
+
+    section = comparison._comparison_facts(Data(), "a", "甲", None, "zh")
     assert section.charts == []
     assert section.blocks == [narrative.term("comparison.facts_no_match", "zh")]
 
@@ -247,6 +249,13 @@ def test_proactive_chart_keeps_one_unit_and_distinct_labels(hongze):
 def test_comparison_flags_the_year_whose_printed_total_breaks_its_identity(hongze):
     from govreport import narrative
     story = narrative.comparison_story(hongze, "淮安市/洪泽区人民政府")
-    notes = [b for b in story.section("group.disputes").blocks if isinstance(b, str) and b.startswith("注意")]
-    assert notes == ["注意：2023年报告的勾稽关系“行政复议总计＝各分项之和”不成立（左边 0，右边 11）；图表按报告原样绘制，未作修正。",
-                     "注意：2023年报告的勾稽关系“行政诉讼·复议后起诉总计＝各分项之和”不成立（左边 0，右边 5）；图表按报告原样绘制，未作修正。"]
+    chart = story.section("group.disputes").charts[0]
+    # hongze 2023 table 四: 行政复议 维持 10 纠正 1 … 总计 0; 复议后起诉 维持 5 … 总计 0 (inside 行政诉讼 总计)
+    assert chart.notes == [
+        "注意：2023年的“行政复议”按报告原样绘制，但报告自身的数字对不上：“行政复议总计”印为 0，而各分项之和为 11。"
+        "图中该点以红圈标出。",
+        "注意：2023年的“行政诉讼”按报告原样绘制，但报告自身的数字对不上：“行政诉讼·复议后起诉总计”印为 0，"
+        "而各分项之和为 5。图中该点以红圈标出。"]
+    points = chart.frame.set_index(["series", "year"])
+    assert bool(points.loc[("review_total", 2023), "contradicted"]) and points.loc[("review_total", 2023), "parts"] == 11
+    assert not bool(points.loc[("review_total", 2024), "contradicted"])

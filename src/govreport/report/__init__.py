@@ -1,0 +1,44 @@
+"""What a page says and shows, computed from the stored tables (no I/O, no parsing).
+
+The notebooks stay thin: they call :func:`year_stories` / :func:`comparison_story`
+and :func:`show_story`. Modules follow the page's sections:
+
+- ``headline``   the figures a reader asks first, with the change from last year; the yearly ranking
+- ``tables``     each section's values, bar charts of them, the copyable data table
+- ``facts``      figures stated in the prose
+- ``findings``   the report's own arithmetic, prose vs table, parse quality, the methods note
+- ``comparison`` one agency across years
+- ``context``    repetition from last year, timeliness
+- ``shares``     every percentage, with its denominator named
+- ``wording``    every published word (catalog/narrative_*.csv), numbers with separators
+- ``charts``     figures and their alt text; ``render`` HTML; ``model`` the records
+"""
+from __future__ import annotations
+
+from .access import (agencies_with_years, agency_reports, available_years, metric_names, previous_report,
+                     reports_for_year, template_changes)
+from .comparison import comparison_frame, comparison_story, contradictions, fact_series
+from .context import repeated_passages, repetition_limit
+from .facts import prose_groups, report_facts
+from .findings import counts, evidence_sentence, finding_kind
+from .headline import headline, headline_figures, headline_section, ranking_section
+from .links import agency_links, comparison_page, index_link, yearly_page
+from .model import Chart, Details, Links, Long, Quote, Section, Story, Table
+from .render import (block_html, cell_html, section_html, section_markdown, show, show_links, show_sections,
+                     show_story, show_toc, story_html, table_html, toc_html)
+from .shares import Share, outcome_share, share
+from .wording import (LANGS, anchor_for, applicant_name, fmt_number, fmt_percent, quantity, rule_name,
+                      series_name, template_name, term)
+from .yearly import report_story, year_intro, year_stories
+
+__all__ = [
+    "LANGS", "Chart", "Details", "Links", "Long", "agency_links", "comparison_page", "index_link", "yearly_page", "Quote", "Section", "Share", "Story", "Table",
+    "agencies_with_years", "agency_reports", "anchor_for", "applicant_name", "available_years", "block_html",
+    "cell_html", "comparison_frame", "comparison_story", "contradictions", "counts", "evidence_sentence",
+    "fact_series", "finding_kind", "fmt_number", "fmt_percent", "headline", "headline_figures", "headline_section",
+    "metric_names", "outcome_share", "previous_report", "prose_groups", "quantity", "ranking_section",
+    "repeated_passages", "repetition_limit", "report_facts", "report_story", "reports_for_year", "rule_name",
+    "section_html", "section_markdown", "series_name", "share", "show", "show_links", "show_sections",
+    "show_story", "show_toc", "story_html", "table_html", "template_changes", "template_name", "term", "toc_html",
+    "year_intro", "year_stories",
+]

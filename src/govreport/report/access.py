@@ -1,0 +1,153 @@
+"""Reading the stored tables a page shows: one report's rows, an agency's years, harmonized values.
+
+``data`` is anything with DataFrame attributes named after the processed tables
+(:class:`govreport.store.Processed`, or a stand-in in tests). A missing table
+reads as empty, never as an error.
+"""
+from __future__ import annotations
+
+from typing import Any, Optional, Sequence
+
+import pandas as pd
+
+from .. import catalog
+from .wording import is_missing, paren, section_prefixes, term
+
+
+def frame(data: Any, name: str) -> Optional[pd.DataFrame]:
+    table = getattr(data, name, None)
+    return table if isinstance(table, pd.DataFrame) else None
+
+
+def rows_for(table: Optional[pd.DataFrame], report_id: str) -> pd.DataFrame:
+    if table is None or "report_id" not in table.columns:
+        return pd.DataFrame()
+    return table[table["report_id"].astype(str) == str(report_id)]
+
+
+def totals(values: pd.DataFrame) -> pd.DataFrame:
+    """The applicant-total column only (legacy reports have nothing else)."""
+    if values.empty or "applicant" not in values.columns:
+        return values
+    return values[values["applicant"].astype(str) == "total"]
+
+
+def with_prefix(values: pd.DataFrame, section: str) -> pd.DataFrame:
+    prefixes = tuple(p for s, p in section_prefixes() if s == section)
+    if values.empty:
+        return values
+    return values[values["metric"].astype(str).str.startswith(prefixes)]
+
+
+def metric_row(values: pd.DataFrame, metric: str) -> Optional[pd.Series]:
+    if values.empty:
+        return None
+    rows = values[values["metric"].astype(str) == metric]
+    return None if rows.empty else rows.iloc[0]
+
+
+def metric_names(data: Any, lang: str = "zh") -> dict[str, str]:
+    """metric id -> its standard name, from the data dictionary shipped with the data (or the catalog)."""
+    dictionary = frame(data, "data_dictionary")
+    column = "name_zh" if lang == "zh" else "name_en"
+    if dictionary is not None and not dictionary.empty and column in dictionary.columns:
+        return {str(m): str(n) for m, n in zip(dictionary["metric"], dictionary[column]) if not is_missing(n)}
+    return {m: (meta.name_zh if lang == "zh" else meta.name_en) for m, meta in catalog.metrics().items()}
+
+
+def is_derived(row: Optional[pd.Series]) -> bool:
+    return row is not None and str(row.get("provenance", "")) == "derived"
+
+
+def label(row: Optional[pd.Series], lang: str, fallback: str = "") -> str:
+    """The row's label as the report prints it; a derived value is named by its metric, marked once."""
+    if row is None:
+        return fallback
+    if is_derived(row):
+        meta = catalog.metrics().get(str(row.get("metric")))
+        name = (meta.name_zh if lang == "zh" else meta.name_en) if meta else (fallback or str(row.get("metric")))
+        return name + paren(term("review.derived_label", lang), lang)
+    text = row.get("source_label")
+    if is_missing(text) or not str(text).strip():
+        return fallback or str(row.get("metric"))
+    return str(text)
+
+
+def harmonized_value(data: Any, report_id: str, series: str) -> tuple[Optional[float], str]:
+    """(value or None, comparability) of one harmonized series for one report."""
+    rows = rows_for(frame(data, "harmonized"), report_id)
+    if rows.empty:
+        return None, "none"
+    rows = rows[rows["series"].astype(str) == series]
+    if rows.empty:
+        return None, "none"
+    row = rows.iloc[0]
+    value = None if is_missing(row["value"]) else float(row["value"])
+    return value, str(row.get("comparability", "exact"))
+
+
+def reports_for_year(data: Any, year: int, agency: Optional[str] = None) -> pd.DataFrame:
+    """Reports of ``year``; ``agency`` (an agency_id or a name) narrows to one agency."""
+    reports = frame(data, "reports")
+    if reports is None or reports.empty:
+        return pd.DataFrame(columns=["report_id", "agency", "agency_id", "year", "template"])
+    chosen = reports[pd.to_numeric(reports["year"], errors="coerce") == int(year)]
+    if agency is not None:
+        agency = str(agency)
+        chosen = chosen[(chosen["agency_id"].astype(str) == agency) | (chosen["agency"].astype(str) == agency)]
+    return chosen.sort_values(["agency_id", "report_id"]).reset_index(drop=True)
+
+
+def available_years(data: Any) -> list[int]:
+    reports = frame(data, "reports")
+    if reports is None or reports.empty:
+        return []
+    return sorted({int(y) for y in pd.to_numeric(reports["year"], errors="coerce").dropna()})
+
+
+def agencies_with_years(data: Any, min_years: int = 2) -> list[str]:
+    """agency_ids with reports in at least ``min_years`` distinct years."""
+    reports = frame(data, "reports")
+    if reports is None or reports.empty:
+        return []
+    counts = reports.groupby(reports["agency_id"].astype(str))["year"].nunique()
+    return sorted(counts[counts >= min_years].index)
+
+
+def agency_reports(data: Any, agency_id: str, years: Optional[Sequence[int]] = None) -> pd.DataFrame:
+    """One report per year of ``agency_id`` (the first when there are two), sorted by year."""
+    reports = frame(data, "reports")
+    if reports is None or reports.empty:
+        return pd.DataFrame(columns=["report_id", "year"])
+    rows = reports[reports["agency_id"].astype(str) == str(agency_id)].copy()
+    rows["year"] = pd.to_numeric(rows["year"], errors="coerce").astype(int)
+    if years is not None:
+        rows = rows[rows["year"].isin([int(y) for y in years])]
+    return rows.sort_values(["year", "report_id"]).drop_duplicates("year").reset_index(drop=True)
+
+
+def report_year(data: Any, report_id: Any) -> Optional[int]:
+    reports = frame(data, "reports")
+    if reports is None:
+        return None
+    rows = reports[reports["report_id"].astype(str) == str(report_id)]
+    return None if rows.empty else int(rows["year"].iloc[0])
+
+
+def previous_report(data: Any, report: pd.Series) -> Optional[pd.Series]:
+    """The same agency's report of the year before (None when the data has none)."""
+    reports = agency_reports(data, str(report["agency_id"]))
+    rows = reports[reports["year"] == int(report["year"]) - 1]
+    return None if rows.empty else rows.iloc[0]
+
+
+def template_changes(table: pd.DataFrame) -> list[tuple[int, int, str, str]]:
+    """(year_from, year_to, template_from, template_to) where consecutive reports change format."""
+    per_year = table.drop_duplicates("year")[["year", "template"]].sort_values("year")
+    changes = []
+    previous = None
+    for year, template in per_year.itertuples(index=False):
+        if previous is not None and previous[1] != template:
+            changes.append((int(previous[0]), int(year), str(previous[1]), str(template)))
+        previous = (year, template)
+    return changes
