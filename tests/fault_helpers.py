@@ -2,8 +2,9 @@
 
 A *write point* is every call that changes what a reader sees on disk:
 ``os.replace`` (each atomic file write of the store, pages and manifests),
-``os.rename`` (the swap of ``reports/``), ``shutil.copy2`` (published data and
-reused pages; killed half way through the copy) and ``shutil.rmtree``.
+``publish._exchange`` and ``os.rename`` (the swap of ``reports/``), ``shutil.copy2``
+(published data and reused pages; killed half way through the copy) and
+``shutil.rmtree``.
 
 Run as a script (``kill_matrix``), this module first counts the write points
 of one ingest or build, then for each point N runs it again on a fresh copy of
@@ -90,9 +91,12 @@ def install_kill_switch(kill_at: int, counter: list) -> None:
             os.kill(os.getpid(), signal.SIGKILL)
         return real(*args, **kwargs)
 
-    for module, name in ((os, "replace"), (os, "rename"), (shutil, "copy2"), (shutil, "rmtree")):
+    from govreport import publish
+
+    for module, name in ((os, "replace"), (os, "rename"), (shutil, "copy2"), (shutil, "rmtree"),
+                         (publish, "_exchange")):
         real = getattr(module, name)
-        setattr(module, name, lambda *a, _n=name, _r=real, **k: point(_n, _r, *a, **k))
+        setattr(module, name, lambda *a, _n=name.lstrip("_"), _r=real, **k: point(_n, _r, *a, **k))
 
 
 def _fork(work) -> int:

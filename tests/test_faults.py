@@ -114,15 +114,19 @@ def test_build_killed_at_each_write_point_keeps_the_old_record_and_the_next_buil
     assert old_published == (OLD_PAGES, 1)
     rows = kill_matrix("build", build_template, tmp_path / "work", points=MATRIX)
     labels = [r["point"] for r in rows]
-    assert {"copy2 values.csv", "replace index.html", "rename reports", "replace manifest.json"} <= set(labels)
-    swap = labels.index("rename reports")  # the second rename of the swap: new folder -> reports/
+    assert {"copy2 values.csv", "replace index.html", "replace manifest.json"} <= set(labels)
+    swap = next(n for n, label in enumerate(labels) if label in ("exchange reports", "rename reports"))
     new_published = rows[0]["next_run"]["published"]
     for n, r in enumerate(rows):
         assert r["killed"], r
         published, processed = r["after_kill"]["published"], r["after_kill"]["processed"]
-        # before the swap the old record, whole; between its two renames no reports/ (the next
-        # start puts the old one back); after it the new record, whole
-        assert published == ([OLD_PAGES, 1] if n < swap else None if n == swap else new_published), r
+        # before the swap the old record, whole; after it the new one, whole. An atomic exchange
+        # has no moment between; where two renames stand in, there is no reports/ between them
+        # and the next start puts the old one back
+        if n < swap or (n == swap and labels[n] == "exchange reports"):
+            assert published == [OLD_PAGES, 1], r
+        else:
+            assert published == (None if n == swap else new_published), r
         assert processed in (states["old"], states["new"]) or processed[0] == "refused", r
         assert r["next_code"] == 0, r
         assert r["next_run"] == {"published": new_published, "processed": states["new"]}, r
@@ -247,6 +251,21 @@ def test_leftovers_of_a_killed_swap_are_repaired_before_anything_else(tmp_path):
     assert done[0] == "restored reports/ from reports.old-11 (a build was killed while publishing)"
     (tmp_path / "reports.new-13").mkdir()
     assert recover(target) == ["removed reports.new-13 (left by a killed build)"]
+
+
+@pytest.mark.parametrize("exchange", [True, False], ids=["atomic-exchange", "two-renames"])
+def test_swap_publishes_the_new_folder_and_leaves_no_sibling(tmp_path, monkeypatch, exchange):
+    from govreport import publish
+
+    if not exchange:
+        monkeypatch.setattr(publish, "_exchange", lambda a, b: False)
+    target = tmp_path / "reports"
+    for folder, text in ((target, "old"), (publish.staging_dir(target), "new")):
+        folder.mkdir()
+        (folder / "index.html").write_text(text, encoding="utf-8")
+    publish.swap(publish.staging_dir(target), target)
+    assert (target / "index.html").read_text(encoding="utf-8") == "new"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["reports"]
 
 
 def test_a_second_build_on_the_same_project_is_refused_in_one_line(tmp_path, fake_notebooks):

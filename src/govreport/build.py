@@ -412,14 +412,18 @@ def _publish(paths: ProjectPaths, args: argparse.Namespace, log: _Log, data: Any
     staging.mkdir(parents=True)
     todo = [dataclasses.replace(j, html=str(staging / Path(j.html).name)) for j in todo]
     results: dict[str, JobResult] = {}
-    if todo:
-        paths.executed.mkdir(parents=True, exist_ok=True)
-        results = _run_jobs(todo, args, log)
-    else:
-        log(f"notebooks: all {len(jobs)} unchanged, skipped")
-    ok = {j.name: (j.name not in results or results[j.name].ok) for j in jobs}
-    n_data = _stage(paths, staging, data, jobs, reused, ok, current, args.lang)
-    publish.swap(staging, paths.reports)
+    try:
+        if todo:
+            paths.executed.mkdir(parents=True, exist_ok=True)
+            results = _run_jobs(todo, args, log)
+        else:
+            log(f"notebooks: all {len(jobs)} unchanged, skipped")
+        ok = {j.name: (j.name not in results or results[j.name].ok) for j in jobs}
+        n_data = _stage(paths, staging, data, jobs, reused, ok, current, args.lang)
+        publish.swap(staging, paths.reports)
+    finally:
+        if staging.exists():  # an error before the swap: the old record stays
+            shutil.rmtree(staging, ignore_errors=True)
     stale = sorted(r for r in current if r.startswith(PAGE_PREFIXES) and r not in {f"{j.name}.html" for j in jobs})
     if stale:
         log(f"removed stale pages: {', '.join(stale)}")

@@ -406,15 +406,38 @@ def recover(target: Path) -> list[str]:
     return done
 
 
+def _exchange(a: Path, b: Path) -> bool:
+    """Swap two folders in one step (Linux ``renameat2(RENAME_EXCHANGE)``); False where unsupported."""
+    import ctypes
+    import errno
+
+    try:
+        renameat2 = ctypes.CDLL(None, use_errno=True).renameat2
+    except (OSError, AttributeError, TypeError):
+        return False
+    renameat2.argtypes = [ctypes.c_int, ctypes.c_char_p, ctypes.c_int, ctypes.c_char_p, ctypes.c_uint]
+    at_fdcwd, rename_exchange = -100, 2
+    if renameat2(at_fdcwd, os.fsencode(a), at_fdcwd, os.fsencode(b), rename_exchange) == 0:
+        return True
+    code = ctypes.get_errno()
+    if code in (errno.EINVAL, errno.ENOSYS, errno.ENOTSUP, errno.EXDEV):
+        return False  # an old kernel or a file system without exchange: two renames instead
+    raise OSError(code, os.strerror(code), str(b))
+
+
 def swap(staging: Path, target: Path) -> None:
     """Make the complete ``staging`` folder the published ``target``; the old one goes last.
 
-    Two renames: a kill between them leaves ``target`` missing and both siblings
-    present, which ``recover`` repairs at the start of the next build.
+    One atomic exchange where the system has it. Otherwise two renames: a kill
+    between them leaves ``target`` missing and both siblings present, which
+    ``recover`` repairs at the start of the next build.
     """
     import shutil
 
     staging, target = Path(staging), Path(target)
+    if target.exists() and _exchange(staging, target):
+        shutil.rmtree(staging)  # it now holds the previous record
+        return
     retired = target.with_name(f"{target.name}{RETIRED_MARK}{os.getpid()}")
     if target.exists():
         os.rename(target, retired)

@@ -17,19 +17,12 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterable, Optional
 
+from ..errors import describe_path, one_line
 from ..store import sha256_file
 from . import SUPPORTED_SUFFIXES
 
 _DENIED = (errno.EACCES, errno.EPERM)
 LINKED_FOLDER = "symbolic link to a folder: not followed (pass its target as an input path to read it)"
-
-
-def escape_path(path) -> str:
-    """A path on one line: control characters (a newline in a file name) shown as escapes."""
-    text = str(path)
-    if text.isprintable():
-        return text
-    return "".join(ch if ch.isprintable() else ch.encode("unicode_escape").decode("ascii") for ch in text)
 
 
 @dataclass
@@ -40,7 +33,7 @@ class Failure:
     problem: str
 
     def __str__(self) -> str:
-        return f"{escape_path(self.path)}: {self.problem}"
+        return f"{describe_path(self.path)}: {one_line(self.problem)}"
 
 
 def _reason(exc: OSError, what: str) -> str:
