@@ -247,3 +247,27 @@ def test_with_code_keeps_the_code_cells_but_still_drops_the_parameter_cells(buil
     assert "show_story" in page
     hidden = (build.root / "reports" / "yearly_report_2018.html").read_text(encoding="utf-8")
     assert '<div class="jp-InputArea jp-Cell-inputArea">' not in hidden
+
+
+@pytest.mark.parametrize("notebook, parameters, message", [
+    (YEARLY, {"year": 1999, "agency": None}, "1999 年没有可用的报告"),
+    (COMPARISON, {"agency": "某市/无此机关", "years": None}, "no harmonized data for agency '某市/无此机关'"),
+])
+def test_a_notebook_run_without_data_fails_with_a_clear_message(build, tmp_path, notebook, parameters, message):
+    from govreport import publish
+
+    publish.install_kernel(tmp_path / "jupyter")
+    params = {**parameters, "processed_dir": str(build.root / "data" / "processed"), "lang": "zh"}
+    with pytest.raises(publish.NotebookFailed) as failed:
+        publish.execute(notebook, tmp_path / "out.ipynb", params, timeout=120, cwd=tmp_path)
+    assert message in str(failed.value)
+
+
+def test_published_pages_describe_every_chart_and_keep_agencies_whole(build):
+    import re
+
+    page = (build.root / "reports" / "yearly_report_2018.html").read_text(encoding="utf-8")
+    alts = re.findall(r'<img[^>]* alt="([^"]*)"', page)
+    assert alts and all(a.startswith(("条形图：", "折线图：", "柱状图：", "分格折线图：")) for a in alts)
+    assert "No description has been provided" not in page
+    assert '<nav class="govreport-toc">' in page
