@@ -441,10 +441,10 @@ def owner_password_pdf(rep: Gb2021Report, path: Path) -> Path:
 
 # --------------------------------------------------------------------------- Word-exported grids
 # A Word table whose data rows split the page differently from its header row: each
-# applicant header spans a wide column (70) and a sliver (6); data cell k covers the sliver
+# applicant header spans a wide column (40) and a sliver (4); data cell k covers the sliver
 # of column k-1 and the wide part of column k. By grid index its value would stand under
 # header k-1; by extent it belongs to header k.
-_MAIN, _SLIVER = 70, 6
+_MAIN, _SLIVER, _LABEL = 40, 4, 130  # points (DOCX) or px (HTML); the table fits an A4 page
 
 
 def _misaligned_rows(rep: Gb2021Report):
@@ -458,10 +458,10 @@ def misaligned_html(rep: Gb2021Report, path: Path, widths: bool = True) -> Path:
         attrs = (f' colspan="{span}"' if span > 1 else "") + (f' width="{px}"' if widths and px else "")
         return f"<td{attrs}>{text or ''}</td>"
 
-    head = ["<tr>" + td("申请人情况", 3, 300) + "".join(td(h, 2, _MAIN + _SLIVER) for h in APPLICANT_HEADS) + "</tr>"]
+    head = ["<tr>" + td("申请人情况", 3, _LABEL) + "".join(td(h, 2, _MAIN + _SLIVER) for h in APPLICANT_HEADS) + "</tr>"]
     body = []
     for label, cells in _misaligned_rows(rep):
-        row = td(label, 3, 300) + td(cells[0], 1, _MAIN)
+        row = td(label, 3, _LABEL) + td(cells[0], 1, _MAIN)
         row += "".join(td(v, 2, _SLIVER + _MAIN) for v in cells[1:]) + td(None, 1, _SLIVER)
         body.append(f"<tr>{row}</tr>")
     intro = rep.intro()
@@ -488,7 +488,7 @@ def misaligned_docx(rep: Gb2021Report, path: Path) -> Path:
     table = d.add_table(rows=1 + len(SECTION_3), cols=n_cols)
     table.style = "Table Grid"
     grid = table._tbl.tblGrid
-    for gc, w in zip(grid.gridCol_lst, [300] + [_MAIN, _SLIVER] * len(APPLICANT_HEADS)):
+    for gc, w in zip(grid.gridCol_lst, [_LABEL] + [_MAIN, _SLIVER] * len(APPLICANT_HEADS)):
         gc.w = Pt(w)
 
     def fill(row, spans):

@@ -293,3 +293,29 @@ def test_print_measurement(renders, capsys):
 
 if __name__ == "__main__":  # python tests/test_formats_render.py: print the measurement table
     sys.exit(pytest.main([__file__, "-q", "-s", "-k", "print_measurement"]))
+
+
+def test_misaligned_word_table_printed_to_pdf_reads_values_by_extent(renders, tmp_path):
+    """filegen.misaligned_docx printed by LibreOffice: a ruled PDF whose data cells straddle a 4-pt sliver
+    of the previous header column (pdfplumber sees 15 grid columns under 7 headers)."""
+    import filegen
+
+    if "soffice_pdf" in renders.skipped:
+        pytest.skip(renders.skipped["soffice_pdf"])
+    soffice, _why = _tool(("soffice", "libreoffice"), "ensure_soffice.sh")
+    rep = filegen.Gb2021Report()
+    rep.sec3["outcome.granted"] = [None, "32", None, "34", "35", "36", "137"]
+    rep.sec3["requests.carried_forward"] = [None] * 6 + ["257"]
+    docx_path = filegen.misaligned_docx(rep, tmp_path / "misaligned.docx")
+    _soffice(soffice, tmp_path / "profile", "pdf", tmp_path, [docx_path])
+    doc = read_document(tmp_path / "misaligned.pdf")
+    row = next(r for r in doc.tables[0].rows if r[0] == "（一）予以公开")
+    assert row[-7:] == (None, "32", None, "34", "35", "36", "137")
+    got = reported_values(tmp_path / "misaligned.pdf", "gb2021")
+    assert {k: v for k, v in got.items() if k.startswith("outcome.granted|")} == {
+        "outcome.granted|commercial": 32, "outcome.granted|social_org": 34, "outcome.granted|legal_service": 35,
+        "outcome.granted|other_org": 36, "outcome.granted|total": 137}
+    assert {k: v for k, v in got.items() if k.startswith("requests.carried_forward|")} == {
+        "requests.carried_forward|total": 257}
+    want = {k: v for k, v in rep.expected().items() if k.split(".")[0] in ("requests", "outcome")}
+    assert got == want

@@ -182,7 +182,7 @@ def test_owner_password_only_pdf_is_read(tmp_path):
 
 @pytest.mark.parametrize("make", ["docx", "html"])
 def test_word_table_whose_rows_split_other_columns_reads_values_by_extent(tmp_path, make):
-    """filegen.misaligned_*: data cell k covers a 6-pt sliver of header k-1 and the 70-pt body of header k."""
+    """filegen.misaligned_*: data cell k covers a 4-pt sliver of header k-1 and the 40-pt body of header k."""
     rep = filegen.Gb2021Report()
     rep.sec3["outcome.granted"] = [None, "32", None, "34", "35", "36", "137"]
     path = (filegen.misaligned_docx(rep, tmp_path / "m.docx") if make == "docx"

@@ -1,13 +1,15 @@
-"""PDF with a text layer -> Document: ruled tables as grids, the rest as lines.
+"""PDF with a text layer -> Document: ruled and unruled tables as position-true grids, the rest as lines.
 
 pdfplumber (MIT, on pdfminer.six) is used because its table finder works on
-the ruling lines the report templates draw, and exposes cell boxes, so merged
-cells can be expanded exactly. Per page, in reading order (top to bottom):
-ruled tables become table blocks, other characters become one text block per
-visual line (words left to right, so an unruled table row reads as
-"label 1 2 3" for the text extractor). A table continued on the
-next page is joined into one block. Scanned, encrypted and truncated files
-end as a one-line ReportError.
+the ruling lines the report templates draw, and exposes cell and word boxes.
+Per page, in reading order (top to bottom): ruled tables become table blocks
+whose values stand under the header column their cell box overlaps
+(readers/placement.py); tables printed without lines are found by their
+header words and read by word positions (readers/unruled.py); other
+characters become one text block per visual line. A table continued on the
+next page is joined into one block. Owner-password PDFs (which open without a
+password) are read; scanned, user-password and truncated files end as a
+one-line ReportError.
 """
 from __future__ import annotations
 
@@ -18,7 +20,7 @@ from pathlib import Path
 from typing import Optional
 
 from ..document import Block, Document, ReportError
-from ..normalize import parse_cell
+from ..normalize import join_cjk_lines, parse_cell
 from ..safety import MAX_PDF_PAGES, PDF_TIME_BUDGET_S, time_limit
 from . import unruled
 from .placement import Span, place
@@ -371,9 +373,11 @@ def _join_pages(pages: list[_Page]) -> list[Block]:
         for index, (_top, item) in enumerate(page.items):
             if isinstance(item, _Grid):
                 prev = items[-1] if items else None
-                if index == 0 and isinstance(prev, tuple) and prev[1] < page.number and prev[0].n_cols == item.n_cols:
-                    items[-1] = (_continue_grid(prev[0], item), prev[1])
-                    continue
+                if index == 0 and isinstance(prev, tuple) and prev[1] < page.number:
+                    same = item if prev[0].n_cols == item.n_cols else _on_columns_of(prev[0], item)
+                    if same is not None:
+                        items[-1] = (_continue_grid(prev[0], same), prev[1])
+                        continue
                 items.append((item, page.number))
             else:
                 items.append(item)
@@ -386,6 +390,55 @@ def _join_pages(pages: list[_Page]) -> list[Block]:
         else:
             blocks.append(item)
     return blocks
+
+
+def _row_broken(last: list, add_cells: list, add_owner: list) -> bool:
+    """Does the continuation start with the rest of the previous page's last row (its label only)?
+
+    Word lets a row break across pages: the numbers stay above, the end of the label
+    goes over. The first row below then has text but no number, its cells are not
+    merged with the row after, and its label does not start a new one (（六）…, 3.…).
+    """
+    first = add_cells[0]
+    texts = [c for c in first if c]
+    if not texts or any(_is_number(c) for c in first) or not any(_is_number(c) for c in last):
+        return False
+    if len(add_owner) > 1 and any(a == b and a is not None for a, b in zip(add_owner[0], add_owner[1])):
+        return False  # a merged cell running on: handled as a cut merged label below
+    return not unruled.starts_new_label(texts[0])
+
+
+def _on_columns_of(first: _Grid, nxt: _Grid, tol: float = 2.0) -> Optional[_Grid]:
+    """The continuation ``nxt`` re-gridded on ``first``'s columns, when its column edges are among them.
+
+    A Word table whose header row splits columns its data rows do not (slivers) has fewer
+    grid columns on a page without the header; by position, each of its cells covers the
+    same columns of the table it continues. None when the edges do not line up.
+    """
+    if len(nxt.x_edges) != nxt.n_cols + 1 or len(first.x_edges) != first.n_cols + 1:
+        return None
+    index = []
+    for x in nxt.x_edges:
+        k = min(range(len(first.x_edges)), key=lambda n: abs(first.x_edges[n] - x))
+        if abs(first.x_edges[k] - x) > tol or (index and k <= index[-1]):
+            return None
+        index.append(k)
+    cells, owner = [], []
+    for i, row in enumerate(nxt.cells):
+        new_cells: list[Optional[str]] = [None] * first.n_cols
+        new_owner: list = [None] * first.n_cols
+        for j, text in enumerate(row):
+            o = nxt.owner[i][j]
+            for c in range(index[j], index[j + 1]):
+                new_owner[c] = (o[0], index[o[1]]) if o else (i, index[j])
+                if c == index[j] or not _is_number(text):
+                    new_cells[c] = text  # a value once, in the first column its cell covers
+        for c in range(first.n_cols):  # columns left of the first edge or right of the last: empty
+            if new_owner[c] is None:
+                new_owner[c] = (i, c)
+        cells.append(new_cells)
+        owner.append(new_owner)
+    return _Grid(cells=cells, owner=owner, top=nxt.top, bbox=nxt.bbox, x_edges=list(first.x_edges))
 
 
 def _placed(grid: _Grid) -> list[list[Optional[str]]]:
@@ -431,6 +484,10 @@ def _continue_grid(first: _Grid, nxt: _Grid) -> _Grid:
     shift = len(cells) - k  # owner coordinates of the continuation, in the joined grid
     add_owner = [[(o[0] + shift, o[1]) if o else None for o in row] for row in add_owner]
     rectangular = all(len(r) == len(cells[0]) for r in owner + add_owner)  # unruled label-only rows are shorter
+    if cells and add_cells and rectangular and _row_broken(cells[-1], add_cells, add_owner):
+        # one row broken over the page: 2.申请人逾期未按收费 | 221 … / 通知要求缴纳费用、行政机关不再处理…
+        cells[-1] = [join_cjk_lines([a, b]) if a and b and not _is_number(a) else a for a, b in zip(cells[-1], add_cells[0])]
+        add_cells, add_owner = add_cells[1:], add_owner[1:]
     if cells and add_cells and rectangular:
         last, head = len(cells) - 1, 0
         for j in range(len(cells[last])):

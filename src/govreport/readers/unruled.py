@@ -77,6 +77,11 @@ class Table:
         return any(any(is_value(c) for c in cells or ()) or unplaced for _l, cells, unplaced in self.rows)
 
 
+def starts_new_label(text: str) -> bool:
+    """A label that begins with its own number (一、 （二） 3. 其中 第二十条): not the end of another."""
+    return bool(_names().enumerator.match(nfkc(text).strip()))
+
+
 def _role(text: str) -> Optional[str]:
     text = nfkc(text).replace(" ", "")
     for role, regex in _names().patterns:
