@@ -89,6 +89,8 @@ def test_derived_values_are_explained_in_a_short_methods_note(data):
     assert ("不予公开（合计）＝属于国家秘密＋其他法律行政法规禁止公开＋危及“三安全一稳定”＋保护第三方合法权益＋"
             "属于三类内部事务信息＋属于四类过程性信息＋属于行政执法案卷＋属于行政查询事项（7 个数字）") in note
     assert "= 1.属于国家秘密+" not in note                     # the old dump of printed labels
+    digest = data.reports.set_index("report_id").loc[f"{HONGZE_ID}-2024", "sha256"]
+    assert f"来源文件 hongze_district_gov_2024.txt 的 SHA-256 校验值为 {digest}" in note
 
 
 def test_pages_link_to_the_index_other_years_and_the_comparison(data):

@@ -196,20 +196,46 @@ def fact_series(data: Any, agency_id: str, years: Optional[Sequence[int]] = None
     than guessed. Series seen in fewer than two years are left out. A bare
     word such as 办结 is labelled with what its sentence is about.
     """
+    facts = _agency_facts(data, agency_id, years)
+    if facts.empty:
+        return pd.DataFrame(columns=FACT_SERIES_COLUMNS)
+    anchors = _anchor_subjects(facts)
+    series_rows = []
+    for members in _matching_groups(facts):
+        chosen = _one_per_year(members, anchors)
+        if len(chosen) < 2:
+            continue
+        label = _series_label(chosen, anchors, lang)
+        for year in sorted(chosen):
+            r = chosen[year]
+            series_rows.append({"series": label, "year": year, "subject": str(r.subject), "value": float(r.value),
+                                "unit": str(r.unit), "sentence": str(r.sentence), "report_id": str(r.report_id),
+                                "fact_id": str(r.fact_id), "_first": (-max(chosen), chosen[max(chosen)].reading)})
+    if not series_rows:
+        return pd.DataFrame(columns=FACT_SERIES_COLUMNS)
+    out = pd.DataFrame(series_rows)
+    out = out.sort_values(["_first", "series", "year"]).drop(columns="_first").reset_index(drop=True)
+    return out[FACT_SERIES_COLUMNS]
+
+
+def _agency_facts(data: Any, agency_id: str, years: Optional[Sequence[int]]) -> pd.DataFrame:
+    """The agency's prose facts that have a subject, with their year, in reading order."""
     reports = agency_reports(data, agency_id, years)
     stored = frame(data, "facts")
     if reports.empty or stored is None or stored.empty:
-        return pd.DataFrame(columns=FACT_SERIES_COLUMNS)
+        return pd.DataFrame()
     year_of = dict(zip(reports["report_id"].astype(str), reports["year"]))
     facts = stored[stored["report_id"].astype(str).isin(year_of)].copy()
     facts = facts[facts["subject"].notna() & (facts["subject"].astype(str).str.strip() != "")]
     if facts.empty:
-        return pd.DataFrame(columns=FACT_SERIES_COLUMNS)
+        return facts
     facts["year"] = facts["report_id"].astype(str).map(year_of)
     facts["reading"] = facts["fact_id"].map(reading_order)
-    facts = facts.sort_values(["year", "reading"]).reset_index(drop=True)
-    anchors = _anchor_subjects(facts)
+    return facts.sort_values(["year", "reading"]).reset_index(drop=True)
 
+
+def _matching_groups(facts: pd.DataFrame) -> list[list]:
+    """Facts joined across years when units agree and subject phrases match (union-find over pairs)."""
     parent = list(range(len(facts)))
 
     def find(i: int) -> int:
@@ -221,47 +247,41 @@ def fact_series(data: Any, agency_id: str, years: Optional[Sequence[int]] = None
     records = list(facts.itertuples())
     for a in records:
         for b in records:
-            if b.Index <= a.Index or b.year == a.year or b.unit != a.unit:
-                continue
-            if subjects_match(str(a.subject), str(b.subject)):
+            if b.Index > a.Index and b.year != a.year and b.unit == a.unit \
+                    and subjects_match(str(a.subject), str(b.subject)):
                 parent[find(b.Index)] = find(a.Index)
-
-    components: dict[int, list] = {}
+    groups: dict[int, list] = {}
     for r in records:
-        components.setdefault(find(r.Index), []).append(r)
-    series_rows = []
-    for members in components.values():
-        by_year: dict[int, list] = {}
-        for r in members:
-            by_year.setdefault(int(r.year), []).append(r)
-        if len(by_year) < 2:
-            continue
-        chosen = {}
-        for year, candidates in by_year.items():
-            if len({float(c.value) for c in candidates}) > 1:
-                others = [anchors[str(r.fact_id)] for y, rs in by_year.items() if y != year for r in rs]
-                candidates = [c for c in candidates
-                              if any(subjects_match(anchors[str(c.fact_id)], o) for o in others)]
-            if candidates and len({float(c.value) for c in candidates}) == 1:
-                chosen[year] = candidates[0]
-        if len(chosen) < 2:
-            continue
-        phrases = list(dict.fromkeys(str(chosen[y].subject) for y in sorted(chosen)))
-        label = " / ".join(phrases)
-        context = [anchors[str(chosen[y].fact_id)] for y in sorted(chosen)]
-        if len(subject_key(phrases[-1])) < 4 and context[-1] != phrases[-1] \
-                and all(subjects_match(c, context[-1]) for c in context):
-            label = term("comparison.facts_context", lang, phrase=label, context=context[-1])
-        for year in sorted(chosen):
-            r = chosen[year]
-            series_rows.append({"series": label, "year": year, "subject": str(r.subject), "value": float(r.value),
-                                "unit": str(r.unit), "sentence": str(r.sentence), "report_id": str(r.report_id),
-                                "fact_id": str(r.fact_id), "_first": (-max(chosen), chosen[max(chosen)].reading)})
-    if not series_rows:
-        return pd.DataFrame(columns=FACT_SERIES_COLUMNS)
-    out = pd.DataFrame(series_rows)
-    out = out.sort_values(["_first", "series", "year"]).drop(columns="_first").reset_index(drop=True)
-    return out[FACT_SERIES_COLUMNS]
+        groups.setdefault(find(r.Index), []).append(r)
+    return list(groups.values())
+
+
+def _one_per_year(members: list, anchors: dict[str, str]) -> dict[int, Any]:
+    """year -> the one fact of the group that year; a year left ambiguous is dropped, never guessed."""
+    by_year: dict[int, list] = {}
+    for r in members:
+        by_year.setdefault(int(r.year), []).append(r)
+    if len(by_year) < 2:
+        return {}
+    chosen = {}
+    for year, candidates in by_year.items():
+        if len({float(c.value) for c in candidates}) > 1:
+            others = [anchors[str(r.fact_id)] for y, rs in by_year.items() if y != year for r in rs]
+            candidates = [c for c in candidates if any(subjects_match(anchors[str(c.fact_id)], o) for o in others)]
+        if candidates and len({float(c.value) for c in candidates}) == 1:
+            chosen[year] = candidates[0]
+    return chosen
+
+
+def _series_label(chosen: dict[int, Any], anchors: dict[str, str], lang: str) -> str:
+    """Each year's phrase joined by ' / '; a bare short word (办结) gets what its sentence is about."""
+    phrases = list(dict.fromkeys(str(chosen[y].subject) for y in sorted(chosen)))
+    label = " / ".join(phrases)
+    context = [anchors[str(chosen[y].fact_id)] for y in sorted(chosen)]
+    if len(subject_key(phrases[-1])) < 4 and context[-1] != phrases[-1] \
+            and all(subjects_match(c, context[-1]) for c in context):
+        label = term("comparison.facts_context", lang, phrase=label, context=context[-1])
+    return label
 
 
 def _comparison_facts(data: Any, agency_id: str, agency: str, years: Optional[Sequence[int]],

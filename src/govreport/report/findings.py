@@ -21,7 +21,7 @@ from .. import catalog
 from ..harmonize import crosswalk
 from .access import frame, metric_names, rows_for
 from .model import Details, Quote, Section, Table
-from .wording import applicant_name, enum, fmt_number, has_term, is_missing, rule_name, term
+from .wording import applicant_name, enum, file_name, fmt_number, has_term, is_missing, rule_name, term
 
 KINDS = ("arithmetic", "prose_vs_table", "parse")
 
@@ -234,11 +234,16 @@ def _formulas(template: str) -> dict[str, list[str]]:
     return parts
 
 
-def methods_section(data: Any, values: pd.DataFrame, template: str, lang: str) -> Section:
-    """A short readable note on the values the report did not print, one line per computed metric."""
+def methods_section(data: Any, report: pd.Series, values: pd.DataFrame, lang: str) -> Section:
+    """A short readable note: where the figures come from (file and its sha256) and how derived values were made."""
     section = Section("methods", term("section.methods", lang))
+    template = str(report["template"])
     derived = values[values["provenance"].astype(str) == "derived"] if not values.empty else values
     section.blocks.append(term("methods.read", lang))
+    digest = report.get("sha256")
+    if not is_missing(digest):
+        section.blocks.append(term("methods.source", lang, file=file_name(report.get("source_file"), lang),
+                                   sha256=str(digest)))
     if derived.empty:
         section.blocks.append(term("quality.no_derived", lang))
         return section

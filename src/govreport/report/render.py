@@ -89,9 +89,10 @@ def toc_html(stories: Sequence[Story], lang: str = "zh") -> str:
     """目录: each story, and under it each of its sections, as links to their anchors."""
     items = []
     for story in stories:
-        inner = "".join(f'<li><a href="#{_esc(s.anchor)}">{_esc(s.title)}</a></li>'
-                        for s in story.sections if s.anchor and s.level > 1)
-        items.append(f'<li><a href="#{_esc(story.anchor)}">{_esc(story.title)}</a><ol>{inner}</ol></li>')
+        inner = " · ".join(f'<a href="#{_esc(s.anchor)}">{_esc(s.title)}</a>'
+                           for s in story.sections if s.anchor and s.level > 1)
+        items.append(f'<li><a href="#{_esc(story.anchor)}"><strong>{_esc(story.title)}</strong></a>'
+                     f'<br><small>{inner}</small></li>')
     return (f'<nav class="govreport-toc"><h2>{_esc(term("toc.title", lang))}</h2>'
             f'<ol>{"".join(items)}</ol></nav>')
 

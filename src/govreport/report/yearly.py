@@ -53,7 +53,7 @@ def report_story(data: Any, report: pd.Series, lang: str = "zh") -> Story:
                 facts_section(data, report, zero, lang, names), repetition_section(data, report, lang),
                 timeliness_section(data, report, lang), checks_section(data, report_id, lang),
                 differs_section(data, report_id, lang), parse_section(data, report_id, values, lang),
-                _data_section(values, lang, names), methods_section(data, values, str(report["template"]), lang)]
+                _data_section(values, lang, names), methods_section(data, report, values, lang)]
     agency = str(report["agency"])
     story = Story(key=report_id, title=agency + paren(str(int(report["year"])), lang),
                   anchor=anchor_for(report["agency_id"]), sections=[s for s in sections if s is not None],
