@@ -113,7 +113,8 @@ def headline_section(data: Any, report: pd.Series, lang: str = "zh") -> Section:
                                  term("col.last_year", lang, year=year - 1), term("col.change", lang),
                                  term("col.change_ratio", lang)], rows))
     c = counts(data, str(report["report_id"]))
-    section.blocks.append(term("headline.checks", lang, failed=c.failed, checks=c.checks, differs=c.differs))
+    section.blocks.append(term("headline.checks" if c.differs else "headline.checks_no_differs", lang,
+                               failed=c.failed, checks=c.checks, differs=c.differs))
     return section
 
 
