@@ -75,5 +75,6 @@ def test_a_total_contradicted_by_its_parts_is_ringed_with_a_note():
              and line.get_markersize() > 12]
     assert len(rings) == 2                                # 行政复议 2023 and 行政诉讼 2023
     assert any(list(line.get_ydata()) == [11.0] for line in fig.axes[0].get_lines())   # what the parts say
+    assert "印出 0，分项之和 11" in [t.get_text() for t in fig.axes[0].texts]
     caption = figure_html(chart)
     assert "“行政复议总计”印为 0，而各分项之和为 11。图中该点以红圈标出。" in caption

@@ -127,7 +127,8 @@ def _offsets(n: int) -> list[float]:
     return [0.0] * n if n == 1 else [(i - (n - 1) / 2) * 0.08 for i in range(n)]
 
 
-def _plot_series(ax, rows, years: list[int], color: str, marker: str, dx: float, placed: list, span: float) -> None:
+def _plot_series(ax, rows, years: list[int], color: str, marker: str, dx: float, placed: list, span: float,
+                 lang: str) -> None:
     """One series: segments only between consecutive years that both have a value; points by comparability."""
     by_year = {int(r["year"]): r for _, r in rows.iterrows()}
     for year in years:
@@ -154,6 +155,9 @@ def _plot_series(ax, rows, years: list[int], color: str, marker: str, dx: float,
                 ax.plot([year + dx], [parts], marker=marker, markersize=8, markerfacecolor="none",
                         markeredgecolor=ALERT, linestyle="", zorder=4)
                 ax.plot([year + dx, year + dx], [r["value"], parts], color=ALERT, linestyle=":", linewidth=1.2)
+                ax.annotate(term("chart.contradicted_label", lang, printed=fmt_number(r["value"]),
+                                 parts=fmt_number(parts)), (year + dx, parts), textcoords="offset points",
+                            xytext=(8, 0), va="center", fontsize=8, color=ALERT)
 
 
 def _not_comparable(ax, rows, color: str, marker: str, dx: float) -> None:
@@ -200,7 +204,7 @@ def series_chart(chart: Chart) -> Figure:
     top = max(values) if values else 0.0
     for index, ((series, rows), dx) in enumerate(zip(groups, _offsets(len(groups)))):
         color, marker = PALETTE[index % len(PALETTE)], MARKERS[index % len(MARKERS)]
-        _plot_series(ax, rows, years, color, marker, dx, placed, top or 1.0)
+        _plot_series(ax, rows, years, color, marker, dx, placed, top or 1.0, lang)
         _not_comparable(ax, rows, color, marker, dx)
         label = rows["label"].dropna().iloc[0] if rows["label"].notna().any() else series
         handles.append(Line2D([], [], color=color, marker=marker, label=wrap(str(label), 16)))
