@@ -17,7 +17,7 @@ from .access import harmonized_value, previous_report, reports_for_year
 from .findings import counts, series_contradiction
 from .model import Section, Table
 from .shares import Share, outcome_share
-from .wording import fmt_number, paren, series_name, term
+from .wording import fmt_number, heading, paren, series_name, term
 
 
 @lru_cache(maxsize=None)
@@ -106,7 +106,7 @@ def headline_section(data: Any, report: pd.Series, lang: str = "zh") -> Section:
         return section
     if previous_report(data, report) is None:
         section.blocks.append(term("headline.no_previous", lang, agency=str(report["agency"]), previous=year - 1))
-    rows = [[series_name(f.series, lang), _value_cell(f.value, f.share, f.flag, lang),
+    rows = [[heading(series_name(f.series, lang), lang), _value_cell(f.value, f.share, f.flag, lang),
              _value_cell(f.previous, f.previous_share, f.previous_flag, lang), *_change_cells(f, lang)]
             for f in figures]
     section.blocks.append(Table([term("col.figure", lang), term("col.this_year", lang, year=year),
@@ -164,8 +164,8 @@ def ranking_section(data: Any, year: int, lang: str = "zh") -> Optional[Section]
                                denominator=("、" if lang == "zh" else ", ").join(sorted(denominators))
                                or term("blank", lang)))
     section.blocks.append(Table(
-        [term("col.rank", lang), term("col.agency", lang), series_name("requests_received", lang)]
-        + [term("col.share_of", lang, name=series_name(s, lang)) for s in RANK_SERIES],
+        [term("col.rank", lang), term("col.agency", lang), heading(series_name("requests_received", lang), lang)]
+        + [heading(term("col.share_of", lang, name=series_name(s, lang)), lang) for s in RANK_SERIES],
         [[str(n), agency, fmt_number(received, lang)] + [s.percent() if s else term("ranking.no_share", lang)
                                                           for s in shares]
          for n, (_, agency, received, shares) in enumerate(rows, 1)]))

@@ -79,6 +79,11 @@ def series_name(series: str, lang: str = "zh") -> str:
     return series
 
 
+def heading(text: str, lang: str) -> str:
+    """A name used as a row or column heading: capitalised in English, unchanged in Chinese."""
+    return text[:1].upper() + text[1:] if lang == "en" and text else text
+
+
 def template_name(template: Any, lang: str = "zh", short: bool = False) -> str:
     key = f"template.short.{template}" if short else f"template.{template}"
     return term(key, lang) if has_term(key) else str(template)
