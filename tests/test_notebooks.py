@@ -271,3 +271,10 @@ def test_published_pages_describe_every_chart_and_keep_agencies_whole(build):
     assert alts and all(a.startswith(("条形图：", "折线图：", "柱状图：", "分格折线图：")) for a in alts)
     assert "No description has been provided" not in page
     assert '<nav class="govreport-toc">' in page
+
+
+def test_the_yearly_notebook_shows_each_agency_whole_never_section_by_section():
+    source = "\n".join(c.source for c in nbformat.read(str(YEARLY), as_version=4).cells)
+    assert "show_sections" not in source                    # the old per-section loop interleaved agencies
+    assert "for story in stories:\n    report.show_story(story)" in source
+    assert "report.show_toc(stories, lang)" in source
