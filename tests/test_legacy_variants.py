@@ -46,3 +46,46 @@ def test_year_column_is_the_value_and_cumulative_is_unmapped(tmp_path):
     assert set(unknown["source_label"]) == {"五、其中:涉及企业改制"}
     channels = rep.findings.set_index("rule").loc["requests.new_received"]
     assert (channels["state"], channels["blanks_as_zero"]) == ("pass", True)  # 2 + 5 + blank == 7
+
+
+# Putian 2008-2018 pages (text as the portal stores it): the header cell printed one character per line,
+# list numbers cut from their labels, 件次 as a unit, 受理政府信息公开申请总数 / 否决公开答复总数 wordings.
+PUTIAN_STYLE = """莆田市某某局2012年度政府信息公开工作年度报告
+本报告中所列数据的统计期限自2012年1月1日起至2012年12月31日止。
+指
+标
+名
+称
+计量单位
+年末统计
+主动公开信息数
+条
+120
+公开查阅点利用件次
+件次
+336
+受理政府信息公开申请总数
+条
+9
+其中：
+1
+、同意公开答复数
+件
+5
+2
+、否决公开答复总数
+件
+1
+"""
+
+
+def test_putian_portal_layout_is_read(tmp_path):
+    p = tmp_path / "putian2012.txt"
+    p.write_text(PUTIAN_STYLE, encoding="utf-8")
+    rep = govreport.parse(p)
+    assert (rep.meta["template"], rep.meta["year"], rep.meta["agency"]) == ("legacy", 2012, "莆田市某某局")
+    v = dict(zip(rep.values["metric"], rep.values["value"]))
+    assert (v["proactive.total"], v["requests.new_received"]) == (120, 9)
+    assert (v["outcome.granted"], v["outcome.denied.total"]) == (5, 1)
+    assert set(rep.unmapped["raw"]) == {"336"}  # no metric for 查阅点利用件次: kept, and 件次 read as its unit
+    assert rep.unmapped["source_label"].tolist() == ["公开查阅点利用件次"]

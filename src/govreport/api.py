@@ -12,13 +12,13 @@ from . import catalog
 from .identify import identify, identity_findings
 from .identify import report_id as make_report_id
 from .document import Document
-from .errors import ReportError, describe_path, one_line
+from .errors import ReportError, one_line
 from .extract import extract
 from .harmonize import harmonize
 from .readers import read_document
 from .schemas import (FINDING_COLUMNS, PLACEHOLDER_COLUMNS, REPORT_COLUMNS, UNMAPPED_COLUMNS, VALUE_COLUMNS,
                       validate_table)
-from .readers.walk import discover, source_records
+from .readers.walk import Failure, discover, source_records
 from .store import Processed, load, sha256_file, write_tables
 from .validate import Cells, check_across_years, check_report, derive_totals
 
@@ -79,15 +79,6 @@ def _match_counts(vals: pd.DataFrame) -> dict:
     return dict(n_exact=int((vals["provenance"] == "reported").sum()),
                 n_fuzzy=int((vals["provenance"] == "matched_fuzzy").sum()),
                 n_blank=int((printed & vals["value"].isna()).sum()))
-
-
-@dataclass
-class Failure:
-    path: str
-    problem: str
-
-    def __str__(self) -> str:
-        return f"{describe_path(self.path)}: {one_line(self.problem)}"
 
 
 @dataclass

@@ -75,13 +75,13 @@ def _cmd_agencies(args) -> int:
     import pandas as pd
 
     from .paths import project_paths
-    from .store import load
+    from .store import IncompleteData, load
 
     paths = project_paths(args.root)
     processed = Path(args.processed) if args.processed else paths.processed
     try:
         reports = load(processed).reports
-    except FileNotFoundError as exc:
+    except (FileNotFoundError, IncompleteData) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 1
     if reports.empty:

@@ -78,7 +78,7 @@ class ParsedCell:
 # Footnote marks that NFKC would turn into digits (21① -> 211, 21² -> 212): taken off before NFKC.
 _FOOTNOTE_MARKS = re.compile("[\u2460-\u24ff\u2776-\u2793\u00b9\u00b2\u00b3\u2070-\u2079]+")
 _NUM_CORE = r"[+-]?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?"
-_UNITS = r"万元|亿元|千元|元|件|条|次|篇|个|人次|人|项|场|期|份|家|%"
+_UNITS = r"万元|亿元|千元|元|件次|件|条|次|篇|个|人次|人|项|场|期|份|家|批|%"
 _CN_DIGITS = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
 _CN_POWERS = {"十": 10, "百": 100, "千": 1000}
 _CN_NUMERAL = re.compile("^[零〇一二两三四五六七八九十][零〇一二两三四五六七八九十百千万]{0,11}$")

@@ -158,5 +158,5 @@ def radicals() -> dict[int, str]:
     return {ord(r["char"]): r["ideograph"] for r in read_csv("radicals.csv")}
 
 
-UNIT_TOKENS = frozenset({"件", "条", "次", "篇", "个", "人", "人次", "万元", "元", "项", "场", "期", "份", "家", "亿元", "千元"})
+UNIT_TOKENS = frozenset({"件", "条", "次", "篇", "个", "人", "人次", "件次", "万元", "元", "项", "场", "期", "份", "家", "亿元", "千元"})
 assert UNIT_TOKENS <= set(_unit_table()), "every unit word the rows may carry needs a row in units.csv"

@@ -107,15 +107,48 @@ def collapse_spans(row: Row, groups: list[list[int]]) -> Row:
     return new
 
 
+_ONE_IDEOGRAPH = re.compile(r"^[\u4e00-\u9fff]$")
+_LIST_NUMBER = re.compile(r"^\d{1,2}$")
+_LIST_MARK = re.compile(r"^[、.．]")
+
+
+def _joined_text_lines(doc: Document) -> list[tuple[int, str]]:
+    """Text lines with two layouts of one label put back together: a header printed one character per line
+    (指/标/名/称, a vertical cell) and a list number cut from its label (1 / 、同意公开答复数)."""
+    lines = [(n, b.text.strip()) for n, b in enumerate(doc.blocks) if b.kind == "text" and b.text.strip()]
+    out: list[tuple[int, str]] = []
+    i = 0
+    while i < len(lines):
+        n, text = lines[i]
+        j = i
+        while j + 1 < len(lines) and _ONE_IDEOGRAPH.match(lines[j][1]) and _ONE_IDEOGRAPH.match(lines[j + 1][1]) \
+                and lines[j + 1][0] == lines[j][0] + 1:
+            j += 1
+        if j > i:
+            out.append((n, "".join(t for _, t in lines[i:j + 1])))
+            i = j + 1
+            continue
+        if _LIST_NUMBER.match(text) and i + 1 < len(lines) and _LIST_MARK.match(lines[i + 1][1]):
+            out.append((n, text + lines[i + 1][1]))
+            i += 2
+            continue
+        out.append((n, text))
+        i += 1
+    return out
+
+
 def document_rows(doc: Document) -> list[Row]:
     """Every text line and every grid row of the document, in reading order."""
     rows: list[Row] = []
+    text_lines = iter(_joined_text_lines(doc))
+    pending = next(text_lines, None)
     for n, block in enumerate(doc.blocks):
         if block.kind == "text":
-            if block.text.strip():
-                row = _split_text_line(block.text)
+            while pending is not None and pending[0] == n:
+                row = _split_text_line(pending[1])
                 row.block = n
                 rows.append(row)
+                pending = next(text_lines, None)
         else:
             for cells in block.rows:
                 row = _split_grid_row(cells)

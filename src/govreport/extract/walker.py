@@ -275,7 +275,10 @@ class _Walker:
         attempts.append((context_label, 0, None))
         if not starts_new:
             # a label wrapped past its numbers: 部分公开（区分处理的 / 447 … / 形，不计其他情形）
-            attempts += [(" ".join([context_label] + list(tail[:n])).strip(), n, None) for n in range(1, len(tail) + 1)]
+            # (the match must begin in the label before the numbers, never wholly in the lines after them)
+            own_len = len(match_key(context_label))
+            attempts += [(" ".join([context_label] + list(tail[:n])).strip(), n, own_len or None)
+                         for n in range(1, len(tail) + 1)]
         best, label_used, consumed = None, row.label, 0
         for text, n, start_before in attempts:
             best = _best_match(free, match_key(text), start_before)
