@@ -136,13 +136,12 @@ def run_job(job: Job) -> JobResult:
     return JobResult(job.name, True, time.perf_counter() - started)
 
 
-def _slug(text: str) -> str:
-    return "".join(ch if ch.isalnum() or ch in "-_" else "-" for ch in str(text))
 
 
 def plan_jobs(paths: ProjectPaths, data: Any, ingest_key: str, args: argparse.Namespace) -> list[Job]:
     """One yearly page per year present, one comparison per agency with two or more years."""
-    from .narrative import agencies_with_years, available_years, comparison_frame, term
+    from .report import agencies_with_years, available_years, comparison_frame, term
+    from .report.links import slug
 
     common = dict(with_code=args.with_code, timeout=args.timeout, lang=args.lang,
                   cwd=str(paths.executed), jupyter_dir=str(paths.jupyter_dir))
@@ -160,7 +159,7 @@ def plan_jobs(paths: ProjectPaths, data: Any, ingest_key: str, args: argparse.Na
     for agency_id in agencies_with_years(data, 2):
         frame = comparison_frame(data, agency_id)
         agency = str(frame.sort_values("year")["agency"].iloc[-1]) if not frame.empty else agency_id
-        add(f"comparison_{_slug(agency_id)}", paths.notebooks / COMPARISON_NOTEBOOK,
+        add(f"comparison_{slug(agency_id)}", paths.notebooks / COMPARISON_NOTEBOOK,
             {"agency": str(agency_id), "years": None}, term("comparison.title", args.lang, agency=agency))
     for job in jobs:
         job.key = _digest(ingest_key, sha256_file(Path(job.notebook)), job.parameters, job.title,
@@ -257,7 +256,8 @@ def _ensure_processed(paths: ProjectPaths, manifest: dict, ingest_key: str, sour
 
 
 def _index_rows(data: Any, jobs_ok: dict[str, bool], lang: str):
-    from .narrative import agencies_with_years, anchor_for, headline
+    from .report import agencies_with_years, anchor_for, headline
+    from .report.links import slug
     from .publish import IndexRow
 
     reports = data.reports.sort_values(["year", "agency_id"])
@@ -265,7 +265,7 @@ def _index_rows(data: Any, jobs_ok: dict[str, bool], lang: str):
     rows = []
     for _, r in reports.iterrows():
         yearly = f"yearly_report_{int(r['year'])}"
-        comparison = f"comparison_{_slug(r['agency_id'])}"
+        comparison = f"comparison_{slug(r['agency_id'])}"
         rows.append(IndexRow(
             year=int(r["year"]), agency=str(r["agency"]), agency_id=str(r["agency_id"]),
             template=str(r["template"]), headline=headline(data, str(r["report_id"]), lang)["text"],

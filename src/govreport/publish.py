@@ -28,7 +28,7 @@ from typing import Any, Iterable, Optional, Sequence
 
 import govreport
 
-from .narrative import term
+from .report.wording import term
 
 KERNEL_NAME = "govreport-python"
 BUILD_LINE_CLASS = "govreport-build"
@@ -304,7 +304,7 @@ def write_index(target: Path, rows: Sequence[IndexRow], comparisons: Sequence[tu
     ``comparisons`` are (agency name, href or None when it failed). Every value
     from the reports is escaped.
     """
-    from .narrative import template_name
+    from .report.wording import template_name
 
     t = lambda key, **kw: _e(term(key, lang, **kw))  # noqa: E731
     years = {r.year for r in rows}
