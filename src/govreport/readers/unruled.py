@@ -292,7 +292,7 @@ def _data_follows(table: Table, lines) -> bool:
     """A row with values comes before any line with text under the columns (a new header, prose)."""
     lo, hi = table.columns[0][0], table.columns[-1][1]
     for _top, words in lines:
-        inside = [w for w in words if w["x1"] > lo and w["x0"] < hi]
+        inside = [w for w in words if lo <= (w["x0"] + w["x1"]) / 2 <= hi]  # a long label may reach into a column
         if any(is_value(w["text"]) for w in inside):
             return True
         if inside:
