@@ -173,6 +173,11 @@ def is_text_cell(token: Optional[str]) -> bool:
     return bool(token) and bool(_SHORT_TEXT.match(clean_text(token).replace(" ", "")))
 
 
+def _is_number(cell: Optional[str]) -> bool:
+    parsed = parse_cell(cell) if cell is not None else None
+    return parsed is not None and parsed.value is not None
+
+
 def value_run_start(cells: list, is_value) -> int:
     """Index where a row's value cells begin, scanning from the right.
 
@@ -183,8 +188,8 @@ def value_run_start(cells: list, is_value) -> int:
     while i > 0:
         if is_value(cells[i - 1]):
             i -= 1
-        elif i >= 3 and i < len(cells) and is_text_cell(cells[i - 1]) and is_value(cells[i - 2]) \
-                and cells[i - 2] is not None:  # a label keeps at least its first cell
+        elif i >= 3 and i < len(cells) and is_text_cell(cells[i - 1]) and _is_number(cells[i - 2]):
+            # a label keeps at least its first cell; a placeholder word (无) may belong to the label
             i -= 2
         else:
             break

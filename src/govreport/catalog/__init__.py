@@ -127,6 +127,12 @@ def unit_factor(from_unit: str, to_unit: str):
 
 
 @lru_cache(maxsize=None)
+def header_words() -> frozenset:
+    """Words that only ever stand in a table's header row (label_key form)."""
+    return frozenset(r["word"] for r in read_csv("header_words.csv"))
+
+
+@lru_cache(maxsize=None)
 def matching_settings() -> dict[str, float]:
     return {r["setting"]: float(r["value"]) for r in read_csv("matching.csv")}
 

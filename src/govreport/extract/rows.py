@@ -12,7 +12,7 @@ from typing import Optional
 from .. import catalog
 from ..catalog import UNIT_TOKENS
 from ..document import Document
-from ..normalize import clean_text, parse_cell, value_run_start
+from ..normalize import chinese_numeral, clean_text, parse_cell, value_run_start
 
 _WS_SPLIT = re.compile(r"\s+")
 _YEAR_CELL = re.compile(r"^(?:19|20)\d{2}$")
@@ -32,9 +32,13 @@ class Row:
 
 
 # --------------------------------------------------------------------------- rows
-def _is_value(cell) -> bool:
-    parsed = parse_cell(cell)
-    return parsed is not None and not parsed.blank
+def _is_value(token) -> bool:
+    """A text-line token that is a cell. One Chinese numeral character (三 of 保护第 三 / 方合法权益, cut by a
+    wrap) is a piece of a label there, never a value; in a grid cell it would be read as the number."""
+    parsed = parse_cell(token)
+    if parsed is None or parsed.blank:
+        return False
+    return not (len(token) == 1 and chinese_numeral(token) is not None)
 
 
 def _merge_prefix_words(tokens: list[str]) -> list[str]:

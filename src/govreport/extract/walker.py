@@ -138,6 +138,9 @@ class _Walker:
             self.buffer = []  # the header words read in between belong to the header
             return True
         self.layout = before
+        if key in catalog.header_words():  # 本年增 / / / 减 printed one run per line: still the header
+            self.header_key += key
+            return True
         return False
 
     # -- rows
