@@ -3,12 +3,16 @@
 One truth: the processed tables are used only when their manifest is intact and
 records exactly the files of the current ``data/raw`` (paths and sha256);
 otherwise the build ingests again, so a partial or killed ingest never decides
-what is published. Change detection: build/manifest.json records, per step, a
-hash of everything that step depends on (raw contents, the library's source and
-version, the notebook, the parameters, the export options) and the sha256 of
-every published file; a page whose hash is unchanged and whose published file is
-intact is reused, so a second run with the same inputs does no work and says so
-(``--force`` rebuilds). Publishing is atomic as a whole: the next ``reports/``
+what is published. Change detection: build/manifest.json records, per page, a
+hash of what that page shows (the report rows it uses -- ids and source sha256 of
+its reports and of their agencies' other years), the library's source and version,
+the notebook, the parameters and the export options, and the sha256 of every
+published file; a page whose hash is unchanged and whose published file is intact
+is reused, so adding one report rebuilds that year's page, that agency's comparison
+and the index, and a second run with the same inputs does no work and says so
+(``--force`` rebuilds). A build with an input that could not be read still
+publishes everything else, lists the failed files on the index and exits 1.
+``--lang en`` publishes to reports/en/ (its own manifest), never over the Chinese site. Publishing is atomic as a whole: the next ``reports/``
 is assembled in a sibling folder and swapped in with renames; a build killed at
 any point leaves the previous record, and the next build repairs and completes
 it. Notebooks run in a process pool (``--jobs N``); one failing notebook is
@@ -108,6 +112,8 @@ class Job:
     cwd: str
     jupyter_dir: str
     key: str = ""
+    footer: str = ""
+    record: dict = field(default_factory=dict)
 
 
 @dataclass
@@ -126,7 +132,8 @@ def run_job(job: Job) -> JobResult:
     try:
         publish.install_kernel(Path(job.jupyter_dir))
         publish.execute(Path(job.notebook), Path(job.executed), job.parameters, timeout=job.timeout, cwd=Path(job.cwd))
-        publish.export_html(Path(job.executed), Path(job.html), title=job.title, with_code=job.with_code, lang=job.lang)
+        publish.export_html(Path(job.executed), Path(job.html), title=job.title, with_code=job.with_code, lang=job.lang,
+                            line=f"{job.footer}\n{publish.build_line(lang=job.lang)}")
     except publish.NotebookFailed as exc:
         return JobResult(job.name, False, time.perf_counter() - started, str(exc))
     except Exception as exc:
@@ -138,49 +145,85 @@ def run_job(job: Job) -> JobResult:
 
 
 
-def plan_jobs(paths: ProjectPaths, data: Any, ingest_key: str, args: argparse.Namespace) -> list[Job]:
-    """One yearly page per year present, one comparison per agency with two or more years."""
-    from .report import agencies_with_years, available_years, comparison_frame, term
-    from .report.links import slug
+def site_dir(paths: ProjectPaths, lang: str) -> Path:
+    """Where a language's site is published: reports/ (zh) or reports/en/."""
+    return paths.reports if lang == "zh" else paths.reports / lang
 
+
+def manifest_path(paths: ProjectPaths, lang: str) -> Path:
+    return paths.manifest if lang == "zh" else paths.build / f"manifest-{lang}.json"
+
+
+def _rows_digest(data: Any, report_ids: set) -> str:
+    """Hash of the report rows a page shows (ids, agencies, years, source sha256, counts)."""
+    reports = data.reports[data.reports["report_id"].astype(str).isin(report_ids)]
+    return _digest(reports.sort_values("report_id").astype(str).to_dict("records"))
+
+
+def page_report_ids(data: Any, year: Optional[int] = None, agency_id: Optional[str] = None) -> set:
+    """The reports a page uses: a year's reports and their agencies' other years, or one agency's."""
+    reports = data.reports
+    if agency_id is not None:
+        return set(reports.loc[reports["agency_id"].astype(str) == str(agency_id), "report_id"].astype(str))
+    agencies = set(reports.loc[reports["year"].astype(int) == int(year), "agency_id"].astype(str))
+    return set(reports.loc[reports["agency_id"].astype(str).isin(agencies), "report_id"].astype(str))
+
+
+def plan_jobs(paths: ProjectPaths, data: Any, library: str, args: argparse.Namespace,
+              data_version: str = "") -> list[Job]:
+    """One yearly page per year present, one comparison per agency with two or more years."""
+    import govreport
+
+    from . import record
+    from .report import agencies_with_years, available_years, comparison_frame, term
+    from .report.links import comparison_page
+
+    site = site_dir(paths, args.lang)
+    executed = paths.executed if args.lang == "zh" else paths.executed / args.lang
     common = dict(with_code=args.with_code, timeout=args.timeout, lang=args.lang,
-                  cwd=str(paths.executed), jupyter_dir=str(paths.jupyter_dir))
+                  cwd=str(executed), jupyter_dir=str(paths.jupyter_dir))
+    version = getattr(govreport, "__version__", "unknown")
     jobs = []
 
-    def add(name: str, notebook: Path, parameters: dict, title: str) -> None:
+    def add(name: str, notebook: Path, parameters: dict, title: str, ids: set, names: list) -> None:
         parameters = {**parameters, "processed_dir": str(paths.processed), "lang": args.lang}
-        jobs.append(Job(name=name, notebook=str(notebook), parameters=parameters, title=title,
-                        executed=str(paths.executed / f"{name}.ipynb"), html=str(paths.reports / f"{name}.html"),
-                        **common))
+        sources = record.page_sources(data, ids, paths.raw, paths.root)
+        job = Job(name=name, notebook=str(notebook), parameters=parameters, title=title,
+                  executed=str(executed / f"{name}.ipynb"), html=str(site / f"{name}.html"), **common)
+        job.key = _digest(library, _rows_digest(data, ids), names, sha256_file(notebook), parameters, title,
+                          args.with_code, args.lang)
+        job.footer = record.footer(args.lang, version, data_version[:12], sources)
+        job.record = {"data_version": data_version, "report_ids": sorted(ids), "sources": sources}
+        jobs.append(job)
 
     for year in available_years(data):
-        add(f"yearly_report_{year}", paths.notebooks / YEARLY_NOTEBOOK, {"year": int(year), "agency": None},
-            term("year.title", args.lang, year=year))
+        ids = page_report_ids(data, year=int(year))
+        agencies = sorted(set(data.reports.loc[data.reports["report_id"].astype(str).isin(ids), "agency_id"].astype(str)))
+        add(f"yearly_report_{year}", paths.notebook(YEARLY_NOTEBOOK), {"year": int(year), "agency": None},
+            term("year.title", args.lang, year=year), ids, [comparison_page(a, data) for a in agencies])
     for agency_id in agencies_with_years(data, 2):
         frame = comparison_frame(data, agency_id)
         agency = str(frame.sort_values("year")["agency"].iloc[-1]) if not frame.empty else agency_id
-        add(f"comparison_{slug(agency_id)}", paths.notebooks / COMPARISON_NOTEBOOK,
-            {"agency": str(agency_id), "years": None}, term("comparison.title", args.lang, agency=agency))
-    for job in jobs:
-        job.key = _digest(ingest_key, sha256_file(Path(job.notebook)), job.parameters, job.title,
-                          job.with_code, job.lang)
+        page = comparison_page(agency_id, data)
+        add(page[: -len(".html")], paths.notebook(COMPARISON_NOTEBOOK),
+            {"agency": str(agency_id), "years": None}, term("comparison.title", args.lang, agency=agency),
+            page_report_ids(data, agency_id=agency_id), [page])
     return jobs
-
 
 
 # --------------------------------------------------------------------------
 # manifest and lock
 
-def _read_manifest(paths: ProjectPaths) -> dict:
+def _read_manifest(paths: ProjectPaths, lang: str = "zh") -> dict:
     try:
-        manifest = json.loads(paths.manifest.read_text(encoding="utf-8"))
+        manifest = json.loads(manifest_path(paths, lang).read_text(encoding="utf-8"))
     except (OSError, ValueError):
         return {}
     return manifest if isinstance(manifest, dict) else {}
 
 
-def _write_manifest(paths: ProjectPaths, manifest: dict) -> None:
-    write_text(json.dumps(manifest, indent=1, sort_keys=True), paths.manifest)
+def _write_manifest(paths: ProjectPaths, manifest: dict, lang: str = "zh") -> None:
+    write_text(json.dumps(manifest, indent=1, sort_keys=True), manifest_path(paths, lang))
 
 
 class BuildLocked(RuntimeError):
@@ -256,16 +299,16 @@ def _ensure_processed(paths: ProjectPaths, manifest: dict, ingest_key: str, sour
 
 
 def _index_rows(data: Any, jobs_ok: dict[str, bool], lang: str):
-    from .report import agencies_with_years, anchor_for, headline
-    from .report.links import slug
     from .publish import IndexRow
+    from .report import agencies_with_years, anchor_for, headline
+    from .report.links import comparison_page
 
     reports = data.reports.sort_values(["year", "agency_id"])
     comparable = set(agencies_with_years(data, 2))
     rows = []
     for _, r in reports.iterrows():
         yearly = f"yearly_report_{int(r['year'])}"
-        comparison = f"comparison_{slug(r['agency_id'])}"
+        comparison = comparison_page(str(r["agency_id"]), data)[: -len(".html")]
         rows.append(IndexRow(
             year=int(r["year"]), agency=str(r["agency"]), agency_id=str(r["agency_id"]),
             template=str(r["template"]), headline=headline(data, str(r["report_id"]), lang)["text"],
@@ -303,24 +346,49 @@ def _run_jobs(todo: list[Job], args: argparse.Namespace, log: _Log) -> dict[str,
 
 
 def _foreign(relative: str) -> bool:
-    """A file in reports/ that the build does not make (kept across builds)."""
-    return not (relative == INDEX or relative.startswith(DATA_DIR + "/")
+    """A file in the site folder that the build does not make (kept across builds; reports/en/ among them)."""
+    from .record import BUILD_RECORD, SOURCES_DIR
+
+    return not (relative in (INDEX, BUILD_RECORD) or relative.startswith((DATA_DIR + "/", SOURCES_DIR + "/"))
                 or ("/" not in relative and relative.startswith(PAGE_PREFIXES) and relative.endswith(".html")))
 
 
-def _stage(paths: ProjectPaths, staging: Path, data: Any, jobs: list[Job], reused: list[Job],
-           ok: dict[str, bool], current: dict[str, str], lang: str) -> int:
-    """Fill ``staging`` with the reused pages, kept foreign files, the data and, last, the index."""
-    from . import publish
+def _other_language(paths: ProjectPaths, lang: str) -> Optional[tuple[str, str]]:
+    """The other language's index, when it is published: (its language, href from this site)."""
+    other = "en" if lang == "zh" else "zh"
+    href = f"{other}/{INDEX}" if lang == "zh" else f"../{INDEX}"
+    return (other, href) if (site_dir(paths, other) / INDEX).is_file() else None
+
+
+def _stage(paths: ProjectPaths, site: Path, staging: Path, data: Any, jobs: list[Job], reused: list[Job],
+           ok: dict[str, bool], current: dict[str, str], args: argparse.Namespace, library: str,
+           version: str) -> int:
+    """Fill ``staging``: reused pages, kept foreign files, data, sources, build record and, last, the index."""
+    import govreport
+
+    from . import publish, record
 
     for relative in [f"{j.name}.html" for j in reused] + [r for r in current if _foreign(r)]:
         (staging / relative).parent.mkdir(parents=True, exist_ok=True)
-        shutil.copy2(paths.reports / relative, staging / relative)
-    data_files = publish.copy_data(paths.processed, staging / DATA_DIR)
+        shutil.copy2(site / relative, staging / relative)
+    tables = record.publish_data(paths.processed, staging / DATA_DIR, paths.root)
+    sources = record.page_sources(data, set(data.reports["report_id"].astype(str)), paths.raw, paths.root)
+    record.copy_sources(paths.raw, staging / record.SOURCES_DIR, sources)
+    failures = record.failed_inputs(data, paths.root)
+    pages = {f"{j.name}.html": {**j.record, "key": j.key} for j in jobs if ok[j.name]}
+    previous = _read_manifest(paths, args.lang).get("pages", {})
+    for j in reused:  # a reused page was made from the data version recorded when it was built
+        pages[f"{j.name}.html"] = previous.get(f"{j.name}.html", pages[f"{j.name}.html"])
+    record.write_json(record.build_record(
+        version=getattr(govreport, "__version__", "unknown"), library=library, data_version=version,
+        data=data, sources=sources, failures=failures, pages=pages, lang=args.lang), staging / record.BUILD_RECORD)
     comparisons = [(j.title, Path(j.html).name if ok[j.name] else None)
                    for j in jobs if j.name.startswith("comparison_")]
-    publish.write_index(staging / INDEX, _index_rows(data, ok, lang), comparisons, data_files, lang=lang)
-    return len(data_files)
+    footer = record.footer(args.lang, getattr(govreport, "__version__", "unknown"), version[:12], [])
+    publish.write_index(staging / INDEX, _index_rows(data, ok, args.lang), comparisons, tables, lang=args.lang,
+                        failures=failures, other=_other_language(paths, args.lang), footer=footer)
+    record.make_servable(staging)
+    return len(tables)
 
 
 def _setup(args: argparse.Namespace, log: _Log) -> Optional[ProjectPaths]:
@@ -356,33 +424,49 @@ def run_build(args: argparse.Namespace) -> int:
         return 2
 
 
+def _failed_inputs_line(data: Any, paths: ProjectPaths, log: _Log) -> int:
+    """Name every input that could not be read (one line each); returns how many."""
+    from .record import failed_inputs
+
+    failures = failed_inputs(data, paths.root)
+    for failure in failures:
+        log(f"  input failed: {failure['path']}: {failure['problem']}", error=True)
+    return len(failures)
+
+
 def _build(paths: ProjectPaths, args: argparse.Namespace, log: _Log) -> int:
-    from . import publish
+    from . import publish, record
 
     started = time.perf_counter()
     check = publish.preflight(paths.jupyter_dir)
     log(f"preflight: {check.message}", error=not check.ok)
     if not check.ok:
         return 2
-    for line in publish.recover(paths.reports):
+    site = site_dir(paths, args.lang)
+    site.parent.mkdir(parents=True, exist_ok=True)
+    for line in publish.recover(site):
         log(f"publish: {line}")
 
-    manifest = {} if args.force else _read_manifest(paths)
+    manifest = {} if args.force else _read_manifest(paths, args.lang)
     sources = raw_sources(paths)
-    ingest_key = _digest(_digest(sources), library_fingerprint())
-    did_ingest = _ensure_processed(paths, manifest, ingest_key, sources, log)
+    library = library_fingerprint()
+    ingest_key = _digest(_digest(sources), library)
+    known = {**_read_manifest(paths, "zh" if args.lang != "zh" else "en"), **manifest} if not args.force else {}
+    did_ingest = _ensure_processed(paths, known, ingest_key, sources, log)
     if did_ingest is None:
         return 2
 
     import govreport
 
     data = govreport.load(paths.processed)
+    n_failed_inputs = _failed_inputs_line(data, paths, log)
     if data.reports.empty:
         log(f"govreport build: no report in {paths.raw} could be read; nothing to publish", error=True)
         return 1
-    jobs = plan_jobs(paths, data, ingest_key, args)
+    version = record.data_version(paths.processed)
+    jobs = plan_jobs(paths, data, library, args, version)
     previous, published = manifest.get("jobs", {}), manifest.get("published", {})
-    current = publish.tree_digest(paths.reports)
+    current = publish.tree_digest(site)
     intact = bool(published) and current == published
 
     def reusable(job: Job) -> bool:
@@ -391,52 +475,68 @@ def _build(paths: ProjectPaths, args: argparse.Namespace, log: _Log) -> int:
 
     reused = [j for j in jobs if reusable(j)]
     todo = [j for j in jobs if j not in reused]
-    ok = {j.name: True for j in jobs}
-    index_key = _digest(ingest_key, sorted((j.name, j.key) for j in jobs), sorted(ok.items()), args.lang)
+    index_key = _index_key(paths, args, ingest_key, jobs)
     if not did_ingest and not todo and intact and manifest.get("index") == index_key:
         log(f"notebooks: all {len(jobs)} unchanged, skipped")
         log(f"govreport build: up to date, nothing to do ({len(jobs)} pages unchanged; --force rebuilds) "
             f"in {time.perf_counter() - started:.1f}s")
-        return 0
-    return _publish(paths, args, log, data, jobs, reused, todo, current, ingest_key, did_ingest, started)
+        return _exit_code([], n_failed_inputs, log)
+    code = _publish(paths, args, log, data, jobs, reused, todo, current, (ingest_key, library, version),
+                    did_ingest, started)
+    return max(code, _exit_code([], n_failed_inputs, log))
+
+
+def _index_key(paths: ProjectPaths, args: argparse.Namespace, ingest_key: str, jobs: list[Job]) -> str:
+    return _digest(ingest_key, sorted((j.name, j.key) for j in jobs), args.lang, _other_language(paths, args.lang))
+
+
+def _exit_code(failed: list, n_failed_inputs: int, log: _Log) -> int:
+    if n_failed_inputs:
+        log(f"govreport build: {n_failed_inputs} input file(s) could not be read (listed on the index); exit 1",
+            error=True)
+    return 1 if failed or n_failed_inputs else 0
 
 
 def _publish(paths: ProjectPaths, args: argparse.Namespace, log: _Log, data: Any, jobs: list[Job],
-             reused: list[Job], todo: list[Job], current: dict[str, str], ingest_key: str,
+             reused: list[Job], todo: list[Job], current: dict[str, str], keys: tuple[str, str, str],
              did_ingest: bool, started: float) -> int:
-    """Assemble the next reports/ in a sibling folder, swap it in, then record it."""
+    """Assemble the next site in a sibling folder, swap it in, then record it."""
     from . import publish
 
-    staging = publish.staging_dir(paths.reports)
+    ingest_key, library, version = keys
+    site = site_dir(paths, args.lang)
+    staging = publish.staging_dir(site)
     shutil.rmtree(staging, ignore_errors=True)
     staging.mkdir(parents=True)
     todo = [dataclasses.replace(j, html=str(staging / Path(j.html).name)) for j in todo]
     results: dict[str, JobResult] = {}
     try:
         if todo:
-            paths.executed.mkdir(parents=True, exist_ok=True)
+            Path(todo[0].cwd).mkdir(parents=True, exist_ok=True)
             results = _run_jobs(todo, args, log)
         else:
             log(f"notebooks: all {len(jobs)} unchanged, skipped")
         ok = {j.name: (j.name not in results or results[j.name].ok) for j in jobs}
-        n_data = _stage(paths, staging, data, jobs, reused, ok, current, args.lang)
-        publish.swap(staging, paths.reports)
+        n_data = _stage(paths, site, staging, data, jobs, reused, ok, current, args, library, version)
+        publish.swap(staging, site)
     finally:
         if staging.exists():  # an error before the swap: the old record stays
             shutil.rmtree(staging, ignore_errors=True)
     stale = sorted(r for r in current if r.startswith(PAGE_PREFIXES) and r not in {f"{j.name}.html" for j in jobs})
     if stale:
         log(f"removed stale pages: {', '.join(stale)}")
-    log(f"index: wrote {paths.reports / INDEX} ({len(data.reports)} report rows, {n_data} data files)")
-    built = {j.name: j.key for j in jobs if ok[j.name]}
+    log(f"index: wrote {site / INDEX} ({len(data.reports)} report rows, {n_data} data tables)")
+    previous_pages = _read_manifest(paths, args.lang).get("pages", {})
+    pages = {f"{j.name}.html": (previous_pages.get(f"{j.name}.html") if j in reused else None) or j.record
+             for j in jobs if ok[j.name]}
     _write_manifest(paths, {
-        "ingest": ingest_key, "jobs": built, "published": publish.tree_digest(paths.reports),
-        "index": _digest(ingest_key, sorted((j.name, j.key) for j in jobs), sorted(ok.items()), args.lang)})
+        "ingest": ingest_key, "jobs": {j.name: j.key for j in jobs if ok[j.name]}, "pages": pages,
+        "published": publish.tree_digest(site), "index": _index_key(paths, args, ingest_key, jobs)}, args.lang)
 
     failed = [r for r in results.values() if not r.ok]
     log(f"govreport build: {len(jobs)} pages ({len(results) - len(failed)} built, {len(reused)} unchanged, "
         f"{len(failed)} failed), ingest {'run' if did_ingest else 'skipped'}, "
-        f"index written, in {time.perf_counter() - started:.1f}s -> {paths.reports}")
+        f"index written, in {time.perf_counter() - started:.1f}s -> {site}")
     return 1 if failed else 0
 
 

@@ -1,4 +1,4 @@
-"""Command line: govreport parse | ingest | audit | agencies | build."""
+"""Command line: govreport parse | ingest | audit | agencies | build | notebooks."""
 from __future__ import annotations
 
 import argparse
@@ -97,6 +97,29 @@ def _cmd_agencies(args) -> int:
     return 0
 
 
+def _cmd_notebooks(args) -> int:
+    """List the packaged notebooks, or copy them out (--copy DIR) for an analyst to edit."""
+    import shutil
+
+    from .paths import packaged_notebooks
+
+    notebooks = sorted(packaged_notebooks().glob("*.ipynb"))
+    if not args.copy:
+        for notebook in notebooks:
+            print(notebook)
+        return 0
+    target = Path(args.copy)
+    target.mkdir(parents=True, exist_ok=True)
+    for notebook in notebooks:
+        if (target / notebook.name).exists() and not args.overwrite:
+            print(f"error: {describe_path(target / notebook.name)}: exists (--overwrite replaces it)", file=sys.stderr)
+            return 1
+    for notebook in notebooks:
+        shutil.copyfile(notebook, target / notebook.name)
+        print(f"copied {notebook.name} -> {target / notebook.name}")
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="govreport", description=__doc__)
     parser.add_argument("--root", help="project root (folder holding data/raw); default: auto-detect")
@@ -126,6 +149,10 @@ def build_parser() -> argparse.ArgumentParser:
         p = sub.add_parser("build", help="ingest, run the notebooks and publish HTML reports")
         build_module.add_build_arguments(p)
         p.set_defaults(func=build_module.run_build)
+    p = sub.add_parser("notebooks", help="list the report notebooks shipped with govreport, or copy them out")
+    p.add_argument("--copy", metavar="DIR", help="copy the notebooks into DIR (a project's notebooks/ is used by build)")
+    p.add_argument("--overwrite", action="store_true", help="replace notebooks already in DIR")
+    p.set_defaults(func=_cmd_notebooks)
     return parser
 
 

@@ -2,10 +2,12 @@
 
 The project root is the directory that contains ``data/raw``. It is taken, in
 order, from an explicit argument (the CLI's ``--root``), the ``GOVREPORT_ROOT``
-environment variable, the source checkout this package was imported from, and
-finally the current directory or one of its parents. Everything else (processed
-data, build products, published reports, notebooks) hangs off that root, so no
-stage depends on the directory it happens to be started from.
+environment variable, and the current directory or the nearest parent that has
+``data/raw`` -- the folder the user names or stands in, never the checkout the
+package happens to be installed from. Every command and ``govreport.load()`` find
+it the same way. Everything else (processed data, build products, published
+reports) hangs off that root. The notebooks ship inside the package; a project's
+own ``notebooks/`` folder (``govreport notebooks --copy``) is used instead when present.
 """
 from __future__ import annotations
 
@@ -66,7 +68,13 @@ class ProjectPaths:
 
     @property
     def notebooks(self) -> Path:
+        """The project's own notebooks (an analyst's edited copies), when it has them."""
         return self.root / "notebooks"
+
+    def notebook(self, name: str) -> Path:
+        """The notebook a build runs: the project's copy if present, else the packaged one."""
+        own = self.notebooks / name
+        return own if own.is_file() else packaged_notebooks() / name
 
     def raw_files(self) -> list[Path]:
         """Report files ingest reads under data/raw (subfolders too; hidden names skipped)."""
@@ -81,10 +89,9 @@ def _has_raw(directory: Path) -> bool:
     return (directory / "data" / "raw").is_dir()
 
 
-def _checkout_root() -> Optional[Path]:
-    """The source checkout this module lives in (src/govreport/paths.py -> root)."""
-    candidate = Path(__file__).resolve().parents[2]
-    return candidate if _has_raw(candidate) else None
+def packaged_notebooks() -> Path:
+    """The notebooks shipped as package data (src/govreport/notebooks)."""
+    return Path(__file__).resolve().parent / "notebooks"
 
 
 def _search_upwards(start: Path) -> Optional[Path]:
@@ -107,12 +114,27 @@ def find_root(root: Optional[PathLike] = None) -> Path:
         if not _has_raw(path):
             raise RootNotFound(f"{path}: {ROOT_ENV} points to a directory without data/raw")
         return path
-    found = _checkout_root() or _search_upwards(Path.cwd().resolve())
+    found = _search_upwards(Path.cwd().resolve())
     if found is None:
-        raise RootNotFound(
-            f"no data/raw found: set {ROOT_ENV}, pass --root, or run inside a project checkout"
-        )
+        raise RootNotFound(f"{Path.cwd()}: no data/raw here or in a parent folder; "
+                           f"pass --root, set {ROOT_ENV}, or run inside a project folder")
     return found
+
+
+def find_processed(start: Optional[PathLike] = None) -> Path:
+    """data/processed of the project found as :func:`find_root` finds it, else the nearest
+    ``data/processed`` from ``start`` (default: the current folder) upwards (a copy of the
+    tables without raw files); ``load()`` with no argument reads this."""
+    if start is None:
+        try:
+            return find_root().joinpath("data", "processed")
+        except RootNotFound:
+            pass
+    here = Path(start or Path.cwd()).resolve()
+    for directory in (here, *here.parents):
+        if (directory / "data" / "processed").is_dir():
+            return directory / "data" / "processed"
+    raise FileNotFoundError(f"{here}: no data/processed here or in a parent folder (run `govreport ingest` first)")
 
 
 def project_paths(root: Optional[PathLike] = None) -> ProjectPaths:

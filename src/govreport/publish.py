@@ -297,13 +297,41 @@ def _e(text: Any) -> str:
     return html.escape(str(text), quote=True)
 
 
+def _data_items(tables: Sequence[tuple[str, Sequence[str]]], lang: str) -> str:
+    """One line per published table: what it holds (catalog), then its CSV and Parquet files."""
+    from .record import table_description
+
+    items = []
+    for table, hrefs in tables:
+        links = " · ".join(f'<a href="{_e(h)}">{_e(Path(h).suffix.lstrip(".").replace("csv", "CSV").replace("parquet", "Parquet"))}</a>'
+                           for h in hrefs)
+        items.append(f"<li><strong>{_e(table_description(table, lang))}</strong> {links}</li>")
+    return "".join(items)
+
+
+def _failure_items(failures: Sequence[dict], lang: str) -> str:
+    """The inputs that could not be read, each with its one-line reason (quoted as the library gave it)."""
+    from .record import pterm
+
+    if not failures:
+        return ""
+    items = "".join(f"<li><code>{_e(f['path'])}</code>：<code lang=\"en\">{_e(f['problem'])}</code></li>"
+                    if lang == "zh" else f"<li><code>{_e(f['path'])}</code>: <code>{_e(f['problem'])}</code></li>"
+                    for f in failures)
+    return (f'<h2 id="failed-inputs">{_e(pterm("index.failed_inputs", lang))}</h2>'
+            f'<p>{_e(pterm("index.failed_intro", lang, n=len(failures)))}</p><ul class="govreport-failures">{items}</ul>')
+
+
 def write_index(target: Path, rows: Sequence[IndexRow], comparisons: Sequence[tuple[str, Optional[str]]],
-                data_files: Iterable[str], *, lang: str = "zh", line: Optional[str] = None) -> Path:
+                tables: Sequence[tuple[str, Sequence[str]]], *, lang: str = "zh", line: Optional[str] = None,
+                failures: Sequence[dict] = (), other: Optional[tuple[str, str]] = None, footer: str = "") -> Path:
     """The front page: one row per (year, agency), links to reports, comparisons and data.
 
-    ``comparisons`` are (agency name, href or None when it failed). Every value
-    from the reports is escaped.
+    ``comparisons`` are (agency name, href or None when it failed); ``tables`` are
+    (table, its published files); ``failures`` the inputs that could not be read;
+    ``other`` the other language's index. Every value from the reports is escaped.
     """
+    from .record import pterm
     from .report.wording import template_name
 
     t = lambda key, **kw: _e(term(key, lang, **kw))  # noqa: E731
@@ -324,8 +352,9 @@ def write_index(target: Path, rows: Sequence[IndexRow], comparisons: Sequence[tu
         f'<li><a href="{_e(href)}">{_e(name)}</a></li>' if href else f"<li>{_e(name)}: {t('index.failed')}</li>"
         for name, href in comparisons
     ) or f"<li>{t('index.no_comparisons')}</li>"
-    data_items = "".join(f'<li><a href="{_e(f)}">{_e(Path(f).name)}</a></li>' for f in data_files) \
-        or f"<li>{t('index.none')}</li>"
+    data_items = _data_items(tables, lang) or f"<li>{t('index.none')}</li>"
+    switch = (f'<p class="govreport-lang"><a href="{_e(other[1])}" hreflang="{other[0]}" lang="{other[0]}">'
+              f'{_e(pterm("record.lang_" + other[0], lang))}</a></p>') if other else ""
     page = f"""<!DOCTYPE html>
 <html lang="{'zh-CN' if lang == 'zh' else 'en'}">
 <head>
@@ -338,12 +367,15 @@ body {{ font-family: "Noto Sans CJK SC", "Source Han Sans SC", "PingFang SC", "M
 table {{ border-collapse: collapse; width: 100%; }}
 th, td {{ border: 1px solid #ccc; padding: 0.35em 0.6em; text-align: left; vertical-align: top; }}
 th {{ background: #f2f4f7; }}
-.{BUILD_LINE_CLASS} {{ color: #666; font-size: 0.85em; margin-top: 2em; }}
+.govreport-failures code {{ color: #8a1c1c; }}
+.{BUILD_LINE_CLASS}, .govreport-record {{ color: #666; font-size: 0.85em; margin-top: 2em; }}
 </style>
 </head>
 <body>
+{switch}
 <h1>{t('index.title')}</h1>
 <p>{t('index.intro', n_reports=len(rows), n_years=len(years), n_agencies=len(agencies))}</p>
+{_failure_items(failures, lang)}
 <h2>{t('index.reports')}</h2>
 <table>
 <thead><tr>{head}<th></th></tr></thead>
@@ -356,6 +388,7 @@ th {{ background: #f2f4f7; }}
 <h2>{t('index.data')}</h2>
 <p>{t('index.data_intro')}</p>
 <ul>{data_items}</ul>
+{footer}
 {line or build_line(lang=lang)}
 </body>
 </html>
@@ -454,27 +487,3 @@ def tree_digest(folder: Path) -> dict[str, str]:
     if not folder.is_dir():
         return {}
     return {p.relative_to(folder).as_posix(): sha256_file(p) for p in sorted(folder.rglob("*")) if p.is_file()}
-
-
-def copy_data(processed: Path, target: Path) -> list[str]:
-    """Copy the processed tables an intact manifest lists (and the manifest) to ``target``.
-
-    Each copy is checked against the manifest, so the published data are one
-    ingest run and ``govreport.load(reports/data)`` works on them. Returns the
-    hrefs, relative to the reports folder.
-    """
-    import shutil
-
-    from .store import MANIFEST, sha256_file, verify
-
-    manifest = verify(processed)
-    target = Path(target)
-    target.mkdir(parents=True, exist_ok=True)
-    hrefs = []
-    for name, digest in sorted(manifest["files"].items()):
-        shutil.copy2(Path(processed) / name, target / name)
-        if sha256_file(target / name) != digest:
-            raise RuntimeError(f"{target / name}: copy differs from {Path(processed) / name}")
-        hrefs.append(f"{target.name}/{name}")
-    shutil.copy2(Path(processed) / MANIFEST, target / MANIFEST)
-    return hrefs

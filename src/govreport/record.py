@@ -1,0 +1,239 @@
+"""What the published record says about itself: versions, inputs, sources, data.
+
+A page's footer names the govreport version, the data version (the sha256 of the
+processed manifest it was made from) and each source document with its sha256,
+linked to the copy under ``reports/sources/``; ``reports/build_record.json``
+says the same for the whole site by machine. The published tables carry paths
+relative to the project root (never the builder's absolute paths), the published
+data dictionary shows label text instead of the parser's regex patterns, and
+every published file is made readable by a web server running as another user.
+"""
+from __future__ import annotations
+
+import html
+import json
+import os
+import re
+import shutil
+from functools import lru_cache
+from pathlib import Path
+from typing import Any, Iterable, Optional
+from urllib.parse import quote
+
+import pandas as pd
+
+from . import catalog
+
+SOURCES_DIR = "sources"
+BUILD_RECORD = "build_record.json"
+RECORD_CLASS = "govreport-record"
+PATH_COLUMNS = {"reports": ("source_file",), "failures": ("path",)}
+LABEL_COLUMNS = ("label_legacy", "label_gb2019", "label_gb2021")
+
+
+# --------------------------------------------------------------------------
+# wording (catalog/publish_terms.csv, catalog/published_tables.csv)
+
+@lru_cache(maxsize=None)
+def _terms() -> dict[str, dict[str, str]]:
+    return {r["key"]: r for r in catalog.read_csv("publish_terms.csv")}
+
+
+def pterm(key: str, lang: str = "zh", **values: Any) -> str:
+    """A published word of the build's own (footer, index sections), from catalog/publish_terms.csv."""
+    try:
+        text = _terms()[key][lang]
+    except KeyError:
+        raise KeyError(f"catalog/publish_terms.csv: no term {key!r} in {lang!r}") from None
+    return text.format(**values) if values else text
+
+
+@lru_cache(maxsize=None)
+def _tables() -> dict[str, dict[str, str]]:
+    return {r["table"]: r for r in catalog.read_csv("published_tables.csv")}
+
+
+def table_description(table: str, lang: str = "zh") -> str:
+    """One line saying what a published table holds (catalog/published_tables.csv)."""
+    try:
+        return _tables()[table][lang]
+    except KeyError:
+        raise KeyError(f"catalog/published_tables.csv: no description of table {table!r}") from None
+
+
+# --------------------------------------------------------------------------
+# published tables
+
+def _relative(value: Any, root: Path) -> Any:
+    """A path as published: relative to the project root, or its bare name outside it."""
+    if not isinstance(value, str) or not value or not os.path.isabs(value):
+        return value
+    path = Path(value)
+    return path.relative_to(root).as_posix() if path.is_relative_to(root) else path.name
+
+
+def label_text(pattern: str) -> str:
+    """A catalog label pattern as text a reader recognises: the printed wordings, ' / ' between them.
+
+    Optional parts are left out, a group of alternatives keeps its first, anchors and
+    character classes are dropped (``本年(?:度)?新收`` -> ``本年新收``)."""
+    if not pattern or pattern == "*":
+        return ""
+    text = pattern
+    while True:  # innermost groups first
+        inner = re.sub(r"\(\?:([^()]*)\)\?", "", text)
+        inner = re.sub(r"\(\?:([^()]*)\)", lambda m: m.group(1).split("|")[0], inner)
+        if inner == text:
+            break
+        text = inner
+    text = re.sub(r"\\[dDsSwW][+*?]?|[\^$\\]|\[[^\]]*\][+*?]?|[+*?.]", "", text)
+    words = [w.strip() for w in text.split("|") if w.strip()]
+    return " / ".join(dict.fromkeys(words))
+
+
+def publishable_tables(processed: Path, root: Path) -> tuple[dict[str, pd.DataFrame], list[dict]]:
+    """The processed tables as they are published, and the manifest's source records."""
+    from .store import load, read_manifest
+
+    data = load(processed)
+    tables = {}
+    for name, frame in data.tables.items():
+        frame = frame.copy()
+        for column in PATH_COLUMNS.get(name, ()):
+            if column in frame:
+                frame[column] = frame[column].map(lambda v: _relative(v, root))
+        if name == "data_dictionary":
+            for column in LABEL_COLUMNS:
+                if column in frame:
+                    frame[column] = frame[column].map(lambda p: label_text(str(p)) if isinstance(p, str) else p)
+        tables[name] = frame
+    sources = [{**s, "path": _relative(s.get("path"), root)} for s in read_manifest(processed).get("sources", [])]
+    return tables, sources
+
+
+def publish_data(processed: Path, target: Path, root: Path) -> list[tuple[str, list[str]]]:
+    """Write the published tables (Parquet + CSV + manifest) to ``target``.
+
+    Returns (table, hrefs relative to the reports folder) in the catalog's order."""
+    from .store import write_tables
+
+    tables, sources = publishable_tables(processed, root)
+    write_tables(target, tables, sources)
+    order = list(_tables())
+    names = sorted(tables, key=lambda n: (order.index(n) if n in order else len(order), n))
+    return [(n, [f"{target.name}/{n}{s}" for s in (".csv", ".parquet") if (target / f"{n}{s}").exists()])
+            for n in names]
+
+
+# --------------------------------------------------------------------------
+# source documents
+
+def source_href(relative: str) -> str:
+    """Where a raw file (path relative to data/raw) is published, as a link from a page."""
+    return f"{SOURCES_DIR}/" + quote(Path(relative).as_posix())
+
+
+def copy_sources(raw: Path, target: Path, sources: Iterable[dict]) -> list[str]:
+    """Copy each raw input the processed tables were made from into ``target`` (reports/sources)."""
+    copied = []
+    for record in sources:
+        relative = str(record["path"])
+        source = Path(raw) / relative
+        if not source.is_file():
+            continue
+        destination = Path(target) / relative
+        destination.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(source, destination)
+        copied.append(relative)
+    return copied
+
+
+# --------------------------------------------------------------------------
+# servable files
+
+def make_servable(folder: Path) -> None:
+    """Files 0666 and folders 0777, minus the umask (0644 / 0755 under the usual 022)."""
+    mask = os.umask(0)
+    os.umask(mask)
+    folder = Path(folder)
+    os.chmod(folder, 0o777 & ~mask)
+    for path in folder.rglob("*"):
+        if path.is_symlink():
+            continue
+        os.chmod(path, (0o777 if path.is_dir() else 0o666) & ~mask)
+
+
+# --------------------------------------------------------------------------
+# the footer and the machine-readable record
+
+def footer(lang: str, version: str, data_version: str, sources: list[dict], prefix: str = "") -> str:
+    """A page's provenance: govreport version, data version, each source with link and sha256."""
+    e = lambda s: html.escape(str(s), quote=True)  # noqa: E731
+    items = "".join(
+        f'<li>{e(pterm("record.source", lang, file="FILE", sha256=s["sha256"])).replace("FILE", link)}</li>'
+        for s in sources
+        for link in [f'<a href="{e(prefix + source_href(s["path"]))}">{e(Path(s["path"]).name)}</a>'])
+    listing = f"<p>{e(pterm('record.sources', lang))}</p><ul>{items}</ul>" if sources else ""
+    return (f'<footer class="{RECORD_CLASS}"><p>{e(pterm("record.line", lang, version=version, data_version=data_version))}'
+            f' <a href="{e(prefix + BUILD_RECORD)}">{e(pterm("record.build_record", lang))}</a></p>{listing}</footer>')
+
+
+def findings_by_kind(data: Any) -> dict[str, dict[str, int]]:
+    """Findings counted by kind (arithmetic / prose_vs_table / parse) and state."""
+    from .report.findings import with_kind
+
+    findings = getattr(data, "findings", pd.DataFrame())
+    if findings is None or findings.empty:
+        return {}
+    table = with_kind(findings).groupby(["kind", "state"]).size()
+    out: dict[str, dict[str, int]] = {}
+    for (kind, state), n in table.items():
+        out.setdefault(str(kind), {})[str(state)] = int(n)
+    return out
+
+
+def build_record(*, version: str, library: str, data_version: str, data: Any, sources: list[dict],
+                 failures: list[dict], pages: dict[str, dict], lang: str) -> dict:
+    """The machine-readable record of one published site (reports/build_record.json)."""
+    return {"govreport_version": version, "library_fingerprint": library, "data_version": data_version,
+            "lang": lang, "inputs": sources, "failed_inputs": failures,
+            "reports": int(len(data.reports)), "findings_by_kind": findings_by_kind(data), "pages": pages}
+
+
+def write_json(document: dict, target: Path) -> None:
+    from .store import write_text
+
+    write_text(json.dumps(document, ensure_ascii=False, indent=1, sort_keys=True) + "\n", target)
+
+
+def data_version(processed: Path) -> str:
+    """The processed manifest's sha256: names one ingest run's tables."""
+    from .store import MANIFEST, sha256_file
+
+    return sha256_file(Path(processed) / MANIFEST)
+
+
+def failed_inputs(data: Any, root: Path) -> list[dict]:
+    """Input files ingest could not read, with their one-line reasons (paths relative to the root)."""
+    failures = getattr(data, "failures", None)
+    if failures is None or failures.empty:
+        return []
+    return [{"path": str(_relative(str(r["path"]), Path(root))), "problem": str(r["problem"])}
+            for _, r in failures.iterrows()]
+
+
+def page_sources(data: Any, report_ids: Iterable[str], raw: Path, root: Path) -> list[dict]:
+    """The source documents of the given reports: path relative to data/raw, sha256."""
+    reports = data.reports[data.reports["report_id"].astype(str).isin({str(r) for r in report_ids})]
+    out = []
+    for _, r in reports.sort_values(["year", "agency_id"]).iterrows():
+        path = Path(str(r["source_file"]))
+        if not path.is_absolute():
+            path = Path(root) / path
+        relative = path.relative_to(raw).as_posix() if path.is_relative_to(raw) else path.name
+        out.append({"path": relative, "sha256": str(r["sha256"])})
+    return out
+
+
+def relative_to_root(value: Optional[str], root: Path) -> Optional[str]:
+    return _relative(value, Path(root))
