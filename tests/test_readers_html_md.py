@@ -116,11 +116,12 @@ def test_gb2019_full_width_digits_are_kept_at_reader_level(gb2019):
     assert new[3:] == ("１２", "2", None, None, None, None, "14")
 
 
-def test_gb2019_colspan_value_cell_is_repeated_in_every_covered_column(gb2019):
+def test_gb2019_colspan_value_cell_is_written_once_in_its_first_column(gb2019):
     sec2 = gb2019.tables[0]
-    # <td colspan="2">326.5万元</td> and <td colspan="2">/</td>
-    assert _row_starting(sec2, "政府集中采购") == ("政府集中采购", "14", "326.5万元", "326.5万元")
-    assert _row_starting(sec2, "行政事业性收费") == ("行政事业性收费", "6", "/", "/")
+    # <td colspan="2">326.5万元</td> and <td colspan="2">/</td>: a number stands once, under the column it
+    # starts in (repeating it would read as a second value); text labels still repeat over their span
+    assert _row_starting(sec2, "政府集中采购") == ("政府集中采购", "14", "326.5万元", None)
+    assert _row_starting(sec2, "行政事业性收费") == ("行政事业性收费", "6", "/", None)
     assert sec2.rows[0] == ("第二十条第（一）项",) * 4
 
 

@@ -322,22 +322,20 @@ class _Walker:
         if self.family == "legacy" and not cells:
             cells = [None]
             width = 1
-        if row.grid and len(cells) > width:
-            present = [c for c in cells if c is not None]  # drop positions covered by merged cells
-            if len(present) == width:
-                cells = present
-        if len(cells) < width:
-            if row.grid:
-                cells = [None] * (width - len(cells)) + cells
-            else:
-                for n, c in enumerate(cells):
-                    self._unmapped(source_label, f"?{n + 1}", c, "positions_unknown", f"row has {len(cells)} of {width} value cells")
-                return consumed
+        # Readers give grids whose cells stand under their header columns (readers/placement.py), so a grid
+        # row is read from the right by position; cells left of the value columns are reported, never moved.
+        if len(cells) < width and not (row.grid and self._short_grid_is_aligned(cells, width)):
+            for n, c in enumerate(cells):
+                self._unmapped(source_label, f"?{n + 1}", c, "positions_unknown", f"row has {len(cells)} of {width} value cells")
+            return consumed
+        if row.grid and len(cells) < width:
+            cells = [None] * (width - len(cells)) + cells
         extra = cells[: len(cells) - width] if row.grid else cells[width:]
         placed = cells[len(cells) - width:] if row.grid else cells[:width]
         for c in extra:
             if c is not None:
-                self._unmapped(source_label, "extra", c, "extra_cells")
+                self._unmapped(source_label, "extra", c, "extra_cells" if not row.grid else "positions_unknown",
+                               "" if not row.grid else "a cell left of the value columns (its column cannot be told)")
         for col, raw in zip(layout.columns, placed):
             entry, applicant = self._entry_for(group, col)
             if entry is None:
@@ -350,6 +348,12 @@ class _Walker:
             self.taken[(e.metric, "*")] = source_label
         self.sequence.append((self.section, group[0].metric, None))
         return consumed
+
+    @staticmethod
+    def _short_grid_is_aligned(cells: list, width: int) -> bool:
+        """A grid row narrower than the layout is safe to right-align only when its table is narrower too:
+        every cell of it is blank (nothing to misplace)."""
+        return all(c is None or c == "" for c in cells)
 
     def _entry_for(self, group: list[LabelEntry], col: str):
         for e in group:
