@@ -1,0 +1,314 @@
+"""Fast PDF path: characters and ruling lines from PDFium, read by the same grid logic as readers/pdf.py.
+
+Why PDFium (pypdfium2): pdfplumber spends ~85 % of a report's reading time in
+pdfminer's pure-Python content-stream interpreter (1-2 s for a 5-6 page
+report). PDFium, Chrome's PDF engine in C++, interprets the same page in a few
+milliseconds and exposes what the grid logic needs: every character with its
+box (``FPDFText_GetLooseCharBox`` spans the advance width and the font's
+descent, exactly like pdfminer's box) and every path object with its segments,
+transformation, draw mode and colours. Licences: pypdfium2 is Apache-2.0 or
+BSD-3-Clause, PDFium BSD-3-Clause (both permissive, like this package's MIT
+dependencies); it is already installed as a pdfplumber dependency. Table quality:
+nothing is re-implemented here. Characters and paths are turned into the objects
+pdfminer would have made (chars, rects, lines, curves with the same
+coordinates) and handed to pdfplumber's table finder and word grouping and to
+readers/pdf.py's own page, grid, placement (readers/placement.py) and unruled
+(readers/unruled.py) logic, so ruled and unruled tables come out the same.
+MuPDF (PyMuPDF) would be as fast but is AGPL; pdftotext/poppler gives no
+path objects through a stable Python API.
+
+The fast path declines (``read`` returns None, and pdfplumber reads the file)
+where it cannot be sure to match: a file PDFium cannot open or a damaged one
+(pdfplumber words the error), too many pages, rotated or offset pages,
+vertical, rotated or slanted (synthetic italic) text, characters PDFium cannot
+map to Unicode, PDFs written by Skia (see ``_DECLINED_PRODUCERS``), or no text
+at all. Owner-password PDFs are read (PDFium decrypts them, fonts included).
+"""
+from __future__ import annotations
+
+import ctypes
+from pathlib import Path
+from typing import Optional
+
+from functools import lru_cache
+
+from pdfplumber.page import Page
+
+from ..document import Document, ReportError
+from ..safety import MAX_PDF_PAGES, PDF_TIME_BUDGET_S, time_limit
+
+_SEG_MOVE = 2  # FPDF_SEGMENT_MOVETO
+_SEG_BEZIER = 1  # FPDF_SEGMENT_BEZIERTO
+_OBJ_PATH, _OBJ_FORM = 2, 5  # FPDF_PAGEOBJ_PATH, FPDF_PAGEOBJ_FORM
+_MAX_FORM_DEPTH = 15
+_VERTICAL_RISE = 0.12  # em: pdfminer's vertical origin for CID fonts without /DW2, (1000 - 880) / 1000
+# Skia (Chrome's print to PDF) maps CJK glyphs to Kangxi radicals in its ToUnicode maps (⼈ for 人), which
+# PDFium normalizes and pdfminer keeps, and its CJK font boxes differ between the two: pdfplumber reads it.
+_DECLINED_PRODUCERS = ("Skia/PDF",)
+
+
+class Decline(Exception):
+    """The fast path cannot read this file the way pdfplumber would: fall back."""
+
+
+def read(path) -> Optional[Document]:
+    """The Document readers.pdf.read_pdf would give, or None where pdfplumber must decide."""
+    import pypdfium2 as pdfium
+
+    from . import pdf as plumber_path
+
+    path = Path(path)
+    try:
+        with time_limit(PDF_TIME_BUDGET_S, path, "reading PDF"):
+            doc = pdfium.PdfDocument(str(path))
+            try:
+                return _read(doc, path, plumber_path)
+            finally:
+                doc.close()
+    except ReportError:
+        raise
+    except Decline:
+        return None
+    except Exception:  # PdfiumError and anything odd in a damaged file: pdfplumber words the error
+        return None
+
+
+def _read(doc, path: Path, plumber_path) -> Optional[Document]:
+    if len(doc) > MAX_PDF_PAGES:
+        raise Decline  # pdfplumber words the refusal
+    if (doc.get_metadata_dict().get("Producer") or "").startswith(_DECLINED_PRODUCERS):
+        raise Decline
+    pages, carry, doctop = [], None, 0.0
+    for number in range(1, len(doc) + 1):
+        page = doc[number - 1]
+        try:
+            plumber_page = _page(page, number, doctop)
+        finally:
+            page.close()
+        doctop += plumber_page.height
+        read, carry = plumber_path._read_page(plumber_page, number, carry)
+        pages.append(read)
+    if not pages or not any(p.n_chars for p in pages):
+        raise Decline
+    plumber_path._check_end_marker(path)
+    blocks = plumber_path._join_pages(pages)
+    return Document(path=path, format="pdf", blocks=blocks, hard_wrapped=True)
+
+
+# --------------------------------------------------------------------------
+# a pdfplumber page whose objects come from PDFium
+
+
+class _PdfiumPage(Page):
+    """pdfplumber's Page API over ready-made objects (``_objects``), so nothing asks pdfminer."""
+
+    def __init__(self, number: int, doctop: float, width: float, height: float, objects: dict):
+        self.pdf = None
+        self.root_page = self
+        self.page_obj = None
+        self.page_number = number
+        self.initial_doctop = doctop
+        self.rotation = 0
+        self.mediabox = self.cropbox = self.bbox = (0, 0, width, height)
+        self._objects = objects
+        self.get_textmap = lru_cache()(self._get_textmap)
+
+    def close(self) -> None:
+        self.get_textmap.cache_clear()
+
+
+def _page(page, number: int, doctop: float) -> _PdfiumPage:
+    """The page as pdfplumber would see it: PDFium's characters and paths in pdfminer's terms."""
+    if page.get_rotation() != 0:
+        raise Decline
+    x0, y0, x1, y1 = page.get_mediabox()
+    if x0 != 0 or y0 != 0:
+        raise Decline  # pdfminer shifts coordinates by the MediaBox origin: not worth copying
+    objects = {"char": _chars(page, number, y1, doctop)}
+    objects.update(_paths(page, number, y1, doctop))
+    return _PdfiumPage(number, doctop, x1, y1, objects)
+
+
+def _chars(page, number: int, height: float, doctop: float) -> list[dict]:
+    """Every printed character as pdfminer/pdfplumber describe it (PDFium's generated spaces left out).
+
+    x0/x1 and the bottom come from the loose box (advance width, font descent), the
+    top from the font size times the character matrix's vertical scale, as pdfminer's
+    box is one em high.
+    """
+    import pypdfium2.raw as c
+
+    textpage = page.get_textpage()
+    try:
+        n = c.FPDFText_CountChars(textpage)
+        rect = c.FS_RECTF()
+        matrix = c.FS_MATRIX()
+        ox, oy = ctypes.c_double(), ctypes.c_double()
+        out = []
+        for i in range(n):
+            if c.FPDFText_IsGenerated(textpage, i):
+                continue
+            code = c.FPDFText_GetUnicode(textpage, i)
+            if code in (0, 0xFFFE, 0xFFFF) or c.FPDFText_HasUnicodeMapError(textpage, i) == 1:
+                raise Decline  # pdfminer writes (cid:N) for these: let it
+            if not c.FPDFText_GetLooseCharBox(textpage, i, rect) or not c.FPDFText_GetMatrix(textpage, i, matrix):
+                raise Decline
+            a, b, cc, d = matrix.a, matrix.b, matrix.c, matrix.d
+            if b != 0 or cc != 0 or a <= 0 or d <= 0:
+                raise Decline  # rotated, skewed or mirrored text: pdfplumber's direction rules decide
+            size = c.FPDFText_GetFontSize(textpage, i) * d
+            x0, x1, y0 = rect.left, rect.right, rect.bottom
+            if x1 - x0 > 2 * size:
+                # vertical writing (Identity-V): PDFium leaves this box in text space; pdfminer's box is one
+                # em wide and high, its top (1000 - 880)/1000 em above the origin (the default DW2)
+                if not c.FPDFText_GetCharOrigin(textpage, i, ox, oy):
+                    raise Decline
+                x1, y0 = x0 + size, oy.value + _VERTICAL_RISE * size - size
+            bottom = height - y0
+            top = bottom - size
+            out.append({
+                "object_type": "char", "page_number": number, "text": chr(code),
+                "x0": x0, "x1": x1, "y0": y0, "y1": y0 + size,
+                "top": top, "bottom": bottom, "doctop": doctop + top,
+                "width": x1 - x0, "height": size, "size": size,
+                "upright": True, "fontname": "", "adv": x1 - x0,
+                "matrix": (a, b, cc, d, x0, y0),
+            })
+        return out
+    finally:
+        textpage.close()
+
+
+# --------------------------------------------------------------------------
+# paths -> pdfminer's rects, lines and curves
+
+
+def _paths(page, number: int, height: float, doctop: float) -> dict[str, list[dict]]:
+    """Every painted path, split into subpaths and classified as pdfminer's converter does."""
+    import pypdfium2.raw as c
+
+    out: dict[str, list[dict]] = {"rect": [], "line": [], "curve": []}
+    count = c.FPDFPage_CountObjects(page)
+    objects = [c.FPDFPage_GetObject(page, i) for i in range(count)]
+    _walk(c, objects, (1.0, 0.0, 0.0, 1.0, 0.0, 0.0), 0, out, (number, height, doctop))
+    return out
+
+
+def _walk(c, objects, outer, depth: int, out: dict, where) -> None:
+    matrix = c.FS_MATRIX()
+    for obj in objects:
+        kind = c.FPDFPageObj_GetType(obj)
+        if kind not in (_OBJ_PATH, _OBJ_FORM):
+            continue
+        if not c.FPDFPageObj_GetMatrix(obj, matrix):
+            raise Decline
+        m = _compose((matrix.a, matrix.b, matrix.c, matrix.d, matrix.e, matrix.f), outer)
+        if kind == _OBJ_FORM:
+            if depth + 1 >= _MAX_FORM_DEPTH:
+                raise Decline
+            inner = [c.FPDFFormObj_GetObject(obj, i) for i in range(c.FPDFFormObj_CountObjects(obj))]
+            _walk(c, inner, m, depth + 1, out, where)
+        else:
+            _path(c, obj, m, out, where)
+
+
+def _compose(inner, outer):
+    """inner followed by outer (PDF row-vector convention: p' = p x inner x outer)."""
+    a, b, cc, d, e, f = inner
+    A, B, C, D, E, F = outer
+    return (a * A + b * C, a * B + b * D, cc * A + d * C, cc * B + d * D, e * A + f * C + E, e * B + f * D + F)
+
+
+def _path(c, obj, m, out: dict, where) -> None:
+    fill_mode, stroke = ctypes.c_int(), ctypes.c_int()
+    if not c.FPDFPath_GetDrawMode(obj, fill_mode, stroke):
+        raise Decline
+    fill, stroke = fill_mode.value != 0, bool(stroke.value)
+    if not fill and not stroke:
+        return  # pdfminer paints nothing for 'n' (a clipping path)
+    segments = _segments(c, obj, m)
+    style = {
+        "stroke": stroke, "fill": fill, "evenodd": fill_mode.value == 1,
+        "stroking_color": _rgb(c, c.FPDFPageObj_GetStrokeColor, obj),
+        "non_stroking_color": _rgb(c, c.FPDFPageObj_GetFillColor, obj),
+        "linewidth": _stroke_width(c, obj),
+    }
+    starts = [i for i, (op, _pt) in enumerate(segments) if op == "m"]
+    if not starts or starts[0] != 0:
+        return  # pdfminer ignores a path that does not begin with m
+    for k, s in enumerate(starts):
+        sub = segments[s:starts[k + 1] if k + 1 < len(starts) else len(segments)]
+        if len(sub) > 1:
+            _subpath(sub, style, out, where)
+
+
+def _segments(c, obj, m) -> list[tuple[str, tuple[float, float]]]:
+    """(op, point) per path operator: m, l, c (a Bézier's end point), h (back to the subpath start)."""
+    x, y = ctypes.c_float(), ctypes.c_float()
+    a, b, cc, d, e, f = m
+    ops: list[tuple[str, tuple[float, float]]] = []
+    start = (0.0, 0.0)
+    bezier = 0
+    for i in range(c.FPDFPath_CountSegments(obj)):
+        seg = c.FPDFPath_GetPathSegment(obj, i)
+        if not c.FPDFPathSegment_GetPoint(seg, x, y):
+            raise Decline
+        px, py = x.value, y.value
+        pt = (a * px + cc * py + e, b * px + d * py + f)
+        kind = c.FPDFPathSegment_GetType(seg)
+        if kind == _SEG_MOVE:
+            ops.append(("m", pt))
+            start = pt
+        elif kind == _SEG_BEZIER:
+            bezier += 1
+            if bezier % 3 == 0:
+                ops.append(("c", pt))
+        else:
+            ops.append(("l", pt))
+        if c.FPDFPathSegment_GetClose(seg):
+            ops.append(("h", start))
+    return ops
+
+
+def _subpath(sub, style: dict, out: dict, where) -> None:
+    shape = "".join(op for op, _pt in sub)
+    pts = [pt for _op, pt in sub]
+    if len(shape) > 3 and shape[-2:] == "lh" and pts[-2] == pts[0]:
+        shape = shape[:-2] + "h"
+        pts.pop()
+    if shape in ("mlh", "ml"):
+        out["line"].append(_shape("line", pts[:2], style, where))
+        return
+    if shape in ("mlllh", "mllll"):
+        (x0, y0), (x1, y1), (x2, y2), (x3, y3), _ = pts
+        square = (x0 == x1 and y1 == y2 and x2 == x3 and y3 == y0) or (y0 == y1 and x1 == x2 and y2 == y3 and x3 == x0)
+        if pts[0] == pts[4] and square:
+            lo_x, hi_x, lo_y, hi_y = min(x0, x2), max(x0, x2), min(y0, y2), max(y0, y2)
+            corners = [(lo_x, lo_y), (hi_x, lo_y), (hi_x, hi_y), (lo_x, hi_y)]
+            out["rect"].append(_shape("rect", corners, style, where))
+            return
+    out["curve"].append(_shape("curve", pts, style, where))
+
+
+def _shape(kind: str, pts, style: dict, where) -> dict:
+    number, height, doctop = where
+    xs, ys = [p[0] for p in pts], [p[1] for p in pts]
+    x0, x1, y0, y1 = min(xs), max(xs), min(ys), max(ys)
+    top, bottom = height - y1, height - y0
+    obj = {"object_type": kind, "page_number": number, "x0": x0, "x1": x1, "y0": y0, "y1": y1,
+           "width": x1 - x0, "height": y1 - y0, "top": top, "bottom": bottom, "doctop": doctop + top,
+           "pts": [(px, height - py) for px, py in pts]}
+    obj.update(style)
+    return obj
+
+
+def _rgb(c, getter, obj) -> tuple[float, ...]:
+    r, g, b, a = (ctypes.c_uint() for _ in range(4))
+    if not getter(obj, r, g, b, a):
+        return (0.0,)
+    return (r.value / 255, g.value / 255, b.value / 255)
+
+
+def _stroke_width(c, obj) -> float:
+    width = ctypes.c_float()
+    return width.value if c.FPDFPageObj_GetStrokeWidth(obj, width) else 0.0
