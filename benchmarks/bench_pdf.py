@@ -1,21 +1,26 @@
-"""PDF reading speed: prints pages per second per fixture PDF and in total.
+"""PDF reading speed per file: pdfplumber path, fast (PDFium) path, and PDFium's plain-text floor.
 
-Run: .venv/bin/python benchmarks/bench_pdf.py [PDF...]
-(default: the three official PDFs in ../shared/fixtures/pdf). Each file is read
-3 times; the best run counts. ``read`` is readers.pdf.read_pdf alone (pdfplumber
-table finding + text lines); ``parse`` is the whole govreport.parse pipeline.
+Run: .venv/bin/python benchmarks/bench_pdf.py [--parse] [PDF...]
+(default: the real PDFs in tests/data/fixtures/pdf). Each figure is the best of
+``RUNS`` runs, in seconds:
+
+* ``plumber``: readers.pdf.read_pdf without the fast path (pdfminer + pdfplumber);
+* ``fast``: readers.pdfium.read (PDFium characters and paths, the same grid logic);
+  ``declined`` when the fast path leaves the file to pdfplumber;
+* ``floor``: PDFium extracting the plain text of every page (open, get_text_range),
+  the least any PDFium-based reader can cost;
+* ``fast/floor``: the target of issue 11 is at most 3.
+``--parse`` adds ``parse``: the whole govreport.parse pipeline (identify, extract, checks).
 """
 from __future__ import annotations
 
+import inspect
 import sys
 import time
 from pathlib import Path
 
-import govreport
-from govreport.readers.pdf import read_pdf
-
 ROOT = Path(__file__).resolve().parents[1]
-RUNS = 3
+RUNS = 5
 
 
 def _best(fn, path) -> float:
@@ -27,23 +32,63 @@ def _best(fn, path) -> float:
     return best
 
 
-def main(argv: list[str]) -> None:
-    files = [Path(a) for a in argv] or sorted((ROOT.parent / "shared" / "fixtures" / "pdf").glob("*.pdf"))
-    import pdfplumber
+def plumber(path):
+    from govreport.readers.pdf import read_pdf
 
-    total_pages = total_read = total_parse = 0.0
-    print(f"{'file':32s} {'pages':>5s} {'read s':>7s} {'read p/s':>8s} {'parse s':>7s} {'parse p/s':>9s}")
+    if "fast" in inspect.signature(read_pdf).parameters:
+        return read_pdf(path, fast=False)
+    return read_pdf(path)
+
+
+def fast(path):
+    from govreport.readers.pdfium import read
+
+    return read(path)
+
+
+def floor(path) -> str:
+    """PDFium's plain text of every page: the floor for any reader built on it."""
+    import pypdfium2 as pdfium
+
+    doc = pdfium.PdfDocument(str(path))
+    try:
+        out = []
+        for page in doc:
+            textpage = page.get_textpage()
+            out.append(textpage.get_text_range())
+            textpage.close()
+            page.close()
+        return "".join(out)
+    finally:
+        doc.close()
+
+
+def main(argv: list[str]) -> None:
+    with_parse = "--parse" in argv
+    files = [Path(a) for a in argv if a != "--parse"] or sorted((ROOT / "tests" / "data" / "fixtures" / "pdf").glob("*.pdf"))
+    import pypdfium2 as pdfium
+
+    import govreport
+
+    floor(files[0])  # load PDFium and the readers once, outside the timings
+    head = f"{'file':34s} {'pages':>5s} {'plumber s':>9s} {'fast s':>8s} {'floor s':>8s} {'fast/floor':>10s} {'plumber/fast':>12s}"
+    print(head + (f" {'parse s':>8s}" if with_parse else ""))
+    totals = [0.0, 0.0, 0.0]
     for f in files:
-        with pdfplumber.open(f) as pdf:
-            pages = len(pdf.pages)
-        read = _best(read_pdf, f)
-        parse = _best(govreport.parse, f)
-        total_pages += pages
-        total_read += read
-        total_parse += parse
-        print(f"{f.name:32s} {pages:5d} {read:7.2f} {pages / read:8.1f} {parse:7.2f} {pages / parse:9.1f}")
-    print(f"{'total':32s} {int(total_pages):5d} {total_read:7.2f} {total_pages / total_read:8.1f} "
-          f"{total_parse:7.2f} {total_pages / total_parse:9.1f}")
+        pages = len(pdfium.PdfDocument(str(f)))
+        t_plumber, t_floor = _best(plumber, f), _best(floor, f)
+        declined = fast(f) is None
+        t_fast = t_plumber if declined else _best(fast, f)
+        for n, t in enumerate((t_plumber, t_fast, t_floor)):
+            totals[n] += t
+        fast_cell = "declined" if declined else f"{t_fast:8.3f}"
+        line = (f"{f.name[:34]:34s} {pages:5d} {t_plumber:9.3f} {fast_cell:>8s} {t_floor:8.4f} "
+                f"{t_fast / t_floor:10.1f} {t_plumber / t_fast:12.1f}")
+        if with_parse:
+            line += f" {_best(govreport.parse, f):8.3f}"
+        print(line)
+    p, q, r = totals
+    print(f"{'total':34s} {'':5s} {p:9.3f} {q:8.3f} {r:8.4f} {q / r:10.1f} {p / q:12.1f}")
 
 
 if __name__ == "__main__":

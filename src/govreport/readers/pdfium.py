@@ -155,7 +155,7 @@ def _chars(page, number: int, height: float, doctop: float) -> list[dict]:
                 raise Decline
             a, b, cc, d = matrix.a, matrix.b, matrix.c, matrix.d
             if b != 0 or cc != 0 or a <= 0 or d <= 0:
-                raise Decline  # rotated, skewed or mirrored text: pdfplumber's direction rules decide
+                raise Decline  # rotated, slanted or mirrored text: pdfplumber's direction rules decide
             size = c.FPDFText_GetFontSize(textpage, i) * d
             x0, x1, y0 = rect.left, rect.right, rect.bottom
             if x1 - x0 > 2 * size:
@@ -187,29 +187,93 @@ def _paths(page, number: int, height: float, doctop: float) -> dict[str, list[di
     """Every painted path, split into subpaths and classified as pdfminer's converter does."""
     import pypdfium2.raw as c
 
-    out: dict[str, list[dict]] = {"rect": [], "line": [], "curve": []}
+    walker = _PathWalker(c, (number, height, doctop))
     count = c.FPDFPage_CountObjects(page)
-    objects = [c.FPDFPage_GetObject(page, i) for i in range(count)]
-    _walk(c, objects, (1.0, 0.0, 0.0, 1.0, 0.0, 0.0), 0, out, (number, height, doctop))
-    return out
+    walker.walk([c.FPDFPage_GetObject(page, i) for i in range(count)], (1.0, 0.0, 0.0, 1.0, 0.0, 0.0), 0)
+    return walker.out
 
 
-def _walk(c, objects, outer, depth: int, out: dict, where) -> None:
-    matrix = c.FS_MATRIX()
-    for obj in objects:
-        kind = c.FPDFPageObj_GetType(obj)
-        if kind not in (_OBJ_PATH, _OBJ_FORM):
-            continue
-        if not c.FPDFPageObj_GetMatrix(obj, matrix):
-            raise Decline
-        m = _compose((matrix.a, matrix.b, matrix.c, matrix.d, matrix.e, matrix.f), outer)
-        if kind == _OBJ_FORM:
-            if depth + 1 >= _MAX_FORM_DEPTH:
+class _PathWalker:
+    """Reads path objects (inside Form XObjects too) with one set of reusable ctypes buffers."""
+
+    def __init__(self, c, where):
+        self.c, self.where = c, where
+        self.out: dict[str, list[dict]] = {"rect": [], "line": [], "curve": []}
+        self.matrix = c.FS_MATRIX()
+        self.fill_mode, self.stroke = ctypes.c_int(), ctypes.c_int()
+        self.x, self.y, self.width = ctypes.c_float(), ctypes.c_float(), ctypes.c_float()
+        self.rgba = [ctypes.c_uint() for _ in range(4)]
+
+    def walk(self, objects, outer, depth: int) -> None:
+        c, matrix = self.c, self.matrix
+        for obj in objects:
+            kind = c.FPDFPageObj_GetType(obj)
+            if kind not in (_OBJ_PATH, _OBJ_FORM):
+                continue
+            if not c.FPDFPageObj_GetMatrix(obj, matrix):
                 raise Decline
-            inner = [c.FPDFFormObj_GetObject(obj, i) for i in range(c.FPDFFormObj_CountObjects(obj))]
-            _walk(c, inner, m, depth + 1, out, where)
-        else:
-            _path(c, obj, m, out, where)
+            m = _compose((matrix.a, matrix.b, matrix.c, matrix.d, matrix.e, matrix.f), outer)
+            if kind == _OBJ_PATH:
+                self.path(obj, m)
+            elif depth + 1 >= _MAX_FORM_DEPTH:
+                raise Decline
+            else:
+                self.walk([c.FPDFFormObj_GetObject(obj, i) for i in range(c.FPDFFormObj_CountObjects(obj))], m, depth + 1)
+
+    def path(self, obj, m) -> None:
+        c = self.c
+        if not c.FPDFPath_GetDrawMode(obj, self.fill_mode, self.stroke):
+            raise Decline
+        fill, stroke = self.fill_mode.value != 0, bool(self.stroke.value)
+        if not fill and not stroke:
+            return  # pdfminer paints nothing for 'n' (a clipping path)
+        segments = self.segments(obj, m)
+        if not segments or segments[0][0] != "m":
+            return  # pdfminer ignores a path that does not begin with m
+        style = {
+            "stroke": stroke, "fill": fill, "evenodd": self.fill_mode.value == 1,
+            "stroking_color": self.rgb(c.FPDFPageObj_GetStrokeColor, obj),
+            "non_stroking_color": self.rgb(c.FPDFPageObj_GetFillColor, obj),
+            "linewidth": self.width.value if c.FPDFPageObj_GetStrokeWidth(obj, self.width) else 0.0,
+        }
+        starts = [i for i, (op, _pt) in enumerate(segments) if op == "m"] + [len(segments)]
+        for s, e in zip(starts, starts[1:]):
+            if e - s > 1:
+                _subpath(segments[s:e], style, self.out, self.where)
+
+    def segments(self, obj, m) -> list[tuple[str, tuple[float, float]]]:
+        """(op, point) per path operator: m, l, c (a Bézier's end point), h (back to the subpath start)."""
+        c, x, y = self.c, self.x, self.y
+        a, b, cc, d, e, f = m
+        ops: list[tuple[str, tuple[float, float]]] = []
+        start = (0.0, 0.0)
+        bezier = 0
+        for i in range(c.FPDFPath_CountSegments(obj)):
+            seg = c.FPDFPath_GetPathSegment(obj, i)
+            if not c.FPDFPathSegment_GetPoint(seg, x, y):
+                raise Decline
+            px, py = x.value, y.value
+            pt = (a * px + cc * py + e, b * px + d * py + f)
+            kind = c.FPDFPathSegment_GetType(seg)
+            if kind == _SEG_MOVE:
+                ops.append(("m", pt))
+                start = pt
+            elif kind == _SEG_BEZIER:
+                bezier += 1
+                if bezier % 3 == 0:
+                    ops.append(("c", pt))
+            else:
+                ops.append(("l", pt))
+            if c.FPDFPathSegment_GetClose(seg):
+                ops.append(("h", start))
+        return ops
+
+    def rgb(self, getter, obj) -> tuple[float, ...]:
+        """RGB in 0..1 (white is (1.0, 1.0, 1.0), as pdf.py's _WHITE expects)."""
+        r, g, b, a = self.rgba
+        if not getter(obj, r, g, b, a):
+            return (0.0,)
+        return (r.value / 255, g.value / 255, b.value / 255)
 
 
 def _compose(inner, outer):
@@ -217,57 +281,6 @@ def _compose(inner, outer):
     a, b, cc, d, e, f = inner
     A, B, C, D, E, F = outer
     return (a * A + b * C, a * B + b * D, cc * A + d * C, cc * B + d * D, e * A + f * C + E, e * B + f * D + F)
-
-
-def _path(c, obj, m, out: dict, where) -> None:
-    fill_mode, stroke = ctypes.c_int(), ctypes.c_int()
-    if not c.FPDFPath_GetDrawMode(obj, fill_mode, stroke):
-        raise Decline
-    fill, stroke = fill_mode.value != 0, bool(stroke.value)
-    if not fill and not stroke:
-        return  # pdfminer paints nothing for 'n' (a clipping path)
-    segments = _segments(c, obj, m)
-    style = {
-        "stroke": stroke, "fill": fill, "evenodd": fill_mode.value == 1,
-        "stroking_color": _rgb(c, c.FPDFPageObj_GetStrokeColor, obj),
-        "non_stroking_color": _rgb(c, c.FPDFPageObj_GetFillColor, obj),
-        "linewidth": _stroke_width(c, obj),
-    }
-    starts = [i for i, (op, _pt) in enumerate(segments) if op == "m"]
-    if not starts or starts[0] != 0:
-        return  # pdfminer ignores a path that does not begin with m
-    for k, s in enumerate(starts):
-        sub = segments[s:starts[k + 1] if k + 1 < len(starts) else len(segments)]
-        if len(sub) > 1:
-            _subpath(sub, style, out, where)
-
-
-def _segments(c, obj, m) -> list[tuple[str, tuple[float, float]]]:
-    """(op, point) per path operator: m, l, c (a Bézier's end point), h (back to the subpath start)."""
-    x, y = ctypes.c_float(), ctypes.c_float()
-    a, b, cc, d, e, f = m
-    ops: list[tuple[str, tuple[float, float]]] = []
-    start = (0.0, 0.0)
-    bezier = 0
-    for i in range(c.FPDFPath_CountSegments(obj)):
-        seg = c.FPDFPath_GetPathSegment(obj, i)
-        if not c.FPDFPathSegment_GetPoint(seg, x, y):
-            raise Decline
-        px, py = x.value, y.value
-        pt = (a * px + cc * py + e, b * px + d * py + f)
-        kind = c.FPDFPathSegment_GetType(seg)
-        if kind == _SEG_MOVE:
-            ops.append(("m", pt))
-            start = pt
-        elif kind == _SEG_BEZIER:
-            bezier += 1
-            if bezier % 3 == 0:
-                ops.append(("c", pt))
-        else:
-            ops.append(("l", pt))
-        if c.FPDFPathSegment_GetClose(seg):
-            ops.append(("h", start))
-    return ops
 
 
 def _subpath(sub, style: dict, out: dict, where) -> None:
@@ -300,15 +313,3 @@ def _shape(kind: str, pts, style: dict, where) -> dict:
            "pts": [(px, height - py) for px, py in pts]}
     obj.update(style)
     return obj
-
-
-def _rgb(c, getter, obj) -> tuple[float, ...]:
-    r, g, b, a = (ctypes.c_uint() for _ in range(4))
-    if not getter(obj, r, g, b, a):
-        return (0.0,)
-    return (r.value / 255, g.value / 255, b.value / 255)
-
-
-def _stroke_width(c, obj) -> float:
-    width = ctypes.c_float()
-    return width.value if c.FPDFPageObj_GetStrokeWidth(obj, width) else 0.0
