@@ -32,6 +32,9 @@ class PageCheck:
     exceptions: list[str] = field(default_factory=list)
     external_requests: list[str] = field(default_factory=list)
     text: str = ""
+    prose: str = ""          # visible text without code, quoted foreign-language elements, scripts and styles
+    links: list[str] = field(default_factory=list)   # every <a href>, resolved by the browser
+    images_without_alt: int = 0
     screenshot: str = ""
     width: int = 0
     height: int = 0
@@ -104,6 +107,10 @@ async def _drive(ws_url: str, page_url: str, screenshot: Path, result: PageCheck
     evaluated = await call("Runtime.evaluate", expression="document.body ? document.body.innerText : ''",
                            returnByValue=True)
     result.text = evaluated.get("result", {}).get("value", "")
+    probe = await call("Runtime.evaluate", expression=_PROBE, returnByValue=True)
+    found = probe.get("result", {}).get("value", {}) or {}
+    result.prose, result.links = found.get("prose", ""), found.get("links", [])
+    result.images_without_alt = int(found.get("noalt", 0))
     metrics = await call("Page.getLayoutMetrics")
     size = metrics.get("cssContentSize") or metrics.get("contentSize")
     result.width = int(size["width"])
@@ -114,6 +121,37 @@ async def _drive(ws_url: str, page_url: str, screenshot: Path, result: PageCheck
     screenshot.write_bytes(base64.b64decode(shot["data"]))
     result.screenshot = str(screenshot)
     conn.close()
+
+
+_PROBE = """(() => {
+  const lang = (document.documentElement.lang || '').slice(0, 2);
+  const copy = document.body.cloneNode(true);
+  copy.querySelectorAll('code, pre, script, style, [lang]').forEach(e => {
+    if (e.tagName !== 'CODE' && e.tagName !== 'PRE' && e.tagName !== 'SCRIPT' && e.tagName !== 'STYLE'
+        && (e.getAttribute('lang') || '').slice(0, 2) === lang) return;
+    e.remove();
+  });
+  return {prose: copy.textContent, links: Array.from(document.querySelectorAll('a[href]')).map(a => a.href),
+          noalt: Array.from(document.images).filter(i => !(i.getAttribute('alt') || '').trim()).length};
+})()"""
+
+
+def broken_links(links: list[str]) -> list[str]:
+    """Links to local files that do not exist, or whose #anchor names no element of the target page."""
+    from urllib.parse import unquote, urlparse
+
+    broken = []
+    for link in links:
+        url = urlparse(link)
+        target = Path(unquote(url.path))
+        if url.scheme == "file" and not target.exists():
+            broken.append(link)
+        elif url.scheme == "file" and url.fragment and target.suffix == ".html" and \
+                f'id="{unquote(url.fragment)}"' not in target.read_text(encoding="utf-8", errors="replace"):
+            broken.append(link)
+        elif url.scheme not in ("file", "data", "about", ""):
+            broken.append(link)  # a published page links nothing outside the record
+    return broken
 
 
 def check_page(page: Path, screenshot: Path, chromium: str | None = None, timeout: float = 60.0) -> PageCheck:

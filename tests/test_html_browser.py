@@ -2,17 +2,22 @@
 
 Chromium comes from Debian (scripts/ensure_chromium.sh installs it when absent);
 the tests are skipped only when it cannot be installed, and say why.
-Screenshots are kept under build/screenshots/ of the seed project for a human look.
+Screenshots are kept under build/screenshots/ of the seed project for a human look
+(or under $GOVREPORT_SCREENSHOTS when set). The English site is built into a copy of
+the seed project (``--lang en`` -> reports/en/), so both languages are checked.
 """
 from __future__ import annotations
 
+import os
+import re
+import shutil
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
 
-from publish_helpers import REPO, built_seed_project
+from publish_helpers import REPO, built_seed_project, run_build
 
 sys.path.insert(0, str(REPO / "scripts"))
 import browser_check  # noqa: E402
@@ -81,3 +86,63 @@ def test_report_images_are_decoded_by_the_browser(chromium, build, tmp_path):
     result = browser_check.check_page(probe, tmp_path / "probe.png", chromium=chromium)
     assert result.console_errors == []
     assert "image not decoded" not in " ".join(result.console_errors)
+
+
+# ---- both languages: screenshots, no English on Chinese pages, links that resolve ----------
+
+# Latin letters a Chinese page may carry: file formats, the hash name, the tool's name, the time zone.
+ALLOWED_LATIN = {"govreport", "SHA", "CSV", "Parquet", "PDF", "JSON", "UTC"}
+COMPARISON = "comparison_中卫市-沙坡头区政务服务中心.html"
+
+
+@pytest.fixture(scope="module")
+def both_languages(build, tmp_path_factory):
+    """The seed project copied, with the English site built beside the Chinese one."""
+    root = tmp_path_factory.mktemp("bilingual") / "project"
+    shutil.copytree(build.root, root, ignore=shutil.ignore_patterns("screenshots"))
+    english = run_build(root, lang="en", jobs=2)
+    assert english.code == 0, english.output
+    chinese = run_build(root)  # the Chinese index now links the English site
+    assert chinese.code == 0, chinese.output
+    return root
+
+
+def _shots() -> Path:
+    folder = Path(os.environ.get("GOVREPORT_SCREENSHOTS") or (built_seed_project().root / "build" / "screenshots"))
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder
+
+
+@pytest.mark.parametrize("lang, page, expected", [
+    ("zh", "index.html", "政府信息公开工作年度报告：数据与报告"),
+    ("zh", "yearly_report_2021.html", "沙坡头区政务服务中心"),
+    ("zh", COMPARISON, "沙坡头区政务服务中心：历年对比"),
+    ("en", "index.html", "Government information disclosure annual reports"),
+    ("en", "yearly_report_2021.html", "沙坡头区政务服务中心"),
+    ("en", COMPARISON, "across years"),
+])
+def test_both_languages_in_chromium(chromium, both_languages, lang, page, expected):
+    site = both_languages / "reports" / ("" if lang == "zh" else "en")
+    shot = _shots() / f"{lang}_{Path(page).stem}.png"
+    result = browser_check.check_page(site / page, shot, chromium=chromium)
+    print(f"screenshot: {shot}")
+    assert result.console_errors == [] and result.exceptions == []
+    assert result.external_requests == []
+    assert expected in result.text
+    assert result.images_without_alt == 0
+    assert browser_check.broken_links(result.links) == []
+    assert any(link.endswith("/index.html") for link in result.links)        # a way back to the index
+    if lang == "zh":
+        # hashes and file names (the source documents' own names, the data files') are identifiers, not words
+        prose = re.sub(r"\b[0-9a-f]{12,64}\b|[\w.-]+\.(?:txt|pdf|docx?|html?|md|csv|parquet|json)\b", " ",
+                       result.prose)
+        words = set(re.findall(r"[A-Za-z]{2,}", prose))
+        assert words <= ALLOWED_LATIN, sorted(words - ALLOWED_LATIN)[:20]
+    assert _distinct_colours(shot) > 50
+
+
+def test_the_two_indexes_link_each_other(both_languages):
+    zh = (both_languages / "reports" / "index.html").read_text(encoding="utf-8")
+    en = (both_languages / "reports" / "en" / "index.html").read_text(encoding="utf-8")
+    assert 'href="en/index.html"' in zh and 'href="../index.html"' in en
+    assert '<html lang="zh-CN">' in zh and '<html lang="en">' in en

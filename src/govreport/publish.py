@@ -185,6 +185,8 @@ body { max-width: 62rem; margin: 0 auto; }
   border: 1px solid #ccc; padding: 0.25em 0.6em; text-align: left !important; vertical-align: top; max-width: 36em; }
 .jp-RenderedHTMLCommon .govreport-table th { background: #f2f4f7; white-space: nowrap; }
 .govreport-build { color: #666; font-size: 0.85em; margin: 2em 1em 1em; }
+.govreport-record { color: #444; font-size: 0.85em; margin: 2em 1em 0; }
+.govreport-record a { color: #0645ad; text-decoration: underline; }
 </style>
 {%- endblock extra_css -%}
 """
@@ -297,14 +299,13 @@ def _e(text: Any) -> str:
     return html.escape(str(text), quote=True)
 
 
-def _data_items(tables: Sequence[tuple[str, Sequence[str]]], lang: str) -> str:
-    """One line per published table: what it holds (catalog), then its CSV and Parquet files."""
+def _data_items(tables: Sequence[tuple[str, Sequence[tuple[str, str]]]], lang: str) -> str:
+    """One line per published table: what it holds (catalog), then its files (CSV; Parquet, by year when partitioned)."""
     from .record import table_description
 
     items = []
-    for table, hrefs in tables:
-        links = " · ".join(f'<a href="{_e(h)}">{_e(Path(h).suffix.lstrip(".").replace("csv", "CSV").replace("parquet", "Parquet"))}</a>'
-                           for h in hrefs)
+    for table, files in tables:
+        links = " · ".join(f'<a href="{_e(href)}">{_e(label)}</a>' for label, href in files)
         items.append(f"<li><strong>{_e(table_description(table, lang))}</strong> {links}</li>")
     return "".join(items)
 
@@ -323,7 +324,7 @@ def _failure_items(failures: Sequence[dict], lang: str) -> str:
 
 
 def write_index(target: Path, rows: Sequence[IndexRow], comparisons: Sequence[tuple[str, Optional[str]]],
-                tables: Sequence[tuple[str, Sequence[str]]], *, lang: str = "zh", line: Optional[str] = None,
+                tables: Sequence[tuple[str, Sequence[tuple[str, str]]]], *, lang: str = "zh", line: Optional[str] = None,
                 failures: Sequence[dict] = (), other: Optional[tuple[str, str]] = None, footer: str = "") -> Path:
     """The front page: one row per (year, agency), links to reports, comparisons and data.
 

@@ -79,7 +79,7 @@ def label_text(pattern: str) -> str:
     character classes are dropped (``本年(?:度)?新收`` -> ``本年新收``)."""
     if not pattern or pattern == "*":
         return ""
-    text = pattern
+    text = pattern.replace("\\(", "\x01").replace("\\)", "\x02")  # literal brackets are no groups
     while True:  # innermost groups first
         inner = re.sub(r"\(\?:([^()]*)\)\?", "", text)
         inner = re.sub(r"\(\?:([^()]*)\)", lambda m: m.group(1).split("|")[0], inner)
@@ -87,7 +87,7 @@ def label_text(pattern: str) -> str:
             break
         text = inner
     text = re.sub(r"\\[dDsSwW][+*?]?|[\^$\\]|\[[^\]]*\][+*?]?|[+*?.]", "", text)
-    words = [w.strip() for w in text.split("|") if w.strip()]
+    words = [w.strip().replace("\x01", "(").replace("\x02", ")") for w in text.split("|") if w.strip()]
     return " / ".join(dict.fromkeys(words))
 
 
@@ -114,15 +114,25 @@ def publishable_tables(processed: Path, root: Path) -> tuple[dict[str, pd.DataFr
 def publish_data(processed: Path, target: Path, root: Path) -> list[tuple[str, list[str]]]:
     """Write the published tables (Parquet + CSV + manifest) to ``target``.
 
-    Returns (table, hrefs relative to the reports folder) in the catalog's order."""
-    from .store import write_tables
+    Returns (table, [(label, href relative to the reports folder)]) in the catalog's order:
+    the CSV, then the Parquet file or, for a table stored by year, one Parquet file per year."""
+    from .store import MANIFEST, write_tables
 
     tables, sources = publishable_tables(processed, root)
     write_tables(target, tables, sources)
+    written = sorted(json.loads((target / MANIFEST).read_text(encoding="utf-8"))["files"])
     order = list(_tables())
     names = sorted(tables, key=lambda n: (order.index(n) if n in order else len(order), n))
-    return [(n, [f"{target.name}/{n}{s}" for s in (".csv", ".parquet") if (target / f"{n}{s}").exists()])
-            for n in names]
+    return [(n, [(_file_label(f), f"{target.name}/{quote(f)}") for f in sorted(
+        (f for f in written if f == f"{n}.csv" or f == f"{n}.parquet" or f.startswith(f"{n}/")),
+        key=lambda f: (not f.endswith(".csv"), f))]) for n in names]
+
+
+def _file_label(relative: str) -> str:
+    """CSV, Parquet, or Parquet with its year (values/year=2021/part-0.parquet -> Parquet 2021)."""
+    year = re.search(r"year=(\d+)", relative)
+    kind = "CSV" if relative.endswith(".csv") else "Parquet"
+    return f"{kind} {year.group(1)}" if year else kind
 
 
 # --------------------------------------------------------------------------
@@ -172,7 +182,7 @@ def footer(lang: str, version: str, data_version: str, sources: list[dict], pref
     items = "".join(
         f'<li>{e(pterm("record.source", lang, file="FILE", sha256=s["sha256"])).replace("FILE", link)}</li>'
         for s in sources
-        for link in [f'<a href="{e(prefix + source_href(s["path"]))}">{e(Path(s["path"]).name)}</a>'])
+        for link in [f'<a href="{e(prefix + source_href(s["path"]))}"><code>{e(Path(s["path"]).name)}</code></a>'])
     listing = f"<p>{e(pterm('record.sources', lang))}</p><ul>{items}</ul>" if sources else ""
     return (f'<footer class="{RECORD_CLASS}"><p>{e(pterm("record.line", lang, version=version, data_version=data_version))}'
             f' <a href="{e(prefix + BUILD_RECORD)}">{e(pterm("record.build_record", lang))}</a></p>{listing}</footer>')
