@@ -115,7 +115,7 @@ def test_rendered_pdfs_read_fast_equal_pdfplumber(renders):  # noqa: F811
     for (stem, fmt), path in sorted(pdfs.items()):
         fast = pdfium.read(path)
         if fast is None:
-            continue  # declined: Skia's radicals, slanted (synthetic italic) text ... pdfplumber reads it
+            continue  # declined: Type3 fonts (Chromium), slanted text (LibreOffice's synthetic italic) ...
         assert fast.blocks == _plumber(path).blocks, (stem, fmt)
         read_fast.append((stem, fmt))
     if "soffice_pdf" not in renders.skipped:  # LibreOffice's upright text is read fast
@@ -124,7 +124,8 @@ def test_rendered_pdfs_read_fast_equal_pdfplumber(renders):  # noqa: F811
 
 
 # ------------------------------------------------------------------ declining
-def test_skia_pdf_is_declined(renders):  # noqa: F811
+def test_pdf_with_type3_fonts_is_declined(renders):  # noqa: F811
+    """Chromium draws CJK text in Type3 fonts, whose boxes PDFium and pdfminer size differently."""
     path = renders.files.get(("html_gb2019_county", "chromium_pdf"))
     if path is None:
         pytest.skip(renders.skipped.get("chromium_pdf", "no Chromium rendering"))

@@ -20,17 +20,21 @@ path objects through a stable Python API.
 The fast path declines (``read`` returns None, and pdfplumber reads the file)
 where it cannot be sure to match: a file PDFium cannot open or a damaged one
 (pdfplumber words the error), too many pages, rotated or offset pages,
-vertical, rotated or slanted (synthetic italic) text, characters PDFium cannot
-map to Unicode, PDFs written by Skia (see ``_DECLINED_PRODUCERS``), or no text
-at all. Owner-password PDFs are read (PDFium decrypts them, fonts included).
+rotated, mirrored or slanted (synthetic italic) text, characters PDFium cannot
+map to Unicode, Type3 fonts (Chrome's print-to-PDF draws CJK with them; pdfminer
+sizes their boxes from FontBBox/FontMatrix, PDFium from default metrics), or no
+text at all. Vertical writing (Identity-V) is read with pdfminer's default
+metrics. Owner-password PDFs are read (PDFium decrypts them, fonts included).
+One known difference: PDFium maps compatibility characters (Kangxi radicals
+such as ⼈) to their unified ideographs, which normalize.nfkc does anyway before
+any matching; no test PDF read by the fast path has one.
 """
 from __future__ import annotations
 
 import ctypes
+from functools import lru_cache
 from pathlib import Path
 from typing import Optional
-
-from functools import lru_cache
 
 from pdfplumber.page import Page
 
@@ -39,12 +43,9 @@ from ..safety import MAX_PDF_PAGES, PDF_TIME_BUDGET_S, time_limit
 
 _SEG_MOVE = 2  # FPDF_SEGMENT_MOVETO
 _SEG_BEZIER = 1  # FPDF_SEGMENT_BEZIERTO
-_OBJ_PATH, _OBJ_FORM = 2, 5  # FPDF_PAGEOBJ_PATH, FPDF_PAGEOBJ_FORM
+_OBJ_TEXT, _OBJ_PATH, _OBJ_FORM = 1, 2, 5  # FPDF_PAGEOBJ_TEXT, _PATH, _FORM
 _MAX_FORM_DEPTH = 15
 _VERTICAL_RISE = 0.12  # em: pdfminer's vertical origin for CID fonts without /DW2, (1000 - 880) / 1000
-# Skia (Chrome's print to PDF) maps CJK glyphs to Kangxi radicals in its ToUnicode maps (⼈ for 人), which
-# PDFium normalizes and pdfminer keeps, and its CJK font boxes differ between the two: pdfplumber reads it.
-_DECLINED_PRODUCERS = ("Skia/PDF",)
 
 
 class Decline(Exception):
@@ -76,8 +77,6 @@ def read(path) -> Optional[Document]:
 def _read(doc, path: Path, plumber_path) -> Optional[Document]:
     if len(doc) > MAX_PDF_PAGES:
         raise Decline  # pdfplumber words the refusal
-    if (doc.get_metadata_dict().get("Producer") or "").startswith(_DECLINED_PRODUCERS):
-        raise Decline
     pages, carry, doctop = [], None, 0.0
     for number in range(1, len(doc) + 1):
         page = doc[number - 1]
@@ -208,6 +207,8 @@ class _PathWalker:
         c, matrix = self.c, self.matrix
         for obj in objects:
             kind = c.FPDFPageObj_GetType(obj)
+            if kind == _OBJ_TEXT and c.FPDFFont_GetBaseFontName(c.FPDFTextObj_GetFont(obj), None, 0) <= 1:
+                raise Decline  # a font without /BaseFont is a Type3 font: see _chars
             if kind not in (_OBJ_PATH, _OBJ_FORM):
                 continue
             if not c.FPDFPageObj_GetMatrix(obj, matrix):
