@@ -1,4 +1,4 @@
-"""The benchmark's corpus generator: perturbed copies still parse, with every printed value exactly k times
+"""The benchmark's corpus generator (benchmarks/corpus_gen.py): perturbed copies still parse, with every printed value exactly k times
 the original, the agency renamed, year and template kept, and a broken copy off by one in one cell."""
 from __future__ import annotations
 
@@ -15,9 +15,9 @@ ROOT = Path(__file__).resolve().parents[1]
 
 @pytest.fixture(scope="module")
 def bench():
-    spec = importlib.util.spec_from_file_location("bench_corpus", ROOT / "benchmarks" / "bench_corpus.py")
+    spec = importlib.util.spec_from_file_location("corpus_gen", ROOT / "benchmarks" / "corpus_gen.py")
     module = importlib.util.module_from_spec(spec)
-    sys.modules["bench_corpus"] = module  # dataclasses look their module up here
+    sys.modules["corpus_gen"] = module  # dataclasses look their module up here
     spec.loader.exec_module(module)
     return module
 
