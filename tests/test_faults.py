@@ -22,8 +22,10 @@ from fault_helpers import (SEED_2018, SEED_2021, SEEDS, build_quietly, kill_matr
                            published_state, use_fake_notebooks)
 from govreport.store import IncompleteData
 
-TABLE_FILES = 2 * 12  # reports values unmapped placeholders findings harmonized facts repetition
-#                       repetition_passages timeliness failures data_dictionary, as Parquet and CSV
+TABLE_FILES = 12 + 9 + 2 + 2 + 1  # every table as CSV (12); reports placeholders findings facts repetition
+#   repetition_passages timeliness failures data_dictionary as one Parquet (9); values and harmonized as one
+#   Parquet per year (2018, 2021); unmapped has no rows: one empty Parquet with its columns
+PART_SUFFIX = ".pkl"  # the per-report parts (content-hash cache) are written first; no reader reads them
 OLD_PAGES = ["yearly_report_2021.html"]
 MATRIX = "all" if os.environ.get("GOVREPORT_FULL_KILL_MATRIX") else "sample"
 
@@ -54,7 +56,10 @@ def _visible(root: Path):
     import re
 
     index = (root / "reports" / "index.html").read_text(encoding="utf-8")
-    missing = [h for h in re.findall(r'href="([^"#]+)', index) if not (root / "reports" / html.unescape(h)).is_file()]
+    from urllib.parse import unquote
+
+    missing = [h for h in re.findall(r'href="([^"#]+)', index)
+               if not (root / "reports" / unquote(html.unescape(h))).is_file()]
     pages = sorted(p.name for p in (root / "reports").glob("*.html") if p.name != "index.html")
     return pages, len(re.findall(r"<tr><td>\d{4}</td>", index)), missing
 
@@ -72,13 +77,16 @@ def test_ingest_killed_at_every_write_point_leaves_the_old_set_or_a_refusal_and_
     shutil.copytree(states["base"] / "old", template)
     rows = kill_matrix("ingest", template, tmp_path / "work", [SEEDS / SEED_2021, SEEDS / SEED_2018])
     assert [r["point"] for r in rows][-1] == "replace manifest.json"  # the manifest is written last
-    assert len(rows) == TABLE_FILES + 1
+    parts = [r for r in rows if r["point"].endswith(PART_SUFFIX)]
+    assert len(parts) == 1 and rows[0] is parts[0]  # the 2021 seed's part is reused; the 2018 one is new
+    assert len(rows) == 1 + TABLE_FILES + 1
     for r in rows:
         assert r["killed"], r
         assert r["after_kill"] == states["old"] or r["after_kill"][0] == "refused", r
         assert r["next_run"] == states["new"], r
-    assert rows[0]["after_kill"] == states["old"]  # killed before its first write: the old set, untouched
-    assert all(r["after_kill"][0] == "refused" for r in rows[1:])  # any new file: refused until a run completes
+    assert rows[0]["after_kill"] == states["old"]  # killed before its first table write: the old set, untouched
+    assert rows[1]["after_kill"] == states["old"]  # killed just before the first table write: still the old set
+    assert all(r["after_kill"][0] == "refused" for r in rows[2:])  # any new file: refused until a run completes
 
 
 def test_first_ingest_killed_at_every_write_point_is_refused_never_partial(states, tmp_path):
@@ -86,7 +94,8 @@ def test_first_ingest_killed_at_every_write_point_is_refused_never_partial(state
     template = tmp_path / "processed"
     template.mkdir()
     rows = kill_matrix("ingest", template, tmp_path / "work", [SEEDS / SEED_2021, SEEDS / SEED_2018])
-    assert len(rows) == TABLE_FILES + 1
+    assert [r["point"].endswith(PART_SUFFIX) for r in rows[:3]] == [True, True, False]  # two parts, then tables
+    assert len(rows) == 2 + TABLE_FILES + 1
     for r in rows:
         assert r["killed"] and r["after_kill"][0] == "refused", r
         assert r["next_run"] == states["new"], r
@@ -171,7 +180,7 @@ def test_build_after_an_interrupted_ingest_ingests_again_instead_of_crashing(tmp
     real = pd.DataFrame.to_parquet
 
     def interrupted(self, path, *args, **kwargs):
-        if Path(path).name.startswith(".values.parquet."):
+        if Path(path).name.startswith(".part-0.parquet.") and Path(path).parent.parent.name == "values":
             raise KeyboardInterrupt
         return real(self, path, *args, **kwargs)
 
@@ -199,7 +208,8 @@ def test_the_manifest_covers_every_csv_and_a_csv_of_another_run_is_refused(state
     with pytest.raises(IncompleteData, match=r"reports\.csv is not the one the last complete ingest wrote"):
         govreport.load(folder)
     manifest = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
-    on_disk = {p.name for p in folder.iterdir() if p.suffix in (".csv", ".parquet")}
+    on_disk = {p.relative_to(folder).as_posix() for p in folder.rglob("*")
+               if p.suffix in (".csv", ".parquet") and ".parts" not in p.parts}
     assert set(manifest["files"]) == on_disk and len(on_disk) == TABLE_FILES
     assert [s["path"] for s in manifest["sources"]] == [SEED_2018, SEED_2021]
 

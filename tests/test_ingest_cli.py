@@ -41,8 +41,12 @@ def test_ingest_goes_on_past_bad_files_and_names_each(mixed_folder, tmp_path):
     assert sorted(reports["report_id"]) == ["中卫市/沙坡头区政务服务中心-2018", "中卫市/沙坡头区政务服务中心-2021"]
     failures = pd.read_csv(out / "failures.csv")
     assert len(failures) == 4
-    for name in ("values", "unmapped", "findings", "harmonized", "placeholders", "data_dictionary"):
+    for name in ("findings", "placeholders", "data_dictionary"):
         assert (out / f"{name}.parquet").exists() and (out / f"{name}.csv").exists()
+    for name in ("values", "harmonized"):  # partitioned by year, and one CSV
+        assert sorted(p.parent.name for p in (out / name).glob("*/*.parquet")) == ["year=2018", "year=2021"]
+        assert (out / f"{name}.csv").exists()
+    assert (out / "unmapped" / "empty.parquet").exists() and (out / "unmapped.csv").exists()  # no rows, its columns
 
 
 def test_cli_ingest_exit_codes(mixed_folder, tmp_path, capsys):

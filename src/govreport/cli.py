@@ -10,7 +10,7 @@ from .errors import ReportError, describe_path
 
 
 def _cmd_parse(args) -> int:
-    from .api import parse
+    from .pipeline import parse
 
     try:
         rep = parse(args.file)
@@ -30,21 +30,73 @@ def _cmd_parse(args) -> int:
 
 
 def _cmd_ingest(args) -> int:
-    from .api import ingest
+    import os
+
     from .paths import project_paths
+    from .pipeline import ingest
 
     paths = project_paths(args.root)
     inputs = args.paths or [paths.raw]
     out = Path(args.out) if args.out else paths.processed
-    progress = None if args.quiet else (lambda n, total, f: print(f"[{n}/{total}] {describe_path(f)}", file=sys.stderr))
-    result = ingest(inputs, out, progress=progress)
+    jobs = args.jobs or os.cpu_count() or 1
+    engine = args.engine or ("processes" if jobs > 1 else "local")
+    bar = None if args.quiet else _progress_bar()
+    try:
+        result = ingest(inputs, out, progress=bar and bar.update, jobs=jobs, engine=engine, scheduler=args.scheduler)
+    except ReportError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    finally:
+        if bar:
+            bar.close()
     for failure in result.failures:
         print(f"error: {failure}", file=sys.stderr)
     p = result.processed
     fails = int((p.findings["state"] == "fail").sum()) if len(p.findings) else 0
-    print(f"ingested {len(p.reports)} report(s), {len(p.values)} values, {len(p.unmapped)} unmapped, "
-          f"{fails} failed check(s), {len(result.failures)} file(s) failed -> {out}")
+    reuse = f", {result.n_reused} unchanged" if result.n_reused else ""
+    print(f"ingested {len(p.reports)} report(s) ({result.n_parsed} parsed{reuse}), {len(p.values)} values, "
+          f"{len(p.unmapped)} unmapped, {fails} failed check(s), {len(result.failures)} file(s) failed -> {out}")
     return 1 if result.failures else 0
+
+
+class _progress_bar:
+    """A tqdm bar on stderr, created at the first report (an unchanged corpus shows none)."""
+
+    def __init__(self):
+        self.bar = None
+
+    def update(self, n: int, total: int, path) -> None:
+        if self.bar is None:
+            from tqdm import tqdm
+
+            self.bar = tqdm(total=total, unit="report", file=sys.stderr, dynamic_ncols=True)
+        self.bar.set_postfix_str(describe_path(Path(str(path)).name)[:40], refresh=False)
+        self.bar.update(n - self.bar.n)
+
+    def close(self) -> None:
+        if self.bar is not None:
+            self.bar.close()
+
+
+def _cmd_sql(args) -> int:
+    from .paths import project_paths
+    from .sql import SqlError, query
+
+    paths = project_paths(args.root)
+    processed = Path(args.processed) if args.processed else paths.processed
+    try:
+        table = query(args.query, processed)
+    except SqlError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
+    if args.csv:
+        table.to_csv(sys.stdout, index=False)
+    else:
+        import pandas as pd
+
+        with pd.option_context("display.max_rows", args.max_rows, "display.width", 250, "display.max_columns", None):
+            print(table.to_string(index=False))
+    return 0
 
 
 def _cmd_audit(args) -> int:
@@ -120,7 +172,8 @@ def _cmd_notebooks(args) -> int:
     return 0
 
 
-def build_parser() -> argparse.ArgumentParser:
+def build_parser(argv=None) -> argparse.ArgumentParser:
+    """The parser; build.py (and its imports) only when the command line names ``build``."""
     parser = argparse.ArgumentParser(prog="govreport", description=__doc__)
     parser.add_argument("--root", help="project root (folder holding data/raw); default: auto-detect")
     sub = parser.add_subparsers(dest="command", required=True)
@@ -131,8 +184,18 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("ingest", help="parse every report into data/processed")
     p.add_argument("paths", nargs="*", help="files or folders (default: data/raw)")
     p.add_argument("--out", help="output folder (default: data/processed)")
-    p.add_argument("--quiet", action="store_true")
+    p.add_argument("--quiet", action="store_true", help="no progress bar")
+    p.add_argument("--jobs", "-j", type=int, default=0, help="worker processes (default: the core count)")
+    p.add_argument("--engine", choices=["local", "processes", "dask"],
+                   help="where the per-file parse runs (default: processes when --jobs > 1, else local)")
+    p.add_argument("--scheduler", help="Dask scheduler address (tcp://host:8786); default: a local cluster")
     p.set_defaults(func=_cmd_ingest)
+    p = sub.add_parser("sql", help="run SQL (DuckDB) over the processed tables; views named after the tables")
+    p.add_argument("query", help='e.g. "SELECT year, count(*) FROM values GROUP BY year"')
+    p.add_argument("--processed", help="processed folder (default: data/processed)")
+    p.add_argument("--csv", action="store_true", help="print CSV instead of a table")
+    p.add_argument("--max-rows", type=int, default=200, help="rows shown in the table view (default 200)")
+    p.set_defaults(func=_cmd_sql)
     p = sub.add_parser("audit", help="how well a batch parsed: expected cells found, fuzzy, unmapped, checks")
     p.add_argument("paths", nargs="*", help="files or folders (default: data/raw)")
     p.add_argument("--expected", action="append", help="folder of hand-checked JSON (tests/data/fixtures/expected form) to score against")
@@ -141,12 +204,10 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("agencies", help="list each written agency name with the agency_id it got")
     p.add_argument("--processed", help="processed folder (default: data/processed)")
     p.set_defaults(func=_cmd_agencies)
-    try:
+    p = sub.add_parser("build", help="ingest, run the notebooks and publish HTML reports")
+    if "build" in (sys.argv[1:] if argv is None else argv):  # its options need build.py (notebook machinery)
         from . import build as build_module
-    except ImportError:
-        build_module = None
-    if build_module is not None:
-        p = sub.add_parser("build", help="ingest, run the notebooks and publish HTML reports")
+
         build_module.add_build_arguments(p)
         p.set_defaults(func=build_module.run_build)
     p = sub.add_parser("notebooks", help="list the report notebooks shipped with govreport, or copy them out")
@@ -157,7 +218,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv=None) -> int:
-    parser = build_parser()
+    parser = build_parser(argv)
     args = parser.parse_args(argv)
     try:
         return args.func(args)

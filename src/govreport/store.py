@@ -7,6 +7,10 @@ run (Parquet and CSV) and the raw inputs it was made from, so ``load()`` can
 tell a complete set from one that a killed run left half old, half new (or,
 for a first run, half written), and ``govreport build`` can tell whether the
 tables are those of the current ``data/raw``.
+
+The large tables with a ``year`` (PARTITIONED) are stored as one Parquet file
+per year, ``values/year=2021/part-0.parquet``, so ``load(years=…)`` and
+``govreport sql`` read only the years asked for; every table is also one CSV.
 """
 from __future__ import annotations
 
@@ -23,6 +27,8 @@ import pandas as pd
 MANIFEST = "manifest.json"
 MANIFEST_FORMAT = 2
 TABLES = ("reports", "values", "unmapped", "placeholders", "findings", "harmonized")
+PARTITIONED = ("values", "unmapped", "harmonized")
+EMPTY_PART = "empty.parquet"  # a partitioned table with no rows: its columns and dtypes
 OPTIONAL_TABLES = ("facts", "repetition", "repetition_passages", "timeliness", "failures")
 SUFFIXES = (".parquet", ".csv")
 
@@ -36,7 +42,8 @@ def sha256_file(path) -> str:
     return h.hexdigest()
 
 
-def _atomic(path: Path, write) -> None:
+def atomic_write(path: Path, write) -> None:
+    """``write(tmp)`` to a temporary name in the same folder, then rename it into place."""
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     os.close(fd)
@@ -48,14 +55,37 @@ def _atomic(path: Path, write) -> None:
         raise
 
 
-def write_table(frame: pd.DataFrame, out_dir: Path, name: str) -> None:
+def write_table(frame: pd.DataFrame, out_dir: Path, name: str) -> list[str]:
+    """Parquet (one file per year for PARTITIONED tables) and CSV; returns the files written, relative."""
     out_dir = Path(out_dir)
-    _atomic(out_dir / f"{name}.parquet", lambda p: frame.to_parquet(p, index=False))
-    _atomic(out_dir / f"{name}.csv", lambda p: frame.to_csv(p, index=False, encoding="utf-8"))
+    written = []
+    for rel, part in _parquet_parts(frame, name):
+        atomic_write(out_dir / rel, lambda p, part=part: part.to_parquet(p, index=False))
+        written.append(rel)
+    atomic_write(out_dir / f"{name}.csv", lambda p: frame.to_csv(p, index=False, encoding="utf-8"))
+    return written + [f"{name}.csv"]
+
+
+def _parquet_parts(frame: pd.DataFrame, name: str):
+    if name not in PARTITIONED:
+        yield f"{name}.parquet", frame
+    elif not len(frame):
+        yield f"{name}/{EMPTY_PART}", frame
+    else:
+        for year, part in frame.groupby("year", sort=True):
+            yield f"{name}/year={int(year)}/part-0.parquet", part.reset_index(drop=True)
+
+
+def table_files(out_dir: Path, name: str) -> list[str]:
+    """The files of table ``name`` now in ``out_dir``, relative (for seal)."""
+    out_dir = Path(out_dir)
+    found = [p.relative_to(out_dir).as_posix() for p in sorted((out_dir / name).rglob("*.parquet"))
+             if not p.name.startswith(".")] if name in PARTITIONED else []
+    return found + [f"{name}{s}" for s in SUFFIXES if (out_dir / f"{name}{s}").exists()]
 
 
 def write_text(text: str, path: Path) -> None:
-    _atomic(Path(path), lambda p: Path(p).write_text(text, encoding="utf-8"))
+    atomic_write(Path(path), lambda p: Path(p).write_text(text, encoding="utf-8"))
 
 
 def clear_temporaries(out_dir: Path) -> None:
@@ -65,23 +95,43 @@ def clear_temporaries(out_dir: Path) -> None:
         stale.unlink(missing_ok=True)
 
 
-def write_manifest(out_dir: Path, names: Iterable[str], sources: Iterable[dict] = ()) -> None:
-    """Written last: the sha256 of every file of this run and the raw inputs it was made from."""
+def write_manifest(out_dir: Path, files: Iterable[str], sources: Iterable[dict] = (), code: str = "") -> None:
+    """Written last: the sha256 of every file of this run (relative paths), the raw inputs it was made from
+    and the fingerprint of the code that made it."""
     out_dir = Path(out_dir)
-    files = {f"{name}{suffix}": sha256_file(out_dir / f"{name}{suffix}")
-             for name in names for suffix in SUFFIXES if (out_dir / f"{name}{suffix}").exists()}
-    document = {"format": MANIFEST_FORMAT, "files": files, "sources": list(sources)}
+    document = {"format": MANIFEST_FORMAT, "files": {rel: sha256_file(out_dir / rel) for rel in files},
+                "sources": list(sources), "code": code}
     write_text(json.dumps(document, ensure_ascii=False, indent=1, sort_keys=True) + "\n", out_dir / MANIFEST)
 
 
-def write_tables(out_dir: Path, tables: dict, sources: Iterable[dict] = ()) -> None:
-    """One ingest run's output: every table as Parquet and CSV, then the manifest."""
+def write_tables(out_dir: Path, tables: dict, sources: Iterable[dict] = (), code: str = "") -> None:
+    """One ingest run's output: every table as Parquet and CSV, then the manifest, then stale files go."""
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
     clear_temporaries(out_dir)
-    for name, frame in tables.items():
-        write_table(frame, out_dir, name)
-    write_manifest(out_dir, tables, sources)
+    files = [rel for name, frame in tables.items() for rel in write_table(frame, out_dir, name)]
+    write_manifest(out_dir, files, sources, code)
+    _remove_stale(out_dir, set(files))
+
+
+def _remove_stale(out_dir: Path, keep: set) -> None:
+    """Partition files of an earlier run (a year no longer there): never read (not in the manifest), removed."""
+    for name in PARTITIONED:
+        for p in sorted((out_dir / name).rglob("*.parquet")) if (out_dir / name).is_dir() else ():
+            if p.relative_to(out_dir).as_posix() not in keep:
+                p.unlink(missing_ok=True)
+        for d in sorted((out_dir / name).glob("year=*")) if (out_dir / name).is_dir() else ():
+            if d.is_dir() and not any(d.iterdir()):
+                d.rmdir()
+
+
+def unchanged(out_dir: Path, sources: list, code: str) -> bool:
+    """Is ``out_dir`` already the complete output of these inputs and this code? (then ingest has nothing to do)"""
+    try:
+        manifest = verify(out_dir)
+    except (FileNotFoundError, IncompleteData):
+        return False
+    return manifest.get("sources") == sources and manifest.get("code") == code
 
 
 def seal(directory) -> None:
@@ -91,7 +141,8 @@ def seal(directory) -> None:
         sources = json.loads((directory / MANIFEST).read_text(encoding="utf-8")).get("sources", [])
     except (OSError, ValueError, AttributeError):
         sources = []
-    write_manifest(directory, sorted(p.stem for p in directory.glob("*.parquet")), sources)
+    names = sorted({p.stem for p in directory.glob("*.parquet")} | {n for n in PARTITIONED if (directory / n).is_dir()})
+    write_manifest(directory, [rel for name in names for rel in table_files(directory, name)], sources)
 
 
 class IncompleteData(RuntimeError):
@@ -107,7 +158,8 @@ def read_manifest(directory) -> dict:
     directory = Path(directory)
     path = directory / MANIFEST
     if not path.exists():
-        if any(directory.glob("*.parquet")) or any(directory.glob("*.csv")):
+        if any(directory.glob("*.parquet")) or any(directory.glob("*.csv")) or any(directory.glob("*/*.parquet")) \
+                or any(directory.glob("*/*/*.parquet")):
             raise _again(directory, f"no {MANIFEST}, so these tables are not known to be one complete ingest "
                                     "(a first ingest was interrupted?)")
         raise FileNotFoundError(f"{directory}: no processed data (run `govreport ingest` first)")
@@ -121,11 +173,12 @@ def read_manifest(directory) -> dict:
     return manifest
 
 
-def verify(directory) -> dict:
-    """The manifest, after checking that every file it lists is the one the run wrote."""
+def verify(directory, only: Iterable[str] = None) -> dict:
+    """The manifest, after checking that every file it lists (or those of ``only``) is the one the run wrote."""
     directory = Path(directory)
     manifest = read_manifest(directory)
-    order = sorted(manifest["files"], key=lambda name: (not name.endswith(".parquet"), name))
+    names = manifest["files"] if only is None else [n for n in only if n in manifest["files"]]
+    order = sorted(names, key=lambda name: (not name.endswith(".parquet"), name))
     for name in order:
         path = directory / name
         if not path.exists() or sha256_file(path) != manifest["files"][name]:
@@ -150,14 +203,64 @@ class Processed:
         raise AttributeError(name)
 
 
-def load(processed_dir="data/processed") -> Processed:
-    """Read every table of the last complete ingest run (Parquet), after checking the manifest."""
+def load(processed_dir=None, years: Iterable[int] = None, agencies: Iterable[str] = None) -> Processed:
+    """Read the tables of the last complete ingest run (Parquet), after checking the manifest.
+
+    With no folder, the project's data/processed is found as every command finds
+    the project (paths.find_processed: --root/env, then the current folder upwards),
+    so ``load()`` works from notebooks/ too. ``years`` and ``agencies`` (agency_id or
+    written name) keep only those reports: partitioned tables read only those years.
+    """
+    if processed_dir is None:
+        from .paths import find_processed
+
+        processed_dir = find_processed()
     directory = Path(processed_dir)
-    files = verify(directory)["files"]
-    tables = {}
-    for name in TABLES + OPTIONAL_TABLES + ("data_dictionary",):
-        if f"{name}.parquet" in files:
-            tables[name] = pd.read_parquet(directory / f"{name}.parquet")
-        elif f"{name}.csv" in files:
-            tables[name] = pd.read_csv(directory / f"{name}.csv")
+    files = read_manifest(directory)["files"]
+    years = None if years is None else {int(y) for y in ([years] if isinstance(years, int) else years)}
+    agencies = None if agencies is None else set([agencies] if isinstance(agencies, str) else agencies)
+    picked = {name: _pick(files, name, years) for name in TABLES + OPTIONAL_TABLES + ("data_dictionary",)}
+    everything = years is None and agencies is None
+    verify(directory, None if everything else [f for chosen in picked.values() for f in chosen])
+    tables = {name: _read(directory, chosen) for name, chosen in picked.items() if chosen}
+    if not everything and "reports" in tables:
+        tables = _select(tables, years, agencies)
     return Processed(directory=directory, tables=tables)
+
+
+def _pick(files: dict, name: str, years) -> list[str]:
+    """The files to read for table ``name``: its Parquet (the selected years' partitions), else its CSV."""
+    if f"{name}.parquet" in files:
+        return [f"{name}.parquet"]
+    parts = sorted(f for f in files if f.startswith(f"{name}/"))
+    if parts:
+        chosen = [f for f in parts if years is None or _year_of(f) in years]
+        return chosen or parts[:1]  # no year asked for is there: one file, for the columns
+    return [f"{name}.csv"] if f"{name}.csv" in files else []
+
+
+def _year_of(rel: str):
+    segment = next((s for s in rel.split("/") if s.startswith("year=")), None)
+    return int(segment[5:]) if segment else None
+
+
+def _read(directory: Path, chosen: list[str]) -> pd.DataFrame:
+    if chosen[0].endswith(".csv"):
+        return pd.read_csv(directory / chosen[0])
+    frames = [pd.read_parquet(directory / rel) for rel in chosen]
+    return pd.concat(frames, ignore_index=True) if len(frames) > 1 else frames[0]
+
+
+def _select(tables: dict, years, agencies) -> dict:
+    """Only the rows of the selected reports (by year and agency_id or written agency name)."""
+    reports = tables["reports"]
+    keep = pd.Series(True, index=reports.index)
+    if years is not None:
+        keep &= reports["year"].isin(years)
+    if agencies is not None:
+        keep &= reports["agency_id"].isin(agencies) | reports["agency"].isin(agencies)
+    ids = set(reports.loc[keep, "report_id"])
+    out = {}
+    for name, frame in tables.items():
+        out[name] = frame[frame["report_id"].isin(ids)].reset_index(drop=True) if "report_id" in frame else frame
+    return out

@@ -1,0 +1,160 @@
+"""Ingest's assembly: per-report parts -> the combined tables (unchecked; pipeline validates each once).
+
+Only the steps that need more than one report run here: duplicates and two
+documents for one agency-year, the cross-year identities, repetition against
+the previous year, the reports table and the harmonized series.
+"""
+from __future__ import annotations
+
+import math
+from pathlib import Path
+
+import pandas as pd
+
+from . import catalog
+from .engines import read_part
+from .harmonize import harmonize
+from .readers.walk import Failure
+from .schemas import FINDING_COLUMNS, PLACEHOLDER_COLUMNS, REPORT_COLUMNS, UNMAPPED_COLUMNS, VALUE_COLUMNS
+from .validate import Cells, check_across_years
+
+TIMELINESS_COLUMNS = ["report_id", "published", "deadline", "level", "state", "evidence"]
+
+
+def collect(outcomes: list, failures: list[Failure]) -> list[dict]:
+    """Read the parts in file order: failures, byte-identical duplicates and same-id documents sorted out."""
+    kept, by_hash, by_id = [], {}, {}
+    for outcome in outcomes:
+        part = read_part(outcome.part)
+        if part["failure"]:
+            failures.append(Failure(outcome.path, part["failure"]))
+            continue
+        if outcome.sha256 in by_hash:  # only a byte-identical file is a duplicate
+            failures.append(Failure(outcome.path, f"duplicate file: byte-identical to {by_hash[outcome.sha256]}"))
+            continue
+        by_hash[outcome.sha256] = outcome.path
+        part["meta"]["source_file"] = outcome.path
+        rid = part["meta"]["report_id"]
+        if rid in by_id:  # another document claims the same agency and year: keep both, say so
+            _keep_apart(part, by_id[rid])
+        by_id[part["meta"]["report_id"]] = part
+        kept.append(part)
+    kept.sort(key=lambda p: (p["meta"]["agency_id"], p["meta"]["year"]))
+    return kept
+
+
+def _keep_apart(part: dict, first: dict) -> None:
+    """A second, different document with the same agency id and year: its report_id gets its content hash,
+    and both reports get a finding (two editions, a mislabelled file, or two agencies one id cannot tell)."""
+    old, meta = part["meta"]["report_id"], part["meta"]
+    new_id = f"{old}~{meta['sha256'][:8]}"
+    evidence = (f"{Path(meta['source_file']).name} and {Path(first['meta']['source_file']).name} are different "
+                f"documents for {meta['agency']} {meta['year']}; kept as {first['meta']['report_id']} and {new_id}")
+    for name in ("values", "unmapped", "findings", "placeholders", "facts", "fact_findings"):
+        part[name] = part[name].assign(report_id=new_id)
+    for column in ("fact_id", "parent_fact_id"):
+        part["facts"][column] = part["facts"][column].map(
+            lambda f: f"{new_id}{f[len(old):]}" if isinstance(f, str) and f.startswith(old + "#") else f)
+    part["timeliness"] = {**part["timeliness"], "report_id": new_id}
+    meta["report_id"] = new_id
+    for target in (part, first):
+        row = dict(report_id=target["meta"]["report_id"], rule="identify.same_agency_and_year", applicant="total",
+                   state="fail", left=math.nan, right=math.nan, evidence=evidence, blanks_as_zero=False)
+        target["findings"] = pd.concat([target["findings"], pd.DataFrame([row], columns=FINDING_COLUMNS)],
+                                       ignore_index=True)
+
+
+def tables(parts: list[dict], failures: list[Failure]) -> dict:
+    """Every output table of one ingest, from the kept parts (sorted by agency and year)."""
+    findings = _frame([p["findings"] for p in parts] + [pd.DataFrame(_cross_year(parts), columns=FINDING_COLUMNS)],
+                      FINDING_COLUMNS)
+    reports = pd.DataFrame([{k: p["meta"][k] for k in REPORT_COLUMNS} for p in parts], columns=REPORT_COLUMNS)
+    if len(reports):
+        fails = findings[findings["state"] == "fail"].groupby("report_id").size()
+        reports["n_failed_rules"] = reports["report_id"].map(fails).fillna(0).astype(int)
+    values = _frame([p["values"] for p in parts], VALUE_COLUMNS)
+    out = {"reports": reports, "values": values,
+           "unmapped": _frame([p["unmapped"] for p in parts], UNMAPPED_COLUMNS),
+           "placeholders": _frame([p["placeholders"] for p in parts], PLACEHOLDER_COLUMNS),
+           "findings": _frame([findings] + [p["fact_findings"] for p in parts], FINDING_COLUMNS),
+           "harmonized": harmonize(reports, values)}
+    out.update(_prose(parts, reports))
+    out["failures"] = pd.DataFrame([dict(path=f.path, problem=f.problem) for f in failures], columns=["path", "problem"])
+    out["data_dictionary"] = data_dictionary()
+    return out
+
+
+def _frame(frames: list[pd.DataFrame], columns: list[str]) -> pd.DataFrame:
+    frames = [f for f in frames if len(f)]
+    return pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(columns=columns)
+
+
+def _cross_year(parts: list[dict]) -> list[dict]:
+    by_agency: dict[str, dict[int, dict]] = {}
+    for p in parts:
+        by_agency.setdefault(p["meta"]["agency_id"], {})[p["meta"]["year"]] = p
+    out = []
+    for years in by_agency.values():
+        for year, cur in sorted(years.items()):
+            prev = years.get(year - 1)
+            if prev is None or "legacy" in (prev["meta"]["template"], cur["meta"]["template"]):
+                continue
+            out.extend(check_across_years(cur["meta"]["report_id"], cur["meta"]["template"], _cells(cur), _cells(prev)))
+    return out
+
+
+def _cells(part: dict) -> Cells:
+    return Cells(part["values"].to_dict("records"), part["placeholders"].to_dict("records"))
+
+
+def _prose(parts: list[dict], reports: pd.DataFrame) -> dict:
+    """Facts and timeliness (computed per report in its part) and repetition (previous year's sentences)."""
+    from .facts import FACT_COLUMNS
+    from .repetition import PASSAGE_COLUMNS, REPETITION_COLUMNS
+
+    shares, passages = _repetition(reports, {p["meta"]["report_id"]: p["sentences"] for p in parts})
+    return {"facts": _frame([p["facts"] for p in parts], FACT_COLUMNS),
+            "repetition": pd.DataFrame(shares, columns=REPETITION_COLUMNS),
+            "repetition_passages": pd.DataFrame(passages, columns=PASSAGE_COLUMNS),
+            "timeliness": pd.DataFrame([p["timeliness"] for p in parts], columns=TIMELINESS_COLUMNS)}
+
+
+def _repetition(reports: pd.DataFrame, sentences: dict) -> tuple[list[dict], list[dict]]:
+    """repetition.repetition_tables over stored sentence lists instead of documents (same rules)."""
+    from .repetition import normalize_sentence
+
+    rows, passages = [], []
+    usable = reports.dropna(subset=["agency_id", "year"]).drop_duplicates(["agency_id", "year"])
+    by_key = {(r.agency_id, int(r.year)): r.report_id for r in usable.itertuples()}
+    for r in usable.sort_values(["agency_id", "year"]).itertuples():
+        prev_id = by_key.get((r.agency_id, int(r.year) - 1))
+        if prev_id is None:
+            continue
+        seen = {normalize_sentence(s) for s in sentences[prev_id]}
+        runs, run, n_repeated = [], [], 0
+        for sentence in sentences[r.report_id]:
+            if normalize_sentence(sentence) in seen:
+                n_repeated += 1
+                run.append(sentence)
+            elif run:
+                runs.append("".join(run))
+                run = []
+        if run:
+            runs.append("".join(run))
+        n = len(sentences[r.report_id])
+        rows.append(dict(report_id=r.report_id, previous_report_id=prev_id, agency_id=r.agency_id, year=int(r.year),
+                         n_sentences=n, n_repeated=n_repeated, share=n_repeated / n if n else float("nan")))
+        passages.extend(dict(report_id=r.report_id, passage_no=k, passage=text) for k, text in enumerate(runs, 1))
+    return rows, passages
+
+
+def data_dictionary() -> pd.DataFrame:
+    """Metric id, labels and unit per metric, generated from the label catalog."""
+    rows = []
+    for m in catalog.metrics().values():
+        rows.append(dict(metric=m.metric, name_zh=m.name_zh, name_en=m.name_en, unit=m.unit,
+                         section=m.section or f"legacy.{m.legacy_section}", legacy_section=m.legacy_section,
+                         templates=" ".join(t for t in catalog.TEMPLATES if m.labels[t]) or "derived",
+                         label_legacy=m.labels["legacy"], label_gb2019=m.labels["gb2019"],
+                         label_gb2021=m.labels["gb2021"]))
+    return pd.DataFrame(rows)

@@ -1,0 +1,209 @@
+"""The per-file function of ingest, and the interchangeable engines that run it over many files.
+
+``process_file(task)`` parses one report, computes what its prose says (facts,
+their checks, timeliness, the sentences repetition compares) and writes all of it
+to one *part*: a pickle named after the file's content hash in the part cache
+(``<out>/.parts/<code fingerprint>/``). It returns only a small ``Outcome``, so
+no document outlives its own parse. The engines differ only in where that runs:
+
+- ``local``: in this process, one file after another;
+- ``processes``: a pool of worker processes on this machine (``--jobs N``);
+- ``dask``: the workers of a Dask distributed cluster (``--scheduler ADDRESS``),
+  which must see the input files and the part cache at the same paths
+  (a shared filesystem), or read inputs from fsspec URLs.
+"""
+from __future__ import annotations
+
+import hashlib
+import os
+import pickle
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Callable, Iterable, Iterator, Optional
+
+from .errors import ReportError, one_line
+
+PART_SUFFIX = ".pkl"
+
+
+@dataclass(frozen=True)
+class Task:
+    """One file to parse: where it is, its content hash, and the part to write."""
+
+    path: str
+    sha256: str
+    part: str
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """What the engine hands back per file: the part written (or the problem), and the CPU time it took."""
+
+    path: str
+    sha256: str
+    part: str
+    seconds: float
+
+
+def code_fingerprint() -> str:
+    """Hash of the package's code and catalogs: parts made by other code are not reused."""
+    root = Path(__file__).parent
+    h = hashlib.sha256()
+    for f in sorted(root.rglob("*")):
+        if f.suffix in (".py", ".csv") and "__pycache__" not in f.parts:
+            h.update(f.relative_to(root).as_posix().encode() + b"\0" + f.read_bytes() + b"\0")
+    return h.hexdigest()[:16]
+
+
+def part_name(sha256: str, path) -> str:
+    """The part of a file: its content hash, and its suffix (the suffix chooses the reader)."""
+    return f"{sha256}{Path(str(path)).suffix.lower()}{PART_SUFFIX}"
+
+
+def process_file(task: Task) -> Outcome:
+    """Parse one file into its part (tables, prose facts, sentences); never raises for a bad file."""
+    start = time.process_time()
+    part = _parse_part(task)
+    _write_part(Path(task.part), part)
+    return Outcome(task.path, task.sha256, task.part, time.process_time() - start)
+
+
+def _parse_part(task: Task) -> dict:
+    from .pipeline import parse
+
+    try:
+        with _local_file(task.path) as local:
+            rep = parse(local, sha256=task.sha256)
+            return {"failure": None, **_report_part(rep)}
+    except ReportError as exc:
+        return {"failure": exc.problem}
+    except RecursionError:
+        return {"failure": "structure nested too deeply to read"}
+    except MemoryError:
+        return {"failure": "file too large to read in memory"}
+    except Exception as exc:  # a bug or an unforeseen file: report it, keep the batch going
+        return {"failure": one_line(f"internal error while parsing ({exc.__class__.__name__}: {exc})")}
+
+
+def _report_part(rep) -> dict:
+    """The report's tables and everything the cross-report steps need of its document."""
+    from . import facts, repetition, timeliness
+
+    rid, doc = rep.report_id, rep.document
+    fact_frame = facts.extract_facts(rid, doc)
+    fact_findings = facts.check_facts(rid, fact_frame, rep.values)
+    fact_frame.attrs = {}
+    meta = {k: v for k, v in rep.meta.items() if k != "source_file"}
+    return {"meta": meta, "values": rep.values, "unmapped": rep.unmapped, "placeholders": rep.placeholders,
+            "findings": rep.findings, "facts": fact_frame, "fact_findings": fact_findings,
+            "timeliness": timeliness.assess(rid, rep.meta["year"], rep.meta["agency"], doc),
+            "sentences": repetition.prose_sentences(doc)}
+
+
+class _local_file:
+    """A local path for ``path``; an fsspec URL (s3://, gs://, https://…) is copied to a temporary folder
+    under its own file name (identify may read the name)."""
+
+    def __init__(self, path: str):
+        self.path, self.tmp = path, None
+
+    def __enter__(self) -> Path:
+        if "://" not in self.path:
+            return Path(self.path)
+        import tempfile
+
+        import fsspec
+
+        self.tmp = Path(tempfile.mkdtemp(prefix="govreport-"))
+        local = self.tmp / self.path.rstrip("/").rsplit("/", 1)[-1]
+        with fsspec.open(self.path, "rb") as src:
+            local.write_bytes(src.read())
+        return local
+
+    def __exit__(self, *exc):
+        if self.tmp:
+            import shutil
+
+            shutil.rmtree(self.tmp, ignore_errors=True)
+
+
+def _write_part(path: Path, part: dict) -> None:
+    from .store import atomic_write
+
+    atomic_write(path, lambda tmp: Path(tmp).write_bytes(pickle.dumps(part, protocol=pickle.HIGHEST_PROTOCOL)))
+
+
+def read_part(path) -> dict:
+    with open(path, "rb") as f:
+        return pickle.load(f)
+
+
+# ------------------------------------------------------------------ the engines
+Progress = Optional[Callable[[int, int, str], None]]
+
+
+def run_local(tasks: list[Task], jobs: int = 1, scheduler=None, progress: Progress = None) -> Iterator[Outcome]:
+    """In this process, one file after another."""
+    for n, task in enumerate(tasks, 1):
+        if progress:
+            progress(n, len(tasks), task.path)
+        yield process_file(task)
+
+
+def run_processes(tasks: list[Task], jobs: int = 0, scheduler=None, progress: Progress = None) -> Iterator[Outcome]:
+    """A pool of ``jobs`` worker processes (default: the core count); outcomes in completion order."""
+    import multiprocessing
+
+    jobs = min(jobs or os.cpu_count() or 1, len(tasks))
+    if jobs <= 1:
+        yield from run_local(tasks, 1, None, progress)
+        return
+    method = "fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn"
+    chunk = max(1, min(8, len(tasks) // (jobs * 8)))
+    with multiprocessing.get_context(method).Pool(jobs) as pool:
+        for n, outcome in enumerate(pool.imap_unordered(process_file, tasks, chunksize=chunk), 1):
+            if progress:
+                progress(n, len(tasks), outcome.path)
+            yield outcome
+
+
+def run_dask(tasks: list[Task], jobs: int = 0, scheduler=None, progress: Progress = None) -> Iterator[Outcome]:
+    """The workers of a Dask cluster: ``scheduler`` is its address, a ``distributed.Client``, or None for a
+    LocalCluster of ``jobs`` worker processes on this machine."""
+    try:
+        from distributed import Client, LocalCluster, as_completed
+    except ImportError:
+        raise ReportError("--engine dask", "Dask is not installed (pip install 'govreport[dask]')") from None
+    own = []
+    if isinstance(scheduler, Client):
+        client = scheduler
+    elif scheduler:
+        client = Client(scheduler)
+        own.append(client)
+    else:
+        cluster = LocalCluster(n_workers=jobs or os.cpu_count() or 1, threads_per_worker=1, processes=True,
+                               dashboard_address=None)
+        client = Client(cluster)
+        own += [client, cluster]
+    try:
+        futures = client.map(process_file, tasks, pure=False)
+        for n, future in enumerate(as_completed(futures), 1):
+            outcome = future.result()
+            future.release()
+            if progress:
+                progress(n, len(tasks), outcome.path)
+            yield outcome
+    finally:
+        for thing in own:
+            thing.close()
+
+
+ENGINES = {"local": run_local, "processes": run_processes, "dask": run_dask}
+
+
+def run(engine: str, tasks: Iterable[Task], jobs: int = 1, scheduler=None, progress: Progress = None):
+    """Run the per-file function over ``tasks`` with the named engine."""
+    if engine not in ENGINES:
+        raise ValueError(f"unknown engine {engine!r} (choose from {', '.join(ENGINES)})")
+    return ENGINES[engine](list(tasks), jobs, scheduler, progress)
