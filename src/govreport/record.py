@@ -123,7 +123,7 @@ def publish_data(processed: Path, target: Path, root: Path) -> list[tuple[str, l
     written = sorted(json.loads((target / MANIFEST).read_text(encoding="utf-8"))["files"])
     order = list(_tables())
     names = sorted(tables, key=lambda n: (order.index(n) if n in order else len(order), n))
-    return [(n, [(_file_label(f), f"{target.name}/{quote(f)}") for f in sorted(
+    return [(n, [(_file_label(f), f"{target.name}/{quote(f, safe='/=')}") for f in sorted(
         (f for f in written if f == f"{n}.csv" or f == f"{n}.parquet" or f.startswith(f"{n}/")),
         key=lambda f: (not f.endswith(".csv"), f))]) for n in names]
 
