@@ -178,6 +178,7 @@ def _guarded(rows: list, name: str, fn) -> None:
 
 def measure(args: argparse.Namespace, work: Path) -> list[tuple[str, str]]:
     rows: list[tuple[str, str]] = []
+    load_at_start = os.getloadavg()[0]
     files = source_files()
     files += docx_renders([f for f in files if f.suffix.lower() == ".html"], work / "docx_cache")
     sources = describe_sources(interleave(files))
@@ -211,6 +212,8 @@ def measure(args: argparse.Namespace, work: Path) -> list[tuple[str, str]]:
              if "--engine" in help_text and "dask" in help_text else "n/a (no --engine dask)")
     if args.build_n:
         _guarded(rows, "build time per page", lambda: _build_text(sources, args.build_n, work))
+    rows.append(("machine", f"{os.cpu_count()} cores; 1-min load average {load_at_start:.1f} at start, "
+                 f"{os.getloadavg()[0]:.1f} at end (wall-clock rows are only as good as the machine is idle)"))
     return rows
 
 
