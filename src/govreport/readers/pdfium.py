@@ -18,8 +18,10 @@ MuPDF (PyMuPDF) would be as fast but is AGPL; pdftotext/poppler gives no
 path objects through a stable Python API.
 
 The fast path declines (``read`` returns None, and pdfplumber reads the file)
-where it cannot be sure to match: a file PDFium cannot open or a damaged one
-(pdfplumber words the error), too many pages, rotated or offset pages,
+where it cannot be sure to match (``attempt`` says why): a file PDFium cannot
+open or a damaged one (pdfplumber words the error), too many pages, rotated or
+offset pages, glyphs PDFium leaves out of its text page (LibreOffice's runs of
+spaces, which pdfminer reads and which split words),
 rotated, mirrored or slanted (synthetic italic) text, characters PDFium cannot
 map to Unicode, Type3 fonts (Chrome's print-to-PDF draws CJK with them; pdfminer
 sizes their boxes from FontBBox/FontMatrix, PDFium from default metrics), or no
@@ -54,6 +56,11 @@ class Decline(Exception):
 
 def read(path) -> Optional[Document]:
     """The Document readers.pdf.read_pdf would give, or None where pdfplumber must decide."""
+    return attempt(path)[0]
+
+
+def attempt(path) -> tuple[Optional[Document], Optional[str]]:
+    """(Document, None), or (None, why the fast path leaves this file to pdfplumber)."""
     import pypdfium2 as pdfium
 
     from . import pdf as plumber_path
@@ -63,20 +70,20 @@ def read(path) -> Optional[Document]:
         with time_limit(PDF_TIME_BUDGET_S, path, "reading PDF"):
             doc = pdfium.PdfDocument(str(path))
             try:
-                return _read(doc, path, plumber_path)
+                return _read(doc, path, plumber_path), None
             finally:
                 doc.close()
     except ReportError:
         raise
-    except Decline:
-        return None
-    except Exception:  # PdfiumError and anything odd in a damaged file: pdfplumber words the error
-        return None
+    except Decline as why:
+        return None, str(why)
+    except Exception as exc:  # PdfiumError and anything odd in a damaged file: pdfplumber words the error
+        return None, f"{exc.__class__.__name__}: {exc}"
 
 
 def _read(doc, path: Path, plumber_path) -> Optional[Document]:
     if len(doc) > MAX_PDF_PAGES:
-        raise Decline  # pdfplumber words the refusal
+        raise Decline("too many pages")  # pdfplumber words the refusal
     pages, carry, doctop = [], None, 0.0
     for number in range(1, len(doc) + 1):
         page = doc[number - 1]
@@ -88,7 +95,7 @@ def _read(doc, path: Path, plumber_path) -> Optional[Document]:
         read, carry = plumber_path._read_page(plumber_page, number, carry)
         pages.append(read)
     if not pages or not any(p.n_chars for p in pages):
-        raise Decline
+        raise Decline("no text")  # pdfplumber words the refusal (scanned PDF)
     plumber_path._check_end_marker(path)
     blocks = plumber_path._join_pages(pages)
     return Document(path=path, format="pdf", blocks=blocks, hard_wrapped=True)
@@ -119,16 +126,22 @@ class _PdfiumPage(Page):
 def _page(page, number: int, doctop: float) -> _PdfiumPage:
     """The page as pdfplumber would see it: PDFium's characters and paths in pdfminer's terms."""
     if page.get_rotation() != 0:
-        raise Decline
+        raise Decline("rotated page")
     x0, y0, x1, y1 = page.get_mediabox()
     if x0 != 0 or y0 != 0:
-        raise Decline  # pdfminer shifts coordinates by the MediaBox origin: not worth copying
-    objects = {"char": _chars(page, number, y1, doctop)}
-    objects.update(_paths(page, number, y1, doctop))
+        raise Decline("MediaBox not at the origin")  # pdfminer shifts coordinates by it: not worth copying
+    paths, texts = _paths(page, number, y1, doctop)  # first: it declines Type3 fonts before any character is read
+    owners: set = set()  # the text objects PDFium's characters come from
+    objects = {"char": _chars(page, number, y1, doctop, owners)}
+    if not texts <= owners:
+        # a text object none of whose glyphs reached PDFium's text page (LibreOffice's space runs):
+        # pdfminer reads those glyphs, and a space splits words
+        raise Decline("glyphs missing from PDFium's text page")
+    objects.update(paths)
     return _PdfiumPage(number, doctop, x1, y1, objects)
 
 
-def _chars(page, number: int, height: float, doctop: float) -> list[dict]:
+def _chars(page, number: int, height: float, doctop: float, owners: set) -> list[dict]:
     """Every printed character as pdfminer/pdfplumber describe it (PDFium's generated spaces left out).
 
     x0/x1 and the bottom come from the loose box (advance width, font descent), the
@@ -143,25 +156,27 @@ def _chars(page, number: int, height: float, doctop: float) -> list[dict]:
         rect = c.FS_RECTF()
         matrix = c.FS_MATRIX()
         ox, oy = ctypes.c_double(), ctypes.c_double()
+        cast, void_p = ctypes.cast, ctypes.c_void_p
         out = []
         for i in range(n):
             if c.FPDFText_IsGenerated(textpage, i):
                 continue
+            owners.add(cast(c.FPDFText_GetTextObject(textpage, i), void_p).value)
             code = c.FPDFText_GetUnicode(textpage, i)
             if code in (0, 0xFFFE, 0xFFFF) or c.FPDFText_HasUnicodeMapError(textpage, i) == 1:
-                raise Decline  # pdfminer writes (cid:N) for these: let it
+                raise Decline("character without Unicode")  # pdfminer writes (cid:N) for these: let it
             if not c.FPDFText_GetLooseCharBox(textpage, i, rect) or not c.FPDFText_GetMatrix(textpage, i, matrix):
-                raise Decline
+                raise Decline("character without a box")
             a, b, cc, d = matrix.a, matrix.b, matrix.c, matrix.d
             if b != 0 or cc != 0 or a <= 0 or d <= 0:
-                raise Decline  # rotated, slanted or mirrored text: pdfplumber's direction rules decide
+                raise Decline("rotated, slanted or mirrored text")  # pdfplumber's direction rules decide
             size = c.FPDFText_GetFontSize(textpage, i) * d
             x0, x1, y0 = rect.left, rect.right, rect.bottom
             if x1 - x0 > 2 * size:
                 # vertical writing (Identity-V): PDFium leaves this box in text space; pdfminer's box is one
                 # em wide and high, its top (1000 - 880)/1000 em above the origin (the default DW2)
                 if not c.FPDFText_GetCharOrigin(textpage, i, ox, oy):
-                    raise Decline
+                    raise Decline("character without an origin")
                 x1, y0 = x0 + size, oy.value + _VERTICAL_RISE * size - size
             bottom = height - y0
             top = bottom - size
@@ -182,14 +197,14 @@ def _chars(page, number: int, height: float, doctop: float) -> list[dict]:
 # paths -> pdfminer's rects, lines and curves
 
 
-def _paths(page, number: int, height: float, doctop: float) -> dict[str, list[dict]]:
-    """Every painted path, split into subpaths and classified as pdfminer's converter does."""
+def _paths(page, number: int, height: float, doctop: float) -> tuple[dict[str, list[dict]], set]:
+    """Every painted path, split into subpaths and classified as pdfminer's converter does; and the text objects."""
     import pypdfium2.raw as c
 
     walker = _PathWalker(c, (number, height, doctop))
     count = c.FPDFPage_CountObjects(page)
     walker.walk([c.FPDFPage_GetObject(page, i) for i in range(count)], (1.0, 0.0, 0.0, 1.0, 0.0, 0.0), 0)
-    return walker.out
+    return walker.out, walker.texts
 
 
 class _PathWalker:
@@ -198,6 +213,7 @@ class _PathWalker:
     def __init__(self, c, where):
         self.c, self.where = c, where
         self.out: dict[str, list[dict]] = {"rect": [], "line": [], "curve": []}
+        self.texts: set = set()  # addresses of the text objects
         self.matrix = c.FS_MATRIX()
         self.fill_mode, self.stroke = ctypes.c_int(), ctypes.c_int()
         self.x, self.y, self.width = ctypes.c_float(), ctypes.c_float(), ctypes.c_float()
@@ -207,24 +223,27 @@ class _PathWalker:
         c, matrix = self.c, self.matrix
         for obj in objects:
             kind = c.FPDFPageObj_GetType(obj)
-            if kind == _OBJ_TEXT and c.FPDFFont_GetBaseFontName(c.FPDFTextObj_GetFont(obj), None, 0) <= 1:
-                raise Decline  # a font without /BaseFont is a Type3 font: see _chars
+            if kind == _OBJ_TEXT:
+                if c.FPDFFont_GetBaseFontName(c.FPDFTextObj_GetFont(obj), None, 0) <= 1:
+                    raise Decline("Type3 font")  # a font without /BaseFont is a Type3 font (see the module docstring)
+                self.texts.add(ctypes.cast(obj, ctypes.c_void_p).value)
+                continue
             if kind not in (_OBJ_PATH, _OBJ_FORM):
                 continue
             if not c.FPDFPageObj_GetMatrix(obj, matrix):
-                raise Decline
+                raise Decline("object without a matrix")
             m = _compose((matrix.a, matrix.b, matrix.c, matrix.d, matrix.e, matrix.f), outer)
             if kind == _OBJ_PATH:
                 self.path(obj, m)
             elif depth + 1 >= _MAX_FORM_DEPTH:
-                raise Decline
+                raise Decline("Form XObjects nested too deep")
             else:
                 self.walk([c.FPDFFormObj_GetObject(obj, i) for i in range(c.FPDFFormObj_CountObjects(obj))], m, depth + 1)
 
     def path(self, obj, m) -> None:
         c = self.c
         if not c.FPDFPath_GetDrawMode(obj, self.fill_mode, self.stroke):
-            raise Decline
+            raise Decline("path without a draw mode")
         fill, stroke = self.fill_mode.value != 0, bool(self.stroke.value)
         if not fill and not stroke:
             return  # pdfminer paints nothing for 'n' (a clipping path)
@@ -252,7 +271,7 @@ class _PathWalker:
         for i in range(c.FPDFPath_CountSegments(obj)):
             seg = c.FPDFPath_GetPathSegment(obj, i)
             if not c.FPDFPathSegment_GetPoint(seg, x, y):
-                raise Decline
+                raise Decline("path segment without a point")
             px, py = x.value, y.value
             pt = (a * px + cc * py + e, b * px + d * py + f)
             kind = c.FPDFPathSegment_GetType(seg)
