@@ -55,7 +55,8 @@ def assert_same_tables(a: Path, b: Path) -> None:
         if name == "failures":
             continue
         pd.testing.assert_frame_equal(_sorted(left.tables[name]), _sorted(right.tables[name]), obj=name)
-    fails = lambda d: sorted((Path(p).name, q) for p, q in zip(d.failures["path"], d.failures["problem"]))  # noqa: E731
+    fails = lambda d: sorted((Path(p).name, q.replace("file://", "")) for p, q in  # noqa: E731
+                             zip(d.failures["path"], d.failures["problem"]))
     assert fails(left) == fails(right)
 
 
@@ -116,3 +117,14 @@ def test_parts_are_named_by_content_hash_and_code_fingerprint(local):
     part = engines.read_part(cache / f"{seed['sha256']}.txt.pkl")
     assert part["failure"] is None and part["meta"]["report_id"] == "中卫市/沙坡头区政务服务中心-2018"
     assert (part["values"]["value"].notna().sum(), len(part["sentences"]) > 0) == (58, True)
+
+
+def test_inputs_named_by_fsspec_url_give_the_same_tables(corpus, local, tmp_path):
+    """Object storage (s3://, gs://) goes through fsspec; file:// is the same code path, on this disk."""
+    pytest.importorskip("fsspec")
+    result = govreport.ingest([corpus.as_uri()], tmp_path / "u")
+    assert result.n_parsed == 12
+    assert all(p.startswith("file://") for p in result.reports["source_file"])
+    assert_same_tables(local[0], tmp_path / "u")
+    sources = json.loads((tmp_path / "u" / "manifest.json").read_text(encoding="utf-8"))["sources"]
+    assert sources == json.loads((local[0] / "manifest.json").read_text(encoding="utf-8"))["sources"]

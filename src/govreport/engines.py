@@ -139,6 +139,38 @@ def read_part(path) -> dict:
         return pickle.load(f)
 
 
+# ------------------------------------------------------------------ inputs in object storage
+def is_url(path) -> bool:
+    return "://" in str(path)
+
+
+def discover_urls(urls: Iterable[str]) -> tuple[list[str], list, list[dict]]:
+    """Files under fsspec URLs (s3://bucket/reports/, gs://…, file://…): the files (as URLs), a failure per
+    URL that names nothing, and their source records (path relative to the URL given, sha256)."""
+    import fsspec
+
+    from .readers import SUPPORTED_SUFFIXES
+    from .readers.walk import Failure
+
+    files, failures, sources = [], [], []
+    for url in urls:
+        fs, root = fsspec.core.url_to_fs(str(url))
+        if fs.isdir(root):
+            found = [f for f in sorted(fs.find(root)) if Path(f).suffix.lower() in SUPPORTED_SUFFIXES]
+        elif fs.exists(root):
+            found = [root]
+        else:
+            failures.append(Failure(str(url), "file not found"))
+            continue
+        for f in found:
+            full = fs.unstrip_protocol(f)
+            with fs.open(f, "rb") as stream:
+                digest = hashlib.file_digest(stream, "sha256").hexdigest()
+            files.append((full, digest))
+            sources.append({"path": f[len(root):].lstrip("/") or Path(f).name, "sha256": digest})
+    return files, failures, sorted(sources, key=lambda r: r["path"])
+
+
 # ------------------------------------------------------------------ the engines
 Progress = Optional[Callable[[int, int, str], None]]
 
@@ -182,8 +214,10 @@ def run_dask(tasks: list[Task], jobs: int = 0, scheduler=None, progress: Progres
         client = Client(scheduler)
         own.append(client)
     else:
+        import logging
+
         cluster = LocalCluster(n_workers=jobs or os.cpu_count() or 1, threads_per_worker=1, processes=True,
-                               dashboard_address=None)
+                               dashboard_address=None, host="127.0.0.1", silence_logs=logging.CRITICAL)
         client = Client(cluster)
         own += [client, cluster]
     try:

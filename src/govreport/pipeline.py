@@ -6,6 +6,7 @@ ingest: discover -> (unchanged? done) -> run an engine of the per-file function 
 """
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterable, Optional
@@ -52,9 +53,8 @@ def ingest(paths: Iterable = ("data/raw",), out_dir="data/processed", progress=N
     Bad files become failures (one line each). Each file's part is cached by content hash, so an
     unchanged corpus is only hashed; ``engine`` is local, processes (``jobs`` workers) or dask.
     """
-    paths, out = list(paths), Path(out_dir)
-    files, failures = discover(paths)
-    sources, code = source_records(files, paths), engines.code_fingerprint()
+    paths, out, code = list(paths), Path(out_dir), engines.code_fingerprint()
+    files, failures, sources = _discover(paths)
     if store.unchanged(out, sources, code):
         return _result(out, 0, len(files))
     tasks, todo = _tasks(files, out / ".parts" / code)
@@ -67,13 +67,30 @@ def ingest(paths: Iterable = ("data/raw",), out_dir="data/processed", progress=N
     return _result(out, len(todo), len(tasks) - len(todo))
 
 
-def _tasks(files: list[Path], cache: Path) -> tuple[list[engines.Task], list[engines.Task]]:
-    """Every file as a task, and those whose part is not cached yet."""
-    tasks = []
-    for f in files:
-        sha = store.sha256_file(f)
-        tasks.append(engines.Task(str(f), sha, str(cache / engines.part_name(sha, f))))
-    return tasks, [t for t in tasks if not Path(t.part).exists()]
+def _discover(paths: list) -> tuple[list[tuple[str, str]], list[Failure], list[dict]]:
+    """(file, sha256) for every input (local paths, and fsspec URLs), the failures, the source records."""
+    local, urls = [p for p in paths if not engines.is_url(p)], [p for p in paths if engines.is_url(p)]
+    found, failures = discover(local) if local else ([], [])
+    files, sources = [(str(f), _sha_or_none(f)) for f in found], source_records(found, local)
+    if urls:
+        remote, more, remote_sources = engines.discover_urls(urls)
+        files, failures, sources = files + remote, failures + more, sources + remote_sources
+    return files, failures, sources
+
+
+def _sha_or_none(path: Path) -> Optional[str]:
+    try:
+        return store.sha256_file(path)
+    except OSError:
+        return None  # unreadable: parsed (and refused by its reader, in its words) on every run
+
+
+def _tasks(files: list[tuple[str, Optional[str]]], cache: Path) -> tuple[list[engines.Task], list[engines.Task]]:
+    """Every file as a task, and those whose part is not cached yet (an unreadable file never is)."""
+    tasks = [engines.Task(f, sha or "", str(cache / (engines.part_name(sha, f) if sha else
+                                                     f"unread-{hashlib.sha256(f.encode()).hexdigest()}.pkl")))
+             for f, sha in files]
+    return tasks, [t for t in tasks if not t.sha256 or not Path(t.part).exists()]
 
 
 def _checked(name: str, frame):
