@@ -184,3 +184,19 @@ def test_label_text_reads_patterns_as_printed_wordings():
     assert label_text(r"(?:^|\d\.|\))同意公开") == "同意公开"
     assert label_text(r"上年(?:度)?结转|上年结余") == "上年结转 / 上年结余"
     assert label_text("*") == ""
+
+
+def test_a_page_run_for_a_year_without_data_fails_with_the_notebooks_message(build, tmp_path):
+    """Old: papermill with an unknown year published an empty page; the build's job now fails, saying why."""
+    from govreport.pages import Job, run_job
+    from govreport.paths import packaged_notebooks
+
+    job = Job(name="yearly_report_1999", notebook=str(packaged_notebooks() / "yearly_report.ipynb"),
+              parameters={"year": 1999, "agency": None, "processed_dir": str(build.root / "data" / "processed"),
+                          "lang": "zh"},
+              title="1999", executed=str(tmp_path / "executed.ipynb"), html=str(tmp_path / "page.html"),
+              with_code=False, timeout=120, lang="zh", cwd=str(tmp_path), jupyter_dir=str(tmp_path / "jupyter"))
+    result = run_job(job)
+    assert not result.ok
+    assert "yearly_report.ipynb (year=1999" in result.message and "1999 年没有可用的报告" in result.message
+    assert not (tmp_path / "page.html").exists()

@@ -24,7 +24,7 @@ import sys
 import time
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Iterable, Optional, Sequence
+from typing import Any, Optional, Sequence
 
 import govreport
 
@@ -323,6 +323,17 @@ def _failure_items(failures: Sequence[dict], lang: str) -> str:
             f'<p>{_e(pterm("index.failed_intro", lang, n=len(failures)))}</p><ul class="govreport-failures">{items}</ul>')
 
 
+_INDEX_STYLE = f"""<style>
+body {{ font-family: "Noto Sans CJK SC", "Source Han Sans SC", "PingFang SC", "Microsoft YaHei", sans-serif;
+       max-width: 62rem; margin: 2rem auto; padding: 0 1rem; color: #222; line-height: 1.55; }}
+table {{ border-collapse: collapse; width: 100%; }}
+th, td {{ border: 1px solid #ccc; padding: 0.35em 0.6em; text-align: left; vertical-align: top; }}
+th {{ background: #f2f4f7; }}
+.govreport-failures code {{ color: #8a1c1c; }}
+.{BUILD_LINE_CLASS}, .govreport-record {{ color: #666; font-size: 0.85em; margin-top: 2em; }}
+</style>"""
+
+
 def write_index(target: Path, rows: Sequence[IndexRow], comparisons: Sequence[tuple[str, Optional[str]]],
                 tables: Sequence[tuple[str, Sequence[tuple[str, str]]]], *, lang: str = "zh", line: Optional[str] = None,
                 failures: Sequence[dict] = (), other: Optional[tuple[str, str]] = None, footer: str = "") -> Path:
@@ -362,15 +373,7 @@ def write_index(target: Path, rows: Sequence[IndexRow], comparisons: Sequence[tu
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1.0">
 <title>{t('index.title')}</title>
-<style>
-body {{ font-family: "Noto Sans CJK SC", "Source Han Sans SC", "PingFang SC", "Microsoft YaHei", sans-serif;
-       max-width: 62rem; margin: 2rem auto; padding: 0 1rem; color: #222; line-height: 1.55; }}
-table {{ border-collapse: collapse; width: 100%; }}
-th, td {{ border: 1px solid #ccc; padding: 0.35em 0.6em; text-align: left; vertical-align: top; }}
-th {{ background: #f2f4f7; }}
-.govreport-failures code {{ color: #8a1c1c; }}
-.{BUILD_LINE_CLASS}, .govreport-record {{ color: #666; font-size: 0.85em; margin-top: 2em; }}
-</style>
+{_INDEX_STYLE}
 </head>
 <body>
 {switch}
