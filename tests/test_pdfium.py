@@ -148,3 +148,23 @@ def test_file_name_with_spaces_and_chinese(tmp_path):
     shutil.copy(FIXTURES / "pdf" / "huaian_gov_2024.pdf", target)
     fast = pdfium.read(target)
     assert fast is not None and fast.path == target and fast.format == "pdf" and fast.hard_wrapped
+
+
+# ------------------------------------------------------------------ the hook in read_pdf
+def test_read_pdf_takes_the_fast_path_first_and_falls_back(generated, tmp_path, monkeypatch):
+    import pdfplumber
+
+    path = FIXTURES / "pdf" / "huaian_gov_2024.pdf"
+    reference = _plumber(path)
+    scanned = filegen.scanned_pdf(tmp_path / "scan.pdf")
+
+    def no_pdfplumber(*_args, **_kwargs):
+        raise AssertionError("pdfplumber opened a file the fast path reads")
+
+    with monkeypatch.context() as m:
+        m.setattr(pdfplumber, "open", no_pdfplumber)
+        assert plumber_path.read_pdf(path).blocks == reference.blocks
+        with pytest.raises(ReportError, match="pdfplumber opened"):  # declined (no text layer): pdfplumber is asked
+            plumber_path.read_pdf(scanned)
+    with pytest.raises(ReportError, match="no text layer"):
+        plumber_path.read_pdf(scanned)

@@ -45,9 +45,19 @@ _LINE_TOL = 4.5
 _CJK = re.compile(r"[\u2e80-\u9fff\uf900-\ufaff\uff00-\uffef\u3000-\u303f“”‘’]")
 
 
-def read_pdf(path) -> Document:
-    """Read a PDF that has a text layer; see the module docstring."""
+def read_pdf(path, fast: bool = True) -> Document:
+    """Read a PDF that has a text layer; see the module docstring.
+
+    ``fast``: first try readers/pdfium.py (PDFium's characters and paths, this module's grid
+    logic, the same Document), which leaves files it cannot read the same way to pdfplumber.
+    """
     path = Path(path)
+    if fast:
+        from .pdfium import read as read_fast
+
+        doc = read_fast(path)
+        if doc is not None:
+            return doc
     import pdfplumber
     from pdfplumber.utils.exceptions import PdfminerException
 
