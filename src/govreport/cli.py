@@ -1,4 +1,4 @@
-"""Command line: govreport parse | ingest | audit | agencies | build | notebooks."""
+"""Command line: govreport parse | ingest | sql | audit | agencies | build | notebooks."""
 from __future__ import annotations
 
 import argparse
