@@ -107,3 +107,18 @@ def test_load_returns_every_table(tmp_path):
     d = data.data_dictionary.set_index("metric")
     assert d.loc["outcome.denied.admin_query", "name_zh"] == "属于行政查询事项"
     assert d.loc["art20.fees.amount", "unit"] == "万元"
+
+
+def test_cli_ingest_with_two_workers_then_again_only_checks_hashes(tmp_path, capsys):
+    good = tmp_path / "good"
+    good.mkdir()
+    shutil.copy(SEED_2018, good / "a.txt")
+    shutil.copy(SEED_2021, good / "b.txt")
+    out = tmp_path / "p"
+    assert main(["ingest", str(good), "--out", str(out), "--jobs", "2"]) == 0
+    captured = capsys.readouterr()
+    assert captured.out.startswith("ingested 2 report(s) (2 parsed), 287 values")  # 58 + 229 rows, as in test_load_returns_every_table
+    assert "2/2" in captured.err  # the progress bar reached the end
+    assert main(["ingest", str(good), "--out", str(out), "--jobs", "2"]) == 0
+    captured = capsys.readouterr()
+    assert captured.out.startswith("ingested 2 report(s) (0 parsed, 2 unchanged)") and captured.err == ""
