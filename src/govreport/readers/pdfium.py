@@ -25,8 +25,9 @@ spaces, which pdfminer reads and which split words),
 rotated, mirrored or slanted (synthetic italic) text, characters PDFium cannot
 map to Unicode, Type3 fonts (Chrome's print-to-PDF draws CJK with them; pdfminer
 sizes their boxes from FontBBox/FontMatrix, PDFium from default metrics), or no
-text at all. Vertical writing (Identity-V) is read with pdfminer's default
-metrics. Owner-password PDFs are read (PDFium decrypts them, fonts included).
+text at all. Vertical writing (Identity-V) is recognised by PDFium's box left
+in text space (when the text matrix scales the font, as WPS and Word write it)
+and boxed with pdfminer's default vertical metrics. Owner-password PDFs are read (PDFium decrypts them, fonts included).
 One known difference: PDFium maps compatibility characters (Kangxi radicals
 such as ⼈) to their unified ideographs, which normalize.nfkc does anyway before
 any matching; no test PDF read by the fast path has one.
