@@ -8,7 +8,8 @@ from __future__ import annotations
 
 from .assemble import data_dictionary
 from .parsed import ParsedReport
-from .pipeline import IngestResult, ingest, parse
+from .engines import IngestResult
+from .pipeline import ingest, parse
 from .store import Processed, load
 
 __all__ = ["parse", "ingest", "load", "data_dictionary", "ParsedReport", "IngestResult", "Processed"]

@@ -1,4 +1,7 @@
-"""The per-file function of ingest, and the interchangeable engines that run it over many files.
+"""The per-file function of ingest, the corpus it runs over, and the interchangeable engines that run it.
+
+``discover`` finds the inputs (local paths or fsspec URLs) with their content hashes; ``tasks`` pairs
+each with its part in the cache and keeps those not cached yet.
 
 ``process_file(task)`` parses one report, computes what its prose says (facts,
 their checks, timeliness, the sentences repetition compares) and writes all of it
@@ -23,6 +26,9 @@ from pathlib import Path
 from typing import Callable, Iterable, Iterator, Optional
 
 from .errors import ReportError, one_line
+from .readers import walk
+from .readers.walk import Failure
+from .store import Processed, load, sha256_file
 
 PART_SUFFIX = ".pkl"
 
@@ -139,6 +145,63 @@ def read_part(path) -> dict:
         return pickle.load(f)
 
 
+# ------------------------------------------------------------------ the corpus: inputs, tasks, the part cache
+@dataclass
+class IngestResult:
+    """What one ingest wrote (``processed``), the files that failed, and how much was parsed anew."""
+
+    processed: Processed
+    failures: list[Failure]
+    n_parsed: int = 0
+    n_reused: int = 0
+
+    @property
+    def reports(self):
+        return self.processed.reports
+
+
+def discover(paths: list) -> tuple[list[tuple[str, str]], list[Failure], list[dict]]:
+    """(file, sha256) for every input (local paths, and fsspec URLs), the failures, the source records."""
+    local, urls = [p for p in paths if not is_url(p)], [p for p in paths if is_url(p)]
+    found, failures = walk.discover(local) if local else ([], [])
+    files, sources = [(str(f), _sha_or_none(f)) for f in found], walk.source_records(found, local)
+    if urls:
+        remote, more, remote_sources = discover_urls(urls)
+        files, failures, sources = files + remote, failures + more, sources + remote_sources
+    return files, failures, sources
+
+
+def _sha_or_none(path: Path) -> Optional[str]:
+    try:
+        return sha256_file(path)
+    except OSError:
+        return None  # unreadable: parsed (and refused by its reader, in its words) on every run
+
+
+def tasks(files: list[tuple[str, Optional[str]]], cache: Path) -> tuple[list[Task], list[Task]]:
+    """Every file as a task, and those whose part is not cached yet (an unreadable file never is)."""
+    every = [Task(f, sha or "", str(cache / (part_name(sha, f) if sha else
+                                             f"unread-{hashlib.sha256(f.encode()).hexdigest()}.pkl")))
+             for f, sha in files]
+    return every, [t for t in every if not t.sha256 or not Path(t.part).exists()]
+
+
+def prune_parts(parts_dir: Path, keep: str) -> None:
+    """Parts made by other code can never be reused: remove them."""
+    for d in parts_dir.iterdir() if parts_dir.is_dir() else ():
+        if d.name != keep and d.is_dir():
+            for f in d.iterdir():
+                f.unlink(missing_ok=True)
+            d.rmdir()
+
+
+def result(out: Path, n_parsed: int, n_reused: int) -> IngestResult:
+    """The tables just written (or found unchanged) in ``out``, and the failures they record."""
+    processed = load(out)
+    failures = [Failure(r.path, r.problem) for r in processed.failures.itertuples()]
+    return IngestResult(processed=processed, failures=failures, n_parsed=n_parsed, n_reused=n_reused)
+
+
 # ------------------------------------------------------------------ inputs in object storage
 def is_url(path) -> bool:
     return "://" in str(path)
@@ -150,7 +213,6 @@ def discover_urls(urls: Iterable[str]) -> tuple[list[str], list, list[dict]]:
     import fsspec
 
     from .readers import SUPPORTED_SUFFIXES
-    from .readers.walk import Failure
 
     files, failures, sources = [], [], []
     for url in urls:

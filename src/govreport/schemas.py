@@ -151,6 +151,10 @@ def schemas() -> dict:
     }
 
 
+SCHEMA_NAMES = ("values", "unmapped", "placeholders", "findings", "reports", "harmonized", "facts", "repetition",
+                "repetition_passages", "timeliness")  # the tables with a schema (failures and the dictionary have none)
+
+
 def validate_table(name: str, frame):
     """Check a table lazily (all failures at once) and return it coerced."""
     return schemas()[name].validate(frame, lazy=True)
