@@ -115,8 +115,11 @@ def write_tables(out_dir: Path, tables: dict, sources: Iterable[dict] = (), code
 
 
 def _remove_stale(out_dir: Path, keep: set) -> None:
-    """Partition files of an earlier run (a year no longer there): never read (not in the manifest), removed."""
+    """Partition files of an earlier run (a year no longer there, or the flat file of an older layout):
+    never read (not in the manifest), removed."""
     for name in PARTITIONED:
+        if f"{name}.parquet" not in keep:
+            (out_dir / f"{name}.parquet").unlink(missing_ok=True)
         for p in sorted((out_dir / name).rglob("*.parquet")) if (out_dir / name).is_dir() else ():
             if p.relative_to(out_dir).as_posix() not in keep:
                 p.unlink(missing_ok=True)
