@@ -28,6 +28,7 @@ import signal
 import subprocess
 import sys
 from pathlib import Path
+from urllib.parse import unquote
 
 REPO = Path(__file__).resolve().parents[1]
 SEEDS = REPO / "data" / "raw"
@@ -235,9 +236,10 @@ def published_state(root: Path):
         return None
     index = (reports / "index.html").read_text(encoding="utf-8")
     for href in re.findall(r'href="([^"#]+)', index):
-        assert (reports / html.unescape(href)).is_file(), href
+        assert (reports / unquote(html.unescape(href))).is_file(), href
     data = govreport.load(reports / "data")  # raises unless every data file matches the manifest
-    listed = {p.name for p in (reports / "data").iterdir()} - {"manifest.json"}
+    listed = {p.relative_to(reports / "data").as_posix() for p in (reports / "data").rglob("*")
+              if p.is_file()} - {"manifest.json"}  # values/year=2021/part-0.parquet and friends
     manifest = json.loads((reports / "data" / "manifest.json").read_text(encoding="utf-8"))
     assert listed == set(manifest["files"])
     rows = len(re.findall(r"<tr><td>\d{4}</td>", index))

@@ -278,31 +278,43 @@ def test_mixed_folder_ingests_in_one_run(tmp_path, fixtures_dir):
 
 
 # ------------------------------------------------------------------ atomic writes
-def _ingest_seed(out: Path):
-    return govreport.ingest([SEED_2021], out)
+VALUES_2021 = Path("values") / "year=2021" / "part-0.parquet"  # values are stored one Parquet file per year
+TEMPORARY = ".part-0.parquet."  # its temporary name, beside it
+
+
+def _ingest_seed(out: Path, *more):
+    return govreport.ingest([SEED_2021, *more], out)
+
+
+def _second_file(tmp_path: Path) -> Path:
+    """A second report, so the next ingest has something to write (an unchanged corpus is not rewritten)."""
+    twin = tmp_path / "twin.txt"
+    twin.write_text(filegen.to_text(filegen.Gb2021Report()), encoding="utf-8")
+    return twin
 
 
 def test_failed_parquet_write_keeps_the_previous_file(tmp_path, monkeypatch):
     out = tmp_path / "out"
     _ingest_seed(out)
-    before = {p.name: p.read_bytes() for p in out.glob("*.parquet")}
+    before = (out / VALUES_2021).read_bytes()
     real = pd.DataFrame.to_parquet
     calls = []
 
     def interrupted(self, path, *args, **kwargs):
         calls.append(Path(path).name)
-        if Path(path).name.startswith(".values.parquet."):
+        if Path(path).name.startswith(TEMPORARY) and Path(path).parent.parent.name == "values":
             Path(path).write_bytes(b"PAR1" + b"\0" * 100)  # half a file, then the interrupt
             raise KeyboardInterrupt
         return real(self, path, *args, **kwargs)
 
     monkeypatch.setattr(pd.DataFrame, "to_parquet", interrupted)
     with pytest.raises(KeyboardInterrupt):
-        _ingest_seed(out)
-    assert any(c.startswith(".values.parquet.") for c in calls)  # written under a temporary name
-    assert (out / "values.parquet").read_bytes() == before["values.parquet"]
-    assert not list(out.glob(".*.tmp"))  # the partial temporary file was removed
+        _ingest_seed(out, _second_file(tmp_path))
+    assert any(c.startswith(TEMPORARY) for c in calls)  # written under a temporary name
+    assert (out / VALUES_2021).read_bytes() == before
+    assert not list(out.rglob(".*.tmp"))  # the partial temporary file was removed
     monkeypatch.undo()
+    govreport.ingest([SEED_2021], out)  # the interrupted run changed reports.parquet: complete one run again
     values = govreport.load(out).values
     assert len(values) and set(values["report_id"]) == {"中卫市/沙坡头区政务服务中心-2021"}
 
@@ -311,7 +323,7 @@ def test_killed_run_leaves_no_half_written_file_under_a_final_name(tmp_path):
     """SIGKILL in the middle of writing values.parquet: no cleanup code runs at all."""
     out = tmp_path / "out"
     _ingest_seed(out)
-    before = (out / "values.parquet").read_bytes()
+    before = (out / VALUES_2021).read_bytes()
     script = textwrap.dedent("""
         import os, signal, sys
         from pathlib import Path
@@ -319,21 +331,25 @@ def test_killed_run_leaves_no_half_written_file_under_a_final_name(tmp_path):
         import govreport
         real = pd.DataFrame.to_parquet
         def dying(self, path, *a, **k):
-            if Path(path).name.startswith(".values.parquet."):
+            if Path(path).name.startswith(".part-0.parquet.") and Path(path).parent.parent.name == "values":
                 with open(path, "wb") as f:
                     f.write(b"PAR1" + b"\\0" * 4096)
                     f.flush()
                 os.kill(os.getpid(), signal.SIGKILL)
             return real(self, path, *a, **k)
         pd.DataFrame.to_parquet = dying
-        govreport.ingest([sys.argv[1]], sys.argv[2])
+        govreport.ingest(sys.argv[1:-1], sys.argv[-1])
     """)
-    proc = subprocess.run([sys.executable, "-c", script, str(SEED_2021), str(out)], cwd=ROOT, timeout=120)
+    proc = subprocess.run([sys.executable, "-c", script, str(SEED_2021), str(_second_file(tmp_path)), str(out)],
+                          cwd=ROOT, timeout=120)
     assert proc.returncode == -9
-    assert (out / "values.parquet").read_bytes() == before
-    leftovers = [p.name for p in out.iterdir() if p.name.endswith(".tmp")]
-    assert leftovers and all(n.startswith(".values.parquet.") for n in leftovers)  # hidden, never a final name
-    assert len(govreport.load(out).values) == len(pd.read_parquet(out / "values.parquet"))
+    assert (out / VALUES_2021).read_bytes() == before
+    leftovers = [p.name for p in out.rglob("*.tmp")]
+    assert leftovers and all(n.startswith(TEMPORARY) for n in leftovers)  # hidden, never a final name
+    assert len(pd.read_parquet(out / VALUES_2021))  # the old file, whole
+    from govreport.store import IncompleteData
+    with pytest.raises(IncompleteData, match="reports.parquet is not the one the last complete ingest wrote"):
+        govreport.load(out)  # the killed run replaced reports.parquet first: refused, never mixed
 
 
 def test_interrupted_run_never_mixes_two_runs(tmp_path, monkeypatch):
@@ -342,13 +358,12 @@ def test_interrupted_run_never_mixes_two_runs(tmp_path, monkeypatch):
     real = pd.DataFrame.to_parquet
 
     def interrupted(self, path, *args, **kwargs):
-        if Path(path).name.startswith(".values.parquet."):
+        if Path(path).name.startswith(TEMPORARY) and Path(path).parent.parent.name == "values":
             raise KeyboardInterrupt
         return real(self, path, *args, **kwargs)
 
     monkeypatch.setattr(pd.DataFrame, "to_parquet", interrupted)
-    twin = tmp_path / "twin.txt"
-    twin.write_text(filegen.to_text(filegen.Gb2021Report()), encoding="utf-8")
+    twin = _second_file(tmp_path)
     with pytest.raises(KeyboardInterrupt):
         govreport.ingest([SEED_2021, twin], out)  # run 2 dies while writing values
     monkeypatch.undo()

@@ -189,10 +189,12 @@ def test_an_injected_script_in_an_agency_name_is_escaped(build, tmp_path):
     evil = "沙坡头区<script>alert('x')</script>中心"
     processed = tmp_path / "processed"
     shutil.copytree(build.root / "data" / "processed", processed)
-    for name in ("reports", "values", "harmonized"):
-        frame = pd.read_parquet(processed / f"{name}.parquet")
+    files = [processed / "reports.parquet", *sorted(processed.glob("values/year=*/*.parquet")),
+             *sorted(processed.glob("harmonized/year=*/*.parquet"))]  # values and harmonized: a file per year
+    for path in files:
+        frame = pd.read_parquet(path)
         frame["agency"] = evil
-        frame.to_parquet(processed / f"{name}.parquet")
+        frame.to_parquet(path)
     from govreport.store import seal
 
     seal(processed)  # hand-edited tables, recorded as one set so load() accepts them

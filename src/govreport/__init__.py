@@ -5,11 +5,27 @@ Public API:
   ``.findings``, ``.placeholders``, ``.meta``
 - ``ingest(paths, out_dir)`` -> IngestResult; writes Parquet + CSV tables
 - ``load(processed_dir)`` -> the processed tables as DataFrames
+- ``audit(paths, expected_dirs)`` -> per-report parse quality (expected cells found, fuzzy, unmapped, checks)
 - ``ReportError``: bad input, with a one-line message naming the file
 """
-from .api import IngestResult, ParsedReport, data_dictionary, ingest, parse
-from .document import Document, ReportError
-from .store import load
+from __future__ import annotations
 
 __version__ = "0.1.0"
-__all__ = ["parse", "ingest", "load", "data_dictionary", "ParsedReport", "IngestResult", "Document", "ReportError", "__version__"]
+__all__ = ["parse", "ingest", "load", "audit", "data_dictionary", "ParsedReport", "IngestResult", "Document", "ReportError", "__version__"]
+# imported on first use (PEP 562), so `govreport --help` and `govreport parse` do not pay for pandas up front
+_WHERE = {"parse": ".api", "ingest": ".api", "data_dictionary": ".api", "ParsedReport": ".api", "IngestResult": ".api",
+          "load": ".store", "audit": ".audit", "Document": ".document", "ReportError": ".document"}
+
+
+def __getattr__(name: str):
+    if name not in _WHERE:
+        raise AttributeError(f"module 'govreport' has no attribute {name!r}")
+    from importlib import import_module
+
+    value = getattr(import_module(_WHERE[name], __name__), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__():
+    return sorted(set(globals()) | set(__all__))
