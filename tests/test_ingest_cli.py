@@ -122,3 +122,13 @@ def test_cli_ingest_with_two_workers_then_again_only_checks_hashes(tmp_path, cap
     assert main(["ingest", str(good), "--out", str(out), "--jobs", "2"]) == 0
     captured = capsys.readouterr()
     assert captured.out.startswith("ingested 2 report(s) (0 parsed, 2 unchanged)") and captured.err == ""
+
+
+def test_ingest_with_inputs_and_out_needs_no_project_folder(tmp_path, monkeypatch, capsys):
+    monkeypatch.chdir(tmp_path)  # no data/raw here or above: nothing to find, nothing needed
+    monkeypatch.delenv("GOVREPORT_ROOT", raising=False)
+    assert main(["ingest", str(SEED_2021), "--out", str(tmp_path / "out"), "--jobs", "1", "--quiet"]) == 0
+    assert set(govreport.load(tmp_path / "out").reports["year"]) == {2021}
+    assert main(["ingest", "--quiet"]) == 2  # without inputs it needs a project: one line, no traceback
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "no data/raw here" in err

@@ -35,7 +35,8 @@ def _cmd_ingest(args) -> int:
     from .paths import project_paths
     from .pipeline import ingest
 
-    paths = project_paths(args.root)
+    # a project root is needed only for what the command line leaves out (inputs, output folder)
+    paths = project_paths(args.root) if args.root or not (args.paths and args.out) else None
     inputs = args.paths or [paths.raw]
     out = Path(args.out) if args.out else paths.processed
     jobs = args.jobs or os.cpu_count() or 1
@@ -220,8 +221,13 @@ def build_parser(argv=None) -> argparse.ArgumentParser:
 def main(argv=None) -> int:
     parser = build_parser(argv)
     args = parser.parse_args(argv)
+    from .paths import RootNotFound
+
     try:
         return args.func(args)
+    except RootNotFound as exc:  # no project here: one line saying what to do, no traceback
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
     except KeyboardInterrupt:
         print("interrupted", file=sys.stderr)
         return 130
