@@ -82,7 +82,9 @@ def starts_new_label(text: str) -> bool:
     return bool(_names().enumerator.match(nfkc(text).strip()))
 
 
+@lru_cache(maxsize=65536)
 def _role(text: str) -> Optional[str]:
+    """The header column a word names (from catalog/table_columns.csv), or None; cached: it depends on the text only."""
     text = nfkc(text).replace(" ", "")
     for role, regex in _names().patterns:
         if regex.match(text):
