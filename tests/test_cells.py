@@ -66,3 +66,19 @@ def test_text_in_a_value_column_never_moves_its_neighbours(tmp_path):
                                                            "legal_service": 0, "other_org": 0, "total": 3}
     u = rep.unmapped
     assert list(zip(u["column"], u["raw"], u["reason"])) == [("research", "无变化", "text_cell")]
+
+
+def test_right_to_left_overrides_and_radicals_never_reach_the_tables(tmp_path):
+    # a PDF font's radical (⺠ for 民) and a right-to-left override (U+202E) that would make published text
+    # read other than it is: the first becomes the ideograph, the second is dropped
+    text = gb2019_text(agency="某某县⺠政局", rows=_rows()).replace("二、上年结转", "二、上\u202e年结转")
+    text = text.replace("（一）予以公开", "（一）予以公开\u200b")
+    p = tmp_path / "r.txt"
+    p.write_text(text, encoding="utf-8")
+    rep = govreport.parse(p)
+    assert (rep.meta["agency"], rep.meta["agency_id"]) == ("某某县民政局", "某某县民政局")
+    assert "requests.carried_over" in set(rep.values["metric"])
+    for frame in (rep.values, rep.unmapped, rep.findings):
+        for column in frame.columns:
+            if frame[column].dtype == object:
+                assert not frame[column].astype(str).str.contains("[\u202e\u200b⺠]").any(), column
