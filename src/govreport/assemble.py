@@ -121,7 +121,7 @@ def _prose(parts: list[dict], reports: pd.DataFrame) -> dict:
 
 def _repetition(reports: pd.DataFrame, sentences: dict) -> tuple[list[dict], list[dict]]:
     """repetition.repetition_tables over stored sentence lists instead of documents (same rules)."""
-    from .repetition import normalize_sentence
+    from .repetition import repeated_share_sentences
 
     rows, passages = [], []
     usable = reports.dropna(subset=["agency_id", "year"]).drop_duplicates(["agency_id", "year"])
@@ -130,21 +130,10 @@ def _repetition(reports: pd.DataFrame, sentences: dict) -> tuple[list[dict], lis
         prev_id = by_key.get((r.agency_id, int(r.year) - 1))
         if prev_id is None:
             continue
-        seen = {normalize_sentence(s) for s in sentences[prev_id]}
-        runs, run, n_repeated = [], [], 0
-        for sentence in sentences[r.report_id]:
-            if normalize_sentence(sentence) in seen:
-                n_repeated += 1
-                run.append(sentence)
-            elif run:
-                runs.append("".join(run))
-                run = []
-        if run:
-            runs.append("".join(run))
-        n = len(sentences[r.report_id])
+        res = repeated_share_sentences(sentences[prev_id], sentences[r.report_id])
         rows.append(dict(report_id=r.report_id, previous_report_id=prev_id, agency_id=r.agency_id, year=int(r.year),
-                         n_sentences=n, n_repeated=n_repeated, share=n_repeated / n if n else float("nan")))
-        passages.extend(dict(report_id=r.report_id, passage_no=k, passage=text) for k, text in enumerate(runs, 1))
+                         n_sentences=res.n_sentences, n_repeated=res.n_repeated, share=res.share))
+        passages.extend(dict(report_id=r.report_id, passage_no=k, passage=text) for k, text in enumerate(res.passages, 1))
     return rows, passages
 
 

@@ -62,8 +62,12 @@ def prose_sentences(document) -> list[str]:
 
 def repeated_share(previous, current) -> RepetitionResult:
     """Compare two Documents; passages are runs of consecutive repeated sentences."""
-    seen = {normalize_sentence(s) for s in prose_sentences(previous)}
-    sentences = prose_sentences(current)
+    return repeated_share_sentences(prose_sentences(previous), prose_sentences(current))
+
+
+def repeated_share_sentences(previous: list[str], sentences: list[str]) -> RepetitionResult:
+    """The same comparison over prose sentence lists (what an ingest part stores instead of the Document)."""
+    seen = {normalize_sentence(s) for s in previous}
     passages: list[str] = []
     run: list[str] = []
     n_repeated = 0
