@@ -134,3 +134,16 @@ def test_finding_rules_and_unmapped_reasons_are_a_closed_vocabulary():
                value=1.0, reason="label not in catalog", detail="")
     with pytest.raises(pandera.errors.SchemaErrors):
         validate_table("unmapped", pd.DataFrame([row], columns=UNMAPPED_COLUMNS))
+
+
+def test_failed_rules_count_only_the_reports_own_arithmetic(tmp_path):
+    from conftest import FIXTURES
+    # 洪泽区 2024: its prose says 17 requests where the table has 95 (a difference, fact.vs_table) and no
+    # identity of its tables fails; 洪泽区 2023: 复议总计 0 vs parts 11 and 诉讼 0 vs 5, two real breaks
+    text = FIXTURES / "text"
+    data = govreport.ingest([text / "hongze_district_gov_2023.txt", text / "hongze_district_gov_2024.txt"],
+                            tmp_path, jobs=1).processed
+    f = data.findings
+    assert "fail" in set(f.loc[f["rule"].str.startswith("fact.vs_table") & f["report_id"].str.endswith("2024"), "state"])
+    failed = dict(zip(data.reports["year"], data.reports["n_failed_rules"]))
+    assert failed == {2023: 2, 2024: 0}

@@ -70,7 +70,8 @@ def tables(parts: list[dict], failures: list[Failure]) -> dict:
                       FINDING_COLUMNS)
     reports = pd.DataFrame([{k: p["meta"][k] for k in REPORT_COLUMNS} for p in parts], columns=REPORT_COLUMNS)
     if len(reports):
-        fails = findings[findings["state"] == "fail"].groupby("report_id").size()
+        arithmetic = [catalog.is_arithmetic_failure(r, s) for r, s in zip(findings["rule"], findings["state"])]
+        fails = findings[arithmetic].groupby("report_id").size()  # the report's own sums, not parse or prose notes
         reports["n_failed_rules"] = reports["report_id"].map(fails).fillna(0).astype(int)
     values = _frame([p["values"] for p in parts], VALUE_COLUMNS)
     out = {"reports": reports, "values": values,

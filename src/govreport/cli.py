@@ -53,7 +53,7 @@ def _cmd_ingest(args) -> int:
     for failure in result.failures:
         print(f"error: {failure}", file=sys.stderr)
     p = result.processed
-    fails = int((p.findings["state"] == "fail").sum()) if len(p.findings) else 0
+    fails = int(p.reports["n_failed_rules"].sum()) if len(p.reports) else 0  # the reports' own arithmetic
     reuse = f", {result.n_reused} unchanged" if result.n_reused else ""
     print(f"ingested {len(p.reports)} report(s) ({result.n_parsed} parsed{reuse}), {len(p.values)} values, "
           f"{len(p.unmapped)} unmapped, {fails} failed check(s), {len(result.failures)} file(s) failed -> {out}")

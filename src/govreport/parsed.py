@@ -14,6 +14,7 @@ from typing import Optional
 import pandas as pd
 
 from .document import Document
+from . import catalog
 from .identify import identity_findings, report_id
 from .schemas import REPORT_COLUMNS, frame
 from .validate import check_report, derive_totals
@@ -64,7 +65,7 @@ def records(path: Path, doc: Document, det, ex, checked, sha256: str) -> ParsedR
     meta = dict(**ident, source_file=str(path), format=doc.format, sha256=sha256,
                 n_values=sum(1 for v in values if not _missing(v.get("value"))),
                 n_derived=len(derived), n_unmapped=len(ex.unmapped),
-                n_failed_rules=sum(1 for f in findings if f["state"] == "fail"),
+                n_failed_rules=sum(1 for f in findings if catalog.is_arithmetic_failure(f["rule"], f["state"])),
                 sections_found=",".join(sorted(ex.sections_found)), template_scores=det.template_scores,
                 agency_source=det.agency_source, agency_id_how=det.agency_id_how, **_match_counts(values))
     return ParsedReport(values=vals, unmapped=unm, findings=fnd, placeholders=ph, meta=meta, document=doc)

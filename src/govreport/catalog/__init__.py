@@ -127,6 +127,20 @@ def unit_factor(from_unit: str, to_unit: str):
 
 
 @lru_cache(maxsize=None)
+def finding_kinds() -> dict[str, str]:
+    """Finding rule -> its kind: 'arithmetic' (the report's own sums: rules.csv, fact.rate …), 'prose_vs_table'
+    or 'parse' (the parser's confidence, never the agency's error), from rules.csv and reasons.csv."""
+    kinds = {r["rule"]: "arithmetic" for r in read_csv("rules.csv")}
+    kinds.update({r["code"]: r["kind"] for r in read_csv("reasons.csv") if r["table"] == "findings"})
+    return kinds
+
+
+def is_arithmetic_failure(rule: str, state: str) -> bool:
+    """A failed check of the report's own arithmetic (what n_failed_rules counts)."""
+    return state == "fail" and finding_kinds().get(str(rule).split(":", 1)[0]) == "arithmetic"
+
+
+@lru_cache(maxsize=None)
 def header_words() -> frozenset:
     """Words that only ever stand in a table's header row (label_key form)."""
     return frozenset(r["word"] for r in read_csv("header_words.csv"))

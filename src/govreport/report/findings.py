@@ -28,9 +28,7 @@ KINDS = ("arithmetic", "prose_vs_table", "parse")
 
 @lru_cache(maxsize=None)
 def _kinds() -> dict[str, str]:
-    kinds = {r["rule"]: "arithmetic" for r in catalog.read_csv("rules.csv")}
-    kinds.update({r["code"]: r["kind"] for r in catalog.read_csv("reasons.csv") if r["table"] == "findings"})
-    return kinds
+    return catalog.finding_kinds()
 
 
 def finding_kind(rule: Any) -> str:
