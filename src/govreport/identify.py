@@ -114,7 +114,7 @@ def match_title(text: str) -> Optional[tuple[int, str]]:
 
 def _title_candidates(doc: Document) -> list[tuple[str, str, int]]:
     """(source, text, line number) to try for a title: metadata first, then the head lines and line pairs."""
-    out = [("meta", v, -1) for k, v in doc.meta.items() if k.lower() in ("title", "articletitle", "ArticleTitle".lower())]
+    out = [("meta", v, -1) for k, v in doc.meta.items() if k.lower() in ("title", "articletitle")]
     lines = [ln.strip() for ln in doc.text_lines()[:_HEAD_LINES * 3] if ln.strip()][:_HEAD_LINES]
     out += [("title", ln, n) for n, ln in enumerate(lines)]
     out += [("title", a + b, n) for n, (a, b) in enumerate(zip(lines, lines[1:]))]

@@ -12,7 +12,6 @@ from __future__ import annotations
 import re
 from datetime import date
 from functools import lru_cache
-from pathlib import Path
 from typing import Optional
 
 from . import catalog
