@@ -1,4 +1,5 @@
-"""Regenerate notebooks/yearly_report.ipynb and notebooks/comparison.ipynb.
+"""Regenerate notebooks/yearly_report.ipynb and notebooks/comparison.ipynb (and the shipped copies in
+src/govreport/notebooks, which tests/test_publish_portable.py keeps identical).
 
 The .ipynb files are the source of truth (committed without outputs); this
 script only keeps their cells, tags and ids tidy. Run it after editing the
@@ -11,22 +12,27 @@ from pathlib import Path
 
 import nbformat
 
-NOTEBOOKS = Path(__file__).resolve().parents[1] / "notebooks"
+ROOT = Path(__file__).resolve().parents[1]
+NOTEBOOKS = ROOT / "notebooks"
+PACKAGED = ROOT / "src" / "govreport" / "notebooks"  # the shipped copies, identical to notebooks/
 
 YEARLY = [
-    ("parameters", '''# Parameters (papermill). year: the reporting year; agency: an agency_id or name,
-# None = every agency with a report that year; processed_dir: None = data/processed
-# of the project; lang: "zh" (default) or "en".
+    ("parameters", '''# Parameters (papermill). year: the reporting year; agency: an agency_id, a written
+# name or an alias, None = every agency with a report that year; processed_dir: None =
+# data/processed of the project; lang: "zh" (default) or "en".
 year = 2021
 agency = None
 processed_dir = None
 lang = "zh"'''),
     ("load", '''# All logic lives in the library (govreport.report): load the processed tables, compute each report's story.
-# A year or agency without a report stops the run with a clear message instead of publishing an empty page.
+# A year or agency without a report stops the run with a clear message instead of publishing an empty page;
+# agency may be any name of it (a name of no agency, or no report of it that year: one line naming what is known).
 import govreport
 from govreport import paths, report
 
 data = govreport.load(processed_dir if processed_dir is not None else paths.project_paths().processed)
+if agency is not None:
+    report.resolve_agency(data, agency, [year])
 stories = report.year_stories(data, year, agency, lang)
 if not stories:
     raise ValueError(report.term("year.none", lang, year=year, agency_note=f" ({agency})" if agency else "")
@@ -45,15 +51,16 @@ for story in stories:
 ]
 
 COMPARISON = [
-    ("parameters", '''# Parameters (papermill). agency: an agency_id (None = the first agency with two or
-# more report years); years: a list of years, None = all available;
-# processed_dir: None = data/processed of the project; lang: "zh" or "en".
+    ("parameters", '''# Parameters (papermill). agency: an agency_id, a written name or an alias (None =
+# the first agency with two or more report years); years: a list of years, None = all
+# available; processed_dir: None = data/processed of the project; lang: "zh" or "en".
 agency = None
 years = None
 processed_dir = None
 lang = "zh"'''),
     ("load", '''# Harmonized series of one agency across years; the logic lives in govreport.report.
-# An agency without two report years stops the run with a clear message.
+# A name of no agency (or of two), a year without its report, or no agency with two report years
+# stops the run with a one-line message naming the closest agencies or the years there are.
 import govreport
 from govreport import paths, report
 
@@ -61,7 +68,7 @@ data = govreport.load(processed_dir if processed_dir is not None else paths.proj
 candidates = report.agencies_with_years(data)
 if agency is None and not candidates:
     raise ValueError("no agency has reports for two or more years: nothing to compare")
-agency_id = agency if agency is not None else candidates[0]
+agency_id = report.resolve_agency(data, agency, years) if agency is not None else candidates[0]
 if report.comparison_frame(data, agency_id, years).empty:
     raise ValueError(f"no harmonized data for agency {agency_id!r} (years={years!r})")
 story = report.comparison_story(data, agency_id, years, lang)
@@ -96,11 +103,12 @@ def build(cells: list[tuple[str, str]]) -> nbformat.NotebookNode:
 
 
 def main() -> int:
-    NOTEBOOKS.mkdir(exist_ok=True)
-    for name, cells in (("yearly_report.ipynb", YEARLY), ("comparison.ipynb", COMPARISON)):
-        target = NOTEBOOKS / name
-        nbformat.write(build(cells), str(target))
-        print(f"wrote {target}")
+    for folder in (NOTEBOOKS, PACKAGED):
+        folder.mkdir(exist_ok=True)
+        for name, cells in (("yearly_report.ipynb", YEARLY), ("comparison.ipynb", COMPARISON)):
+            target = folder / name
+            nbformat.write(build(cells), str(target))
+            print(f"wrote {target}")
     return 0
 
 

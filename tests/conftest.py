@@ -5,6 +5,8 @@ from pathlib import Path
 
 import pytest
 
+from render_helpers import render_all, render_cases
+
 ROOT = Path(__file__).resolve().parents[1]
 RAW = ROOT / "data" / "raw"
 TESTDATA = ROOT / "tests" / "data"
@@ -21,3 +23,10 @@ def values_dict(frame) -> dict:
 @pytest.fixture(scope="session")
 def fixtures_dir() -> Path:
     return FIXTURES
+
+
+@pytest.fixture(scope="session")
+def renders(tmp_path_factory):
+    """Every HTML test report rendered to DOCX and PDF once per run (tests/render_helpers.py), shared by the
+    value tests (test_formats_render.py) and the verdict tests (test_real_verdicts.py)."""
+    return render_all([html for html, _ in render_cases()], tmp_path_factory.mktemp("renders"))

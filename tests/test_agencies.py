@@ -1,7 +1,7 @@
 """agency_id: one agency across the ways its name is written; same-named districts kept apart."""
 import pytest
 
-from govreport.identify import agency_id, resolve_agency_id
+from govreport.identify import agency_id, agency_level, resolve_agency_id
 
 
 @pytest.mark.parametrize("written, expected", [
@@ -59,3 +59,29 @@ def test_two_different_documents_with_one_id_and_year_are_both_kept(tmp_path):
     assert (f["rule"] == "identify.same_agency_and_year").sum() == 2
     sizes = result.processed.values.groupby("report_id").size()
     assert len(sizes) == 2 and sizes.iloc[0] == sizes.iloc[1]  # both editions keep all their values
+
+
+@pytest.mark.parametrize("written, expected", [
+    ("三明市", "三明市人民政府"),  # sanming_shizhengfu_*: titled 三明市20XX年… — the city's own report
+    ("三明市人民政府", "三明市人民政府"),
+    ("三明市政府", "三明市人民政府"),  # the short form (catalog/report_levels.csv, rename)
+    ("洪泽区", "淮安市/洪泽区人民政府"),  # county level keeps its city
+    ("江苏省淮安市洪泽区", "淮安市/洪泽区人民政府"),
+    ("平潭综合实验区", "平潭综合实验区"),  # a zone, not in the gazetteer: its government is a 管委会, not renamed
+    ("清河市", "清河市人民政府"),  # a city the gazetteer lacks (the benchmark renames regions so): by its form
+])
+def test_a_region_alone_and_its_government_share_one_id(written, expected):
+    assert agency_id(written) == expected
+
+
+@pytest.mark.parametrize("name, level", [
+    ("三明市", "government"), ("龙岩市", "government"), ("洪泽区", "government"),  # a region alone
+    ("平潭综合实验区", "government"),  # a region suffix with nothing after it
+    ("淮安市人民政府", "government"), ("淮安市洪泽区人民政府", "government"), ("三明市政府", "government"),
+    ("湄洲湾北岸经济开发区管委会", "government"), ("平潭综合实验区管理委员会", "government"),
+    ("淮安市人民政府办公室", "department"), ("福建省人民政府办公厅", "department"),
+    ("莆田市审计局", "department"), ("沙坡头区政务服务中心", "department"), ("国网莆田供电公司", "department"),
+    ("莆田市发展和改革委员会", "department"),
+])
+def test_level_from_the_name(name, level):
+    assert agency_level(name) == level

@@ -66,7 +66,7 @@ def test_local_ingest_of_the_corpus_reads_every_report_and_names_the_bad_files(l
     problems = {Path(f.path).name: f.problem for f in result.failures}
     assert problems["empty.txt"] == "empty file"
     assert problems["zz_copy_of_2018.txt"].startswith("duplicate file: byte-identical to ")
-    assert set(govreport.load(out).repetition["report_id"]) == {"三明市-2019", "三明市-2025"}  # 2018->2019, 2024->2025
+    assert set(govreport.load(out).repetition["report_id"]) == {"三明市人民政府-2019", "三明市人民政府-2025"}  # 2018->2019, 2024->2025 (三明市 is 三明市人民政府)
 
 
 def test_process_pool_writes_the_same_tables_as_in_process(corpus, local, tmp_path):

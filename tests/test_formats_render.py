@@ -17,163 +17,19 @@ from __future__ import annotations
 
 import json
 import math
-import os
-import re
-import shutil
-import signal
-import subprocess
 import sys
 import time
-from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
 
-from conftest import ROOT, TESTDATA
-
 from govreport.extract import extract
 from govreport.readers import read_document
-
-REAL = TESTDATA / "real"
-FORMATS = ("soffice_docx", "soffice_pdf", "chromium_pdf")
-UNRULED = "chromium_pdf_unruled"  # the page printed with every table border removed: tables found by header words
-_NO_BORDERS = b"<style>table,tr,td,th{border:0 none !important}</style>"
-RENDER_TIMEOUT_S = 300
-
-
-def render_cases() -> list[tuple[Path, Path]]:
-    """(HTML report, its expected JSON): the fixed test reports, then every real HTML case present."""
-    cases = [(TESTDATA / f"{name}.html", TESTDATA / f"{name}.expected.json")
-             for name in ("html_gb2019_county", "html_gb2019_blanks", "gbk_legacy_2012")]
-    if REAL.is_dir():
-        for html in sorted(REAL.glob("*.html")):
-            expected = REAL / "expected" / f"{html.stem}.json"
-            if expected.is_file():
-                cases.append((html, expected))
-    return cases
-
+from render_helpers import FORMATS, TESTDATA, UNRULED, Renders, _soffice, _tool, render_cases
 
 CASES = render_cases()
-
-
-# ------------------------------------------------------------------ tools
-def _tool(names: tuple[str, ...], script: str) -> tuple[str | None, str]:
-    """A tool's path, installing it through the project's script when absent; else (None, reason)."""
-    for name in names:
-        found = shutil.which(name)
-        if found:
-            return found, ""
-    result = subprocess.run(["bash", str(ROOT / "scripts" / script)], capture_output=True, text=True, timeout=1800)
-    if result.returncode != 0:
-        return None, (result.stderr.strip().splitlines() or ["unknown reason"])[-1]
-    return result.stdout.strip().splitlines()[-1], ""
-
-
-def _run(cmd: list[str], timeout: float = RENDER_TIMEOUT_S) -> subprocess.CompletedProcess:
-    """Run a renderer in its own process group, killed whole on timeout (soffice and chromium fork)."""
-    proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, start_new_session=True)
-    try:
-        out, err = proc.communicate(timeout=timeout)
-    except subprocess.TimeoutExpired:
-        os.killpg(proc.pid, signal.SIGKILL)
-        out, err = proc.communicate()
-        raise AssertionError(f"{cmd[0]} timed out after {timeout} s: {err.strip()[-300:]}")
-    return subprocess.CompletedProcess(cmd, proc.returncode, out, err)
-
-
-def _soffice(soffice: str, profile: Path, target: str, outdir: Path, files: list[Path]) -> None:
-    cmd = [soffice, f"-env:UserInstallation=file://{profile}", "--headless", "--norestore",
-           "--convert-to", target, "--outdir", str(outdir), *map(str, files)]
-    result = _run(cmd)
-    assert result.returncode == 0, f"soffice failed: {result.stderr.strip()[-300:]}"
-
-
-def _wide_pages(docx_path: Path) -> None:
-    """Lay the DOCX out on A3 landscape before printing.
-
-    Site pages put the report inside a 980-px layout table; LibreOffice keeps that width,
-    which is wider than A4, and its PDF export cuts the right-hand columns off at the page
-    edge (the numbers are not in the PDF at all). A wider page prints every column; the
-    tables themselves are untouched.
-    """
-    import docx
-    from docx.enum.section import WD_ORIENT
-    from docx.shared import Mm
-
-    document = docx.Document(str(docx_path))
-    for section in document.sections:
-        section.orientation = WD_ORIENT.LANDSCAPE
-        section.page_width, section.page_height = Mm(420), Mm(297)
-    document.save(str(docx_path))
-
-
-def _without_borders(html: bytes) -> bytes:
-    """The page with no table borders (border="0" and a style that removes CSS borders)."""
-    html = re.sub(rb"(?i)<head[^>]*>", lambda m: m.group(0) + _NO_BORDERS, html, count=1)
-    return re.sub(rb"""(?i)\sborder\s*=\s*["']?\d+["']?""", b' border="0"', html)
-
-
-@dataclass
-class Renders:
-    files: dict  # (case stem, format) -> Path
-    skipped: dict  # format -> reason
-    framed: set  # case stems whose DOCX holds a table inside a text box
-
-
-def _table_in_text_box(docx_path: Path) -> bool:
-    """LibreOffice turns a floating table (<table align="left">) into a text box, which its PDF export
-    prints one column wide with the numbers cut off: a rendering defect, not a parse question."""
-    import zipfile
-
-    from lxml import etree
-
-    w = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
-    with zipfile.ZipFile(docx_path) as zf:
-        root = etree.fromstring(zf.read("word/document.xml"))
-    return any(box.find(f".//{w}tbl") is not None for box in root.iter(f"{w}txbxContent"))
-
-
-@pytest.fixture(scope="session")
-def renders(tmp_path_factory) -> Renders:
-    root = tmp_path_factory.mktemp("renders")
-    files, skipped, framed = {}, {}, set()
-    htmls = [html for html, _ in CASES]
-    soffice, why = _tool(("soffice", "libreoffice"), "ensure_soffice.sh")
-    if soffice is None:
-        skipped["soffice_docx"] = skipped["soffice_pdf"] = f"LibreOffice could not be installed: {why}"
-    else:
-        docx_dir, pdf_dir = root / "docx", root / "pdf"
-        docx_dir.mkdir()
-        _soffice(soffice, root / "profile", "docx:MS Word 2007 XML", docx_dir, htmls)
-        docxs = [docx_dir / f"{h.stem}.docx" for h in htmls]
-        wide = root / "wide"
-        wide.mkdir()
-        for d in docxs:
-            files[(d.stem, "soffice_docx")] = d
-            if _table_in_text_box(d):
-                framed.add(d.stem)
-            shutil.copy(d, wide / d.name)
-            _wide_pages(wide / d.name)
-        _soffice(soffice, root / "profile", "pdf", pdf_dir, [wide / d.name for d in docxs])
-        for h in htmls:
-            files[(h.stem, "soffice_pdf")] = pdf_dir / f"{h.stem}.pdf"
-    chromium, why = _tool(("chromium", "chromium-browser", "google-chrome"), "ensure_chromium.sh")
-    if chromium is None:
-        skipped["chromium_pdf"] = skipped[UNRULED] = f"Chromium could not be installed: {why}"
-    else:
-        (root / "unruled").mkdir()
-        for h in htmls:
-            bare = root / "unruled" / h.name
-            bare.write_bytes(_without_borders(h.read_bytes()))
-            for fmt, source in (("chromium_pdf", h), (UNRULED, bare)):
-                out = root / fmt / f"{h.stem}.pdf"
-                out.parent.mkdir(exist_ok=True)
-                result = _run([chromium, "--headless", "--no-sandbox", "--disable-gpu", "--no-pdf-header-footer",
-                               f"--user-data-dir={root / 'chromium-profile'}", "--no-first-run", "--disable-extensions",
-                               f"--print-to-pdf={out}", source.resolve().as_uri()])
-                assert result.returncode == 0 and out.is_file(), f"chromium failed on {h.name}: {result.stderr.strip()[-300:]}"
-                files[(h.stem, fmt)] = out
-    return Renders(files=files, skipped=skipped, framed=framed)
+# the session fixture ``renders`` (conftest.py) renders every case once per run, for this module and
+# test_real_verdicts.py alike
 
 
 # ------------------------------------------------------------------ values

@@ -4,9 +4,10 @@ from pathlib import Path
 import pytest
 
 from govreport.document import Block, Document
-from govreport.identify import find_title, identify, match_title
+from govreport.identify import clean_agency, find_title, identify, match_title
+from govreport.readers import read_document
 
-from conftest import TESTDATA
+from conftest import SEED_2021, TESTDATA
 
 
 @pytest.mark.parametrize("title, year, agency", [
@@ -74,3 +75,155 @@ def test_a_navigation_title_of_another_year_does_not_win_over_the_reports_own():
 
 def test_a_bare_suffix_is_not_an_agency():
     assert match_title("政府2019年政府信息公开工作年度报告") is None
+
+
+# ----------------------------------------------------------------------------- agency names that are names (issue 14)
+def _signed_doc(lines, signature=(), meta=None, path="report.pdf"):
+    """A report with a title and sentences, its table, then a signature (name line, date line) at the end."""
+    doc = _table_doc(lines)
+    blocks = doc.blocks + [Block.line(t) for t in signature]
+    return Document(Path(path), "pdf", blocks, meta=meta or {})
+
+
+def test_a_title_whose_year_the_pdf_put_on_its_own_line_keeps_the_year():
+    # Chromium prints putian_ptsjj_2024.html's title with its digits in another font; the PDF's text reads
+    # "莆⽥市审计局 年政府信息公开⼯作年度报告" then "2024" (before: agency 莆田市审计局年)
+    doc = Document(Path("x.pdf"), "pdf", [Block.line("莆⽥市审计局 年政府信息公开⼯作年度报告"), Block.line("2024"),
+                                          Block.line("发布时间：2025-01-06 16:03 | 来源：莆⽥市审计局 点击数：")])
+    assert find_title(doc)[:2] == (2024, "莆田市审计局")
+
+
+@pytest.mark.parametrize("raw", [
+    "莆田市审计局年",  # the year's digits fell out of a printed title (putian_ptsjj_2024, Chromium PDF)
+    "2021〕30号)要求,特向社会公布莆田市审计局",  # a sentence cut at a PDF line start (issue 14)
+    "莆田市人",  # a footer cut at a line end: 版权所有 莆⽥市⼈ / ⺠政府⽹ (putian_ptsmzj_2015, Chromium PDF)
+    "三明市人民政府门户网站",  # 来源：三明市人民政府门户网站 (sanming_shizhengfu_2013): a website
+    "关于印发莆田市审计局",
+])
+def test_what_is_not_an_agency_name_is_no_candidate(raw):
+    assert clean_agency(raw) == ""
+
+
+@pytest.mark.parametrize("name", ["莆田市审计局", "中国(福建)自由贸易试验区福州片区管理委员会", "三明市", "莆田市机构编制委员会办公室"])
+def test_agency_names_stay_candidates(name):
+    assert clean_agency(name) == name
+
+
+def test_a_sentence_fragment_before_the_title_words_is_not_the_agency():
+    # issue 14's example: a browser PDF's line that begins inside a document number (none of the repository's
+    # renderings breaks the line there, so the line is written as such a PDF's text has it);
+    # before: agency "2021〕30号)要求,特向社会公布莆田市审计局"
+    line = "2021〕30号）要求，特向社会公布莆田市审计局2024年政府信息公开工作年度报告。本报告由总体情况、"
+    assert match_title(line) is None
+    ident = identify(_table_doc(["根据《中华人民共和国政府信息公开工作年度报告格式》（国办公开办函〔", line,
+                                 "本报告中所列数据的统计期限自2024年1月1日起至2024年12月31日止。"]))
+    assert (ident.year, ident.agency, ident.agency_source) == (2024, "莆田市审计局", "sentence")
+
+
+def _identify_rendering(renders, stem, fmt):
+    if fmt in renders.skipped:
+        pytest.skip(renders.skipped[fmt])
+    return identify(read_document(renders.files[(stem, fmt)]))
+
+
+@pytest.mark.parametrize("stem, agency", [
+    ("putian_ptsjj_2024", "莆田市审计局"),  # before: 莆田市审计局年
+    ("putian_ptslyj_2023", "莆田市林业局"),  # before: 莆田市林业局年
+    ("putian_ptsslj_2020", "莆田市水利局"),  # before: 莆田市水利局办公室 (请与莆田市水利局办公室联系)
+    ("putian_ptsmzj_2015", "莆田市民族与宗教事务局"),  # before: 莆田市人 (the footer)
+])
+def test_chromium_pdf_of_a_putian_page_names_its_agency(renders, stem, agency):
+    # hand-checked: the page's <title> and its printed title name the agency (tests/data/real/<stem>.html)
+    ident = _identify_rendering(renders, stem, "chromium_pdf")
+    assert (ident.agency, ident.agency_id, ident.agency_source, ident.agency_level) == (agency, agency, "title", "department")
+    assert not [rule for rule, _ in ident.findings if rule.startswith("identify.agency")]
+
+
+def test_a_region_alone_is_its_government_with_the_governments_id():
+    # sanming_shizhengfu_2013.txt: 标题：三明市2013年政府信息公开工作年度报告 (before: agency 三明市, id 三明市)
+    ident = identify(read_document(TESTDATA / "real" / "sanming_shizhengfu_2013.txt"))
+    assert (ident.agency, ident.agency_id, ident.agency_level) == ("三明市人民政府", "三明市人民政府", "government")
+    other = identify(_table_doc(["三明市人民政府2013年政府信息公开工作年度报告"]))
+    assert other.agency_id == ident.agency_id
+
+
+def test_a_working_groups_office_signs_for_its_government_without_a_conflict():
+    # sanming_shizhengfu_2013.txt is signed 三明市政府信息公开工作领导小组办公室 under its title 三明市…
+    ident = identify(read_document(TESTDATA / "real" / "sanming_shizhengfu_2013.txt"))
+    assert [rule for rule, _ in ident.findings] == []
+
+
+@pytest.mark.parametrize("path, agency, level", [
+    (TESTDATA / "real" / "sanming_shizhengfu_2019.txt", "三明市人民政府", "government"),  # 三明市2019年…
+    (TESTDATA / "real" / "putian_ptsjj_2024.html", "莆田市审计局", "department"),
+    (TESTDATA / "real" / "putian_pthyyyyj_2016.html", "莆田市海洋与渔业局", "department"),
+    (TESTDATA / "fixtures" / "text" / "hongze_district_gov_2023.txt", "洪泽区人民政府", "government"),
+    (TESTDATA / "fixtures" / "text" / "hongze_district_gov_2024.txt", "淮安市洪泽区人民政府", "government"),
+    (TESTDATA / "fixtures" / "text" / "huaian_gov_2024.txt", "淮安市人民政府", "government"),
+    (SEED_2021, "沙坡头区政务服务中心", "department"),
+    (TESTDATA / "html_gb2019_county.html", "青溪县人民政府办公室", "department"),  # a government's office
+])
+def test_level_of_each_real_case(path, agency, level):
+    ident = identify(read_document(path))
+    assert (ident.agency, ident.agency_level) == (agency, level)
+
+
+def test_the_level_is_a_column_of_the_reports_table():
+    import govreport
+    from govreport.parsed import report_row
+    rep = govreport.parse(TESTDATA / "real" / "sanming_shizhengfu_2019.txt")
+    assert report_row(rep.meta)["agency_level"] == rep.meta["agency_level"] == "government"
+
+
+def test_a_zones_administrative_committee_is_its_government():
+    ident = identify(_table_doc(["标题: 湄洲湾北岸经济开发区管委会2020年政府信息公开工作年度报告"]))
+    assert (ident.agency, ident.agency_level) == ("湄洲湾北岸经济开发区管委会", "government")
+
+
+def test_sources_that_disagree_are_a_finding_and_the_agreeing_ones_win():
+    # page title and signature say 莆田市水利局, a navigation line in the body another agency's title
+    doc = _signed_doc(["莆田市审计局2024年政府信息公开工作年度报告"], signature=("莆田市水利局", "2025年1月2日"),
+                      meta={"title": "莆田市水利局2024年政府信息公开工作年度报告_政府信息公开年报"})
+    ident = identify(doc)
+    assert (ident.agency, ident.agency_source) == ("莆田市水利局", "meta")
+    (rule, evidence), = ident.findings
+    assert rule == "identify.agency_conflict" and "莆田市审计局 (title)" in evidence
+
+
+def test_a_lone_title_against_a_lone_signature_keeps_the_title_with_a_finding():
+    ident = identify(_signed_doc(["莆田市审计局2024年政府信息公开工作年度报告"], signature=("莆田市水利局", "2025年1月2日")))
+    assert ident.agency == "莆田市审计局"
+    assert [rule for rule, _ in ident.findings] == ["identify.agency_conflict"]
+
+
+def test_the_signers_office_is_the_agency_only_when_the_title_says_so():
+    title = ["莆田市水利局2020年政府信息公开工作年度报告"]
+    office = ("莆田市水利局办公室", "2021年1月18日")
+    assert identify(_signed_doc(title, office)).findings == ()  # the agency's own office agrees with it
+    assert identify(_signed_doc(title, office)).agency == "莆田市水利局"
+    untitled = identify(_signed_doc(["2020年政府信息公开工作年度报告"], office))
+    assert untitled.agency == "莆田市水利局"
+    own = identify(_signed_doc(["莆田市人民政府办公室2019年政府信息公开工作年度报告"], ("莆田市人民政府办公室", "2020年1月20日")))
+    assert (own.agency, own.agency_level, own.findings) == ("莆田市人民政府办公室", "department", ())
+
+
+def test_a_short_name_in_the_metadata_agrees_with_the_full_name():
+    # putian_ptsmzj_2015.html: <meta name="ContentSource" content="莆田市民宗局">, title 莆田市民族与宗教事务局…
+    ident = identify(read_document(TESTDATA / "real" / "putian_ptsmzj_2015.html"))
+    assert (ident.agency, ident.findings) == ("莆田市民族与宗教事务局", ())
+
+
+def test_a_conflict_is_a_parse_finding_of_the_report(tmp_path):
+    # the 2021 seed (titled 沙坡头区政务服务中心) signed by another agency: the report is read, with a finding
+    import govreport
+    from govreport import catalog
+    from govreport.schemas import validate_table
+    path = tmp_path / "signed.txt"
+    path.write_text(SEED_2021.read_text(encoding="utf-8") + "\n中卫市沙坡头区人民政府\n2022年1月20日\n", encoding="utf-8")
+    rep = govreport.parse(path)
+    assert rep.meta["agency_id"] == "中卫市/沙坡头区政务服务中心"
+    rows = validate_table("findings", rep.findings)
+    conflict = rows[rows["rule"] == "identify.agency_conflict"]
+    assert len(conflict) == 1 and "中卫市沙坡头区人民政府 (signature)" in conflict["evidence"].iloc[0]
+    assert catalog.finding_kinds()["identify.agency_conflict"] == "parse"
+    assert rep.meta["n_failed_rules"] == govreport.parse(SEED_2021).meta["n_failed_rules"]  # not the agency's error

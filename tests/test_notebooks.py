@@ -253,7 +253,12 @@ def test_with_code_keeps_the_code_cells_but_still_drops_the_parameter_cells(buil
 
 @pytest.mark.parametrize("notebook, parameters, message", [
     (YEARLY, {"year": 1999, "agency": None}, "1999 年没有可用的报告"),
-    (COMPARISON, {"agency": "某市/无此机关", "years": None}, "no harmonized data for agency '某市/无此机关'"),
+    (COMPARISON, {"agency": "某市/无此机关", "years": None},
+     "unknown agency '某市/无此机关'; known agencies (1): 中卫市/沙坡头区政务服务中心"),
+    (COMPARISON, {"agency": "沙坡头区政务服务中心", "years": [2019]},
+     "no report of 2019 for 中卫市/沙坡头区政务服务中心; years there are: 2018, 2021"),
+    (YEARLY, {"year": 2021, "agency": "沙坡头区政务中心"},
+     "unknown agency '沙坡头区政务中心'; closest known: 中卫市/沙坡头区政务服务中心"),
 ])
 def test_a_notebook_run_without_data_fails_with_a_clear_message(build, tmp_path, notebook, parameters, message):
     from govreport import publish
@@ -263,6 +268,20 @@ def test_a_notebook_run_without_data_fails_with_a_clear_message(build, tmp_path,
     with pytest.raises(publish.NotebookFailed) as failed:
         publish.execute(notebook, tmp_path / "out.ipynb", params, timeout=120, cwd=tmp_path)
     assert message in str(failed.value)
+
+
+@pytest.mark.parametrize("notebook, parameters, expected", [
+    # seed 2021 is titled 沙坡头区政务服务中心 (no city), seed 2018 中卫市沙坡头区政务服务中心: one agency
+    (COMPARISON, {"agency": "沙坡头区政务服务中心", "years": None}, "2018年到2021年，报告格式由旧版统计表"),
+    (YEARLY, {"year": 2018, "agency": "沙坡头区政务服务中心"}, "本年主动公开政府信息 45 条"),
+])
+def test_a_notebook_takes_a_written_agency_name(build, tmp_path, notebook, parameters, expected):
+    from govreport import publish
+
+    publish.install_kernel(tmp_path / "jupyter")
+    params = {**parameters, "processed_dir": str(build.root / "data" / "processed"), "lang": "zh"}
+    publish.execute(notebook, tmp_path / "out.ipynb", params, timeout=120, cwd=tmp_path)
+    assert expected in _output_text(nbformat.read(str(tmp_path / "out.ipynb"), as_version=4))
 
 
 def test_published_pages_describe_every_chart_and_keep_agencies_whole(build):

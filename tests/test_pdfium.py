@@ -19,7 +19,6 @@ from govreport.document import ReportError
 from govreport.extract import extract
 from govreport.readers import pdf as plumber_path
 from govreport.readers import pdfium
-from test_formats_render import renders  # noqa: F401  (session fixture: the rendered PDFs)
 
 REAL = ["huaian_gov_2024", "hongze_district_gov_2023", "hongze_district_gov_2024"]
 

@@ -48,3 +48,30 @@ def test_bad_sql_and_missing_data_are_one_line_errors(processed, tmp_path, capsy
     assert err.startswith("error: Parser Error: syntax error") and err.count("\n") == 1
     assert main(["sql", "SELECT 1", "--processed", str(tmp_path / "none")]) == 1
     assert capsys.readouterr().err == f"error: {tmp_path / 'none'}: no processed data (run `govreport ingest` first)\n"
+
+
+@pytest.mark.parametrize("name", ["沙坡头区政务服务中心", "中卫市沙坡头区政务服务中心", "中卫市/沙坡头区政务服务中心"])
+def test_sql_agency_option_takes_any_name_and_keeps_every_year(processed, capsys, name):
+    # seed 2021 is titled 沙坡头区政务服务中心, seed 2018 中卫市沙坡头区政务服务中心: one agency, both years
+    query = "SELECT year, count(value) AS n FROM values GROUP BY year ORDER BY year"
+    assert main(["sql", query, "--processed", str(processed), "--csv", "--agency", name]) == 0
+    table = pd.read_csv(io.StringIO(capsys.readouterr().out))
+    assert table.to_dict("list") == {"year": [2018, 2021], "n": [58, 229]}
+
+
+def test_agency_names_view_makes_written_names_usable_in_sql(processed):
+    from govreport.sql import query
+
+    names = query("SELECT name, how FROM agency_names ORDER BY how, name", processed)
+    assert list(zip(names["name"], names["how"])) == [
+        ("中卫市/沙坡头区政务服务中心", "agency_id"), ("中卫市沙坡头区政务服务中心", "written"),
+        ("沙坡头区政务服务中心", "written")]
+    years = query("SELECT r.year FROM reports r JOIN agency_names n USING (agency_id) "
+                  "WHERE n.name = '沙坡头区政务服务中心' ORDER BY r.year", processed)
+    assert years["year"].tolist() == [2018, 2021]
+
+
+def test_sql_agency_option_with_an_unknown_name_is_one_line_and_exit_2(processed, capsys):
+    assert main(["sql", "SELECT 1", "--processed", str(processed), "--agency", "沙坡头区政务中心"]) == 2
+    assert capsys.readouterr().err == (f"error: {processed}: unknown agency '沙坡头区政务中心'; "
+                                       "closest known: 中卫市/沙坡头区政务服务中心\n")

@@ -9,6 +9,7 @@ import pytest
 
 import govreport
 from conftest import SEED_2018, SEED_2021, TESTDATA
+from govreport.errors import SelectionError
 from govreport.store import IncompleteData
 
 SHAPOTOU = "中卫市/沙坡头区政务服务中心"
@@ -50,8 +51,17 @@ def test_load_by_agency_by_id_or_written_name(processed):
     other = whole.reports.loc[whole.reports["agency_id"] != SHAPOTOU].iloc[0]
     by_name = govreport.load(processed, agencies=other["agency"], years=2019)
     assert list(by_name.reports["report_id"]) == [other["report_id"]]
-    none = govreport.load(processed, years=[1999])
-    assert none.reports.empty and none.values.empty and list(none.values.columns) == list(whole.values.columns)
+    written_2018 = govreport.load(processed, agencies="中卫市沙坡头区政务服务中心")  # seed 2018's title
+    assert sorted(written_2018.reports["year"]) == [2018, 2021]  # 2021 is titled 沙坡头区政务服务中心
+
+
+def test_load_of_a_year_or_agency_not_there_says_so_in_one_line(processed):
+    with pytest.raises(SelectionError) as caught:
+        govreport.load(processed, years=[1999])
+    assert str(caught.value) == f"{processed}: no report of 1999 in the data; years there are: 2018, 2019, 2021"
+    with pytest.raises(SelectionError) as caught:
+        govreport.load(processed, agencies=[SHAPOTOU], years=[2019])  # 2019 is the county fixture's year
+    assert str(caught.value) == f"{processed}: no report of 2019 for {SHAPOTOU}; years there are: 2018, 2021"
 
 
 def test_a_year_dropped_from_the_corpus_leaves_no_partition_behind(processed, tmp_path):

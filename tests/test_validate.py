@@ -147,3 +147,106 @@ def test_failed_rules_count_only_the_reports_own_arithmetic(tmp_path):
     assert "fail" in set(f.loc[f["rule"].str.startswith("fact.vs_table") & f["report_id"].str.endswith("2024"), "state"])
     failed = dict(zip(data.reports["year"], data.reports["n_failed_rules"]))
     assert failed == {2023: 2, 2024: 0}
+
+
+# ------------------------------------------------ sums complete for every variant, and no fail on a missing part
+def _real(name):
+    from conftest import TESTDATA
+    return govreport.parse(TESTDATA / "real" / name)
+
+
+def _rule(rep, rule, applicant="total"):
+    f = rep.findings
+    return f[(f["rule"] == rule) & (f["applicant"] == applicant)].iloc[0]
+
+
+def test_fujian_responses_total_counts_other_replies():
+    # sanming_shizhengfu_2013.txt 附表: 对申请的答复总数 394 = 1.同意公开 377 + 2.同意部分公开 0 + 3.不予公开 3
+    # + 4.其他类型答复数 14 (published before as "394 vs 380, 勾稽不成立")
+    f = _rule(_real("sanming_shizhengfu_2013.txt"), "outcome.responses_total")
+    assert (f["state"], f["left"], f["right"]) == ("pass", 394, 394)
+    assert "outcome.other_reply[total]=14" in f["evidence"]
+
+
+def test_a_real_channel_break_is_still_a_fail():
+    # same 附表: 受理政府信息公开申请总数 394 vs 1.当面 377 + 2.网上 31 + 3.信函 3 = 411; every printed row counted
+    f = _rule(_real("sanming_shizhengfu_2013.txt"), "requests.new_received")
+    assert (f["state"], f["left"], f["right"]) == ("fail", 394, 411)
+
+
+def test_sanming_2018_breaks_remain_fails_with_every_sub_row_counted():
+    # sanming_shizhengfu_2018.txt 附表: 受理 157 vs 当面 69 + 网络 70 + 信函、传真 17 = 156; 答复 157 vs
+    # 同意 11 + 部分 2 + 不予 16 + 其他类型 0 = 29 (the 128 other replies the prose lists are never printed)
+    rep = _real("sanming_shizhengfu_2018.txt")
+    channels, responses = _rule(rep, "requests.new_received"), _rule(rep, "outcome.responses_total")
+    assert (channels["state"], channels["left"], channels["right"]) == ("fail", 157, 156)
+    assert (responses["state"], responses["left"], responses["right"]) == ("fail", 157, 29)
+    assert "outcome.other_reply[total]=0" in responses["evidence"]
+
+
+def test_hongze_2023_printed_zero_totals_remain_fails():
+    from conftest import FIXTURES
+    # hongze_district_gov_2023.txt 四: 行政复议 维持 10 纠正 1 其他 0 尚未审结 0 总计 0; 复议后起诉 维持 5 ... 总计 0
+    rep = govreport.parse(FIXTURES / "text" / "hongze_district_gov_2023.txt")
+    review, after = _rule(rep, "review.total"), _rule(rep, "litigation.after_review.total")
+    assert (review["state"], review["left"], review["right"]) == ("fail", 0, 11)
+    assert (after["state"], after["left"], after["right"]) == ("fail", 0, 5)
+
+
+def test_an_unread_sub_row_makes_the_sum_not_assessable_not_a_fail():
+    # putian_shizhengfu_2008.txt: 本年度对申请的答复总数 100 = 其中: 1.公开同意答复数 88 (a wording the catalog does
+    # not know yet: label_unknown) + 2.同意部分公开 12 + 3.否定公开 0; without the 88 it would read "100 vs 12"
+    f = _rule(_real("putian_shizhengfu_2008.txt"), "outcome.responses_total")
+    assert f["state"] == "not_assessable" and math.isnan(f["left"])
+    assert "1.公开同意答复数" in f["evidence"] and "label_unknown: 88" in f["evidence"]
+    from govreport.report import evidence_sentence
+    assert evidence_sentence(f, "zh") == "这个总数下印出的某一分项未能识别，或不在这项核查之内，无法判断。"  # not "有空白"
+
+
+FUJIAN_2014 = """某某市某某局2014年政府信息公开工作年度报告
+本报告中所列数据的统计期限自2014年1月1日起至2014年12月31日止。
+附表：政府信息公开情况统计表
+指标名称 计量单位 2014年度 历年累计
+受理政府信息公开申请总数 条 20 50
+其中：1.当面申请数 条 5 10
+2.网上申请数 条 10 30
+3.信函、传真申请数 条 5 10
+对申请的答复总数 条 20 50
+其中：1.同意公开答复数 条 12 30
+2.同意部分公开答复数 条 2 5
+3.不予公开答复数 条 1 5
+4.{fourth} 条 5 10
+行政复议数 件 0 0
+"""
+
+
+@pytest.mark.parametrize("fourth, state, why", [
+    ("其他类型答复数", "pass", None),  # 12 + 2 + 1 + 5 = 20
+    ("转交有关部门处理数", "not_assessable", "label_unknown: 5"),  # a wording nobody knows: its 5 is not placed
+    ("同意公开答复数", "not_assessable", "duplicate_row: 5"),  # the Putian 2009-2014 typo: 1、 and 2、 both 同意公开
+])
+def test_a_fujian_sum_is_only_failed_when_every_printed_part_is_read(tmp_path, fourth, state, why):
+    rep = _parse(tmp_path, FUJIAN_2014.format(fourth=fourth))
+    channels, responses = _rule(rep, "requests.new_received"), _rule(rep, "outcome.responses_total")
+    assert (channels["state"], channels["right"]) == ("pass", 20)  # 5 + 10 + 5, 信函、传真 one merged row
+    assert responses["state"] == state
+    if why:
+        assert f"row '4.{fourth}' has a number the parse could not place ({why})" in responses["evidence"]
+
+
+def _row(metric, value, row, label):
+    return dict(metric=metric, applicant="total", value=value, unit="件", source_label=label, provenance="reported",
+                note="", match_score=math.nan, row=row)
+
+
+def test_a_placed_row_no_operand_covers_holds_a_fail_back_but_a_top_level_row_does_not():
+    from govreport.validate import check_report
+    parts = [_row("outcome.responses_total", 20.0, 1, "对申请的答复总数"), _row("outcome.granted", 12.0, 2, "其中:1.同意公开答复数"),
+             _row("outcome.partially_granted", 2.0, 3, "2.同意部分公开答复数"), _row("outcome.denied.total", 1.0, 4, "3.不予公开答复数")]
+    numbered = parts + [_row("complaints.total", 5.0, 5, "4.举报投诉数")]  # numbered in the 答复 list: a part
+    f = next(f for f in check_report("r", "legacy", numbered) if f["rule"] == "outcome.responses_total")
+    assert f["state"] == "not_assessable"
+    assert "row '4.举报投诉数' (complaints.total) is printed among the parts but is not on the rule" in f["evidence"]
+    top_level = parts + [_row("complaints.total", 5.0, 5, "举报投诉数")]  # an unnumbered row after the list: not a part
+    f = next(f for f in check_report("r", "legacy", top_level) if f["rule"] == "outcome.responses_total")
+    assert (f["state"], f["left"], f["right"]) == ("fail", 20, 15)

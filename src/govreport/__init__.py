@@ -7,14 +7,18 @@ Public API:
 - ``load(processed_dir)`` -> the processed tables as DataFrames
 - ``audit(paths, expected_dirs)`` -> per-report parse quality (expected cells found, fuzzy, unmapped, checks)
 - ``ReportError``: bad input, with a one-line message naming the file
+- ``SelectionError``: ``load(agencies=…, years=…)`` asked for an agency or year the data does not hold
+  (one line naming the closest agencies or the years there are)
 """
 from __future__ import annotations
 
 __version__ = "0.1.0"
-__all__ = ["parse", "ingest", "load", "audit", "data_dictionary", "ParsedReport", "IngestResult", "Document", "ReportError", "__version__"]
+__all__ = ["parse", "ingest", "load", "audit", "data_dictionary", "ParsedReport", "IngestResult", "Document", "ReportError", "SelectionError",
+           "__version__"]
 # imported on first use (PEP 562), so `govreport --help` and `govreport parse` do not pay for pandas up front
 _WHERE = {"parse": ".api", "ingest": ".api", "data_dictionary": ".api", "ParsedReport": ".api", "IngestResult": ".api",
-          "load": ".store", "audit": ".audit", "Document": ".document", "ReportError": ".document"}
+          "load": ".store", "audit": ".audit", "Document": ".document", "ReportError": ".document",
+          "SelectionError": ".errors"}
 
 
 def __getattr__(name: str):

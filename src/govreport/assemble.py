@@ -2,7 +2,8 @@
 
 Only the steps that need more than one report run here: duplicates and two
 documents for one agency-year, the cross-year identities, repetition against
-the previous year, the reports table and the harmonized series.
+the previous year, the reports table and the harmonized series; and the
+analyst's reviews (reviews.csv), joined onto the findings after the part cache.
 """
 from __future__ import annotations
 
@@ -11,14 +12,13 @@ from pathlib import Path
 
 import pandas as pd
 
-from . import catalog
+from . import catalog, reviews as review_log
 from .engines import read_part
 from .harmonize import harmonize
 from .readers.walk import Failure
 from .schemas import FINDING_COLUMNS, PLACEHOLDER_COLUMNS, REPORT_COLUMNS, UNMAPPED_COLUMNS, VALUE_COLUMNS
+from .timeliness import COLUMNS as TIMELINESS_COLUMNS
 from .validate import Cells, check_across_years
-
-TIMELINESS_COLUMNS = ["report_id", "published", "deadline", "level", "state", "evidence"]
 
 
 def collect(outcomes: list, failures: list[Failure]) -> list[dict]:
@@ -64,20 +64,26 @@ def _keep_apart(part: dict, first: dict) -> None:
                                        ignore_index=True)
 
 
-def tables(parts: list[dict], failures: list[Failure]) -> dict:
-    """Every output table of one ingest, from the kept parts (sorted by agency and year)."""
-    findings = _frame([p["findings"] for p in parts] + [pd.DataFrame(_cross_year(parts), columns=FINDING_COLUMNS)],
-                      FINDING_COLUMNS)
+def tables(parts: list[dict], failures: list[Failure], reviews: review_log.Reviews = None) -> dict:
+    """Every output table of one ingest, from the kept parts (sorted by agency and year) and the reviews."""
+    reviews = reviews or review_log.Reviews()
+    failures.extend(reviews.problems)
+    tabled = _frame([p["findings"] for p in parts] + [pd.DataFrame(_cross_year(parts), columns=FINDING_COLUMNS)],
+                    FINDING_COLUMNS)
     reports = pd.DataFrame([{k: p["meta"][k] for k in REPORT_COLUMNS} for p in parts], columns=REPORT_COLUMNS)
+    findings, decided = review_log.apply(_frame([tabled] + [p["fact_findings"] for p in parts], FINDING_COLUMNS),
+                                         reports, reviews)
     if len(reports):
-        arithmetic = [catalog.is_arithmetic_failure(r, s) for r, s in zip(findings["rule"], findings["state"])]
-        fails = findings[arithmetic].groupby("report_id").size()  # the report's own sums, not parse or prose notes
+        table = findings.iloc[:len(tabled)]  # the report's own sums (not prose notes), less those dismissed on review
+        arithmetic = [catalog.is_arithmetic_failure(r, s) and d != "dismissed"
+                      for r, s, d in zip(table["rule"], table["state"], table["review"])]
+        fails = table[arithmetic].groupby("report_id").size()
         reports["n_failed_rules"] = reports["report_id"].map(fails).fillna(0).astype(int)
     values = _frame([p["values"] for p in parts], VALUE_COLUMNS)
     out = {"reports": reports, "values": values,
            "unmapped": _frame([p["unmapped"] for p in parts], UNMAPPED_COLUMNS),
            "placeholders": _frame([p["placeholders"] for p in parts], PLACEHOLDER_COLUMNS),
-           "findings": _frame([findings] + [p["fact_findings"] for p in parts], FINDING_COLUMNS),
+           "findings": findings, "reviews": decided,
            "harmonized": harmonize(reports, values)}
     out.update(_prose(parts, reports))
     out["failures"] = pd.DataFrame([dict(path=f.path, problem=f.problem) for f in failures], columns=["path", "problem"])

@@ -2,8 +2,11 @@
 matches, unmapped numbers and identity checks; optionally scored against hand-checked values.
 
 This is how a researcher sees whether a new batch of downloads parsed well before trusting it, and how
-the parser is measured on reports it was not tuned to. Parse quality only: a failed identity is counted
-(it may be the report's own arithmetic), never read as a parse error.
+the parser is measured on reports it was not tuned to. A failed identity is counted (it may be the report's
+own arithmetic), never read as a parse error. Where the expected JSON states "verdicts", what the library
+says about the report (agency, agency_id, level, publication date and its source, timeliness, the identity
+breaks of its own table) is scored right / wrong / unknown: declining to say is never wrong, a false
+accusation always is.
 """
 from __future__ import annotations
 
@@ -21,6 +24,12 @@ from .catalog import APPLICANTS
 AUDIT_COLUMNS = ["file", "status", "problem", "report_id", "template", "year", "agency", "expected_cells", "found",
                  "blank", "missing", "coverage", "fuzzy", "unmapped", "checks_pass", "checks_fail",
                  "checks_not_assessable", "hand_checked", "hand_right", "hand_wrong", "hand_missing"]
+# what the library says about a report, each scored right / wrong / unknown against the expected JSON's "verdicts"
+VERDICT_KINDS = ("agency", "agency_id", "level", "published", "published_source", "timeliness", "identity")
+VERDICT_OUTCOMES = ("right", "wrong", "unknown")
+VERDICT_COLUMNS = [f"verdict_{k}" for k in VERDICT_KINDS] + ["false_fails", "verdict_problems"]
+AUDIT_COLUMNS += VERDICT_COLUMNS
+_UNKNOWN = {None, "", "unknown", "not_assessable"}  # the library declining to say
 
 
 @lru_cache(maxsize=None)
@@ -58,6 +67,100 @@ def _hand_checked(expected: Optional[dict], printed: dict) -> dict:
     return dict(hand_checked=right + wrong + missing, hand_right=right, hand_wrong=wrong, hand_missing=missing)
 
 
+def report_timeliness(rep) -> dict:
+    """The timeliness verdict as ingest stores it (engines._report_part calls the same function): the one
+    place that calls it, so a change of its signature is met here."""
+    from . import timeliness
+
+    return timeliness.assess(rep.report_id, rep.meta["year"], rep.meta["agency_level"], rep.document)
+
+
+@lru_cache(maxsize=None)
+def _own_table_rules() -> frozenset:
+    """Identity rules of the report's own table: a rule with a previous-year term is judged across reports."""
+    rows = catalog.read_csv("rules.csv")
+    cross = {r["rule"] for r in rows if int(r["year_offset"]) != 0}
+    return frozenset(r["rule"] for r in rows) - cross
+
+
+_SEVERITY = ("pass", "not_assessable", "fail")
+
+
+def identity_states(findings: pd.DataFrame) -> dict:
+    """{rule as found ('outcome.total', 'applicants:outcome.total'): state} over the report's own identity
+    checks; over applicant columns a rule fails if one fails, else is not_assessable if one cannot be judged."""
+    rules, out = _own_table_rules(), {}
+    for rule, state in zip(findings["rule"], findings["state"]):
+        if str(rule).split(":", 1)[0] in rules and state in _SEVERITY:
+            out[rule] = max(out.get(rule, "pass"), state, key=_SEVERITY.index)
+    return out
+
+
+def library_verdicts(rep) -> dict:
+    """What the library says about one parsed report, in the terms of the expected JSON's "verdicts"."""
+    said = report_timeliness(rep)
+    published = said.get("published")
+    return {"agency": rep.meta.get("agency"), "agency_id": rep.meta.get("agency_id"), "level": said.get("level"),
+            "published": published.isoformat() if published else None,
+            "published_source": said.get("published_source"), "timeliness": said.get("state"),
+            "identity": identity_states(rep.findings)}
+
+
+def _judge(said, truth) -> str:
+    """right / wrong / unknown: declining to say is right only where the document says nothing either."""
+    if said in _UNKNOWN:
+        return "right" if truth in _UNKNOWN else "unknown"
+    return "right" if said == truth else "wrong"
+
+
+def _judge_identity(states: dict, expected_fails: Iterable) -> tuple[str, list, list]:
+    """(verdict, false fails, expected fails the library reported as pass) for the set of failing rules.
+
+    An expected id names a rule ('applicants') or one of its instances ('applicants:outcome.total'). A fail
+    nobody expected is a false accusation (wrong); an expected fail judged pass is a miss (wrong); one judged
+    not_assessable, or not checked at all, is unknown."""
+    def matches(rule: str, want: str) -> bool:
+        return rule == want or rule.split(":", 1)[0] == want
+
+    expected_fails = list(expected_fails)
+    false = sorted(r for r, s in states.items() if s == "fail" and not any(matches(r, w) for w in expected_fails))
+    passed, undecided = [], []
+    for want in expected_fails:
+        seen = [s for r, s in states.items() if matches(r, want)]
+        if "fail" not in seen:
+            (passed if seen and set(seen) == {"pass"} else undecided).append(want)
+    verdict = "wrong" if false or passed else "unknown" if undecided else "right"
+    return verdict, false, passed + undecided
+
+
+def score_verdicts(said: dict, truth: dict) -> dict:
+    """The verdict columns of an audit row: each kind right / wrong / unknown, the false fails, and one line
+    naming every verdict that is not right (what was said against what is true)."""
+    out, problems = {}, []
+    for kind in VERDICT_KINDS[:-1]:
+        out[f"verdict_{kind}"] = _judge(said.get(kind), truth.get(kind))
+        if out[f"verdict_{kind}"] != "right":
+            problems.append(f"{kind} {out[f'verdict_{kind}']}: {said.get(kind)} (expected {truth.get(kind)})")
+    verdict, false, missed = _judge_identity(said["identity"], truth.get("identity_fails", []))
+    out.update(verdict_identity=verdict, false_fails=" ".join(false))
+    if verdict != "right":
+        parts = [f"false fail {' '.join(false)}"] if false else []
+        parts += [f"missed {w}={said['identity'].get(w, 'not checked')}" for w in missed]
+        problems.append(f"identity {verdict}: " + "; ".join(parts))
+    out["verdict_problems"] = " | ".join(problems)
+    return out
+
+
+def verdict_table(table: pd.DataFrame) -> pd.DataFrame:
+    """Verdict kind x right / wrong / unknown over the rows that were scored (reports with "verdicts")."""
+    counts = {kind: table[f"verdict_{kind}"].value_counts() for kind in VERDICT_KINDS}
+    frame = pd.DataFrame({k: [int(c.get(o, 0)) for o in VERDICT_OUTCOMES] for k, c in counts.items()},
+                         index=list(VERDICT_OUTCOMES)).T
+    frame["total"] = frame.sum(axis=1)
+    frame.index.name = "verdict"
+    return frame
+
+
 def audit_report(path: Path, expected: Optional[dict] = None) -> dict:
     """One row of the audit table for one file (a failure is a row too)."""
     from .api import parse
@@ -69,6 +172,8 @@ def audit_report(path: Path, expected: Optional[dict] = None) -> dict:
         rep = parse(path)
     except ReportError as exc:
         row.update(status="refused", problem=exc.problem)
+        if expected and expected.get("verdicts"):  # a refused file says nothing about the report
+            row.update({f"verdict_{k}": "unknown" for k in VERDICT_KINDS}, verdict_problems=f"refused: {exc.problem}")
         return row
     vals = rep.values
     printed_rows = vals[vals["provenance"] != "derived"]
@@ -83,6 +188,8 @@ def audit_report(path: Path, expected: Optional[dict] = None) -> dict:
                unmapped=len(rep.unmapped), checks_pass=int((states == "pass").sum()),
                checks_fail=int((states == "fail").sum()), checks_not_assessable=int((states == "not_assessable").sum()),
                **_hand_checked(expected, printed))
+    if expected and expected.get("verdicts"):
+        row.update(score_verdicts(library_verdicts(rep), expected["verdicts"]))
     return row
 
 
@@ -125,3 +232,13 @@ def summary_line(table: pd.DataFrame) -> str:
         parts.append(f"hand-checked right {int(ok['hand_right'].sum())}/{hand} = {ok['hand_right'].sum() / hand:.1%}, "
                      f"wrong (shifted) {int(ok['hand_wrong'].sum())}, missing {int(ok['hand_missing'].sum())}")
     return "; ".join(parts)
+
+
+def verdict_summary(table: pd.DataFrame) -> str:
+    """The verdict table as markdown (kind | right | wrong | unknown | total), or '' when nothing was scored."""
+    frame = verdict_table(table)
+    if not int(frame["total"].sum()):
+        return ""
+    lines = ["| verdict | right | wrong | unknown | total |", "|---|---:|---:|---:|---:|"]
+    lines += [f"| {k} | {r.right} | {r.wrong} | {r.unknown} | {r.total} |" for k, r in frame.iterrows()]
+    return "\n".join(lines)

@@ -17,6 +17,9 @@ is assembled in a sibling folder and swapped in with renames; a build killed at
 any point leaves the previous record, and the next build repairs and completes
 it. Notebooks run in a process pool (``--jobs N``); one failing notebook is
 reported (notebook, parameters, cell) and every other page is still published.
+The methods page (methods.html: what each check means, measured accuracy, licence,
+citation, sources) is written beside the index from the catalog and the stored
+tables, and copied unchanged while its key (manifest ``methods``) stays the same.
 """
 from __future__ import annotations
 
@@ -227,9 +230,10 @@ def _run_jobs(todo: list[Job], args: argparse.Namespace, log: _Log) -> dict[str,
 
 def _foreign(relative: str) -> bool:
     """A file in the site folder that the build does not make (kept across builds; reports/en/ among them)."""
-    from .record import BUILD_RECORD, SOURCES_DIR
+    from .record import BUILD_RECORD, METHODS_PAGE, SOURCES_DIR
 
-    return not (relative in (INDEX, BUILD_RECORD) or relative.startswith((DATA_DIR + "/", SOURCES_DIR + "/"))
+    return not (relative in (INDEX, BUILD_RECORD, METHODS_PAGE)
+                or relative.startswith((DATA_DIR + "/", SOURCES_DIR + "/"))
                 or ("/" not in relative and relative.startswith(PAGE_PREFIXES) and relative.endswith(".html")))
 
 
@@ -242,8 +246,9 @@ def _other_language(paths: ProjectPaths, lang: str) -> Optional[tuple[str, str]]
 
 def _stage(paths: ProjectPaths, site: Path, staging: Path, data: Any, jobs: list[Job], reused: list[Job],
            ok: dict[str, bool], current: dict[str, str], args: argparse.Namespace, library: str,
-           version: str) -> int:
-    """Fill ``staging``: reused pages, kept foreign files, data, sources, build record and, last, the index."""
+           version: str) -> tuple[int, str]:
+    """Fill ``staging``: reused pages, kept foreign files, data, sources, build record, the methods page and,
+    last, the index. Returns the number of data tables and the methods page's key."""
     import govreport
 
     from . import publish, record
@@ -259,16 +264,38 @@ def _stage(paths: ProjectPaths, site: Path, staging: Path, data: Any, jobs: list
     previous = _read_manifest(paths, args.lang).get("pages", {})
     for j in reused:  # a reused page was made from the data version recorded when it was built
         pages[f"{j.name}.html"] = previous.get(f"{j.name}.html", pages[f"{j.name}.html"])
-    record.write_json(record.build_record(
+    other = _other_language(paths, args.lang)
+    methods_key = _stage_methods(paths, site, staging, data, current, args, library, version, other)
+    document = record.build_record(
         version=getattr(govreport, "__version__", "unknown"), library=library, data_version=version,
-        data=data, sources=sources, failures=failures, pages=pages, lang=args.lang), staging / record.BUILD_RECORD)
+        data=data, sources=sources, failures=failures, pages=pages, lang=args.lang)
+    document["methods_page"] = {"path": record.METHODS_PAGE, "key": methods_key, "data_version": version}
+    record.write_json(document, staging / record.BUILD_RECORD)
     comparisons = [(j.title, Path(j.html).name if ok[j.name] else None)
                    for j in jobs if j.name.startswith("comparison_")]
     footer = record.footer(args.lang, getattr(govreport, "__version__", "unknown"), version[:12], [])
     publish.write_index(staging / INDEX, _index_rows(data, ok, args.lang), comparisons, tables, lang=args.lang,
-                        failures=failures, other=_other_language(paths, args.lang), footer=footer)
+                        failures=failures, other=other, footer=footer, methods=record.METHODS_PAGE)
     record.make_servable(staging)
-    return len(tables)
+    return len(tables), methods_key
+
+
+def _stage_methods(paths: ProjectPaths, site: Path, staging: Path, data: Any, current: dict[str, str],
+                   args: argparse.Namespace, library: str, version: str, other: Optional[tuple[str, str]]) -> str:
+    """Write the methods page into ``staging`` (or copy the published one when its key is unchanged); its key."""
+    import govreport
+
+    from . import methods_page
+    from .record import METHODS_PAGE
+
+    inputs = methods_page.methods_inputs(data, paths.raw, paths.root, getattr(govreport, "__version__", "unknown"),
+                                         version)
+    key = methods_page.page_key(inputs, library, args.lang, other)
+    manifest = _read_manifest(paths, args.lang)
+    intact = METHODS_PAGE in current and current[METHODS_PAGE] == manifest.get("published", {}).get(METHODS_PAGE)
+    methods_page.publish_methods(staging, site, inputs, key=key, lang=args.lang, other=other,
+                                 reusable=not args.force and manifest.get("methods") == key and intact)
+    return key
 
 
 def _setup(args: argparse.Namespace, log: _Log) -> Optional[ProjectPaths]:
@@ -397,7 +424,7 @@ def _publish(paths: ProjectPaths, args: argparse.Namespace, log: _Log, data: Any
         else:
             log(f"notebooks: all {len(jobs)} unchanged, skipped")
         ok = {j.name: (j.name not in results or results[j.name].ok) for j in jobs}
-        n_data = _stage(paths, site, staging, data, jobs, reused, ok, current, args, library, version)
+        n_data, methods_key = _stage(paths, site, staging, data, jobs, reused, ok, current, args, library, version)
         publish.swap(staging, site)
     finally:
         if staging.exists():  # an error before the swap: the old record stays
@@ -411,7 +438,8 @@ def _publish(paths: ProjectPaths, args: argparse.Namespace, log: _Log, data: Any
              for j in jobs if ok[j.name]}
     _write_manifest(paths, {
         "ingest": ingest_key, "jobs": {j.name: j.key for j in jobs if ok[j.name]}, "pages": pages,
-        "published": publish.tree_digest(site), "index": _index_key(paths, args, ingest_key, jobs)}, args.lang)
+        "published": publish.tree_digest(site), "index": _index_key(paths, args, ingest_key, jobs),
+        "methods": methods_key}, args.lang)
 
     failed = [r for r in results.values() if not r.ok]
     log(f"govreport build: {len(jobs)} pages ({len(results) - len(failed)} built, {len(reused)} unchanged, "

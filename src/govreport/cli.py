@@ -1,4 +1,4 @@
-"""Command line: govreport parse | ingest | sql | audit | agencies | build | notebooks."""
+"""Command line: govreport parse | ingest | sql | audit | agencies | review | build | notebooks."""
 from __future__ import annotations
 
 import argparse
@@ -43,7 +43,8 @@ def _cmd_ingest(args) -> int:
     engine = args.engine or ("processes" if jobs > 1 else "local")
     bar = None if args.quiet else _progress_bar()
     try:
-        result = ingest(inputs, out, progress=bar and bar.update, jobs=jobs, engine=engine, scheduler=args.scheduler)
+        result = ingest(inputs, out, progress=bar and bar.update, jobs=jobs, engine=engine, scheduler=args.scheduler,
+                        reviews=args.reviews)
     except ReportError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
@@ -57,7 +58,43 @@ def _cmd_ingest(args) -> int:
     reuse = f", {result.n_reused} unchanged" if result.n_reused else ""
     print(f"ingested {len(p.reports)} report(s) ({result.n_parsed} parsed{reuse}), {len(p.values)} values, "
           f"{len(p.unmapped)} unmapped, {fails} failed check(s), {len(result.failures)} file(s) failed -> {out}")
+    _review_summary(p.reviews)
     return 1 if result.failures else 0
+
+
+def _review_summary(table) -> None:
+    """The analyst's reviews applied, and a line for each that decided nothing (orphan, no finding)."""
+    from .reviews import notices, summary
+
+    if len(table):
+        print("reviews: " + ", ".join(f"{n} {status}" for status, n in summary(table).items() if n))
+        for line in notices(table):
+            print(f"warning: {line}", file=sys.stderr)
+
+
+def _cmd_review(args) -> int:
+    """Record a decision on one finding in data/raw/reviews.csv (applied by the next ingest or build)."""
+    import getpass
+
+    from .paths import project_paths
+    from .reviews import decide
+    from .store import IncompleteData
+
+    paths = project_paths(args.root) if args.root or not (args.processed and args.reviews) else None
+    target = Path(args.reviews) if args.reviews else paths.raw / "reviews.csv"
+    try:
+        reviewer = args.reviewer if args.reviewer is not None else getpass.getuser()
+    except (KeyError, OSError):
+        reviewer = ""
+    try:
+        review = decide(Path(args.processed) if args.processed else paths.processed, target, args.report_id,
+                        args.rule, "confirmed" if args.confirm else "dismissed", args.note, reviewer, args.applicant)
+    except (ReportError, FileNotFoundError, IncompleteData) as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    print(f"{review.decision}: {args.report_id} {review.rule} -> {describe_path(target)} "
+          "(applied by the next `govreport ingest` or `govreport build`)")
+    return 0
 
 
 class _progress_bar:
@@ -80,16 +117,20 @@ class _progress_bar:
 
 
 def _cmd_sql(args) -> int:
+    from .errors import SelectionError
     from .paths import project_paths
     from .sql import SqlError, query
 
     paths = project_paths(args.root)
     processed = Path(args.processed) if args.processed else paths.processed
     try:
-        table = query(args.query, processed)
+        table = query(args.query, processed, args.agency)
     except SqlError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 1
+    except SelectionError as exc:  # --agency names no agency of the data, or two
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
     if args.csv:
         table.to_csv(sys.stdout, index=False)
     else:
@@ -103,7 +144,7 @@ def _cmd_sql(args) -> int:
 def _cmd_audit(args) -> int:
     import pandas as pd
 
-    from .audit import audit, summary_line
+    from .audit import audit, summary_line, verdict_summary
     from .paths import project_paths
 
     inputs = args.paths or [project_paths(args.root).raw]
@@ -121,6 +162,11 @@ def _cmd_audit(args) -> int:
         if problem:
             print(f"refused: {describe_path(Path(f).name)}: {problem}")
     print(summary_line(table))
+    if verdict_summary(table):  # reports whose expected JSON states "verdicts": what the library says of them
+        print("\nverdicts against the hand-checked ones:\n" + verdict_summary(table))
+        for f, problems in zip(table["file"], table["verdict_problems"]):
+            if problems:
+                print(f"{Path(f).name}: {problems}")
     return 0
 
 
@@ -137,6 +183,8 @@ def _cmd_agencies(args) -> int:
     except (FileNotFoundError, IncompleteData) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 1
+    if args.name is not None:
+        return _show_resolution(args.name, reports, processed)
     if reports.empty:
         print("no reports ingested")
         return 0
@@ -147,6 +195,25 @@ def _cmd_agencies(args) -> int:
     with pd.option_context("display.max_rows", None, "display.width", 200):
         print(rows.to_string(index=False))
     print("\nTo merge or split names, add rows to src/govreport/catalog/agency_aliases.csv (written_name,agency_id,note).")
+    return 0
+
+
+def _show_resolution(name: str, reports, processed: Path) -> int:
+    """`govreport agencies NAME`: the agency_id the name resolves to, how, its years and every name it answers to."""
+    from .agency_names import AgencyNames
+    from .errors import SelectionError
+
+    names = AgencyNames(reports, processed)
+    try:
+        agency_id, how = names.match(name)
+    except SelectionError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    print(f"{name} -> {agency_id} (matched as {how})")
+    mine = reports[reports["agency_id"].astype(str) == agency_id].sort_values("year")
+    print("years: " + ", ".join(f"{int(y)} ({w})" for y, w in zip(mine["year"], mine["agency"])))
+    forms = names.table[names.table["agency_id"] == agency_id]
+    print("answers to: " + ", ".join(f"{n} ({h})" for n, h in zip(forms["name"], forms["how"])))
     return 0
 
 
@@ -190,19 +257,37 @@ def build_parser(argv=None) -> argparse.ArgumentParser:
     p.add_argument("--engine", choices=["local", "processes", "dask"],
                    help="where the per-file parse runs (default: processes when --jobs > 1, else local)")
     p.add_argument("--scheduler", help="Dask scheduler address (tcp://host:8786); default: a local cluster")
+    p.add_argument("--reviews", metavar="FILE",
+                   help="the analyst's reviews (default: reviews.csv in the first input folder)")
     p.set_defaults(func=_cmd_ingest)
+    p = sub.add_parser("review", help="confirm or dismiss one finding of an ingested report, with a note")
+    p.add_argument("report_id", help="the report (report_id as in the reports table)")
+    p.add_argument("rule", help="the finding's rule (findings table), e.g. review.total")
+    decision = p.add_mutually_exclusive_group(required=True)
+    decision.add_argument("--confirm", action="store_true", help="the finding is right")
+    decision.add_argument("--dismiss", action="store_true", help="the finding is wrong: never shown as an accusation")
+    p.add_argument("--note", required=True, help="why (published beside the finding)")
+    p.add_argument("--reviewer", help="who decided (default: the login name)")
+    p.add_argument("--applicant", default="", help="only this applicant column of the finding (default: every one)")
+    p.add_argument("--processed", help="processed folder (default: data/processed)")
+    p.add_argument("--reviews", metavar="FILE", help="reviews file to append to (default: data/raw/reviews.csv)")
+    p.set_defaults(func=_cmd_review)
     p = sub.add_parser("sql", help="run SQL (DuckDB) over the processed tables; views named after the tables")
     p.add_argument("query", help='e.g. "SELECT year, count(*) FROM values GROUP BY year"')
     p.add_argument("--processed", help="processed folder (default: data/processed)")
     p.add_argument("--csv", action="store_true", help="print CSV instead of a table")
     p.add_argument("--max-rows", type=int, default=200, help="rows shown in the table view (default 200)")
+    p.add_argument("--agency", action="append", metavar="NAME",
+                   help="only this agency's rows in every view (agency_id, written name or alias; repeatable)")
     p.set_defaults(func=_cmd_sql)
     p = sub.add_parser("audit", help="how well a batch parsed: expected cells found, fuzzy, unmapped, checks")
     p.add_argument("paths", nargs="*", help="files or folders (default: data/raw)")
     p.add_argument("--expected", action="append", help="folder of hand-checked JSON (tests/data/fixtures/expected form) to score against")
     p.add_argument("--csv", help="write the full audit table to this CSV file")
     p.set_defaults(func=_cmd_audit)
-    p = sub.add_parser("agencies", help="list each written agency name with the agency_id it got")
+    p = sub.add_parser("agencies", help="list each written agency name with the agency_id it got, "
+                                         "or show what one NAME resolves to")
+    p.add_argument("name", nargs="?", metavar="NAME", help="an agency_id, written name or alias to resolve")
     p.add_argument("--processed", help="processed folder (default: data/processed)")
     p.set_defaults(func=_cmd_agencies)
     p = sub.add_parser("build", help="ingest, run the notebooks and publish HTML reports")

@@ -103,7 +103,7 @@ def _report_part(rep) -> dict:
     meta = {k: v for k, v in rep.meta.items() if k != "source_file"}
     return {"meta": meta, "values": rep.values, "unmapped": rep.unmapped, "placeholders": rep.placeholders,
             "findings": rep.findings, "facts": fact_frame, "fact_findings": fact_findings,
-            "timeliness": timeliness.assess(rid, rep.meta["year"], rep.meta["agency"], doc),
+            "timeliness": timeliness.assess(rid, rep.meta["year"], rep.meta["agency_level"], doc),
             "sentences": repetition.prose_sentences(doc)}
 
 

@@ -51,3 +51,16 @@ class ReportError(Exception):
         self.path = Path(path) if path is not None else None
         self.problem = one_line(problem)
         super().__init__(f"{describe_path(path)}: {self.problem}")
+
+
+class SelectionError(ReportError):
+    """An agency or year asked of the processed data that it does not hold (or holds twice): one line
+    naming what it does hold (the closest agencies, the years there are)."""
+
+    def __init__(self, problem: str, path=None):
+        super().__init__(path, problem)
+        if path is None:
+            self.args = (self.problem,)
+
+    def __str__(self) -> str:
+        return str(self.args[0])

@@ -16,6 +16,7 @@ import pandas as pd
 from .document import Document
 from . import catalog
 from .identify import identity_findings, report_id
+from .published import source_url
 from .schemas import REPORT_COLUMNS, frame
 from .validate import check_report, derive_totals
 
@@ -43,7 +44,7 @@ def check(rid: str, det, ex) -> tuple[list[dict], list[dict], list]:
     """Derived totals (added to ``ex.values``) and the report's findings: identity, table rules, sections."""
     values = list(ex.values)
     derived = derive_totals(values, det.template, ex.placeholders)
-    findings = identity_findings(rid, det) + check_report(rid, det.template, values, ex.placeholders)
+    findings = identity_findings(rid, det) + check_report(rid, det.template, values, ex.placeholders, ex.unmapped)
     missing = sorted(_EXPECTED_SECTIONS[det.template] - ex.sections_found)
     if missing:
         findings.append(dict(report_id=rid, rule="extract.sections", applicant="total", state="fail", left=math.nan,
@@ -67,7 +68,8 @@ def records(path: Path, doc: Document, det, ex, checked, sha256: str) -> ParsedR
                 n_derived=len(derived), n_unmapped=len(ex.unmapped),
                 n_failed_rules=sum(1 for f in findings if catalog.is_arithmetic_failure(f["rule"], f["state"])),
                 sections_found=",".join(sorted(ex.sections_found)), template_scores=det.template_scores,
-                agency_source=det.agency_source, agency_id_how=det.agency_id_how, **_match_counts(values))
+                agency_source=det.agency_source, agency_id_how=det.agency_id_how,
+                agency_level=det.agency_level, source_url=source_url(doc), **_match_counts(values))
     return ParsedReport(values=vals, unmapped=unm, findings=fnd, placeholders=ph, meta=meta, document=doc)
 
 

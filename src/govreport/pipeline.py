@@ -2,14 +2,14 @@
 
 parse:  read -> identify -> extract -> check -> records
 ingest: discover -> (unchanged? done) -> run an engine of the per-file function over the new files
-        -> assemble -> validate each table once -> write (manifest last)
+        -> assemble (with the analyst's reviews) -> validate each table once -> write (manifest last)
 """
 from __future__ import annotations
 
 from pathlib import Path
 from typing import Iterable, Optional
 
-from . import assemble, engines, parsed, store
+from . import assemble, engines, parsed, reviews as review_log, store
 from .errors import ReportError
 from .extract import extract
 from .identify import identify, report_id
@@ -30,14 +30,17 @@ def parse(path, sha256: Optional[str] = None) -> parsed.ParsedReport:
 
 
 def ingest(paths: Iterable = ("data/raw",), out_dir="data/processed", progress=None, jobs: int = 1,
-           engine: Optional[str] = None, scheduler=None) -> engines.IngestResult:
+           engine: Optional[str] = None, scheduler=None, reviews=None) -> engines.IngestResult:
     """Parse every report under ``paths`` into ``out_dir`` (Parquet by year + CSV, manifest last).
 
     Bad files become failures (one line each). Each file's part is cached by content hash, so an
     unchanged corpus is only hashed; ``engine`` is local, processes (``jobs`` workers) or dask.
+    ``reviews`` is the analyst's reviews file (default: reviews.csv in the first input folder).
     """
     paths, out, code = list(paths), Path(out_dir), engines.code_fingerprint()
     files, failures, sources = engines.discover(paths)
+    review_file = review_log.locate(paths, reviews)
+    sources = review_log.with_source(sources, review_file)
     if store.unchanged(out, sources, code):
         return engines.result(out, 0, len(files))
     tasks, todo = engines.tasks(files, out / ".parts" / code)
@@ -45,7 +48,7 @@ def ingest(paths: Iterable = ("data/raw",), out_dir="data/processed", progress=N
                                                scheduler, progress)}
     parts = assemble.collect([outcomes.get(t.path, t) for t in tasks], failures)
     tables = {name: validate_table(name, frame) if name in SCHEMAS else frame
-              for name, frame in assemble.tables(parts, failures).items()}
+              for name, frame in assemble.tables(parts, failures, review_log.read(review_file)).items()}
     store.write_tables(out, tables, sources=sources, code=code)
     engines.prune_parts(out / ".parts", keep=code)
     return engines.result(out, len(todo), len(tasks) - len(todo))

@@ -336,12 +336,14 @@ th {{ background: #f2f4f7; }}
 
 def write_index(target: Path, rows: Sequence[IndexRow], comparisons: Sequence[tuple[str, Optional[str]]],
                 tables: Sequence[tuple[str, Sequence[tuple[str, str]]]], *, lang: str = "zh", line: Optional[str] = None,
-                failures: Sequence[dict] = (), other: Optional[tuple[str, str]] = None, footer: str = "") -> Path:
+                failures: Sequence[dict] = (), other: Optional[tuple[str, str]] = None, footer: str = "",
+                methods: Optional[str] = None) -> Path:
     """The front page: one row per (year, agency), links to reports, comparisons and data.
 
     ``comparisons`` are (agency name, href or None when it failed); ``tables`` are
     (table, its published files); ``failures`` the inputs that could not be read;
-    ``other`` the other language's index. Every value from the reports is escaped.
+    ``other`` the other language's index; ``methods`` the methods page. Every value
+    from the reports is escaped.
     """
     from .record import pterm
     from .report.wording import template_name
@@ -365,8 +367,9 @@ def write_index(target: Path, rows: Sequence[IndexRow], comparisons: Sequence[tu
         for name, href in comparisons
     ) or f"<li>{t('index.no_comparisons')}</li>"
     data_items = _data_items(tables, lang) or f"<li>{t('index.none')}</li>"
-    switch = (f'<p class="govreport-lang"><a href="{_e(other[1])}" hreflang="{other[0]}" lang="{other[0]}">'
-              f'{_e(pterm("record.lang_" + other[0], lang))}</a></p>') if other else ""
+    switch = _switch(other, lang)
+    methods_link = (f'<p class="govreport-methods"><a href="{_e(methods)}">{_e(pterm("record.methods", lang))}</a></p>'
+                    if methods else "")
     page = f"""<!DOCTYPE html>
 <html lang="{'zh-CN' if lang == 'zh' else 'en'}">
 <head>
@@ -379,6 +382,7 @@ def write_index(target: Path, rows: Sequence[IndexRow], comparisons: Sequence[tu
 {switch}
 <h1>{t('index.title')}</h1>
 <p>{t('index.intro', n_reports=len(rows), n_years=len(years), n_agencies=len(agencies))}</p>
+{methods_link}
 {_failure_items(failures, lang)}
 <h2>{t('index.reports')}</h2>
 <table>
@@ -392,6 +396,38 @@ def write_index(target: Path, rows: Sequence[IndexRow], comparisons: Sequence[tu
 <h2>{t('index.data')}</h2>
 <p>{t('index.data_intro')}</p>
 <ul>{data_items}</ul>
+{footer}
+{line or build_line(lang=lang)}
+</body>
+</html>
+"""
+    return _write_page(target, page)
+
+
+def _switch(other: Optional[tuple[str, str]], lang: str) -> str:
+    """The link to the other language's version of the same page."""
+    from .record import pterm
+
+    return (f'<p class="govreport-lang"><a href="{_e(other[1])}" hreflang="{other[0]}" lang="{other[0]}">'
+            f'{_e(pterm("record.lang_" + other[0], lang))}</a></p>') if other else ""
+
+
+def write_methods(target: Path, title: str, body: str, *, lang: str = "zh", footer: str = "",
+                  other: Optional[tuple[str, str]] = None, line: Optional[str] = None) -> Path:
+    """The methods page (report.methods gives the body, already escaped), styled like the index."""
+    page = f"""<!DOCTYPE html>
+<html lang="{'zh-CN' if lang == 'zh' else 'en'}">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1.0">
+<title>{_e(title)}</title>
+{_INDEX_STYLE}
+<style>td code {{ overflow-wrap: anywhere; }} .govreport-cite {{ border-left: 3px solid #ccc; margin-left: 0;
+  padding-left: 1em; }}</style>
+</head>
+<body>
+{_switch(other, lang)}
+{body}
 {footer}
 {line or build_line(lang=lang)}
 </body>

@@ -26,6 +26,7 @@ from . import catalog
 
 SOURCES_DIR = "sources"
 BUILD_RECORD = "build_record.json"
+METHODS_PAGE = "methods.html"
 RECORD_CLASS = "govreport-record"
 PATH_COLUMNS = {"reports": ("source_file",), "failures": ("path",)}
 LABEL_COLUMNS = ("label_legacy", "label_gb2019", "label_gb2021")
@@ -177,7 +178,7 @@ def make_servable(folder: Path) -> None:
 # the footer and the machine-readable record
 
 def footer(lang: str, version: str, data_version: str, sources: list[dict], prefix: str = "") -> str:
-    """A page's provenance: govreport version, data version, each source with link and sha256."""
+    """A page's provenance: govreport version, data version, the methods page, each source with link and sha256."""
     e = lambda s: html.escape(str(s), quote=True)  # noqa: E731
     items = "".join(
         f'<li>{e(pterm("record.source", lang, file="FILE", sha256=s["sha256"])).replace("FILE", link)}</li>'
@@ -185,7 +186,8 @@ def footer(lang: str, version: str, data_version: str, sources: list[dict], pref
         for link in [f'<a href="{e(prefix + source_href(s["path"]))}"><code>{e(Path(s["path"]).name)}</code></a>'])
     listing = f"<p>{e(pterm('record.sources', lang))}</p><ul>{items}</ul>" if sources else ""
     return (f'<footer class="{RECORD_CLASS}"><p>{e(pterm("record.line", lang, version=version, data_version=data_version))}'
-            f' <a href="{e(prefix + BUILD_RECORD)}">{e(pterm("record.build_record", lang))}</a></p>{listing}</footer>')
+            f' <a href="{e(prefix + BUILD_RECORD)}">{e(pterm("record.build_record", lang))}</a>'
+            f' · <a href="{e(prefix + METHODS_PAGE)}">{e(pterm("record.methods", lang))}</a></p>{listing}</footer>')
 
 
 def findings_by_kind(data: Any) -> dict[str, dict[str, int]]:
@@ -202,12 +204,35 @@ def findings_by_kind(data: Any) -> dict[str, dict[str, int]]:
     return out
 
 
+def findings_by_review(data: Any) -> dict[str, dict[str, dict[str, int]]]:
+    """Findings counted by kind, state and the analyst's review (confirmed / dismissed / unreviewed)."""
+    from .report.findings import review_state, with_kind
+
+    findings = getattr(data, "findings", pd.DataFrame())
+    if findings is None or findings.empty:
+        return {}
+    table = with_kind(findings).assign(review=review_state(findings).replace("", "unreviewed"))
+    out: dict[str, dict[str, dict[str, int]]] = {}
+    for (kind, state, review), n in table.groupby(["kind", "state", "review"]).size().items():
+        out.setdefault(str(kind), {}).setdefault(str(state), {})[str(review)] = int(n)
+    return out
+
+
+def review_rows(data: Any) -> dict[str, int]:
+    """The rows of reviews.csv by what became of them (applied, superseded, orphan, no_finding)."""
+    from .reviews import summary
+
+    table = getattr(data, "reviews", None)
+    return summary(table) if isinstance(table, pd.DataFrame) and "status" in table.columns else summary(pd.DataFrame())
+
+
 def build_record(*, version: str, library: str, data_version: str, data: Any, sources: list[dict],
                  failures: list[dict], pages: dict[str, dict], lang: str) -> dict:
     """The machine-readable record of one published site (reports/build_record.json)."""
     return {"govreport_version": version, "library_fingerprint": library, "data_version": data_version,
             "lang": lang, "inputs": sources, "failed_inputs": failures,
-            "reports": int(len(data.reports)), "findings_by_kind": findings_by_kind(data), "pages": pages}
+            "reports": int(len(data.reports)), "findings_by_kind": findings_by_kind(data),
+            "findings_by_review": findings_by_review(data), "review_rows": review_rows(data), "pages": pages}
 
 
 def write_json(document: dict, target: Path) -> None:

@@ -26,8 +26,13 @@ FINDING_RULES = sorted({r["rule"] for r in catalog.read_csv("rules.csv")}
 PLACEHOLDER_COLUMNS = ["report_id", "metric", "applicant", "source_label", "text"]
 REPORT_COLUMNS = ["report_id", "agency", "agency_id", "year", "template", "source_file", "format", "sha256",
                   "n_values", "n_derived", "n_unmapped", "n_failed_rules", "sections_found",
-                  "agency_source", "agency_id_how", "n_exact", "n_fuzzy", "n_blank"]
+                  "agency_source", "agency_id_how", "agency_level", "n_exact", "n_fuzzy", "n_blank",
+                  "source_url"]  # source_url: the web address the document states as its own (published.py), or null
 FINDING_COLUMNS = ["report_id", "rule", "applicant", "state", "left", "right", "evidence", "blanks_as_zero"]
+# an analyst's decision on a finding (govreport.reviews, data/raw/reviews.csv), joined on at ingest:
+# the stored findings table has them, a report's own findings (parse) do not
+REVIEW_COLUMNS = ["review", "review_note", "reviewer", "review_date"]
+REVIEW_DECISIONS = ["", "confirmed", "dismissed"]
 
 
 @lru_cache(maxsize=1)
@@ -78,6 +83,9 @@ def schemas() -> dict:
             "state": _str(checks=pa.Check.isin(["pass", "fail", "not_assessable"])),
             "left": pa.Column(float, nullable=True), "right": pa.Column(float, nullable=True),
             "evidence": _str(), "blanks_as_zero": pa.Column(bool),
+            "review": _str(checks=pa.Check.isin(REVIEW_DECISIONS), required=False),
+            "review_note": _str(required=False), "reviewer": _str(required=False),
+            "review_date": _str(required=False),
         },
         strict=True, ordered=True, coerce=True,
     )
@@ -89,7 +97,9 @@ def schemas() -> dict:
             "sha256": _str(checks=pa.Check.str_length(64, 64)), "n_values": pa.Column(int), "n_derived": pa.Column(int),
             "n_unmapped": pa.Column(int), "n_failed_rules": pa.Column(int), "sections_found": _str(),
             "agency_source": _str(), "agency_id_how": _str(),
+            "agency_level": _str(checks=pa.Check.isin(["government", "department", "unknown"])),
             "n_exact": pa.Column(int), "n_fuzzy": pa.Column(int), "n_blank": pa.Column(int),
+            "source_url": _str(nullable=True),
         },
         strict=True, ordered=True, coerce=True,
     )
@@ -130,8 +140,11 @@ def schemas() -> dict:
     timeliness_schema = pa.DataFrameSchema(
         {
             "report_id": _str(), "published": pa.Column("datetime64[ns]", nullable=True),
-            "deadline": pa.Column("datetime64[ns]"), "level": _str(checks=pa.Check.isin(["government", "department"])),
-            "state": _str(checks=pa.Check.isin(["on_time", "late", "unknown"])), "evidence": _str(),
+            "published_source": _str(nullable=True, checks=pa.Check.isin(["meta", "labelled", "url", "signature"])),
+            "deadline": pa.Column("datetime64[ns]", nullable=True),
+            "level": _str(checks=pa.Check.isin(["government", "department", "unknown"])),
+            "state": _str(checks=pa.Check.isin(["on_time", "late", "unknown"])), "basis": _str(), "basis_en": _str(),
+            "evidence": _str(),
         },
         strict=True, ordered=True, coerce=True,
     )

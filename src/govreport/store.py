@@ -24,12 +24,14 @@ from typing import Iterable
 
 import pandas as pd
 
+from .agency_names import select_reports
+
 MANIFEST = "manifest.json"
 MANIFEST_FORMAT = 2
 TABLES = ("reports", "values", "unmapped", "placeholders", "findings", "harmonized")
 PARTITIONED = ("values", "unmapped", "harmonized")
 EMPTY_PART = "empty.parquet"  # a partitioned table with no rows: its columns and dtypes
-OPTIONAL_TABLES = ("facts", "repetition", "repetition_passages", "timeliness", "failures")
+OPTIONAL_TABLES = ("facts", "repetition", "repetition_passages", "timeliness", "failures", "reviews")
 SUFFIXES = (".parquet", ".csv")
 
 
@@ -129,7 +131,10 @@ def _remove_stale(out_dir: Path, keep: set) -> None:
 
 
 def unchanged(out_dir: Path, sources: list, code: str) -> bool:
-    """Is ``out_dir`` already the complete output of these inputs and this code? (then ingest has nothing to do)"""
+    """Is ``out_dir`` already the complete output of these inputs and this code? (then ingest has nothing to do)
+
+    ``sources`` holds the reviews file too (reviews.with_source): a changed reviews.csv is a changed input,
+    which re-assembles the tables from the cached parts."""
     try:
         manifest = verify(out_dir)
     except (FileNotFoundError, IncompleteData):
@@ -211,8 +216,10 @@ def load(processed_dir=None, years: Iterable[int] = None, agencies: Iterable[str
 
     With no folder, the project's data/processed is found as every command finds
     the project (paths.find_processed: --root/env, then the current folder upwards),
-    so ``load()`` works from notebooks/ too. ``years`` and ``agencies`` (agency_id or
-    written name) keep only those reports: partitioned tables read only those years.
+    so ``load()`` works from notebooks/ too. ``years`` and ``agencies`` (an agency_id, a written
+    name or an alias: every year of the agency) keep only those reports: partitioned tables read only
+    those years. A name of no agency, a year without a report or an empty selection raises
+    SelectionError, one line naming the closest agencies or the years there are.
     """
     if processed_dir is None:
         from .paths import find_processed
@@ -221,13 +228,13 @@ def load(processed_dir=None, years: Iterable[int] = None, agencies: Iterable[str
     directory = Path(processed_dir)
     files = read_manifest(directory)["files"]
     years = None if years is None else {int(y) for y in ([years] if isinstance(years, int) else years)}
-    agencies = None if agencies is None else set([agencies] if isinstance(agencies, str) else agencies)
+    agencies = None if agencies is None else list([agencies] if isinstance(agencies, str) else agencies)
     picked = {name: _pick(files, name, years) for name in TABLES + OPTIONAL_TABLES + ("data_dictionary",)}
     everything = years is None and agencies is None
     verify(directory, None if everything else [f for chosen in picked.values() for f in chosen])
     tables = {name: _read(directory, chosen) for name, chosen in picked.items() if chosen}
     if not everything and "reports" in tables:
-        tables = _select(tables, years, agencies)
+        tables = _select(tables, years, agencies, directory)
     return Processed(directory=directory, tables=tables)
 
 
@@ -254,15 +261,9 @@ def _read(directory: Path, chosen: list[str]) -> pd.DataFrame:
     return pd.concat(frames, ignore_index=True) if len(frames) > 1 else frames[0]
 
 
-def _select(tables: dict, years, agencies) -> dict:
-    """Only the rows of the selected reports (by year and agency_id or written agency name)."""
-    reports = tables["reports"]
-    keep = pd.Series(True, index=reports.index)
-    if years is not None:
-        keep &= reports["year"].isin(years)
-    if agencies is not None:
-        keep &= reports["agency_id"].isin(agencies) | reports["agency"].isin(agencies)
-    ids = set(reports.loc[keep, "report_id"])
+def _select(tables: dict, years, agencies, directory: Path) -> dict:
+    """Only the rows of the selected reports (agencies by any name, agency_names.select_reports)."""
+    ids = select_reports(tables["reports"], agencies, years, directory)
     out = {}
     for name, frame in tables.items():
         out[name] = frame[frame["report_id"].isin(ids)].reset_index(drop=True) if "report_id" in frame else frame

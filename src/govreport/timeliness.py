@@ -3,84 +3,23 @@
 The 2007 regulations (第三十一条) required every report by 31 March; since the
 2019 regulations (第四十九条) departments publish by 31 January and the
 whole-government report by 31 March. The deadlines are data
-(catalog/deadlines.csv), and so is the rule that tells a government from a
-department by its name (catalog/report_levels.csv). A document that states no
-publication date is ``unknown``, never ``late``.
+(catalog/deadlines.csv); the level (government or department) is part of the
+report's identity (identify.py, catalog/report_levels.csv); the publication date
+is what the document states (published.py, catalog/date_sources.csv). A
+document that states no usable publication date is ``unknown``, never ``late``.
 """
 from __future__ import annotations
 
-import re
 from datetime import date
 from functools import lru_cache
-from typing import Optional
 
 from . import catalog
-from .normalize import clean_text
+from .published import stated_date
 
-
-_CN = "〇零○Ｏ一二三四五六七八九十"
-_ARABIC_DATE = r"(?P<y>(?:19|20)\d{2})\s*(?:年\s*(?P<m>\d{1,2})\s*月\s*(?P<d>\d{1,2})\s*日?|[-./]\s*(?P<m2>\d{1,2})\s*[-./]\s*(?P<d2>\d{1,2}))"
-_CN_DATE = rf"(?P<cy>[{_CN}]{{4}})\s*年\s*(?P<cm>[{_CN}]{{1,3}})\s*月\s*(?P<cd>[{_CN}]{{1,3}})\s*日"
-_DATE = re.compile(rf"(?:{_ARABIC_DATE}|{_CN_DATE})")
-# "发布日期：2022-01-20", "发文日期 2022年1月20日", "成文日期", "印发日期"
-_LABELLED = re.compile(rf"(?:发布|发文|成文|印发|公布)(?:日期|时间)\s*[:：]?\s*(?:{_ARABIC_DATE}|{_CN_DATE})")
-_DATE_LINE = re.compile(rf"^\s*(?:{_ARABIC_DATE}|{_CN_DATE})\s*$")
-
-_CN_DIGIT = {"〇": 0, "零": 0, "○": 0, "Ｏ": 0, "一": 1, "二": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
-
-HEAD_LINES = 8   # a date line under the title sits within the first lines
-TAIL_LINES = 8   # a date line at the end (after the signature) within the last lines
-
-
-def _cn_int(text: str) -> int:
-    if "十" in text:
-        tens, _, ones = text.partition("十")
-        return (_CN_DIGIT.get(tens, 1) if tens else 1) * 10 + (_CN_DIGIT.get(ones, 0) if ones else 0)
-    return int("".join(str(_CN_DIGIT[c]) for c in text))
-
-
-def _to_date(m: re.Match) -> Optional[date]:
-    try:
-        if m.group("y"):
-            month = m.group("m") or m.group("m2")
-            day = m.group("d") or m.group("d2")
-            return date(int(m.group("y")), int(month), int(day))
-        return date(_cn_int(m.group("cy")), _cn_int(m.group("cm")), _cn_int(m.group("cd")))
-    except (ValueError, KeyError, TypeError):
-        return None
-
-
-def publication_date(document) -> Optional[date]:
-    """The date the document says it was published, or None.
-
-    Looks for a labelled date (发布日期/发文日期/成文日期…: date) anywhere in
-    the text blocks, then for a line that is only a date among the first or
-    last lines. Dates inside tables (e.g. a list of items with their 发布日期
-    column) are not text blocks in structured formats and are not lone date
-    lines in PDF text, so they are not taken.
-    """
-    lines = [clean_text(b.text) for b in document.blocks if b.kind == "text"]
-    lines = [ln for ln in lines if ln]
-    for line in lines:
-        if "\t" in line:
-            continue
-        m = _LABELLED.search(line)
-        if m:
-            found = _to_date(m)
-            if found:
-                return found
-    for line in lines[-TAIL_LINES:][::-1] + lines[:HEAD_LINES]:
-        m = _DATE_LINE.match(line)
-        if m:
-            found = _to_date(m)
-            if found:
-                return found
-    return None
-
-
-@lru_cache(maxsize=1)
-def _levels() -> list[tuple[re.Pattern, str]]:
-    return [(re.compile(r["pattern"]), r["level"]) for r in catalog.read_csv("report_levels.csv")]
+LEVELS = ("government", "department")
+UNKNOWN_LEVEL = "unknown"  # the agency is not known, so neither is its deadline
+COLUMNS = ["report_id", "published", "published_source", "deadline", "level", "state", "basis", "basis_en",
+           "evidence"]
 
 
 @lru_cache(maxsize=1)
@@ -88,43 +27,46 @@ def _deadlines() -> list[dict]:
     return catalog.read_csv("deadlines.csv")
 
 
-def agency_level(agency: str) -> str:
-    """'government' for a whole-government report (…人民政府), else 'department'."""
-    name = clean_text(agency).replace(" ", "")
-    for pattern, level in _levels():
-        if pattern.search(name):
-            return level
-    return "department"
+def _deadline_row(year: int, level: str) -> dict:
+    for row in _deadlines():
+        if row["level"] == level and int(row["first_year"]) <= year <= int(row["last_year"]):
+            return row
+    raise ValueError(f"no deadline in catalog/deadlines.csv for level={level!r}, year={year}")
 
 
 def deadline(year: int, level: str) -> tuple[date, str]:
     """(deadline date, legal basis) for the report on ``year``, published in year+1."""
-    for row in _deadlines():
-        if row["level"] == level and int(row["first_year"]) <= year <= int(row["last_year"]):
-            return date(year + 1, int(row["month"]), int(row["day"])), row["basis"]
-    raise ValueError(f"no deadline in catalog/deadlines.csv for level={level!r}, year={year}")
+    row = _deadline_row(year, level)
+    return date(year + 1, int(row["month"]), int(row["day"])), row["basis"]
 
 
-def assess(report_id: str, year: int, agency: str, document) -> dict:
-    """On time, late or unknown, with the dates and the rule in ``evidence``.
+def assess(report_id: str, year: int, level: str, document) -> dict:
+    """On time, late or unknown for the report on ``year`` of an agency of ``level``, with the date's
+    source, the deadline and its legal basis; ``evidence`` says all of it in one line (and any date rejected).
 
-    A stated date before the end of the reporting year cannot be the
-    publication date of that year's report; it is ignored (state unknown).
+    An agency of unknown level is judged under every level's deadline; the verdict stands only where they
+    all agree (a date before the earliest deadline is on time, one after the latest is late), else unknown.
     """
-    level = agency_level(agency)
-    due, basis = deadline(int(year), level)
-    published = publication_date(document)
-    if published is not None and published <= date(int(year), 12, 31):
-        evidence = f"stated date {published.isoformat()} is not after the reporting year {year}; ignored"
-        published = None
-        state = "unknown"
-    elif published is None:
-        state = "unknown"
-        evidence = f"no publication date stated; deadline {due.isoformat()} ({level})"
+    if level not in LEVELS + (UNKNOWN_LEVEL,):
+        raise ValueError(f"level must be one of {LEVELS + (UNKNOWN_LEVEL,)}, got {level!r}")
+    rows = {lv: _deadline_row(int(year), lv) for lv in (LEVELS if level == UNKNOWN_LEVEL else (level,))}
+    dues = {lv: date(int(year) + 1, int(r["month"]), int(r["day"])) for lv, r in rows.items()}
+    stated = stated_date(document, int(year))
+    rules = [f"deadline {due.isoformat()} ({lv}; {rows[lv]['basis'].split(':')[0]})" for lv, due in dues.items()]
+    if stated.published is None:
+        state, said = "unknown", "no usable publication date stated"
     else:
-        state = "on_time" if published <= due else "late"
-        days = (published - due).days
-        evidence = (f"published {published.isoformat()}, deadline {due.isoformat()} ({level}; {basis.split(':')[0]})"
-                    + (f", {days} days late" if days > 0 else ""))
-    return {"report_id": report_id, "published": published, "deadline": due, "level": level,
-            "state": state, "evidence": evidence}
+        late_by = {lv: (stated.published - due).days for lv, due in dues.items()}
+        verdicts = {"late" if days > 0 else "on_time" for days in late_by.values()}
+        state = verdicts.pop() if len(verdicts) == 1 else "unknown"
+        days = min(late_by.values())
+        said = (f"published {stated.published.isoformat()} (source {stated.source}: {stated.read})"
+                + (f", {days} days late" if state == "late" else "")
+                + ("; the agency's level is unknown and the deadlines disagree" if len(verdicts) else ""))
+    one = len(set(dues.values())) == 1
+    first = next(iter(rows.values()))
+    evidence = "; ".join([said] + rules + stated.rejected)
+    return {"report_id": report_id, "published": stated.published, "published_source": stated.source,
+            "deadline": next(iter(dues.values())) if one else None, "level": level, "state": state,
+            "basis": first["basis"] if len(rows) == 1 or one else "",
+            "basis_en": first["basis_en"] if len(rows) == 1 or one else "", "evidence": evidence}

@@ -70,6 +70,7 @@ class _Walker:
         self.buffer: list[str] = []
         self.header_key = ""  # the header text read since the layout was last set
         self.taken: dict[tuple[str, str], str] = {}
+        self.row_no = 0  # reading-order number of the data row being placed (validate locates rows by it)
         self.sequence: list[tuple] = []  # (section, metric, None) or (section, None, (first, end) unmapped rows)
         self.out = Extraction()
         self.sections = [s for s in catalog.sections() if s.family == self.family]
@@ -260,6 +261,7 @@ class _Walker:
 
     def _data_row(self, row: Row, cells: list, tail: list[str] = ()) -> int:
         """Place one data row; returns how many following label fragments it used."""
+        self.row_no += 1
         own = match_key(row.label)
         context_label = " ".join(self.buffer + [row.label]).strip()
         candidates = self._candidates()
@@ -380,7 +382,7 @@ class _Walker:
         self.out.values.append(dict(metric=entry.metric, applicant=applicant, value=math.nan if value is None else value,
                                     unit=entry.unit, source_label=label,
                                     provenance="reported" if score is None else "matched_fuzzy",
-                                    note=note, match_score=math.nan if score is None else score))
+                                    note=note, match_score=math.nan if score is None else score, row=self.row_no))
         if cell.placeholder:
             self.out.placeholders.append(dict(metric=entry.metric, applicant=applicant, source_label=label, text=cell.raw))
 
@@ -400,4 +402,4 @@ class _Walker:
             return  # a blank cell carries no number to lose
         self.out.unmapped.append(dict(section=self.group or self.section or "", source_label=label, column=column,
                                       raw=cell.raw if cell else clean_text(raw), value=cell.value if cell and cell.value is not None else math.nan,
-                                      reason=reason, detail=detail))
+                                      reason=reason, detail=detail, row=self.row_no))

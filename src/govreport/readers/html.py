@@ -47,6 +47,7 @@ _BLOCK_TAGS = frozenset({
 })
 
 _META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9_:.\-]+)""", re.IGNORECASE)
+_SAVED_FROM = re.compile(r"<!--\s*saved from url=\(\d+\)\s*(\S+?)\s*-->", re.IGNORECASE)
 _XML_DECL = re.compile(r"\s*(?:<\?xml[^>]*\?>\s*)?", re.IGNORECASE)
 _WS = re.compile(r"[\s\u3000\xa0\u200b\ufeff]+")
 _DIGIT = re.compile(r"[0-9０-９]")
@@ -61,6 +62,9 @@ def read_html(path: Path) -> Document:
     text = _decode(path.read_bytes(), path)
     root = _parse(text, path)
     meta = _head_meta(root)
+    saved = _SAVED_FROM.search(text[:4096])  # a browser's <!-- saved from url=(0071)https://… -->
+    if saved:
+        meta.setdefault("saved_from", saved.group(1))
     _strip_furniture(root)
     body = root.find("body")
     blocks = list(_Walker(path).blocks(body if body is not None else root))
@@ -79,6 +83,9 @@ def _head_meta(root) -> dict:
         name, content = el.get("name") or el.get("property"), el.get("content")
         if name and content and content.strip() and len(content) < 500:
             meta.setdefault(name.strip(), " ".join(content.split()))
+    for el in root.iter("link"):  # the page's own address: <link rel="canonical" href=…>
+        if (el.get("rel") or "").strip().lower() == "canonical" and (el.get("href") or "").strip():
+            meta.setdefault("canonical", el.get("href").strip())
     return meta
 
 

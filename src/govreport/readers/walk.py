@@ -6,7 +6,9 @@ information cannot be read (a folder without search permission), a file that
 cannot be opened, a broken or looping link, a link to a folder (never
 followed) and a file of an unsupported type each become one ``Failure``.
 Hidden names (a leading dot) are skipped on purpose: editors and ingest itself
-leave temporaries there.
+leave temporaries there. So is ``reviews.csv`` at the top of an input folder: an
+analyst's decisions on findings beside the reports (govreport.reviews), no report,
+but recorded among the sources the processed tables were made from.
 """
 from __future__ import annotations
 
@@ -23,6 +25,7 @@ from . import SUPPORTED_SUFFIXES
 
 _DENIED = (errno.EACCES, errno.EPERM)
 LINKED_FOLDER = "symbolic link to a folder: not followed (pass its target as an input path to read it)"
+REVIEWS_FILE = "reviews.csv"  # beside the reports: decisions on findings, read by govreport.reviews
 
 
 @dataclass
@@ -93,8 +96,9 @@ def _entry(entry: os.DirEntry, folders: list[Path], files: list[Path], failures:
             files.append(path)
 
 
-def _walk(top: Path, files: list[Path], failures: list[Failure]) -> None:
-    """Depth first, names sorted, each folder's files before its subfolders; links never followed."""
+def _walk(top: Path, files: list[Path], failures: list[Failure], reviews: Optional[Path] = None) -> None:
+    """Depth first, names sorted, each folder's files before its subfolders; links never followed; the
+    batch's reviews file (``reviews``) is no report."""
     pending = [top]
     while pending:
         folder = pending.pop()
@@ -103,7 +107,7 @@ def _walk(top: Path, files: list[Path], failures: list[Failure]) -> None:
             continue
         subfolders: list[Path] = []
         for entry in entries:
-            if not entry.name.startswith("."):
+            if not entry.name.startswith(".") and not (reviews and Path(entry.path) == reviews):
                 _entry(entry, subfolders, files, failures)
         pending.extend(reversed(subfolders))
 
@@ -112,10 +116,13 @@ def discover(paths: Iterable) -> tuple[list[Path], list[Failure]]:
     """Files to read under the given paths, and a failure for every entry that cannot be read.
 
     A path named explicitly is read whatever its suffix (the reader then says
-    what is wrong with it); inside folders only supported suffixes are read.
+    what is wrong with it); inside folders only supported suffixes are read, and
+    the first folder's reviews.csv is left to govreport.reviews.
     """
     files: list[Path] = []
     failures: list[Failure] = []
+    paths = list(paths)
+    reviews = reviews_file(paths)
     for p in paths:
         p = Path(p)
         try:
@@ -124,7 +131,7 @@ def discover(paths: Iterable) -> tuple[list[Path], list[Failure]]:
             failures.append(Failure(str(p), _reason(exc, "cannot read file information")))
             continue
         if is_folder:
-            _walk(p, files, failures)
+            _walk(p, files, failures, reviews)
         elif os.path.lexists(p):
             files.append(p)
         else:
@@ -132,12 +139,28 @@ def discover(paths: Iterable) -> tuple[list[Path], list[Failure]]:
     return files, failures
 
 
+def reviews_file(roots: Iterable) -> Optional[Path]:
+    """The reviews file of a batch: reviews.csv at the top of the first input folder, when there is one."""
+    for root in roots:
+        try:
+            if Path(root).is_dir():
+                candidate = Path(root) / REVIEWS_FILE
+                return candidate if candidate.is_file() else None
+        except OSError:
+            return None
+    return None
+
+
 def source_records(files: Iterable[Path], roots: Iterable = ()) -> list[dict]:
-    """What a processed folder was made from: path (relative to its input folder) and sha256 per file.
+    """What a processed folder was made from: path (relative to its input folder) and sha256 per file,
+    and the reviews file of the batch (its decisions are joined onto the findings).
 
     The manifest stores these so ``govreport build`` can check that the
     processed tables are exactly those of the current ``data/raw``.
     """
+    roots = list(roots)
+    reviews = reviews_file(roots)
+    files = list(files) + ([reviews] if reviews else [])
     folders = []
     for root in roots:
         try:

@@ -16,7 +16,7 @@ and :func:`show_story`. Modules follow the page's sections:
 from __future__ import annotations
 
 from .access import (agencies_with_years, agency_reports, available_years, metric_names, previous_report,
-                     reports_for_year, template_changes)
+                     reports_for_year, resolve_agency, template_changes)
 from .comparison import comparison_frame, comparison_story, contradictions, fact_series
 from .context import repeated_passages, repetition_limit
 from .facts import prose_groups, report_facts
@@ -37,7 +37,7 @@ __all__ = [
     "cell_html", "comparison_frame", "comparison_story", "contradictions", "counts", "evidence_sentence",
     "fact_series", "finding_kind", "fmt_number", "fmt_percent", "headline", "headline_figures", "headline_section",
     "metric_names", "outcome_share", "previous_report", "prose_groups", "quantity", "ranking_section",
-    "repeated_passages", "repetition_limit", "report_facts", "report_story", "reports_for_year", "rule_name",
+    "repeated_passages", "repetition_limit", "report_facts", "report_story", "reports_for_year", "resolve_agency", "rule_name",
     "section_html", "section_markdown", "series_name", "share", "show", "show_links", "show_sections",
     "show_story", "show_toc", "story_html", "table_html", "template_changes", "template_name", "term", "toc_html",
     "year_intro", "year_stories",

@@ -11,6 +11,7 @@ from typing import Any, Optional, Sequence
 import pandas as pd
 
 from .. import catalog
+from ..agency_names import AgencyNames, select_reports
 from .wording import is_missing, paren, section_prefixes, term
 
 
@@ -86,15 +87,28 @@ def harmonized_value(data: Any, report_id: str, series: str) -> tuple[Optional[f
     return value, str(row.get("comparability", "exact"))
 
 
+def resolve_agency(data: Any, agency: str, years: Optional[Sequence[int]] = None) -> str:
+    """The agency_id of ``agency`` (an agency_id, a written name or an alias, agency_names); SelectionError,
+    one line naming the closest agencies (or, with ``years``, the years it has), when the data has no such
+    agency, two, or no report of it in one of ``years``."""
+    reports = frame(data, "reports")
+    if reports is None or reports.empty:
+        reports = pd.DataFrame(columns=["report_id", "agency", "agency_id", "year"])
+    source = getattr(data, "directory", None)
+    agency_id = AgencyNames(reports, source).resolve(agency)
+    if years is not None:
+        select_reports(reports, [agency_id], {int(y) for y in years}, source)
+    return agency_id
+
+
 def reports_for_year(data: Any, year: int, agency: Optional[str] = None) -> pd.DataFrame:
-    """Reports of ``year``; ``agency`` (an agency_id or a name) narrows to one agency."""
+    """Reports of ``year``; ``agency`` (an agency_id, a written name or an alias) narrows to one agency."""
     reports = frame(data, "reports")
     if reports is None or reports.empty:
         return pd.DataFrame(columns=["report_id", "agency", "agency_id", "year", "template"])
     chosen = reports[pd.to_numeric(reports["year"], errors="coerce") == int(year)]
     if agency is not None:
-        agency = str(agency)
-        chosen = chosen[(chosen["agency_id"].astype(str) == agency) | (chosen["agency"].astype(str) == agency)]
+        chosen = chosen[chosen["agency_id"].astype(str) == resolve_agency(data, agency)]
     return chosen.sort_values(["agency_id", "report_id"]).reset_index(drop=True)
 
 

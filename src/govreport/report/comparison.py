@@ -14,7 +14,7 @@ from ..facts import subject_key, subjects_match
 from .access import agency_reports, frame, metric_names, report_year, template_changes
 from .context import repetition_limit
 from .facts import reading_order
-from .findings import cites, evidence_sentence, series_contradiction
+from .findings import cites, evidence_sentence, review_state, series_contradiction
 from .links import agency_links, index_link
 from .model import Chart, Links, Long, Section, Story, Table
 from .wording import (anchor_for, fmt_number, fmt_percent, group_catalog, is_missing, paren, quantity, series_catalog,
@@ -315,7 +315,7 @@ def _comparison_facts(data: Any, agency_id: str, agency: str, years: Optional[Se
     findings = frame(data, "findings")
     if findings is not None and not findings.empty:
         broken = findings[findings["rule"].astype(str).str.startswith("fact.vs_table:")
-                          & (findings["state"].astype(str) == "fail")]
+                          & (findings["state"].astype(str) == "fail") & (review_state(findings) != "dismissed")]
         for r in series.itertuples():
             for _, f in broken[broken["report_id"].astype(str) == r.report_id].iterrows():
                 if cites(f["evidence"], r.sentence) and float(f["left"]) == float(r.value):

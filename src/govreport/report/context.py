@@ -5,7 +5,6 @@ from typing import Any, Optional
 
 import pandas as pd
 
-from ..timeliness import deadline as statutory_deadline
 from .access import frame, report_year, rows_for
 from .model import Details, Section
 from .wording import fmt_percent, has_term, is_missing, limits, term
@@ -63,7 +62,15 @@ def _date_text(value: Any, lang: str) -> str:
     return pd.Timestamp(value).strftime("%Y-%m-%d")
 
 
+def _source_text(row: pd.Series, lang: str) -> str:
+    """Where the stated date comes from (据页面发布时间, 据落款日期 …), as the stored table records it."""
+    source = row.get("published_source")
+    key = f"timeliness.source.{source}" if not is_missing(source) else ""
+    return term(key if key and has_term(key) else "timeliness.source.none", lang)
+
+
 def timeliness_section(data: Any, report: pd.Series, lang: str) -> Optional[Section]:
+    """The stored verdict (ingest's ``timeliness`` table) in words: date and its source, deadline, level, basis."""
     rows = rows_for(frame(data, "timeliness"), str(report["report_id"]))
     if rows.empty:
         return None
@@ -71,20 +78,17 @@ def timeliness_section(data: Any, report: pd.Series, lang: str) -> Optional[Sect
     section = Section("timeliness", term("section.timeliness", lang))
     state, level = str(row["state"]), str(row["level"])
     level_name = term(f"level.{level}", lang) if has_term(f"level.{level}") else level
-    try:
-        basis = statutory_deadline(int(report["year"]), level)[1]
-    except ValueError:
-        basis = ""
     days = ""
     if state == "late" and not is_missing(row["published"]) and not is_missing(row["deadline"]):
         days = str((pd.Timestamp(row["published"]) - pd.Timestamp(row["deadline"])).days)
     key = f"timeliness.{state}" if has_term(f"timeliness.{state}") else "timeliness.other"
-    section.blocks.append(term(key, lang, published=_date_text(row["published"], lang),
+    if state == "unknown" and not is_missing(row["published"]):
+        key = "timeliness.level_unknown"  # a date is stated, but not whose deadline applies
+    section.blocks.append(term(key, lang, published=_date_text(row["published"], lang), source=_source_text(row, lang),
                                deadline=_date_text(row["deadline"], lang), level=level_name, days=days,
                                state=state))
-    if basis:
-        section.blocks.append(term("timeliness.basis", lang, basis=basis))
-    # The stored evidence line restates these fields in English; the sentence above says it all.
+    basis = row.get("basis_en" if lang == "en" else "basis")
+    if not is_missing(basis) and str(basis).strip():
+        section.blocks.append(term("timeliness.basis", lang, basis=str(basis)))
+    # The stored evidence line restates these fields in English; the sentences above say it all.
     return section
-
-

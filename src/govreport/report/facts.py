@@ -13,7 +13,7 @@ import pandas as pd
 
 from ..facts import table_metric
 from .access import frame, label, metric_names, metric_row, rows_for, totals
-from .findings import cites
+from .findings import cites, report_findings
 from .model import Details, Long, Quote, Section, Table
 from .wording import enum, fmt_number, is_missing, plain, quantity, term, unit_text
 
@@ -240,7 +240,7 @@ def facts_section(data: Any, report: pd.Series, all_zero: bool, lang: str,
         section.blocks.append(term("facts.none", lang))
         return section
     groups = prose_groups(data, report_id)
-    findings = rows_for(frame(data, "findings"), report_id)
+    findings = report_findings(data, report_id)  # less those dismissed on review
     fact_findings = findings[findings["rule"].astype(str).str.startswith("fact.")] if not findings.empty else findings
     section.blocks.append(term("facts.intro", lang, n=len(facts), k=len(groups)))
     highlights = sorted((g for g in groups if g.highlight), key=FactGroup.rank)

@@ -6,7 +6,10 @@ is arithmetic. Only arithmetic failures are errors of the report (勾稽不成�
 a prose figure that differs from the table is a difference shown with both
 figures and the sentence; parse findings are the program's confidence, not the
 agency's. Evidence is told in sentences (catalog/narrative_evidence.csv), never
-as the checker's metric-id string.
+as the checker's metric-id string. An analyst's review (reviews.csv) is part of
+the record: a dismissed finding is left out of every count and table that could
+accuse (``report_findings`` drops it unless asked), and is shown apart with the
+reviewer's note; a confirmed one is marked as confirmed on review.
 """
 from __future__ import annotations
 
@@ -19,9 +22,10 @@ import pandas as pd
 
 from .. import catalog
 from ..harmonize import crosswalk
+from ..validate import PART_UNREAD
 from .access import frame, metric_names, rows_for
 from .model import Details, Quote, Section, Table
-from .wording import applicant_name, enum, file_name, fmt_number, has_term, is_missing, rule_name, term
+from .wording import applicant_name, enum, file_name, fmt_number, has_term, is_missing, rule_name, sep, term
 
 KINDS = ("arithmetic", "prose_vs_table", "parse")
 
@@ -46,10 +50,21 @@ def with_kind(findings: pd.DataFrame) -> pd.DataFrame:
     return findings.assign(kind=findings["rule"].map(finding_kind))
 
 
-def report_findings(data: Any, report_id: str, kind: Optional[str] = None) -> pd.DataFrame:
-    """One report's findings with their kind; only ``kind`` when given."""
+def review_state(findings: pd.DataFrame) -> pd.Series:
+    """'confirmed', 'dismissed' or '' per finding (tables ingested before reviews existed: all '')."""
+    if "review" not in findings.columns:
+        return pd.Series("", index=findings.index, dtype=str)
+    return findings["review"].fillna("").astype(str)
+
+
+def report_findings(data: Any, report_id: str, kind: Optional[str] = None, dismissed: bool = False) -> pd.DataFrame:
+    """One report's findings with their kind; only ``kind`` when given. Findings dismissed on review are
+    left out (so no caller can show them as an accusation) unless ``dismissed``; then they alone."""
     rows = with_kind(rows_for(frame(data, "findings"), report_id))
-    return rows if kind is None or rows.empty else rows[rows["kind"] == kind]
+    if rows.empty:
+        return rows
+    rows = rows[(review_state(rows) == "dismissed") == dismissed]
+    return rows if kind is None else rows[rows["kind"] == kind]
 
 
 @dataclass(frozen=True)
@@ -63,19 +78,24 @@ class Counts:
     differs: int       # prose figure differs from the table (not an error)
     agrees: int        # prose figure agrees with the table
     parse: int         # the parser's own notes (identification, sections, prose limits)
+    confirmed: int = 0  # of ``failed``: confirmed on review
+    dismissed: int = 0  # arithmetic checks dismissed on review: in ``checks``, in no other count
 
 
 def counts(data: Any, report_id: str) -> Counts:
     rows = report_findings(data, report_id)
-    if rows.empty:
+    dropped = report_findings(data, report_id, "arithmetic", dismissed=True)
+    if rows.empty and dropped.empty:
         return Counts(0, 0, 0, 0, 0, 0, 0)
     state, kind = rows["state"].astype(str), rows["kind"]
     arithmetic = kind == "arithmetic"
     prose = kind == "prose_vs_table"
-    return Counts(int(arithmetic.sum()), int((arithmetic & (state == "pass")).sum()),
-                  int((arithmetic & (state == "fail")).sum()), int((arithmetic & (state == "not_assessable")).sum()),
+    failed = arithmetic & (state == "fail")
+    return Counts(int(arithmetic.sum()) + len(dropped), int((arithmetic & (state == "pass")).sum()),
+                  int(failed.sum()), int((arithmetic & (state == "not_assessable")).sum()),
                   int((prose & (state == "fail")).sum()), int((prose & (state == "pass")).sum()),
-                  int((kind == "parse").sum()))
+                  int((kind == "parse").sum()), int((failed & (review_state(rows) == "confirmed")).sum()),
+                  len(dropped))
 
 
 # --------------------------------------------------------------------------
@@ -104,7 +124,8 @@ def evidence_sentence(finding: Any, lang: str = "zh", names: Optional[dict[str, 
     if finding_kind(rule) == "parse":
         return term(f"reason.{base}", lang) if has_term(f"reason.{base}") else base
     if state == "not_assessable":
-        return term("evidence.not_assessable", lang)
+        unread = PART_UNREAD in ("" if is_missing(finding["evidence"]) else str(finding["evidence"]))
+        return term("evidence.part_unread" if unread else "evidence.not_assessable", lang)
     names = names or {}
     for pattern, key in _evidence_patterns():
         match = pattern.fullmatch(rule)
@@ -129,12 +150,12 @@ def checks_section(data: Any, report_id: str, lang: str) -> Section:
     """勾稽关系: the report's own arithmetic (table identities, prose totals and rates)."""
     section = Section("checks", term("section.checks", lang))
     rows = report_findings(data, report_id, "arithmetic")
-    if rows.empty:
+    c = counts(data, report_id)
+    if not c.checks:
         section.blocks.append(term("quality.no_findings", lang))
         return section
-    c = counts(data, report_id)
-    section.blocks.append(term("quality.findings", lang, n=c.checks, passed=c.passed, failed=c.failed,
-                               na=c.not_assessable))
+    section.blocks.append(term("quality.findings_reviewed" if c.dismissed else "quality.findings", lang, n=c.checks,
+                               passed=c.passed, failed=c.failed, na=c.not_assessable, dismissed=c.dismissed))
     if "blanks_as_zero" in rows.columns:
         blanks = int(rows["blanks_as_zero"].fillna(False).astype(bool).sum())
         if blanks:
@@ -145,15 +166,62 @@ def checks_section(data: Any, report_id: str, lang: str) -> Section:
         section.blocks.append(term("quality.failed_intro", lang))
         section.blocks.append(Table(
             [term(f"col.{c}", lang) for c in ("rule", "state", "finding")],
-            [[rule_name(r["rule"], names, lang), enum("state", r["state"], lang), evidence_sentence(r, lang, names)]
-             for _, r in shown.iterrows()]))
+            [[rule_name(r["rule"], names, lang), _state_text(r, lang),
+              _with_review(evidence_sentence(r, lang, names), r, lang)] for _, r in shown.iterrows()]))
+    section.blocks += dismissed_blocks(data, report_id, "arithmetic", lang)
     return section
+
+
+def _state_text(finding: Any, lang: str) -> str:
+    """The check's result, marked when an analyst confirmed it (不成立（已复核确认）)."""
+    text = enum("state", finding["state"], lang)
+    return _join(text, term("reviewed.confirmed_mark", lang), lang) if _review_of(finding) == "confirmed" else text
+
+
+def _review_of(finding: Any) -> str:
+    value = finding.get("review") if hasattr(finding, "get") else None
+    return "" if is_missing(value) else str(value)
+
+
+def _review_text(finding: Any, lang: str, labelled: bool = True) -> str:
+    """A reviewed finding's note: 复核说明：…（张三，2026-12-01）; '' when not reviewed. Without the label
+    in a column that says what it is."""
+    if not _review_of(finding):
+        return ""
+    who = [str(finding.get(c)) for c in ("reviewer", "review_date")
+           if not is_missing(finding.get(c)) and str(finding.get(c))]
+    note = str(finding.get("review_note", "")).strip()
+    note = term("reviewed.note", lang, note=note) if labelled else note
+    return _join(note, term("reviewed.who", lang, who=sep(lang, "comma").join(who)), lang) if who else note
+
+
+def _with_review(sentence: str, finding: Any, lang: str) -> str:
+    note = _review_text(finding, lang)
+    return _join(sentence, note, lang) if note else sentence
+
+
+def _join(text: str, more: str, lang: str) -> str:
+    """Two pieces of wording: a space between them in English, none in Chinese."""
+    return f"{text} {more}" if lang == "en" else f"{text}{more}"
+
+
+def dismissed_blocks(data: Any, report_id: str, kind: str, lang: str) -> list:
+    """Findings of ``kind`` an analyst dismissed: shown apart under a note, each with the reviewer's note,
+    never as an error of the report."""
+    rows = report_findings(data, report_id, kind, dismissed=True)
+    if rows.empty:
+        return []
+    names = metric_names(data, lang)
+    return [term("reviewed.dismissed_intro", lang, n=len(rows)), Table(
+        [term(f"col.{c}", lang) for c in ("rule", "finding", "review")],
+        [[rule_name(r["rule"], names, lang), evidence_sentence(r, lang, names), _review_text(r, lang, labelled=False)]
+         for _, r in rows.iterrows()])]
 
 
 def differs_section(data: Any, report_id: str, lang: str) -> Optional[Section]:
     """Prose against table: differences shown with both figures and the sentence, never counted as errors."""
     rows = report_findings(data, report_id, "prose_vs_table")
-    if rows.empty:
+    if rows.empty and report_findings(data, report_id, "prose_vs_table", dismissed=True).empty:
         return None
     section = Section("differs", term("section.differs", lang))
     c = counts(data, report_id)
@@ -166,6 +234,7 @@ def differs_section(data: Any, report_id: str, lang: str) -> Optional[Section]:
             section.blocks.append(Quote(sentence, term("facts.quote", lang)))
     if c.differs:
         section.blocks.append(term("differs.not_error", lang))
+    section.blocks += dismissed_blocks(data, report_id, "prose_vs_table", lang)
     return section
 
 
@@ -203,7 +272,8 @@ def parse_section(data: Any, report_id: str, values: pd.DataFrame, lang: str) ->
         section.blocks += [term("parse.fuzzy", lang, n=len(fuzzy.rows)), fuzzy]
     notes = report_findings(data, report_id, "parse")
     for _, r in notes.iterrows():
-        section.blocks.append(evidence_sentence(r, lang, names))
+        section.blocks.append(_with_review(evidence_sentence(r, lang, names), r, lang))
+    section.blocks += dismissed_blocks(data, report_id, "parse", lang)
     unmapped = rows_for(frame(data, "unmapped"), report_id)
     if unmapped.empty:
         section.blocks.append(term("quality.no_unmapped", lang))

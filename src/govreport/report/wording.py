@@ -16,7 +16,7 @@ import pandas as pd
 from .. import catalog
 
 LANGS = ("zh", "en")
-TERM_FILES = ("narrative_terms.csv", "narrative_evidence.csv", "narrative_pages.csv")
+TERM_FILES = ("narrative_terms.csv", "narrative_evidence.csv", "narrative_pages.csv", "narrative_methods.csv")
 
 
 @lru_cache(maxsize=None)
@@ -32,6 +32,11 @@ def _terms() -> dict[str, dict[str, str]]:
 
 def has_term(key: str) -> bool:
     return key in _terms()
+
+
+def term_keys() -> list[str]:
+    """Every wording key, in catalog order (numbered lists such as limits.1, limits.2 are read by prefix)."""
+    return list(_terms())
 
 
 def term(key: str, lang: str = "zh", **values: Any) -> str:
