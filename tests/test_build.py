@@ -10,7 +10,7 @@ import pytest
 
 from publish_helpers import built_seed_project, make_project, page_text, run_build
 
-PAGES = ("index.html", "yearly_report_2018.html", "yearly_report_2021.html", "comparison_中卫市-沙坡头区政务服务中心.html")
+PAGES = ("index.html", "yearly_report_2018.html", "yearly_report_2021.html", "comparison_中卫市-沙坡头区政务服务中心-99cdf39be4.html")
 
 
 @pytest.fixture(scope="module")
@@ -143,7 +143,7 @@ def test_a_failing_notebook_is_named_and_the_other_reports_are_still_published(t
     assert "raise ValueError('broken on purpose')" in line and "ValueError: broken on purpose" in line
     assert (root / "reports" / "yearly_report_2018.html").is_file()
     assert (root / "reports" / "yearly_report_2021.html").is_file()
-    assert not (root / "reports" / "comparison_中卫市-沙坡头区政务服务中心.html").exists()
+    assert not (root / "reports" / "comparison_中卫市-沙坡头区政务服务中心-99cdf39be4.html").exists()
     index = (root / "reports" / "index.html").read_text(encoding="utf-8")
     assert "生成失败" in index and "yearly_report_2018.html#" in index
 

@@ -84,7 +84,7 @@ def test_the_build_publishes_the_methods_page_and_every_page_links_it(build, zh_
     assert "<h1>方法说明：各项核查的含义与数据来源</h1>" in zh_page
     index = (reports / "index.html").read_text(encoding="utf-8")
     assert '<p class="govreport-methods"><a href="methods.html">' in index
-    for page in ("yearly_report_2018.html", "yearly_report_2021.html", "comparison_中卫市-沙坡头区政务服务中心.html"):
+    for page in ("yearly_report_2018.html", "yearly_report_2021.html", "comparison_中卫市-沙坡头区政务服务中心-99cdf39be4.html"):
         footer = re.search(r'<footer class="govreport-record">(.*?)</footer>',
                            (reports / page).read_text(encoding="utf-8"), re.S).group(1)
         assert 'href="methods.html"' in footer, page

@@ -80,7 +80,7 @@ def test_notebooks_are_committed_without_outputs(path):
 
 # ---- executed notebooks -----------------------------------------------------
 
-@pytest.mark.parametrize("name", ["yearly_report_2018", "yearly_report_2021", "comparison_中卫市-沙坡头区政务服务中心"])
+@pytest.mark.parametrize("name", ["yearly_report_2018", "yearly_report_2021", "comparison_中卫市-沙坡头区政务服务中心-99cdf39be4"])
 def test_executed_notebook_has_no_errors_and_no_stderr(build, name):
     nb = _executed(build, name)
     assert [o for o in _outputs(nb) if o.output_type == "error"] == []
@@ -140,7 +140,7 @@ def test_data_quality_section_reports_identity_checks_and_derived_values(build):
 
 
 def test_comparison_marks_the_template_change_and_embeds_a_chart(build):
-    nb = _executed(build, "comparison_中卫市-沙坡头区政务服务中心")
+    nb = _executed(build, "comparison_中卫市-沙坡头区政务服务中心-99cdf39be4")
     text = _output_text(nb)
     assert "2018年到2021年，报告格式由旧版统计表" in text
     assert "2021版年度报告格式" in text
@@ -173,7 +173,7 @@ def test_published_html_embeds_chart_images_and_hides_code_and_parameters(build)
     assert "本年主动公开政府信息 45 条" in page_text(page)
 
 
-@pytest.mark.parametrize("name", ["index", "yearly_report_2018", "yearly_report_2021", "comparison_中卫市-沙坡头区政务服务中心"])
+@pytest.mark.parametrize("name", ["index", "yearly_report_2018", "yearly_report_2021", "comparison_中卫市-沙坡头区政务服务中心-99cdf39be4"])
 def test_published_html_references_no_external_url_for_scripts_styles_or_fonts(build, name):
     from govreport.publish import external_references
 

@@ -130,16 +130,16 @@ class _Data:
 
 
 def test_agency_ids_that_slug_alike_get_distinct_page_names():
-    """Old: comparison_a-b.html for both a/b and a-b, one overwriting the other."""
+    """Old: comparison_a-b.html for both a/b and a-b, one overwriting the other. Now every name is a
+    readable prefix plus a hash of the exact id (issue 17), whatever other ids are published."""
     from govreport.report.links import comparison_page
 
     data = _Data(["a/b", "a-b", "a b", "中卫市/沙坡头区政务服务中心"])
     names = [comparison_page(i, data) for i in ["a/b", "a-b", "a b"]]
     assert len(set(names)) == 3
-    assert names[1] == "comparison_a-b.html"                       # the id that is its own slug keeps it
-    assert re.fullmatch(r"comparison_a-b-[0-9a-f]{8}\.html", names[0])
-    assert comparison_page("中卫市/沙坡头区政务服务中心", data) == "comparison_中卫市-沙坡头区政务服务中心.html"
-    assert comparison_page("a/b", _Data(["a/b"])) == "comparison_a-b.html"   # no clash, no suffix
+    assert all(re.fullmatch(r"comparison_a-b-[0-9a-f]{10}\.html", n) for n in names)
+    assert comparison_page("中卫市/沙坡头区政务服务中心", data) == "comparison_中卫市-沙坡头区政务服务中心-99cdf39be4.html"
+    assert comparison_page("a/b", _Data(["a/b"])) == names[0]   # the name depends on the id only
 
 
 # ---- incremental by page ----------------------------------------------------
@@ -162,8 +162,8 @@ def test_adding_one_report_rebuilds_only_the_pages_that_show_it(tmp_path, monkey
     second = run_build(root, jobs=2)
     assert second.code == 0, second.output
     rebuilt = sorted(re.findall(r"done (\S+) in", second.output))
-    assert rebuilt == ["comparison_淮安市-洪泽区人民政府", "yearly_report_2023", "yearly_report_2024"]
+    assert rebuilt == ["comparison_淮安市-洪泽区人民政府-de36557a7f", "yearly_report_2023", "yearly_report_2024"]
     assert "3 built, 3 unchanged" in second.output
     after = {p.name: p.stat().st_mtime_ns for p in (root / "reports").glob("*.html")}
-    for page in ("yearly_report_2018.html", "yearly_report_2021.html", "comparison_中卫市-沙坡头区政务服务中心.html"):
+    for page in ("yearly_report_2018.html", "yearly_report_2021.html", "comparison_中卫市-沙坡头区政务服务中心-99cdf39be4.html"):
         assert after[page] == before[page], page

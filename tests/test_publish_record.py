@@ -116,7 +116,7 @@ def test_each_page_names_the_versions_and_links_its_sources_with_their_sha256(bu
     reports = build.root / "reports"
     data_version = sha256_file(build.root / "data" / "processed" / "manifest.json")
     for page, sources in [("yearly_report_2018.html", [SEED_2018, SEED_2021]),
-                          ("comparison_中卫市-沙坡头区政务服务中心.html", [SEED_2018, SEED_2021])]:
+                          ("comparison_中卫市-沙坡头区政务服务中心-99cdf39be4.html", [SEED_2018, SEED_2021])]:
         html = (reports / page).read_text(encoding="utf-8")
         footer = re.search(r'<footer class="govreport-record">(.*?)</footer>', html, re.S).group(1)
         assert f"本页由 govreport {govreport.__version__} 生成，数据版本 {data_version[:12]}。" in footer
@@ -141,7 +141,7 @@ def test_the_build_record_lists_inputs_versions_and_findings_by_kind(build):
     expected = {k: {s: int(n) for s, n in g.groupby("state").size().items()} for k, g in findings.groupby("kind")}
     assert record["findings_by_kind"] == expected and record["reports"] == 2
     assert set(record["pages"]) == {"yearly_report_2018.html", "yearly_report_2021.html",
-                                    "comparison_中卫市-沙坡头区政务服务中心.html"}
+                                    "comparison_中卫市-沙坡头区政务服务中心-99cdf39be4.html"}
     assert record["failed_inputs"] == []
     index = (build.root / "reports" / "index.html").read_text(encoding="utf-8")
     assert 'href="build_record.json"' in index

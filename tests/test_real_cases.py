@@ -17,7 +17,6 @@ REAL = TESTDATA / "real"
 CASES = sorted((REAL / "expected").glob("*.json"))
 # hand-checked cells the parser does not find yet, and why
 KNOWN_GAPS = {
-    "putian_ptsslj_2020": 2,  # procurement row: 2488（元） under a column the header does not line up with
     "putian_shizhengfu_2008": 1,  # '1.公开同意答复数' (word order 公开同意) matches no outcome.granted label
     # 接受行政申诉、举报数: the page prints 1 | 1, the archive's page.txt drops the repeated line, so the row
     # shows 1 of its 2 cells and is rightly left unplaced (positions_unknown)

@@ -36,14 +36,14 @@ def test_agencies_are_never_interleaved(page):
 
 
 def test_the_index_anchor_opens_that_agencys_story(page, data):
-    from govreport.report import anchor_for
+    from govreport.report import report_anchor
 
     stories, markup = page
-    anchor = anchor_for(HUAIAN_ID)
+    anchor = report_anchor(f"{HUAIAN_ID}-2024")               # the index links each report's own section
     start = markup.index(f'id="{anchor}"')
     rest = markup[start:]
     assert "淮安市人民政府（2024）" in rest[:200]
-    assert f'id="{anchor_for(HONGZE_ID)}' not in rest       # nothing of 洪泽区 follows it
+    assert f'id="{report_anchor(f"{HONGZE_ID}-2024")}' not in rest       # nothing of 洪泽区 follows it
 
 
 def test_the_table_of_contents_links_every_section_and_every_anchor_exists(page):
@@ -98,6 +98,8 @@ def test_pages_link_to_the_index_other_years_and_the_comparison(data):
 
     story = report.report_story(data, report_row(data, HONGZE_ID, 2024))
     links = re.findall(r'href="([^"]+)"', report.section_html(story.section("overview")))
-    assert links == ["yearly_report_2023.html#agency-淮安市-洪泽区人民政府", "comparison_淮安市-洪泽区人民政府.html"]
+    # the 2023 link lands on that report's own section (report id 淮安市/洪泽区人民政府-2023, hashed)
+    assert links == ["yearly_report_2023.html#report-淮安市-洪泽区人民政府-2023-febe56ee80",
+                     "comparison_淮安市-洪泽区人民政府-de36557a7f.html"]
     comparison = report.comparison_story(data, HONGZE_ID)
     assert re.findall(r'href="([^"]+)"', report.section_html(comparison.sections[0]))[0] == "index.html"

@@ -19,7 +19,8 @@ from conftest import ROOT, TESTDATA
 from govreport.document import Block, Document
 from govreport.engines import _report_part
 from govreport.pipeline import parse
-from govreport.published import is_furniture, source_url, stated_date, strip_credentials
+from govreport.published import is_furniture, source_url, stated_date
+from govreport.urls import strip_credentials
 from govreport.readers import read_document
 from govreport.readers.text import document_from_text
 from govreport.report.context import timeliness_section

@@ -17,6 +17,10 @@ is assembled in a sibling folder and swapped in with renames; a build killed at
 any point leaves the previous record, and the next build repairs and completes
 it. Notebooks run in a process pool (``--jobs N``); one failing notebook is
 reported (notebook, parameters, cell) and every other page is still published.
+A page never takes another down: a page that fails keeps its previously published
+version (recorded as such), or, when there is none, is listed as failed on the
+index and every link to it is removed from the other pages; the build names the
+page and exits 1.
 The methods page (methods.html: what each check means, measured accuracy, licence,
 citation, sources) is written beside the index from the catalog and the stored
 tables, and copied unchanged while its key (manifest ``methods``) stays the same.
@@ -41,6 +45,7 @@ from .paths import ProjectPaths, RootNotFound, project_paths
 from .readers.walk import discover, source_records
 from .pages import _digest as pages_digest
 from .pages import Job, JobResult, manifest_path, plan_jobs, run_job, site_dir  # noqa: F401 (re-exported)
+from .pages import PageOutcome, page_ids, page_outcome, page_records, unlink_missing
 from .store import IncompleteData, sha256_file, verify, write_text
 
 PAGE_PREFIXES = ("yearly_report_", "comparison_")
@@ -181,10 +186,12 @@ def _ensure_processed(paths: ProjectPaths, manifest: dict, ingest_key: str, sour
     return True
 
 
-def _index_rows(data: Any, jobs_ok: dict[str, bool], lang: str):
+def _index_rows(data: Any, jobs_ok: dict[str, bool], lang: str, kept_ids: Optional[dict[str, set]] = None):
+    """One row per report; ``jobs_ok`` says which pages are published (built, reused or kept), ``kept_ids``
+    the in-page ids of each kept older page (a report it does not show gets no link)."""
     from .publish import IndexRow
-    from .report import agencies_with_years, anchor_for, headline
-    from .report.links import comparison_page
+    from .report import agencies_with_years, headline
+    from .report.links import comparison_page, report_anchor
 
     reports = data.reports.sort_values(["year", "agency_id"])
     comparable = set(agencies_with_years(data, 2))
@@ -192,10 +199,12 @@ def _index_rows(data: Any, jobs_ok: dict[str, bool], lang: str):
     for _, r in reports.iterrows():
         yearly = f"yearly_report_{int(r['year'])}"
         comparison = comparison_page(str(r["agency_id"]), data)[: -len(".html")]
+        anchor = report_anchor(r["report_id"])
+        shown = jobs_ok.get(yearly) and anchor in (kept_ids or {}).get(yearly, {anchor})
         rows.append(IndexRow(
             year=int(r["year"]), agency=str(r["agency"]), agency_id=str(r["agency_id"]),
             template=str(r["template"]), headline=headline(data, str(r["report_id"]), lang)["text"],
-            report_href=f"{yearly}.html#{anchor_for(r['agency_id'])}" if jobs_ok.get(yearly) else None,
+            report_href=f"{yearly}.html#{anchor}" if shown else None,
             comparison_href=f"{comparison}.html" if str(r["agency_id"]) in comparable and jobs_ok.get(comparison)
             else None,
         ))
@@ -244,38 +253,47 @@ def _other_language(paths: ProjectPaths, lang: str) -> Optional[tuple[str, str]]
     return (other, href) if (site_dir(paths, other) / INDEX).is_file() else None
 
 
+def _page_records(paths: ProjectPaths, args: argparse.Namespace, jobs: list[Job], reused: list[Job],
+                  pages: PageOutcome) -> dict[str, dict]:
+    return page_records(_read_manifest(paths, args.lang).get("pages", {}), jobs, reused, pages)
+
+
 def _stage(paths: ProjectPaths, site: Path, staging: Path, data: Any, jobs: list[Job], reused: list[Job],
-           ok: dict[str, bool], current: dict[str, str], args: argparse.Namespace, library: str,
+           pages: PageOutcome, current: dict[str, str], args: argparse.Namespace, library: str,
            version: str) -> tuple[int, str]:
-    """Fill ``staging``: reused pages, kept foreign files, data, sources, build record, the methods page and,
-    last, the index. Returns the number of data tables and the methods page's key."""
+    """Fill ``staging``: reused and kept pages, foreign files, data, sources, build record, the methods page
+    and, last, the index; links to a page that is not there are removed. Returns the number of data tables
+    and the methods page's key."""
     import govreport
 
     from . import publish, record
 
-    for relative in [f"{j.name}.html" for j in reused] + [r for r in current if _foreign(r)]:
+    for relative in [f"{j.name}.html" for j in reused + pages.kept] + [r for r in current if _foreign(r)]:
         (staging / relative).parent.mkdir(parents=True, exist_ok=True)
         shutil.copy2(site / relative, staging / relative)
     tables = record.publish_data(paths.processed, staging / DATA_DIR, paths.root)
-    sources = record.page_sources(data, set(data.reports["report_id"].astype(str)), paths.raw, paths.root)
-    record.copy_sources(paths.raw, staging / record.SOURCES_DIR, sources)
+    copies = record.source_copies(data, set(data.reports["report_id"].astype(str)), paths.raw, paths.root)
+    sources = [r for _, r in copies]
+    record.copy_sources(staging / record.SOURCES_DIR, copies)
     failures = record.failed_inputs(data, paths.root)
-    pages = {f"{j.name}.html": {**j.record, "key": j.key} for j in jobs if ok[j.name]}
-    previous = _read_manifest(paths, args.lang).get("pages", {})
-    for j in reused:  # a reused page was made from the data version recorded when it was built
-        pages[f"{j.name}.html"] = previous.get(f"{j.name}.html", pages[f"{j.name}.html"])
     other = _other_language(paths, args.lang)
     methods_key = _stage_methods(paths, site, staging, data, current, args, library, version, other)
     document = record.build_record(
         version=getattr(govreport, "__version__", "unknown"), library=library, data_version=version,
-        data=data, sources=sources, failures=failures, pages=pages, lang=args.lang)
+        data=data, sources=sources, failures=failures, pages=_page_records(paths, args, jobs, reused, pages),
+        lang=args.lang)
     document["methods_page"] = {"path": record.METHODS_PAGE, "key": methods_key, "data_version": version}
     record.write_json(document, staging / record.BUILD_RECORD)
-    comparisons = [(j.title, Path(j.html).name if ok[j.name] else None)
+    published = pages.published()
+    comparisons = [(j.title, Path(j.html).name if published[j.name] else None)
                    for j in jobs if j.name.startswith("comparison_")]
     footer = record.footer(args.lang, getattr(govreport, "__version__", "unknown"), version[:12], [])
-    publish.write_index(staging / INDEX, _index_rows(data, ok, args.lang), comparisons, tables, lang=args.lang,
-                        failures=failures, other=other, footer=footer, methods=record.METHODS_PAGE)
+    if pages.failed:  # only then can a page link to one that is not there
+        unlink_missing(staging)
+    kept_ids = {j.name: page_ids((staging / f"{j.name}.html").read_text(encoding="utf-8")) for j in pages.kept}
+    publish.write_index(staging / INDEX, _index_rows(data, published, args.lang, kept_ids), comparisons, tables,
+                        lang=args.lang, failures=failures, other=other, footer=footer, methods=record.METHODS_PAGE,
+                        failed_pages=pages.failed)
     record.make_servable(staging)
     return len(tables), methods_key
 
@@ -423,8 +441,9 @@ def _publish(paths: ProjectPaths, args: argparse.Namespace, log: _Log, data: Any
             results = _run_jobs(todo, args, log)
         else:
             log(f"notebooks: all {len(jobs)} unchanged, skipped")
-        ok = {j.name: (j.name not in results or results[j.name].ok) for j in jobs}
-        n_data, methods_key = _stage(paths, site, staging, data, jobs, reused, ok, current, args, library, version)
+        pages = page_outcome(jobs, results, current)
+        records = _page_records(paths, args, jobs, reused, pages)
+        n_data, methods_key = _stage(paths, site, staging, data, jobs, reused, pages, current, args, library, version)
         publish.swap(staging, site)
     finally:
         if staging.exists():  # an error before the swap: the old record stays
@@ -433,19 +452,19 @@ def _publish(paths: ProjectPaths, args: argparse.Namespace, log: _Log, data: Any
     if stale:
         log(f"removed stale pages: {', '.join(stale)}")
     log(f"index: wrote {site / INDEX} ({len(data.reports)} report rows, {n_data} data tables)")
-    previous_pages = _read_manifest(paths, args.lang).get("pages", {})
-    pages = {f"{j.name}.html": (previous_pages.get(f"{j.name}.html") if j in reused else None) or j.record
-             for j in jobs if ok[j.name]}
     _write_manifest(paths, {
-        "ingest": ingest_key, "jobs": {j.name: j.key for j in jobs if ok[j.name]}, "pages": pages,
+        "ingest": ingest_key, "jobs": {j.name: j.key for j in jobs if pages.ok[j.name]}, "pages": records,
         "published": publish.tree_digest(site), "index": _index_key(paths, args, ingest_key, jobs),
         "methods": methods_key}, args.lang)
 
-    failed = [r for r in results.values() if not r.ok]
-    log(f"govreport build: {len(jobs)} pages ({len(results) - len(failed)} built, {len(reused)} unchanged, "
-        f"{len(failed)} failed), ingest {'run' if did_ingest else 'skipped'}, "
+    log(f"govreport build: {len(jobs)} pages ({len(results) - len(pages.failed)} built, {len(reused)} unchanged, "
+        f"{len(pages.failed)} failed), ingest {'run' if did_ingest else 'skipped'}, "
         f"index written, in {time.perf_counter() - started:.1f}s -> {site}")
-    return 1 if failed else 0
+    for failed in pages.failed:
+        log(f"govreport build: page {failed.page} failed; "
+            + ("its previously published version is kept" if failed.kept
+               else "no earlier version: listed as failed on the index, links to it removed"), error=True)
+    return 1 if pages.failed else 0
 
 
 def main(argv: Optional[list[str]] = None) -> int:

@@ -22,10 +22,14 @@ import os
 import pickle
 import time
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 from typing import Callable, Iterable, Iterator, Optional
+from urllib.parse import urlsplit
 
+from . import catalog
 from .errors import ReportError, one_line
+from .urls import strip_credentials
 from .readers import walk
 from .readers.walk import Failure
 from .store import Processed, load, sha256_file
@@ -35,11 +39,13 @@ PART_SUFFIX = ".pkl"
 
 @dataclass(frozen=True)
 class Task:
-    """One file to parse: where it is, its content hash, and the part to write."""
+    """One file to parse: its name as stored (an input URL without credentials), its content hash, the part
+    to write, and where to fetch it when that differs from ``path`` (the URL with its credentials)."""
 
     path: str
     sha256: str
     part: str
+    fetch: str = ""
 
 
 @dataclass(frozen=True)
@@ -64,7 +70,8 @@ def code_fingerprint() -> str:
 
 def part_name(sha256: str, path) -> str:
     """The part of a file: its content hash, and its suffix (the suffix chooses the reader)."""
-    return f"{sha256}{Path(str(path)).suffix.lower()}{PART_SUFFIX}"
+    name = url_name(str(path)) if is_url(path) else str(path)  # a URL's query string is no part of its suffix
+    return f"{sha256}{Path(name).suffix.lower()}{PART_SUFFIX}"
 
 
 def process_file(task: Task) -> Outcome:
@@ -79,7 +86,7 @@ def _parse_part(task: Task) -> dict:
     from .pipeline import parse
 
     try:
-        with _local_file(task.path) as local:
+        with _local_file(task.fetch or task.path) as local:
             rep = parse(local, sha256=task.sha256)
             return {"failure": None, **_report_part(rep)}
     except ReportError as exc:
@@ -109,7 +116,8 @@ def _report_part(rep) -> dict:
 
 class _local_file:
     """A local path for ``path``; an fsspec URL (s3://, gs://, https://…) is copied to a temporary folder
-    under its own file name (identify may read the name)."""
+    under its own file name (identify may read the name; a query string is no part of it). A missing
+    optional library is a ReportError naming it."""
 
     def __init__(self, path: str):
         self.path, self.tmp = path, None
@@ -122,9 +130,15 @@ class _local_file:
         import fsspec
 
         self.tmp = Path(tempfile.mkdtemp(prefix="govreport-"))
-        local = self.tmp / self.path.rstrip("/").rsplit("/", 1)[-1]
-        with fsspec.open(self.path, "rb") as src:
-            local.write_bytes(src.read())
+        local = self.tmp / url_name(self.path)
+        try:
+            with fsspec.open(self.path, "rb") as src:
+                local.write_bytes(src.read())
+        except ImportError as exc:
+            raise ReportError(None, missing_library(self.path, exc)) from None
+        except OSError as exc:  # gone since discovery, refused, unreachable: its words, without the secrets
+            raise ReportError(None, scrub(f"cannot read this URL ({exc.__class__.__name__}: {exc})", self.path)) \
+                from None
         return local
 
     def __exit__(self, *exc):
@@ -178,11 +192,13 @@ def _sha_or_none(path: Path) -> Optional[str]:
         return None  # unreadable: parsed (and refused by its reader, in its words) on every run
 
 
-def tasks(files: list[tuple[str, Optional[str]]], cache: Path) -> tuple[list[Task], list[Task]]:
-    """Every file as a task, and those whose part is not cached yet (an unreadable file never is)."""
+def tasks(files: list[tuple], cache: Path) -> tuple[list[Task], list[Task]]:
+    """Every file (name, sha256[, where to fetch it]) as a task, and those whose part is not cached yet (an
+    unreadable file never is)."""
     every = [Task(f, sha or "", str(cache / (part_name(sha, f) if sha else
-                                             f"unread-{hashlib.sha256(f.encode()).hexdigest()}.pkl")))
-             for f, sha in files]
+                                             f"unread-{hashlib.sha256(f.encode()).hexdigest()}.pkl")),
+                  fetch[0] if fetch and fetch[0] != f else "")
+             for f, sha, *fetch in files]
     return every, [t for t in every if not t.sha256 or not Path(t.part).exists()]
 
 
@@ -207,30 +223,94 @@ def is_url(path) -> bool:
     return "://" in str(path)
 
 
-def discover_urls(urls: Iterable[str]) -> tuple[list[str], list, list[dict]]:
-    """Files under fsspec URLs (s3://bucket/reports/, gs://…, file://…): the files (as URLs), a failure per
-    URL that names nothing, and their source records (path relative to the URL given, sha256)."""
+def discover_urls(urls: Iterable[str]) -> tuple[list[tuple[str, str, str]], list, list[dict]]:
+    """Files under fsspec URLs (s3://bucket/reports/, gs://…, file://…): the files (name without credentials,
+    sha256, the URL to fetch it with its credentials), a failure per URL that names nothing or needs a
+    library that is not installed (the batch goes on), and their source records (path relative to the URL
+    given, sha256). No name stored or published carries a user:password@ or a secret query parameter."""
+    files, failures, sources = [], [], []
+    for url in map(str, urls):
+        shown = strip_credentials(url)
+        try:
+            fs, root, found = _list_url(url)
+        except ImportError as exc:
+            failures.append(Failure(shown, missing_library(url, exc)))
+            continue
+        except (ValueError, OSError) as exc:  # unknown protocol, no such bucket, refused, unreachable
+            failures.append(Failure(shown, scrub(f"cannot read this URL ({exc.__class__.__name__}: {exc})", url)))
+            continue
+        if found is None:
+            failures.append(Failure(shown, "file not found"))
+            continue
+        for f in found:
+            rel = f[len(root):].lstrip("/")
+            try:
+                with fs.open(f, "rb") as stream:
+                    digest = hashlib.file_digest(stream, "sha256").hexdigest()
+            except OSError as exc:
+                problem = scrub(f"cannot read ({exc.__class__.__name__}: {exc})", url)
+                failures.append(Failure(_under(shown, rel), problem))
+                continue
+            files.append((_under(shown, rel), digest, _under(url, rel)))
+            sources.append({"path": rel or url_name(shown), "sha256": digest})
+    return files, failures, sorted(sources, key=lambda r: r["path"])
+
+
+def _under(url: str, rel: str) -> str:
+    """The URL of file ``rel`` under folder ``url`` (its credentials, query string included, kept as given)."""
+    if not rel:
+        return url
+    base, sep, query = url.partition("?")
+    return f"{base.rstrip('/')}/{rel}{sep}{query}"
+
+
+def _list_url(url: str):
+    """(filesystem, root, the report files under the URL), or None for the files when it names nothing."""
     import fsspec
 
     from .readers import SUPPORTED_SUFFIXES
 
-    files, failures, sources = [], [], []
-    for url in urls:
-        fs, root = fsspec.core.url_to_fs(str(url))
-        if fs.isdir(root):
-            found = [f for f in sorted(fs.find(root)) if Path(f).suffix.lower() in SUPPORTED_SUFFIXES]
-        elif fs.exists(root):
-            found = [root]
-        else:
-            failures.append(Failure(str(url), "file not found"))
-            continue
-        for f in found:
-            full = fs.unstrip_protocol(f)
-            with fs.open(f, "rb") as stream:
-                digest = hashlib.file_digest(stream, "sha256").hexdigest()
-            files.append((full, digest))
-            sources.append({"path": f[len(root):].lstrip("/") or Path(f).name, "sha256": digest})
-    return files, failures, sorted(sources, key=lambda r: r["path"])
+    fs, root = fsspec.core.url_to_fs(url)
+    if fs.isdir(root):
+        return fs, root, [f for f in sorted(fs.find(root)) if Path(f).suffix.lower() in SUPPORTED_SUFFIXES]
+    return fs, root, [root] if fs.exists(root) else None
+
+
+def scrub(text: str, url: str) -> str:
+    """``text`` (a library's error message about ``url``) on one line, without the URL's credentials: the
+    URL as stored, no user:password@, no value of a secret query parameter."""
+    shown = strip_credentials(url)
+    text = str(text).replace(url, shown)
+    parts, kept = urlsplit(url), urlsplit(shown)
+    if "@" in parts.netloc:
+        text = text.replace(parts.netloc.rsplit("@", 1)[0] + "@", "")
+    for pair in set(parts.query.split("&")) - set(kept.query.split("&")):
+        value = pair.split("=", 1)[-1] if "=" in pair else ""
+        if value:
+            text = text.replace(value, "***")
+    return one_line(text)
+
+
+def url_name(url: str) -> str:
+    """The file name a URL ends in, without its query string or fragment."""
+    return urlsplit(url).path.rstrip("/").rsplit("/", 1)[-1] or "index"
+
+
+@lru_cache(maxsize=1)
+def _libraries() -> dict[str, str]:
+    return {row["protocol"]: row["install"] for row in catalog.read_csv("url_libraries.csv")}
+
+
+def missing_library(url: str, exc: ImportError) -> str:
+    """One line naming the optional library a URL's protocol needs (catalog/url_libraries.csv), else
+    fsspec's own words."""
+    protocol = urlsplit(url).scheme.lower()
+    install = _libraries().get(protocol)
+    if not install:
+        return one_line(f"reading {protocol}:// inputs needs an optional library ({exc})")
+    names = install.split()
+    return (f"reading {protocol}:// inputs needs the optional {'libraries' if len(names) > 1 else 'library'} "
+            f"{' and '.join(names)}, not installed (pip install {install})")
 
 
 # ------------------------------------------------------------------ the engines

@@ -36,6 +36,20 @@ def one_line(text) -> str:
     return "".join(_escape_char(ch) for ch in text)
 
 
+_AS_SPACE = {"\t", "\n", "\r", "\x0b", "\x0c", "\x85", "\u2028", "\u2029"}
+
+
+def strip_controls(text) -> str:
+    """``text`` as it may be published: the same breaking characters ``one_line`` escapes are dropped
+    (a line break or tab becomes a space), so no page, table or record carries a right-to-left override
+    or an invisible control -- in an agency name or in a file name."""
+    text = str(text)
+    if text.isprintable():
+        return text
+    return "".join(" " if ch in _AS_SPACE else ch for ch in text
+                   if ch in _AS_SPACE or unicodedata.category(ch) not in _BREAKING_CATEGORIES)
+
+
 def describe_path(path) -> str:
     """A file name as it goes into a one-line message: backslashes doubled (so an escape
     is never ambiguous), line breaks and control characters escaped."""

@@ -5,16 +5,24 @@ comparison page shows one agency's years. A page's key hashes exactly those repo
 rows (ids, agencies, years, source sha256), the file names of the comparison pages
 it links, the library, the notebook and the run's options -- so adding one report
 re-runs only the pages that show it or link to it.
+
+A page never takes another down: what became of each page (built, reused, failed
+with its previous version kept, failed with none) is a :class:`PageOutcome`, and
+:func:`unlink_missing` turns every link to a page or an in-page id that is not
+published into plain text.
 """
 from __future__ import annotations
 
 import argparse
 import hashlib
+import html
 import json
+import re
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Optional
+from urllib.parse import unquote
 
 from .paths import ProjectPaths
 from .store import sha256_file
@@ -142,3 +150,86 @@ def plan_jobs(paths: ProjectPaths, data: Any, library: str, args: argparse.Names
     return jobs
 
 
+
+
+# --------------------------------------------------------------------------
+# pages that failed
+
+@dataclass
+class PageOutcome:
+    """What became of each planned page: built or reused (``ok``), failed but its previous version kept
+    (``kept``), and the failures as the index lists them (``publish.FailedPage``)."""
+
+    ok: dict
+    kept: list
+    failed: list
+
+    def published(self) -> dict[str, bool]:
+        """Page stem -> whether a version of it is on the site (links to it may be made)."""
+        kept = {j.name for j in self.kept}
+        return {name: built or name in kept for name, built in self.ok.items()}
+
+
+def page_outcome(jobs: list[Job], results: dict[str, JobResult], current: dict[str, str]) -> PageOutcome:
+    """A failed page whose file is published (``current``) is kept; one without is not on the site."""
+    from .publish import FailedPage
+
+    ok = {j.name: (j.name not in results or results[j.name].ok) for j in jobs}
+    kept = [j for j in jobs if not ok[j.name] and f"{j.name}.html" in current]
+    failed = [FailedPage(f"{j.name}.html", results[j.name].message, j in kept) for j in jobs if not ok[j.name]]
+    return PageOutcome(ok, kept, failed)
+
+
+def page_records(previous: dict[str, dict], jobs: list[Job], reused: list[Job], pages: PageOutcome) -> dict:
+    """build_record/manifest ``pages``: a built page's record; a reused page's as recorded when it was
+    built (``previous``); a kept page's as recorded then, marked as kept after this build's failure."""
+    out = {}
+    for j in jobs:
+        page = f"{j.name}.html"
+        if pages.ok[j.name]:
+            out[page] = (previous.get(page) if j in reused else None) or {**j.record, "key": j.key}
+        elif j in pages.kept:
+            out[page] = {**previous.get(page, {}), "kept_after_failure": True}
+    return out
+
+
+_LINK = re.compile(r'<a\b[^>]*?\bhref="([^"#/:?]+\.html)(?:#([^"]*))?"[^>]*>(.*?)</a>', re.S | re.I)
+_ID = re.compile(r'\bid="([^"]+)"')
+
+
+def page_ids(page: str) -> set[str]:
+    """The in-page ids a link's ``#fragment`` can land on."""
+    return {html.unescape(i) for i in _ID.findall(page)}
+
+
+def unlink_missing(folder: Path) -> dict[str, int]:
+    """In every page of ``folder``, a link to a page of the same folder that is not there, or to an id
+    that page does not hold (a kept older version), becomes its plain text: a page that failed leaves
+    no dangling link behind. Returns, per rewritten page, how many links were removed."""
+    from .publish import _write_page
+
+    folder = Path(folder)
+    ids: dict[str, Optional[set[str]]] = {p.name: None for p in folder.glob("*.html")}
+
+    def lands(name: str, fragment: Optional[str]) -> bool:
+        if name not in ids:
+            return False
+        if ids[name] is None and fragment:
+            ids[name] = page_ids((folder / name).read_text(encoding="utf-8"))
+        return not fragment or html.unescape(fragment) in ids[name]
+
+    changed = {}
+    for page in sorted(folder.glob("*.html")):
+        dropped = [0]
+
+        def plain(match: re.Match) -> str:
+            if lands(unquote(html.unescape(match.group(1))), match.group(2)):
+                return match.group(0)
+            dropped[0] += 1
+            return f'<span class="govreport-unbuilt">{match.group(3)}</span>'
+
+        rewritten = _LINK.sub(plain, page.read_text(encoding="utf-8"))
+        if dropped[0]:
+            _write_page(page, rewritten)
+            changed[page.name] = dropped[0]
+    return changed

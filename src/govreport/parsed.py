@@ -44,7 +44,8 @@ def check(rid: str, det, ex) -> tuple[list[dict], list[dict], list]:
     """Derived totals (added to ``ex.values``) and the report's findings: identity, table rules, sections."""
     values = list(ex.values)
     derived = derive_totals(values, det.template, ex.placeholders)
-    findings = identity_findings(rid, det) + check_report(rid, det.template, values, ex.placeholders, ex.unmapped)
+    findings = (identity_findings(rid, det) + list(ex.findings)
+                + check_report(rid, det.template, values, ex.placeholders, ex.unmapped))
     missing = sorted(_EXPECTED_SECTIONS[det.template] - ex.sections_found)
     if missing:
         findings.append(dict(report_id=rid, rule="extract.sections", applicant="total", state="fail", left=math.nan,

@@ -28,6 +28,7 @@ from typing import Any, Optional, Sequence
 
 import govreport
 
+from .errors import strip_controls
 from .report.wording import term
 
 KERNEL_NAME = "govreport-python"
@@ -264,7 +265,7 @@ def export_html(executed: Path, target: Path, *, title: str, with_code: bool = F
         language_code="zh" if lang == "zh" else "en",  # ISO 639-1 only
     )
     # The template escapes the title itself.
-    resources = {"metadata": {"name": title}}
+    resources = {"metadata": {"name": strip_controls(title)}}
     body, _ = exporter.from_notebook_node(nb, resources=resources)
     body = body.replace("</body>", (line or build_line(lang=lang)) + "\n</body>", 1)
     return _write_page(target, body)
@@ -296,7 +297,8 @@ class IndexRow:
 
 
 def _e(text: Any) -> str:
-    return html.escape(str(text), quote=True)
+    """Escaped for HTML, control and bidi characters dropped (what every published string goes through)."""
+    return html.escape(strip_controls(text), quote=True)
 
 
 def _data_items(tables: Sequence[tuple[str, Sequence[tuple[str, str]]]], lang: str) -> str:
@@ -323,6 +325,30 @@ def _failure_items(failures: Sequence[dict], lang: str) -> str:
             f'<p>{_e(pterm("index.failed_intro", lang, n=len(failures)))}</p><ul class="govreport-failures">{items}</ul>')
 
 
+@dataclass
+class FailedPage:
+    """A page this build could not make: its file name, the one-line reason, and whether the
+    previously published version of it is kept (else nothing links to it)."""
+
+    page: str
+    message: str
+    kept: bool
+
+
+def _failed_page_items(pages: Sequence[FailedPage], lang: str) -> str:
+    """The pages that failed to build, each with its reason and what the reader gets instead."""
+    from .record import pterm
+
+    if not pages:
+        return ""
+    what = lambda p: _e(pterm("index.page_kept" if p.kept else "index.page_missing", lang))  # noqa: E731
+    items = "".join(f'<li><code>{_e(p.page)}</code>: {what(p)}<br><code lang="en">{_e(p.message)}</code></li>'
+                    for p in pages)
+    return (f'<h2 id="failed-pages">{_e(pterm("index.failed_pages", lang))}</h2>'
+            f'<p>{_e(pterm("index.failed_pages_intro", lang, n=len(pages)))}</p>'
+            f'<ul class="govreport-failures">{items}</ul>')
+
+
 _INDEX_STYLE = f"""<style>
 body {{ font-family: "Noto Sans CJK SC", "Source Han Sans SC", "PingFang SC", "Microsoft YaHei", sans-serif;
        max-width: 62rem; margin: 2rem auto; padding: 0 1rem; color: #222; line-height: 1.55; }}
@@ -337,13 +363,13 @@ th {{ background: #f2f4f7; }}
 def write_index(target: Path, rows: Sequence[IndexRow], comparisons: Sequence[tuple[str, Optional[str]]],
                 tables: Sequence[tuple[str, Sequence[tuple[str, str]]]], *, lang: str = "zh", line: Optional[str] = None,
                 failures: Sequence[dict] = (), other: Optional[tuple[str, str]] = None, footer: str = "",
-                methods: Optional[str] = None) -> Path:
+                methods: Optional[str] = None, failed_pages: Sequence[FailedPage] = ()) -> Path:
     """The front page: one row per (year, agency), links to reports, comparisons and data.
 
     ``comparisons`` are (agency name, href or None when it failed); ``tables`` are
     (table, its published files); ``failures`` the inputs that could not be read;
-    ``other`` the other language's index; ``methods`` the methods page. Every value
-    from the reports is escaped.
+    ``other`` the other language's index; ``methods`` the methods page; ``failed_pages``
+    the pages this build could not make. Every value from the reports is escaped.
     """
     from .record import pterm
     from .report.wording import template_name
@@ -384,6 +410,7 @@ def write_index(target: Path, rows: Sequence[IndexRow], comparisons: Sequence[tu
 <p>{t('index.intro', n_reports=len(rows), n_years=len(years), n_agencies=len(agencies))}</p>
 {methods_link}
 {_failure_items(failures, lang)}
+{_failed_page_items(failed_pages, lang)}
 <h2>{t('index.reports')}</h2>
 <table>
 <thead><tr>{head}<th></th></tr></thead>

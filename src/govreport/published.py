@@ -14,10 +14,10 @@ from dataclasses import dataclass, field
 from datetime import date
 from functools import lru_cache
 from typing import Optional
-from urllib.parse import urlsplit, urlunsplit
 
 from . import catalog
 from .normalize import clean_text
+from .urls import strip_credentials
 
 SOURCES = ("meta", "labelled", "url", "signature")
 
@@ -200,15 +200,6 @@ def stated_date(document, year: int) -> Stated:
 
 
 # ------------------------------------------------------------------------ the source URL
-def strip_credentials(url: str) -> str:
-    """The URL without any user:password@ part (a URL stored or published never carries credentials)."""
-    parts = urlsplit(url)
-    if "@" not in parts.netloc:
-        return url
-    host = parts.netloc.rsplit("@", 1)[1]
-    return urlunsplit((parts.scheme, host, parts.path, parts.query, parts.fragment))
-
-
 def _web_url(text: str) -> Optional[str]:
     m = re.search(r"https?://[^\s\"'<>]+", text or "")
     return strip_credentials(m.group(0)) if m else None

@@ -7,6 +7,9 @@ says the same for the whole site by machine. The published tables carry paths
 relative to the project root (never the builder's absolute paths), the published
 data dictionary shows label text instead of the parser's regex patterns, and
 every published file is made readable by a web server running as another user.
+No published path, name or record carries a control or bidirectional character
+(``errors.strip_controls``): a raw file named with a right-to-left override is
+published, linked and recorded under its name without it.
 """
 from __future__ import annotations
 
@@ -23,6 +26,7 @@ from urllib.parse import quote
 import pandas as pd
 
 from . import catalog
+from .errors import strip_controls
 
 SOURCES_DIR = "sources"
 BUILD_RECORD = "build_record.json"
@@ -66,11 +70,13 @@ def table_description(table: str, lang: str = "zh") -> str:
 # published tables
 
 def _relative(value: Any, root: Path) -> Any:
-    """A path as published: relative to the project root, or its bare name outside it."""
-    if not isinstance(value, str) or not value or not os.path.isabs(value):
+    """A path as published: relative to the project root, or its bare name outside it; no control characters."""
+    if not isinstance(value, str) or not value:
         return value
     path = Path(value)
-    return path.relative_to(root).as_posix() if path.is_relative_to(root) else path.name
+    if os.path.isabs(value):
+        value = path.relative_to(root).as_posix() if path.is_relative_to(root) else path.name
+    return strip_controls(value)
 
 
 def label_text(pattern: str) -> str:
@@ -144,18 +150,16 @@ def source_href(relative: str) -> str:
     return f"{SOURCES_DIR}/" + quote(Path(relative).as_posix())
 
 
-def copy_sources(raw: Path, target: Path, sources: Iterable[dict]) -> list[str]:
-    """Copy each raw input the processed tables were made from into ``target`` (reports/sources)."""
+def copy_sources(target: Path, copies: Iterable[tuple[Path, dict]]) -> list[str]:
+    """Copy each raw input (``source_copies``) into ``target`` (reports/sources) under its published path."""
     copied = []
-    for record in sources:
-        relative = str(record["path"])
-        source = Path(raw) / relative
-        if not source.is_file():
+    for source, record in copies:
+        if not Path(source).is_file():
             continue
-        destination = Path(target) / relative
+        destination = Path(target) / str(record["path"])
         destination.parent.mkdir(parents=True, exist_ok=True)
         shutil.copyfile(source, destination)
-        copied.append(relative)
+        copied.append(str(record["path"]))
     return copied
 
 
@@ -179,7 +183,7 @@ def make_servable(folder: Path) -> None:
 
 def footer(lang: str, version: str, data_version: str, sources: list[dict], prefix: str = "") -> str:
     """A page's provenance: govreport version, data version, the methods page, each source with link and sha256."""
-    e = lambda s: html.escape(str(s), quote=True)  # noqa: E731
+    e = lambda s: html.escape(strip_controls(s), quote=True)  # noqa: E731
     items = "".join(
         f'<li>{e(pterm("record.source", lang, file="FILE", sha256=s["sha256"])).replace("FILE", link)}</li>'
         for s in sources
@@ -228,11 +232,24 @@ def review_rows(data: Any) -> dict[str, int]:
 
 def build_record(*, version: str, library: str, data_version: str, data: Any, sources: list[dict],
                  failures: list[dict], pages: dict[str, dict], lang: str) -> dict:
-    """The machine-readable record of one published site (reports/build_record.json)."""
-    return {"govreport_version": version, "library_fingerprint": library, "data_version": data_version,
-            "lang": lang, "inputs": sources, "failed_inputs": failures,
-            "reports": int(len(data.reports)), "findings_by_kind": findings_by_kind(data),
-            "findings_by_review": findings_by_review(data), "review_rows": review_rows(data), "pages": pages}
+    """The machine-readable record of one published site (reports/build_record.json); every string in it
+    (file names, agency names, page names) without control or bidi characters."""
+    return published_strings({
+        "govreport_version": version, "library_fingerprint": library, "data_version": data_version, "lang": lang,
+        "inputs": sources, "failed_inputs": failures, "reports": int(len(data.reports)),
+        "findings_by_kind": findings_by_kind(data), "findings_by_review": findings_by_review(data),
+        "review_rows": review_rows(data), "pages": pages})
+
+
+def published_strings(value: Any) -> Any:
+    """``value`` with every string in it (keys too, through dicts and lists) passed through ``strip_controls``."""
+    if isinstance(value, str):
+        return strip_controls(value)
+    if isinstance(value, dict):
+        return {published_strings(k): published_strings(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [published_strings(v) for v in value]
+    return value
 
 
 def write_json(document: dict, target: Path) -> None:
@@ -257,8 +274,9 @@ def failed_inputs(data: Any, root: Path) -> list[dict]:
             for _, r in failures.iterrows()]
 
 
-def page_sources(data: Any, report_ids: Iterable[str], raw: Path, root: Path) -> list[dict]:
-    """The source documents of the given reports: path relative to data/raw, sha256."""
+def source_copies(data: Any, report_ids: Iterable[str], raw: Path, root: Path) -> list[tuple[Path, dict]]:
+    """(raw file, its published record) for the given reports; the record's path is relative to data/raw,
+    as published (control characters dropped), with the file's sha256."""
     reports = data.reports[data.reports["report_id"].astype(str).isin({str(r) for r in report_ids})]
     out = []
     for _, r in reports.sort_values(["year", "agency_id"]).iterrows():
@@ -266,8 +284,13 @@ def page_sources(data: Any, report_ids: Iterable[str], raw: Path, root: Path) ->
         if not path.is_absolute():
             path = Path(root) / path
         relative = path.relative_to(raw).as_posix() if path.is_relative_to(raw) else path.name
-        out.append({"path": relative, "sha256": str(r["sha256"])})
+        out.append((path, {"path": strip_controls(relative), "sha256": str(r["sha256"])}))
     return out
+
+
+def page_sources(data: Any, report_ids: Iterable[str], raw: Path, root: Path) -> list[dict]:
+    """The source documents of the given reports as published: path relative to data/raw, sha256."""
+    return [record for _, record in source_copies(data, report_ids, raw, root)]
 
 
 def relative_to_root(value: Optional[str], root: Path) -> Optional[str]:

@@ -199,7 +199,7 @@ def check_report(report_id: str, template: str, values: list[dict], placeholders
     ``unmapped``: the numbers the parse could not place (with their ``row``); a failing sum with one of them,
     or a placed row no operand covers, among its rows is ``not_assessable``.
     """
-    cells = Cells(values, placeholders)
+    cells, unmapped = Cells(values, placeholders), list(unmapped)
     printed = _Printed(values, unmapped)
     lookup = lambda m, a, _o: cells.get(m, a)
     placeholder = lambda m, a, _o: (m, a) in cells.placeholder
@@ -210,7 +210,8 @@ def check_report(report_id: str, template: str, values: list[dict], placeholders
         for scope, left, right in _expand(rule, cells):
             f = _finding(report_id, rule.rule, scope, lookup, placeholder, left, right)
             if f and f["state"] == "fail":
-                _hold_back(f, _unaccounted(left, right, cells, printed, _parts_closure(template)))
+                _hold_back(f, _unread_operands(left, right, unmapped)
+                           + _unaccounted(left, right, cells, printed, _parts_closure(template)))
             if f:
                 out.append(f)
     return out
@@ -313,6 +314,14 @@ def _unaccounted(left, right, cells: Cells, printed: _Printed, closure: dict) ->
         if r not in lrows + rrows:  # an operand's own row may hold other columns' metrics (行政复议 | 行政诉讼 ...)
             why += [f"row '{row.label}' ({m}) is printed among the parts but is not on the rule" for m in sorted(row.metrics - known)]
     return why
+
+
+def _unread_operands(left, right, unmapped: list[dict]) -> list[str]:
+    """Operands whose printed cell was set aside after placement (extract/plausible.py keeps the metric and
+    applicant it was placed on): the sum cannot be judged without them."""
+    unread = {(u["metric"], u["applicant"]): u for u in unmapped if u.get("metric")}
+    return [f"{m}[{a}] printed '{unread[(m, a)]['raw'][:20]}' ({unread[(m, a)]['reason']})"
+            for m, a, _w, offset in (*left, *right) if offset == 0 and (m, a) in unread]
 
 
 def _hold_back(finding: dict, why: list[str]) -> None:

@@ -6,6 +6,7 @@ label. Adding a label variant or a template is an edit to these files.
 from __future__ import annotations
 
 import csv
+import fnmatch
 import re
 from dataclasses import dataclass
 from functools import lru_cache
@@ -126,6 +127,48 @@ def unit_factor(from_unit: str, to_unit: str):
     return table[from_unit][1] / table[to_unit][1]
 
 
+@dataclass(frozen=True)
+class Bound:
+    """The values a metric can hold (catalog/bounds.csv): ``low`` to ``high`` in ``unit``; whole numbers only
+    when ``integer``. ``scope`` is family:<unit family> (the default of a family) or metric:<metric glob>."""
+
+    scope: str
+    low: float
+    high: float
+    unit: str
+    integer: bool
+
+
+@dataclass(frozen=True)
+class Bounds:
+    rules: tuple[Bound, ...]
+    digit_run: int  # the longest run of unseparated digits a figure may be printed with
+
+
+@lru_cache(maxsize=None)
+def value_bounds() -> Bounds:
+    """catalog/bounds.csv, checked loudly: each scope names a unit family or a metric glob that matches a metric,
+    its unit is of that family (so a bound converts to the metric's unit), min <= max; one digit_run row."""
+    rules, runs, units = [], [], _unit_table()
+    for n, r in enumerate(read_csv("bounds.csv"), start=2):
+        if r["scope"] == "digit_run":
+            runs.append(int(r["max"]))
+            continue
+        kind, _, name = r["scope"].partition(":")
+        families = ({name} if kind == "family" else
+                    {units.get(m.unit, ("?",))[0] for m in metrics().values() if fnmatch.fnmatchcase(m.metric, name)}
+                    if kind == "metric" else set())
+        low, high = float(r["min"]), float(r["max"])
+        if len(families) != 1 or units.get(r["unit"], ("",))[0] not in families or low > high \
+                or r["integer"] not in ("yes", "no"):
+            raise ValueError(f"catalog/bounds.csv line {n}: bad bound {r['scope']!r} (scope, unit {r['unit']!r}, "
+                             "min/max or integer)")
+        rules.append(Bound(r["scope"], low, high, r["unit"], r["integer"] == "yes"))
+    if len(runs) != 1 or runs[0] < 1:
+        raise ValueError("catalog/bounds.csv: needs exactly one digit_run row with a positive max")
+    return Bounds(tuple(rules), runs[0])
+
+
 @lru_cache(maxsize=None)
 def finding_kinds() -> dict[str, str]:
     """Finding rule -> its kind: 'arithmetic' (the report's own sums: rules.csv, fact.rate …), 'prose_vs_table'
@@ -170,6 +213,32 @@ class CellQualifier:
 def cell_qualifiers() -> tuple[CellQualifier, ...]:
     rows = [CellQualifier(r["token"], r["position"], r["kind"], r["note"]) for r in read_csv("cell_qualifiers.csv")]
     return tuple(sorted(rows, key=lambda q: -len(q.token)))  # longest first: 减少 before 减
+
+
+@dataclass(frozen=True)
+class CellPart:
+    """One part a value cell may have besides its digits (cell_grammar.csv): a separator, a bracket pair, a
+    clause word, a multiplier, a unit or a placeholder. normalize.parse_cell builds its grammar from these."""
+
+    part: str  # separator / bracket / clause / multiplier / unit / placeholder
+    token: str
+    factor: float = 1.0  # multipliers only
+
+
+_CELL_PARTS = ("separator", "bracket", "clause", "multiplier", "unit", "placeholder")
+
+
+@lru_cache(maxsize=None)
+def cell_grammar() -> tuple[CellPart, ...]:
+    """The parts of catalog/cell_grammar.csv, longest token first (万元 before 元); fails loudly on a part or a
+    unit the rest of the catalog does not know."""
+    parts = []
+    for n, r in enumerate(read_csv("cell_grammar.csv"), start=2):
+        if r["part"] not in _CELL_PARTS or (r["part"] == "unit" and r["token"] not in _unit_table()) \
+                or (r["part"] == "bracket" and len(r["token"]) != 2) or (r["part"] == "multiplier") != bool(r["factor"]):
+            raise ValueError(f"catalog/cell_grammar.csv line {n}: bad part {r['part']!r} / token {r['token']!r}")
+        parts.append(CellPart(r["part"], r["token"], float(r["factor"] or 1)))
+    return tuple(sorted(parts, key=lambda p: -len(p.token)))
 
 
 @lru_cache(maxsize=None)

@@ -1,11 +1,13 @@
 """Document + label catalog -> long table of values, plus every unclaimed number.
 
 rows.py turns text lines and cell grids into rows; walker.py places each row's cells on metrics by the
-catalog's sections, layouts and labels; fuzzy.py is the scored fallback for labels no pattern matches.
+catalog's sections, layouts and labels; fuzzy.py is the scored fallback for labels no pattern matches;
+plausible.py then moves what no cell can mean (an ID number, a negative count, inf) from values to unmapped.
 """
 from __future__ import annotations
 
 from ..document import Document
+from . import plausible
 from .rows import Row, collapse_spans, document_rows
 from .walker import Extraction, _Walker
 
@@ -13,5 +15,5 @@ __all__ = ["Extraction", "Row", "collapse_spans", "document_rows", "extract"]
 
 
 def extract(doc: Document, template: str, report_id: str = "") -> Extraction:
-    """Map every value cell of the document's tables to a metric or to unmapped."""
-    return _Walker(template, report_id).walk(document_rows(doc))
+    """Map every value cell of the document's tables to a metric or to unmapped (implausible values too)."""
+    return plausible.screen(_Walker(template, report_id).walk(document_rows(doc)), template, report_id)

@@ -12,11 +12,13 @@ from typing import Optional
 from .. import catalog
 from ..catalog import UNIT_TOKENS
 from ..document import Document
-from ..normalize import chinese_numeral, clean_text, parse_cell, value_run_start
+from ..normalize import cell_part_tokens, chinese_numeral, clean_text, parse_cell, value_run_start
 
 _WS_SPLIT = re.compile(r"\s+")
 _YEAR_CELL = re.compile(r"^(?:19|20)\d{2}$")
 _NUMBERING_TOKEN = re.compile(r"^[(（]\d{1,2}[)）]$")
+_SEPARATOR_CUT = re.compile(r"^[,.]\d")  # ,345 of 12 ,345
+_SEPARATOR_END = re.compile(r"\d[,.]$")  # 12, of 12, 345
 
 
 @dataclass
@@ -53,9 +55,32 @@ def _merge_prefix_words(tokens: list[str]) -> list[str]:
     return out
 
 
+def _merge_cell_parts(tokens: list[str]) -> list[str]:
+    """Parts of one cell a space split apart: a note after its number (550 （含转办3）, 550 含转办3) and a
+    separator cut from its digits (12 ,345 · 12, 345). Only such a part joins the token before it, and only
+    when together they read as one cell; the space is kept, so 12 ,345 stays ambiguous (one number or two
+    cannot be told)."""
+    out: list[str] = []
+    for t in tokens:
+        if out and _is_cell_part(out[-1], t) and not (_is_value(out[-1]) and _is_value(t)):
+            joined = f"{out[-1]} {t}"
+            if _is_value(joined) and parse_cell(joined).readable:
+                out[-1] = joined
+                continue
+        out.append(t)
+    return out
+
+
+def _is_cell_part(before: str, token: str) -> bool:
+    """``token`` opens with a note (a bracket, a clause word) or a separator, or ``before`` ends with one."""
+    before, token = clean_text(before), clean_text(token)
+    openers = tuple(b[0] for b in cell_part_tokens("bracket")) + cell_part_tokens("clause")
+    return token.startswith(openers) or bool(_SEPARATOR_CUT.match(token)) or bool(_SEPARATOR_END.search(before))
+
+
 def _split_text_line(line: str) -> Row:
     # split before NFKC: it would turn the footnote mark of 21① into a digit (211)
-    tokens = _merge_prefix_words([t for t in _WS_SPLIT.split(line) if t])
+    tokens = _merge_cell_parts(_merge_prefix_words([t for t in _WS_SPLIT.split(line) if t]))
     start = value_run_start(tokens, _is_value)
     if start == 0 and tokens and _NUMBERING_TOKEN.match(tokens[0]):
         start = 1  # (2) 0 0 0 …: the numbering of a label wrapped onto the line above, not a value

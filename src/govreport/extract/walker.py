@@ -14,7 +14,7 @@ from typing import Optional
 
 from .. import catalog
 from ..catalog import APPLICANTS, LabelEntry, Layout
-from ..normalize import ParsedCell, clean_text, label_key, parse_cell
+from ..normalize import COMMAS_THOUSANDS, ParsedCell, clean_text, judge_commas, label_key, parse_cell
 from . import fuzzy
 from .rows import _YEAR_CELL, Row, _span_groups, collapse_spans
 
@@ -31,6 +31,7 @@ class Extraction:
     unmapped: list[dict] = field(default_factory=list)
     placeholders: list[dict] = field(default_factory=list)
     sections_found: set = field(default_factory=set)
+    findings: list[dict] = field(default_factory=list)  # the extract stage's parse-quality notes (plausible.py)
 
 
 # ----------------------------------------------------------------------- matching
@@ -70,6 +71,7 @@ class _Walker:
         self.buffer: list[str] = []
         self.header_key = ""  # the header text read since the layout was last set
         self.taken: dict[tuple[str, str], str] = {}
+        self.commas = COMMAS_THOUSANDS  # how this report writes commas (normalize.judge_commas), set by walk
         self.row_no = 0  # reading-order number of the data row being placed (validate locates rows by it)
         self.sequence: list[tuple] = []  # (section, metric, None) or (section, None, (first, end) unmapped rows)
         self.out = Extraction()
@@ -146,6 +148,7 @@ class _Walker:
 
     # -- rows
     def walk(self, rows: list[Row]):
+        self.commas = judge_commas(c for row in rows for c in row.cells if isinstance(c, str))
         if self.family == "gb":
             # gb tables have no unit column: a trailing 项/个 is a label's last character
             # cut off by a stray space (8.属于行政查询事 项), not a unit
@@ -366,9 +369,12 @@ class _Walker:
         return None, None
 
     def _value(self, entry: LabelEntry, applicant: str, label: str, raw, row_unit, score: Optional[float] = None):
-        cell = parse_cell(raw) if raw is not None else ParsedCell(raw="", value=None)
-        if cell is None:  # text in a value position
+        cell = parse_cell(raw, self.commas) if raw is not None else ParsedCell(raw="", value=None)
+        if cell is None or not cell.readable:  # text in a value position, or a number that does not parse
             self._unmapped(label, applicant, raw, "text_cell")
+            return
+        if cell.ambiguous:  # 5,50 or 1.288,0: thousands or decimal cannot be told; kept raw, never guessed
+            self._unmapped(label, applicant, raw, "ambiguous_number", "thousands or decimal separator cannot be told")
             return
         value = cell.value
         unit_from = cell.unit or row_unit
@@ -382,7 +388,8 @@ class _Walker:
         self.out.values.append(dict(metric=entry.metric, applicant=applicant, value=math.nan if value is None else value,
                                     unit=entry.unit, source_label=label,
                                     provenance="reported" if score is None else "matched_fuzzy",
-                                    note=note, match_score=math.nan if score is None else score, row=self.row_no))
+                                    note=note, match_score=math.nan if score is None else score, row=self.row_no,
+                                    raw=cell.raw))  # raw: the cell's text, for plausible.py to report
         if cell.placeholder:
             self.out.placeholders.append(dict(metric=entry.metric, applicant=applicant, source_label=label, text=cell.raw))
 
@@ -397,7 +404,7 @@ class _Walker:
         return next((m for m in order[i + 1:] if (m, "*") not in self.taken), None)
 
     def _unmapped(self, label: str, column: str, raw, reason: str, detail: str = ""):
-        cell = parse_cell(raw) if raw is not None else None
+        cell = parse_cell(raw, self.commas) if raw is not None else None
         if raw is None or (cell is not None and cell.blank):
             return  # a blank cell carries no number to lose
         self.out.unmapped.append(dict(section=self.group or self.section or "", source_label=label, column=column,

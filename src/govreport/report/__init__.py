@@ -22,17 +22,17 @@ from .context import repeated_passages, repetition_limit
 from .facts import prose_groups, report_facts
 from .findings import counts, evidence_sentence, finding_kind
 from .headline import headline, headline_figures, headline_section, ranking_section
-from .links import agency_links, comparison_page, index_link, yearly_page
+from .links import agency_links, anchor_for, comparison_page, index_link, report_anchor, slug, yearly_page
 from .model import Chart, Details, Links, Long, Quote, Section, Story, Table
 from .render import (block_html, cell_html, section_html, section_markdown, show, show_links, show_sections,
                      show_story, show_toc, story_html, table_html, toc_html)
 from .shares import Share, outcome_share, share
-from .wording import (LANGS, anchor_for, applicant_name, fmt_number, fmt_percent, quantity, rule_name,
+from .wording import (LANGS, applicant_name, fmt_number, fmt_percent, quantity, rule_name,
                       series_name, template_name, term)
 from .yearly import report_story, year_intro, year_stories
 
 __all__ = [
-    "LANGS", "Chart", "Details", "Links", "Long", "agency_links", "comparison_page", "index_link", "yearly_page", "Quote", "Section", "Share", "Story", "Table",
+    "LANGS", "Chart", "Details", "Links", "Long", "agency_links", "comparison_page", "index_link", "report_anchor", "slug", "yearly_page", "Quote", "Section", "Share", "Story", "Table",
     "agencies_with_years", "agency_reports", "anchor_for", "applicant_name", "available_years", "block_html",
     "cell_html", "comparison_frame", "comparison_story", "contradictions", "counts", "evidence_sentence",
     "fact_series", "finding_kind", "fmt_number", "fmt_percent", "headline", "headline_figures", "headline_section",

@@ -15,9 +15,9 @@ from .access import agency_reports, frame, metric_names, report_year, template_c
 from .context import repetition_limit
 from .facts import reading_order
 from .findings import cites, evidence_sentence, review_state, series_contradiction
-from .links import agency_links, index_link
+from .links import agency_links, anchor_for, index_link
 from .model import Chart, Links, Long, Section, Story, Table
-from .wording import (anchor_for, fmt_number, fmt_percent, group_catalog, is_missing, paren, quantity, series_catalog,
+from .wording import (fmt_number, fmt_percent, group_catalog, is_missing, paren, quantity, series_catalog,
                       series_name, template_name, term, unit_text)
 
 SERIES_COLUMNS = ["year", "series", "label", "value", "comparability", "template", "contradicted", "parts"]

@@ -1,5 +1,8 @@
 """Stories to HTML (and Markdown): every piece of report text escaped here, charts as described images.
 
+Escaping is also where control and bidirectional characters are dropped (``errors.strip_controls``):
+a right-to-left override in a file name or a cell never reaches a page.
+
 A chart is an ``<img>`` whose ``alt`` text says what the chart shows (never
 "No description has been provided"), inside a ``<figure>`` whose caption
 carries the chart's notes (e.g. a printed total its parts contradict).
@@ -10,13 +13,14 @@ import base64
 import html
 from typing import Any, Sequence
 
+from ..errors import strip_controls
 from . import charts
 from .model import Chart, Details, Links, Long, Quote, Section, Story, Table
 from .wording import term
 
 
 def _esc(text: Any) -> str:
-    return html.escape(str(text), quote=True)
+    return html.escape(strip_controls(text), quote=True)
 
 
 def cell_html(value: Any) -> str:
@@ -108,7 +112,7 @@ _MD_SPECIAL = str.maketrans({c: "\\" + c for c in "\\`*_{}[]()#+-.!|<>~"})
 
 def _md(text: Any) -> str:
     """Markdown-safe text: HTML-escaped, then markdown punctuation backslashed."""
-    return html.escape(str(text), quote=False).translate(_MD_SPECIAL)
+    return html.escape(strip_controls(text), quote=False).translate(_MD_SPECIAL)
 
 
 def section_markdown(section: Section) -> str:

@@ -183,12 +183,6 @@ def file_name(value: Any, lang: str) -> str:
     return term("blank", lang) if is_missing(value) else str(value).replace("\\", "/").rsplit("/", 1)[-1]
 
 
-def anchor_for(text: str) -> str:
-    """A stable HTML id fragment for an agency id (kept to safe characters)."""
-    safe = "".join(ch if ch.isalnum() or ch in "-_" else "-" for ch in str(text))
-    return "agency-" + safe
-
-
 def paren(text: str, lang: str) -> str:
     """A parenthetical in the page's typography: （…） in Chinese, ' (…)' in English."""
     return f"（{text}）" if lang == "zh" else f" ({text})"

@@ -16,11 +16,11 @@ from .context import repetition_section, timeliness_section
 from .facts import facts_section, prose_pointer
 from .findings import checks_section, differs_section, methods_section, parse_section, report_findings
 from .headline import headline_section
-from .links import agency_links
+from .links import agency_links, report_anchor
 from .model import Chart, Details, Links, Section, Story
 from .shares import outcome_denominator, outcome_series, share
 from .tables import all_zero, bar_chart, data_table, values_block, values_table
-from .wording import anchor_for, file_name, fmt_number, is_missing, paren, series_name, template_name, term, unit_text
+from .wording import file_name, fmt_number, is_missing, paren, series_name, template_name, term, unit_text
 
 
 def year_intro(data: Any, year: int, agency: Optional[str] = None, lang: str = "zh") -> Section:
@@ -56,7 +56,7 @@ def report_story(data: Any, report: pd.Series, lang: str = "zh") -> Story:
                 _data_section(values, lang, names), methods_section(data, report, values, lang)]
     agency = str(report["agency"])
     story = Story(key=report_id, title=agency + paren(str(int(report["year"])), lang),
-                  anchor=anchor_for(report["agency_id"]), sections=[s for s in sections if s is not None],
+                  anchor=report_anchor(report_id), sections=[s for s in sections if s is not None],
                   report_id=report_id)
     for section in story.sections:
         section.anchor = story.section_anchor(section.key)
