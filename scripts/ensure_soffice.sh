@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Print the path of LibreOffice's `soffice`, installing Debian's
-# `libreoffice-writer-nogui` (and `fonts-noto-cjk`) when none is present.
+# `libreoffice-writer-nogui` and `libreoffice-calc-nogui` (.xls) (and `fonts-noto-cjk`) when none is present.
 # Exit 1 (with the reason on stderr) when it cannot be installed, e.g. no root or no network.
 set -euo pipefail
 for candidate in soffice libreoffice; do
@@ -27,7 +27,7 @@ if ! $SUDO apt-get update -qq >&2; then
     echo "ensure_soffice: apt-get update failed" >&2
     exit 1
 fi
-if ! $SUDO apt-get install -y -qq --no-install-recommends libreoffice-writer-nogui fonts-noto-cjk >&2; then
+if ! $SUDO apt-get install -y -qq --no-install-recommends libreoffice-writer-nogui libreoffice-calc-nogui fonts-noto-cjk >&2; then
     echo "ensure_soffice: apt-get install libreoffice-writer-nogui failed" >&2
     exit 1
 fi

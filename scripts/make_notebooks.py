@@ -17,22 +17,28 @@ NOTEBOOKS = ROOT / "notebooks"
 PACKAGED = ROOT / "src" / "govreport" / "notebooks"  # the shipped copies, identical to notebooks/
 
 YEARLY = [
-    ("parameters", '''# Parameters (papermill). year: the reporting year; agency: an agency_id, a written
-# name or an alias, None = every agency with a report that year; processed_dir: None =
-# data/processed of the project; lang: "zh" (default) or "en".
+    ("parameters", '''# Parameters (papermill; README "Running the notebooks"). year: the reporting year; agency: an
+# agency_id, a written name or an alias, None = every agency with a report that year; processed_dir:
+# None = data/processed of the project (GOVREPORT_ROOT or the current folder); lang: "zh" or "en".
 year = 2021
 agency = None
 processed_dir = None
 lang = "zh"'''),
+    ("check", '''# Check the parameters (govreport.report.params): a mistake stops here in one line. year may be 2024 or
+# "2024"; processed_dir None = the project found from GOVREPORT_ROOT or the current folder, as the CLI does.
+from govreport.report import params
+
+checked = params.yearly(year=year, agency=agency, processed_dir=processed_dir, lang=lang)
+year, agency, processed_dir, lang = checked.year, checked.agency, checked.processed_dir, checked.lang'''),
     ("load", '''# All logic lives in the library (govreport.report): load the processed tables, compute each report's story.
 # A year or agency without a report stops the run with a clear message instead of publishing an empty page;
 # agency may be any name of it (a name of no agency, or no report of it that year: one line naming what is known).
 import govreport
-from govreport import paths, report
+from govreport import report
 
-data = govreport.load(processed_dir if processed_dir is not None else paths.project_paths().processed)
+data = govreport.load(processed_dir)
 if agency is not None:
-    report.resolve_agency(data, agency, [year])
+    params.resolve_agency(data, agency, [year])
 stories = report.year_stories(data, year, agency, lang)
 if not stories:
     raise ValueError(report.term("year.none", lang, year=year, agency_note=f" ({agency})" if agency else "")
@@ -51,24 +57,32 @@ for story in stories:
 ]
 
 COMPARISON = [
-    ("parameters", '''# Parameters (papermill). agency: an agency_id, a written name or an alias (None =
-# the first agency with two or more report years); years: a list of years, None = all
-# available; processed_dir: None = data/processed of the project; lang: "zh" or "en".
+    ("parameters", '''# Parameters (papermill; README "Running the notebooks"). agency: an agency_id, a written name or
+# an alias (None = the first agency with two or more report years); years: [2023, 2024], "2023,2024"
+# or None = all available; processed_dir: None = data/processed of the project (GOVREPORT_ROOT or the
+# current folder); lang: "zh" or "en".
 agency = None
 years = None
 processed_dir = None
 lang = "zh"'''),
+    ("check", '''# Check the parameters (govreport.report.params): a mistake stops here in one line. years may be
+# [2023, 2024], "[2023, 2024]" or "2023,2024"; processed_dir None = the project found from GOVREPORT_ROOT or
+# the current folder, as the CLI does.
+from govreport.report import params
+
+checked = params.comparison(agency=agency, years=years, processed_dir=processed_dir, lang=lang)
+agency, years, processed_dir, lang = checked.agency, checked.years, checked.processed_dir, checked.lang'''),
     ("load", '''# Harmonized series of one agency across years; the logic lives in govreport.report.
 # A name of no agency (or of two), a year without its report, or no agency with two report years
 # stops the run with a one-line message naming the closest agencies or the years there are.
 import govreport
-from govreport import paths, report
+from govreport import report
 
-data = govreport.load(processed_dir if processed_dir is not None else paths.project_paths().processed)
+data = govreport.load(processed_dir)
 candidates = report.agencies_with_years(data)
 if agency is None and not candidates:
-    raise ValueError("no agency has reports for two or more years: nothing to compare")
-agency_id = report.resolve_agency(data, agency, years) if agency is not None else candidates[0]
+    raise params.ParameterError("agency: no agency has reports for two or more years: nothing to compare")
+agency_id = params.resolve_agency(data, agency, years) if agency is not None else candidates[0]
 if report.comparison_frame(data, agency_id, years).empty:
     raise ValueError(f"no harmonized data for agency {agency_id!r} (years={years!r})")
 story = report.comparison_story(data, agency_id, years, lang)

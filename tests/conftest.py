@@ -30,3 +30,13 @@ def renders(tmp_path_factory):
     """Every HTML test report rendered to DOCX and PDF once per run (tests/render_helpers.py), shared by the
     value tests (test_formats_render.py) and the verdict tests (test_real_verdicts.py)."""
     return render_all([html for html, _ in render_cases()], tmp_path_factory.mktemp("renders"))
+
+
+@pytest.fixture(scope="module")
+def build():
+    """The seed project built once per test module (tests/publish_helpers.built_seed_project)."""
+    from publish_helpers import built_seed_project
+
+    result = built_seed_project()
+    assert result.first.code == 0, result.first.output
+    return result

@@ -72,6 +72,22 @@ def built_seed_project() -> SeedBuild:
     return SeedBuild(root, run_build(root, jobs=2))
 
 
+@lru_cache(maxsize=None)
+def built_bilingual_project() -> Path:
+    """A copy of the seed build with the English site built beside the Chinese one (reports/en/), then the
+    Chinese site again so its index links the English one: shared by the browser and English-edition tests."""
+    seed = built_seed_project()
+    assert seed.first.code == 0, seed.first.output
+    root = Path(tempfile.mkdtemp(prefix="govreport-bilingual-")) / "project"
+    atexit.register(shutil.rmtree, root.parent, True)
+    shutil.copytree(seed.root, root, ignore=shutil.ignore_patterns("screenshots"))
+    english = run_build(root, lang="en", jobs=2)
+    assert english.code == 0, english.output
+    chinese = run_build(root)
+    assert chinese.code == 0, chinese.output
+    return root
+
+
 def page_text(page: str) -> str:
     """Visible text of an HTML page (tags dropped, entities decoded), for assertions."""
     import html

@@ -52,26 +52,34 @@ def assert_same_tables(a: Path, b: Path) -> None:
     left, right = govreport.load(a), govreport.load(b)
     assert sorted(left.tables) == sorted(right.tables)
     for name in left.tables:
-        if name == "failures":
+        if name in ("failures", "duplicates"):  # paths as each engine saw them: compared by name below
             continue
         pd.testing.assert_frame_equal(_sorted(left.tables[name]), _sorted(right.tables[name]), obj=name)
     fails = lambda d: sorted((Path(p).name, q.replace("file://", "")) for p, q in  # noqa: E731
                              zip(d.failures["path"], d.failures["problem"]))
     assert fails(left) == fails(right)
+    copies = lambda d: sorted((Path(p).name, Path(k).name, h) for p, k, h in  # noqa: E731
+                              zip(d.duplicates["path"], d.duplicates["duplicate_of"], d.duplicates["sha256"]))
+    assert copies(left) == copies(right)
 
 
-def test_local_ingest_of_the_corpus_reads_every_report_and_names_the_bad_files(local):
+def test_local_ingest_of_the_corpus_reads_every_report_and_names_the_bad_files(corpus, local):
     out, result = local
-    assert len(result.reports) == 10 and result.n_parsed == 12 and result.n_reused == 0
+    assert len(result.reports) == 10 and result.n_parsed == 11 and result.n_reused == 0  # the copy is not parsed
     problems = {Path(f.path).name: f.problem for f in result.failures}
-    assert problems["empty.txt"] == "empty file"
-    assert problems["zz_copy_of_2018.txt"].startswith("duplicate file: byte-identical to ")
+    assert problems == {"empty.txt": "empty file"}  # the byte-identical copy is no failure (issue 19)
+    # ... but listed: of shapotou_gov_service_center_2018.txt (36 characters) and zz_copy_of_2018.txt (19), the
+    # shorter name is read
+    assert [(Path(d.path).name, Path(d.duplicate_of).name) for d in result.duplicates] == \
+        [("shapotou_gov_service_center_2018.txt", "zz_copy_of_2018.txt")]
+    assert govreport.load(out).duplicates[["path", "duplicate_of"]].values.tolist() == \
+        [[str(corpus / SEED_2018.name), str(corpus / "zz_copy_of_2018.txt")]]
     assert set(govreport.load(out).repetition["report_id"]) == {"三明市人民政府-2019", "三明市人民政府-2025"}  # 2018->2019, 2024->2025 (三明市 is 三明市人民政府)
 
 
 def test_process_pool_writes_the_same_tables_as_in_process(corpus, local, tmp_path):
     result = govreport.ingest([corpus], tmp_path / "p", jobs=2, engine="processes")
-    assert result.n_parsed == 12
+    assert result.n_parsed == 11
     assert_same_tables(local[0], tmp_path / "p")
 
 
@@ -81,7 +89,7 @@ def test_dask_cluster_writes_the_same_tables_as_in_process(corpus, local, tmp_pa
                                   host="127.0.0.1") as cluster, distributed.Client(cluster) as client:
         result = govreport.ingest([corpus], tmp_path / "d", engine="dask", scheduler=client)
         workers = client.run(lambda: __import__("os").getpid())
-    assert result.n_parsed == 12 and len(set(workers.values())) == 2
+    assert result.n_parsed == 11 and len(set(workers.values())) == 2
     assert_same_tables(local[0], tmp_path / "d")
 
 
@@ -91,9 +99,9 @@ def test_a_second_ingest_over_an_unchanged_corpus_only_checks_hashes(corpus, loc
     manifest = (out / "manifest.json").read_bytes()
     monkeypatch.setattr(engines, "process_file", lambda task: pytest.fail(f"parsed again: {task.path}"))
     result = govreport.ingest([corpus], out)
-    assert (result.n_parsed, result.n_reused) == (0, 12)
+    assert (result.n_parsed, result.n_reused) == (0, 11)  # 12 files, one a byte-identical copy
     assert (out / "manifest.json").read_bytes() == manifest  # nothing rewritten
-    assert len(result.reports) == 10 and len(result.failures) == 2
+    assert len(result.reports) == 10 and len(result.failures) == 1 and len(result.duplicates) == 1
 
 
 def test_one_changed_file_is_the_only_one_parsed_again(corpus, local, tmp_path):
@@ -103,8 +111,8 @@ def test_one_changed_file_is_the_only_one_parsed_again(corpus, local, tmp_path):
     (raw / "empty.txt").unlink()
     shutil.copy2(REAL / "putian_ptkjj_2024.html", raw / "putian_ptkjj_2024.html")  # a new file
     result = govreport.ingest([raw], out)
-    assert (result.n_parsed, result.n_reused) == (1, 11)
-    assert len(result.reports) == 11 and [Path(f.path).name for f in result.failures] == ["zz_copy_of_2018.txt"]
+    assert (result.n_parsed, result.n_reused) == (1, 10)  # the copy of 2018 is neither parsed nor reused
+    assert len(result.reports) == 11 and result.failures == [] and len(result.duplicates) == 1
     assert "ptkjj_2024" in " ".join(govreport.load(out, years=[2024]).reports["source_file"])
 
 
@@ -123,7 +131,7 @@ def test_inputs_named_by_fsspec_url_give_the_same_tables(corpus, local, tmp_path
     """Object storage (s3://, gs://) goes through fsspec; file:// is the same code path, on this disk."""
     pytest.importorskip("fsspec")
     result = govreport.ingest([corpus.as_uri()], tmp_path / "u")
-    assert result.n_parsed == 12
+    assert result.n_parsed == 11
     assert all(p.startswith("file://") for p in result.reports["source_file"])
     assert_same_tables(local[0], tmp_path / "u")
     sources = json.loads((tmp_path / "u" / "manifest.json").read_text(encoding="utf-8"))["sources"]

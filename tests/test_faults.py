@@ -22,11 +22,12 @@ from fault_helpers import (SEED_2018, SEED_2021, SEEDS, build_quietly, kill_matr
                            published_state, use_fake_notebooks)
 from govreport.store import IncompleteData
 
-TABLE_FILES = 13 + 10 + 2 + 2 + 1  # every table as CSV (13); reports placeholders findings facts repetition
-#   repetition_passages timeliness failures data_dictionary reviews as one Parquet (10); values and harmonized as one
+TABLE_FILES = 14 + 11 + 2 + 2 + 1  # every table as CSV (14); reports placeholders findings facts repetition
+#   repetition_passages timeliness failures duplicates data_dictionary reviews as one Parquet (11); values and
+#   harmonized as one
 #   Parquet per year (2018, 2021); unmapped has no rows: one empty Parquet with its columns
 PART_SUFFIX = ".pkl"  # the per-report parts (content-hash cache) are written first; no reader reads them
-OLD_PAGES = ["methods.html", "yearly_report_2021.html"]  # the methods page is published with every build
+OLD_PAGES = ["changes.html", "methods.html", "yearly_report_2021.html"]  # methods and changelog: every build
 MATRIX = "all" if os.environ.get("GOVREPORT_FULL_KILL_MATRIX") else "sample"
 
 
@@ -140,7 +141,7 @@ def test_build_killed_at_each_write_point_keeps_the_old_record_and_the_next_buil
         assert r["next_code"] == 0, r
         assert r["next_run"] == {"published": new_published, "processed": states["new"]}, r
     pages, rows_in_index = new_published
-    assert rows_in_index == 2 and len(pages) == 4 and "yearly_report_2018.html" in pages
+    assert rows_in_index == 2 and len(pages) == 5 and "yearly_report_2018.html" in pages
 
 
 def test_a_build_killed_mid_copy_of_the_data_keeps_the_old_record_and_the_next_build_completes_it(
@@ -152,7 +153,7 @@ def test_a_build_killed_mid_copy_of_the_data_keeps_the_old_record_and_the_next_b
     assert row["killed"]
     assert row["after_kill"]["published"] == [OLD_PAGES, 1], row  # whole: every link resolves, data = manifest
     assert row["next_code"] == 0
-    assert row["next_run"]["published"][1] == 2 and len(row["next_run"]["published"][0]) == 4
+    assert row["next_run"]["published"][1] == 2 and len(row["next_run"]["published"][0]) == 5
 
 
 # ------------------------------------------------------------------ the named defects, in process
@@ -160,7 +161,7 @@ def test_a_partial_ingest_into_data_processed_never_unpublishes_pages(tmp_path, 
     """Defect 1: `govreport ingest ONE_FILE` into data/processed, then `govreport build`."""
     root = _built(tmp_path, seeds=(SEED_2021, SEED_2018))
     before = _visible(root)
-    assert before[1] == 2 and len(before[0]) == 4 and before[2] == []
+    assert before[1] == 2 and len(before[0]) == 5 and before[2] == []
     govreport.ingest([root / "data" / "raw" / SEED_2021], root / "data" / "processed")  # one of two files
     from publish_helpers import run_build
 

@@ -10,14 +10,13 @@ from __future__ import annotations
 
 import os
 import re
-import shutil
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
 
-from publish_helpers import REPO, built_seed_project, run_build
+from publish_helpers import REPO, built_bilingual_project, built_seed_project
 
 sys.path.insert(0, str(REPO / "scripts"))
 import browser_check  # noqa: E402
@@ -96,15 +95,10 @@ COMPARISON = "comparison_中卫市-沙坡头区政务服务中心-99cdf39be4.htm
 
 
 @pytest.fixture(scope="module")
-def both_languages(build, tmp_path_factory):
-    """The seed project copied, with the English site built beside the Chinese one."""
-    root = tmp_path_factory.mktemp("bilingual") / "project"
-    shutil.copytree(build.root, root, ignore=shutil.ignore_patterns("screenshots"))
-    english = run_build(root, lang="en", jobs=2)
-    assert english.code == 0, english.output
-    chinese = run_build(root)  # the Chinese index now links the English site
-    assert chinese.code == 0, chinese.output
-    return root
+def both_languages(build):
+    """The seed project copied, with the English site built beside the Chinese one (shared with
+    test_english_edition.py)."""
+    return built_bilingual_project()
 
 
 def _shots() -> Path:

@@ -13,7 +13,7 @@ import shutil
 
 import pytest
 
-from publish_helpers import REPO, built_seed_project, page_text
+from publish_helpers import REPO, page_text
 
 from govreport import catalog
 from govreport.report import methods
@@ -21,13 +21,6 @@ from govreport.report import methods
 ALLOWED_LATIN = {"govreport", "SHA", "CSV", "Parquet", "PDF", "JSON", "UTC"}  # as tests/test_html_browser.py
 SANMING_2019 = REPO / "tests" / "data" / "real" / "sanming_shizhengfu_2019.txt"
 SEED_2021 = REPO / "data" / "raw" / "shapotou_gov_service_center_2021.txt"
-
-
-@pytest.fixture(scope="module")
-def build():
-    result = built_seed_project()
-    assert result.first.code == 0, result.first.output
-    return result
 
 
 @pytest.fixture(scope="module")

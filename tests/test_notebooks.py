@@ -299,3 +299,84 @@ def test_the_yearly_notebook_shows_each_agency_whole_never_section_by_section():
     assert "show_sections" not in source                    # the old per-section loop interleaved agencies
     assert "for story in stories:\n    report.show_story(story)" in source
     assert "report.show_toc(stories, lang)" in source
+
+
+# ---- parameters as an analyst types them (issue 19, item 1) -------------------
+
+@pytest.mark.parametrize("given, years", [
+    ([2023, 2024], [2023, 2024]), ("[2023, 2024]", [2023, 2024]), ("2023,2024", [2023, 2024]),
+    ("[2024]", [2024]), (2024, [2024]), ("2024", [2024]), ((2024, 2023, 2024), [2023, 2024]), (None, None),
+    ("None", None),
+])
+def test_list_parameters_accept_every_spelling_of_a_list_of_years(given, years):
+    from govreport.report import params
+
+    assert params.parse_years(given) == years
+
+
+@pytest.mark.parametrize("call, message", [
+    (lambda p: p.parse_years("20x4"), "years: '20x4' is not a year (write one year as 2024"),
+    (lambda p: p.parse_years("[]"), "years: '[]' names no year"),
+    (lambda p: p.parse_year(True), "year: True is not a year"),
+    (lambda p: p.parse_lang("fr"), "lang: 'fr' is not a page language (one of zh, en)"),
+    (lambda p: p.parse_agency(["a"]), "agency: ['a'] is not a name"),
+])
+def test_a_parameter_mistake_is_one_line_naming_the_parameter(call, message):
+    from govreport.report import params
+
+    with pytest.raises(params.ParameterError) as raised:
+        call(params)
+    assert str(raised.value).startswith(message)
+    # in a notebook IPython shows what _render_traceback_ gives: the one line, no traceback
+    assert raised.value._render_traceback_() == [f"ParameterError: {raised.value}"]
+
+
+def test_outside_a_project_the_data_folder_error_says_what_to_set(tmp_path, monkeypatch):
+    from govreport.report import params
+
+    monkeypatch.delenv("GOVREPORT_ROOT", raising=False)
+    monkeypatch.chdir(tmp_path)
+    with pytest.raises(params.ParameterError) as raised:
+        params.comparison(agency="洪泽区人民政府", years="2024")
+    assert str(raised.value).startswith("processed_dir: no project found")
+    assert "set GOVREPORT_ROOT" in str(raised.value) and "\n" not in str(raised.value)
+    with pytest.raises(params.ParameterError, match="processed_dir: .* is not a folder"):
+        params.yearly(2024, processed_dir=tmp_path / "nowhere")
+
+
+@pytest.mark.parametrize("path, call", [(YEARLY, "params.yearly("), (COMPARISON, "params.comparison(")])
+def test_the_cell_after_the_parameters_checks_them_through_the_library(path, call):
+    nb = nbformat.read(str(path), as_version=4)
+    assert "parameters" in nb.cells[0].metadata.get("tags", [])
+    assert call in nb.cells[1].source
+
+
+def test_the_readme_papermill_command_runs_from_any_folder(tmp_path):
+    """README "Running the notebooks": papermill from a folder outside the project, the project named by
+    GOVREPORT_ROOT, years typed as papermill passes them ("[2024]", a string), the agency by a written name
+    (洪泽区人民政府, as the 2023 seed is titled; the 2024 seed says 淮安市洪泽区人民政府: one agency)."""
+    import os
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    import govreport
+    from govreport.cli import main
+
+    project = tmp_path / "project"
+    (project / "data" / "raw").mkdir(parents=True)
+    for name in ("hongze_district_gov_2023.txt", "hongze_district_gov_2024.txt"):
+        shutil.copy(REPO / "data" / "raw" / name, project / "data" / "raw" / name)
+    assert main(["--root", str(project), "ingest"]) == 0
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    env = {**os.environ, "GOVREPORT_ROOT": str(project)}
+    shipped = Path(govreport.__file__).parent / "notebooks" / "comparison.ipynb"  # == notebooks/comparison.ipynb
+    run = subprocess.run([sys.executable, "-m", "papermill", str(shipped), "out.ipynb", "-p", "agency",
+                          "洪泽区人民政府", "-p", "years", "[2024]", "--no-progress-bar"],
+                         cwd=elsewhere, env=env, capture_output=True, text=True, timeout=300)
+    assert run.returncode == 0, run.stderr[-2000:]
+    text = _output_text(nbformat.read(str(elsewhere / "out.ipynb"), as_version=4))
+    assert "淮安市洪泽区人民政府共有 1 个年度的报告：2024" in text
+    # hongze_district_gov_2024.txt line 95: 一、本年新收政府信息公开申请数量 … 95
+    assert "新收申请 2024 2021版 95" in " ".join(text.split())

@@ -14,6 +14,7 @@ import pandas as pd
 
 from . import catalog, reviews as review_log
 from .engines import read_part
+from .errors import failure_code
 from .harmonize import harmonize
 from .readers.walk import Failure
 from .schemas import FINDING_COLUMNS, PLACEHOLDER_COLUMNS, REPORT_COLUMNS, UNMAPPED_COLUMNS, VALUE_COLUMNS
@@ -22,17 +23,14 @@ from .validate import Cells, check_across_years
 
 
 def collect(outcomes: list, failures: list[Failure]) -> list[dict]:
-    """Read the parts in file order: failures, byte-identical duplicates and same-id documents sorted out."""
-    kept, by_hash, by_id = [], {}, {}
+    """Read the parts in file order: failures and same-id documents sorted out (byte-identical copies never
+    get here: engines.drop_duplicates)."""
+    kept, by_id = [], {}
     for outcome in outcomes:
         part = read_part(outcome.part)
         if part["failure"]:
             failures.append(Failure(outcome.path, part["failure"]))
             continue
-        if outcome.sha256 in by_hash:  # only a byte-identical file is a duplicate
-            failures.append(Failure(outcome.path, f"duplicate file: byte-identical to {by_hash[outcome.sha256]}"))
-            continue
-        by_hash[outcome.sha256] = outcome.path
         part["meta"]["source_file"] = outcome.path
         rid = part["meta"]["report_id"]
         if rid in by_id:  # another document claims the same agency and year: keep both, say so
@@ -64,8 +62,11 @@ def _keep_apart(part: dict, first: dict) -> None:
                                        ignore_index=True)
 
 
-def tables(parts: list[dict], failures: list[Failure], reviews: review_log.Reviews = None) -> dict:
-    """Every output table of one ingest, from the kept parts (sorted by agency and year) and the reviews."""
+def tables(parts: list[dict], failures: list[Failure], reviews: review_log.Reviews = None,
+           duplicates: list = ()) -> dict:
+    """Every output table of one ingest, from the kept parts (sorted by agency and year) and the reviews;
+    the byte-identical copies not read (``duplicates``, engines.Duplicate) are a table of their own, apart
+    from the failures: a copy is no failure."""
     reviews = reviews or review_log.Reviews()
     failures.extend(reviews.problems)
     tabled = _frame([p["findings"] for p in parts] + [pd.DataFrame(_cross_year(parts), columns=FINDING_COLUMNS)],
@@ -86,7 +87,10 @@ def tables(parts: list[dict], failures: list[Failure], reviews: review_log.Revie
            "findings": findings, "reviews": decided,
            "harmonized": harmonize(reports, values)}
     out.update(_prose(parts, reports))
-    out["failures"] = pd.DataFrame([dict(path=f.path, problem=f.problem) for f in failures], columns=["path", "problem"])
+    out["failures"] = pd.DataFrame([dict(path=f.path, problem=f.problem, code=failure_code(f.problem)) for f in failures],
+                                   columns=["path", "problem", "code"])
+    out["duplicates"] = pd.DataFrame([dict(path=d.path, duplicate_of=d.duplicate_of, sha256=d.sha256)
+                                      for d in duplicates], columns=["path", "duplicate_of", "sha256"])
     out["data_dictionary"] = data_dictionary()
     return out
 

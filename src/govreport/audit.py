@@ -34,14 +34,13 @@ _UNKNOWN = {None, "", "unknown", "not_assessable"}  # the library declining to s
 
 @lru_cache(maxsize=None)
 def expected_cells(template: str) -> frozenset:
-    """Every (metric, applicant) cell the template's tables print (legacy layouts vary: none expected)."""
-    if template == "legacy":
-        return frozenset()
+    """Every (metric, applicant) cell the template's tables print. Legacy layouts vary, so a legacy report is
+    held to the core cells every legacy table prints (labels.csv legacy column less optional_cells.csv)."""
     optional = {r["metric"] for r in catalog.read_csv("optional_cells.csv") if template in r["templates"].split()}
     cells = set()
     for e in catalog.label_entries():
         if e.template == template and e.metric not in optional:
-            if e.column == "*":
+            if e.column == "*" and template != "legacy":
                 cells.update((e.metric, a) for a in APPLICANTS)
             else:
                 cells.add((e.metric, "total"))
@@ -193,17 +192,34 @@ def audit_report(path: Path, expected: Optional[dict] = None) -> dict:
     return row
 
 
-def _expected_by_file(expected_dirs: list) -> dict:
+class UnmatchedExpected(ValueError):
+    """A hand-checked JSON that names no audited file: scoring it would silently read as 0/0."""
+
+
+def _expected_files(expected: list) -> list:
+    """The JSON files of ``expected``: each entry is a folder of JSON or one JSON file."""
+    return sorted(q for d in expected for q in ([d] if d.suffix == ".json" else d.glob("*.json")))
+
+
+def _expected_by_file(expected: list) -> dict:
+    """{file stem the JSON names: (JSON path, data)}."""
     out = {}
-    for p in sorted(q for d in expected_dirs for q in Path(d).glob("*.json")):
+    for p in _expected_files(expected):
         data = json.loads(p.read_text(encoding="utf-8"))
-        out[Path(data["file"]).stem] = data
+        out[Path(data["file"]).stem] = (p, data)
     return out
 
 
-def audit(paths: Iterable, expected_dirs: Iterable = ()) -> pd.DataFrame:
-    """The audit table of every report under ``paths``; ``expected_dirs`` hold hand-checked JSON (matched to a
-    report by file stem, so one JSON scores every rendering of a report: .html, .docx, .pdf)."""
+# integer columns: a refused row has none of them, and must not turn 2013 into 2013.0
+_INT_COLUMNS = ["year", "expected_cells", "found", "blank", "missing", "fuzzy", "unmapped", "checks_pass", "checks_fail",
+                "checks_not_assessable", "hand_checked", "hand_right", "hand_wrong", "hand_missing"]
+
+
+def audit(paths: Iterable, expected_dirs: Iterable = (), strict: bool = False) -> pd.DataFrame:
+    """The audit table, one row per file under ``paths`` (a refusal is a row too); ``expected_dirs`` hold
+    hand-checked JSON (folders or single files, matched to a report by file stem, so one JSON scores every
+    rendering of a report: .html, .docx, .pdf). ``strict``: a JSON naming no audited file raises
+    UnmatchedExpected (the CLI's rule; a library caller may audit a subset against a whole folder)."""
     from .readers.walk import discover
 
     expected_dirs = [Path(d).resolve() for d in expected_dirs]
@@ -212,9 +228,15 @@ def audit(paths: Iterable, expected_dirs: Iterable = ()) -> pd.DataFrame:
     files = [f for f in files if not any(d in Path(f).resolve().parents for d in expected_dirs)]
     failures = [f for f in failures if not any(d in Path(f.path).resolve().parents for d in expected_dirs)]
     expected = _expected_by_file(expected_dirs)
-    rows = [audit_report(f, expected.get(Path(f).stem)) for f in files]
+    if strict:
+        stems = {Path(f).stem for f in files} | {Path(f.path).stem for f in failures}
+        lost = [str(p) for stem, (p, _) in expected.items() if stem not in stems]
+        if lost:
+            raise UnmatchedExpected(f"{lost[0]}: expected file matches no input file"
+                                    + (f" (and {len(lost) - 1} more)" if len(lost) > 1 else ""))
+    rows = [audit_report(f, expected.get(Path(f).stem, (None, None))[1]) for f in files]
     rows += [dict({c: None for c in AUDIT_COLUMNS}, file=f.path, status="refused", problem=f.problem) for f in failures]
-    return pd.DataFrame(rows, columns=AUDIT_COLUMNS)
+    return pd.DataFrame(rows, columns=AUDIT_COLUMNS).astype({c: "Int64" for c in _INT_COLUMNS})
 
 
 def summary_line(table: pd.DataFrame) -> str:

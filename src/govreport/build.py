@@ -24,6 +24,8 @@ page and exits 1.
 The methods page (methods.html: what each check means, measured accuracy, licence,
 citation, sources) is written beside the index from the catalog and the stored
 tables, and copied unchanged while its key (manifest ``methods``) stays the same.
+So is the changelog (changes.html, data/changes.csv: changelog.py), which lists what changed against the
+data published before this build.
 """
 from __future__ import annotations
 
@@ -161,6 +163,8 @@ def _ingest(paths: ProjectPaths, sources: list[dict], log: _Log) -> None:
     result = govreport.ingest([paths.raw], paths.processed)
     for failure in getattr(result, "failures", []) or []:
         log(f"  skipped {failure}", error=True)
+    for duplicate in getattr(result, "duplicates", []) or []:  # no failure: one copy was read
+        log(f"  note: {duplicate}")
 
 
 def _ensure_processed(paths: ProjectPaths, manifest: dict, ingest_key: str, sources: list[dict],
@@ -239,9 +243,10 @@ def _run_jobs(todo: list[Job], args: argparse.Namespace, log: _Log) -> dict[str,
 
 def _foreign(relative: str) -> bool:
     """A file in the site folder that the build does not make (kept across builds; reports/en/ among them)."""
+    from .changelog import CHANGES_PAGE
     from .record import BUILD_RECORD, METHODS_PAGE, SOURCES_DIR
 
-    return not (relative in (INDEX, BUILD_RECORD, METHODS_PAGE)
+    return not (relative in (INDEX, BUILD_RECORD, METHODS_PAGE, CHANGES_PAGE)
                 or relative.startswith((DATA_DIR + "/", SOURCES_DIR + "/"))
                 or ("/" not in relative and relative.startswith(PAGE_PREFIXES) and relative.endswith(".html")))
 
@@ -261,17 +266,20 @@ def _page_records(paths: ProjectPaths, args: argparse.Namespace, jobs: list[Job]
 def _stage(paths: ProjectPaths, site: Path, staging: Path, data: Any, jobs: list[Job], reused: list[Job],
            pages: PageOutcome, current: dict[str, str], args: argparse.Namespace, library: str,
            version: str) -> tuple[int, str]:
-    """Fill ``staging``: reused and kept pages, foreign files, data, sources, build record, the methods page
-    and, last, the index; links to a page that is not there are removed. Returns the number of data tables
-    and the methods page's key."""
+    """Fill ``staging``: reused and kept pages, foreign files, data (with the changelog), sources, build record,
+    the methods and changes pages and, last, the index; links to a page that is not there are removed.
+    Returns the number of data tables and the methods page's key."""
     import govreport
 
-    from . import publish, record
+    from . import changelog, publish, record
+    from .report.methods import citation_text
 
     for relative in [f"{j.name}.html" for j in reused + pages.kept] + [r for r in current if _foreign(r)]:
         (staging / relative).parent.mkdir(parents=True, exist_ok=True)
         shutil.copy2(site / relative, staging / relative)
-    tables = record.publish_data(paths.processed, staging / DATA_DIR, paths.root)
+    changes = changelog.changes_for_build(site, data, paths.processed, version, paths.root, DATA_DIR)
+    tables = record.publish_data(paths.processed, staging / DATA_DIR, paths.root,
+                                 more={changelog.CHANGES_TABLE: changes.table})
     copies = record.source_copies(data, set(data.reports["report_id"].astype(str)), paths.raw, paths.root)
     sources = [r for _, r in copies]
     record.copy_sources(staging / record.SOURCES_DIR, copies)
@@ -283,6 +291,8 @@ def _stage(paths: ProjectPaths, site: Path, staging: Path, data: Any, jobs: list
         data=data, sources=sources, failures=failures, pages=_page_records(paths, args, jobs, reused, pages),
         lang=args.lang)
     document["methods_page"] = {"path": record.METHODS_PAGE, "key": methods_key, "data_version": version}
+    document["changes"] = changelog.publish_changes(staging, site, changes, lang=args.lang, library=library, other=other,
+                                                    version=getattr(govreport, "__version__", "unknown"), force=args.force)
     record.write_json(document, staging / record.BUILD_RECORD)
     published = pages.published()
     comparisons = [(j.title, Path(j.html).name if published[j.name] else None)
@@ -293,7 +303,9 @@ def _stage(paths: ProjectPaths, site: Path, staging: Path, data: Any, jobs: list
     kept_ids = {j.name: page_ids((staging / f"{j.name}.html").read_text(encoding="utf-8")) for j in pages.kept}
     publish.write_index(staging / INDEX, _index_rows(data, published, args.lang, kept_ids), comparisons, tables,
                         lang=args.lang, failures=failures, other=other, footer=footer, methods=record.METHODS_PAGE,
-                        failed_pages=pages.failed)
+                        failed_pages=pages.failed, downloads=record.published_downloads(staging / DATA_DIR),
+                        cite=citation_text(getattr(govreport, "__version__", "unknown"), version, args.lang),
+                        changes=(changelog.CHANGES_PAGE, changelog.summary(changes, args.lang)))
     record.make_servable(staging)
     return len(tables), methods_key
 

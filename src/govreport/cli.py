@@ -41,25 +41,39 @@ def _cmd_ingest(args) -> int:
     out = Path(args.out) if args.out else paths.processed
     jobs = args.jobs or os.cpu_count() or 1
     engine = args.engine or ("processes" if jobs > 1 else "local")
-    bar = None if args.quiet else _progress_bar()
+    bar, client = None if args.quiet else _progress_bar(), None
     try:
-        result = ingest(inputs, out, progress=bar and bar.update, jobs=jobs, engine=engine, scheduler=args.scheduler,
-                        reviews=args.reviews)
+        if engine == "dask" and args.scheduler:  # connect first: an unreachable scheduler is one line, soon
+            from .engines import CONNECT_TIMEOUT, connect
+
+            client = connect(args.scheduler, args.connect_timeout or CONNECT_TIMEOUT)
+        result = ingest(inputs, out, progress=bar and bar.update, jobs=jobs, engine=engine,
+                        scheduler=client or args.scheduler, reviews=args.reviews)
     except ReportError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
     finally:
         if bar:
             bar.close()
+        if client is not None:
+            client.close()
+    _ingest_summary(result, out)
+    return 1 if result.failures else 0
+
+
+def _ingest_summary(result, out: Path) -> None:
+    """A line per failed file (stderr), a note per duplicate copy (not read again, no failure), the counts."""
     for failure in result.failures:
         print(f"error: {failure}", file=sys.stderr)
+    for duplicate in result.duplicates:
+        print(f"note: {duplicate}", file=sys.stderr)
     p = result.processed
     fails = int(p.reports["n_failed_rules"].sum()) if len(p.reports) else 0  # the reports' own arithmetic
     reuse = f", {result.n_reused} unchanged" if result.n_reused else ""
-    print(f"ingested {len(p.reports)} report(s) ({result.n_parsed} parsed{reuse}), {len(p.values)} values, "
+    dups = f", {len(result.duplicates)} duplicate(s) skipped" if result.duplicates else ""
+    print(f"ingested {len(p.reports)} report(s) ({result.n_parsed} parsed{reuse}{dups}), {len(p.values)} values, "
           f"{len(p.unmapped)} unmapped, {fails} failed check(s), {len(result.failures)} file(s) failed -> {out}")
     _review_summary(p.reviews)
-    return 1 if result.failures else 0
 
 
 def _review_summary(table) -> None:
@@ -144,14 +158,19 @@ def _cmd_sql(args) -> int:
 def _cmd_audit(args) -> int:
     import pandas as pd
 
-    from .audit import audit, summary_line, verdict_summary
+    from .audit import UnmatchedExpected, audit, summary_line, verdict_summary
     from .paths import project_paths
 
     inputs = args.paths or [project_paths(args.root).raw]
-    table = audit(inputs, [Path(e) for e in args.expected or []])
+    try:
+        table = audit(inputs, [Path(e) for e in args.expected or []], strict=True)
+    except UnmatchedExpected as exc:
+        print(f"govreport audit: {exc}", file=sys.stderr)
+        return 2
     if args.csv:
         table.to_csv(args.csv, index=False)
-    shown = ["file", "status", "template", "year", "found", "blank", "missing", "fuzzy", "unmapped", "checks_fail"]
+    shown = ["file", "status", "template", "year", "agency", "found", "blank", "missing", "fuzzy", "unmapped",
+             "checks_fail"]
     if args.expected:
         shown += ["hand_right", "hand_wrong", "hand_missing"]
     view = table[shown].copy()
@@ -257,6 +276,8 @@ def build_parser(argv=None) -> argparse.ArgumentParser:
     p.add_argument("--engine", choices=["local", "processes", "dask"],
                    help="where the per-file parse runs (default: processes when --jobs > 1, else local)")
     p.add_argument("--scheduler", help="Dask scheduler address (tcp://host:8786); default: a local cluster")
+    p.add_argument("--connect-timeout", type=float, metavar="SECONDS",
+                   help="how long to wait for the Dask scheduler to answer (default 10)")
     p.add_argument("--reviews", metavar="FILE",
                    help="the analyst's reviews (default: reviews.csv in the first input folder)")
     p.set_defaults(func=_cmd_ingest)
@@ -282,7 +303,8 @@ def build_parser(argv=None) -> argparse.ArgumentParser:
     p.set_defaults(func=_cmd_sql)
     p = sub.add_parser("audit", help="how well a batch parsed: expected cells found, fuzzy, unmapped, checks")
     p.add_argument("paths", nargs="*", help="files or folders (default: data/raw)")
-    p.add_argument("--expected", action="append", help="folder of hand-checked JSON (tests/data/fixtures/expected form) to score against")
+    p.add_argument("--expected", action="append", help="folder of hand-checked JSON (tests/data/fixtures/expected form), or one JSON file, to score "
+                        "against; a JSON that names no input file is an error (exit 2)")
     p.add_argument("--csv", help="write the full audit table to this CSV file")
     p.set_defaults(func=_cmd_audit)
     p = sub.add_parser("agencies", help="list each written agency name with the agency_id it got, "

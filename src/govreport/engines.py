@@ -1,7 +1,8 @@
 """The per-file function of ingest, the corpus it runs over, and the interchangeable engines that run it.
 
-``discover`` finds the inputs (local paths or fsspec URLs) with their content hashes; ``tasks`` pairs
-each with its part in the cache and keeps those not cached yet.
+``discover`` finds the inputs (local paths or fsspec URLs) with their content hashes; ``drop_duplicates``
+keeps one of byte-identical copies (listed, no failure); ``tasks`` pairs each with its part in the cache and
+keeps those not cached yet.
 
 ``process_file(task)`` parses one report, computes what its prose says (facts,
 their checks, timeliness, the sentences repetition compares) and writes all of it
@@ -21,14 +22,14 @@ import hashlib
 import os
 import pickle
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 from typing import Callable, Iterable, Iterator, Optional
 from urllib.parse import urlsplit
 
 from . import catalog
-from .errors import ReportError, one_line
+from .errors import ReportError, describe_path, one_line
 from .urls import strip_credentials
 from .readers import walk
 from .readers.walk import Failure
@@ -168,6 +169,7 @@ class IngestResult:
     failures: list[Failure]
     n_parsed: int = 0
     n_reused: int = 0
+    duplicates: list[Duplicate] = field(default_factory=list)
 
     @property
     def reports(self):
@@ -183,6 +185,43 @@ def discover(paths: list) -> tuple[list[tuple[str, str]], list[Failure], list[di
         remote, more, remote_sources = discover_urls(urls)
         files, failures, sources = files + remote, failures + more, sources + remote_sources
     return files, failures, sources
+
+
+@dataclass(frozen=True)
+class Duplicate:
+    """An input byte-identical to another (``duplicate_of``, the copy read): not read twice, and no failure."""
+
+    path: str
+    duplicate_of: str
+    sha256: str
+
+    def __str__(self) -> str:
+        return (f"{describe_path(self.path)}: byte-identical to {describe_path(self.duplicate_of)}, which was read; "
+                "not read twice (duplicates table)")
+
+
+def _kept_first(path: str) -> tuple:
+    """Which of byte-identical copies is read: the shortest file name, then the first in code-point order (so
+    ``a.txt`` is kept over ``a (1).txt`` and ``a - 副本.txt`` whatever order the files were found in)."""
+    name = url_name(path) if is_url(path) else Path(path).name
+    return len(name), name, path
+
+
+def drop_duplicates(files: list[tuple]) -> tuple[list[tuple], list[Duplicate]]:
+    """``files`` (name, sha256, ...) less the byte-identical copies, and those copies with the one kept.
+
+    A downloaded report saved twice (``a.txt``, ``a (1).txt``) is the same report: one copy is read, the others
+    are listed (the ``duplicates`` table), and the batch's exit code does not change. The same bytes under
+    another suffix are read by another reader, so they are not a copy (the part cache keys on both too). An
+    unreadable file (no hash) is never anyone's duplicate."""
+    kept: dict[tuple, tuple] = {}
+    key = lambda entry: (entry[1], Path(str(entry[0])).suffix.lower())  # noqa: E731
+    for entry in files:
+        if entry[1] and (key(entry) not in kept or _kept_first(entry[0]) < _kept_first(kept[key(entry)][0])):
+            kept[key(entry)] = entry
+    unique = [f for f in files if not f[1] or kept[key(f)] is f]
+    duplicates = [Duplicate(f[0], kept[key(f)][0], f[1]) for f in files if f[1] and kept[key(f)] is not f]
+    return unique, sorted(duplicates, key=lambda d: (d.duplicate_of, d.path))
 
 
 def _sha_or_none(path: Path) -> Optional[str]:
@@ -215,7 +254,9 @@ def result(out: Path, n_parsed: int, n_reused: int) -> IngestResult:
     """The tables just written (or found unchanged) in ``out``, and the failures they record."""
     processed = load(out)
     failures = [Failure(r.path, r.problem) for r in processed.failures.itertuples()]
-    return IngestResult(processed=processed, failures=failures, n_parsed=n_parsed, n_reused=n_reused)
+    duplicates = [Duplicate(r.path, r.duplicate_of, r.sha256) for r in processed.duplicates.itertuples()]
+    return IngestResult(processed=processed, failures=failures, n_parsed=n_parsed, n_reused=n_reused,
+                        duplicates=duplicates)
 
 
 # ------------------------------------------------------------------ inputs in object storage
@@ -353,7 +394,7 @@ def run_dask(tasks: list[Task], jobs: int = 0, scheduler=None, progress: Progres
     if isinstance(scheduler, Client):
         client = scheduler
     elif scheduler:
-        client = Client(scheduler)
+        client = connect(scheduler)
         own.append(client)
     else:
         import logging
@@ -373,6 +414,27 @@ def run_dask(tasks: list[Task], jobs: int = 0, scheduler=None, progress: Progres
     finally:
         for thing in own:
             thing.close()
+
+
+CONNECT_TIMEOUT = 10.0  # seconds; Dask's own default (30 s) is long to wait for a mistyped address
+
+
+def connect(address: str, timeout: float = CONNECT_TIMEOUT):
+    """A ``distributed.Client`` of the scheduler at ``address``, or a ReportError in one line naming the
+    address and the problem (nothing answers within ``timeout`` seconds, a malformed address, Dask missing)."""
+    try:
+        from distributed import Client
+    except ImportError:
+        raise ReportError("--engine dask", "Dask is not installed (pip install 'govreport[dask]')") from None
+    where = f"Dask scheduler {address}"
+    try:
+        return Client(address, timeout=timeout)
+    except (OSError, TimeoutError):  # refused, unreachable, nothing listening: Dask retries until timeout
+        raise ReportError(where, f"no scheduler answered within {timeout:g} s; is `dask scheduler` running "
+                                 "there and reachable from this machine? (--connect-timeout SECONDS waits "
+                                 "longer)") from None
+    except (ValueError, TypeError) as exc:  # an unknown scheme, a port that is not a number
+        raise ReportError(where, one_line(f"not a scheduler address ({exc}); expected tcp://host:8786")) from None
 
 
 ENGINES = {"local": run_local, "processes": run_processes, "dask": run_dask}

@@ -6,8 +6,12 @@ can be anything), so names are escaped before they go into such a line.
 """
 from __future__ import annotations
 
+import re
 import unicodedata
+from functools import lru_cache
 from pathlib import Path
+
+from . import catalog
 
 # Characters that would break or disguise a one-line message: C0/C1 controls, line and
 # paragraph separators, the bidirectional controls that reorder what a reader sees, and the
@@ -78,3 +82,28 @@ class SelectionError(ReportError):
 
     def __str__(self) -> str:
         return str(self.args[0])
+
+
+# ---- failure reasons: a closed vocabulary of codes, each with zh and en text (catalog/failure_reasons.csv)
+
+@lru_cache(maxsize=None)
+def _failure_reasons() -> tuple[tuple[str, re.Pattern, str, str], ...]:
+    rows = catalog.read_csv("failure_reasons.csv")
+    if not rows or rows[-1]["code"] != "other":
+        raise ValueError("catalog/failure_reasons.csv: the last row must be the catch-all code 'other'")
+    return tuple((r["code"], re.compile(r["pattern"]), r["zh"], r["en"]) for r in rows)
+
+
+def failure_code(problem) -> str:
+    """The reason code of a failure's one-line problem (first catalog pattern that matches; 'other' at worst),
+    so failures can be counted and told in the reader's language while the English line stays in the data."""
+    text = str(problem)
+    return next(code for code, pattern, _zh, _en in _failure_reasons() if pattern.search(text))
+
+
+def failure_text(code: str, lang: str = "zh") -> str:
+    """A failure reason code in words, in ``lang`` ('zh' or 'en')."""
+    for known, _pattern, zh, en in _failure_reasons():
+        if known == code:
+            return zh if lang == "zh" else en
+    raise KeyError(f"catalog/failure_reasons.csv: no failure code {code!r}")

@@ -116,6 +116,7 @@ def plan_jobs(paths: ProjectPaths, data: Any, library: str, args: argparse.Names
     from . import record
     from .report import agencies_with_years, available_years, comparison_frame, term
     from .report.links import comparison_page
+    from .report.names_en import bilingual
 
     site = site_dir(paths, args.lang)
     executed = paths.executed if args.lang == "zh" else paths.executed / args.lang
@@ -145,7 +146,8 @@ def plan_jobs(paths: ProjectPaths, data: Any, library: str, args: argparse.Names
         agency = str(frame.sort_values("year")["agency"].iloc[-1]) if not frame.empty else agency_id
         page = comparison_page(agency_id, data)
         add(page[: -len(".html")], paths.notebook(COMPARISON_NOTEBOOK),
-            {"agency": str(agency_id), "years": None}, term("comparison.title", args.lang, agency=agency),
+            {"agency": str(agency_id), "years": None},
+            term("comparison.title", args.lang, agency=bilingual(agency, args.lang)),
             page_report_ids(data, agency_id=agency_id), [page])
     return jobs
 

@@ -1,8 +1,8 @@
 """parse() and ingest() as the stage calls, in order, and nothing else.
 
 parse:  read -> identify -> extract -> check -> records
-ingest: discover -> (unchanged? done) -> run an engine of the per-file function over the new files
-        -> assemble (with the analyst's reviews) -> validate each table once -> write (manifest last)
+ingest: discover -> drop byte-identical copies -> (unchanged? done) -> run an engine of the per-file function
+        over the new files -> assemble (with the analyst's reviews) -> validate each table once -> write (manifest last)
 """
 from __future__ import annotations
 
@@ -39,6 +39,7 @@ def ingest(paths: Iterable = ("data/raw",), out_dir="data/processed", progress=N
     """
     paths, out, code = list(paths), Path(out_dir), engines.code_fingerprint()
     files, failures, sources = engines.discover(paths)
+    files, duplicates = engines.drop_duplicates(files)
     review_file = review_log.locate(paths, reviews)
     sources = review_log.with_source(sources, review_file)
     if store.unchanged(out, sources, code):
@@ -47,8 +48,8 @@ def ingest(paths: Iterable = ("data/raw",), out_dir="data/processed", progress=N
     outcomes = {o.path: o for o in engines.run(engine or ("processes" if jobs != 1 else "local"), todo, jobs,
                                                scheduler, progress)}
     parts = assemble.collect([outcomes.get(t.path, t) for t in tasks], failures)
-    tables = {name: validate_table(name, frame) if name in SCHEMAS else frame
-              for name, frame in assemble.tables(parts, failures, review_log.read(review_file)).items()}
+    assembled = assemble.tables(parts, failures, review_log.read(review_file), duplicates)
+    tables = {name: validate_table(name, frame) if name in SCHEMAS else frame for name, frame in assembled.items()}
     store.write_tables(out, tables, sources=sources, code=code)
     engines.prune_parts(out / ".parts", keep=code)
     return engines.result(out, len(todo), len(tasks) - len(todo))

@@ -28,7 +28,7 @@ from typing import Any, Optional, Sequence
 
 import govreport
 
-from .errors import strip_controls
+from .errors import failure_code, failure_text, strip_controls
 from .report.wording import term
 
 KERNEL_NAME = "govreport-python"
@@ -312,15 +312,53 @@ def _data_items(tables: Sequence[tuple[str, Sequence[tuple[str, str]]]], lang: s
     return "".join(items)
 
 
+def _size(size: int, lang: str) -> str:
+    """A file size as the reader's language writes it (kilobytes under a megabyte)."""
+    from .record import pterm
+
+    if size < 1 << 20:
+        return pterm("index.size_kb", lang, n=f"{max(size / 1024, 0.1):.1f}")
+    return pterm("index.size_mb", lang, n=f"{size / (1 << 20):.1f}")
+
+
+def _download_items(downloads: Sequence[tuple[str, str, int]], cite: str, lang: str) -> str:
+    """The whole data in one file (workbook, database), the data licence, and the line to cite."""
+    from .downloads import LICENCE
+    from .record import pterm
+
+    if not downloads and not cite:
+        return ""
+    items = "".join(
+        f'<li><a href="{_e(href)}"><code>{_e(name)}</code></a>：{_e(pterm("index.download." + name, lang))}'
+        f'（{_e(_size(size, lang))}）</li>' if lang == "zh" else
+        f'<li><a href="{_e(href)}"><code>{_e(name)}</code></a>: {_e(pterm("index.download." + name, lang))}'
+        f' ({_e(_size(size, lang))})</li>'
+        for name, href, size in downloads)
+    licence = next((href for name, href, _ in downloads if name == LICENCE), None)
+    notice = (f'<p class="govreport-licence">{_e(pterm("index.data_licence", lang, licence="LICENCE"))}</p>'
+              .replace("LICENCE", f'<code>{_e(term("licence.data_id", lang))}</code>', 1)
+              if licence else "")
+    cite_line = f'<p class="govreport-cite">{_e(pterm("index.cite", lang, line=cite))}</p>' if cite else ""
+    return f'<p>{_e(pterm("index.downloads", lang))}</p><ul class="govreport-downloads">{items}</ul>{notice}{cite_line}'
+
+
+def _failure_item(failure: dict, lang: str) -> str:
+    """One unreadable input: its name, its reason code and the reason in the page's language (a Chinese page
+    never quotes the library's English line; that stays in failures.csv for the English reader and the analyst)."""
+    code = failure.get("code") or failure_code(failure["problem"])
+    if lang == "zh":
+        return f"<li><code>{_e(failure['path'])}</code>：{_e(failure_text(code, 'zh'))}（<code>{_e(code)}</code>）</li>"
+    return f"<li><code>{_e(failure['path'])}</code>: {_e(failure_text(code, 'en'))} (<code>{_e(code)}</code>): " \
+           f"<code>{_e(failure['problem'])}</code></li>"
+
+
 def _failure_items(failures: Sequence[dict], lang: str) -> str:
     """The inputs that could not be read, each with its one-line reason (quoted as the library gave it)."""
     from .record import pterm
 
     if not failures:
         return ""
-    items = "".join(f"<li><code>{_e(f['path'])}</code>：<code lang=\"en\">{_e(f['problem'])}</code></li>"
-                    if lang == "zh" else f"<li><code>{_e(f['path'])}</code>: <code>{_e(f['problem'])}</code></li>"
-                    for f in failures)
+    items = "".join(_failure_item(f, lang) for f in failures)
     return (f'<h2 id="failed-inputs">{_e(pterm("index.failed_inputs", lang))}</h2>'
             f'<p>{_e(pterm("index.failed_intro", lang, n=len(failures)))}</p><ul class="govreport-failures">{items}</ul>')
 
@@ -363,15 +401,20 @@ th {{ background: #f2f4f7; }}
 def write_index(target: Path, rows: Sequence[IndexRow], comparisons: Sequence[tuple[str, Optional[str]]],
                 tables: Sequence[tuple[str, Sequence[tuple[str, str]]]], *, lang: str = "zh", line: Optional[str] = None,
                 failures: Sequence[dict] = (), other: Optional[tuple[str, str]] = None, footer: str = "",
-                methods: Optional[str] = None, failed_pages: Sequence[FailedPage] = ()) -> Path:
+                methods: Optional[str] = None, failed_pages: Sequence[FailedPage] = (),
+                downloads: Sequence[tuple[str, str, int]] = (), cite: str = "",
+                changes: Optional[tuple[str, str]] = None) -> Path:
     """The front page: one row per (year, agency), links to reports, comparisons and data.
 
     ``comparisons`` are (agency name, href or None when it failed); ``tables`` are
     (table, its published files); ``failures`` the inputs that could not be read;
     ``other`` the other language's index; ``methods`` the methods page; ``failed_pages``
-    the pages this build could not make. Every value from the reports is escaped.
+    the pages this build could not make; ``downloads`` the workbook, database and licence (name, href,
+    bytes); ``cite`` the line to cite with the data version; ``changes`` the changelog page and its one-line
+    summary. Every value from the reports is escaped.
     """
     from .record import pterm
+    from .report.names_en import bilingual
     from .report.wording import template_name
 
     t = lambda key, **kw: _e(term(key, lang, **kw))  # noqa: E731
@@ -385,7 +428,7 @@ def write_index(target: Path, rows: Sequence[IndexRow], comparisons: Sequence[tu
         comparison = (f' · <a href="{_e(r.comparison_href)}">{t("index.comparison_link")}</a>'
                       if r.comparison_href else "")
         body_rows.append(
-            f"<tr><td>{r.year}</td><td>{_e(r.agency)}</td><td>{_e(template_name(r.template, lang, short=True))}"
+            f"<tr><td>{r.year}</td><td>{_e(bilingual(r.agency, lang))}</td><td>{_e(template_name(r.template, lang, short=True))}"
             f"</td><td>{_e(r.headline)}</td><td>{report}{comparison}</td></tr>"
         )
     comparison_items = "".join(
@@ -409,6 +452,7 @@ def write_index(target: Path, rows: Sequence[IndexRow], comparisons: Sequence[tu
 <h1>{t('index.title')}</h1>
 <p>{t('index.intro', n_reports=len(rows), n_years=len(years), n_agencies=len(agencies))}</p>
 {methods_link}
+{_changes_link(changes, lang)}
 {_failure_items(failures, lang)}
 {_failed_page_items(failed_pages, lang)}
 <h2>{t('index.reports')}</h2>
@@ -423,12 +467,21 @@ def write_index(target: Path, rows: Sequence[IndexRow], comparisons: Sequence[tu
 <h2>{t('index.data')}</h2>
 <p>{t('index.data_intro')}</p>
 <ul>{data_items}</ul>
+{_download_items(downloads, cite, lang)}
 {footer}
 {line or build_line(lang=lang)}
 </body>
 </html>
 """
     return _write_page(target, page)
+
+
+def _changes_link(changes: Optional[tuple[str, str]], lang: str) -> str:
+    """The link to the data changelog, with what it says in one sentence."""
+    from .record import pterm
+
+    return (f'<p class="govreport-changes"><a href="{_e(changes[0])}">{_e(pterm("changes.link", lang))}</a>'
+            f'{"：" if lang == "zh" else ": "}{_e(changes[1])}</p>') if changes else ""
 
 
 def _switch(other: Optional[tuple[str, str]], lang: str) -> str:

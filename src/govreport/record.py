@@ -32,7 +32,7 @@ SOURCES_DIR = "sources"
 BUILD_RECORD = "build_record.json"
 METHODS_PAGE = "methods.html"
 RECORD_CLASS = "govreport-record"
-PATH_COLUMNS = {"reports": ("source_file",), "failures": ("path",)}
+PATH_COLUMNS = {"reports": ("source_file",), "failures": ("path",), "duplicates": ("path", "duplicate_of")}
 LABEL_COLUMNS = ("label_legacy", "label_gb2019", "label_gb2021")
 
 
@@ -118,21 +118,38 @@ def publishable_tables(processed: Path, root: Path) -> tuple[dict[str, pd.DataFr
     return tables, sources
 
 
-def publish_data(processed: Path, target: Path, root: Path) -> list[tuple[str, list[str]]]:
+def publish_data(processed: Path, target: Path, root: Path,
+                 more: Optional[dict[str, pd.DataFrame]] = None) -> list[tuple[str, list[str]]]:
     """Write the published tables (Parquet + CSV + manifest) to ``target``.
 
     Returns (table, [(label, href relative to the reports folder)]) in the catalog's order:
-    the CSV, then the Parquet file or, for a table stored by year, one Parquet file per year."""
-    from .store import MANIFEST, write_tables
+    the CSV, then the Parquet file or, for a table stored by year, one Parquet file per year. The workbook,
+    the database and the licence (downloads.py) are written beside them, in the same manifest. ``more`` are
+    tables of the build's own (the changelog, changelog.py): published and recorded alike, not listed. The
+    manifest keeps the code fingerprint of the ingest, so the next build can tell what was read by other code."""
+    from .downloads import DOWNLOADS, write_downloads
+    from .store import MANIFEST, read_manifest, write_tables
 
     tables, sources = publishable_tables(processed, root)
-    write_tables(target, tables, sources)
-    written = sorted(json.loads((target / MANIFEST).read_text(encoding="utf-8"))["files"])
+    listed, tables = list(tables), {**tables, **(more or {})}
+    write_tables(target, tables, sources, code=str(read_manifest(processed).get("code", "")),
+                 extra=lambda files: write_downloads(target, tables, files))
+    written = sorted(f for f in json.loads((target / MANIFEST).read_text(encoding="utf-8"))["files"]
+                     if f not in DOWNLOADS)
     order = list(_tables())
-    names = sorted(tables, key=lambda n: (order.index(n) if n in order else len(order), n))
+    names = sorted(listed, key=lambda n: (order.index(n) if n in order else len(order), n))
     return [(n, [(_file_label(f), f"{target.name}/{quote(f, safe='/=')}") for f in sorted(
         (f for f in written if f == f"{n}.csv" or f == f"{n}.parquet" or f.startswith(f"{n}/")),
         key=lambda f: (not f.endswith(".csv"), f))]) for n in names]
+
+
+def published_downloads(target: Path) -> list[tuple[str, str, int]]:
+    """(file, href relative to the reports folder, size in bytes) of the downloads in ``target``
+    (the workbook, the database, the licence), those that are there."""
+    from .downloads import DOWNLOADS
+
+    return [(name, f"{Path(target).name}/{name}", (Path(target) / name).stat().st_size)
+            for name in DOWNLOADS if (Path(target) / name).is_file()]
 
 
 def _file_label(relative: str) -> str:

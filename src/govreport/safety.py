@@ -37,6 +37,7 @@ class Limits:
     pdf_seconds: float = 90.0
     docx_seconds: float = 60.0
     markup_seconds: float = 60.0                # text, HTML and Markdown
+    convert_seconds: float = 60.0               # LibreOffice converting a .doc/.wps/.xls (cold start included)
     memory_mb: int = 1536                       # memory one file may add while it is read
     max_html_depth: int = 500                   # element nesting (libxml2 alone stops at 256)
     prose_seconds: float = 60.0                 # the prose steps (facts, checks) of one report
@@ -47,8 +48,11 @@ class Limits:
     max_zip_ratio: int = 200                    # uncompressed / compressed, above 10 MB unpacked
 
     def read_seconds(self, fmt: str) -> float:
-        """The reading budget for a file of format ``fmt`` (pdf, docx, txt, html, md)."""
-        return {"pdf": self.pdf_seconds, "docx": self.docx_seconds}.get(fmt, self.markup_seconds)
+        """The reading budget for a file of format ``fmt`` (pdf, docx, txt, html, md; doc and xls are converted
+        by LibreOffice first, then read)."""
+        converted = self.convert_seconds + self.docx_seconds
+        return {"pdf": self.pdf_seconds, "docx": self.docx_seconds, "doc": converted, "xls": converted}.get(
+            fmt, self.markup_seconds)
 
 
 LIMITS = Limits()
@@ -123,6 +127,13 @@ def checkpoint() -> None:
     budget = _CURRENT.get()
     if budget is not None:
         budget.check()
+
+
+def remaining_seconds(default: float) -> float:
+    """Seconds left in the budget of the file being read (``default`` outside one): a child process such as
+    LibreOffice gets a timeout that ends before the file's own limit does."""
+    budget = _CURRENT.get()
+    return default if budget is None else min(default, budget.deadline - time.monotonic())
 
 
 @contextmanager

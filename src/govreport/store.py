@@ -10,7 +10,8 @@ tables are those of the current ``data/raw``.
 
 The large tables with a ``year`` (PARTITIONED) are stored as one Parquet file
 per year, ``values/year=2021/part-0.parquet``, so ``load(years=…)`` and
-``govreport sql`` read only the years asked for; every table is also one CSV.
+``govreport sql`` read only the years asked for; every table is also one CSV, UTF-8 with a byte-order mark
+(``CSV_ENCODING``) so that a spreadsheet on a Chinese Windows reads it as UTF-8.
 """
 from __future__ import annotations
 
@@ -20,7 +21,7 @@ import os
 import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Iterable
+from typing import Callable, Iterable, Optional
 
 import pandas as pd
 
@@ -31,8 +32,10 @@ MANIFEST_FORMAT = 2
 TABLES = ("reports", "values", "unmapped", "placeholders", "findings", "harmonized")
 PARTITIONED = ("values", "unmapped", "harmonized")
 EMPTY_PART = "empty.parquet"  # a partitioned table with no rows: its columns and dtypes
-OPTIONAL_TABLES = ("facts", "repetition", "repetition_passages", "timeliness", "failures", "reviews")
+OPTIONAL_TABLES = ("facts", "repetition", "repetition_passages", "timeliness", "failures", "reviews",
+                   "duplicates")
 SUFFIXES = (".parquet", ".csv")
+CSV_ENCODING = "utf-8-sig"  # UTF-8 with a BOM: Excel on a Chinese Windows otherwise opens the CSV as GBK (mojibake)
 
 
 def sha256_file(path) -> str:
@@ -64,7 +67,7 @@ def write_table(frame: pd.DataFrame, out_dir: Path, name: str) -> list[str]:
     for rel, part in _parquet_parts(frame, name):
         atomic_write(out_dir / rel, lambda p, part=part: part.to_parquet(p, index=False))
         written.append(rel)
-    atomic_write(out_dir / f"{name}.csv", lambda p: frame.to_csv(p, index=False, encoding="utf-8"))
+    atomic_write(out_dir / f"{name}.csv", lambda p: frame.to_csv(p, index=False, encoding=CSV_ENCODING))
     return written + [f"{name}.csv"]
 
 
@@ -106,12 +109,17 @@ def write_manifest(out_dir: Path, files: Iterable[str], sources: Iterable[dict] 
     write_text(json.dumps(document, ensure_ascii=False, indent=1, sort_keys=True) + "\n", out_dir / MANIFEST)
 
 
-def write_tables(out_dir: Path, tables: dict, sources: Iterable[dict] = (), code: str = "") -> None:
-    """One ingest run's output: every table as Parquet and CSV, then the manifest, then stale files go."""
+def write_tables(out_dir: Path, tables: dict, sources: Iterable[dict] = (), code: str = "",
+                 extra: Optional[Callable[[list[str]], list[str]]] = None) -> None:
+    """One ingest run's output: every table as Parquet and CSV, then the manifest, then stale files go.
+
+    ``extra(files)`` makes further files from the tables just written (the published workbook and database,
+    ``downloads.py``) and returns them, relative: they are hashed into the same manifest."""
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
     clear_temporaries(out_dir)
     files = [rel for name, frame in tables.items() for rel in write_table(frame, out_dir, name)]
+    files += list(extra(files)) if extra else []
     write_manifest(out_dir, files, sources, code)
     _remove_stale(out_dir, set(files))
 
@@ -256,7 +264,7 @@ def _year_of(rel: str):
 
 def _read(directory: Path, chosen: list[str]) -> pd.DataFrame:
     if chosen[0].endswith(".csv"):
-        return pd.read_csv(directory / chosen[0])
+        return pd.read_csv(directory / chosen[0], encoding=CSV_ENCODING)
     frames = [pd.read_parquet(directory / rel) for rel in chosen]
     return pd.concat(frames, ignore_index=True) if len(frames) > 1 else frames[0]
 

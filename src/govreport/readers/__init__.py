@@ -8,9 +8,11 @@ from ..safety import LIMITS, file_budget
 
 MAX_FILE_BYTES = LIMITS.max_file_bytes  # larger files are refused, not read
 _FORMATS = {".txt": "txt", ".text": "txt", ".html": "html", ".htm": "html", ".xhtml": "html",
-            ".md": "md", ".markdown": "md", ".pdf": "pdf", ".docx": "docx"}
+            ".md": "md", ".markdown": "md", ".pdf": "pdf", ".docx": "docx",
+            ".doc": "doc", ".wps": "doc", ".xls": "xls"}  # doc/wps/xls: converted by LibreOffice (office.py)
 _MARKUP = {"txt", "html", "md"}
-_FORMAT_NAMES = {"txt": "text", "html": "HTML", "md": "Markdown", "pdf": "PDF", "docx": "DOCX"}
+_FORMAT_NAMES = {"txt": "text", "html": "HTML", "md": "Markdown", "pdf": "PDF", "docx": "DOCX",
+                 "doc": "Word 97-2003 (.doc/.wps)", "xls": "Excel 97-2003 (.xls)"}
 
 
 def _reader_for(path: Path):
@@ -30,6 +32,12 @@ def _reader_for(path: Path):
     if fmt == "docx":
         from .docx import read_docx
         return read_docx
+    if fmt == "doc":
+        from .office import read_legacy_word
+        return read_legacy_word
+    if fmt == "xls":
+        from .office import read_xls
+        return read_xls
     return None
 
 

@@ -17,6 +17,7 @@ from .facts import reading_order
 from .findings import cites, evidence_sentence, review_state, series_contradiction
 from .links import agency_links, anchor_for, index_link
 from .model import Chart, Links, Long, Section, Story, Table
+from .names_en import bilingual, english_name
 from .wording import (fmt_number, fmt_percent, group_catalog, is_missing, paren, quantity, series_catalog,
                       series_name, template_name, term, unit_text)
 
@@ -110,7 +111,8 @@ def _group_section(data: Any, group: dict, rows: pd.DataFrame, agency: str, lang
         section.blocks.append(term("comparison.group_zero", lang))
     elif not present.empty:
         notes = [n for n in rows["note"] if n]
-        section.charts.append(Chart(kind="series", title=group[lang] + paren(agency, lang),
+        shown = agency if lang == "zh" else english_name(agency)  # a chart is all one language
+        section.charts.append(Chart(kind="series", title=group[lang] + paren(shown, lang),
                                     frame=rows[SERIES_COLUMNS].reset_index(drop=True), lang=lang, notes=notes))
     else:
         section.blocks.append(term("comparison.group_none", lang))
@@ -141,7 +143,7 @@ def comparison_story(data: Any, agency_id: str, years: Optional[Sequence[int]] =
         return Story(str(agency_id), title, anchor_for(agency_id),
                      [Section("overview", title, [term("comparison.unknown", lang, agency=str(agency_id))], level=1)])
     agency = str(table.sort_values("year")["agency"].iloc[-1])
-    sections = [_overview(agency, table, lang)]
+    sections = [_overview(bilingual(agency, lang), table, lang)]
     sections[0].blocks.insert(0, Links(index_link(lang) + agency_links(data, str(agency_id), agency, lang)))
     table = table.assign(group=table["series"].astype(str).map(_group_of),
                          order=table["series"].astype(str).map(_series_order),
@@ -322,16 +324,35 @@ def _comparison_facts(data: Any, agency_id: str, agency: str, years: Optional[Se
                     section.blocks.append(term("comparison.facts_vs_table", lang, year=r.year, phrase=r.subject,
                                                prose=quantity(r.value, r.unit, lang),
                                                table=quantity(f["right"], r.unit, lang)))
+    handles = _fact_handles(series, lang)
     drawn = series[~series["series"].isin(zero)]
     if not drawn.empty:
-        section.charts.append(Chart(kind="facts", title=term("comparison.facts_chart", lang, agency=agency),
-                                    frame=drawn[["series", "year", "subject", "value", "unit"]].reset_index(drop=True),
-                                    lang=lang))
+        section.charts.append(_facts_chart(drawn, handles, agency, lang))
     section.blocks.append(Table(
         [term(f"col.{c}", lang) for c in ("series", "year", "phrase", "value", "unit", "sentence")],
-        [[r.series, str(r.year), r.subject, fmt_number(r.value, lang), unit_text(r.unit, lang), Long(r.sentence)]
+        [[handles.get(r.series, r.series), str(r.year), r.subject, fmt_number(r.value, lang), unit_text(r.unit, lang), Long(r.sentence)]
          for r in series.itertuples()]))
     return section
+
+
+def _fact_handles(series: pd.DataFrame, lang: str) -> dict[str, str]:
+    """English names for prose-figure series: the series is named by the report's Chinese phrase, which an
+    English chart must not print; "Prose figure 2 (items)" links a panel to its row (phrase quoted) in the table."""
+    if lang == "zh":
+        return {}
+    labels = list(dict.fromkeys(series["series"]))
+    units = {label: unit_text(series.loc[series["series"] == label, "unit"].iloc[0], lang) for label in labels}
+    return {label: term("comparison.facts_handle", lang, n=n, unit=units[label]) for n, label in enumerate(labels, 1)}
+
+
+def _facts_chart(drawn: pd.DataFrame, handles: dict[str, str], agency: str, lang: str) -> Chart:
+    """The prose-figure panels; in English each panel is named by its handle, with no Chinese phrase or unit."""
+    chart_frame = drawn[["series", "year", "subject", "value", "unit"]].reset_index(drop=True)
+    if lang != "zh":
+        chart_frame = chart_frame.assign(series=chart_frame["series"].map(handles), subject="",
+                                         unit=chart_frame["unit"].map(lambda u: unit_text(u, lang)))
+        agency = english_name(agency)
+    return Chart(kind="facts", title=term("comparison.facts_chart", lang, agency=agency), frame=chart_frame, lang=lang)
 
 
 def _comparison_repetition(data: Any, agency_id: str, agency: str, years: Optional[Sequence[int]],

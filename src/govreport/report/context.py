@@ -6,6 +6,7 @@ from typing import Any, Optional
 import pandas as pd
 
 from .access import frame, report_year, rows_for
+from .names_en import bilingual
 from .model import Details, Section
 from .wording import fmt_percent, has_term, is_missing, limits, term
 
@@ -32,7 +33,7 @@ def repetition_section(data: Any, report: pd.Series, lang: str) -> Optional[Sect
     section = Section("repetition", term("section.repetition", lang))
     rows = rows_for(stored, report_id)
     if rows.empty:
-        section.blocks.append(term("repetition.no_previous", lang, agency=str(report["agency"]), previous=year - 1))
+        section.blocks.append(term("repetition.no_previous", lang, agency=bilingual(str(report["agency"]), lang), previous=year - 1))
         return section
     row = rows.iloc[0]
     previous = report_year(data, row["previous_report_id"]) or year - 1

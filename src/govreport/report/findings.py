@@ -238,14 +238,14 @@ def differs_section(data: Any, report_id: str, lang: str) -> Optional[Section]:
     return section
 
 
-def _parse_summary(data: Any, report_id: str, lang: str) -> list[str]:
+def _parse_summary(data: Any, report_id: str, lang: str, n_read: int) -> list[str]:
     reports = rows_for(frame(data, "reports"), report_id)
     if reports.empty or "n_exact" not in reports.columns:
         return []
     r = reports.iloc[0]
     numbers = {k: 0 if is_missing(r.get(k)) else int(r.get(k)) for k in ("n_exact", "n_fuzzy", "n_blank", "n_values", "n_derived")}
     return [term("parse.summary", lang, exact=numbers["n_exact"], fuzzy=numbers["n_fuzzy"],
-                 blank=numbers["n_blank"], n=numbers["n_values"], derived=numbers["n_derived"])]
+                 blank=numbers["n_blank"], n=n_read, derived=numbers["n_derived"])]
 
 
 def _fuzzy_table(values: pd.DataFrame, names: dict[str, str], lang: str) -> Optional[Table]:
@@ -261,11 +261,11 @@ def _fuzzy_table(values: pd.DataFrame, names: dict[str, str], lang: str) -> Opti
                    "" if is_missing(s) else f"{float(s):.2f}"] for (_, r), s in zip(fuzzy.iterrows(), score)])
 
 
-def parse_section(data: Any, report_id: str, values: pd.DataFrame, lang: str) -> Section:
+def parse_section(data: Any, report_id: str, values: pd.DataFrame, lang: str, n_read: Optional[int] = None) -> Section:
     """解析质量: how sure the program is of what it read (not a judgement of the report)."""
     section = Section("parse", term("section.parse", lang))
     section.blocks.append(term("parse.intro", lang))
-    section.blocks += _parse_summary(data, report_id, lang)
+    section.blocks += _parse_summary(data, report_id, lang, len(values) if n_read is None else n_read)
     names = metric_names(data, lang)
     fuzzy = _fuzzy_table(values, names, lang)
     if fuzzy is not None:

@@ -15,6 +15,7 @@ import pandas as pd
 from .. import catalog
 from .access import harmonized_value, previous_report, reports_for_year
 from .findings import counts, series_contradiction
+from .names_en import bilingual
 from .model import Section, Table
 from .shares import Share, outcome_share
 from .wording import fmt_number, heading, paren, series_name, term
@@ -105,7 +106,7 @@ def headline_section(data: Any, report: pd.Series, lang: str = "zh") -> Section:
         section.blocks.append(term("headline.none", lang))
         return section
     if previous_report(data, report) is None:
-        section.blocks.append(term("headline.no_previous", lang, agency=str(report["agency"]), previous=year - 1))
+        section.blocks.append(term("headline.no_previous", lang, agency=bilingual(str(report["agency"]), lang), previous=year - 1))
     rows = [[heading(series_name(f.series, lang), lang), _value_cell(f.value, f.share, f.flag, lang),
              _value_cell(f.previous, f.previous_share, f.previous_flag, lang), *_change_cells(f, lang)]
             for f in figures]
@@ -156,7 +157,7 @@ def ranking_section(data: Any, year: int, lang: str = "zh") -> Optional[Section]
         report_id = str(report["report_id"])
         received, _ = harmonized_value(data, report_id, "requests_received")
         shares = [outcome_share(data, report_id, s) for s in RANK_SERIES]
-        rows.append((shares[0].value if shares[0] else -1.0, str(report["agency"]), received, shares))
+        rows.append((shares[0].value if shares[0] else -1.0, bilingual(str(report["agency"]), lang), received, shares))
     rows.sort(key=lambda r: (-r[0], r[1]))
     denominators = {s.denominator_name(lang) for r in rows for s in r[3] if s is not None}
     section = Section("ranking", term("section.ranking", lang), anchor="ranking", level=2)

@@ -330,8 +330,12 @@ def licence_html(lang: str) -> str:
 
 def citation(inputs: MethodsInputs, lang: str) -> str:
     """The line to cite (plain text): the site, the govreport version, the data version."""
-    return term("cite.text", lang, site=term("index.title", lang), version=inputs.version,
-                 data_version=inputs.data_version[:12])
+    return citation_text(inputs.version, inputs.data_version, lang)
+
+
+def citation_text(version: str, data_version: str, lang: str) -> str:
+    """The citation of the methods page, for the index too (one wording, catalog row cite.text)."""
+    return term("cite.text", lang, site=term("index.title", lang), version=version, data_version=data_version[:12])
 
 
 def cite_html(inputs: MethodsInputs, lang: str) -> str:

@@ -5,6 +5,7 @@ from typing import Optional, Union
 
 import pandas as pd
 
+from .. import catalog
 from .access import label
 from .model import Chart, Details, Table
 from .wording import applicant_name, enum, fmt_number, is_missing, term, unit_text
@@ -35,7 +36,10 @@ def values_block(rows: pd.DataFrame, lang: str, names: Optional[dict[str, str]] 
 
 
 def chart_labels(rows: pd.DataFrame, lang: str, names: Optional[dict[str, str]]) -> list[str]:
-    """The report's own labels, except where several bars share one (规章 ×3): those get the metric's name."""
+    """The report's own labels, except where several bars share one (规章 ×3): those get the metric's name.
+    An English chart names every bar by its metric's English name: the report's label is Chinese."""
+    if lang != "zh":
+        return [(names or {}).get(str(m)) or metric_name(str(m), lang) for m in rows["metric"]]
     own = [label(r, lang, fallback=str(r["metric"])) for _, r in rows.iterrows()]
     shared = {text for text in own if own.count(text) > 1}
     return [(names or {}).get(str(m), text) if text in shared else text for text, m in zip(own, rows["metric"])]
@@ -53,6 +57,12 @@ def bar_chart(rows: pd.DataFrame, title: str, lang: str, names: Optional[dict[st
     return Chart(kind="bar", title=title, labels=chart_labels(rows, lang, names),
                  values=[float(v) for v in rows["value"]], unit=unit_text(units[0], lang) if len(units) == 1 else "",
                  lang=lang)
+
+
+def metric_name(metric: str, lang: str) -> str:
+    """A metric's standard name in ``lang`` from the label catalog (the code itself when it has none)."""
+    meta = catalog.metrics().get(metric)
+    return (meta.name_zh if lang == "zh" else meta.name_en) if meta else metric
 
 
 DATA_COLUMNS = ("standard", "label", "applicant", "value", "unit", "provenance")

@@ -15,6 +15,7 @@ from .access import (frame, harmonized_value, label, metric_names, metric_row, r
 from .context import repetition_section, timeliness_section
 from .facts import facts_section, prose_pointer
 from .findings import checks_section, differs_section, methods_section, parse_section, report_findings
+from .names_en import bilingual, english_name
 from .headline import headline_section
 from .links import agency_links, report_anchor
 from .model import Chart, Details, Links, Section, Story
@@ -30,7 +31,7 @@ def year_intro(data: Any, year: int, agency: Optional[str] = None, lang: str = "
     if chosen.empty:
         note = paren(str(agency), lang) if agency else ""
         return Section("intro", title, [term("year.none", lang, year=int(year), agency_note=note)], level=1)
-    names = ("、" if lang == "zh" else ", ").join(chosen["agency"].astype(str))
+    names = ("、" if lang == "zh" else "; ").join(bilingual(a, lang) for a in chosen["agency"].astype(str))
     return Section("intro", title, [term("year.agencies", lang, n=len(chosen), year=int(year), agencies=names)],
                    level=1)
 
@@ -45,16 +46,17 @@ def report_story(data: Any, report: pd.Series, lang: str = "zh") -> Story:
     report_id = str(report["report_id"])
     values = rows_for(frame(data, "values"), report_id)
     table = totals(values)
-    zero = all_zero(table)
+    n_read = len(values)  # the one count of numbers read: overview, parse summary and data table all say it
+    zero = all_zero(values)
     names = metric_names(data, lang)
-    sections = [_overview(data, report, table, zero, lang), headline_section(data, report, lang),
+    sections = [_overview(data, report, n_read, zero, lang), headline_section(data, report, lang),
                 _proactive(report, table, zero, lang, names), _requests(data, report, table, zero, lang, names),
                 _review(data, report, table, zero, lang, names), _other(table, lang, names),
                 facts_section(data, report, zero, lang, names), repetition_section(data, report, lang),
                 timeliness_section(data, report, lang), checks_section(data, report_id, lang),
-                differs_section(data, report_id, lang), parse_section(data, report_id, values, lang),
-                _data_section(values, lang, names), methods_section(data, report, values, lang)]
-    agency = str(report["agency"])
+                differs_section(data, report_id, lang), parse_section(data, report_id, values, lang, n_read),
+                _data_section(values, lang, names, n_read), methods_section(data, report, values, lang)]
+    agency = bilingual(str(report["agency"]), lang)
     story = Story(key=report_id, title=agency + paren(str(int(report["year"])), lang),
                   anchor=report_anchor(report_id), sections=[s for s in sections if s is not None],
                   report_id=report_id)
@@ -63,18 +65,18 @@ def report_story(data: Any, report: pd.Series, lang: str = "zh") -> Story:
     return story
 
 
-def _overview(data: Any, report: pd.Series, table: pd.DataFrame, zero: bool, lang: str) -> Section:
+def _overview(data: Any, report: pd.Series, n_read: int, zero: bool, lang: str) -> Section:
     paragraphs = [
-        term("overview.line", lang, agency=str(report["agency"]), year=int(report["year"]),
+        term("overview.line", lang, agency=bilingual(str(report["agency"]), lang), year=int(report["year"]),
              template=template_name(report["template"], lang),
              source_file=file_name(report.get("source_file"), lang)),
-        term("overview.count", lang, n=len(table)),
+        term("overview.count", lang, n=n_read),
     ]
     links = agency_links(data, str(report["agency_id"]), str(report["agency"]), lang, int(report["year"]))
     if links:
         paragraphs.append(Links(links))
     if zero:
-        paragraphs.append(term("overview.all_zero", lang, n=len(table)))
+        paragraphs.append(term("overview.all_zero", lang, n=n_read))
         pointer = prose_pointer(data, str(report["report_id"]), lang)
         if pointer:
             paragraphs.append(pointer)
@@ -82,7 +84,8 @@ def _overview(data: Any, report: pd.Series, table: pd.DataFrame, zero: bool, lan
 
 
 def _chart_title(key: str, report: pd.Series, lang: str) -> str:
-    return term(key, lang, agency=str(report["agency"]), year=int(report["year"]))
+    agency = str(report["agency"]) if lang == "zh" else english_name(str(report["agency"]))  # a chart is all one language
+    return term(key, lang, agency=agency, year=int(report["year"]))
 
 
 def _proactive(report: pd.Series, table: pd.DataFrame, zero: bool, lang: str, names: dict[str, str]) -> Section:
@@ -192,10 +195,10 @@ def _other(table: pd.DataFrame, lang: str, names: dict[str, str]) -> Optional[Se
                                                           values_table(rows, lang, names)])
 
 
-def _data_section(values: pd.DataFrame, lang: str, names: dict[str, str]) -> Optional[Section]:
+def _data_section(values: pd.DataFrame, lang: str, names: dict[str, str], n_read: int) -> Optional[Section]:
     """数据表: every value of the report in one plain table, to copy into a spreadsheet."""
     if values.empty:
         return None
     return Section("data", term("section.data", lang),
-                   [term("data.intro", lang, n=len(values)),
-                    Details(term("data.open", lang, n=len(values)), table=data_table(values, lang, names))])
+                   [term("data.intro", lang, n=n_read),
+                    Details(term("data.open", lang, n=n_read), table=data_table(values, lang, names))])

@@ -1,0 +1,150 @@
+"""Older office formats (.doc, .wps, .xls) through headless LibreOffice, then the OOXML readers.
+
+Portals still publish Word 97-2003 binaries (.doc; WPS Office writes the same format under .wps) and Excel
+97-2003 sheets (.xls). Parsing those binaries ourselves would be a second, weaker Word reader; LibreOffice
+converts them faithfully, so it converts into a private temporary folder (with a profile of its own, so a
+batch never fights a desktop session over the lock) and the existing readers take over: .docx through
+readers/docx.py, .xlsx through openpyxl here, each sheet one table. The conversion runs in its own process
+group under what is left of the file's time budget (safety.py) and is killed whole when that runs out.
+Without LibreOffice the file is refused in one line that says how to convert it.
+"""
+from __future__ import annotations
+
+import atexit
+import os
+import shutil
+import signal
+import subprocess
+import tempfile
+import threading
+from dataclasses import replace
+from pathlib import Path
+
+from ..document import Block, Document, ReportError
+from ..safety import LIMITS, check_zip_archive, checkpoint, remaining_seconds
+
+# suffix -> (LibreOffice's filter target, the package that provides it, what to read the result with)
+_TARGETS = {".doc": ("docx", "libreoffice-writer"), ".wps": ("docx", "libreoffice-writer"),
+            ".xls": ("xlsx", "libreoffice-calc")}
+
+
+def soffice_path():
+    """LibreOffice's command (soffice or libreoffice) on PATH, or None."""
+    return shutil.which("soffice") or shutil.which("libreoffice")
+
+
+def _refusal(path: Path) -> str:
+    target, package = _TARGETS[path.suffix.lower()]
+    return (f"LibreOffice (soffice) is needed to read this format; convert it to .{target} "
+            f"(soffice --headless --convert-to {target} FILE) or install {package}")
+
+
+def convert(path: Path, outdir: Path) -> Path:
+    """Convert ``path`` with headless LibreOffice into ``outdir``; the converted file, or a one-line
+    ReportError (LibreOffice absent, failed, or over the file's time budget)."""
+    soffice = soffice_path()
+    if soffice is None:
+        raise ReportError(path, f"{path.suffix.lower()}: {_refusal(path)}")
+    target, package = _TARGETS[path.suffix.lower()]
+    # a plain name for LibreOffice (it mis-reads some characters in paths); the result is named after it
+    source = outdir / f"input{path.suffix.lower()}"
+    shutil.copyfile(path, source)
+    cmd = [soffice, f"-env:UserInstallation=file://{_profile()}", "--headless", "--norestore",
+           "--convert-to", target, "--outdir", str(outdir), str(source)]
+    seconds = max(remaining_seconds(LIMITS.convert_seconds) - 1.0, 1.0)
+    _run(cmd, seconds, path)
+    result = outdir / f"input.{target}"
+    if not result.exists():
+        raise ReportError(path, f"LibreOffice could not convert this {path.suffix.lower()} file to .{target} "
+                                f"(damaged, encrypted, or {package} is not installed)")
+    return result
+
+
+def _profile() -> Path:
+    """A LibreOffice user profile for this process and thread: created on first use (a cold start costs
+    seconds), reused by later files, removed at exit. One per thread, as LibreOffice locks its profile."""
+    key = (os.getpid(), threading.get_ident())
+    if key not in _PROFILES:
+        _PROFILES[key] = Path(tempfile.mkdtemp(prefix="govreport-soffice-profile-"))
+        atexit.register(shutil.rmtree, _PROFILES[key], True)
+    return _PROFILES[key]
+
+
+_PROFILES: dict = {}
+
+
+def _run(cmd: list, seconds: float, path: Path) -> None:
+    """Run LibreOffice in its own process group; kill the whole group on timeout or any interruption."""
+    proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, start_new_session=True)
+    try:
+        proc.communicate(timeout=seconds)
+    except subprocess.TimeoutExpired:
+        raise ReportError(path, f"gave up converting with LibreOffice after {seconds:g} s (time limit per file)") \
+            from None
+    finally:
+        if proc.poll() is None:
+            os.killpg(proc.pid, signal.SIGKILL)
+            proc.wait()
+
+
+def read_legacy_word(path) -> Document:
+    """Read a .doc or .wps: converted to .docx, read by the DOCX reader, reported as the original file."""
+    from .docx import read_docx
+
+    path = Path(path)
+    with tempfile.TemporaryDirectory(prefix="govreport-office-") as tmp:
+        doc = read_docx(convert(path, Path(tmp)))
+    return replace(doc, path=path, format=path.suffix.lower().lstrip("."))
+
+
+def read_xls(path) -> Document:
+    """Read an .xls: converted to .xlsx, each sheet one table of its cell texts (blank cells stay None)."""
+    path = Path(path)
+    with tempfile.TemporaryDirectory(prefix="govreport-office-") as tmp:
+        xlsx = convert(path, Path(tmp))
+        check_zip_archive(xlsx, ".xlsx")
+        blocks = _sheet_blocks(xlsx, path)
+    return Document(path=path, format="xls", blocks=blocks, hard_wrapped=False)
+
+
+def _sheet_blocks(xlsx: Path, path: Path) -> list:
+    import openpyxl
+
+    try:
+        book = openpyxl.load_workbook(xlsx, read_only=True, data_only=True)
+    except Exception as exc:  # openpyxl raises many kinds for a broken part
+        raise ReportError(path, f"cannot open the converted workbook ({exc.__class__.__name__})") from None
+    blocks = []
+    try:
+        for sheet in book.worksheets:
+            blocks.append(Block.line(sheet.title))
+            rows = []
+            for row in sheet.iter_rows(values_only=True):
+                checkpoint()
+                rows.append([_cell_text(v) for v in row])
+            blocks.extend(_grid_blocks(rows))
+    finally:
+        book.close()
+    return blocks
+
+
+def _grid_blocks(rows: list) -> list:
+    """A sheet's rows as blocks: a row with one filled cell before or after the table is a line of text (a
+    title, a paragraph); the rows from the first with two filled cells to the last are one table."""
+    rows = [r for r in rows if any(c is not None for c in r)]
+    wide = [i for i, r in enumerate(rows) if sum(c is not None for c in r) >= 2]
+    if not wide:
+        return [Block.line(next(c for c in r if c is not None)) for r in rows]
+    first, last = wide[0], wide[-1]
+    width = max(max(i for i, c in enumerate(r) if c is not None) for r in rows[first:last + 1]) + 1
+    lines = lambda part: [Block.line(" ".join(c for c in r if c is not None)) for r in part]  # noqa: E731
+    return lines(rows[:first]) + [Block.table([r[:width] for r in rows[first:last + 1]])] + lines(rows[last + 1:])
+
+
+def _cell_text(value):
+    """A cell as the text a reader would see: integers without '.0', blanks as None."""
+    if value is None or (isinstance(value, str) and not value.strip()):
+        return None
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value).strip()
