@@ -16,7 +16,7 @@ import duckdb
 import pandas as pd
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
-from .report.wording import term
+from .report.wording import table_description, term
 from .store import atomic_write, write_text
 
 WORKBOOK = "govreport.xlsx"
@@ -62,8 +62,6 @@ def _cell_safe(frame: pd.DataFrame) -> pd.DataFrame:
 
 def write_workbook(tables: dict[str, pd.DataFrame], path: Path, max_rows: int = EXCEL_MAX_ROWS) -> None:
     """The main tables, one sheet each (split when longer than a sheet), after a contents sheet."""
-    from .record import table_description
-
     names = [n for n in WORKBOOK_TABLES if n in tables]
     parts = {n: sheet_parts(n, tables[n], max_rows) for n in names}
     contents = pd.DataFrame(

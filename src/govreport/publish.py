@@ -303,7 +303,7 @@ def _e(text: Any) -> str:
 
 def _data_items(tables: Sequence[tuple[str, Sequence[tuple[str, str]]]], lang: str) -> str:
     """One line per published table: what it holds (catalog), then its files (CSV; Parquet, by year when partitioned)."""
-    from .record import table_description
+    from .report.wording import table_description
 
     items = []
     for table, files in tables:

@@ -27,6 +27,7 @@ import pandas as pd
 
 from . import catalog
 from .errors import strip_controls
+from .report.wording import published_tables
 
 SOURCES_DIR = "sources"
 BUILD_RECORD = "build_record.json"
@@ -51,19 +52,6 @@ def pterm(key: str, lang: str = "zh", **values: Any) -> str:
     except KeyError:
         raise KeyError(f"catalog/publish_terms.csv: no term {key!r} in {lang!r}") from None
     return text.format(**values) if values else text
-
-
-@lru_cache(maxsize=None)
-def _tables() -> dict[str, dict[str, str]]:
-    return {r["table"]: r for r in catalog.read_csv("published_tables.csv")}
-
-
-def table_description(table: str, lang: str = "zh") -> str:
-    """One line saying what a published table holds (catalog/published_tables.csv)."""
-    try:
-        return _tables()[table][lang]
-    except KeyError:
-        raise KeyError(f"catalog/published_tables.csv: no description of table {table!r}") from None
 
 
 # --------------------------------------------------------------------------
@@ -136,7 +124,7 @@ def publish_data(processed: Path, target: Path, root: Path,
                  extra=lambda files: write_downloads(target, tables, files))
     written = sorted(f for f in json.loads((target / MANIFEST).read_text(encoding="utf-8"))["files"]
                      if f not in DOWNLOADS)
-    order = list(_tables())
+    order = list(published_tables())
     names = sorted(listed, key=lambda n: (order.index(n) if n in order else len(order), n))
     return [(n, [(_file_label(f), f"{target.name}/{quote(f, safe='/=')}") for f in sorted(
         (f for f in written if f == f"{n}.csv" or f == f"{n}.parquet" or f.startswith(f"{n}/")),

@@ -186,3 +186,17 @@ def file_name(value: Any, lang: str) -> str:
 def paren(text: str, lang: str) -> str:
     """A parenthetical in the page's typography: （…） in Chinese, ' (…)' in English."""
     return f"（{text}）" if lang == "zh" else f" ({text})"
+
+
+@lru_cache(maxsize=None)
+def published_tables() -> dict[str, dict[str, str]]:
+    """catalog/published_tables.csv: what each published table holds (zh, en), in publishing order."""
+    return {r["table"]: r for r in catalog.read_csv("published_tables.csv")}
+
+
+def table_description(table: str, lang: str = "zh") -> str:
+    """One line saying what a published table holds (catalog/published_tables.csv)."""
+    try:
+        return published_tables()[table][lang]
+    except KeyError:
+        raise KeyError(f"catalog/published_tables.csv: no description of table {table!r}") from None
