@@ -33,15 +33,11 @@ import json, resource, sys, time
 t0 = time.perf_counter()
 out = {"status": "ok"}
 try:
-    from govreport.api import parse
-    from govreport import facts, timeliness
+    from govreport import parse  # parse runs every stage: facts, prose checks, timeliness included
     rep = parse(sys.argv[1])
     t1 = time.perf_counter()
-    fr = facts.extract_facts(rep.report_id, rep.document)
-    ff = facts.check_facts(rep.report_id, fr, rep.values)
-    timeliness.assess(rep.report_id, rep.meta["year"], rep.meta["agency"], rep.document)
-    out.update(values=int(rep.meta["n_values"]), facts=len(fr), read_s=t1 - t0,
-               rules=sorted(set(ff["rule"]) & {"prose.truncated", "prose.budget"}))
+    out.update(values=int(rep.meta["n_values"]), facts=len(rep.facts), read_s=t1 - t0,
+               rules=sorted(set(rep.findings["rule"]) & {"prose.truncated", "prose.budget"}))
 except Exception as exc:  # a refusal is an outcome too: report it
     out.update(status="refused", problem=f"{exc.__class__.__name__}: {exc}"[:120])
 out["seconds"] = time.perf_counter() - t0

@@ -10,10 +10,11 @@ from pathlib import Path
 
 import pandas as pd
 
-from govreport.facts import check_facts, extract_facts
+from govreport.checks.prose import check_facts
+from govreport.checks.repetition import prose_sentences, repeated_share
+from govreport.checks.timeliness import assess
+from govreport.extract.facts import extract_facts
 from govreport.readers import read_document
-from govreport.repetition import repeated_share
-from govreport.timeliness import assess
 
 ROOT = Path(__file__).resolve().parents[1]
 FILES = sorted((ROOT / "data" / "raw").glob("*.txt")) + sorted(Path("/work/shared/fixtures/text").glob("*.txt"))
@@ -32,13 +33,13 @@ def main(repeats: int = 20) -> None:
             check_facts(name, facts, empty)
         t2 = time.perf_counter()
         for _ in range(repeats):
-            assess(name, 2021, "x局", doc)
+            assess(name, 2021, "department", doc)
         t3 = time.perf_counter()
         print(f"{name:40} {len(facts):5d} {1000 * (t1 - t0) / repeats:10.1f} {1000 * (t2 - t1) / repeats:9.1f} {1000 * (t3 - t2) / repeats:13.2f}")
     a, b = docs["hongze_district_gov_2023"], docs["hongze_district_gov_2024"]
     t0 = time.perf_counter()
     for _ in range(repeats):
-        repeated_share(a, b)
+        repeated_share(prose_sentences(a), prose_sentences(b))
     print(f"repeated_share hongze 2023->2024: {1000 * (time.perf_counter() - t0) / repeats:.1f} ms")
 
 

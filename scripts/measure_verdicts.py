@@ -2,7 +2,7 @@
 
 Renders each HTML case to LibreOffice DOCX, LibreOffice PDF and Chromium PDF (or reuses the renderings in
 the cache folder), scores agency, agency_id, level, publication date and its source, timeliness and
-identity breaks against the expected JSON's "verdicts" (govreport.audit), writes
+identity breaks against the expected JSON's "verdicts" (govreport.checks.coverage), writes
 src/govreport/catalog/verdict_accuracy.csv (the methods page publishes it) and prints a markdown table of
 verdict kind x right / wrong / unknown per format, then every verdict that is not right.
 

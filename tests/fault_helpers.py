@@ -2,7 +2,7 @@
 
 A *write point* is every call that changes what a reader sees on disk:
 ``os.replace`` (each atomic file write of the store, pages and manifests),
-``publish._exchange`` and ``os.rename`` (the swap of ``reports/``), ``shutil.copy2``
+``staging._exchange`` and ``os.rename`` (the swap of ``reports/``), ``shutil.copy2``
 (published data and reused pages; killed half way through the copy) and
 ``shutil.rmtree``.
 
@@ -39,21 +39,20 @@ SEED_2021 = "shapotou_gov_service_center_2021.txt"
 # ------------------------------------------------------------------ the notebook stand-in
 def fake_run_job(job):
     """Write ``job.html`` as the real export does (checked, atomic), naming the job and its parameters."""
-    from govreport import build, publish
-
+    from govreport.publish import build
+    from govreport.publish.export import write_page
     body = f"<!DOCTYPE html><html><body><h1>{html.escape(job.title)}</h1>" \
            f"<p class=\"job\">{html.escape(job.name)} {html.escape(json.dumps(job.parameters, sort_keys=True))}</p>" \
            f"</body></html>\n"
-    publish._write_page(Path(job.html), body)
+    write_page(Path(job.html), body)
     return build.JobResult(job.name, True, 0.0)
 
 
 def use_fake_notebooks(patch) -> None:
     """``patch(obj, name, value)`` (monkeypatch.setattr or setattr): no kernel, stand-in pages."""
-    from govreport import build, publish
-
+    from govreport.publish import build, execution
     patch(build, "run_job", fake_run_job)
-    patch(publish, "preflight", lambda jupyter_dir: publish.Preflight(True, "test: notebooks replaced by pages"))
+    patch(execution, "preflight", lambda jupyter_dir: execution.Preflight(True, "test: notebooks replaced by pages"))
 
 
 def build_quietly(root: Path, **overrides) -> int:
@@ -61,7 +60,7 @@ def build_quietly(root: Path, **overrides) -> int:
     import contextlib
     import io
 
-    from govreport.build import add_build_arguments, run_build
+    from govreport.publish.build import add_build_arguments, run_build
 
     args = add_build_arguments(argparse.ArgumentParser()).parse_args(["--root", str(root)])
     for key, value in overrides.items():
@@ -75,7 +74,9 @@ def make_root(parent: Path, seeds=(SEED_2021,)) -> Path:
     (root / "data" / "raw").mkdir(parents=True)
     for name in seeds:
         shutil.copy2(SEEDS / name, root / "data" / "raw" / name)
-    shutil.copytree(REPO / "notebooks", root / "notebooks")
+    from govreport.paths import packaged_notebooks
+
+    shutil.copytree(packaged_notebooks(), root / "notebooks")
     return root
 
 
@@ -92,10 +93,9 @@ def install_kill_switch(kill_at: int, counter: list) -> None:
             os.kill(os.getpid(), signal.SIGKILL)
         return real(*args, **kwargs)
 
-    from govreport import publish
-
+    from govreport.publish import staging
     for module, name in ((os, "replace"), (os, "rename"), (shutil, "copy2"), (shutil, "rmtree"),
-                         (publish, "_exchange")):
+                         (staging, "_exchange")):
         real = getattr(module, name)
         setattr(module, name, lambda *a, _n=name.lstrip("_"), _r=real, **k: point(_n, _r, *a, **k))
 
@@ -184,8 +184,9 @@ def _selected(points: list[str], spec: str) -> list[int]:
 def _main(argv) -> int:
     kind, template, work, spec, inputs = argv[0], Path(argv[1]), Path(argv[2]), argv[3], argv[4:]
     import govreport  # noqa: F401  imported once, before the forks
-    from govreport import build, narrative, publish  # noqa: F401
-
+    from govreport import publish  # noqa: F401
+    from govreport.publish import build
+    from govreport import report as narrative
     if kind == "build":
         use_fake_notebooks(setattr)
     target = lambda n: work / str(n) / template.name  # noqa: E731

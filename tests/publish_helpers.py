@@ -22,17 +22,19 @@ SEEDS = ("shapotou_gov_service_center_2018.txt", "shapotou_gov_service_center_20
 
 
 def make_project(parent: Path) -> Path:
-    """A project root holding the two seed reports and a copy of the notebooks."""
+    """A project root holding the two seed reports and its own copy of the notebooks (as `govreport notebooks --copy`)."""
+    from govreport.paths import packaged_notebooks
+
     root = Path(parent) / "project"
     (root / "data" / "raw").mkdir(parents=True)
     for name in SEEDS:
         shutil.copy2(REPO / "data" / "raw" / name, root / "data" / "raw" / name)
-    shutil.copytree(REPO / "notebooks", root / "notebooks")
+    shutil.copytree(packaged_notebooks(), root / "notebooks")
     return root
 
 
 def build_args(root: Path, **overrides) -> argparse.Namespace:
-    from govreport.build import add_build_arguments
+    from govreport.publish.build import add_build_arguments
 
     args = add_build_arguments(argparse.ArgumentParser()).parse_args(["--root", str(root)])
     for key, value in overrides.items():
@@ -49,7 +51,7 @@ class BuildRun:
 
 def run_build(root: Path, **overrides) -> BuildRun:
     """govreport build on ``root``, capturing what it prints."""
-    from govreport.build import run_build as _run
+    from govreport.publish.build import run_build as _run
 
     buffer = io.StringIO()
     started = time.perf_counter()

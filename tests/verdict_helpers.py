@@ -11,7 +11,8 @@ from pathlib import Path
 
 from render_helpers import FIXTURES, FORMATS, REAL, TESTDATA
 
-from govreport.audit import VERDICT_KINDS, VERDICT_OUTCOMES, audit_report
+from govreport.checks.coverage import VERDICT_KINDS, VERDICT_OUTCOMES
+from govreport.pipeline import audit_report
 
 ACCURACY_COLUMNS = ["format", "verdict", "right", "wrong", "unknown", "total", "measured_on"]
 RENDERED = frozenset(FORMATS)  # formats made from the page here; every other format is a file as published

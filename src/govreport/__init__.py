@@ -2,7 +2,7 @@
 
 Public API:
 - ``parse(path)`` -> ParsedReport with ``.values`` (the long table), ``.unmapped``,
-  ``.findings``, ``.placeholders``, ``.meta``
+  ``.findings``, ``.placeholders``, ``.facts``, ``.timeliness``, ``.meta``: what ingest stores for the report
 - ``ingest(paths, out_dir)`` -> IngestResult; writes Parquet + CSV tables
 - ``load(processed_dir)`` -> the processed tables as DataFrames
 - ``audit(paths, expected_dirs)`` -> per-report parse quality (expected cells found, fuzzy, unmapped, checks)
@@ -16,9 +16,9 @@ __version__ = "0.1.0"
 __all__ = ["parse", "ingest", "load", "audit", "data_dictionary", "ParsedReport", "IngestResult", "Document", "ReportError", "SelectionError",
            "__version__"]
 # imported on first use (PEP 562), so `govreport --help` and `govreport parse` do not pay for pandas up front
-_WHERE = {"parse": ".api", "ingest": ".api", "data_dictionary": ".api", "ParsedReport": ".api", "IngestResult": ".api",
-          "load": ".store", "audit": ".audit", "Document": ".document", "ReportError": ".document",
-          "SelectionError": ".errors"}
+_WHERE = {"parse": ".pipeline", "ingest": ".pipeline", "audit": ".pipeline", "data_dictionary": ".schemas",
+          "ParsedReport": ".model", "IngestResult": ".ingestion.corpus", "load": ".store", "Document": ".model",
+          "ReportError": ".errors", "SelectionError": ".errors"}
 
 
 def __getattr__(name: str):

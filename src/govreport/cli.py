@@ -6,11 +6,11 @@ import json
 import sys
 from pathlib import Path
 
-from .errors import ReportError, describe_path
+from govreport.errors import ReportError, describe_path
 
 
 def _cmd_parse(args) -> int:
-    from .pipeline import parse
+    from govreport.pipeline import parse
 
     try:
         rep = parse(args.file)
@@ -32,8 +32,8 @@ def _cmd_parse(args) -> int:
 def _cmd_ingest(args) -> int:
     import os
 
-    from .paths import project_paths
-    from .pipeline import ingest
+    from govreport.paths import project_paths
+    from govreport.pipeline import ingest
 
     # a project root is needed only for what the command line leaves out (inputs, output folder)
     paths = project_paths(args.root) if args.root or not (args.paths and args.out) else None
@@ -44,7 +44,7 @@ def _cmd_ingest(args) -> int:
     bar, client = None if args.quiet else _progress_bar(), None
     try:
         if engine == "dask" and args.scheduler:  # connect first: an unreachable scheduler is one line, soon
-            from .engines import CONNECT_TIMEOUT, connect
+            from govreport.ingestion.engines import CONNECT_TIMEOUT, connect
 
             client = connect(args.scheduler, args.connect_timeout or CONNECT_TIMEOUT)
         result = ingest(inputs, out, progress=bar and bar.update, jobs=jobs, engine=engine,
@@ -78,7 +78,7 @@ def _ingest_summary(result, out: Path) -> None:
 
 def _review_summary(table) -> None:
     """The analyst's reviews applied, and a line for each that decided nothing (orphan, no finding)."""
-    from .reviews import notices, summary
+    from govreport.ingestion.reviews import notices, summary
 
     if len(table):
         print("reviews: " + ", ".join(f"{n} {status}" for status, n in summary(table).items() if n))
@@ -90,9 +90,9 @@ def _cmd_review(args) -> int:
     """Record a decision on one finding in data/raw/reviews.csv (applied by the next ingest or build)."""
     import getpass
 
-    from .paths import project_paths
-    from .reviews import decide
-    from .store import IncompleteData
+    from govreport.paths import project_paths
+    from govreport.ingestion.reviews import decide
+    from govreport.store import IncompleteData
 
     paths = project_paths(args.root) if args.root or not (args.processed and args.reviews) else None
     target = Path(args.reviews) if args.reviews else paths.raw / "reviews.csv"
@@ -131,9 +131,9 @@ class _progress_bar:
 
 
 def _cmd_sql(args) -> int:
-    from .errors import SelectionError
-    from .paths import project_paths
-    from .sql import SqlError, query
+    from govreport.errors import SelectionError
+    from govreport.paths import project_paths
+    from govreport.sql import SqlError, query
 
     paths = project_paths(args.root)
     processed = Path(args.processed) if args.processed else paths.processed
@@ -158,8 +158,9 @@ def _cmd_sql(args) -> int:
 def _cmd_audit(args) -> int:
     import pandas as pd
 
-    from .audit import UnmatchedExpected, audit, summary_line, verdict_summary
-    from .paths import project_paths
+    from govreport.checks.coverage import UnmatchedExpected, summary_line, verdict_summary
+    from govreport.paths import project_paths
+    from govreport.pipeline import audit
 
     inputs = args.paths or [project_paths(args.root).raw]
     try:
@@ -192,8 +193,8 @@ def _cmd_audit(args) -> int:
 def _cmd_agencies(args) -> int:
     import pandas as pd
 
-    from .paths import project_paths
-    from .store import IncompleteData, load
+    from govreport.paths import project_paths
+    from govreport.store import IncompleteData, load
 
     paths = project_paths(args.root)
     processed = Path(args.processed) if args.processed else paths.processed
@@ -219,8 +220,8 @@ def _cmd_agencies(args) -> int:
 
 def _show_resolution(name: str, reports, processed: Path) -> int:
     """`govreport agencies NAME`: the agency_id the name resolves to, how, its years and every name it answers to."""
-    from .agency_names import AgencyNames
-    from .errors import SelectionError
+    from govreport.text.agencies import AgencyNames
+    from govreport.errors import SelectionError
 
     names = AgencyNames(reports, processed)
     try:
@@ -240,7 +241,7 @@ def _cmd_notebooks(args) -> int:
     """List the packaged notebooks, or copy them out (--copy DIR) for an analyst to edit."""
     import shutil
 
-    from .paths import packaged_notebooks
+    from govreport.paths import packaged_notebooks
 
     notebooks = sorted(packaged_notebooks().glob("*.ipynb"))
     if not args.copy:
@@ -259,15 +260,8 @@ def _cmd_notebooks(args) -> int:
     return 0
 
 
-def build_parser(argv=None) -> argparse.ArgumentParser:
-    """The parser; build.py (and its imports) only when the command line names ``build``."""
-    parser = argparse.ArgumentParser(prog="govreport", description=__doc__)
-    parser.add_argument("--root", help="project root (folder holding data/raw); default: auto-detect")
-    sub = parser.add_subparsers(dest="command", required=True)
-    p = sub.add_parser("parse", help="print the long table of one report")
-    p.add_argument("file")
-    p.add_argument("--format", choices=["csv", "json"], default="csv")
-    p.set_defaults(func=_cmd_parse)
+def _add_ingest(sub) -> None:
+    """`govreport ingest`: inputs, output, engine and reviews."""
     p = sub.add_parser("ingest", help="parse every report into data/processed")
     p.add_argument("paths", nargs="*", help="files or folders (default: data/raw)")
     p.add_argument("--out", help="output folder (default: data/processed)")
@@ -281,6 +275,10 @@ def build_parser(argv=None) -> argparse.ArgumentParser:
     p.add_argument("--reviews", metavar="FILE",
                    help="the analyst's reviews (default: reviews.csv in the first input folder)")
     p.set_defaults(func=_cmd_ingest)
+
+
+def _add_review(sub) -> None:
+    """`govreport review`: one decision on one finding."""
     p = sub.add_parser("review", help="confirm or dismiss one finding of an ingested report, with a note")
     p.add_argument("report_id", help="the report (report_id as in the reports table)")
     p.add_argument("rule", help="the finding's rule (findings table), e.g. review.total")
@@ -293,6 +291,19 @@ def build_parser(argv=None) -> argparse.ArgumentParser:
     p.add_argument("--processed", help="processed folder (default: data/processed)")
     p.add_argument("--reviews", metavar="FILE", help="reviews file to append to (default: data/raw/reviews.csv)")
     p.set_defaults(func=_cmd_review)
+
+
+def build_parser(argv=None) -> argparse.ArgumentParser:
+    """The parser; build.py (and its imports) only when the command line names ``build``."""
+    parser = argparse.ArgumentParser(prog="govreport", description=__doc__)
+    parser.add_argument("--root", help="project root (folder holding data/raw); default: auto-detect")
+    sub = parser.add_subparsers(dest="command", required=True)
+    p = sub.add_parser("parse", help="print the long table of one report")
+    p.add_argument("file")
+    p.add_argument("--format", choices=["csv", "json"], default="csv")
+    p.set_defaults(func=_cmd_parse)
+    _add_ingest(sub)
+    _add_review(sub)
     p = sub.add_parser("sql", help="run SQL (DuckDB) over the processed tables; views named after the tables")
     p.add_argument("query", help='e.g. "SELECT year, count(*) FROM values GROUP BY year"')
     p.add_argument("--processed", help="processed folder (default: data/processed)")
@@ -314,8 +325,7 @@ def build_parser(argv=None) -> argparse.ArgumentParser:
     p.set_defaults(func=_cmd_agencies)
     p = sub.add_parser("build", help="ingest, run the notebooks and publish HTML reports")
     if "build" in (sys.argv[1:] if argv is None else argv):  # its options need build.py (notebook machinery)
-        from . import build as build_module
-
+        from govreport.publish import build as build_module
         build_module.add_build_arguments(p)
         p.set_defaults(func=build_module.run_build)
     p = sub.add_parser("notebooks", help="list the report notebooks shipped with govreport, or copy them out")
@@ -328,7 +338,7 @@ def build_parser(argv=None) -> argparse.ArgumentParser:
 def main(argv=None) -> int:
     parser = build_parser(argv)
     args = parser.parse_args(argv)
-    from .paths import RootNotFound
+    from govreport.paths import RootNotFound
 
     try:
         return args.func(args)

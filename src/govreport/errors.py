@@ -1,17 +1,15 @@
-"""Expected bad input, reported as one line that names the file.
+"""The package's exceptions: one base, each message one line.
 
-A batch's failures table and the command line show one line per bad file; a file
-name may hold a newline, a tab or any other control character (a downloaded name
-can be anything), so names are escaped before they go into such a line.
+Every exception govreport raises on purpose subclasses ``GovreportError``, so a caller can catch them all
+and print each on one line. A batch's failures table and the command line show one line per bad file; a
+file name may hold a newline, a tab or any other control character (a downloaded name can be anything), so
+names are escaped before they go into such a line. Layer 0: this module imports nothing of the package (the
+failure-reason vocabulary is catalog data, read by ``govreport.catalog.failure_code``).
 """
 from __future__ import annotations
 
-import re
 import unicodedata
-from functools import lru_cache
 from pathlib import Path
-
-from . import catalog
 
 # Characters that would break or disguise a one-line message: C0/C1 controls, line and
 # paragraph separators, the bidirectional controls that reorder what a reader sees, and the
@@ -62,7 +60,14 @@ def describe_path(path) -> str:
     return one_line(str(path).replace("\\", "\\\\"))
 
 
-class ReportError(Exception):
+class GovreportError(Exception):
+    """Base of every exception the package raises on purpose; str() is always one line (controls escaped)."""
+
+    def __str__(self) -> str:
+        return one_line(super().__str__())
+
+
+class ReportError(GovreportError):
     """Expected bad input: the message is one line naming the file and the problem."""
 
     def __init__(self, path, problem: str):
@@ -84,26 +89,12 @@ class SelectionError(ReportError):
         return str(self.args[0])
 
 
-# ---- failure reasons: a closed vocabulary of codes, each with zh and en text (catalog/failure_reasons.csv)
+class CatalogError(GovreportError, ValueError):
+    """A malformed catalog file, found when it is loaded: one line naming the file, the row (its line in
+    the file, the header being line 1; None for the file as a whole) and the problem. A ValueError too, as
+    catalog problems were before the base existed."""
 
-@lru_cache(maxsize=None)
-def _failure_reasons() -> tuple[tuple[str, re.Pattern, str, str], ...]:
-    rows = catalog.read_csv("failure_reasons.csv")
-    if not rows or rows[-1]["code"] != "other":
-        raise ValueError("catalog/failure_reasons.csv: the last row must be the catch-all code 'other'")
-    return tuple((r["code"], re.compile(r["pattern"]), r["zh"], r["en"]) for r in rows)
-
-
-def failure_code(problem) -> str:
-    """The reason code of a failure's one-line problem (first catalog pattern that matches; 'other' at worst),
-    so failures can be counted and told in the reader's language while the English line stays in the data."""
-    text = str(problem)
-    return next(code for code, pattern, _zh, _en in _failure_reasons() if pattern.search(text))
-
-
-def failure_text(code: str, lang: str = "zh") -> str:
-    """A failure reason code in words, in ``lang`` ('zh' or 'en')."""
-    for known, _pattern, zh, en in _failure_reasons():
-        if known == code:
-            return zh if lang == "zh" else en
-    raise KeyError(f"catalog/failure_reasons.csv: no failure code {code!r}")
+    def __init__(self, file, row, problem: str):
+        self.file, self.row, self.problem = str(file), row, one_line(problem)
+        where = describe_path(self.file) if row is None else f"{describe_path(self.file)} line {row}"
+        super().__init__(f"{where}: {self.problem}")

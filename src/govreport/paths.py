@@ -16,12 +16,14 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Optional, Union
 
+from govreport.errors import GovreportError
+
 ROOT_ENV = "GOVREPORT_ROOT"
 
 PathLike = Union[str, os.PathLike]
 
 
-class RootNotFound(RuntimeError):
+class RootNotFound(GovreportError, RuntimeError):
     """No directory containing data/raw could be found."""
 
 
@@ -76,22 +78,14 @@ class ProjectPaths:
         own = self.notebooks / name
         return own if own.is_file() else packaged_notebooks() / name
 
-    def raw_files(self) -> list[Path]:
-        """Report files ingest reads under data/raw (subfolders too; hidden names skipped)."""
-        from .readers.walk import discover  # readers import the store: keep this module light
-
-        if not self.raw.is_dir():
-            return []
-        return discover([self.raw])[0]
-
 
 def _has_raw(directory: Path) -> bool:
     return (directory / "data" / "raw").is_dir()
 
 
 def packaged_notebooks() -> Path:
-    """The notebooks shipped as package data (src/govreport/notebooks)."""
-    return Path(__file__).resolve().parent / "notebooks"
+    """The notebooks shipped as package data (src/govreport/publish/notebooks)."""
+    return Path(__file__).resolve().parent / "publish" / "notebooks"
 
 
 def _search_upwards(start: Path) -> Optional[Path]:

@@ -1,55 +1,91 @@
-"""parse() and ingest() as the stage calls, in order, and nothing else.
+"""parse(), ingest() and audit() as the stage calls, in order, and nothing else.
 
-parse:  read -> identify -> extract -> check -> records
+parse:  read -> identify -> extract (table values, prose facts) -> check (identities, prose against the
+        table, timeliness; the sentences repetition compares) -> records
 ingest: discover -> drop byte-identical copies -> (unchanged? done) -> run an engine of the per-file function
-        over the new files -> assemble (with the analyst's reviews) -> validate each table once -> write (manifest last)
+        (parse, kept in the part cache) over the new files -> assemble (with the analyst's reviews) -> validate
+        each table once -> write (manifest last)
+audit:  discover -> parse each file -> score it against the hand-checked values (checks.coverage)
 """
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Iterable, Optional
+from typing import TYPE_CHECKING, Iterable, Optional
 
-from . import assemble, engines, parsed, reviews as review_log, store
-from .errors import ReportError
-from .extract import extract
-from .identify import identify, report_id
-from .readers import read_document
-from .schemas import SCHEMA_NAMES as SCHEMAS, validate_table
+from govreport import records, store
+from govreport.checks import check_report, coverage
+from govreport.checks.prose import check_facts
+from govreport.checks.repetition import prose_sentences
+from govreport.checks.timeliness import assess
+from govreport.errors import ReportError
+from govreport.extract import extract
+from govreport.extract.facts import extract_facts
+from govreport.identify import identify, report_id
+from govreport.ingestion import assemble, corpus, engines
+from govreport.ingestion import reviews as review_log
+from govreport.ingestion.discover import discover
+from govreport.model import ParsedReport
+from govreport.readers import read_document
+from govreport.schemas import SCHEMA_NAMES, validate_table
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 
-def parse(path, sha256: Optional[str] = None) -> parsed.ParsedReport:
-    """Read, identify, extract and check one report. Raises ReportError on bad input."""
+def parse(path, sha256: Optional[str] = None) -> ParsedReport:
+    """Read, identify, extract and check one report: every table ingest stores for it. Raises ReportError
+    on bad input."""
     path = Path(path)
     doc = read_document(path)
     det = identify(doc)
-    ex = extract(doc, det.template, report_id(det.agency_id, det.year))
+    rid = report_id(det.agency_id, det.year)
+    ex = extract(doc, det.template, rid)
     if not ex.values and not ex.unmapped:
         raise ReportError(path, f"{det.template} report for {det.year} but no statistics table could be read (truncated?)")
-    checked = parsed.check(report_id(det.agency_id, det.year), det, ex)
-    return parsed.records(path, doc, det, ex, checked, sha256 or store.sha256_file(path))
+    facts = extract_facts(rid, doc)
+    rep = records.records(path, doc, det, ex, check_report(rid, det, ex), sha256 or store.sha256_file(path))
+    return records.with_prose(rep, facts, check_facts(rid, facts, rep.values),
+                              assess(rid, det.year, det.agency_level, doc), prose_sentences(doc))
+
+
+def stored_part(path, sha256: str) -> ParsedReport:
+    """Ingest's per-file function: the report as its part keeps it (no document, no file name)."""
+    return records.stored(parse(path, sha256))
 
 
 def ingest(paths: Iterable = ("data/raw",), out_dir="data/processed", progress=None, jobs: int = 1,
-           engine: Optional[str] = None, scheduler=None, reviews=None) -> engines.IngestResult:
+           engine: Optional[str] = None, scheduler=None, reviews=None) -> corpus.IngestResult:
     """Parse every report under ``paths`` into ``out_dir`` (Parquet by year + CSV, manifest last).
 
     Bad files become failures (one line each). Each file's part is cached by content hash, so an
     unchanged corpus is only hashed; ``engine`` is local, processes (``jobs`` workers) or dask.
     ``reviews`` is the analyst's reviews file (default: reviews.csv in the first input folder).
     """
-    paths, out, code = list(paths), Path(out_dir), engines.code_fingerprint()
-    files, failures, sources = engines.discover(paths)
-    files, duplicates = engines.drop_duplicates(files)
+    paths, out, code = list(paths), Path(out_dir), corpus.code_fingerprint()
+    files, failures, sources = corpus.inputs(paths)
+    files, duplicates = corpus.drop_duplicates(files)
     review_file = review_log.locate(paths, reviews)
     sources = review_log.with_source(sources, review_file)
     if store.unchanged(out, sources, code):
-        return engines.result(out, 0, len(files))
-    tasks, todo = engines.tasks(files, out / ".parts" / code)
-    outcomes = {o.path: o for o in engines.run(engine or ("processes" if jobs != 1 else "local"), todo, jobs,
-                                               scheduler, progress)}
+        return corpus.result(out, 0, len(files))
+    tasks, todo = corpus.tasks(files, out / ".parts" / code)
+    outcomes = {o.path: o for o in engines.run(corpus.PerFile(stored_part), todo,
+                                               engine or ("processes" if jobs != 1 else "local"), jobs, scheduler,
+                                               progress)}
     parts = assemble.collect([outcomes.get(t.path, t) for t in tasks], failures)
     assembled = assemble.tables(parts, failures, review_log.read(review_file), duplicates)
-    tables = {name: validate_table(name, frame) if name in SCHEMAS else frame for name, frame in assembled.items()}
+    tables = {name: validate_table(name, frame) if name in SCHEMA_NAMES else frame for name, frame in assembled.items()}
     store.write_tables(out, tables, sources=sources, code=code)
-    engines.prune_parts(out / ".parts", keep=code)
-    return engines.result(out, len(todo), len(tasks) - len(todo))
+    corpus.prune_parts(out / ".parts", keep=code)
+    return corpus.result(out, len(todo), len(tasks) - len(todo))
+
+
+def audit(paths: Iterable, expected_dirs: Iterable = (), strict: bool = False) -> "pd.DataFrame":
+    """Parse quality of a batch: one row per file, scored against hand-checked JSON (checks/coverage.py);
+    ``strict``: a JSON naming no audited file raises coverage.UnmatchedExpected."""
+    return coverage.audit_files(paths, expected_dirs, strict, parse=parse, discover=discover)
+
+
+def audit_report(path, expected: Optional[dict] = None) -> dict:
+    """One file's audit row (coverage.audit_report with this pipeline's parse)."""
+    return coverage.audit_report(path, expected, parse=parse)

@@ -17,8 +17,9 @@ from pathlib import Path
 
 import pandas as pd
 
-from .agency_names import name_table, select_reports
-from .store import IncompleteData, read_manifest, verify
+from govreport.errors import GovreportError
+from govreport.text.agencies import name_table, select_reports
+from govreport.store import IncompleteData, read_manifest, verify
 
 # DuckDB settings of every connection, fixed when it opens (lock_configuration: no query can change them)
 READ_ONLY = {
@@ -33,7 +34,7 @@ READ_ONLY = {
 }
 
 
-class SqlError(RuntimeError):
+class SqlError(GovreportError, RuntimeError):
     """A query that cannot run (no data, damaged data, bad SQL, refused: the connection is read-only)."""
 
 

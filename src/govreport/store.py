@@ -25,15 +25,15 @@ from typing import Callable, Iterable, Optional
 
 import pandas as pd
 
-from .agency_names import select_reports
+from govreport.errors import GovreportError
+from govreport.schemas import TABLES as REGISTRY
+from govreport.text.agencies import select_reports
 
 MANIFEST = "manifest.json"
 MANIFEST_FORMAT = 2
-TABLES = ("reports", "values", "unmapped", "placeholders", "findings", "harmonized")
-PARTITIONED = ("values", "unmapped", "harmonized")
+TABLES = tuple(REGISTRY)  # every table a store may hold (schemas.TABLES)
+PARTITIONED = tuple(name for name, spec in REGISTRY.items() if spec.partitioned)
 EMPTY_PART = "empty.parquet"  # a partitioned table with no rows: its columns and dtypes
-OPTIONAL_TABLES = ("facts", "repetition", "repetition_passages", "timeliness", "failures", "reviews",
-                   "duplicates")
 SUFFIXES = (".parquet", ".csv")
 CSV_ENCODING = "utf-8-sig"  # UTF-8 with a BOM: Excel on a Chinese Windows otherwise opens the CSV as GBK (mojibake)
 
@@ -161,7 +161,7 @@ def seal(directory) -> None:
     write_manifest(directory, [rel for name in names for rel in table_files(directory, name)], sources)
 
 
-class IncompleteData(RuntimeError):
+class IncompleteData(GovreportError, RuntimeError):
     """The processed folder is not one complete ingest run (one was interrupted)."""
 
 
@@ -214,7 +214,7 @@ class Processed:
         tables = self.__dict__.get("tables", {})
         if name in tables:
             return tables[name]
-        if name in TABLES or name in OPTIONAL_TABLES or name == "data_dictionary":
+        if name in TABLES:
             return pd.DataFrame()
         raise AttributeError(name)
 
@@ -230,14 +230,14 @@ def load(processed_dir=None, years: Iterable[int] = None, agencies: Iterable[str
     SelectionError, one line naming the closest agencies or the years there are.
     """
     if processed_dir is None:
-        from .paths import find_processed
+        from govreport.paths import find_processed
 
         processed_dir = find_processed()
     directory = Path(processed_dir)
     files = read_manifest(directory)["files"]
     years = None if years is None else {int(y) for y in ([years] if isinstance(years, int) else years)}
     agencies = None if agencies is None else list([agencies] if isinstance(agencies, str) else agencies)
-    picked = {name: _pick(files, name, years) for name in TABLES + OPTIONAL_TABLES + ("data_dictionary",)}
+    picked = {name: _pick(files, name, years) for name in TABLES}
     everything = years is None and agencies is None
     verify(directory, None if everything else [f for chosen in picked.values() for f in chosen])
     tables = {name: _read(directory, chosen) for name, chosen in picked.items() if chosen}

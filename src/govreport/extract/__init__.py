@@ -3,13 +3,15 @@
 rows.py turns text lines and cell grids into rows; walker.py places each row's cells on metrics by the
 catalog's sections, layouts and labels; fuzzy.py is the scored fallback for labels no pattern matches;
 plausible.py then moves what no cell can mean (an ID number, a negative count, inf) from values to unmapped.
+Figures stated in the prose: sentences.py gives the prose sentences (bounded per report), facts.py reads each
+number+unit pair with its subject and table metric, with the word lists of fact_lexicon.py.
 """
 from __future__ import annotations
 
-from ..document import Document
-from . import plausible
-from .rows import Row, collapse_spans, document_rows
-from .walker import Extraction, _Walker
+from govreport.model import Document
+from govreport.extract import plausible
+from govreport.extract.rows import Row, collapse_spans, document_rows
+from govreport.extract.walker import Extraction, _Walker
 
 __all__ = ["Extraction", "Row", "collapse_spans", "document_rows", "extract"]
 

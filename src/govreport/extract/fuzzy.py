@@ -14,8 +14,8 @@ from difflib import SequenceMatcher
 from functools import lru_cache
 from typing import Optional, Sequence
 
-from .. import catalog
-from ..catalog import LabelEntry
+from govreport import catalog
+from govreport.catalog import LabelEntry
 
 _NUMBERING = re.compile(r"^(?:[一二三四五六七八九十]+[.、]?|\([一二三四五六七八九十\d]+\)|\d{1,2}[.、]|其中[:：]?)+")
 _NOT_WORD = re.compile(r"[^\u4e00-\u9fff]")

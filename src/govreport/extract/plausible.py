@@ -18,8 +18,10 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Optional
 
-from .. import catalog
-from .walker import Extraction
+from govreport import catalog
+from govreport.extract.walker import Extraction
+from govreport.model import finding
+from govreport.text.units import unit_factor
 
 REASON = "implausible_value"
 RULE = "extract.implausible_value"
@@ -85,9 +87,9 @@ def limits_for(metric: str, unit: str) -> Optional[Limits]:
     family's default; converted to the metric's unit (元 -> 万元). None when neither applies."""
     rules = catalog.value_bounds().rules
     named = [b for b in rules if b.scope.startswith("metric:") and fnmatch.fnmatchcase(metric, b.scope[len("metric:"):])]
-    family = [b for b in rules if b.scope.startswith("family:") and catalog.unit_factor(b.unit, unit) is not None]
+    family = [b for b in rules if b.scope.startswith("family:") and unit_factor(b.unit, unit) is not None]
     pick = max(named, key=lambda b: len(b.scope.replace("*", ""))) if named else (family[0] if family else None)
-    factor = catalog.unit_factor(pick.unit, unit) if pick is not None else None
+    factor = unit_factor(pick.unit, unit) if pick is not None else None
     if factor is None:
         return None
     return Limits(pick.low * factor, pick.high * factor, pick.integer, pick.scope)
@@ -104,10 +106,7 @@ def _signed_cell(note: str) -> bool:
 
 
 def _section(metric: str, template: str) -> str:
-    m = catalog.metrics().get(metric)
-    if m is None:
-        return ""
-    return m.legacy_section if template == "legacy" else m.section
+    return catalog.metric_section(metric, template)
 
 
 def _as_unmapped(value: dict, why: str, template: str) -> dict:
@@ -126,7 +125,6 @@ def _finding(report_id: str, value: dict, why: str) -> dict:
     """A parse-quality finding naming the cell (kind parse in reasons.csv: never counted as a failed rule)."""
     label, raw = value.get("source_label") or "", value.get("raw") or ""
     raw = raw if len(raw) <= 40 else f"{raw[:20]}…{raw[-8:]} ({len(raw)} characters)"
-    return dict(report_id=report_id, rule=f"{RULE}:{value['metric']}", applicant=value.get("applicant") or "total",
-                state="fail", left=math.nan, right=math.nan, blanks_as_zero=False,
-                evidence=f"cell “{raw}” of row “{label}” ({value['metric']}, {value.get('applicant')}): {why}; "
-                         "kept in unmapped, not published")
+    return finding(report_id, f"{RULE}:{value['metric']}", "fail", applicant=value.get("applicant") or "total",
+                   evidence=f"cell “{raw}” of row “{label}” ({value['metric']}, {value.get('applicant')}): {why}; "
+                            "kept in unmapped, not published")

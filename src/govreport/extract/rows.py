@@ -9,10 +9,11 @@ import re
 from dataclasses import dataclass
 from typing import Optional
 
-from .. import catalog
-from ..catalog import UNIT_TOKENS
-from ..document import Document
-from ..normalize import cell_part_tokens, chinese_numeral, clean_text, parse_cell, value_run_start
+from govreport import catalog
+from govreport.model import Document
+from govreport.text.normalize import cell_part_tokens, clean_text, parse_cell, value_run_start
+from govreport.text.numerals import chinese_to_number
+from govreport.text.units import label_units
 
 _WS_SPLIT = re.compile(r"\s+")
 _YEAR_CELL = re.compile(r"^(?:19|20)\d{2}$")
@@ -29,7 +30,6 @@ class Row:
     cells: list[Optional[str]]
     unit: Optional[str] = None
     grid: bool = False
-    block: int = 0
     raw: tuple = ()  # grid rows: the full row of cells, spans expanded
 
 
@@ -40,7 +40,7 @@ def _is_value(token) -> bool:
     parsed = parse_cell(token)
     if parsed is None or parsed.blank:
         return False
-    return not (len(token) == 1 and chinese_numeral(token) is not None)
+    return not (len(token) == 1 and chinese_to_number(token) is not None)
 
 
 def _merge_prefix_words(tokens: list[str]) -> list[str]:
@@ -88,7 +88,7 @@ def _split_text_line(line: str) -> Row:
         start += 1  # a value run never opens with a text cell
     values, tokens = tokens[start:], [clean_text(t) for t in tokens[:start]]
     unit = None
-    if tokens and tokens[-1] in UNIT_TOKENS:
+    if tokens and tokens[-1] in label_units():
         unit = tokens.pop()
     return Row(label=" ".join(tokens), cells=values, unit=unit)
 
@@ -104,7 +104,7 @@ def _split_grid_row(cells: tuple) -> Optional[Row]:
         if text and (not label_cells or label_cells[-1] != text):
             label_cells.append(text)
     unit = None
-    if label_cells and label_cells[-1] in UNIT_TOKENS:
+    if label_cells and label_cells[-1] in label_units():
         unit = label_cells.pop()
     # None: no cell at this grid position (PDF merged regions) or a blank HTML cell;
     # "": an empty cell that exists. Both are blank values; the difference helps align.
@@ -131,9 +131,7 @@ def collapse_spans(row: Row, groups: list[list[int]]) -> Row:
     for g in groups:
         cells = [row.raw[i] for i in g]
         merged.append(next((c for c in cells if c is not None and clean_text(c)), cells[0]))
-    new = _split_grid_row(tuple(merged))
-    new.block = row.block
-    return new
+    return _split_grid_row(tuple(merged))
 
 
 _ONE_IDEOGRAPH = re.compile(r"^[\u4e00-\u9fff]$")
@@ -174,15 +172,12 @@ def document_rows(doc: Document) -> list[Row]:
     for n, block in enumerate(doc.blocks):
         if block.kind == "text":
             while pending is not None and pending[0] == n:
-                row = _split_text_line(pending[1])
-                row.block = n
-                rows.append(row)
+                rows.append(_split_text_line(pending[1]))
                 pending = next(text_lines, None)
         else:
             for cells in block.rows:
                 row = _split_grid_row(cells)
                 if row is not None:
-                    row.block = n
                     rows.append(row)
-            rows.append(Row(label="", cells=[], grid=True, block=n))  # table boundary
+            rows.append(Row(label="", cells=[], grid=True))  # table boundary
     return rows

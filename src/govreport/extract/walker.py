@@ -12,11 +12,12 @@ import re
 from dataclasses import dataclass, field
 from typing import Optional
 
-from .. import catalog
-from ..catalog import APPLICANTS, LabelEntry, Layout
-from ..normalize import COMMAS_THOUSANDS, ParsedCell, clean_text, judge_commas, label_key, parse_cell
-from . import fuzzy
-from .rows import _YEAR_CELL, Row, _span_groups, collapse_spans
+from govreport import catalog
+from govreport.catalog import APPLICANTS, LabelEntry, Layout
+from govreport.text.normalize import COMMAS_THOUSANDS, ParsedCell, clean_text, judge_commas, label_key, parse_cell
+from govreport.text.units import unit_factor
+from govreport.extract import fuzzy
+from govreport.extract.rows import _YEAR_CELL, Row, _span_groups, collapse_spans
 
 # Long remarks in parentheses, e.g. （区分处理的，只计这一情形，不计其他情形）,
 # are dropped before matching so their words cannot claim another label.
@@ -62,7 +63,7 @@ class _Walker:
 
     def __init__(self, template: str, report_id: str):
         self.template = template
-        self.family = "legacy" if template == "legacy" else "gb"
+        self.family = catalog.template_family(template)  # the family's walking rules (templates.csv)
         self.report_id = report_id
         self.section: Optional[str] = None  # gb: art20/requests/appeals; legacy: 'legacy'
         self.group: Optional[str] = None  # legacy sub-section
@@ -148,6 +149,15 @@ class _Walker:
 
     # -- rows
     def walk(self, rows: list[Row]):
+        """Place every row, in reading order; returns the Extraction."""
+        self._prepare(rows)
+        i = 0
+        while i < len(rows):
+            i = self._step(rows, i)
+        self._hint_positions()
+        return self.out
+
+    def _prepare(self, rows: list[Row]):
         self.commas = judge_commas(c for row in rows for c in row.cells if isinstance(c, str))
         if self.family == "gb":
             # gb tables have no unit column: a trailing 项/个 is a label's last character
@@ -155,82 +165,98 @@ class _Walker:
             for row in rows:
                 if row.unit and not row.grid:
                     row.label, row.unit = f"{row.label} {row.unit}".strip(), None
-        i = 0
-        while i < len(rows):
-            row = rows[i]
+
+    def _step(self, rows: list[Row], i: int) -> int:
+        """Read ``rows[i]`` (a boundary, heading, header, label fragment or data row); returns the next index."""
+        row = rows[i]
+        i += 1
+        if row.grid and not row.label and not row.cells:
+            self.buffer = []  # table boundary: fragments never cross tables
+            self.col_groups = []
+            return i
+        if row.grid and row.cells and self.col_groups:
+            row = collapse_spans(row, self.col_groups)
+        key = label_key(row.label)
+        has_values = self._has_values(row)
+        if key and self._heading(key, has_values) and not has_values:
+            if self._header(key) and row.grid:  # a table whose header row opens its section
+                self.col_groups = _span_groups(row.raw)
+            return i
+        if self.section is None:
+            return i
+        if not has_values:
+            self._label_row(row, key)
+            return i
+        if (not row.grid and not row.label and len(row.cells) == 1 and _YEAR_CELL.match(row.cells[0])
+                and i < len(rows) and label_key(rows[i].label) in ("年", "年度")):
+            self.buffer.append(row.cells[0] + "年")  # a year column header split over two lines: 2018 / 年
+            if self._header(label_key(" ".join(self.buffer))):
+                self.buffer = []
+            return i + 1
+        if not row.grid and _PROSE.search(row.label) and len(row.label) > 30:
+            return i  # a prose sentence that happens to end in a number
+        self.header_key = ""
+        cells, i = self._gather_cells(row, rows, i)
+        consumed = self._data_row(row, cells, self._tail(row, rows, i))
+        while consumed and i < len(rows):  # skip the label fragments the row used
+            if rows[i].label:
+                consumed -= 1
             i += 1
-            if row.grid and not row.label and not row.cells:
-                self.buffer = []  # table boundary: fragments never cross tables
-                self.col_groups = []
-                continue
-            if row.grid and row.cells and self.col_groups:
-                row = collapse_spans(row, self.col_groups)
-            key = label_key(row.label)
-            has_values = bool(row.cells)
-            if row.grid and has_values and all(c is None or c == "" for c in row.cells):
-                # an all-blank grid row is data only when its label is a catalog row (规章 | | |);
-                # otherwise it is a header whose merged cells came back empty
-                has_values = self.section is not None and _best_match(self._candidates(), match_key(row.label)) is not None
-            if key and self._heading(key, has_values) and not has_values:
-                if self._header(key) and row.grid:  # a table whose header row opens its section
-                    self.col_groups = _span_groups(row.raw)
-                continue
-            if self.section is None:
-                continue
-            if not has_values:
-                if self.section == "legacy" and row.unit is not None and key:
-                    self._data_row(row, [])  # a legacy row whose value cell is blank
-                    continue
-                if key and self._header_continues(key):
-                    continue
-                if key and (self._header(key) or self._header(label_key(" ".join(self.buffer + [row.label])))):
-                    self.buffer = []
-                    self.col_groups = _span_groups(row.raw) if row.grid else []
-                    continue
-                if key and not self._is_group_heading(key):
-                    self.buffer.append(row.label)
-                continue
-            if (not row.grid and not row.label and len(row.cells) == 1 and _YEAR_CELL.match(row.cells[0])
-                    and i < len(rows) and label_key(rows[i].label) in ("年", "年度")):
-                self.buffer.append(row.cells[0] + "年")  # a year column header split over two lines: 2018 / 年
+        return i
+
+    def _has_values(self, row: Row) -> bool:
+        """An all-blank grid row is data only when its label is a catalog row (规章 | | |);
+        otherwise it is a header whose merged cells came back empty."""
+        if row.grid and row.cells and all(c is None or c == "" for c in row.cells):
+            return self.section is not None and _best_match(self._candidates(), match_key(row.label)) is not None
+        return bool(row.cells)
+
+    def _label_row(self, row: Row, key: str):
+        """A row without values inside a section: a blank legacy row, a header (or its continuation), or a
+        label fragment kept for the data row below it."""
+        if self.section == "legacy" and row.unit is not None and key:
+            self._data_row(row, [])  # a legacy row whose value cell is blank
+        elif key and self._header_continues(key):
+            pass
+        elif key and (self._header(key) or self._header(label_key(" ".join(self.buffer + [row.label])))):
+            self.buffer = []
+            self.col_groups = _span_groups(row.raw) if row.grid else []
+        elif key and not self._is_group_heading(key):
+            self.buffer.append(row.label)
+
+    def _gather_cells(self, row: Row, rows: list[Row], i: int) -> tuple[list, int]:
+        """The row's cells, plus (text rows) the value-only lines after it that fill the layout's width."""
+        cells = list(row.cells)
+        width = len(self.layout.columns) if self.layout else 0
+        if row.grid:
+            return cells, i
+        while 0 < len(cells) < width and i < len(rows):
+            nxt = rows[i]
+            if nxt.grid:
+                break
+            if not nxt.label and nxt.cells and len(cells) + len(nxt.cells) <= width:
+                cells.extend(nxt.cells)
                 i += 1
-                if self._header(label_key(" ".join(self.buffer))):
-                    self.buffer = []
-                continue
-            if not row.grid and _PROSE.search(row.label) and len(row.label) > 30:
-                continue  # a prose sentence that happens to end in a number
-            self.header_key = ""
-            cells = list(row.cells)
-            width = len(self.layout.columns) if self.layout else 0
-            if not row.grid:
-                while 0 < len(cells) < width and i < len(rows):
-                    nxt = rows[i]
-                    if nxt.grid:
-                        break
-                    if not nxt.label and nxt.cells and len(cells) + len(nxt.cells) <= width:
-                        cells.extend(nxt.cells)
-                        i += 1
-                    elif not nxt.label and not nxt.cells:
-                        i += 1
-                    else:
-                        break
-            tail = []
-            if not row.grid:
-                j = i
-                while j < len(rows) and not rows[j].grid and not rows[j].cells and rows[j].unit is None and len(tail) < 3:
-                    if rows[j].label and not _STARTS_NEW_LABEL.match(label_key(rows[j].label)):
-                        tail.append(rows[j].label)
-                    elif rows[j].label:
-                        break
-                    j += 1
-            consumed = self._data_row(row, cells, tail)
-            if consumed:
-                while consumed and i < len(rows):
-                    if rows[i].label:
-                        consumed -= 1
-                    i += 1
-        self._hint_positions()
-        return self.out
+            elif not nxt.label and not nxt.cells:
+                i += 1
+            else:
+                break
+        return cells, i
+
+    @staticmethod
+    def _tail(row: Row, rows: list[Row], i: int) -> list[str]:
+        """Up to three label-only text lines after a text row that may be its wrapped label."""
+        tail: list[str] = []
+        if row.grid:
+            return tail
+        j = i
+        while j < len(rows) and not rows[j].grid and not rows[j].cells and rows[j].unit is None and len(tail) < 3:
+            if rows[j].label and not _STARTS_NEW_LABEL.match(label_key(rows[j].label)):
+                tail.append(rows[j].label)
+            elif rows[j].label:
+                break
+            j += 1
+        return tail
 
     def _hint_positions(self):
         """For an unknown label between two known rows with one free slot, name that slot.
@@ -269,8 +295,31 @@ class _Walker:
         context_label = " ".join(self.buffer + [row.label]).strip()
         candidates = self._candidates()
         free = [e for e in candidates if (e.metric, "*") not in self.taken]
-        # Attempts in order; a row that starts its own numbered label reads it first (with its
-        # wrapped tail, then alone), and only then the fragments buffered above it.
+        best, label_used, consumed = self._match_label(free, self._label_attempts(row, own, context_label, tail))
+        if label_used is None:
+            label_used = row.label
+        if best is None and (_best_match(candidates, own) or _best_match(candidates, match_key(context_label))):
+            self.buffer = []
+            for n, c in enumerate(cells):
+                self._unmapped(clean_text(context_label), str(n + 1), c, "duplicate_row")
+            return 0
+        score, detail = None, ""
+        if best is None and not [e for e in free if e.pattern == "*"]:
+            best, score, detail = self._fuzzy(row.label or context_label, free)
+        if best is None:
+            group = [e for e in free if e.pattern == "*"]
+        else:
+            group = [e for e in candidates if e.pattern == best.pattern and e.template == best.template]
+        self.buffer = []
+        source_label = clean_text(label_used) or clean_text(context_label)
+        self._place(row, cells, group, source_label, score, detail)
+        return consumed
+
+    @staticmethod
+    def _label_attempts(row: Row, own: str, context_label: str, tail: list[str]) -> list[tuple[str, int, Optional[int]]]:
+        """(label text, tail lines it uses, match must start before) in the order to try them: a row that starts
+        its own numbered label reads it first (with its wrapped tail, then alone), and only then the fragments
+        buffered above it."""
         attempts: list[tuple[str, int, Optional[int]]] = []
         starts_new = bool(own) and bool(_STARTS_NEW_LABEL.match(label_key(row.label)))
         wrapped = [(" ".join([row.label] + list(tail[:n])), n) for n in range(len(tail), 0, -1)] if starts_new else []
@@ -287,35 +336,34 @@ class _Walker:
             own_len = len(match_key(context_label))
             attempts += [(" ".join([context_label] + list(tail[:n])).strip(), n, own_len or None)
                          for n in range(1, len(tail) + 1)]
-        best, label_used, consumed = None, row.label, 0
+        return attempts
+
+    @staticmethod
+    def _match_label(free: list[LabelEntry], attempts: list) -> tuple[Optional[LabelEntry], Optional[str], int]:
+        """The first attempt a free catalog entry matches: (entry, the text matched, tail lines used), or (None, None, 0)."""
         for text, n, start_before in attempts:
             best = _best_match(free, match_key(text), start_before)
             if best is not None:
-                label_used, consumed = text, n
-                break
-        if best is None and (_best_match(candidates, own) or _best_match(candidates, match_key(context_label))):
-            self.buffer = []
-            for n, c in enumerate(cells):
-                self._unmapped(clean_text(context_label), str(n + 1), c, "duplicate_row")
-            return 0
-        score, detail = None, ""
-        if best is None and not [e for e in free if e.pattern == "*"]:
-            accepted, top = fuzzy.decide(fuzzy.rank(match_key(row.label or context_label), free, self._next_metric()))
-            if accepted is not None:
-                best, score = accepted.entry, round(accepted.score, 3)
-            elif top is not None:
-                detail = f"best candidate {top.entry.metric} ({catalog.metrics()[top.entry.metric].name_zh}), similarity {top.score:.2f}"
-        if best is None:
-            group = [e for e in free if e.pattern == "*"]
-        else:
-            group = [e for e in candidates if e.pattern == best.pattern and e.template == best.template]
-        self.buffer = []
-        source_label = clean_text(label_used) or clean_text(context_label)
+                return best, text, n
+        return None, None, 0
+
+    def _fuzzy(self, label: str, free: list[LabelEntry]) -> tuple[Optional[LabelEntry], Optional[float], str]:
+        """The scored fallback for a label no pattern matches: (entry, score, '') or (None, None, why not)."""
+        accepted, top = fuzzy.decide(fuzzy.rank(match_key(label), free, self._next_metric()))
+        if accepted is not None:
+            return accepted.entry, round(accepted.score, 3), ""
+        if top is not None:
+            return None, None, f"best candidate {top.entry.metric} ({catalog.metrics()[top.entry.metric].name_zh}), similarity {top.score:.2f}"
+        return None, None, ""
+
+    def _place(self, row: Row, cells: list, group: list[LabelEntry], source_label: str, score: Optional[float],
+               detail: str):
+        """Each cell of a labelled row onto the layout's columns: a value, or unmapped with the reason."""
         layout = self.layout
         if layout is None:
             for n, c in enumerate(cells):
                 self._unmapped(source_label, str(n + 1), c, "no_layout")
-            return consumed
+            return
         width = len(layout.columns)
         if not group:
             start = len(self.out.unmapped)
@@ -323,7 +371,7 @@ class _Walker:
                 col = layout.columns[n] if n < width else str(n + 1)
                 self._unmapped(source_label, col, c, "label_unknown", detail)
             self.sequence.append((self.section, None, (start, len(self.out.unmapped))))
-            return consumed
+            return
         if self.family == "legacy" and not cells:
             cells = [None]
             width = 1
@@ -332,7 +380,7 @@ class _Walker:
         if len(cells) < width and not (row.grid and self._short_grid_is_aligned(cells, width)):
             for n, c in enumerate(cells):
                 self._unmapped(source_label, f"?{n + 1}", c, "positions_unknown", f"row has {len(cells)} of {width} value cells")
-            return consumed
+            return
         if row.grid and len(cells) < width:
             cells = [None] * (width - len(cells)) + cells
         extra = cells[: len(cells) - width] if row.grid else cells[width:]
@@ -352,7 +400,6 @@ class _Walker:
         for e in group:
             self.taken[(e.metric, "*")] = source_label
         self.sequence.append((self.section, group[0].metric, None))
-        return consumed
 
     @staticmethod
     def _short_grid_is_aligned(cells: list, width: int) -> bool:
@@ -379,7 +426,7 @@ class _Walker:
         value = cell.value
         unit_from = cell.unit or row_unit
         if value is not None and unit_from and unit_from != entry.unit:
-            factor = catalog.unit_factor(unit_from, entry.unit)
+            factor = unit_factor(unit_from, entry.unit)
             if factor is None:
                 self._unmapped(label, applicant, raw, "unit_mismatch", f"unit {unit_from}, metric in {entry.unit}")
                 return

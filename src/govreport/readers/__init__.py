@@ -1,10 +1,12 @@
 """Readers: one module per input format, each turning a file into a Document."""
 from __future__ import annotations
 
+import importlib
 from pathlib import Path
 
-from ..document import Document, ReportError
-from ..safety import LIMITS, file_budget
+from govreport.errors import ReportError
+from govreport.model import Document
+from govreport.readers.limits import LIMITS, file_budget
 
 MAX_FILE_BYTES = LIMITS.max_file_bytes  # larger files are refused, not read
 _FORMATS = {".txt": "txt", ".text": "txt", ".html": "html", ".htm": "html", ".xhtml": "html",
@@ -13,32 +15,18 @@ _FORMATS = {".txt": "txt", ".text": "txt", ".html": "html", ".htm": "html", ".xh
 _MARKUP = {"txt", "html", "md"}
 _FORMAT_NAMES = {"txt": "text", "html": "HTML", "md": "Markdown", "pdf": "PDF", "docx": "DOCX",
                  "doc": "Word 97-2003 (.doc/.wps)", "xls": "Excel 97-2003 (.xls)"}
+# format -> (module, function): imported only when a file of that format is read (pdfplumber, python-docx … load slowly)
+_READERS = {"txt": ("text", "read_text"), "html": ("html", "read_html"), "md": ("markdown", "read_markdown"),
+            "pdf": ("pdf", "read_pdf"), "docx": ("docx", "read_docx"), "doc": ("office", "read_legacy_word"),
+            "xls": ("office", "read_xls")}
 
 
 def _reader_for(path: Path):
     fmt = _FORMATS.get(path.suffix.lower())
-    if fmt == "txt":
-        from .text import read_text
-        return read_text
-    if fmt == "html":
-        from .html import read_html
-        return read_html
-    if fmt == "md":
-        from .markdown import read_markdown
-        return read_markdown
-    if fmt == "pdf":
-        from .pdf import read_pdf
-        return read_pdf
-    if fmt == "docx":
-        from .docx import read_docx
-        return read_docx
-    if fmt == "doc":
-        from .office import read_legacy_word
-        return read_legacy_word
-    if fmt == "xls":
-        from .office import read_xls
-        return read_xls
-    return None
+    if fmt is None:
+        return None
+    module, function = _READERS[fmt]
+    return getattr(importlib.import_module(f"govreport.readers.{module}"), function)
 
 
 SUPPORTED_SUFFIXES = tuple(_FORMATS)
@@ -47,7 +35,7 @@ SUPPORTED_SUFFIXES = tuple(_FORMATS)
 def read_document(path) -> Document:
     """Read any supported file; raise ReportError with a one-line reason otherwise.
 
-    Every reader runs inside the file's budget (safety.LIMITS: time and memory),
+    Every reader runs inside the file's budget (limits.LIMITS: time and memory),
     so a hostile or absurd file ends as a one-line refusal, not a stalled batch."""
     path = Path(path)
     if not path.exists():

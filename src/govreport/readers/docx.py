@@ -16,10 +16,11 @@ import zipfile
 from pathlib import Path
 from typing import Optional
 
-from ..document import Block, Document, ReportError
-from ..normalize import is_value_token
-from ..safety import DOCX_TIME_BUDGET_S, check_zip_archive, time_limit
-from .placement import Span, column_widths, edges_from_widths, place
+from govreport.errors import ReportError
+from govreport.model import Block, Document
+from govreport.text.normalize import is_value_token
+from govreport.readers.limits import DOCX_TIME_BUDGET_S, check_zip_archive, time_limit
+from govreport.readers.placement import Span, column_widths, edges_from_widths, place
 
 MAX_NESTING = 20  # deeper nesting is refused: no report needs it, and recursion must stay bounded
 _W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"

@@ -5,7 +5,7 @@ from pathlib import Path
 
 from charset_normalizer import from_bytes
 
-from ..document import ReportError
+from govreport.errors import ReportError
 
 # Chinese government sites serve GBK far more than any other legacy code page;
 # GB18030 is its superset, so decode that family with GB18030.

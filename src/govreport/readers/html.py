@@ -16,11 +16,12 @@ from typing import Iterator, Optional
 import lxml.html
 from lxml import etree
 
-from ..document import Block, Cell, Document, ReportError
-from ..normalize import join_cjk_lines, parse_cell
-from ..safety import LIMITS, checkpoint
-from .encoding import decode_bytes
-from .placement import Span, column_widths, edges_from_widths, is_value, place
+from govreport.errors import ReportError
+from govreport.model import Block, Cell, Document
+from govreport.text.normalize import join_cjk_lines, parse_cell
+from govreport.readers.limits import LIMITS, checkpoint
+from govreport.readers.encoding import decode_bytes
+from govreport.readers.placement import Span, column_widths, edges_from_widths, is_value, place
 
 MAX_TABLE_CELLS = 200_000   # a grid larger than this is refused (hostile or broken page)
 MAX_TABLE_NESTING = 50      # tables inside tables deeper than this are refused

@@ -9,10 +9,11 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from ..normalize import join_cjk_lines
-from ..document import Block, Cell, Document, ReportError
-from ..safety import checkpoint
-from .encoding import read_text_file
+from govreport.text.normalize import join_cjk_lines
+from govreport.errors import ReportError
+from govreport.model import Block, Cell, Document
+from govreport.readers.limits import checkpoint
+from govreport.readers.encoding import read_text_file
 
 _SEPARATOR = re.compile(r"^\s*\|?\s*:?-+:?\s*(?:\|\s*:?-+:?\s*)*\|?\s*$")
 _HEADING = re.compile(r"^\s{0,3}#{1,6}(?:\s+|$)")

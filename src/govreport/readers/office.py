@@ -20,8 +20,9 @@ import threading
 from dataclasses import replace
 from pathlib import Path
 
-from ..document import Block, Document, ReportError
-from ..safety import LIMITS, check_zip_archive, checkpoint, remaining_seconds
+from govreport.errors import ReportError
+from govreport.model import Block, Document
+from govreport.readers.limits import LIMITS, check_zip_archive, checkpoint, remaining_seconds
 
 # suffix -> (LibreOffice's filter target, the package that provides it, what to read the result with)
 _TARGETS = {".doc": ("docx", "libreoffice-writer"), ".wps": ("docx", "libreoffice-writer"),
@@ -89,7 +90,7 @@ def _run(cmd: list, seconds: float, path: Path) -> None:
 
 def read_legacy_word(path) -> Document:
     """Read a .doc or .wps: converted to .docx, read by the DOCX reader, reported as the original file."""
-    from .docx import read_docx
+    from govreport.readers.docx import read_docx
 
     path = Path(path)
     with tempfile.TemporaryDirectory(prefix="govreport-office-") as tmp:

@@ -1,4 +1,4 @@
-"""Fast PDF path: characters and ruling lines from PDFium, read by the same grid logic as readers/pdf.py.
+"""Fast PDF path: characters and ruling lines from PDFium, read by the same grid logic as readers/pdf.py's path.
 
 Why PDFium (pypdfium2): pdfplumber spends ~85 % of a report's reading time in
 pdfminer's pure-Python content-stream interpreter (1-2 s for a 5-6 page
@@ -12,8 +12,8 @@ dependencies); it is already installed as a pdfplumber dependency. Table quality
 nothing is re-implemented here. Characters and paths are turned into the objects
 pdfminer would have made (chars, rects, lines, curves with the same
 coordinates) and handed to pdfplumber's table finder and word grouping and to
-readers/pdf.py's own page, grid, placement (readers/placement.py) and unruled
-(readers/unruled.py) logic, so ruled and unruled tables come out the same.
+the page, grid and join logic both paths share (readers/pdf_grid.py, pdf_join.py, placement.py,
+unruled.py), so ruled and unruled tables come out the same.
 MuPDF (PyMuPDF) would be as fast but is AGPL; pdftotext/poppler gives no
 path objects through a stable Python API.
 
@@ -41,8 +41,11 @@ from typing import Optional
 
 from pdfplumber.page import Page
 
-from ..document import Document, ReportError
-from ..safety import MAX_PDF_PAGES, PDF_TIME_BUDGET_S, time_limit
+from govreport.errors import ReportError
+from govreport.model import Document
+from govreport.readers.limits import MAX_PDF_PAGES, PDF_TIME_BUDGET_S, time_limit
+from govreport.readers.pdf_grid import read_page
+from govreport.readers.pdf_join import check_end_marker, join_pages
 
 _SEG_MOVE = 2  # FPDF_SEGMENT_MOVETO
 _SEG_BEZIER = 1  # FPDF_SEGMENT_BEZIERTO
@@ -64,14 +67,12 @@ def attempt(path) -> tuple[Optional[Document], Optional[str]]:
     """(Document, None), or (None, why the fast path leaves this file to pdfplumber)."""
     import pypdfium2 as pdfium
 
-    from . import pdf as plumber_path
-
     path = Path(path)
     try:
         with time_limit(PDF_TIME_BUDGET_S, path, "reading PDF"):
             doc = pdfium.PdfDocument(str(path))
             try:
-                return _read(doc, path, plumber_path), None
+                return _read(doc, path), None
             finally:
                 doc.close()
     except ReportError:
@@ -82,7 +83,7 @@ def attempt(path) -> tuple[Optional[Document], Optional[str]]:
         return None, f"{exc.__class__.__name__}: {exc}"
 
 
-def _read(doc, path: Path, plumber_path) -> Optional[Document]:
+def _read(doc, path: Path) -> Optional[Document]:
     if len(doc) > MAX_PDF_PAGES:
         raise Decline("too many pages")  # pdfplumber words the refusal
     pages, carry, doctop = [], None, 0.0
@@ -93,12 +94,12 @@ def _read(doc, path: Path, plumber_path) -> Optional[Document]:
         finally:
             page.close()
         doctop += plumber_page.height
-        read, carry = plumber_path._read_page(plumber_page, number, carry)
+        read, carry = read_page(plumber_page, number, carry)
         pages.append(read)
     if not pages or not any(p.n_chars for p in pages):
         raise Decline("no text")  # pdfplumber words the refusal (scanned PDF)
-    plumber_path._check_end_marker(path)
-    blocks = plumber_path._join_pages(pages)
+    check_end_marker(path)
+    blocks = join_pages(pages)
     return Document(path=path, format="pdf", blocks=blocks, hard_wrapped=True)
 
 

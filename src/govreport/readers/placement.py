@@ -24,8 +24,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Optional, Sequence
 
-from ..document import Cell
-from ..normalize import parse_cell
+from govreport.model import Cell
+from govreport.text.normalize import parse_cell
 
 AMBIGUOUS_RATIO = 0.5  # a second column overlapped this much (relative to the best) makes a value unplaceable
 _EPS = 1e-6

@@ -4,9 +4,9 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from ..document import Block, Document
-from ..safety import checkpoint
-from .encoding import read_text_file
+from govreport.model import Block, Document
+from govreport.readers.limits import checkpoint
+from govreport.readers.encoding import read_text_file
 
 # Page furniture that PDF extraction leaves between lines: "-3-", "— 3 —",
 # "第 3 页 共 6 页", "3 / 6", form feeds.

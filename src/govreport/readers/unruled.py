@@ -3,7 +3,7 @@
 A PDF table with no drawn borders is only words at positions. Reading its rows
 as text and counting numbers from the left puts a number under the wrong
 applicant as soon as a cell is left blank. Instead, a header is recognised by
-the column names of the known tables (catalog/table_columns.csv: 自然人 商业企业
+the column names of the known tables (text/columns.py: 自然人 商业企业
 … 总计, 结果维持 …, 本年制发件数 …, 单位 统计数 …); each column owns the
 horizontal zone around its header word, and every number of the following
 lines is put in the zone it overlaps (readers/placement.py). A number between
@@ -14,34 +14,15 @@ Input is a page's visual lines: (top, words) with pdfplumber word dicts
 """
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
-from functools import lru_cache
 from typing import Optional
 
-from .. import catalog
-from ..normalize import join_cjk_lines, nfkc
-from .placement import best_column, is_value, place_words, zones
+from govreport.readers.placement import best_column, is_value, place_words, zones
+from govreport.text.columns import column_names, header_role, is_numbered
+from govreport.text.normalize import join_cjk_lines, nfkc
 
 _LOOKAHEAD = 8  # label-only lines kept inside a table only when a data line follows within this many lines
 _HEADER_LINES = 8  # a header is looked for in at most this many text lines above the first data line
-
-
-@dataclass(frozen=True)
-class _Names:
-    patterns: tuple[tuple[str, re.Pattern], ...]  # (role, regex) for column / group / label
-    enumerator: re.Pattern
-    literals: tuple[str, ...]  # column names written as plain text (^自然人$ -> 自然人), for splitting run-together names
-
-
-@lru_cache(maxsize=1)
-def _names() -> _Names:
-    rows = catalog.read_csv("table_columns.csv")
-    patterns = tuple((r["role"], re.compile(r["pattern"])) for r in rows if r["role"] != "enumerator")
-    enumerator = next(re.compile(r["pattern"]) for r in rows if r["role"] == "enumerator")
-    literals = tuple(r["pattern"][1:-1] for r in rows if r["role"] == "column"
-                     and re.fullmatch(r"\^[^\\^$.*+?()\[\]{}|]+\$", r["pattern"]))
-    return _Names(patterns=patterns, enumerator=enumerator, literals=literals)
 
 
 @dataclass
@@ -77,25 +58,10 @@ class Table:
         return any(any(is_value(c) for c in cells or ()) or unplaced for _l, cells, unplaced in self.rows)
 
 
-def starts_new_label(text: str) -> bool:
-    """A label that begins with its own number (一、 （二） 3. 其中 第二十条): not the end of another."""
-    return bool(_names().enumerator.match(nfkc(text).strip()))
-
-
-@lru_cache(maxsize=65536)
-def _role(text: str) -> Optional[str]:
-    """The header column a word names (from catalog/table_columns.csv), or None; cached: it depends on the text only."""
-    text = nfkc(text).replace(" ", "")
-    for role, regex in _names().patterns:
-        if regex.match(text):
-            return role
-    return None
-
-
 def _tokens(word: dict) -> Optional[list[Token]]:
     """A word as header names, split where the PDF printed two names without a gap; None if it is not one."""
     text, chars = word["text"], word.get("chars") or []
-    whole = _role(text)
+    whole = header_role(text)
     if whole:
         return [Token(word["x0"], word["x1"], text, whole)]
     if len(chars) != len(text):
@@ -103,7 +69,7 @@ def _tokens(word: dict) -> Optional[list[Token]]:
     out, start = [], 0
     while start < len(text):
         for stop in range(len(text), start, -1):
-            role = _role(text[start:stop])
+            role = header_role(text[start:stop])
             if role:
                 out.append(Token(chars[start]["x0"], chars[stop - 1]["x1"], text[start:stop], role))
                 start = stop
@@ -138,7 +104,7 @@ def _stacked_header(block: list) -> Optional[tuple[list[Token], str]]:
     others: list[list[dict]] = []
     for stack in _stacks(pieces):
         text = "".join(nfkc(w["text"]) for w in sorted(stack, key=lambda w: (round(w["top"]), w["x0"])))
-        if _role(text) == "column":
+        if header_role(text) == "column":
             columns.append(Token(min(w["x0"] for w in stack), max(w["x1"] for w in stack), text, "column"))
             continue
         split = _tokens(stack[0]) if len(stack) == 1 else _split_stack(stack)
@@ -147,7 +113,7 @@ def _stacked_header(block: list) -> Optional[tuple[list[Token], str]]:
             named += [(stack[0]["top"], t.x0, t.text) for t in split if t.role != "column"]
         else:
             others.append(stack)
-    has_label = any(_role(t) == "label" for _top, _x, t in named)
+    has_label = any(header_role(t) == "label" for _top, _x, t in named)
     if len(columns) < 2 and not (columns and has_label):
         return None
     left = min(c.x0 for c in columns)
@@ -155,7 +121,7 @@ def _stacked_header(block: list) -> Optional[tuple[list[Token], str]]:
         return None  # text under the columns that is no column name: prose, not a header
     first = block[0][1]
     in_columns = any(c.x0 - 0.5 <= w["x0"] and w["x1"] <= c.x1 + 0.5 for w in first for c in columns)
-    if not in_columns and not any(_role(nfkc(w["text"])) in ("group", "label") for w in first):
+    if not in_columns and not any(header_role(nfkc(w["text"])) in ("group", "label") for w in first):
         return None
     label_words = sorted([(w["top"], w["x0"], nfkc(w["text"])) for stack in others for w in stack] + named)
     return sorted(columns, key=lambda c: c.x0), " ".join(t for _top, _x, t in label_words)
@@ -178,7 +144,7 @@ def _split_stack(stack: list[dict]) -> Optional[list[Token]]:
     start = 0
     while start < len(text):
         stop = next((j for j in range(len(text), start, -1)
-                     if any(name.startswith(text[start:j]) for name in _names().literals)), None)
+                     if any(name.startswith(text[start:j]) for name in column_names())), None)
         if stop is None:
             return None
         pieces.append([chars[start]["x0"], chars[stop - 1]["x1"], text[start:stop]])
@@ -194,7 +160,7 @@ def _split_stack(stack: list[dict]) -> Optional[list[Token]]:
             if n is None:
                 return None
             pieces[n][2] += nfkc(t)
-    if any(_role(p[2]) != "column" for p in pieces):
+    if any(header_role(p[2]) != "column" for p in pieces):
         return None
     return [Token(p[0], p[1], p[2], "column") for p in pieces]
 
@@ -337,7 +303,7 @@ def _row(table: Table, lines, i: int) -> bool:
 
 def _continues_head(lines, i: int, label: str) -> bool:
     """Does data line i carry the end of the label-only line just above it (not a label of its own)?"""
-    if i == 0 or _names().enumerator.match(nfkc(label)):
+    if i == 0 or is_numbered(label):
         return False  # an empty label qualifies: numbers centred between a label's two lines
     height = max((w["bottom"] - w["top"] for w in lines[i][1]), default=10.0)
     return lines[i][0] - lines[i - 1][0] <= 2.2 * height
@@ -351,7 +317,7 @@ def _is_tail(lines, i: int, label: str) -> bool:
     one), or, at even spacing, unless the next line is a row whose label goes on
     from this one.
     """
-    if i == 0 or _names().enumerator.match(nfkc(label)):
+    if i == 0 or is_numbered(label):
         return False
     height = max((w["bottom"] - w["top"] for w in lines[i][1]), default=10.0)
     above = lines[i][0] - lines[i - 1][0]
@@ -368,7 +334,7 @@ def _is_tail(lines, i: int, label: str) -> bool:
     if not any(is_value(w["text"]) for w in nxt):
         return True
     head = " ".join(w["text"] for w in nxt if not is_value(w["text"]))
-    return not head or bool(_names().enumerator.match(nfkc(head)))
+    return not head or is_numbered(head)
 
 
 def _close(items: list, table: Optional[Table]) -> None:

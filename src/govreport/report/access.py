@@ -1,8 +1,8 @@
 """Reading the stored tables a page shows: one report's rows, an agency's years, harmonized values.
 
-``data`` is anything with DataFrame attributes named after the processed tables
-(:class:`govreport.store.Processed`, or a stand-in in tests). A missing table
-reads as empty, never as an error.
+``data`` is a :class:`~govreport.report.dataset.Dataset` (public functions also take what
+``govreport.load`` returns and wrap it once): a table the store lacks reads as empty, a
+name no store has is an error.
 """
 from __future__ import annotations
 
@@ -10,18 +10,14 @@ from typing import Any, Optional, Sequence
 
 import pandas as pd
 
-from .. import catalog
-from ..agency_names import AgencyNames, select_reports
-from .wording import is_missing, paren, section_prefixes, term
+from govreport import catalog
+from govreport.text.agencies import AgencyNames, select_reports
+from govreport.report.dataset import Dataset, takes_dataset
+from govreport.report.wording import is_missing, metric_name, paren, section_prefixes, term
 
 
-def frame(data: Any, name: str) -> Optional[pd.DataFrame]:
-    table = getattr(data, name, None)
-    return table if isinstance(table, pd.DataFrame) else None
-
-
-def rows_for(table: Optional[pd.DataFrame], report_id: str) -> pd.DataFrame:
-    if table is None or "report_id" not in table.columns:
+def rows_for(table: pd.DataFrame, report_id: str) -> pd.DataFrame:
+    if "report_id" not in table.columns:
         return pd.DataFrame()
     return table[table["report_id"].astype(str) == str(report_id)]
 
@@ -47,13 +43,14 @@ def metric_row(values: pd.DataFrame, metric: str) -> Optional[pd.Series]:
     return None if rows.empty else rows.iloc[0]
 
 
-def metric_names(data: Any, lang: str = "zh") -> dict[str, str]:
+@takes_dataset
+def metric_names(data: Dataset, lang: str = "zh") -> dict[str, str]:
     """metric id -> its standard name, from the data dictionary shipped with the data (or the catalog)."""
-    dictionary = frame(data, "data_dictionary")
+    dictionary = data.table("data_dictionary")
     column = "name_zh" if lang == "zh" else "name_en"
-    if dictionary is not None and not dictionary.empty and column in dictionary.columns:
+    if not dictionary.empty and column in dictionary.columns:
         return {str(m): str(n) for m, n in zip(dictionary["metric"], dictionary[column]) if not is_missing(n)}
-    return {m: (meta.name_zh if lang == "zh" else meta.name_en) for m, meta in catalog.metrics().items()}
+    return {m: metric_name(m, lang) for m in catalog.metrics()}
 
 
 def is_derived(row: Optional[pd.Series]) -> bool:
@@ -65,8 +62,8 @@ def label(row: Optional[pd.Series], lang: str, fallback: str = "") -> str:
     if row is None:
         return fallback
     if is_derived(row):
-        meta = catalog.metrics().get(str(row.get("metric")))
-        name = (meta.name_zh if lang == "zh" else meta.name_en) if meta else (fallback or str(row.get("metric")))
+        metric = str(row.get("metric"))
+        name = metric_name(metric, lang) if metric in catalog.metrics() else (fallback or metric)
         return name + paren(term("review.derived_label", lang), lang)
     text = row.get("source_label")
     if is_missing(text) or not str(text).strip():
@@ -74,9 +71,10 @@ def label(row: Optional[pd.Series], lang: str, fallback: str = "") -> str:
     return str(text)
 
 
-def harmonized_value(data: Any, report_id: str, series: str) -> tuple[Optional[float], str]:
+@takes_dataset
+def harmonized_value(data: Dataset, report_id: str, series: str) -> tuple[Optional[float], str]:
     """(value or None, comparability) of one harmonized series for one report."""
-    rows = rows_for(frame(data, "harmonized"), report_id)
+    rows = rows_for(data.table("harmonized"), report_id)
     if rows.empty:
         return None, "none"
     rows = rows[rows["series"].astype(str) == series]
@@ -87,24 +85,26 @@ def harmonized_value(data: Any, report_id: str, series: str) -> tuple[Optional[f
     return value, str(row.get("comparability", "exact"))
 
 
-def resolve_agency(data: Any, agency: str, years: Optional[Sequence[int]] = None) -> str:
+@takes_dataset
+def resolve_agency(data: Dataset, agency: str, years: Optional[Sequence[int]] = None) -> str:
     """The agency_id of ``agency`` (an agency_id, a written name or an alias, agency_names); SelectionError,
     one line naming the closest agencies (or, with ``years``, the years it has), when the data has no such
     agency, two, or no report of it in one of ``years``."""
-    reports = frame(data, "reports")
-    if reports is None or reports.empty:
+    reports = data.table("reports")
+    if reports.empty:
         reports = pd.DataFrame(columns=["report_id", "agency", "agency_id", "year"])
-    source = getattr(data, "directory", None)
+    source = data.directory
     agency_id = AgencyNames(reports, source).resolve(agency)
     if years is not None:
         select_reports(reports, [agency_id], {int(y) for y in years}, source)
     return agency_id
 
 
-def reports_for_year(data: Any, year: int, agency: Optional[str] = None) -> pd.DataFrame:
+@takes_dataset
+def reports_for_year(data: Dataset, year: int, agency: Optional[str] = None) -> pd.DataFrame:
     """Reports of ``year``; ``agency`` (an agency_id, a written name or an alias) narrows to one agency."""
-    reports = frame(data, "reports")
-    if reports is None or reports.empty:
+    reports = data.table("reports")
+    if reports.empty:
         return pd.DataFrame(columns=["report_id", "agency", "agency_id", "year", "template"])
     chosen = reports[pd.to_numeric(reports["year"], errors="coerce") == int(year)]
     if agency is not None:
@@ -112,26 +112,29 @@ def reports_for_year(data: Any, year: int, agency: Optional[str] = None) -> pd.D
     return chosen.sort_values(["agency_id", "report_id"]).reset_index(drop=True)
 
 
-def available_years(data: Any) -> list[int]:
-    reports = frame(data, "reports")
-    if reports is None or reports.empty:
+@takes_dataset
+def available_years(data: Dataset) -> list[int]:
+    reports = data.table("reports")
+    if reports.empty:
         return []
     return sorted({int(y) for y in pd.to_numeric(reports["year"], errors="coerce").dropna()})
 
 
-def agencies_with_years(data: Any, min_years: int = 2) -> list[str]:
+@takes_dataset
+def agencies_with_years(data: Dataset, min_years: int = 2) -> list[str]:
     """agency_ids with reports in at least ``min_years`` distinct years."""
-    reports = frame(data, "reports")
-    if reports is None or reports.empty:
+    reports = data.table("reports")
+    if reports.empty:
         return []
     counts = reports.groupby(reports["agency_id"].astype(str))["year"].nunique()
     return sorted(counts[counts >= min_years].index)
 
 
-def agency_reports(data: Any, agency_id: str, years: Optional[Sequence[int]] = None) -> pd.DataFrame:
+@takes_dataset
+def agency_reports(data: Dataset, agency_id: str, years: Optional[Sequence[int]] = None) -> pd.DataFrame:
     """One report per year of ``agency_id`` (the first when there are two), sorted by year."""
-    reports = frame(data, "reports")
-    if reports is None or reports.empty:
+    reports = data.table("reports")
+    if reports.empty:
         return pd.DataFrame(columns=["report_id", "year"])
     rows = reports[reports["agency_id"].astype(str) == str(agency_id)].copy()
     rows["year"] = pd.to_numeric(rows["year"], errors="coerce").astype(int)
@@ -140,15 +143,17 @@ def agency_reports(data: Any, agency_id: str, years: Optional[Sequence[int]] = N
     return rows.sort_values(["year", "report_id"]).drop_duplicates("year").reset_index(drop=True)
 
 
-def report_year(data: Any, report_id: Any) -> Optional[int]:
-    reports = frame(data, "reports")
-    if reports is None:
+@takes_dataset
+def report_year(data: Dataset, report_id: Any) -> Optional[int]:
+    reports = data.table("reports")
+    if reports.empty:
         return None
     rows = reports[reports["report_id"].astype(str) == str(report_id)]
     return None if rows.empty else int(rows["year"].iloc[0])
 
 
-def previous_report(data: Any, report: pd.Series) -> Optional[pd.Series]:
+@takes_dataset
+def previous_report(data: Dataset, report: pd.Series) -> Optional[pd.Series]:
     """The same agency's report of the year before (None when the data has none)."""
     reports = agency_reports(data, str(report["agency_id"]))
     rows = reports[reports["year"] == int(report["year"]) - 1]

@@ -23,9 +23,9 @@ from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 from matplotlib.ticker import FuncFormatter, MaxNLocator
 
-from .access import template_changes
-from .model import Chart
-from .wording import fmt_number, is_missing, template_name, term
+from govreport.report.access import template_changes
+from govreport.report.model import Chart
+from govreport.report.wording import fmt_number, is_missing, template_name, term
 
 FONT_FILE = "NotoSansCJKsc-Regular.otf"
 DPI = 100

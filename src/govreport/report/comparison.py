@@ -10,15 +10,14 @@ from typing import Any, Optional, Sequence
 
 import pandas as pd
 
-from ..facts import subject_key, subjects_match
-from .access import agency_reports, frame, metric_names, report_year, template_changes
-from .context import repetition_limit
-from .facts import reading_order
-from .findings import cites, evidence_sentence, review_state, series_contradiction
-from .links import agency_links, anchor_for, index_link
-from .model import Chart, Links, Long, Section, Story, Table
-from .names_en import bilingual, english_name
-from .wording import (fmt_number, fmt_percent, group_catalog, is_missing, paren, quantity, series_catalog,
+from govreport.report.access import agency_reports, metric_names, report_year, template_changes
+from govreport.report.context import repetition_limit
+from govreport.report.dataset import Dataset, takes_dataset
+from govreport.report.findings import cites, evidence_sentence, review_state, series_contradiction
+from govreport.report.links import agency_links, anchor_for, index_link
+from govreport.report.model import Chart, Links, Long, Section, Story, Table
+from govreport.report.names_en import bilingual, english_name
+from govreport.report.wording import (fmt_number, fmt_percent, group_catalog, is_missing, paren, quantity, series_catalog,
                       series_name, template_name, term, unit_text)
 
 SERIES_COLUMNS = ["year", "series", "label", "value", "comparability", "template", "contradicted", "parts"]
@@ -32,10 +31,11 @@ def _series_order(series: str) -> int:
     return next((int(r["order"]) for r in series_catalog() if r["series"] == series), 99)
 
 
-def comparison_frame(data: Any, agency_id: str, years: Optional[Sequence[int]] = None) -> pd.DataFrame:
+@takes_dataset
+def comparison_frame(data: Dataset, agency_id: str, years: Optional[Sequence[int]] = None) -> pd.DataFrame:
     """Harmonized rows of one agency (optionally some years), sorted by year and series."""
-    harmonized = frame(data, "harmonized")
-    if harmonized is None or harmonized.empty:
+    harmonized = data.table("harmonized")
+    if harmonized.empty:
         return pd.DataFrame(columns=["year", "series", "value", "comparability", "template"])
     rows = harmonized[harmonized["agency_id"].astype(str) == str(agency_id)].copy()
     rows["year"] = pd.to_numeric(rows["year"], errors="coerce").astype(int)
@@ -46,7 +46,8 @@ def comparison_frame(data: Any, agency_id: str, years: Optional[Sequence[int]] =
     return rows.sort_values(["year", "series"]).reset_index(drop=True)
 
 
-def contradictions(data: Any, rows: pd.DataFrame, lang: str) -> pd.DataFrame:
+@takes_dataset
+def contradictions(data: Dataset, rows: pd.DataFrame, lang: str) -> pd.DataFrame:
     """``rows`` with ``contradicted`` (a broken identity of the report lies under the point), ``parts``
     (what the parts add up to, when the point is itself the broken total) and ``note`` (the sentence)."""
     rows = rows.assign(contradicted=False, parts=float("nan"), note="")
@@ -102,7 +103,7 @@ def _change_text(rows: pd.DataFrame, lang: str) -> list[str]:
     return out
 
 
-def _group_section(data: Any, group: dict, rows: pd.DataFrame, agency: str, lang: str) -> Section:
+def _group_section(data: Dataset, group: dict, rows: pd.DataFrame, agency: str, lang: str) -> Section:
     sep = "、" if lang == "zh" else ", "
     section = Section(f"group.{group['group']}", group[lang])
     rows = contradictions(data, rows, lang)
@@ -134,7 +135,8 @@ def _group_section(data: Any, group: dict, rows: pd.DataFrame, agency: str, lang
     return section
 
 
-def comparison_story(data: Any, agency_id: str, years: Optional[Sequence[int]] = None,
+@takes_dataset
+def comparison_story(data: Dataset, agency_id: str, years: Optional[Sequence[int]] = None,
                      lang: str = "zh") -> Story:
     """Every harmonized series of one agency on one time axis, grouped as in the catalog."""
     table = comparison_frame(data, agency_id, years)
@@ -175,123 +177,35 @@ def _caveat(row: Any, lang: str) -> str:
 FACT_SERIES_COLUMNS = ["series", "year", "subject", "value", "unit", "sentence", "report_id", "fact_id"]
 
 
-def _anchor_subjects(facts: pd.DataFrame) -> dict[str, str]:
-    """fact_id -> subject of the first count in its sentence (what a bare 办结 or 办结率 belongs to)."""
-    anchors = {}
-    for _, rows in facts.groupby(["report_id", "sentence"], sort=False):
-        counts = rows[rows["role"].astype(str) != "rate"]
-        first = str(counts["subject"].iloc[0]) if not counts.empty else ""
-        anchors.update({str(f): first for f in rows["fact_id"]})
-    return anchors
-
-
-def fact_series(data: Any, agency_id: str, years: Optional[Sequence[int]] = None,
+@takes_dataset
+def fact_series(data: Dataset, agency_id: str, years: Optional[Sequence[int]] = None,
                 lang: str = "zh") -> pd.DataFrame:
-    """Prose figures of one agency that can be followed across years (FACT_SERIES_COLUMNS).
-
-    Two figures of different years belong together when they have the same
-    unit and their subject phrases match (:func:`govreport.facts.subjects_match`).
-    A year with several matching figures of different values keeps only those
-    whose sentence is about the same thing (the sentence's first subject
-    matches too: 2018's 办结 2525 of 转办有效诉求件, not 办结 21525 of
-    便民服务事项); if that still leaves a choice the year is dropped rather
-    than guessed. Series seen in fewer than two years are left out. A bare
-    word such as 办结 is labelled with what its sentence is about.
-    """
-    facts = _agency_facts(data, agency_id, years)
-    if facts.empty:
+    """Prose figures of one agency that can be followed across years (FACT_SERIES_COLUMNS), as ingest stored
+    them (table ``fact_series``: same unit, matching subject phrases, one figure a year, an ambiguous year
+    dropped, never guessed). ``years`` keeps those years; a series left with fewer than two is dropped. A bare
+    word such as 办结 is labelled with what its sentence is about (the stored ``context``)."""
+    stored = data.table("fact_series")
+    if stored.empty:
         return pd.DataFrame(columns=FACT_SERIES_COLUMNS)
-    anchors = _anchor_subjects(facts)
-    series_rows = []
-    for members in _matching_groups(facts):
-        chosen = _one_per_year(members, anchors)
-        if len(chosen) < 2:
-            continue
-        label = _series_label(chosen, anchors, lang)
-        for year in sorted(chosen):
-            r = chosen[year]
-            series_rows.append({"series": label, "year": year, "subject": str(r.subject), "value": float(r.value),
-                                "unit": str(r.unit), "sentence": str(r.sentence), "report_id": str(r.report_id),
-                                "fact_id": str(r.fact_id), "_first": (-max(chosen), chosen[max(chosen)].reading)})
-    if not series_rows:
+    rows = stored[stored["agency_id"].astype(str) == str(agency_id)]
+    if years is not None:
+        rows = rows[rows["year"].astype(int).isin([int(y) for y in years])]
+    rows = rows[rows.groupby("series_no")["year"].transform("nunique") >= 2]
+    if rows.empty:
         return pd.DataFrame(columns=FACT_SERIES_COLUMNS)
-    out = pd.DataFrame(series_rows)
-    out = out.sort_values(["_first", "series", "year"]).drop(columns="_first").reset_index(drop=True)
-    return out[FACT_SERIES_COLUMNS]
+    labels = [phrase if is_missing(context) or not str(context) else
+              term("comparison.facts_context", lang, phrase=phrase, context=context)
+              for phrase, context in zip(rows["phrase"], rows["context"])]
+    rows = rows.assign(series=labels, year=rows["year"].astype(int), value=rows["value"].astype(float))
+    return rows.sort_values(["series_no", "year"])[FACT_SERIES_COLUMNS].reset_index(drop=True)
 
 
-def _agency_facts(data: Any, agency_id: str, years: Optional[Sequence[int]]) -> pd.DataFrame:
-    """The agency's prose facts that have a subject, with their year, in reading order."""
-    reports = agency_reports(data, agency_id, years)
-    stored = frame(data, "facts")
-    if reports.empty or stored is None or stored.empty:
-        return pd.DataFrame()
-    year_of = dict(zip(reports["report_id"].astype(str), reports["year"]))
-    facts = stored[stored["report_id"].astype(str).isin(year_of)].copy()
-    facts = facts[facts["subject"].notna() & (facts["subject"].astype(str).str.strip() != "")]
-    if facts.empty:
-        return facts
-    facts["year"] = facts["report_id"].astype(str).map(year_of)
-    facts["reading"] = facts["fact_id"].map(reading_order)
-    return facts.sort_values(["year", "reading"]).reset_index(drop=True)
-
-
-def _matching_groups(facts: pd.DataFrame) -> list[list]:
-    """Facts joined across years when units agree and subject phrases match (union-find over pairs)."""
-    parent = list(range(len(facts)))
-
-    def find(i: int) -> int:
-        while parent[i] != i:
-            parent[i] = parent[parent[i]]
-            i = parent[i]
-        return i
-
-    records = list(facts.itertuples())
-    for a in records:
-        for b in records:
-            if b.Index > a.Index and b.year != a.year and b.unit == a.unit \
-                    and subjects_match(str(a.subject), str(b.subject)):
-                parent[find(b.Index)] = find(a.Index)
-    groups: dict[int, list] = {}
-    for r in records:
-        groups.setdefault(find(r.Index), []).append(r)
-    return list(groups.values())
-
-
-def _one_per_year(members: list, anchors: dict[str, str]) -> dict[int, Any]:
-    """year -> the one fact of the group that year; a year left ambiguous is dropped, never guessed."""
-    by_year: dict[int, list] = {}
-    for r in members:
-        by_year.setdefault(int(r.year), []).append(r)
-    if len(by_year) < 2:
-        return {}
-    chosen = {}
-    for year, candidates in by_year.items():
-        if len({float(c.value) for c in candidates}) > 1:
-            others = [anchors[str(r.fact_id)] for y, rs in by_year.items() if y != year for r in rs]
-            candidates = [c for c in candidates if any(subjects_match(anchors[str(c.fact_id)], o) for o in others)]
-        if candidates and len({float(c.value) for c in candidates}) == 1:
-            chosen[year] = candidates[0]
-    return chosen
-
-
-def _series_label(chosen: dict[int, Any], anchors: dict[str, str], lang: str) -> str:
-    """Each year's phrase joined by ' / '; a bare short word (办结) gets what its sentence is about."""
-    phrases = list(dict.fromkeys(str(chosen[y].subject) for y in sorted(chosen)))
-    label = " / ".join(phrases)
-    context = [anchors[str(chosen[y].fact_id)] for y in sorted(chosen)]
-    if len(subject_key(phrases[-1])) < 4 and context[-1] != phrases[-1] \
-            and all(subjects_match(c, context[-1]) for c in context):
-        label = term("comparison.facts_context", lang, phrase=label, context=context[-1])
-    return label
-
-
-def _comparison_facts(data: Any, agency_id: str, agency: str, years: Optional[Sequence[int]],
+def _comparison_facts(data: Dataset, agency_id: str, agency: str, years: Optional[Sequence[int]],
                       lang: str) -> Section:
     section = Section("facts", term("comparison.facts_title", lang))
     reports = agency_reports(data, agency_id, years)
-    stored = frame(data, "facts")
-    if stored is None or stored.empty or not stored["report_id"].astype(str).isin(reports["report_id"].astype(str)).any():
+    stored = data.table("facts")
+    if stored.empty or not stored["report_id"].astype(str).isin(reports["report_id"].astype(str)).any():
         section.blocks.append(term("comparison.facts_none", lang))
         return section
     series = fact_series(data, agency_id, years, lang)
@@ -314,8 +228,8 @@ def _comparison_facts(data: Any, agency_id: str, agency: str, years: Optional[Se
     zero = [label for label in labels if (series.loc[series["series"] == label, "value"] == 0).all()]
     if zero:
         section.blocks.append(term("comparison.facts_zero", lang, items=sep.join(f"“{z}”" for z in zero)))
-    findings = frame(data, "findings")
-    if findings is not None and not findings.empty:
+    findings = data.table("findings")
+    if not findings.empty:
         broken = findings[findings["rule"].astype(str).str.startswith("fact.vs_table:")
                           & (findings["state"].astype(str) == "fail") & (review_state(findings) != "dismissed")]
         for r in series.itertuples():
@@ -355,11 +269,11 @@ def _facts_chart(drawn: pd.DataFrame, handles: dict[str, str], agency: str, lang
     return Chart(kind="facts", title=term("comparison.facts_chart", lang, agency=agency), frame=chart_frame, lang=lang)
 
 
-def _comparison_repetition(data: Any, agency_id: str, agency: str, years: Optional[Sequence[int]],
+def _comparison_repetition(data: Dataset, agency_id: str, agency: str, years: Optional[Sequence[int]],
                            lang: str) -> Section:
     section = Section("repetition", term("comparison.repetition_title", lang))
-    stored = frame(data, "repetition")
-    rows = pd.DataFrame() if stored is None or stored.empty else \
+    stored = data.table("repetition")
+    rows = pd.DataFrame() if stored.empty else \
         stored[stored["agency_id"].astype(str) == str(agency_id)]
     if not rows.empty and years is not None:
         rows = rows[pd.to_numeric(rows["year"]).isin([int(y) for y in years])]

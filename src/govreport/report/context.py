@@ -5,10 +5,11 @@ from typing import Any, Optional
 
 import pandas as pd
 
-from .access import frame, report_year, rows_for
-from .names_en import bilingual
-from .model import Details, Section
-from .wording import fmt_percent, has_term, is_missing, limits, term
+from govreport.report.access import report_year, rows_for
+from govreport.report.dataset import Dataset, takes_dataset
+from govreport.report.names_en import bilingual
+from govreport.report.model import Details, Section
+from govreport.report.wording import fmt_percent, has_term, is_missing, limits, term
 
 
 def repetition_limit() -> float:
@@ -16,18 +17,20 @@ def repetition_limit() -> float:
     return limits()["repetition.penalty_share"]
 
 
-def repeated_passages(data: Any, report_id: str) -> Optional[list[str]]:
+@takes_dataset
+def repeated_passages(data: Dataset, report_id: str) -> Optional[list[str]]:
     """The passages of ``report_id`` repeated from the previous year's report (ingest's
     ``repetition_passages`` table); None when that table is absent."""
-    stored = frame(data, "repetition_passages")
-    if stored is None or "passage" not in stored.columns:
+    stored = data.table("repetition_passages")
+    if "passage" not in stored.columns:
         return None
     return [str(p) for p in rows_for(stored, report_id)["passage"]]
 
 
-def repetition_section(data: Any, report: pd.Series, lang: str) -> Optional[Section]:
-    stored = frame(data, "repetition")
-    if stored is None or "n_repeated" not in stored.columns:
+@takes_dataset
+def repetition_section(data: Dataset, report: pd.Series, lang: str) -> Optional[Section]:
+    stored = data.table("repetition")
+    if "n_repeated" not in stored.columns:
         return None
     report_id, year = str(report["report_id"]), int(report["year"])
     section = Section("repetition", term("section.repetition", lang))
@@ -70,9 +73,10 @@ def _source_text(row: pd.Series, lang: str) -> str:
     return term(key if key and has_term(key) else "timeliness.source.none", lang)
 
 
-def timeliness_section(data: Any, report: pd.Series, lang: str) -> Optional[Section]:
+@takes_dataset
+def timeliness_section(data: Dataset, report: pd.Series, lang: str) -> Optional[Section]:
     """The stored verdict (ingest's ``timeliness`` table) in words: date and its source, deadline, level, basis."""
-    rows = rows_for(frame(data, "timeliness"), str(report["report_id"]))
+    rows = rows_for(data.table("timeliness"), str(report["report_id"]))
     if rows.empty:
         return None
     row = rows.iloc[0]

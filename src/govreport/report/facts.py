@@ -1,7 +1,8 @@
 """Figures stated in a report's prose: grouped by sentence, checked, set against the tables.
 
 A figure whose subject phrase was not recognised is shown bare in its sentence
-and listed apart (a parse limit), never under a made-up subject.
+and listed apart (a parse limit), never under a made-up subject. Which table
+metric a figure names is the ``table_metric`` column ingest stored with it.
 """
 from __future__ import annotations
 
@@ -11,13 +12,20 @@ from typing import Any, Optional, Union
 
 import pandas as pd
 
-from ..facts import table_metric
-from .access import frame, label, metric_names, metric_row, rows_for, totals
-from .findings import cites, report_findings
-from .model import Details, Long, Quote, Section, Table
-from .wording import enum, fmt_number, is_missing, plain, quantity, term, unit_text
+from govreport.report.access import label, metric_names, metric_row, rows_for, totals
+from govreport.report.dataset import Dataset, takes_dataset
+from govreport.report.findings import cites, report_findings
+from govreport.report.model import Details, Long, Quote, Section, Table
+from govreport.report.wording import enum, fmt_number, is_missing, plain, quantity, term, unit_text
 
 _FACT_NUMBER = re.compile(r"#f(\d+)$")
+
+
+def table_metric(fact: pd.Series) -> Optional[str]:
+    """The table metric a whole or single figure names, as ingest stored it (None: a part, a rate, or a
+    subject no table reports)."""
+    metric = fact["table_metric"]
+    return None if is_missing(metric) else str(metric)
 
 
 def reading_order(fact_id: Any) -> int:
@@ -25,10 +33,11 @@ def reading_order(fact_id: Any) -> int:
     return int(match.group(1)) if match else 0
 
 
-def report_facts(data: Any, report_id: str) -> Optional[pd.DataFrame]:
+@takes_dataset
+def report_facts(data: Dataset, report_id: str) -> Optional[pd.DataFrame]:
     """The prose facts of one report in reading order; None when no facts table was produced."""
-    stored = frame(data, "facts")
-    if stored is None or "fact_id" not in stored.columns:
+    stored = data.table("facts")
+    if "fact_id" not in stored.columns:
         return None
     rows = rows_for(stored, report_id)
     if rows.empty:
@@ -76,23 +85,21 @@ class FactGroup:
         return (1 if self.covered else 0, kind, self.order)
 
 
-def prose_groups(data: Any, report_id: str) -> list[FactGroup]:
+@takes_dataset
+def prose_groups(data: Dataset, report_id: str) -> list[FactGroup]:
     """Facts grouped by sentence, each marked with what the tables say about the same metric."""
     facts = report_facts(data, report_id)
     if facts is None or facts.empty:
         return []
-    table = totals(rows_for(frame(data, "values"), report_id))
+    table = totals(rows_for(data.table("values"), report_id))
     reported = set() if table.empty else set(table.loc[table["value"].notna(), "metric"].astype(str))
     groups = []
     for order, (sentence, rows) in enumerate(facts.groupby("sentence", sort=False)):
         covered, silent = [], []
         for _, row in rows.iterrows():
-            if str(row["role"]) in ("part", "rate"):
-                continue
-            metric = table_metric(str(row["subject"]))
-            if metric is None:
-                continue
-            (covered if metric in reported else silent).append(metric)
+            metric = table_metric(row)
+            if metric is not None:
+                (covered if metric in reported else silent).append(metric)
         groups.append(FactGroup(str(sentence), plain(rows["section"].iloc[0], "zh"), rows.reset_index(drop=True),
                                 order, covered, silent))
     return groups
@@ -173,14 +180,14 @@ def _silent_statement(group: FactGroup, names: dict[str, str], lang: str) -> Opt
         return None
     items = []
     for _, row in group.rows.iterrows():
-        metric = table_metric(str(row["subject"])) if str(row["role"]) not in ("part", "rate") else None
+        metric = table_metric(row)
         if metric in group.silent:
             items.append(term("facts.silent_item", lang, figure=_figure(row["subject"], row["value"], row["unit"], lang),
                               name=names.get(metric, metric)))
     return term("facts.silent", lang, items=("、" if lang == "zh" else "; ").join(items))
 
 
-def _vs_table_blocks(data: Any, report_id: str, findings: pd.DataFrame, lang: str) -> list[Union[str, Quote]]:
+def _vs_table_blocks(data: Dataset, report_id: str, findings: pd.DataFrame, lang: str) -> list[Union[str, Quote]]:
     """Prose figure against the table figure for the same metric (fact.vs_table:* findings)."""
     if findings.empty:
         return []
@@ -188,12 +195,12 @@ def _vs_table_blocks(data: Any, report_id: str, findings: pd.DataFrame, lang: st
     if checks.empty:
         return []
     facts = report_facts(data, report_id)
-    table = totals(rows_for(frame(data, "values"), report_id))
+    table = totals(rows_for(data.table("values"), report_id))
     blocks: list[Union[str, Quote]] = [term("facts.vs_table_intro", lang)]
     for _, finding in checks.iterrows():
         metric = str(finding["rule"]).split(":", 1)[1]
-        candidates = facts[(facts["subject"].astype(str).map(table_metric) == metric)
-                           & ~facts["role"].astype(str).isin(["part", "rate"])]
+        candidates = facts[pd.Series([table_metric(f) == metric for _, f in facts.iterrows()], index=facts.index,
+                                     dtype=bool)]
         cited = candidates[candidates["sentence"].map(lambda s: cites(finding["evidence"], s))]
         fact = (cited if not cited.empty else candidates).iloc[0] if not candidates.empty else None
         table_row = metric_row(table, metric)
@@ -229,7 +236,8 @@ def _facts_table(facts: pd.DataFrame, lang: str) -> Table:
                  rows)
 
 
-def facts_section(data: Any, report: pd.Series, all_zero: bool, lang: str,
+@takes_dataset
+def facts_section(data: Dataset, report: pd.Series, all_zero: bool, lang: str,
                    names: dict[str, str]) -> Optional[Section]:
     report_id = str(report["report_id"])
     facts = report_facts(data, report_id)
@@ -269,7 +277,8 @@ def facts_section(data: Any, report: pd.Series, all_zero: bool, lang: str,
     return section
 
 
-def prose_pointer(data: Any, report_id: str, lang: str) -> Optional[str]:
+@takes_dataset
+def prose_pointer(data: Dataset, report_id: str, lang: str) -> Optional[str]:
     """For an all-zero report: the first figure the prose states beyond the tables."""
     groups = sorted((g for g in prose_groups(data, report_id) if g.highlight and not g.covered), key=FactGroup.rank)
     if not groups:

@@ -20,15 +20,12 @@ from typing import Any, Optional
 
 import pandas as pd
 
-from .. import catalog
-from ..harmonize import crosswalk
-from ..validate import PART_UNREAD
-from .access import frame, metric_names, rows_for
-from .model import Details, Quote, Section, Table
-from .wording import applicant_name, enum, file_name, fmt_number, has_term, is_missing, rule_name, sep, term
-
-KINDS = ("arithmetic", "prose_vs_table", "parse")
-
+from govreport import catalog
+from govreport.model import PART_UNREAD
+from govreport.report.access import metric_names, rows_for
+from govreport.report.dataset import Dataset, takes_dataset
+from govreport.report.model import Details, Quote, Section, Table
+from govreport.report.wording import applicant_name, enum, file_name, fmt_number, has_term, is_missing, rule_name, sep, term
 
 @lru_cache(maxsize=None)
 def _kinds() -> dict[str, str]:
@@ -57,10 +54,11 @@ def review_state(findings: pd.DataFrame) -> pd.Series:
     return findings["review"].fillna("").astype(str)
 
 
-def report_findings(data: Any, report_id: str, kind: Optional[str] = None, dismissed: bool = False) -> pd.DataFrame:
+@takes_dataset
+def report_findings(data: Dataset, report_id: str, kind: Optional[str] = None, dismissed: bool = False) -> pd.DataFrame:
     """One report's findings with their kind; only ``kind`` when given. Findings dismissed on review are
     left out (so no caller can show them as an accusation) unless ``dismissed``; then they alone."""
-    rows = with_kind(rows_for(frame(data, "findings"), report_id))
+    rows = with_kind(rows_for(data.table("findings"), report_id))
     if rows.empty:
         return rows
     rows = rows[(review_state(rows) == "dismissed") == dismissed]
@@ -82,7 +80,8 @@ class Counts:
     dismissed: int = 0  # arithmetic checks dismissed on review: in ``checks``, in no other count
 
 
-def counts(data: Any, report_id: str) -> Counts:
+@takes_dataset
+def counts(data: Dataset, report_id: str) -> Counts:
     rows = report_findings(data, report_id)
     dropped = report_findings(data, report_id, "arithmetic", dismissed=True)
     if rows.empty and dropped.empty:
@@ -146,7 +145,8 @@ def evidence_sentence(finding: Any, lang: str = "zh", names: Optional[dict[str, 
 # --------------------------------------------------------------------------
 # the three sections of a report page
 
-def checks_section(data: Any, report_id: str, lang: str) -> Section:
+@takes_dataset
+def checks_section(data: Dataset, report_id: str, lang: str) -> Section:
     """勾稽关系: the report's own arithmetic (table identities, prose totals and rates)."""
     section = Section("checks", term("section.checks", lang))
     rows = report_findings(data, report_id, "arithmetic")
@@ -205,7 +205,8 @@ def _join(text: str, more: str, lang: str) -> str:
     return f"{text} {more}" if lang == "en" else f"{text}{more}"
 
 
-def dismissed_blocks(data: Any, report_id: str, kind: str, lang: str) -> list:
+@takes_dataset
+def dismissed_blocks(data: Dataset, report_id: str, kind: str, lang: str) -> list:
     """Findings of ``kind`` an analyst dismissed: shown apart under a note, each with the reviewer's note,
     never as an error of the report."""
     rows = report_findings(data, report_id, kind, dismissed=True)
@@ -218,7 +219,8 @@ def dismissed_blocks(data: Any, report_id: str, kind: str, lang: str) -> list:
          for _, r in rows.iterrows()])]
 
 
-def differs_section(data: Any, report_id: str, lang: str) -> Optional[Section]:
+@takes_dataset
+def differs_section(data: Dataset, report_id: str, lang: str) -> Optional[Section]:
     """Prose against table: differences shown with both figures and the sentence, never counted as errors."""
     rows = report_findings(data, report_id, "prose_vs_table")
     if rows.empty and report_findings(data, report_id, "prose_vs_table", dismissed=True).empty:
@@ -238,8 +240,8 @@ def differs_section(data: Any, report_id: str, lang: str) -> Optional[Section]:
     return section
 
 
-def _parse_summary(data: Any, report_id: str, lang: str, n_read: int) -> list[str]:
-    reports = rows_for(frame(data, "reports"), report_id)
+def _parse_summary(data: Dataset, report_id: str, lang: str, n_read: int) -> list[str]:
+    reports = rows_for(data.table("reports"), report_id)
     if reports.empty or "n_exact" not in reports.columns:
         return []
     r = reports.iloc[0]
@@ -261,7 +263,8 @@ def _fuzzy_table(values: pd.DataFrame, names: dict[str, str], lang: str) -> Opti
                    "" if is_missing(s) else f"{float(s):.2f}"] for (_, r), s in zip(fuzzy.iterrows(), score)])
 
 
-def parse_section(data: Any, report_id: str, values: pd.DataFrame, lang: str, n_read: Optional[int] = None) -> Section:
+@takes_dataset
+def parse_section(data: Dataset, report_id: str, values: pd.DataFrame, lang: str, n_read: Optional[int] = None) -> Section:
     """解析质量: how sure the program is of what it read (not a judgement of the report)."""
     section = Section("parse", term("section.parse", lang))
     section.blocks.append(term("parse.intro", lang))
@@ -274,7 +277,7 @@ def parse_section(data: Any, report_id: str, values: pd.DataFrame, lang: str, n_
     for _, r in notes.iterrows():
         section.blocks.append(_with_review(evidence_sentence(r, lang, names), r, lang))
     section.blocks += dismissed_blocks(data, report_id, "parse", lang)
-    unmapped = rows_for(frame(data, "unmapped"), report_id)
+    unmapped = rows_for(data.table("unmapped"), report_id)
     if unmapped.empty:
         section.blocks.append(term("quality.no_unmapped", lang))
     else:
@@ -302,7 +305,8 @@ def _formulas(template: str) -> dict[str, list[str]]:
     return parts
 
 
-def methods_section(data: Any, report: pd.Series, values: pd.DataFrame, lang: str) -> Section:
+@takes_dataset
+def methods_section(data: Dataset, report: pd.Series, values: pd.DataFrame, lang: str) -> Section:
     """A short readable note: where the figures come from (file and its sha256) and how derived values were made."""
     section = Section("methods", term("section.methods", lang))
     template = str(report["template"])
@@ -331,10 +335,11 @@ def methods_section(data: Any, report: pd.Series, values: pd.DataFrame, lang: st
 # a harmonized value whose printed total the report's own parts contradict
 
 def _series_terms(series: str, template: str) -> set[str]:
-    return {t for spec in crosswalk() if spec.series == series and spec.template == template for t in spec.terms}
+    return {t for spec in catalog.crosswalk() if spec.series == series and spec.template == template for t in spec.terms}
 
 
-def series_contradiction(data: Any, report_id: str, series: str, template: str) -> tuple[pd.DataFrame, Optional[float]]:
+@takes_dataset
+def series_contradiction(data: Dataset, report_id: str, series: str, template: str) -> tuple[pd.DataFrame, Optional[float]]:
     """The broken identities (applicant total) under one harmonized value, and what its parts add up to.
 
     A series is built from crosswalk terms; an identity on a term (行政复议总计)

@@ -12,13 +12,14 @@ from typing import Any, Optional
 
 import pandas as pd
 
-from .. import catalog
-from .access import harmonized_value, previous_report, reports_for_year
-from .findings import counts, series_contradiction
-from .names_en import bilingual
-from .model import Section, Table
-from .shares import Share, outcome_share
-from .wording import fmt_number, heading, paren, series_name, term
+from govreport import catalog
+from govreport.report.access import harmonized_value, previous_report, reports_for_year
+from govreport.report.dataset import Dataset, takes_dataset
+from govreport.report.findings import counts, series_contradiction
+from govreport.report.names_en import bilingual
+from govreport.report.model import Section, Table
+from govreport.report.shares import Share, outcome_share
+from govreport.report.wording import fmt_number, heading, paren, series_name, term
 
 
 @lru_cache(maxsize=None)
@@ -48,7 +49,8 @@ class HeadlineFigure:
         return None if self.change is None or not self.previous else self.change / self.previous
 
 
-def headline_figures(data: Any, report: pd.Series) -> list[HeadlineFigure]:
+@takes_dataset
+def headline_figures(data: Dataset, report: pd.Series) -> list[HeadlineFigure]:
     """The catalog's headline series present in this report (a series the format lacks is left out)."""
     previous = previous_report(data, report)
     before = None if previous is None else str(previous["report_id"])
@@ -68,7 +70,7 @@ def headline_figures(data: Any, report: pd.Series) -> list[HeadlineFigure]:
     return figures
 
 
-def _flag(data: Any, report: pd.Series, series: str) -> str:
+def _flag(data: Dataset, report: pd.Series, series: str) -> str:
     """'' or, for a printed total the report's parts contradict, the parts' sum ('?' when unknown)."""
     hits, parts = series_contradiction(data, str(report["report_id"]), series, str(report["template"]))
     return "" if hits.empty else ("?" if parts is None else fmt_number(parts))
@@ -97,7 +99,8 @@ def _value_cell(value: Optional[float], share: Optional[Share], flag: str, lang:
     return text
 
 
-def headline_section(data: Any, report: pd.Series, lang: str = "zh") -> Section:
+@takes_dataset
+def headline_section(data: Dataset, report: pd.Series, lang: str = "zh") -> Section:
     """要点: the headline figures of one report as a small table with the change from last year."""
     year = int(report["year"])
     section = Section("headline", term("section.headline", lang))
@@ -119,7 +122,8 @@ def headline_section(data: Any, report: pd.Series, lang: str = "zh") -> Section:
     return section
 
 
-def headline(data: Any, report_id: str, lang: str = "zh") -> dict[str, Any]:
+@takes_dataset
+def headline(data: Dataset, report_id: str, lang: str = "zh") -> dict[str, Any]:
     """Headline figures of one report for the index: numbers plus one display line.
 
     ``failed_rules`` counts only the report's own arithmetic (勾稽不成立); a prose
@@ -147,7 +151,8 @@ def headline(data: Any, report_id: str, lang: str = "zh") -> dict[str, Any]:
 RANK_SERIES = ("granted", "denied")
 
 
-def ranking_section(data: Any, year: int, lang: str = "zh") -> Optional[Section]:
+@takes_dataset
+def ranking_section(data: Dataset, year: int, lang: str = "zh") -> Optional[Section]:
     """Agencies of one year ranked on the main outcome shares (only when the page has several)."""
     reports = reports_for_year(data, year)
     if len(reports) < 2:

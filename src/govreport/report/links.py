@@ -14,9 +14,10 @@ import hashlib
 import re
 from typing import Any, Optional
 
-from ..errors import strip_controls
-from .access import agencies_with_years, agency_reports
-from .wording import term
+from govreport.errors import strip_controls
+from govreport.report.access import agencies_with_years, agency_reports
+from govreport.report.dataset import Dataset, takes_dataset
+from govreport.report.wording import term
 
 INDEX_PAGE = "index.html"
 SLUG_CHARS = 40     # readable part: 40 CJK characters are 120 bytes, far below a file name's 255
@@ -48,12 +49,13 @@ def yearly_page(year: int) -> str:
     return f"yearly_report_{int(year)}.html"
 
 
-def comparison_page(agency_id: str, data: Any = None) -> str:
-    """The comparison page's file name (``data`` is accepted for old callers; the name depends on the id only)."""
+def comparison_page(agency_id: str) -> str:
+    """The comparison page's file name (it depends on the id only)."""
     return f"comparison_{slug(agency_id)}.html"
 
 
-def agency_links(data: Any, agency_id: str, agency: str, lang: str = "zh",
+@takes_dataset
+def agency_links(data: Dataset, agency_id: str, agency: str, lang: str = "zh",
                  this_year: Optional[int] = None) -> list[tuple[str, str]]:
     """This agency's other years (each to its own section of that year's page) and its comparison page."""
     links = []
@@ -63,7 +65,7 @@ def agency_links(data: Any, agency_id: str, agency: str, lang: str = "zh",
             href = f"{yearly_page(year)}#{report_anchor(row['report_id'])}"
             links.append((term("links.year", lang, year=year), href))
     if this_year is not None and agency_id in agencies_with_years(data, 2):
-        links.append((term("links.comparison", lang, agency=agency), comparison_page(agency_id, data)))
+        links.append((term("links.comparison", lang, agency=agency), comparison_page(agency_id)))
     return links
 
 

@@ -17,8 +17,9 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any, Optional, Sequence
 
-from .. import catalog
-from .wording import LANGS, applicant_name, enum, fmt_number, has_term, is_missing, template_name, term, term_keys
+from govreport import catalog
+from govreport.report.wording import (applicant_name, enum, fmt_number, has_term, is_missing, metric_name, template_name, term,
+                                      term_keys)
 
 MARK = "\x00{}\x00"  # stands for a piece of markup while the surrounding text is escaped
 
@@ -108,16 +109,11 @@ def _code_wording() -> dict[str, dict[str, str]]:
     return {r["code"]: r for r in catalog.read_csv("methods_codes.csv")}
 
 
-def _metric_name(metric: str, lang: str) -> str:
-    meta = catalog.metrics().get(metric)
-    return (meta.name_zh if lang == "zh" else meta.name_en) if meta else metric
-
-
 def _side(rows: list[dict], lang: str) -> str:
     """One side of an identity in words: names joined by plus and minus; last year's marked."""
     parts = []
     for n, r in enumerate(rows):
-        name = applicant_name(r["applicant"], lang) if r["metric"] == "*" else _metric_name(r["metric"], lang)
+        name = applicant_name(r["applicant"], lang) if r["metric"] == "*" else metric_name(r["metric"], lang)
         if int(r["year_offset"]) != 0:
             name = term("checks.previous_year", lang, name=name)
         minus = float(r["weight"]) < 0

@@ -15,8 +15,8 @@ from functools import lru_cache
 
 from pypinyin import Style, lazy_pinyin
 
-from .. import catalog
-from ..identify import split_regions
+from govreport import catalog
+from govreport.text.agencies import split_regions
 
 _HAN = re.compile(r"[\u3400-\u9fff]")
 

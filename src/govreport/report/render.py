@@ -1,4 +1,4 @@
-"""Stories to HTML (and Markdown): every piece of report text escaped here, charts as described images.
+"""Stories to HTML: every piece of report text escaped here, charts as described images.
 
 Escaping is also where control and bidirectional characters are dropped (``errors.strip_controls``):
 a right-to-left override in a file name or a cell never reaches a page.
@@ -13,10 +13,10 @@ import base64
 import html
 from typing import Any, Sequence
 
-from ..errors import strip_controls
-from . import charts
-from .model import Chart, Details, Links, Long, Quote, Section, Story, Table
-from .wording import term
+from govreport.errors import strip_controls
+from govreport.report import charts
+from govreport.report.model import Chart, Details, Links, Long, Quote, Section, Story, Table
+from govreport.report.wording import term
 
 
 def _esc(text: Any) -> str:
@@ -105,39 +105,6 @@ def links_html(links: Sequence[tuple[str, str]]) -> str:
     """A line of links (text, relative href) between the published pages."""
     return '<p class="govreport-links">' + " · ".join(
         f'<a href="{_esc(href)}">{_esc(text)}</a>' for text, href in links) + "</p>"
-
-
-_MD_SPECIAL = str.maketrans({c: "\\" + c for c in "\\`*_{}[]()#+-.!|<>~"})
-
-
-def _md(text: Any) -> str:
-    """Markdown-safe text: HTML-escaped, then markdown punctuation backslashed."""
-    return html.escape(strip_controls(text), quote=False).translate(_MD_SPECIAL)
-
-
-def section_markdown(section: Section) -> str:
-    lines = ["#" * min(max(section.level, 1), 6) + " " + _md(section.title), ""]
-    for block in section.blocks:
-        if isinstance(block, str):
-            lines.append(_md(block) + "\n")
-            continue
-        if isinstance(block, Quote):
-            lines.append("> " + _md(block.caption) + "“" + _md(block.text) + "”\n")
-            continue
-        if isinstance(block, Links):
-            lines.append(" · ".join(f"[{_md(t)}]({h})" for t, h in block.items) + "\n")
-            continue
-        if isinstance(block, Details):
-            lines.append(_md(block.summary) + "\n")
-            lines += [f"{n}. " + _md(item) for n, item in enumerate(block.items, 1)] + [""]
-            if block.table is None:
-                continue
-            block = block.table
-        lines.append("| " + " | ".join(_md(c) for c in block.columns) + " |")
-        lines.append("|" + "---|" * len(block.columns))
-        lines += ["| " + " | ".join(_md(v) for v in row) + " |" for row in block.rows]
-        lines.append("")
-    return "\n".join(lines)
 
 
 def _display(markup: str) -> None:

@@ -10,8 +10,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, Optional
 
-from .access import frame, harmonized_value, rows_for
-from .wording import fmt_percent, is_missing, series_catalog, term
+from govreport import catalog
+from govreport.report.access import harmonized_value, rows_for
+from govreport.report.dataset import Dataset, takes_dataset
+from govreport.report.wording import fmt_percent, is_missing, series_catalog, term
 
 
 @dataclass(frozen=True)
@@ -49,12 +51,13 @@ def outcome_series() -> list[str]:
     return [r["series"] for r in series_catalog() if r["group"] == "outcomes"]
 
 
-def _template(data: Any, report_id: str) -> str:
-    rows = rows_for(frame(data, "reports"), report_id)
+def _template(data: Dataset, report_id: str) -> str:
+    rows = rows_for(data.table("reports"), report_id)
     return "" if rows.empty else str(rows["template"].iloc[0])
 
 
-def outcome_denominator(data: Any, report_id: str) -> tuple[Optional[float], str]:
+@takes_dataset
+def outcome_denominator(data: Dataset, report_id: str) -> tuple[Optional[float], str]:
     """(total, denominator key) that outcome shares of one report divide by.
 
     The report's own printed total (办理结果总计; 申请答复数 in legacy tables)
@@ -62,12 +65,15 @@ def outcome_denominator(data: Any, report_id: str) -> tuple[Optional[float], str
     """
     total, _ = harmonized_value(data, report_id, "outcome_total")
     if total is not None and total > 0:
-        return total, "responses_total" if _template(data, report_id) == "legacy" else "outcome_total"
+        template = _template(data, report_id)
+        legacy = template in catalog.templates() and catalog.template_family(template) == "legacy"
+        return total, "responses_total" if legacy else "outcome_total"
     parts = [v for s in outcome_series() for v in [harmonized_value(data, report_id, s)[0]] if v is not None]
     return (sum(parts), "outcome_sum") if parts else (None, "outcome_sum")
 
 
-def outcome_share(data: Any, report_id: str, series: str) -> Optional[Share]:
+@takes_dataset
+def outcome_share(data: Dataset, report_id: str, series: str) -> Optional[Share]:
     """One outcome category (e.g. 'granted') as a share of the report's outcome total."""
     part, _ = harmonized_value(data, report_id, series)
     total, key = outcome_denominator(data, report_id)

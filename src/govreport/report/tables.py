@@ -5,10 +5,9 @@ from typing import Optional, Union
 
 import pandas as pd
 
-from .. import catalog
-from .access import label
-from .model import Chart, Details, Table
-from .wording import applicant_name, enum, fmt_number, is_missing, term, unit_text
+from govreport.report.access import label
+from govreport.report.model import Chart, Details, Table
+from govreport.report.wording import applicant_name, enum, fmt_number, is_missing, metric_name, term, unit_text
 
 FOLD_ROWS = 12   # longer tables of zeros open on click
 
@@ -57,12 +56,6 @@ def bar_chart(rows: pd.DataFrame, title: str, lang: str, names: Optional[dict[st
     return Chart(kind="bar", title=title, labels=chart_labels(rows, lang, names),
                  values=[float(v) for v in rows["value"]], unit=unit_text(units[0], lang) if len(units) == 1 else "",
                  lang=lang)
-
-
-def metric_name(metric: str, lang: str) -> str:
-    """A metric's standard name in ``lang`` from the label catalog (the code itself when it has none)."""
-    meta = catalog.metrics().get(metric)
-    return (meta.name_zh if lang == "zh" else meta.name_en) if meta else metric
 
 
 DATA_COLUMNS = ("standard", "label", "applicant", "value", "unit", "provenance")

@@ -13,7 +13,7 @@ from typing import Any, Optional
 
 import pandas as pd
 
-from .. import catalog
+from govreport import catalog
 
 LANGS = ("zh", "en")
 TERM_FILES = ("narrative_terms.csv", "narrative_evidence.csv", "narrative_pages.csv", "narrative_methods.csv")
@@ -82,6 +82,12 @@ def series_name(series: str, lang: str = "zh") -> str:
         if row["series"] == series:
             return row[lang]
     return series
+
+
+def metric_name(metric: str, lang: str) -> str:
+    """A metric's standard name in ``lang`` from the label catalog (the code itself when it has none)."""
+    meta = catalog.metrics().get(metric)
+    return (meta.name_zh if lang == "zh" else meta.name_en) if meta else metric
 
 
 def heading(text: str, lang: str) -> str:

@@ -6,25 +6,27 @@ and, when there are several agencies, a ranking on the main shares.
 """
 from __future__ import annotations
 
-from typing import Any, Optional
+from typing import Optional
 
 import pandas as pd
 
-from .access import (frame, harmonized_value, label, metric_names, metric_row, reports_for_year, rows_for, totals,
+from govreport.report.access import (harmonized_value, label, metric_names, metric_row, reports_for_year, rows_for, totals,
                      with_prefix)
-from .context import repetition_section, timeliness_section
-from .facts import facts_section, prose_pointer
-from .findings import checks_section, differs_section, methods_section, parse_section, report_findings
-from .names_en import bilingual, english_name
-from .headline import headline_section
-from .links import agency_links, report_anchor
-from .model import Chart, Details, Links, Section, Story
-from .shares import outcome_denominator, outcome_series, share
-from .tables import all_zero, bar_chart, data_table, values_block, values_table
-from .wording import file_name, fmt_number, is_missing, paren, series_name, template_name, term, unit_text
+from govreport.report.context import repetition_section, timeliness_section
+from govreport.report.dataset import Dataset, takes_dataset
+from govreport.report.facts import facts_section, prose_pointer
+from govreport.report.findings import checks_section, differs_section, methods_section, parse_section, report_findings
+from govreport.report.names_en import bilingual, english_name
+from govreport.report.headline import headline_section
+from govreport.report.links import agency_links, report_anchor
+from govreport.report.model import Chart, Details, Links, Section, Story
+from govreport.report.shares import outcome_denominator, outcome_series, share
+from govreport.report.tables import all_zero, bar_chart, data_table, values_block, values_table
+from govreport.report.wording import file_name, fmt_number, is_missing, paren, series_name, template_name, term, unit_text
 
 
-def year_intro(data: Any, year: int, agency: Optional[str] = None, lang: str = "zh") -> Section:
+@takes_dataset
+def year_intro(data: Dataset, year: int, agency: Optional[str] = None, lang: str = "zh") -> Section:
     """The page heading: which year and which agencies this page covers."""
     chosen = reports_for_year(data, year, agency)
     title = term("year.title", lang, year=int(year))
@@ -36,15 +38,17 @@ def year_intro(data: Any, year: int, agency: Optional[str] = None, lang: str = "
                    level=1)
 
 
-def year_stories(data: Any, year: int, agency: Optional[str] = None, lang: str = "zh") -> list[Story]:
+@takes_dataset
+def year_stories(data: Dataset, year: int, agency: Optional[str] = None, lang: str = "zh") -> list[Story]:
     """One story per report of ``year`` (every agency, or only ``agency``)."""
     return [report_story(data, report, lang) for _, report in reports_for_year(data, year, agency).iterrows()]
 
 
-def report_story(data: Any, report: pd.Series, lang: str = "zh") -> Story:
+@takes_dataset
+def report_story(data: Dataset, report: pd.Series, lang: str = "zh") -> Story:
     """Every section of one report's story, in reading order."""
     report_id = str(report["report_id"])
-    values = rows_for(frame(data, "values"), report_id)
+    values = rows_for(data.table("values"), report_id)
     table = totals(values)
     n_read = len(values)  # the one count of numbers read: overview, parse summary and data table all say it
     zero = all_zero(values)
@@ -65,7 +69,7 @@ def report_story(data: Any, report: pd.Series, lang: str = "zh") -> Story:
     return story
 
 
-def _overview(data: Any, report: pd.Series, n_read: int, zero: bool, lang: str) -> Section:
+def _overview(data: Dataset, report: pd.Series, n_read: int, zero: bool, lang: str) -> Section:
     paragraphs = [
         term("overview.line", lang, agency=bilingual(str(report["agency"]), lang), year=int(report["year"]),
              template=template_name(report["template"], lang),
@@ -88,11 +92,18 @@ def _chart_title(key: str, report: pd.Series, lang: str) -> str:
     return term(key, lang, agency=agency, year=int(report["year"]))
 
 
-def _proactive(report: pd.Series, table: pd.DataFrame, zero: bool, lang: str, names: dict[str, str]) -> Section:
-    section = Section("proactive", term("section.proactive", lang))
-    rows = with_prefix(table, "proactive")
+def _section_rows(key: str, table: pd.DataFrame, lang: str) -> tuple[Section, pd.DataFrame]:
+    """Section ``key`` of the tables and the report's rows of it; with none, the section says so."""
+    section = Section(key, term(f"section.{key}", lang))
+    rows = with_prefix(table, key)
     if rows.empty:
-        section.blocks.append(term("proactive.none", lang))
+        section.blocks.append(term(f"{key}.none", lang))
+    return section, rows
+
+
+def _proactive(report: pd.Series, table: pd.DataFrame, zero: bool, lang: str, names: dict[str, str]) -> Section:
+    section, rows = _section_rows("proactive", table, lang)
+    if rows.empty:
         return section
     total = metric_row(rows, "proactive.total")
     if total is not None and not is_missing(total["value"]):
@@ -106,7 +117,7 @@ def _proactive(report: pd.Series, table: pd.DataFrame, zero: bool, lang: str, na
     return section
 
 
-def _outcome_lines(data: Any, report: pd.Series, lang: str) -> tuple[list[str], Optional[Chart], Optional[float]]:
+def _outcome_lines(data: Dataset, report: pd.Series, lang: str) -> tuple[list[str], Optional[Chart], Optional[float]]:
     """The outcome categories with their shares of one named total, and the chart of them."""
     report_id = str(report["report_id"])
     total, key = outcome_denominator(data, report_id)
@@ -129,12 +140,10 @@ def _outcome_lines(data: Any, report: pd.Series, lang: str) -> tuple[list[str], 
     return [line, term("share.note", lang, denominator=term(f"denominator.{key}", lang))], chart, total
 
 
-def _requests(data: Any, report: pd.Series, table: pd.DataFrame, zero: bool, lang: str,
+def _requests(data: Dataset, report: pd.Series, table: pd.DataFrame, zero: bool, lang: str,
               names: dict[str, str]) -> Section:
-    section = Section("requests", term("section.requests", lang))
-    rows = with_prefix(table, "requests")
+    section, rows = _section_rows("requests", table, lang)
     if rows.empty:
-        section.blocks.append(term("requests.none", lang))
         return section
     received = metric_row(rows, "requests.new_received")
     carried = metric_row(rows, "requests.carried_over")
@@ -157,12 +166,10 @@ def _requests(data: Any, report: pd.Series, table: pd.DataFrame, zero: bool, lan
     return section
 
 
-def _review(data: Any, report: pd.Series, table: pd.DataFrame, zero: bool, lang: str,
+def _review(data: Dataset, report: pd.Series, table: pd.DataFrame, zero: bool, lang: str,
             names: dict[str, str]) -> Section:
-    section = Section("review", term("section.review", lang))
-    rows = with_prefix(table, "review")
+    section, rows = _section_rows("review", table, lang)
     if rows.empty:
-        section.blocks.append(term("review.none", lang))
         return section
     review, litigation = metric_row(rows, "review.total"), metric_row(rows, "litigation.total")
     if all_zero(rows):  # every printed cell, parts included, is 0

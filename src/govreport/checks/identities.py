@@ -1,0 +1,346 @@
+"""Identities (勾稽关系) as data: derive blank totals, then check every rule.
+
+Rules come from catalog/rules.csv as (rule, side, metric, applicant, weight,
+year_offset) rows. A broken identity is a finding, never an exception. Blank
+cells are read as 0 (flagged ``blanks_as_zero``); placeholders such as / or 无
+make a check ``not_assessable``; a total left blank but with printed parts is
+filled in with provenance 'derived', never overwriting a printed number.
+
+A sum is only published as ``fail`` when every printed row under its total is
+accounted for: a number the parse could not place (an unknown label, a duplicate
+row, a cell whose column cannot be told ...) or a placed row that no operand
+covers, printed among the rule's rows, makes the check ``not_assessable`` and the
+evidence names the row (see ``_unaccounted``).
+"""
+from __future__ import annotations
+
+import math
+import re
+from dataclasses import dataclass, field
+from functools import lru_cache
+from typing import Iterable, Optional
+
+from govreport import catalog
+from govreport.catalog import APPLICANTS
+from govreport.model import PART_UNREAD, finding
+
+_PARTS = APPLICANTS[:-1]
+
+
+@dataclass(frozen=True)
+class Operand:
+    metric: str
+    applicant: str  # 'each' / 'total' / an applicant id
+    weight: float
+    year_offset: int
+
+
+@dataclass(frozen=True)
+class Rule:
+    rule: str
+    templates: frozenset
+    left: tuple[Operand, ...]
+    right: tuple[Operand, ...]
+    derive: bool
+
+    @property
+    def cross_year(self) -> bool:
+        return any(o.year_offset for o in self.left + self.right)
+
+    @property
+    def per_applicant_column(self) -> bool:
+        return self.rule == "applicants"
+
+
+@lru_cache(maxsize=None)
+def rules() -> tuple[Rule, ...]:
+    """The identities of catalog/rules.csv, one Rule per (rule, templates).
+
+    A sum rule's right side is the union of the parts that any variant of its templates prints under the
+    total; an operand a report does not print is skipped, so one rule serves every variant. Legacy variants
+    seen: the national 2008-2018 form (申请答复数 = 已主动公开 + 同意 + 部分 + 不同意 + 不属于本机关 + 不存在
+    + 更改补充 + 其他途径), the Fujian 附表 (对申请的答复总数 = 同意 + 部分 + 不予公开 + 4.其他类型答复数;
+    受理申请总数 = 当面 + 网上 + 信函 or the merged 信函、传真 row) and the older Fujian table (six channels).
+    A variant whose parts would overlap another's (one part printed inside another) needs its own rule
+    with its own ``templates`` key; none is seen. tests/unit/checks/test_rules_complete.py checks the union against
+    every real report's printed hierarchy.
+    """
+    grouped: dict[str, dict] = {}
+    for r in catalog.read_csv("rules.csv"):
+        key = (r["rule"], r["templates"])
+        g = grouped.setdefault(key, {"left": [], "right": [], "derive": False})
+        g[r["side"]].append(Operand(r["metric"], r["applicant"], float(r["weight"]), int(r["year_offset"] or 0)))
+        g["derive"] = g["derive"] or r["derive"] == "yes"
+    return tuple(Rule(rid, frozenset(t.split()), tuple(g["left"]), tuple(g["right"]), g["derive"])
+                 for (rid, t), g in grouped.items())
+
+
+class Cells:
+    """Lookup of one report's values by (metric, applicant), with placeholder flags."""
+
+    def __init__(self, values: Iterable[dict], placeholders: Iterable[dict] = ()):
+        self.cells: dict[tuple[str, str], dict] = {}
+        for v in values:
+            self.cells.setdefault((v["metric"], v["applicant"]), v)
+        self.placeholder = {(p["metric"], p["applicant"]) for p in placeholders}
+
+    def get(self, metric: str, applicant: str) -> Optional[dict]:
+        return self.cells.get((metric, applicant))
+
+    def metrics_with_applicants(self) -> list[str]:
+        return sorted({m for (m, a) in self.cells if a in _PARTS})
+
+
+def _expand(rule: Rule, cells: Cells):
+    """Yield (applicant label, left operands, right operands) with concrete applicants."""
+    if rule.per_applicant_column:
+        for metric in cells.metrics_with_applicants():
+            yield metric, [(metric, "total", 1.0, 0)], [(metric, a, 1.0, 0) for a in _PARTS]
+        return
+    scopes = sorted({o.applicant for o in rule.left + rule.right})
+    applicants = APPLICANTS if "each" in scopes else ("total",)
+    for app in applicants:
+        conc = lambda ops: [(o.metric, app if o.applicant == "each" else o.applicant, o.weight, o.year_offset) for o in ops]
+        yield app, conc(rule.left), conc(rule.right)
+
+
+def derive_totals(values: list[dict], template: str, placeholders: list[dict] = ()) -> list[dict]:
+    """Rows to add for totals the report left blank but whose parts it printed."""
+    added: list[dict] = []
+    cells = Cells(values, placeholders)
+    for rule in rules():
+        if not rule.derive or template not in rule.templates or rule.cross_year or len(rule.left) != 1:
+            continue
+        for _scope, left, right in _expand(rule, cells):
+            (metric, app, _w, _o), = left
+            cur = cells.get(metric, app)
+            if (metric, app) in cells.placeholder or (cur is not None and not _isna(cur["value"])):
+                continue
+            if any((m, a) in cells.placeholder for m, a, _w, _o in right):
+                continue
+            parts = [(m, a, w, cells.get(m, a)) for m, a, w, _o in right]
+            printed = [(m, a, w, c) for m, a, w, c in parts if c is not None and not _isna(c["value"])]
+            if not printed:
+                continue
+            unit = printed[0][3]["unit"]
+            value = sum(w * c["value"] for _m, _a, w, c in printed)
+            label = "+".join(c["source_label"] or m for m, _a, _w, c in printed)
+            row = dict(metric=metric, applicant=app, value=float(value), unit=catalog.metrics()[metric].unit or unit,
+                       source_label=f"= {label}"[:300], provenance="derived", note="",
+                       match_score=math.nan)
+            if cur is not None:  # a blank printed cell: keep the row, fill it as derived
+                values.remove(cur)
+            values.append(row)
+            added.append(row)
+            cells = Cells(values, placeholders)
+    return added
+
+
+def _isna(v) -> bool:
+    return v is None or (isinstance(v, float) and math.isnan(v))
+
+
+def _fmt(v: float) -> str:
+    return f"{v:g}"
+
+
+def _side(ops, lookup, placeholder) -> tuple[Optional[float], list[str], bool, bool, int]:
+    """Sum one side: (total, evidence parts, used blanks, not assessable, n present)."""
+    total, parts, blanks, na, present = 0.0, [], False, False, 0
+    for metric, app, weight, offset in ops:
+        cell = lookup(metric, app, offset)
+        sign = "-" if weight < 0 else ""
+        name = f"{metric}[{app}]" + (f"@{offset:+d}y" if offset else "")
+        if placeholder(metric, app, offset):
+            na = True
+            parts.append(f"{sign}{name}='{cell['source_label'] if cell else '?'}' (not a number)")
+            present += 1
+            continue
+        if cell is None:
+            continue
+        present += 1
+        if _isna(cell["value"]):
+            blanks = True
+            parts.append(f"{sign}{name}=blank")
+            continue
+        total += weight * cell["value"]
+        tag = " (derived)" if cell.get("provenance") == "derived" else ""
+        parts.append(f"{sign}{name}={_fmt(cell['value'])}{tag}")
+    return total, parts, blanks, na, present
+
+
+def _tolerance(a: float, b: float) -> float:
+    return max(1e-6, 1e-9 * max(abs(a), abs(b)), 0.0051 if (a % 1 or b % 1) else 0)
+
+
+def _finding(report_id, rule_id, scope, lookup, placeholder, left, right) -> Optional[dict]:
+    lv, lparts, lb, lna, lp = _side(left, lookup, placeholder)
+    rv, rparts, rb, rna, rp = _side(right, lookup, placeholder)
+    if lp == 0 or rp == 0:
+        return None  # the report does not print one side at all: rule not applicable
+    if lna or rna:
+        state = "not_assessable"
+    else:
+        state = "pass" if abs(lv - rv) <= _tolerance(lv, rv) else "fail"
+    evidence = f"{' + '.join(lparts) or '0'} = {_fmt(lv)}  vs  {' + '.join(rparts) or '0'} = {_fmt(rv)}".replace("+ -", "- ")
+    judged = state != "not_assessable"
+    return finding(report_id, f"applicants:{scope}" if rule_id == "applicants" else rule_id, state,
+                   applicant="total" if rule_id == "applicants" else scope, left=lv if judged else math.nan,
+                   right=rv if judged else math.nan, evidence=evidence, blanks_as_zero=bool(lb or rb))
+
+
+def check_identities(report_id: str, template: str, values: list[dict], placeholders: list[dict] = (),
+                     unmapped: Iterable[dict] = ()) -> list[dict]:
+    """Evaluate every within-year rule of the template on one report.
+
+    ``unmapped``: the numbers the parse could not place (with their ``row``); a failing sum with one of them,
+    or a placed row no operand covers, among its rows is ``not_assessable``.
+    """
+    cells, unmapped = Cells(values, placeholders), list(unmapped)
+    printed = _Printed(values, unmapped)
+    lookup = lambda m, a, _o: cells.get(m, a)
+    placeholder = lambda m, a, _o: (m, a) in cells.placeholder
+    out = []
+    for rule in rules():
+        if template not in rule.templates or rule.cross_year:
+            continue
+        for scope, left, right in _expand(rule, cells):
+            f = _finding(report_id, rule.rule, scope, lookup, placeholder, left, right)
+            if f and f["state"] == "fail":
+                _hold_back(f, _unread_operands(left, right, unmapped)
+                           + _unaccounted(left, right, cells, printed, _parts_closure(template)))
+            if f:
+                out.append(f)
+    return out
+
+
+# ----------------------------------------------------------------- is every printed part accounted for?
+@dataclass
+class _Row:
+    label: str = ""
+    metrics: set = field(default_factory=set)
+    unplaced: list = field(default_factory=list)
+
+
+class _Printed:
+    """The report's table rows in reading order (the ``row`` number extract gives every value and unmapped
+    number): what each row placed, what it could not place, and its list style (catalog/list_styles.csv)."""
+
+    def __init__(self, values: Iterable[dict], unmapped: Iterable[dict]):
+        self.rows: dict[int, _Row] = {}
+        for v in values:
+            if v.get("row") is not None:
+                row = self.rows.setdefault(v["row"], _Row())
+                row.metrics.add(v["metric"])
+                row.label = row.label or (v.get("source_label") or "")
+        for u in unmapped:
+            if u.get("row") is not None:
+                row = self.rows.setdefault(u["row"], _Row())
+                row.unplaced.append(u)
+                row.label = row.label or (u.get("source_label") or "")
+        self.order = sorted(self.rows)
+
+    def style(self, r: int) -> str:
+        """The row's own list marker: the last one in its label (a grid label carries its headings first:
+        三、本年度办理结果 (三)不予公开 1.属于国家秘密 is a 1. item); 'plain' when it has none."""
+        label, best, style = self.rows[r].label, -1, "plain"
+        for name, rx in _list_styles():
+            for m in rx.finditer(label):
+                if m.start() > best:
+                    best, style = m.start(), name
+        return style
+
+    def extend(self, edge: int, step: int) -> int:
+        """Walk from ``edge`` over the neighbouring rows numbered in the same list style (4.其他类型答复数
+        after 3.不予公开答复数); an unnumbered row never extends a list."""
+        style = self.style(edge)
+        if style == "plain":
+            return edge
+        i = self.order.index(edge) + step
+        while 0 <= i < len(self.order) and self.style(self.order[i]) == style:
+            edge, i = self.order[i], i + step
+        return edge
+
+
+@lru_cache(maxsize=None)
+def _list_styles() -> tuple[tuple[str, re.Pattern], ...]:
+    """Patterns of catalog/list_styles.csv, each matched where a label or one of its words begins."""
+    return tuple((r["style"], re.compile(rf"(?:^|(?<=\s))(?:{r['pattern']})")) for r in catalog.read_csv("list_styles.csv"))
+
+
+@lru_cache(maxsize=None)
+def _parts_closure(template: str) -> dict[str, frozenset]:
+    """total metric -> its parts, and theirs, through every sum rule of the template (不予公开 -> its 8 reasons)."""
+    direct: dict[str, set] = {}
+    for rule in rules():
+        if template in rule.templates and not rule.cross_year and len(rule.left) == 1 and not rule.per_applicant_column:
+            direct.setdefault(rule.left[0].metric, set()).update(o.metric for o in rule.right)
+    def walk(m, seen):
+        for p in direct.get(m, ()):
+            if p not in seen:
+                seen.add(p)
+                walk(p, seen)
+        return seen
+    return {m: frozenset(walk(m, set())) for m in direct}
+
+
+def _unaccounted(left, right, cells: Cells, printed: _Printed, closure: dict) -> list[str]:
+    """Printed rows among a rule's rows that its operands do not account for, in words (empty: all are).
+
+    The rule's rows run from its first to its last printed operand, widened over the neighbouring rows of
+    the same list style on the side away from a heading total (or before a closing 总计)."""
+    def rows_of(ops):
+        return sorted({c["row"] for m, a, _w, _o in ops if (c := cells.get(m, a)) is not None and c.get("row") is not None})
+    lrows, rrows = rows_of(left), rows_of(right)
+    if not rrows:
+        return []
+    lo, hi = min(lrows + rrows), max(lrows + rrows)
+    if len(left) == 1 and lrows and lrows[0] < rrows[0]:
+        hi = printed.extend(hi, +1)
+    elif len(left) == 1 and lrows and lrows[0] > rrows[-1]:
+        lo = printed.extend(lo, -1)
+    known = {m for m, *_ in left + right}
+    known |= {p for m in list(known) for p in closure.get(m, ())}
+    apps = {a for _m, a, *_ in left + right}
+    why = []
+    for r in (r for r in printed.order if lo <= r <= hi):
+        row = printed.rows[r]
+        lost = [u for u in row.unplaced if not row.metrics or u["column"] in apps]
+        if lost:
+            why.append(f"row '{row.label}' has a number the parse could not place ({lost[0]['reason']}: {lost[0]['raw']})")
+        if r not in lrows + rrows:  # an operand's own row may hold other columns' metrics (行政复议 | 行政诉讼 ...)
+            why += [f"row '{row.label}' ({m}) is printed among the parts but is not on the rule" for m in sorted(row.metrics - known)]
+    return why
+
+
+def _unread_operands(left, right, unmapped: list[dict]) -> list[str]:
+    """Operands whose printed cell was set aside after placement (extract/plausible.py keeps the metric and
+    applicant it was placed on): the sum cannot be judged without them."""
+    unread = {(u["metric"], u["applicant"]): u for u in unmapped if u.get("metric")}
+    return [f"{m}[{a}] printed '{unread[(m, a)]['raw'][:20]}' ({unread[(m, a)]['reason']})"
+            for m, a, _w, offset in (*left, *right) if offset == 0 and (m, a) in unread]
+
+
+def _hold_back(finding: dict, why: list[str]) -> None:
+    """A failing sum with a printed part unaccounted for is not published as a fail: not_assessable, and why."""
+    if not why:
+        return
+    more = f" (+{len(why) - 2} more)" if len(why) > 2 else ""
+    finding.update(state="not_assessable", left=math.nan, right=math.nan,
+                   evidence=f"{finding['evidence']}  {PART_UNREAD}: {'; '.join(why[:2])}{more}")
+
+
+def check_across_years(report_id: str, template: str, current: Cells, previous: Cells) -> list[dict]:
+    """Cross-year rules for one report against the same agency's previous year."""
+    by_offset = {0: current, -1: previous}
+    lookup = lambda m, a, o: by_offset[o].get(m, a)
+    placeholder = lambda m, a, o: (m, a) in by_offset[o].placeholder
+    out = []
+    for rule in rules():
+        if template not in rule.templates or not rule.cross_year:
+            continue
+        for scope, left, right in _expand(rule, current):
+            f = _finding(report_id, rule.rule, scope, lookup, placeholder, left, right)
+            if f:
+                out.append(f)
+    return out

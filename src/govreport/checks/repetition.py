@@ -1,0 +1,107 @@
+"""Repetition (内容雷同): how much of a year's prose is last year's prose again.
+
+The 2021 format notice penalises reports copied from the previous year, and
+local assessments score a report down when more than half of it repeats. We
+compare sentences, not characters: each prose sentence of the current report
+is normalized (NFKC, no whitespace or punctuation, every number masked, so
+"2021 年共受理 17 件" equals "2020年共受理21件") and looked up among the
+previous report's sentences. Headings and flattened tables are not prose and
+are left out; very short sentences (under MIN_CHARS after normalization) are
+too generic to count.
+
+Parse keeps each report's prose sentences (:func:`prose_sentences`, stored in its ingest part, so no
+Document outlives its parse); ingest's assembly pairs consecutive years over the batch
+(:func:`repetition_tables`).
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+import pandas as pd
+
+from govreport.extract.sentences import prose_paragraphs
+from govreport.schemas import columns
+from govreport.text.normalize import nfkc
+
+MIN_CHARS = 8
+
+_SPLIT = re.compile(r"(?<=[。！？!?；;])")
+# "(二)依申请公开情况。": a template sub-heading, the same in every report
+_SUBHEADING = re.compile(r"^\s*[(（]?[一二三四五六七八九十]+[)）、.．]\s*\S{1,20}[。:：]?\s*$")
+# The report title (…2024 年政府信息公开工作年度报告) is not prose
+_TITLE = re.compile(r"^[^。，,]{0,40}(?:年度报告|工作报告)$")
+_NUMBER = re.compile(r"\d+(?:[.,]\d+)*")
+_NOISE = re.compile(r"[\s\u3000,，。；;：:！!？?、“”\"'‘’《》<>〈〉()（）\[\]【】·…—\-–_/]+")
+
+
+@dataclass
+class RepetitionResult:
+    """Share of the current report's prose sentences found in the previous report."""
+
+    share: float
+    n_sentences: int
+    n_repeated: int
+    passages: list[str] = field(default_factory=list)
+
+
+def normalize_sentence(sentence: str) -> str:
+    """The comparison form: NFKC, numbers masked as #, whitespace and punctuation removed."""
+    text = nfkc(sentence)
+    text = _NUMBER.sub("#", text)
+    return _NOISE.sub("", text)
+
+
+def prose_sentences(document) -> list[str]:
+    """Prose sentences in reading order (headings and table lines excluded)."""
+    out = []
+    for _section, para in prose_paragraphs(document):
+        for piece in _SPLIT.split(para):
+            piece = piece.strip()
+            if _SUBHEADING.match(piece) or _TITLE.search(piece):
+                continue
+            if len(normalize_sentence(piece)) >= MIN_CHARS:
+                out.append(piece)
+    return out
+
+
+def repeated_share(previous: list[str], sentences: list[str]) -> RepetitionResult:
+    """Share of ``sentences`` (the current report's prose sentences) found among ``previous`` (last year's);
+    passages are runs of consecutive repeated sentences."""
+    seen = {normalize_sentence(s) for s in previous}
+    passages: list[str] = []
+    run: list[str] = []
+    n_repeated = 0
+    for sentence in sentences:
+        if normalize_sentence(sentence) in seen:
+            n_repeated += 1
+            run.append(sentence)
+        elif run:
+            passages.append("".join(run))
+            run = []
+    if run:
+        passages.append("".join(run))
+    share = n_repeated / len(sentences) if sentences else float("nan")
+    return RepetitionResult(share=share, n_sentences=len(sentences), n_repeated=n_repeated, passages=passages)
+
+
+def repetition_tables(reports: pd.DataFrame, sentences: dict) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Shares (one row per report with a previous-year report of the same agency) and the repeated passages.
+
+    ``reports`` needs report_id, agency_id, year; ``sentences`` maps report_id to its prose sentences
+    (:func:`prose_sentences`, computed per report when it is parsed). When an agency has two reports for
+    one year, the first in ``reports`` order is used.
+    """
+    rows, passages = [], []
+    usable = reports.dropna(subset=["agency_id", "year"]).drop_duplicates(["agency_id", "year"])
+    by_key = {(r.agency_id, int(r.year)): r.report_id for r in usable.itertuples()}
+    for r in usable.sort_values(["agency_id", "year"]).itertuples():
+        prev_id = by_key.get((r.agency_id, int(r.year) - 1))
+        if prev_id is None:
+            continue
+        res = repeated_share(sentences[prev_id], sentences[r.report_id])
+        rows.append(dict(report_id=r.report_id, previous_report_id=prev_id, agency_id=r.agency_id, year=int(r.year),
+                         n_sentences=res.n_sentences, n_repeated=res.n_repeated, share=res.share))
+        passages.extend(dict(report_id=r.report_id, passage_no=k, passage=text) for k, text in enumerate(res.passages, 1))
+    return (pd.DataFrame(rows, columns=columns("repetition")),
+            pd.DataFrame(passages, columns=columns("repetition_passages")))

@@ -1,0 +1,447 @@
+"""Figures stated in the prose: every number+unit pair, the subject it counts, parts linked to wholes.
+
+Much of what an agency did is only written in sentences ("共转办市民有效诉求件
+4491 件，其中…，办结率 99.64%"). extract_facts reads every number+unit pair in the
+prose of a Document into a ``facts`` table (one row per quantity, with the
+subject phrase it counts, the sentence it came from and the table metric that
+subject names), and links the parts of "共…，其中：A x件、B y件" lists to their
+whole. checks/prose.py checks them; harmonize/facts.py follows them across years.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from functools import lru_cache
+from typing import Optional
+
+import pandas as pd
+
+from govreport.extract.fact_lexicon import alternation, lexicon, table_metric
+from govreport.extract.sentences import bounded_sentences
+from govreport.schemas import FACT_COLUMNS
+from govreport.text.numerals import chinese_to_number
+
+# --------------------------------------------------------------------------- numbers
+
+@dataclass
+class _Token:
+    start: int          # index of the first character of the number
+    end: int            # index after the unit
+    value: float
+    unit: str
+    decimals: int = 0   # digits after the decimal point (for rate rounding)
+    subject: str = ""
+    total: bool = False  # announced with 共/累计/合计…
+    role: str = "single"
+    parent: Optional[int] = None
+    parts: list = field(default_factory=list)
+
+
+# A number starts only where its run of digits (or numerals) starts: a match that
+# failed at the start of a run fails inside it too, so trying again at every inner
+# position only made long runs of digits quadratic. Likewise a thousands-grouped
+# number does not start right after "digit,".
+_ARABIC = r"(?P<num>(?<!\d)(?<!\d,)\d{1,3}(?:,\d{3})+(?!\d)|(?<!\d)\d+)(?P<frac>\.\d+)?"
+_CN_NUM = r"(?<![〇零一二两三四五六七八九十百千万])(?P<cn>[〇零一二两三四五六七八九十百千万]+)"
+
+
+@lru_cache(maxsize=1)
+def _token_pattern() -> re.Pattern:
+    units = sorted(lexicon().units, key=len, reverse=True)
+    alt = "|".join(re.escape(u) for u in units)
+    return re.compile(
+        rf"(?:{_ARABIC}|{_CN_NUM})\s*(?P<approx1>余|多)?\s*(?P<mult>万(?!元)|亿(?!元))?\s*(?P<approx2>余|多)?\s*(?P<unit>{alt})"
+    )
+
+
+def _excluded_context(text: str, m: re.Match) -> bool:
+    """Numbers that are not counts: ordinals, document numbers, phone numbers, codes, URLs."""
+    lex = lexicon()
+    start = m.start()
+    before = text[max(0, start - 3):start].rstrip()
+    prev = before[-1:] if before else ""
+    after = text[m.end("unit"):m.end("unit") + 3]
+    unit = m["unit"]
+    for blocker in lex.unit_blockers:
+        if (unit + after).startswith(blocker) and len(blocker) > len(unit):
+            return True
+    if prev in ("第", "〕", "]", "-", "—", "/", ".", "@", "#", "No", "号") or (prev.isascii() and prev.isalpha()):
+        return True
+    if text[m.end("unit"):m.end("unit") + 1] in ("-", "—", "/") and unit != "%":
+        return True
+    if m["num"]:
+        digits = m["num"].replace(",", "")
+        if len(digits) > 1 and digits.startswith("0"):
+            return True
+        nxt = text[m.end("num"):m.end("num") + 1]
+        if nxt in ("-", "/", "年", "月", "日") or (nxt.isascii() and nxt.isalpha()):
+            return True
+    else:
+        cn = m["cn"]
+        value = chinese_to_number(cn)
+        if value is None or value < 2 or not lex.units[unit].chinese_numeral:
+            return True
+        for blocker in lex.cn_prefix_blockers:
+            if text[:start].endswith(blocker):
+                return True
+        tail = text[m.end("unit"):m.end("unit") + 4]
+        if any(tail.startswith(b) for b in lex.cn_suffix_blockers):
+            return True
+        if text[start - 1:start] and text[start - 1] in "〇零一二两三四五六七八九十百千万":
+            return True
+    return False
+
+
+def _tokenize(text: str) -> list[_Token]:
+    out: list[_Token] = []
+    for m in _token_pattern().finditer(text):
+        if _excluded_context(text, m):
+            continue
+        if m["num"]:
+            value = float(m["num"].replace(",", "") + (m["frac"] or ""))
+            decimals = len(m["frac"]) - 1 if m["frac"] else 0
+        else:
+            value = float(chinese_to_number(m["cn"]))
+            decimals = 0
+        if m["mult"] == "万":
+            value *= 10000
+        elif m["mult"] == "亿":
+            value *= 100000000
+        unit = m["unit"]
+        if unit == "%" and value > 1000:
+            continue
+        out.append(_Token(start=m.start(), end=m.end(), value=value, unit=unit, decimals=decimals))
+    # Tokens must not overlap (the regex cannot, but exclusions may have skipped one)
+    return out
+
+
+# --------------------------------------------------------------------------- subjects
+
+_OPEN = {")": "(", "）": "（", "”": "“", "》": "《", "’": "‘", "〉": "〈", ">": "<", "」": "「"}
+_STRONG = set(",，。;；:：!！?？")
+_YEAR_PREFIX = re.compile(r"^\s*(?:\d{4}\s*年(?:度)?|本年度|今年)\s*")
+
+
+def _mask_quotes(text: str) -> str:
+    """Replace quoted/bracketed spans by █ so verbs inside titles are not seen,
+    and words such as 公共/及时 by ▒ so their 共/及 are not read as markers."""
+    out = list(text)
+    for m in alternation("guards").finditer(text):
+        for k in range(m.start(), m.end()):
+            out[k] = "▒"
+    depth = []
+    for i, ch in enumerate(text):
+        if ch in ("“", "《", "‘", "「", "〈"):
+            depth.append(ch)
+            out[i] = "█"
+        elif depth and ch in ("”", "》", "’", "」", "〉"):
+            depth.pop()
+            out[i] = "█"
+        elif depth:
+            out[i] = "█"
+    return "".join(out)
+
+
+def _clause_start(text: str, pos: int, floor: int) -> int:
+    """Where the clause ending at ``pos`` begins: after the nearest strong
+    punctuation or unmatched opening bracket, skipping balanced brackets."""
+    i = pos - 1
+    while i >= floor:
+        ch = text[i]
+        if ch in _STRONG:
+            return i + 1
+        if ch in _OPEN:
+            opener = _OPEN[ch]
+            depth = 1
+            j = i - 1
+            while j >= floor and depth:
+                if text[j] == ch:
+                    depth += 1
+                elif text[j] == opener:
+                    depth -= 1
+                j -= 1
+            if depth:
+                return floor
+            i = j
+            continue
+        if ch in ("(", "（"):
+            return i + 1
+        i -= 1
+    return floor
+
+
+def _verb_positions(masked: str) -> list[tuple[int, str]]:
+    """(start, verb) for verbs that are not inside a nominal phrase (信息公开, 发布会…)."""
+    covered = [False] * len(masked)
+    for m in alternation("nominals").finditer(masked):
+        for k in range(m.start(), m.end()):
+            covered[k] = True
+    found = []
+    for m in alternation("verbs").finditer(masked):
+        if not any(covered[k] for k in range(m.start(), m.end())):
+            found.append((m.start(), m.group()))
+    return found
+
+
+def _strip_prefixes(text: str) -> tuple[str, bool]:
+    """Remove leading time words and adverbs; report whether a total marker (共…) was seen."""
+    lex = lexicon()
+    total = False
+    changed = True
+    text = text.strip()
+    while changed and text:
+        changed = False
+        m = _YEAR_PREFIX.match(text)
+        if m and m.end() > 0:
+            text = text[m.end():].strip()
+            changed = True
+            continue
+        masked = _mask_quotes(text)
+        for p in lex.prefixes:
+            if masked.startswith(p):
+                if p in lex.total_markers:
+                    total = True
+                text = text[len(p):].strip(" ,，:：、")
+                changed = True
+                break
+    return text, total
+
+
+def _remove_markers(text: str) -> tuple[str, bool]:
+    """Drop 共/累计… inside the phrase (便民服务事项共受理 -> 便民服务事项受理)."""
+    lex = lexicon()
+    total = False
+    masked = _mask_quotes(text)
+    verb_starts = {pos for pos, _ in _verb_positions(masked)}
+    for marker in lex.total_markers:
+        idx = masked.find(marker)
+        if idx > 0 and idx + len(marker) in verb_starts:
+            text = text[:idx] + text[idx + len(marker):]
+            masked = masked[:idx] + masked[idx + len(marker):]
+            total = True
+    return text, total
+
+
+def _subject_before(text: str, tok: _Token, floor: int) -> tuple[str, bool]:
+    """The noun phrase that a number counts, read backwards from the number."""
+    start = _clause_start(text, tok.start, floor)
+    seg = text[start:tok.start].strip()
+    masked = _mask_quotes(seg)
+    # A 、-list: "A x件、B y件" -> the item after the last 、 unless it is "…等 X"
+    if "、" in masked:
+        last = masked.rfind("、")
+        if "等" not in masked[last:]:
+            seg, masked = seg[last + 1:], masked[last + 1:]
+    seg_stripped, total = _strip_prefixes(seg)
+    cut = len(seg) - len(seg_stripped)
+    seg, masked = seg_stripped, masked[cut:]
+    verbs = _verb_positions(masked)
+    deng = masked.rfind("等")
+    if deng >= 0 and deng < len(masked) - 1:
+        # "转办市民咨询、求助…和投诉等有效诉求件": verb before the list + the head after 等
+        tail = seg[deng + 1:]
+        tail_verbs = [v for v in verbs if v[0] > deng]
+        first_item = masked.find("、")
+        lead_verbs = [v for v in verbs if v[0] < (first_item if 0 <= first_item < deng else deng)]
+        if tail_verbs and seg[tail_verbs[-1][0]:] != tail_verbs[-1][1]:
+            subject = seg[tail_verbs[-1][0]:]
+        elif lead_verbs:
+            subject = lead_verbs[-1][1] + tail
+        else:
+            subject = seg
+    elif verbs:
+        pos, verb = verbs[-1]
+        subject = seg[pos:]
+        if subject == verb:  # bare verb at the end: start at the verb before it, if any
+            subject = seg[verbs[-2][0]:] if len(verbs) > 1 else seg
+    else:
+        subject = seg
+    subject, total2 = _remove_markers(subject)
+    subject, total3 = _strip_prefixes(subject)
+    subject, total4 = _strip_suffixes(subject)
+    subject = subject.strip(" 、,，及和与")
+    return subject, total or total2 or total3 or total4
+
+
+def _strip_suffixes(text: str) -> tuple[str, bool]:
+    """Remove trailing copulas and markers (…新媒体共计 -> …新媒体, 合格率均为 -> 合格率)."""
+    lex = lexicon()
+    total = False
+    changed = True
+    while changed and text:
+        changed = False
+        for suf in lex.suffixes:
+            if text.endswith(suf) and len(text) > len(suf):
+                total = total or suf in lex.total_markers
+                text = text[: -len(suf)].rstrip()
+                changed = True
+                break
+    return text, total
+
+
+def _subject_after(text: str, tok: _Token) -> str:
+    """The noun after a classifier: 39项便民服务事项 -> 便民服务事项."""
+    lex = lexicon()
+    i = tok.end
+    out = []
+    depth = 0
+    if text[i:i + 1] in ("(", "（", "[", "【"):
+        return ""
+    while i < len(text):
+        ch = text[i]
+        if ch in _STRONG or ch in "、。" or ch.isdigit() or ch == " ":
+            break
+        if ch in ("(", "（", "“", "《"):
+            depth += 1
+        elif ch in (")", "）", "”", "》"):
+            if depth == 0:
+                break
+            depth -= 1
+        out.append(ch)
+        i += 1
+    phrase = "".join(out)
+    masked = _mask_quotes(phrase)
+    cut = len(phrase)
+    for stop in lex.after_stop:
+        k = masked.find(stop)
+        if 0 <= k < cut:
+            cut = k
+    for pos, verb in _verb_positions(masked):
+        if pos < cut and pos > 0:
+            cut = pos
+    phrase = phrase[:cut]
+    if len(phrase) > 20:
+        return ""
+    return phrase.strip(" 及和与")
+
+
+def _assign_subjects(text: str, tokens: list[_Token]) -> None:
+    lex = lexicon()
+    prev_end = 0
+    for k, tok in enumerate(tokens):
+        unit = lex.units[tok.unit]
+        gap = text[prev_end:tok.start] if k else ""
+        if k and not gap.strip():
+            # "培训3场次570余人次": the second figure counts the same thing
+            tok.subject, tok.total = tokens[k - 1].subject, tokens[k - 1].total
+            prev_end = tok.end
+            continue
+        after = _subject_after(text, tok) if unit.classifier else ""
+        if after:
+            tok.subject = after
+            _, tok.total = _subject_before(text, tok, prev_end)
+        else:
+            tok.subject, tok.total = _subject_before(text, tok, prev_end)
+            if not tok.subject:
+                tok.subject = _subject_after(text, tok)
+            elif tok.subject in lex.verbs:
+                # "组织 4 次政府信息公开栏目全覆盖检查": a bare verb takes the noun after it
+                tok.subject += _subject_after(text, tok)
+        prev_end = tok.end
+
+
+# --------------------------------------------------------------------------- part–whole
+
+def _link_parts(text: str, tokens: list[_Token]) -> None:
+    """"共 M 件，其中：A x件、B y件…" -> the x, y… are parts of M."""
+    lex = lexicon()
+    dims = {u: lex.units[u].dimension for u in lex.units}
+    for k, whole in enumerate(tokens):
+        if whole.role == "part" or dims[whole.unit] in ("percent",) or k + 1 >= len(tokens):
+            continue
+        gap = text[whole.end:tokens[k + 1].start]
+        gap_clean = gap.strip(" ,，:：(（")
+        intro = next((w for w in lex.part_intro if gap_clean.startswith(w)), None)
+        if intro is None:
+            continue
+        parts = []
+        j = k + 1
+        while j < len(tokens):
+            part = tokens[j]
+            if dims[part.unit] != dims[whole.unit]:
+                break
+            if parts:
+                between = text[tokens[j - 1].end:part.start]
+                if any(stop in between for stop in lex.part_stop) or "。" in between:
+                    break
+            parts.append(j)
+            j += 1
+        if not parts:
+            continue
+        whole.role = "whole"
+        whole.parts = parts
+        for j in parts:
+            tokens[j].role = "part"
+            tokens[j].parent = k
+
+
+# --------------------------------------------------------------------------- public API
+
+_FACT_NUMBER = re.compile(r"#f(\d+)$")
+
+
+def fact_number(fact_id) -> int:
+    """The reading-order number of a fact id (``r#f12`` -> 12; 0 for anything else)."""
+    match = _FACT_NUMBER.search(str(fact_id))
+    return int(match.group(1)) if match else 0
+
+
+@dataclass(frozen=True)
+class SentenceFact:
+    """What a stored fact row leaves out, re-read from its sentence (checks/prose.py needs it)."""
+
+    decimals: int       # digits printed after the decimal point
+    total: bool         # announced as a total (共/累计…)
+    enumeration: bool   # its parts form a 、-list (A x件、B y件)
+
+
+def sentence_facts(sentence: str) -> list[SentenceFact]:
+    """The facts of one sentence in reading order, as extract_facts reads them."""
+    tokens = _read_sentence(sentence)
+    out = []
+    for tok in tokens:
+        gaps = [sentence[tokens[a].end:tokens[b].start] for a, b in zip(tok.parts, tok.parts[1:])]
+        out.append(SentenceFact(tok.decimals, tok.total, bool(gaps) and all("、" in g for g in gaps)))
+    return out
+
+
+def _read_sentence(text: str) -> list[_Token]:
+    tokens = _tokenize(text)
+    _assign_subjects(text, tokens)
+    _link_parts(text, tokens)
+    return tokens
+
+
+def extract_facts(report_id: str, document) -> pd.DataFrame:
+    """One row per quantity stated in the prose of ``document`` (columns FACT_COLUMNS).
+
+    Work is bounded per report (extract/sentences.py): each cut leaves a ``prose.truncated``
+    or ``prose.budget`` finding in ``attrs["findings"]``, which check_facts returns.
+    """
+    lex = lexicon()
+    rows, notes = [], []
+    n = 0
+    for section, text in bounded_sentences(report_id, document, notes):
+        tokens = _read_sentence(text)
+        if not tokens:
+            continue
+        ids = [f"{report_id}#f{n + k}" for k in range(1, len(tokens) + 1)]
+        n += len(tokens)
+        stored = text.strip()
+        for tok, fid in zip(tokens, ids):
+            role = "rate" if lex.units[tok.unit].dimension == "percent" else tok.role
+            rows.append({
+                "report_id": report_id, "fact_id": fid, "section": section, "subject": tok.subject,
+                "value": tok.value, "unit": tok.unit, "sentence": stored,
+                "parent_fact_id": ids[tok.parent] if tok.parent is not None else pd.NA, "role": role,
+                "table_metric": _metric_or_na(tok.subject) if role not in ("part", "rate") else pd.NA,
+            })
+    df = pd.DataFrame(rows, columns=FACT_COLUMNS).astype({"value": "float64"})
+    df.attrs["findings"] = notes
+    return df
+
+
+def _metric_or_na(subject: str):
+    """The table metric a whole or single figure reports (parts and rates are never set against a table)."""
+    metric = table_metric(subject)
+    return pd.NA if metric is None else metric

@@ -1,0 +1,1 @@
+"""Cross-report series: the crosswalk between templates and the fact series."""

@@ -1,0 +1,205 @@
+"""Prose figures followed across years: one agency's same figure, year after year.
+
+Two figures of different years belong together when they have the same unit and
+their subject phrases match (subjects_match). The result is stored as table
+"fact_series" during ingest, so the comparison page reads it instead of rebuilding it.
+"""
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+from typing import Any
+
+import pandas as pd
+
+from govreport.extract.fact_lexicon import lexicon
+from govreport.extract.facts import fact_number
+from govreport.schemas import TABLES, columns
+from govreport.text.normalize import nfkc
+
+FACT_SERIES_COLUMNS = columns("fact_series")
+
+_CLAUSE_SPLIT = re.compile(r"([,，])")
+
+
+# --------------------------------------------------------------------------- subject phrases
+
+def _drop_enumerations(text: str) -> str:
+    """Remove "A、B和C等" lists: in each comma-free stretch, everything up to its last 等
+    when a 、 comes before that 等. The same result as substituting the regex
+    ``[^、,，]*(?:、[^、,，]*)+等`` away, in linear time (the regex, tried at every
+    start, is quadratic in a long stretch)."""
+    pieces = _CLAUSE_SPLIT.split(text)
+    for k in range(0, len(pieces), 2):
+        piece = pieces[k]
+        first, last = piece.find("、"), piece.rfind("等")
+        if 0 <= first < last:
+            pieces[k] = piece[last + 1:]
+    return "".join(pieces)
+
+
+@lru_cache(maxsize=65536)
+def subject_key(subject: str) -> str:
+    """A comparison key for a subject phrase: no quotes, enumerations (A、B和C等) or markers.
+    Cached: comparisons look the same subjects up once per pair."""
+    text = nfkc(str(subject))
+    text = _drop_enumerations(text)
+    text = re.sub(r"[“”\"'‘’《》〈〉<>()（）\s]", "", text)
+    lex = lexicon()
+    for marker in lex.total_markers + lex.subject_stopwords:
+        text = text.replace(marker, "")
+    for word, canonical in lex.subject_synonyms:
+        text = text.replace(word, canonical)
+    return text
+
+
+def _is_subsequence(short: str, long: str) -> bool:
+    it = iter(long)
+    return all(ch in it for ch in short)
+
+
+def subjects_match(a: str, b: str) -> bool:
+    """True when two subject phrases name the same thing across years.
+
+    Equal keys match; so does a key that is a character subsequence of the
+    other when both end in the same three characters (the head noun), e.g.
+    转办有效诉求件 (2018, after dropping 市民咨询、…等) and 转办市民有效诉求件 (2021).
+    """
+    ka, kb = subject_key(a), subject_key(b)
+    if not ka or not kb:
+        return False
+    if ka == kb:
+        return True
+    short, long = sorted((ka, kb), key=len)
+    return len(short) >= 4 and short[-3:] == long[-3:] and _is_subsequence(short, long)
+
+
+# --------------------------------------------------------------------------- series
+
+def fact_series(facts: pd.DataFrame, reports: pd.DataFrame) -> pd.DataFrame:
+    """Every agency's prose figures that can be followed across years (FACT_SERIES_COLUMNS).
+
+    ``reports`` needs report_id, agency_id and year; an agency's first report (by
+    report_id) of each year is read. A year with several matching figures of
+    different values keeps only those whose sentence is about the same thing (the
+    sentence's first subject matches too: 2018's 办结 2525 of 转办有效诉求件, not
+    办结 21525 of 便民服务事项); if that still leaves a choice the year is dropped
+    rather than guessed. Series seen in fewer than two years are left out. A bare
+    word such as 办结 gets ``context``: what its sentence is about (else "").
+    Rows come in page order: by agency_id, series_no (the series whose latest
+    figure comes first in the latest report first), year.
+    """
+    frames = [_agency_series(str(agency_id), agency_facts)
+              for agency_id, agency_facts in _facts_by_agency(facts, reports)]
+    frames = [f for f in frames if not f.empty]
+    if not frames:
+        return _empty()
+    return pd.concat(frames, ignore_index=True)[FACT_SERIES_COLUMNS]
+
+
+def _empty() -> pd.DataFrame:
+    return pd.DataFrame({c: pd.Series(dtype=dtype) for c, dtype in TABLES["fact_series"].dtypes.items()})
+
+
+def _facts_by_agency(facts: pd.DataFrame, reports: pd.DataFrame):
+    """(agency_id, its facts that have a subject, with year and reading order, sorted by both)."""
+    if facts is None or facts.empty or reports is None or reports.empty:
+        return
+    usable = reports.assign(year=pd.to_numeric(reports["year"], errors="coerce"))
+    usable = usable[usable["agency_id"].notna() & usable["year"].notna()]
+    usable = usable.assign(agency_id=usable["agency_id"].astype(str), report_id=usable["report_id"].astype(str),
+                           year=usable["year"].astype(int))
+    usable = usable.sort_values(["agency_id", "year", "report_id"]).drop_duplicates(["agency_id", "year"])
+    year_of = dict(zip(usable["report_id"], usable["year"]))
+    agency_of = dict(zip(usable["report_id"], usable["agency_id"]))
+    named = facts[facts["subject"].notna() & (facts["subject"].astype(str).str.strip() != "")]
+    named = named.assign(report_id=named["report_id"].astype(str))
+    named = named[named["report_id"].isin(year_of)]
+    named = named.assign(year=named["report_id"].map(year_of), reading=named["fact_id"].map(fact_number),
+                         _agency=named["report_id"].map(agency_of))
+    for agency_id, mine in named.groupby("_agency", sort=True):  # one pass over the facts, not one per agency
+        yield agency_id, mine.drop(columns="_agency").sort_values(["year", "reading"]).reset_index(drop=True)
+
+
+def _agency_series(agency_id: str, facts: pd.DataFrame) -> pd.DataFrame:
+    """The series of one agency's facts, numbered in page order."""
+    anchors = _anchor_subjects(facts)
+    rows = []
+    for members in _matching_groups(facts):
+        chosen = _one_per_year(members, anchors)
+        if len(chosen) < 2:
+            continue
+        phrase, context = _series_label(chosen, anchors)
+        latest = max(chosen)
+        first = (-latest, chosen[latest].reading)
+        for year in sorted(chosen):
+            r = chosen[year]
+            rows.append({"agency_id": agency_id, "phrase": phrase, "context": context, "year": int(year),
+                         "subject": str(r.subject), "value": float(r.value), "unit": str(r.unit),
+                         "sentence": str(r.sentence), "report_id": str(r.report_id), "fact_id": str(r.fact_id),
+                         "_first": first})
+    if not rows:
+        return pd.DataFrame()
+    out = pd.DataFrame(rows).sort_values(["_first", "phrase", "context", "year"]).reset_index(drop=True)
+    order = {key: n for n, key in enumerate(dict.fromkeys(zip(out["phrase"], out["context"], out["_first"])), 1)}
+    out["series_no"] = [order[key] for key in zip(out["phrase"], out["context"], out["_first"])]
+    return out.drop(columns="_first")
+
+
+def _anchor_subjects(facts: pd.DataFrame) -> dict[str, str]:
+    """fact_id -> subject of the first count in its sentence (what a bare 办结 or 办结率 belongs to)."""
+    anchors = {}
+    for _, rows in facts.groupby(["report_id", "sentence"], sort=False):
+        counts = rows[rows["role"].astype(str) != "rate"]
+        first = str(counts["subject"].iloc[0]) if not counts.empty else ""
+        anchors.update({str(f): first for f in rows["fact_id"]})
+    return anchors
+
+
+def _matching_groups(facts: pd.DataFrame) -> list[list]:
+    """Facts joined across years when units agree and subject phrases match (union-find over pairs)."""
+    parent = list(range(len(facts)))
+
+    def find(i: int) -> int:
+        while parent[i] != i:
+            parent[i] = parent[parent[i]]
+            i = parent[i]
+        return i
+
+    records = list(facts.itertuples())
+    for a in records:
+        for b in records:
+            if b.Index > a.Index and b.year != a.year and b.unit == a.unit \
+                    and subjects_match(str(a.subject), str(b.subject)):
+                parent[find(b.Index)] = find(a.Index)
+    groups: dict[int, list] = {}
+    for r in records:
+        groups.setdefault(find(r.Index), []).append(r)
+    return list(groups.values())
+
+
+def _one_per_year(members: list, anchors: dict[str, str]) -> dict[int, Any]:
+    """year -> the one fact of the group that year; a year left ambiguous is dropped, never guessed."""
+    by_year: dict[int, list] = {}
+    for r in members:
+        by_year.setdefault(int(r.year), []).append(r)
+    if len(by_year) < 2:
+        return {}
+    chosen = {}
+    for year, candidates in by_year.items():
+        if len({float(c.value) for c in candidates}) > 1:
+            others = [anchors[str(r.fact_id)] for y, rs in by_year.items() if y != year for r in rs]
+            candidates = [c for c in candidates if any(subjects_match(anchors[str(c.fact_id)], o) for o in others)]
+        if candidates and len({float(c.value) for c in candidates}) == 1:
+            chosen[year] = candidates[0]
+    return chosen
+
+
+def _series_label(chosen: dict[int, Any], anchors: dict[str, str]) -> tuple[str, str]:
+    """(each year's phrase joined by ' / ', the context a bare short word (办结) needs, else '')."""
+    phrases = list(dict.fromkeys(str(chosen[y].subject) for y in sorted(chosen)))
+    context = [anchors[str(chosen[y].fact_id)] for y in sorted(chosen)]
+    if len(subject_key(phrases[-1])) < 4 and context[-1] != phrases[-1] \
+            and all(subjects_match(c, context[-1]) for c in context):
+        return " / ".join(phrases), context[-1]
+    return " / ".join(phrases), ""

@@ -1,0 +1,185 @@
+"""Which agency wrote the report: every source's reading of its name, and the one most sources agree on.
+
+The agency is read from every source (the page's title, the printed title, the page's metadata, the
+signature, the file name, and as a last resort the 本报告由…编制 / 请与…联系 sentences:
+catalog/agency_sources.csv); a reading counts only if it looks like a name (identify.titles.clean_agency)
+and, outside a title, starts with a region. Readings of one agency (one id, its office, its short name)
+agree; the agency most sources agree on wins, and a disagreement is an ``identify.agency_conflict`` finding.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+from typing import Optional
+
+from govreport import catalog
+from govreport.model import Document
+from govreport.identify.titles import (HEAD_LINES, agency_tail, clean_agency, compact, document_lines, find_title,
+                                       match_title, meta_titles)
+from govreport.text.agencies import (agency_level, complete_agency_name, is_region_alone, region_prefix,
+                                     resolve_agency_id, split_regions)
+
+_RANK = {"meta_title": 0, "title": 1, "meta": 2, "signature": 3, "file_name": 4, "sentence": 5}
+_COMPARED = ("meta_title", "title", "meta", "signature", "file_name")  # sources whose disagreement is a finding
+_SIGNATURE_SPAN = 40  # a signature sits within the last lines (a printed page adds its footer after it)
+
+
+@dataclass(frozen=True)
+class Candidate:
+    """One source's reading of the agency name (completed: 三明市 -> 三明市人民政府) and its id."""
+    source: str  # meta_title / title / meta / signature / file_name / sentence
+    name: str
+    agency_id: str
+
+    @property
+    def titled(self) -> bool:
+        return self.source in ("meta_title", "title")
+
+
+@lru_cache(maxsize=None)
+def _agency_sources() -> tuple[tuple[str, re.Pattern], ...]:
+    return tuple((r["source"], re.compile(r["pattern"])) for r in catalog.read_csv("agency_sources.csv"))
+
+
+def _source_patterns(kind: str) -> list[re.Pattern]:
+    return [pattern for source, pattern in _agency_sources() if source == kind]
+
+
+@lru_cache(maxsize=None)
+def _office_tail() -> re.Pattern:
+    offices = [r["suffix"] for r in catalog.read_csv("agency_suffixes.csv") if r["office"] == "yes"]
+    return re.compile("(?:" + "|".join(map(re.escape, offices)) + ")$")
+
+
+# ----------------------------------------------------------------------------- readings
+def _grounded(name: str, titles: str) -> bool:
+    """A name from outside a title starts with a region of the gazetteer or one the titles name."""
+    if split_regions(name)[0] or is_region_alone(name):
+        return True
+    head = region_prefix(name)
+    return bool(head) and head in titles
+
+
+def _candidate(source: str, raw: str, text: str, titles: str) -> Optional[Candidate]:
+    name = clean_agency(raw)
+    if not name or source not in ("meta_title", "title") and not _grounded(name, titles):
+        return None
+    name = complete_agency_name(name)
+    return Candidate(source, name, resolve_agency_id(name, text)[0])
+
+
+def _signature_names(lines: list[str]) -> list[str]:
+    """The signer: a name line right above a date line; else name lines among the last dozen."""
+    tail = lines[-_SIGNATURE_SPAN:]
+
+    def name_on(line: str) -> str:
+        return next((m.group("agency") for p in _source_patterns("signature") for m in [p.match(line)] if m), "")
+
+    dated = [name_on(line) for line, below in zip(tail, tail[1:])
+             if any(p.match(below) for p in _source_patterns("signature_date"))]
+    return [n for n in dated[::-1] if n] or [n for n in map(name_on, reversed(tail[-12:])) if n]
+
+
+def agency_candidates(doc: Document, text: str, period_year: Optional[int] = None
+                      ) -> tuple[Optional[int], list[Candidate]]:
+    """The reporting year of the title and every source's reading of the agency (catalog/agency_sources.csv),
+    each one that does not read as an agency name left out."""
+    lines = [compact(ln) for ln in document_lines(doc)]
+    meta_year, meta_title, _ = find_title(doc, period_year, ("meta",))
+    body_year, body_title, _ = find_title(doc, period_year, ("title",))
+    year = meta_year if meta_title else body_year if body_title else meta_year or body_year
+    titles = "".join(lines[:HEAD_LINES]) + "".join(compact(v) for v in meta_titles(doc))
+    raw = [("meta_title", meta_title), ("title", body_title)]
+    raw += [("meta", compact(v)) for k, v in doc.meta.items() if any(p.search(k) for p in _source_patterns("meta"))]
+    raw += [("signature", name) for name in _signature_names(lines)]
+    hit = match_title(Path(doc.path).stem) if doc.path else None
+    raw += [("file_name", hit[1] if hit else "")]
+    raw += [("sentence", m.group("agency")) for p in _source_patterns("sentence") for line in lines
+            for m in p.finditer(line)]
+    found = (_candidate(source, value, text, titles) for source, value in raw if value)
+    return year, [c for c in found if c]
+
+
+# ----------------------------------------------------------------------------- agreement
+def _regions_of(name: str) -> tuple[list[str], str]:
+    """Leading regions and the rest, as split_regions; a region the gazetteer lacks counts by its form (XX市)."""
+    chain, rest = split_regions(name)
+    head = "" if chain else region_prefix(name)
+    return ([head], name[len(head):]) if head else (chain, rest)
+
+
+def _office_of(long_: str, short: str) -> bool:
+    return long_ != short and long_.startswith(short) and bool(_office_tail().search(long_))
+
+
+def _abbreviates(short: str, long_: str) -> bool:
+    """莆田市民宗局 for 莆田市民族与宗教事务局: same region, same suffix, the short name's characters in order."""
+    (chain_s, rest_s), (chain_l, rest_l) = _regions_of(short), _regions_of(long_)
+    if not chain_s or chain_s[-1:] != chain_l[-1:] or len(rest_s) < 3 or rest_s[-1] != rest_l[-1:]:
+        return False
+    remaining = iter(rest_l)
+    return all(ch in remaining for ch in rest_s)
+
+
+def _speaks_for(office: str, agency: str) -> bool:
+    """A working group's office (三明市政府信息公开工作领导小组办公室: no agency before 办公室) signs for its
+    region's government (三明市人民政府)."""
+    m = _office_tail().search(office)
+    if not m or agency_tail().search(office[:m.start()]) or agency_level(agency) != "government":
+        return False
+    own, theirs = _regions_of(office)[0], _regions_of(agency)[0]
+    return bool(own) and own[-1:] == theirs[-1:]
+
+
+def _same_agency(a: Candidate, b: Candidate) -> bool:
+    """One agency: one id, one the other's office (its signer or contact), or one the other's short name."""
+    short, long_ = sorted((a, b), key=lambda c: len(c.name))
+    return (a.agency_id == b.agency_id or _office_of(long_.agency_id, short.agency_id)
+            or _abbreviates(short.name, long_.name) or _speaks_for(long_.name, short.name))
+
+
+def _without_office(c: Candidate, text: str) -> Candidate:
+    """The signer's or contact's office names its agency (莆田市水利局办公室 -> 莆田市水利局)."""
+    m = _office_tail().search(c.name)
+    base = c.name[:m.start()] if m else ""
+    if not base or not agency_tail().search(base) or not clean_agency(base):
+        return c
+    return Candidate(c.source, base, resolve_agency_id(base, text)[0])
+
+
+def choose_agency(candidates: list[Candidate], text: str = "") -> tuple[Optional[Candidate], list[list[Candidate]]]:
+    """The agency most sources agree on (ties: the title first) and the groups that name another one.
+
+    Title, metadata, signature and file name are compared; the report's sentences (本报告由…编制, 请与…联系)
+    name the office that wrote it or answers for it, so they count only when nothing else names an agency.
+    The signer's office is not the agency unless a title says so.
+    """
+    pool = [c for c in candidates if c.source in _COMPARED] or [c for c in candidates if c.source == "sentence"][:1]
+    groups: list[list[Candidate]] = []
+    for c in pool:
+        home = next((g for g in groups if any(_same_agency(c, m) for m in g)), None)
+        if home is None:
+            groups.append([c])
+        else:
+            home.append(c)
+    if not groups:
+        return None, []
+    groups.sort(key=lambda g: (-len({m.source for m in g}), min(_RANK[m.source] for m in g)))
+    titled = [m for m in groups[0] if m.titled]
+    best = min(titled or groups[0], key=lambda m: _RANK[m.source])
+    return (best if best.titled else _without_office(best, text)), groups[1:]
+
+
+def agency_findings(winner: Optional[Candidate], others: list[list[Candidate]]) -> list[tuple[str, str]]:
+    """(rule, evidence) about the choice: the agency came from outside a title, or the sources disagree."""
+    findings = []
+    if winner and not winner.titled:
+        source = winner.source.replace("_", " ")
+        findings.append(("identify.agency_not_in_title", f"agency taken from the {source}: {winner.name}"))
+    if winner and others:
+        said = "; ".join(f"{g[0].name} ({', '.join(m.source for m in g)})" for g in others)
+        findings.append(("identify.agency_conflict", f"the sources name different agencies: {winner.name} kept "
+                                                     f"({winner.source}), against {said}"))
+    return findings

@@ -1,0 +1,141 @@
+"""A report's title in any of its real forms (catalog/title_forms.csv): the year and the agency it names.
+
+A title is read from the page's metadata and the head lines (one, two or three lines joined: a title wraps).
+The agency part counts only if it looks like a name: it ends with an agency suffix
+(catalog/agency_suffixes.csv) and holds no year, clause or 〔号〕 (catalog/agency_rejects.csv).
+"""
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+from typing import Optional
+
+from govreport import catalog
+from govreport.model import Document
+from govreport.text.agencies import normalize_agency_name, region_prefix
+from govreport.text.numerals import chinese_to_number
+
+HEAD_LINES = 60  # a title sits within the first lines, site navigation printed above it included
+_TITLE_META = ("title", "articletitle")
+_CN_YEAR = re.compile("[〇○零一二三四五六七八九]{4}(?=年)")
+_EDGE_JUNK = re.compile(r"^[\W_]+|[\W_]+$")
+_NOT_A_NAME = re.compile(r"(?:19|20)\d{2}年|报告|年报")
+
+
+@lru_cache(maxsize=None)
+def _title_forms() -> tuple[re.Pattern, ...]:
+    return tuple(re.compile(r["pattern"]) for r in catalog.read_csv("title_forms.csv"))
+
+
+@lru_cache(maxsize=None)
+def agency_tail() -> re.Pattern:
+    """Any agency suffix at the end of a name (人民政府, 局, 办公室 …), longest first."""
+    suffixes = sorted((r["suffix"] for r in catalog.read_csv("agency_suffixes.csv")), key=len, reverse=True)
+    return re.compile("(?:" + "|".join(map(re.escape, suffixes)) + ")$")
+
+
+@lru_cache(maxsize=None)
+def _agency_rejects() -> re.Pattern:
+    return re.compile("|".join(f"(?:{r['pattern']})" for r in catalog.read_csv("agency_rejects.csv")))
+
+
+def compact(text: str) -> str:
+    """The text normalized as agency names are (NFKC, no whitespace), years written in Chinese numerals as
+    digits (二〇一九年 -> 2019年)."""
+    text = normalize_agency_name(text)
+    return _CN_YEAR.sub(lambda m: str(chinese_to_number(m.group())), text)
+
+
+def clean_agency(text: str) -> str:
+    """The agency part of a title, without breadcrumbs or punctuation; '' unless it reads as an agency."""
+    text = _EDGE_JUNK.sub("", text or "")
+    for sep in ("》", ">", "|", "：", ":", "_", "】", "]"):
+        text = text.rsplit(sep, 1)[-1]
+    text = re.sub(r"^(?:标题|题目|关于)", "", _EDGE_JUNK.sub("", text))
+    text = re.sub(r"^[A-Za-z]+[-－—]+", "", re.sub(r"(?:关于|的)$", "", text))  # PTSSLJ-莆田市水利局: a site code
+    tail = agency_tail().search(text)
+    if tail and tail.start() == 0 or _NOT_A_NAME.search(text) or _agency_rejects().search(text):
+        return ""  # a bare suffix (政府, 人民政府, 局), a whole title, a sentence or a year: no agency
+    return _last_of_doubled(text) if len(text) >= 2 and tail else ""  # a name ends with an agency suffix
+
+
+def _last_of_doubled(name: str) -> str:
+    """A name printed twice into one line (青溪县人民政府办公青溪县人民政府办公室: a side column): the last one."""
+    head = region_prefix(name)
+    at = name.rfind(head) if head else 0
+    return name[at:] if at > 0 else name
+
+
+def match_title(text: str) -> Optional[tuple[int, str]]:
+    """(year, agency) of the first title form that matches; agency may be '' (title names only the year)."""
+    compacted = compact(text)
+    for form in _title_forms():
+        for m in form.finditer(compacted):
+            agency = clean_agency(m.group("agency"))
+            if agency or not m.group("agency"):
+                return int(m.group("year")), agency
+    return None
+
+
+def meta_titles(doc: Document) -> list[str]:
+    """The titles the page's metadata states (<title>, ArticleTitle)."""
+    return [v for k, v in doc.meta.items() if k.lower() in _TITLE_META]
+
+
+def document_lines(doc: Document) -> list[str]:
+    """The document's non-empty lines, a title's year put back where a printed PDF lost it.
+
+    A browser prints a title's digits in another font, and the PDF's text puts them on a line of their own:
+    莆田市审计局 年政府信息公开工作年度报告 / 2024. The year goes back into the gap before 年.
+    """
+    lines = [part.strip() for ln in doc.text_lines() for part in ln.split("\n") if part.strip()]
+    for n in range(len(lines) - 1):
+        if re.fullmatch(r"(?:19|20)\d{2}", lines[n + 1]) and re.search(r"\S\s+年", lines[n]):
+            lines[n] = re.sub(r"(?<=\S)\s+(?=年)", lines[n + 1], lines[n], count=1)
+            lines[n + 1] = ""
+    return [ln for ln in lines if ln]
+
+
+def _title_candidates(doc: Document, lines: list[str]) -> list[tuple[str, str, int]]:
+    """(source, text, line number) to try for a title: metadata first, then the head lines and line pairs."""
+    out = [("meta", v, -1) for v in meta_titles(doc)]
+    lines = lines[:HEAD_LINES]
+    out += [("title", ln, n) for n, ln in enumerate(lines)]
+    out += [("title", a + b, n) for n, (a, b) in enumerate(zip(lines, lines[1:]))]
+    out += [("title", a + b + c, n) for n, (a, b, c) in enumerate(zip(lines, lines[1:], lines[2:]))]
+    return out
+
+
+def _agency_beside(lines: list[str], n: int) -> str:
+    """The agency on the line above or below a title that names only the year (2019年政府信息公开工作年度报告)."""
+    for near in (lines[n - 1] if n > 0 else "", lines[n + 1] if n + 1 < len(lines) else ""):
+        agency = clean_agency(compact(near))
+        if agency and len(agency) <= 40:
+            return agency
+    return ""
+
+
+def find_title(doc: Document, period_year: Optional[int] = None,
+               sources: tuple = ("meta", "title")) -> tuple[Optional[int], str, str]:
+    """(year, agency, source) from the title (the page's title metadata, then the head lines); agency ''
+    when no title names it.
+
+    A page can carry other reports' titles (site navigation printed into a PDF, links to past years):
+    when the 统计期限 sentence gives the year, a title of that year (or the next: published early) wins.
+    """
+    lines = document_lines(doc)
+    year_only: Optional[int] = None
+    fallback = None
+    for source, text, n in _title_candidates(doc, lines):
+        hit = match_title(text) if source in sources else None
+        if not hit:
+            continue
+        year, agency = hit
+        if agency and period_year is not None and year not in (period_year, period_year + 1):
+            fallback = fallback or (year, agency, source)
+            continue
+        agency = agency or (_agency_beside(lines, n) if n >= 0 else "")
+        if agency:
+            return year, agency, source
+        year_only = year_only or year
+    return fallback or (year_only, "", "unknown")

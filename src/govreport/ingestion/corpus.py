@@ -1,0 +1,199 @@
+"""The corpus of one ingest: its inputs with their content hashes, the tasks, and the part cache.
+
+``inputs`` finds the files (local paths or fsspec URLs) with their content hashes; ``drop_duplicates``
+keeps one of byte-identical copies (listed, no failure); ``tasks`` pairs each with its part in the cache
+(``<out>/.parts/<code fingerprint>/<sha256><suffix>.pkl``) and keeps those not cached yet.
+
+``PerFile(read)`` is the per-file function the engines run: it fetches the file, calls ``read(path,
+sha256)`` (pipeline.stored_part: parse the report) and writes what it returns, or the one-line problem, to
+the file's part. It returns only a small ``Outcome``, so no document outlives its own parse.
+"""
+from __future__ import annotations
+
+import hashlib
+import pickle
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Callable, Optional
+
+from govreport.errors import ReportError, describe_path, one_line
+from govreport.ingestion import discover as walk
+from govreport.ingestion.discover import Failure
+from govreport.ingestion.remote import discover_urls, is_url, local_file, url_name
+from govreport.store import Processed, atomic_write, load, sha256_file
+
+PART_SUFFIX = ".pkl"
+
+
+@dataclass(frozen=True)
+class Task:
+    """One file to parse: its name as stored (an input URL without credentials), its content hash, the part
+    to write, and where to fetch it when that differs from ``path`` (the URL with its credentials)."""
+
+    path: str
+    sha256: str
+    part: str
+    fetch: str = ""
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """What the engine hands back per file: the part written (or the problem), and the CPU time it took."""
+
+    path: str
+    sha256: str
+    part: str
+    seconds: float
+
+
+def code_fingerprint() -> str:
+    """Hash of the package's code and catalogs: parts made by other code are not reused."""
+    root = Path(__file__).resolve().parents[1]  # the whole package
+    h = hashlib.sha256()
+    for f in sorted(root.rglob("*")):
+        if f.suffix in (".py", ".csv") and "__pycache__" not in f.parts:
+            h.update(f.relative_to(root).as_posix().encode() + b"\0" + f.read_bytes() + b"\0")
+    return h.hexdigest()[:16]
+
+
+def part_name(sha256: str, path) -> str:
+    """The part of a file: its content hash, and its suffix (the suffix chooses the reader)."""
+    name = url_name(str(path)) if is_url(path) else str(path)  # a URL's query string is no part of its suffix
+    return f"{sha256}{Path(name).suffix.lower()}{PART_SUFFIX}"
+
+
+@dataclass(frozen=True)
+class PerFile:
+    """The per-file function of ingest: ``read`` one file into its part; never raises for a bad file.
+
+    ``read(path, sha256)`` must be a module-level function (a worker process or Dask worker unpickles it)."""
+
+    read: Callable[[Path, str], Any]
+
+    def __call__(self, task: Task) -> Outcome:
+        start = time.process_time()
+        write_part(Path(task.part), self._part(task))
+        return Outcome(task.path, task.sha256, task.part, time.process_time() - start)
+
+    def _part(self, task: Task) -> dict:
+        try:
+            with local_file(task.fetch or task.path) as local:
+                return {"failure": None, "report": self.read(local, task.sha256)}
+        except ReportError as exc:
+            return {"failure": exc.problem}
+        except RecursionError:
+            return {"failure": "structure nested too deeply to read"}
+        except MemoryError:
+            return {"failure": "file too large to read in memory"}
+        except Exception as exc:  # a bug or an unforeseen file: report it, keep the batch going
+            return {"failure": one_line(f"internal error while parsing ({exc.__class__.__name__}: {exc})")}
+
+
+def write_part(path: Path, part: dict) -> None:
+    atomic_write(path, lambda tmp: Path(tmp).write_bytes(pickle.dumps(part, protocol=pickle.HIGHEST_PROTOCOL)))
+
+
+def read_part(path) -> dict:
+    """A part: ``{"failure": None, "report": ParsedReport}`` or ``{"failure": "one-line problem"}``."""
+    with open(path, "rb") as f:
+        return pickle.load(f)
+
+
+def inputs(paths: list) -> tuple[list[tuple], list[Failure], list[dict]]:
+    """(file, sha256[, the URL to fetch it]) for every input (local paths, and fsspec URLs), the failures,
+    the source records."""
+    local, urls = [p for p in paths if not is_url(p)], [p for p in paths if is_url(p)]
+    found, failures = walk.discover(local) if local else ([], [])
+    files, sources = [(str(f), _sha_or_none(f)) for f in found], walk.source_records(found, local)
+    if urls:
+        remote, more, remote_sources = discover_urls(urls)
+        files, failures, sources = files + remote, failures + more, sources + remote_sources
+    return files, failures, sources
+
+
+@dataclass(frozen=True)
+class Duplicate:
+    """An input byte-identical to another (``duplicate_of``, the copy read): not read twice, and no failure."""
+
+    path: str
+    duplicate_of: str
+    sha256: str
+
+    def __str__(self) -> str:
+        return (f"{describe_path(self.path)}: byte-identical to {describe_path(self.duplicate_of)}, which was read; "
+                "not read twice (duplicates table)")
+
+
+def _kept_first(path: str) -> tuple:
+    """Which of byte-identical copies is read: the shortest file name, then the first in code-point order (so
+    ``a.txt`` is kept over ``a (1).txt`` and ``a - 副本.txt`` whatever order the files were found in)."""
+    name = url_name(path) if is_url(path) else Path(path).name
+    return len(name), name, path
+
+
+def drop_duplicates(files: list[tuple]) -> tuple[list[tuple], list[Duplicate]]:
+    """``files`` (name, sha256, ...) less the byte-identical copies, and those copies with the one kept.
+
+    A downloaded report saved twice (``a.txt``, ``a (1).txt``) is the same report: one copy is read, the others
+    are listed (the ``duplicates`` table), and the batch's exit code does not change. The same bytes under
+    another suffix are read by another reader, so they are not a copy (the part cache keys on both too). An
+    unreadable file (no hash) is never anyone's duplicate."""
+    kept: dict[tuple, tuple] = {}
+    key = lambda entry: (entry[1], Path(str(entry[0])).suffix.lower())  # noqa: E731
+    for entry in files:
+        if entry[1] and (key(entry) not in kept or _kept_first(entry[0]) < _kept_first(kept[key(entry)][0])):
+            kept[key(entry)] = entry
+    unique = [f for f in files if not f[1] or kept[key(f)] is f]
+    duplicates = [Duplicate(f[0], kept[key(f)][0], f[1]) for f in files if f[1] and kept[key(f)] is not f]
+    return unique, sorted(duplicates, key=lambda d: (d.duplicate_of, d.path))
+
+
+def _sha_or_none(path: Path) -> Optional[str]:
+    try:
+        return sha256_file(path)
+    except OSError:
+        return None  # unreadable: parsed (and refused by its reader, in its words) on every run
+
+
+def tasks(files: list[tuple], cache: Path) -> tuple[list[Task], list[Task]]:
+    """Every file (name, sha256[, where to fetch it]) as a task, and those whose part is not cached yet (an
+    unreadable file never is)."""
+    every = [Task(f, sha or "", str(cache / (part_name(sha, f) if sha else
+                                             f"unread-{hashlib.sha256(f.encode()).hexdigest()}.pkl")),
+                  fetch[0] if fetch and fetch[0] != f else "")
+             for f, sha, *fetch in files]
+    return every, [t for t in every if not t.sha256 or not Path(t.part).exists()]
+
+
+def prune_parts(parts_dir: Path, keep: str) -> None:
+    """Parts made by other code can never be reused: remove them."""
+    for d in parts_dir.iterdir() if parts_dir.is_dir() else ():
+        if d.name != keep and d.is_dir():
+            for f in d.iterdir():
+                f.unlink(missing_ok=True)
+            d.rmdir()
+
+
+@dataclass
+class IngestResult:
+    """What one ingest wrote (``processed``), the files that failed, and how much was parsed anew."""
+
+    processed: Processed
+    failures: list[Failure]
+    n_parsed: int = 0
+    n_reused: int = 0
+    duplicates: list[Duplicate] = field(default_factory=list)
+
+    @property
+    def reports(self):
+        return self.processed.reports
+
+
+def result(out: Path, n_parsed: int, n_reused: int) -> IngestResult:
+    """The tables just written (or found unchanged) in ``out``, and the failures they record."""
+    processed = load(out)
+    failures = [Failure(r.path, r.problem) for r in processed.failures.itertuples()]
+    duplicates = [Duplicate(r.path, r.duplicate_of, r.sha256) for r in processed.duplicates.itertuples()]
+    return IngestResult(processed=processed, failures=failures, n_parsed=n_parsed, n_reused=n_reused,
+                        duplicates=duplicates)

@@ -1,0 +1,187 @@
+"""Walking input folders: every entry is either a file to read or a failure with its reason.
+
+Nothing found under an input path is skipped silently and no file-system error
+escapes as a traceback: a folder that cannot be listed, an entry whose
+information cannot be read (a folder without search permission), a file that
+cannot be opened, a broken or looping link, a link to a folder (never
+followed) and a file of an unsupported type each become one ``Failure``.
+Hidden names (a leading dot) are skipped on purpose: editors and ingest itself
+leave temporaries there. So is ``reviews.csv`` at the top of an input folder: an
+analyst's decisions on findings beside the reports (govreport.ingestion.reviews), no report,
+but recorded among the sources the processed tables were made from.
+"""
+from __future__ import annotations
+
+import errno
+import os
+import stat
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Iterable, Optional
+
+from govreport.errors import describe_path, one_line
+from govreport.store import sha256_file
+from govreport.readers import SUPPORTED_SUFFIXES
+
+_DENIED = (errno.EACCES, errno.EPERM)
+LINKED_FOLDER = "symbolic link to a folder: not followed (pass its target as an input path to read it)"
+REVIEWS_FILE = "reviews.csv"  # beside the reports: decisions on findings, read by govreport.ingestion.reviews
+
+
+@dataclass
+class Failure:
+    """One input that was not read, and why (one line)."""
+
+    path: str
+    problem: str
+
+    def __str__(self) -> str:
+        return f"{describe_path(self.path)}: {one_line(self.problem)}"
+
+
+def _reason(exc: OSError, what: str) -> str:
+    if exc.errno in _DENIED:
+        return f"permission denied: {what}"
+    return f"{what}: {exc.strerror or type(exc).__name__}"
+
+
+def _list_folder(folder: Path, failures: list[Failure]) -> Optional[list[os.DirEntry]]:
+    try:
+        with os.scandir(folder) as it:
+            return sorted(it, key=lambda e: e.name)
+    except OSError as exc:
+        failures.append(Failure(str(folder), _reason(exc, "cannot list folder")))
+        return None
+
+
+def _readable_file(path: Path) -> Optional[str]:
+    """None when ``path`` is a regular file that opens for reading, else the reason it is not."""
+    try:
+        mode = os.stat(path).st_mode
+    except OSError as exc:
+        if exc.errno in (errno.ENOENT, errno.ELOOP) and os.path.islink(path):
+            return "broken symbolic link"
+        return _reason(exc, "cannot read file information (is its folder searchable?)")
+    if not stat.S_ISREG(mode):
+        return "not a regular file"
+    try:
+        os.close(os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0)))
+    except OSError as exc:
+        return _reason(exc, "cannot open file")
+    return None
+
+
+def _entry(entry: os.DirEntry, folders: list[Path], files: list[Path], failures: list[Failure]) -> None:
+    path = Path(entry.path)
+    try:
+        is_link = entry.is_symlink()
+        is_folder = entry.is_dir(follow_symlinks=False)
+    except OSError as exc:
+        failures.append(Failure(str(path), _reason(exc, "cannot read file information")))
+        return
+    if is_link and os.path.isdir(path):
+        failures.append(Failure(str(path), LINKED_FOLDER))  # never followed: a link can loop back
+    elif is_folder:
+        folders.append(path)
+    elif path.suffix.lower() not in SUPPORTED_SUFFIXES:
+        if is_link and not os.path.exists(path):
+            failures.append(Failure(str(path), "broken symbolic link"))
+        else:
+            failures.append(Failure(str(path), f"unsupported file type '{path.suffix or '(none)'}'"))
+    else:
+        problem = _readable_file(path)
+        if problem:
+            failures.append(Failure(str(path), problem))
+        else:
+            files.append(path)
+
+
+def _walk(top: Path, files: list[Path], failures: list[Failure], reviews: Optional[Path] = None) -> None:
+    """Depth first, names sorted, each folder's files before its subfolders; links never followed; the
+    batch's reviews file (``reviews``) is no report."""
+    pending = [top]
+    while pending:
+        folder = pending.pop()
+        entries = _list_folder(folder, failures)
+        if entries is None:
+            continue
+        subfolders: list[Path] = []
+        for entry in entries:
+            if not entry.name.startswith(".") and not (reviews and Path(entry.path) == reviews):
+                _entry(entry, subfolders, files, failures)
+        pending.extend(reversed(subfolders))
+
+
+def discover(paths: Iterable) -> tuple[list[Path], list[Failure]]:
+    """Files to read under the given paths, and a failure for every entry that cannot be read.
+
+    A path named explicitly is read whatever its suffix (the reader then says
+    what is wrong with it); inside folders only supported suffixes are read, and
+    the first folder's reviews.csv is left to govreport.ingestion.reviews.
+    """
+    files: list[Path] = []
+    failures: list[Failure] = []
+    paths = list(paths)
+    reviews = reviews_file(paths)
+    for p in paths:
+        p = Path(p)
+        try:
+            is_folder = p.is_dir()
+        except OSError as exc:
+            failures.append(Failure(str(p), _reason(exc, "cannot read file information")))
+            continue
+        if is_folder:
+            _walk(p, files, failures, reviews)
+        elif os.path.lexists(p):
+            files.append(p)
+        else:
+            failures.append(Failure(str(p), "file not found"))
+    return files, failures
+
+
+def report_files(folder) -> list[Path]:
+    """Report files ingest reads under ``folder`` (subfolders too; hidden names skipped); none when it is no
+    folder."""
+    return discover([folder])[0] if Path(folder).is_dir() else []
+
+
+def reviews_file(roots: Iterable) -> Optional[Path]:
+    """The reviews file of a batch: reviews.csv at the top of the first input folder, when there is one."""
+    for root in roots:
+        try:
+            if Path(root).is_dir():
+                candidate = Path(root) / REVIEWS_FILE
+                return candidate if candidate.is_file() else None
+        except OSError:
+            return None
+    return None
+
+
+def source_records(files: Iterable[Path], roots: Iterable = ()) -> list[dict]:
+    """What a processed folder was made from: path (relative to its input folder) and sha256 per file,
+    and the reviews file of the batch (its decisions are joined onto the findings).
+
+    The manifest stores these so ``govreport build`` can check that the
+    processed tables are exactly those of the current ``data/raw``.
+    """
+    roots = list(roots)
+    reviews = reviews_file(roots)
+    files = list(files) + ([reviews] if reviews else [])
+    folders = []
+    for root in roots:
+        try:
+            if Path(root).is_dir():
+                folders.append(Path(root).absolute())
+        except OSError:
+            continue
+    records = []
+    for f in files:
+        absolute = Path(f).absolute()
+        base = next((r for r in folders if absolute.is_relative_to(r)), None)
+        relative = absolute.relative_to(base).as_posix() if base else absolute.name
+        try:
+            digest: Optional[str] = sha256_file(f)
+        except OSError:
+            digest = None  # unreadable: recorded, so a later readable copy counts as a change
+        records.append({"path": relative, "sha256": digest})
+    return sorted(records, key=lambda r: r["path"])

@@ -1,0 +1,123 @@
+"""The neutral document every reader produces and every later stage consumes.
+
+A report, whatever its file format, becomes an ordered list of blocks:
+text blocks (one line of PDF-extracted text, or one HTML/DOCX paragraph) and
+table blocks (a cell grid with row/col spans already expanded). Keeping the
+order lets the extractor know which section heading a table sits under.
+"""
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Literal, Optional
+
+from govreport.text.paragraphs import join_paragraphs
+
+Cell = Optional[str]  # None: the cell was blank in the source
+
+
+@dataclass(frozen=True)
+class Block:
+    """One text line/paragraph (``kind='text'``) or one table (``kind='table'``)."""
+
+    kind: Literal["text", "table"]
+    text: str = ""
+    rows: tuple[tuple[Cell, ...], ...] = ()
+    page: Optional[int] = None
+
+    @staticmethod
+    def line(text: str, page: Optional[int] = None) -> "Block":
+        return Block(kind="text", text=text, page=page)
+
+    @staticmethod
+    def table(rows, page: Optional[int] = None) -> "Block":
+        return Block(kind="table", rows=tuple(tuple(r) for r in rows), page=page)
+
+
+@dataclass
+class Document:
+    """What a reader returns: source path, format, and blocks in reading order.
+
+    ``hard_wrapped`` is True for text extracted from PDF, where one paragraph is
+    spread over many lines; paragraph joining then glues lines back together.
+    ``meta`` holds what the file says about itself outside the body (title, author, publisher):
+    identification falls back to it when the body names no agency.
+    """
+
+    path: Path
+    format: str
+    blocks: list[Block] = field(default_factory=list)
+    hard_wrapped: bool = False
+    meta: dict = field(default_factory=dict)  # page metadata a reader found: HTML <title>, <meta name=…>
+
+    def text_lines(self) -> list[str]:
+        """Every text block and every table row (cells joined by spaces), in order."""
+        out: list[str] = []
+        for b in self.blocks:
+            if b.kind == "text":
+                out.append(b.text)
+            else:
+                for row in b.rows:
+                    out.append(" ".join(c for c in row if c))
+        return out
+
+    def full_text(self) -> str:
+        return "\n".join(self.text_lines())
+
+    def paragraphs(self) -> list[str]:
+        """Prose paragraphs (text blocks only), with PDF hard wraps joined.
+
+        For hard-wrapped text a paragraph ends at a blank line, at a line that
+        ends with sentence punctuation and is shorter than its neighbours, or
+        before a line that starts a numbered heading.
+        """
+        lines = [b.text for b in self.blocks if b.kind == "text"]
+        if not self.hard_wrapped:
+            return [ln.strip() for ln in lines if ln.strip()]
+        return join_paragraphs(lines)
+
+    @property
+    def tables(self) -> list[Block]:
+        return [b for b in self.blocks if b.kind == "table"]
+
+
+# ----------------------------------------------------------------- findings
+# opens the evidence of a sum held back because a printed part is unread or not on the rule (pages tell it
+# apart from a blank figure by it)
+PART_UNREAD = "not judged, a printed part is unaccounted for"
+
+
+def finding(report_id: str, rule: str, state: str, *, applicant: str = "total", left: float = math.nan,
+            right: float = math.nan, blanks_as_zero: bool = False, evidence: str = "", **extra) -> dict:
+    """One row of the findings table, its fields in the table's order: the one place a finding is built,
+    so every stage's findings have the same fields and defaults (a note about the report as a whole is
+    applicant 'total', with no sides to compare). ``extra``: further fields, after these."""
+    return dict(report_id=report_id, rule=rule, applicant=applicant, state=state, left=left, right=right,
+                evidence=evidence, blanks_as_zero=blanks_as_zero, **extra)
+
+
+if TYPE_CHECKING:  # the model imports no pandas at run time: readers build Documents without it
+    import pandas as pd
+
+
+@dataclass
+class ParsedReport:
+    """One report as the tables ingest stores for it: ``values`` (the long table), ``unmapped``, ``findings``
+    (its table's identities, then its prose checks and parse notes), ``placeholders``, ``facts`` (figures its
+    prose states), ``timeliness`` (one row), ``meta`` (its row of the reports table, and more); ``sentences``
+    are what repetition compares with the next year; ``document`` is None in ingest's part cache."""
+
+    values: "pd.DataFrame"
+    unmapped: "pd.DataFrame"
+    findings: "pd.DataFrame"
+    placeholders: "pd.DataFrame"
+    meta: dict
+    document: Optional[Document] = field(default=None, repr=False)
+    facts: Optional["pd.DataFrame"] = None
+    timeliness: Optional["pd.DataFrame"] = None
+    sentences: list[str] = field(default_factory=list, repr=False)
+
+    @property
+    def report_id(self) -> str:
+        return self.meta["report_id"]

@@ -1,0 +1,241 @@
+"""One PDF page as pdfplumber shows it -> its items in reading order: ruled tables as grids, unruled tables, lines.
+
+Shared by both PDF paths: readers/pdf.py hands it pdfplumber's pages, readers/pdfium.py pages whose characters
+and paths come from PDFium. Ruled tables are found on the ruling lines the templates draw (pdfplumber's table
+finder); tables printed without lines by their header words (readers/unruled.py); every other character
+becomes one text line per visual line.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Optional
+
+from govreport.model import Block
+from govreport.readers import unruled
+from govreport.readers.text import is_page_mark
+from govreport.text.normalize import join_cjk_lines, parse_cell
+
+_TABLE_SETTINGS = {
+    "vertical_strategy": "lines",
+    "horizontal_strategy": "lines",
+    "snap_tolerance": 3,
+    "join_tolerance": 3,
+    "intersection_tolerance": 3,
+}
+_WHITE = {(1.0, 1.0, 1.0), (1, 1, 1), (1.0,), (1,)}
+# points: characters whose tops differ less sit on one line. Latin digits set in a fallback font
+# (DejaVu beside Noto CJK in Chromium's PDFs) stand 3.3 pt lower than the CJK text of their line.
+_LINE_TOL = 4.5
+
+
+@dataclass
+class Grid:
+    """A table on one page: expanded cell texts plus which merged region owns each position."""
+
+    cells: list[list[Optional[str]]]
+    owner: list[list[Optional[tuple[int, int]]]]
+    top: float
+    bbox: tuple[float, float, float, float]
+    raw_lines: list[str] = field(default_factory=list)  # cell text lines as printed, for prose boxes
+    x_edges: list[float] = field(default_factory=list)  # x of every column boundary (len = n_cols + 1)
+
+    @property
+    def n_cols(self) -> int:
+        return len(self.cells[0]) if self.cells else 0
+
+
+@dataclass
+class PageItems:
+    """What one page holds, by its top: text lines (Block) and tables (Grid), and how many characters it has."""
+
+    number: int
+    items: list = field(default_factory=list)  # (top, Block | Grid)
+    n_chars: int = 0
+
+
+def _visible_ruling(obj) -> bool:
+    """Keep real ruling lines; drop invisible rects (WPS draws a white box behind every prose line)."""
+    if obj.get("object_type") != "rect":
+        return True
+    width, height = obj["x1"] - obj["x0"], obj["bottom"] - obj["top"]
+    if obj.get("stroke") and _colour(obj.get("stroking_color")) not in _WHITE:
+        return True  # line width 0 is PDF's thinnest visible line (Chromium draws cell borders so)
+    thin = min(width, height) <= 2.0
+    return bool(obj.get("fill")) and thin and _colour(obj.get("non_stroking_color")) not in _WHITE
+
+
+def _colour(value):
+    if isinstance(value, (list, tuple)):
+        return tuple(float(v) for v in value)
+    return value
+
+
+def read_page(page, number: int, carry=None) -> tuple[PageItems, object]:
+    """One page's tables (ruled, then unruled) and text lines; returns the unruled table left open at its end."""
+    out = PageItems(number=number, n_chars=len(page.chars))
+    if not out.n_chars:
+        return out, None
+    ruled = page.filter(_visible_ruling)
+    settings = dict(_TABLE_SETTINGS, explicit_horizontal_lines=_closing_lines(ruled))
+    grids: list[Grid] = []
+    for table in ruled.find_tables(settings):
+        grid = _grid_from_table(page, table)
+        if grid is None:
+            continue
+        if grid.n_cols < 2:
+            # A box drawn around prose is not a data table: keep its lines as text.
+            for line in _cell_lines(grid):
+                out.items.append((grid.top, Block.line(line, page=number)))
+            grids.append(grid)
+            continue
+        out.items.append((grid.top, grid))
+        grids.append(grid)
+    boxes = [g.bbox for g in grids]
+
+    def outside_tables(obj) -> bool:
+        if obj.get("object_type") != "char":
+            return True
+        cx, cy = (obj["x0"] + obj["x1"]) / 2, (obj["top"] + obj["bottom"]) / 2
+        return not any(x0 <= cx <= x1 and top <= cy <= bottom for x0, top, x1, bottom in boxes)
+
+    loose = page.filter(outside_tables) if boxes else page
+    lines = [(top, words) for top, words in _word_lines(loose) if not is_page_mark(_line_text(words))]
+    items, carry = unruled.split(lines, carry)
+    for top, kind, item in items:
+        if kind == "table":
+            grid = item.grid()
+            out.items.append((top, Grid(cells=grid, owner=[[(i, j) for j in range(len(r))] for i, r in enumerate(grid)],
+                                         top=top, bbox=(0, top, 0, top))))
+        else:
+            out.items.append((top, Block.line(_line_text(item), page=number)))
+    out.items.sort(key=lambda item: item[0])  # stable: a boxed table's lines keep their order
+    return out, carry
+
+
+def _closing_lines(ruled) -> list[dict]:
+    """Horizontal borders Word leaves out where a table breaks across pages.
+
+    A table cut by a page break has no bottom line on the first page and often
+    no (or a partial) top line on the next; without them its last or first row
+    is lost. Where two or more vertical rules that cross a drawn horizontal rule
+    end at the same height and nothing closes them, a closing line is added.
+    """
+    edges = ruled.edges
+    vertical = [e for e in edges if e["orientation"] == "v"]
+    horizontal = [e for e in edges if e["orientation"] == "h"]
+    added: list[dict] = []
+    for end in ("top", "bottom"):
+        clusters: list[list[dict]] = []
+        for edge in sorted(vertical, key=lambda e: e[end]):
+            if clusters and abs(edge[end] - clusters[-1][-1][end]) <= 2.0:
+                clusters[-1].append(edge)
+            else:
+                clusters.append([edge])
+        for cluster in clusters:
+            if len(cluster) < 2:
+                continue
+            x0, x1 = min(e["x0"] for e in cluster), max(e["x0"] for e in cluster)
+            y = min(e[end] for e in cluster) if end == "top" else max(e[end] for e in cluster)
+            closed = any(abs(h["top"] - y) <= 3 and h["x0"] <= x0 + 3 and h["x1"] >= x1 - 3 for h in horizontal)
+            crossed = any(
+                h["x0"] <= x0 + 3 and h["x1"] >= x1 - 3 and min(e["top"] for e in cluster) < h["top"] < max(e["bottom"] for e in cluster)
+                for h in horizontal
+            )
+            if not closed and crossed:
+                added.append({"object_type": "line", "x0": x0, "x1": x1, "top": y, "bottom": y, "width": x1 - x0, "height": 0})
+    return added
+
+
+def _cell_lines(grid: Grid) -> list[str]:
+    return [ln for ln in grid.raw_lines if ln.strip()]
+
+
+def _word_lines(page) -> list[tuple[float, list[dict]]]:
+    """Group words (with their boxes and characters) into visual lines by their top, left to right."""
+    words = page.extract_words(x_tolerance=3, y_tolerance=_LINE_TOL, keep_blank_chars=False, use_text_flow=False,
+                               return_chars=True)
+    words.sort(key=lambda w: (round(w["top"], 1), w["x0"]))
+    lines: list[list[dict]] = []
+    for word in words:
+        if lines and abs(word["top"] - lines[-1][0]["top"]) <= _LINE_TOL:
+            lines[-1].append(word)
+        else:
+            lines.append([word])
+    out = []
+    for line in lines:
+        line.sort(key=lambda w: w["x0"])
+        if _line_text(line):
+            out.append((line[0]["top"], line))
+    return out
+
+
+def _line_text(words: list[dict]) -> str:
+    """A visual line as text: words left to right, one space between them."""
+    return " ".join(w["text"] for w in words).strip()
+
+
+def _clean_cell(text: Optional[str]) -> Optional[str]:
+    """Join a cell's wrapped lines: no space between CJK characters, one otherwise."""
+    lines = [ln.strip() for ln in text.split("\n") if ln.strip()] if text is not None else []
+    return join_cjk_lines(lines) if lines else None
+
+
+def _grid_from_table(page, table) -> Optional[Grid]:
+    """Expand a pdfplumber table into a rectangular grid.
+
+    pdfplumber returns None for grid positions covered by a merged cell; the
+    merged cell's box tells which positions it covers, so its text is repeated
+    there (the Document contract) -- unless it is a number, which stays in its
+    first position only, so a merged value is never read twice. A position no cell box covers (a border the
+    PDF did not draw, typically at a page top) is read from its own rectangle.
+    """
+    rows = table.rows
+    if not rows:
+        return None
+    texts = table.extract(y_tolerance=_LINE_TOL)
+    xs = sorted({c[0] for c in table.cells})
+    ys = sorted({c[1] for c in table.cells})
+    x_edges = xs + [table.bbox[2]]
+    y_edges = ys + [table.bbox[3]]
+    n_rows, n_cols = len(rows), len(xs)
+    anchors: dict[tuple, tuple[int, int]] = {}
+    for i, row in enumerate(rows):
+        for j, box in enumerate(row.cells):
+            if box is not None:
+                anchors[box] = (i, j)
+    owner: list[list[Optional[tuple[int, int]]]] = [[None] * n_cols for _ in range(n_rows)]
+    cells: list[list[Optional[str]]] = [[None] * n_cols for _ in range(n_rows)]
+    for i in range(n_rows):
+        for j in range(n_cols):
+            box = rows[i].cells[j]
+            if box is not None:
+                owner[i][j] = (i, j)
+                cells[i][j] = _clean_cell(texts[i][j])
+                continue
+            cx, cy = (x_edges[j] + x_edges[j + 1]) / 2, (y_edges[i] + y_edges[i + 1]) / 2
+            for b, (ai, aj) in anchors.items():
+                if b[0] <= cx <= b[2] and b[1] <= cy <= b[3]:
+                    owner[i][j] = (ai, aj)
+                    break
+    for i in range(n_rows):
+        for j in range(n_cols):
+            if owner[i][j] is None:
+                rect = (x_edges[j], y_edges[i], x_edges[j + 1], y_edges[i + 1])
+                try:
+                    cells[i][j] = _clean_cell(page.crop(rect, strict=False).extract_text())
+                except ValueError:
+                    cells[i][j] = None
+                owner[i][j] = (i, j)
+            elif owner[i][j] != (i, j):
+                ai, aj = owner[i][j]
+                if not is_number(cells[ai][aj]):
+                    cells[i][j] = cells[ai][aj]  # label text repeats; a number is never counted twice
+    raw_lines = [ln.strip() for row in texts for t in row if t for ln in t.split("\n")]
+    return Grid(cells=cells, owner=owner, top=table.bbox[1], bbox=tuple(table.bbox), raw_lines=raw_lines,
+                 x_edges=x_edges)
+
+
+def is_number(text: Optional[str]) -> bool:
+    """A cell that holds a number (a merged number is never repeated, a number never joins a label)."""
+    cell = parse_cell(text)
+    return cell is not None and cell.value is not None

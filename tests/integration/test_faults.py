@@ -1,0 +1,293 @@
+"""Killed and partial runs: ingest and build leave the complete old or the complete new state.
+
+The matrices kill a real ingest or build (SIGKILL, in a child process) just
+before each write point and check what a reader sees then, and after the next
+complete run (see fault_helpers.py). The named tests pin the defects of issue 9:
+1 partial ingest unpublishes pages, 2 a build killed mid-copy is never repaired,
+3 every build crashes after a killed ingest, 4 a killed first ingest loads as
+partial tables, 5 CSV files outside the manifest.
+"""
+from __future__ import annotations
+
+import json
+import os
+import shutil
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+import govreport
+from fault_helpers import (SEED_2018, SEED_2021, SEEDS, build_quietly, kill_matrix, make_root, processed_state,
+                           published_state, use_fake_notebooks)
+from govreport.store import IncompleteData
+
+TABLE_FILES = 15 + 12 + 2 + 2 + 1  # every table as CSV (15, schemas.TABLES); reports placeholders findings facts
+#   fact_series repetition repetition_passages timeliness failures duplicates data_dictionary reviews as one Parquet
+#   (12); values and harmonized as one Parquet per year (2018, 2021); unmapped has no rows: one empty Parquet with
+#   its columns
+PART_SUFFIX = ".pkl"  # the per-report parts (content-hash cache) are written first; no reader reads them
+OLD_PAGES = ["changes.html", "methods.html", "yearly_report_2021.html"]  # methods and changelog: every build
+MATRIX = "all" if os.environ.get("GOVREPORT_FULL_KILL_MATRIX") else "sample"
+
+
+def _years(ids) -> list[int]:
+    return sorted(int(i.rsplit("-", 1)[1]) for i in ids)
+
+
+@pytest.fixture(scope="module")
+def states(tmp_path_factory):
+    """Reference runs: processed tables of the 2021 seed (old) and of both seeds (new)."""
+    base = tmp_path_factory.mktemp("states")
+    govreport.ingest([SEEDS / SEED_2021], base / "old")
+    govreport.ingest([SEEDS / SEED_2021, SEEDS / SEED_2018], base / "new")
+    old, new = processed_state(base / "old"), processed_state(base / "new")
+    assert old[0] == new[0] == "ok" and _years(old[1]) == [2021] and _years(new[1]) == [2018, 2021]
+    return {"base": base, "old": list(old), "new": list(new)}
+
+
+@pytest.fixture()
+def fake_notebooks(monkeypatch):
+    use_fake_notebooks(monkeypatch.setattr)
+
+
+def _visible(root: Path):
+    """What a visitor of reports/ sees: the pages, the index rows, and that every link resolves."""
+    import html
+    import re
+
+    index = (root / "reports" / "index.html").read_text(encoding="utf-8")
+    from urllib.parse import unquote
+
+    missing = [h for h in re.findall(r'href="([^"#]+)', index)
+               if not (root / "reports" / unquote(html.unescape(h))).is_file()]
+    pages = sorted(p.name for p in (root / "reports").glob("*.html") if p.name != "index.html")
+    return pages, len(re.findall(r"<tr><td>\d{4}</td>", index)), missing
+
+
+def _built(parent: Path, seeds=(SEED_2021,)) -> Path:
+    root = make_root(parent, seeds)
+    assert build_quietly(root) == 0
+    return root
+
+
+# ------------------------------------------------------------------ ingest at every write point
+def test_ingest_killed_at_every_write_point_leaves_the_old_set_or_a_refusal_and_the_next_run_completes(
+        states, tmp_path):
+    template = tmp_path / "processed"
+    shutil.copytree(states["base"] / "old", template)
+    rows = kill_matrix("ingest", template, tmp_path / "work", [SEEDS / SEED_2021, SEEDS / SEED_2018])
+    assert [r["point"] for r in rows][-1] == "replace manifest.json"  # the manifest is written last
+    parts = [r for r in rows if r["point"].endswith(PART_SUFFIX)]
+    assert len(parts) == 1 and rows[0] is parts[0]  # the 2021 seed's part is reused; the 2018 one is new
+    assert len(rows) == 1 + TABLE_FILES + 1
+    for r in rows:
+        assert r["killed"], r
+        assert r["after_kill"] == states["old"] or r["after_kill"][0] == "refused", r
+        assert r["next_run"] == states["new"], r
+    assert rows[0]["after_kill"] == states["old"]  # killed before its first table write: the old set, untouched
+    assert rows[1]["after_kill"] == states["old"]  # killed just before the first table write: still the old set
+    assert all(r["after_kill"][0] == "refused" for r in rows[2:])  # any new file: refused until a run completes
+
+
+def test_first_ingest_killed_at_every_write_point_is_refused_never_partial(states, tmp_path):
+    """Defect 4: no manifest yet used to mean 'trust whatever is there'."""
+    template = tmp_path / "processed"
+    template.mkdir()
+    rows = kill_matrix("ingest", template, tmp_path / "work", [SEEDS / SEED_2021, SEEDS / SEED_2018])
+    assert [r["point"].endswith(PART_SUFFIX) for r in rows[:3]] == [True, True, False]  # two parts, then tables
+    assert len(rows) == 2 + TABLE_FILES + 1
+    for r in rows:
+        assert r["killed"] and r["after_kill"][0] == "refused", r
+        assert r["next_run"] == states["new"], r
+    assert "no processed data (run `govreport ingest` first)" in rows[0]["after_kill"][1]
+    assert rows[5]["after_kill"][1].endswith(
+        "no manifest.json, so these tables are not known to be one complete ingest (a first ingest was "
+        "interrupted?); run `govreport ingest` again")
+
+
+# ------------------------------------------------------------------ build at every write point
+@pytest.fixture(scope="module")
+def build_template(tmp_path_factory):
+    """A project published from the 2021 seed, with the 2018 seed added to data/raw since."""
+    parent = tmp_path_factory.mktemp("build")
+    with pytest.MonkeyPatch.context() as mp:
+        use_fake_notebooks(mp.setattr)
+        root = _built(parent)
+    shutil.copy2(SEEDS / SEED_2018, root / "data" / "raw" / SEED_2018)
+    return root
+
+
+def test_build_killed_at_each_write_point_keeps_the_old_record_and_the_next_build_completes_the_new(
+        build_template, states, tmp_path):
+    old_published = published_state(build_template)
+    assert old_published == (OLD_PAGES, 1)
+    rows = kill_matrix("build", build_template, tmp_path / "work", points=MATRIX)
+    labels = [r["point"] for r in rows]
+    assert {"replace values.csv", "replace index.html", "replace manifest.json"} <= set(labels)
+    swap = next(n for n, label in enumerate(labels) if label in ("exchange reports", "rename reports"))
+    new_published = rows[0]["next_run"]["published"]
+    for n, r in enumerate(rows):
+        assert r["killed"], r
+        published, processed = r["after_kill"]["published"], r["after_kill"]["processed"]
+        # before the swap the old record, whole; after it the new one, whole. An atomic exchange
+        # has no moment between; where two renames stand in, there is no reports/ between them
+        # and the next start puts the old one back
+        if n < swap or (n == swap and labels[n] == "exchange reports"):
+            assert published == [OLD_PAGES, 1], r
+        else:
+            assert published == (None if n == swap else new_published), r
+        assert processed in (states["old"], states["new"]) or processed[0] == "refused", r
+        assert r["next_code"] == 0, r
+        assert r["next_run"] == {"published": new_published, "processed": states["new"]}, r
+    pages, rows_in_index = new_published
+    assert rows_in_index == 2 and len(pages) == 5 and "yearly_report_2018.html" in pages
+
+
+def test_a_build_killed_mid_copy_of_the_data_keeps_the_old_record_and_the_next_build_completes_it(
+        build_template, states, tmp_path):
+    """Defect 2: killed while copying reports/data, the old build left 8 of 24 data files and the
+    next build said 'nothing to do'."""
+    *_ingest, row = kill_matrix("build", build_template, tmp_path / "work", points="replace values.csv")
+    assert len(_ingest) == 1  # the first is ingest's own values.csv; the last is the published copy
+    assert row["killed"]
+    assert row["after_kill"]["published"] == [OLD_PAGES, 1], row  # whole: every link resolves, data = manifest
+    assert row["next_code"] == 0
+    assert row["next_run"]["published"][1] == 2 and len(row["next_run"]["published"][0]) == 5
+
+
+# ------------------------------------------------------------------ the named defects, in process
+def test_a_partial_ingest_into_data_processed_never_unpublishes_pages(tmp_path, fake_notebooks, capsys):
+    """Defect 1: `govreport ingest ONE_FILE` into data/processed, then `govreport build`."""
+    root = _built(tmp_path, seeds=(SEED_2021, SEED_2018))
+    before = _visible(root)
+    assert before[1] == 2 and len(before[0]) == 5 and before[2] == []
+    govreport.ingest([root / "data" / "raw" / SEED_2021], root / "data" / "processed")  # one of two files
+    from publish_helpers import run_build
+
+    result = run_build(root)
+    assert result.code == 0, result.output
+    assert "was not ingested from the current" in result.output and "ingest: 2 raw file(s)" in result.output
+    assert "removed stale pages" not in result.output
+    assert _visible(root) == before
+    assert published_state(root) == (before[0], 2)
+    assert _years(govreport.load(root / "data" / "processed").reports["report_id"]) == [2018, 2021]
+    again = run_build(root)
+    assert "up to date, nothing to do (3 pages unchanged" in again.output
+
+
+def test_build_after_an_interrupted_ingest_ingests_again_instead_of_crashing(tmp_path, fake_notebooks, monkeypatch):
+    """Defect 3: after a killed ingest every build raised IncompleteData until --force."""
+    root = _built(tmp_path, seeds=(SEED_2021, SEED_2018))
+    real = pd.DataFrame.to_parquet
+
+    def interrupted(self, path, *args, **kwargs):
+        if Path(path).name.startswith(".part-0.parquet.") and Path(path).parent.parent.name == "values":
+            raise KeyboardInterrupt
+        return real(self, path, *args, **kwargs)
+
+    monkeypatch.setattr(pd.DataFrame, "to_parquet", interrupted)
+    with pytest.raises(KeyboardInterrupt):
+        govreport.ingest([root / "data" / "raw" / SEED_2021], root / "data" / "processed")
+    monkeypatch.setattr(pd.DataFrame, "to_parquet", real)
+    with pytest.raises(IncompleteData):
+        govreport.load(root / "data" / "processed")
+    from publish_helpers import run_build
+
+    result = run_build(root)
+    assert result.code == 0, result.output
+    assert "ingest: processed tables cannot be used (" in result.output
+    assert "reports.parquet is not the one the last complete ingest wrote" in result.output
+    assert _years(govreport.load(root / "data" / "processed").reports["report_id"]) == [2018, 2021]
+    assert published_state(root)[1] == 2
+
+
+def test_the_manifest_covers_every_csv_and_a_csv_of_another_run_is_refused(states, tmp_path):
+    """Defect 5: after a kill, reports.csv was new while values.csv was old, and load() could not tell."""
+    folder = tmp_path / "p"
+    shutil.copytree(states["base"] / "new", folder)
+    shutil.copy2(states["base"] / "old" / "reports.csv", folder / "reports.csv")  # one CSV of the other run
+    with pytest.raises(IncompleteData, match=r"reports\.csv is not the one the last complete ingest wrote"):
+        govreport.load(folder)
+    manifest = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
+    on_disk = {p.relative_to(folder).as_posix() for p in folder.rglob("*")
+               if p.suffix in (".csv", ".parquet") and ".parts" not in p.parts}
+    assert set(manifest["files"]) == on_disk and len(on_disk) == TABLE_FILES
+    assert [s["path"] for s in manifest["sources"]] == [SEED_2018, SEED_2021]
+
+
+def test_a_damaged_published_record_is_repaired_by_the_next_build(tmp_path, fake_notebooks):
+    root = _built(tmp_path, seeds=(SEED_2021, SEED_2018))
+    whole = _visible(root)
+    (root / "reports" / "data" / "values.csv").unlink()
+    (root / "reports" / "yearly_report_2018.html").write_text("tampered", encoding="utf-8")
+    from publish_helpers import run_build
+
+    result = run_build(root)
+    assert result.code == 0 and "nothing to do" not in result.output, result.output
+    assert "1 built, 2 unchanged" in result.output  # only the damaged page is rebuilt
+    assert _visible(root) == whole and whole[2] == []
+    assert published_state(root) == (whole[0], 2)
+    assert "tampered" not in (root / "reports" / "yearly_report_2018.html").read_text(encoding="utf-8")
+
+
+def test_load_refuses_tables_without_a_valid_manifest_in_one_line(states, tmp_path):
+    folder = tmp_path / "p"
+    shutil.copytree(states["base"] / "new", folder)
+    (folder / "manifest.json").write_text(json.dumps({"tables": {}}), encoding="utf-8")  # an older format
+    with pytest.raises(IncompleteData) as err:
+        govreport.load(folder)
+    assert str(err.value) == f"{folder}: manifest.json is from an older govreport or damaged; run `govreport ingest` again"
+    (folder / "manifest.json").unlink()
+    with pytest.raises(IncompleteData, match="no manifest.json"):
+        govreport.load(folder)
+    from govreport.store import seal
+
+    seal(folder)  # hand-edited tables, recorded as one set on purpose
+    assert processed_state(folder) == tuple(states["new"])
+    with pytest.raises(FileNotFoundError, match=r"no processed data \(run `govreport ingest` first\)"):
+        govreport.load(tmp_path / "nothing")
+
+
+# ------------------------------------------------------------------ publishing leftovers and the lock
+def test_leftovers_of_a_killed_swap_are_repaired_before_anything_else(tmp_path):
+    from govreport.publish.staging import recover
+
+    target = tmp_path / "reports"
+    (tmp_path / "reports.old-11").mkdir()
+    (tmp_path / "reports.old-11" / "index.html").write_text("old", encoding="utf-8")
+    (tmp_path / "reports.new-12").mkdir()  # incomplete: no index yet
+    done = recover(target)
+    assert (target / "index.html").read_text(encoding="utf-8") == "old"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["reports"]
+    assert done[0] == "restored reports/ from reports.old-11 (a build was killed while publishing)"
+    (tmp_path / "reports.new-13").mkdir()
+    assert recover(target) == ["removed reports.new-13 (left by a killed build)"]
+
+
+@pytest.mark.parametrize("exchange", [True, False], ids=["atomic-exchange", "two-renames"])
+def test_swap_publishes_the_new_folder_and_leaves_no_sibling(tmp_path, monkeypatch, exchange):
+    from govreport.publish import staging as publish
+    if not exchange:
+        monkeypatch.setattr(publish, "_exchange", lambda a, b: False)
+    target = tmp_path / "reports"
+    for folder, text in ((target, "old"), (publish.staging_dir(target), "new")):
+        folder.mkdir()
+        (folder / "index.html").write_text(text, encoding="utf-8")
+    publish.swap(publish.staging_dir(target), target)
+    assert (target / "index.html").read_text(encoding="utf-8") == "new"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["reports"]
+
+
+def test_a_second_build_on_the_same_project_is_refused_in_one_line(tmp_path, fake_notebooks):
+    import fcntl
+
+    root = make_root(tmp_path)
+    (root / "build").mkdir()
+    from publish_helpers import run_build
+
+    with open(root / "build" / ".lock", "w") as held:
+        fcntl.flock(held, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        result = run_build(root)
+    assert result.code == 2
+    assert result.output.strip() == f"govreport build: {root}: another `govreport build` is running on this project"

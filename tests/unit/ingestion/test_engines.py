@@ -1,0 +1,156 @@
+"""The engines are interchangeable: in-process, a process pool and a Dask cluster run the same per-file
+function and write the same tables; a second ingest over an unchanged corpus only checks hashes."""
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+from types import SimpleNamespace
+
+import pandas as pd
+import pytest
+
+import govreport
+from conftest import SEED_2018, SEED_2021, TESTDATA
+from govreport import pipeline
+from govreport.ingestion import engines
+from govreport.ingestion.corpus import code_fingerprint, read_part
+REAL = TESTDATA / "real"
+
+
+@pytest.fixture(scope="module")
+def corpus(tmp_path_factory) -> Path:
+    """Seeds, six Sanming years (cross-year checks, repetition), HTML and Markdown, a
+    byte-identical copy and an empty file."""
+    raw = tmp_path_factory.mktemp("corpus") / "raw"
+    raw.mkdir()
+    for f in [SEED_2018, SEED_2021, *sorted(REAL.glob("sanming_shizhengfu_20[12]*.txt")),
+              TESTDATA / "html_gb2019_county.html", TESTDATA / "md_gb2021_small.md"]:
+        shutil.copy2(f, raw / f.name)
+    shutil.copy2(SEED_2018, raw / "zz_copy_of_2018.txt")
+    (raw / "empty.txt").write_bytes(b"")
+    return raw
+
+
+@pytest.fixture(scope="module")
+def local(corpus, tmp_path_factory):
+    out = tmp_path_factory.mktemp("local") / "processed"
+    result = govreport.ingest([corpus], out)
+    return out, result
+
+
+def _double(task) -> SimpleNamespace:
+    """A per-file function: any picklable callable of one task whose outcome names its path."""
+    return SimpleNamespace(path=task.path, value=2 * task.n)
+
+
+@pytest.mark.parametrize("engine", ["local", "processes"])
+def test_an_engine_runs_the_function_it_is_handed(engine):
+    tasks = [SimpleNamespace(path=f"file{n}", n=n) for n in range(4)]
+    seen = []
+    outcomes = list(engines.run(_double, tasks, engine, jobs=2, progress=lambda n, total, path: seen.append(total)))
+    assert sorted((o.path, o.value) for o in outcomes) == [("file0", 0), ("file1", 2), ("file2", 4), ("file3", 6)]
+    assert seen == [4, 4, 4, 4]
+
+
+def _sorted(frame: pd.DataFrame) -> pd.DataFrame:
+    frame = frame.copy()
+    if "source_file" in frame:  # the same files, as each engine saw them
+        frame["source_file"] = frame["source_file"].map(lambda p: Path(p).name)
+    return frame.sort_values(list(frame.columns), ignore_index=True, na_position="first", key=_key)
+
+
+def _key(column: pd.Series) -> pd.Series:
+    return column.astype(str)
+
+
+def assert_same_tables(a: Path, b: Path) -> None:
+    left, right = govreport.load(a), govreport.load(b)
+    assert sorted(left.tables) == sorted(right.tables)
+    for name in left.tables:
+        if name in ("failures", "duplicates"):  # paths as each engine saw them: compared by name below
+            continue
+        pd.testing.assert_frame_equal(_sorted(left.tables[name]), _sorted(right.tables[name]), obj=name)
+    fails = lambda d: sorted((Path(p).name, q.replace("file://", "")) for p, q in  # noqa: E731
+                             zip(d.failures["path"], d.failures["problem"]))
+    assert fails(left) == fails(right)
+    copies = lambda d: sorted((Path(p).name, Path(k).name, h) for p, k, h in  # noqa: E731
+                              zip(d.duplicates["path"], d.duplicates["duplicate_of"], d.duplicates["sha256"]))
+    assert copies(left) == copies(right)
+
+
+def test_local_ingest_of_the_corpus_reads_every_report_and_names_the_bad_files(corpus, local):
+    out, result = local
+    assert len(result.reports) == 10 and result.n_parsed == 11 and result.n_reused == 0  # the copy is not parsed
+    problems = {Path(f.path).name: f.problem for f in result.failures}
+    assert problems == {"empty.txt": "empty file"}  # the byte-identical copy is no failure (issue 19)
+    # ... but listed: of shapotou_gov_service_center_2018.txt (36 characters) and zz_copy_of_2018.txt (19), the
+    # shorter name is read
+    assert [(Path(d.path).name, Path(d.duplicate_of).name) for d in result.duplicates] == \
+        [("shapotou_gov_service_center_2018.txt", "zz_copy_of_2018.txt")]
+    assert govreport.load(out).duplicates[["path", "duplicate_of"]].values.tolist() == \
+        [[str(corpus / SEED_2018.name), str(corpus / "zz_copy_of_2018.txt")]]
+    assert set(govreport.load(out).repetition["report_id"]) == {"三明市人民政府-2019", "三明市人民政府-2025"}  # 2018->2019, 2024->2025 (三明市 is 三明市人民政府)
+
+
+def test_process_pool_writes_the_same_tables_as_in_process(corpus, local, tmp_path):
+    result = govreport.ingest([corpus], tmp_path / "p", jobs=2, engine="processes")
+    assert result.n_parsed == 11
+    assert_same_tables(local[0], tmp_path / "p")
+
+
+def test_dask_cluster_writes_the_same_tables_as_in_process(corpus, local, tmp_path):
+    distributed = pytest.importorskip("distributed")
+    with distributed.LocalCluster(n_workers=2, processes=True, threads_per_worker=1, dashboard_address=None,
+                                  host="127.0.0.1") as cluster, distributed.Client(cluster) as client:
+        result = govreport.ingest([corpus], tmp_path / "d", engine="dask", scheduler=client)
+        workers = client.run(lambda: __import__("os").getpid())
+    assert result.n_parsed == 11 and len(set(workers.values())) == 2
+    assert_same_tables(local[0], tmp_path / "d")
+
+
+def test_a_second_ingest_over_an_unchanged_corpus_only_checks_hashes(corpus, local, tmp_path, monkeypatch):
+    out = tmp_path / "again"
+    shutil.copytree(local[0], out)
+    manifest = (out / "manifest.json").read_bytes()
+    monkeypatch.setattr(pipeline, "parse", lambda path, sha256=None: pytest.fail(f"parsed again: {path}"))
+    result = govreport.ingest([corpus], out)
+    assert (result.n_parsed, result.n_reused) == (0, 11)  # 12 files, one a byte-identical copy
+    assert (out / "manifest.json").read_bytes() == manifest  # nothing rewritten
+    assert len(result.reports) == 10 and len(result.failures) == 1 and len(result.duplicates) == 1
+
+
+def test_one_changed_file_is_the_only_one_parsed_again(corpus, local, tmp_path):
+    raw, out = tmp_path / "raw", tmp_path / "processed"
+    shutil.copytree(corpus, raw)
+    shutil.copytree(local[0], out)
+    (raw / "empty.txt").unlink()
+    shutil.copy2(REAL / "putian_ptkjj_2024.html", raw / "putian_ptkjj_2024.html")  # a new file
+    result = govreport.ingest([raw], out)
+    assert (result.n_parsed, result.n_reused) == (1, 10)  # the copy of 2018 is neither parsed nor reused
+    assert len(result.reports) == 11 and result.failures == [] and len(result.duplicates) == 1
+    assert "ptkjj_2024" in " ".join(govreport.load(out, years=[2024]).reports["source_file"])
+
+
+def test_parts_are_named_by_content_hash_and_code_fingerprint(local):
+    out, _ = local
+    (cache,) = (out / ".parts").iterdir()
+    assert cache.name == code_fingerprint()
+    sources = json.loads((out / "manifest.json").read_text(encoding="utf-8"))["sources"]
+    seed = next(s for s in sources if s["path"] == SEED_2018.name)
+    part = read_part(cache / f"{seed['sha256']}.txt.pkl")
+    rep = part["report"]  # the report as parse() returned it, less its document and file name
+    assert part["failure"] is None and rep.report_id == "中卫市/沙坡头区政务服务中心-2018"
+    assert (rep.values["value"].notna().sum(), len(rep.sentences) > 0) == (58, True)
+    assert rep.document is None and "source_file" not in rep.meta
+
+
+def test_inputs_named_by_fsspec_url_give_the_same_tables(corpus, local, tmp_path):
+    """Object storage (s3://, gs://) goes through fsspec; file:// is the same code path, on this disk."""
+    pytest.importorskip("fsspec")
+    result = govreport.ingest([corpus.as_uri()], tmp_path / "u")
+    assert result.n_parsed == 11
+    assert all(p.startswith("file://") for p in result.reports["source_file"])
+    assert_same_tables(local[0], tmp_path / "u")
+    sources = json.loads((tmp_path / "u" / "manifest.json").read_text(encoding="utf-8"))["sources"]
+    assert sources == json.loads((local[0] / "manifest.json").read_text(encoding="utf-8"))["sources"]

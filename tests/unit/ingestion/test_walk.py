@@ -1,0 +1,124 @@
+"""Walking input folders: every unreadable entry is a failures row with its reason (defect 11 of issue 9).
+
+The tests run as root, where mode 000 does not stop reads, so the permission
+errors a normal user gets are simulated where the walk meets them: the folder
+listing (os.scandir), the file information (os.stat / os.lstat) and the open
+(os.open), each raising the PermissionError the kernel gives.
+"""
+from __future__ import annotations
+
+import errno
+import hashlib
+import os
+import shutil
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+import govreport
+from conftest import SEED_2018, SEED_2021
+from govreport.cli import main
+
+
+def _denied(path):
+    return PermissionError(errno.EACCES, os.strerror(errno.EACCES), str(path))
+
+
+@pytest.fixture()
+def tree(tmp_path):
+    """raw/ with a good report, a locked/ and an unsearchable/ folder, each holding a report too."""
+    raw = tmp_path / "raw"
+    for folder in ("locked", "unsearchable/inner"):
+        (raw / folder).mkdir(parents=True)
+    shutil.copy(SEED_2021, raw / "a_2021.txt")
+    shutil.copy(SEED_2018, raw / "locked" / "b_2018.txt")
+    shutil.copy(SEED_2018, raw / "unsearchable" / "c_2018.txt")
+    return raw
+
+
+def _patch(monkeypatch, name, denied):
+    """os.<name> raises PermissionError for the paths ``denied(path)`` picks."""
+    real = getattr(os, name)
+
+    def guarded(path, *args, **kwargs):
+        if denied(Path(os.fsdecode(path))):
+            raise _denied(path)
+        return real(path, *args, **kwargs)
+
+    monkeypatch.setattr(os, name, guarded)
+
+
+def test_a_folder_that_cannot_be_listed_is_a_failure_row_not_a_silent_skip(tree, tmp_path, monkeypatch):
+    """Mode 000: the listing fails. The old walk skipped it: its report was in neither table."""
+    _patch(monkeypatch, "scandir", lambda p: p == tree / "locked")
+    result = govreport.ingest([tree], tmp_path / "out")
+    failures = {f.path: f.problem for f in result.failures}
+    assert failures[str(tree / "locked")] == "permission denied: cannot list folder"
+    table = pd.read_csv(tmp_path / "out" / "failures.csv")
+    assert "permission denied: cannot list folder" in set(table["problem"])
+    assert sorted(Path(p).name for p in result.processed.reports["source_file"]) == ["a_2021.txt", "c_2018.txt"]
+
+
+def test_a_folder_that_can_be_listed_but_not_searched_gives_a_row_per_entry_not_a_traceback(
+        tree, tmp_path, monkeypatch):
+    """Mode r-- (no x): names list, but nothing inside can be stat'ed or opened. The old walk raised
+    PermissionError out of ingest and wrote nothing."""
+    inside = tree / "unsearchable"
+    below = lambda p: inside in p.parents  # noqa: E731
+    for name in ("stat", "lstat", "open", "scandir"):
+        _patch(monkeypatch, name, below)
+    result = govreport.ingest([tree], tmp_path / "out")
+    failures = {f.path: f.problem for f in result.failures}
+    assert failures[str(inside / "c_2018.txt")] == \
+        "permission denied: cannot read file information (is its folder searchable?)"
+    assert failures[str(inside / "inner")] == "permission denied: cannot list folder"
+    assert (tmp_path / "out" / "manifest.json").is_file()  # the batch was written
+
+
+def test_a_file_that_cannot_be_opened_is_a_failure_row(tree, tmp_path, monkeypatch):
+    _patch(monkeypatch, "open", lambda p: p.name == "a_2021.txt")
+    from govreport.ingestion.discover import discover
+
+    files, failures = discover([tree])
+    assert [(Path(f.path).name, f.problem) for f in failures] == [("a_2021.txt", "permission denied: cannot open file")]
+    assert [f.name for f in files] == ["b_2018.txt", "c_2018.txt"]
+
+
+def test_walk_order_hidden_names_fifos_and_links(tmp_path):
+    from govreport.ingestion.discover import LINKED_FOLDER, discover
+
+    raw = tmp_path / "raw"
+    (raw / "sub").mkdir(parents=True)
+    for name in ("b.txt", "a.md", ".hidden.txt", "sub/c.html", "notes.xlsx"):
+        (raw / name).write_text("x", encoding="utf-8")
+    (raw / ".git").mkdir()
+    (raw / ".git" / "x.txt").write_text("x", encoding="utf-8")
+    os.mkfifo(raw / "pipe.txt")  # opening it for a read would block: refused without opening
+    os.symlink(raw / "sub", raw / "linked")
+    os.symlink(raw / "missing.txt", raw / "dangling.txt")
+    files, failures = discover([raw])
+    assert [f.relative_to(raw).as_posix() for f in files] == ["a.md", "b.txt", "sub/c.html"]
+    assert [(Path(f.path).name, f.problem) for f in failures] == [
+        ("dangling.txt", "broken symbolic link"), ("linked", LINKED_FOLDER),
+        ("notes.xlsx", "unsupported file type '.xlsx'"), ("pipe.txt", "not a regular file")]
+
+
+def test_a_newline_in_a_file_name_stays_on_one_line(tmp_path, capsys):
+    raw = tmp_path / "raw"
+    raw.mkdir()
+    shutil.copy(SEED_2021, raw / "good.txt")
+    (raw / "evil\nerror: forged.png").write_bytes(b"\x89PNG")
+    assert main(["ingest", str(raw), "--out", str(tmp_path / "out"), "--quiet"]) == 1
+    err = capsys.readouterr().err.splitlines()
+    assert err == [f"error: {raw}/evil\\nerror: forged.png: unsupported file type '.png'"]
+
+
+def test_source_records_are_relative_paths_with_their_sha256(tree):
+    from govreport.ingestion.discover import discover, source_records
+
+    files, _ = discover([tree])
+    records = source_records(files, [tree])
+    assert [r["path"] for r in records] == ["a_2021.txt", "locked/b_2018.txt", "unsearchable/c_2018.txt"]
+    assert records[0]["sha256"] == hashlib.sha256(SEED_2021.read_bytes()).hexdigest()
+    assert source_records([tree / "a_2021.txt"]) == [records[0]]  # a file named alone: its name
