@@ -34,6 +34,7 @@ def _cmd_ingest(args) -> int:
 
     from govreport.paths import project_paths
     from govreport.pipeline import ingest
+    from govreport.store import IncompleteData
 
     # a project root is needed only for what the command line leaves out (inputs, output folder)
     paths = project_paths(args.root) if args.root or not (args.paths and args.out) else None
@@ -48,8 +49,9 @@ def _cmd_ingest(args) -> int:
 
             client = connect(args.scheduler, args.connect_timeout or CONNECT_TIMEOUT)
         result = ingest(inputs, out, progress=bar and bar.update, jobs=jobs, engine=engine,
-                        scheduler=client or args.scheduler, reviews=args.reviews)
-    except ReportError as exc:
+                        scheduler=client or args.scheduler, reviews=args.reviews, replace=args.replace,
+                        prune=args.prune)
+    except (ReportError, IncompleteData) as exc:  # a named path that does not exist, an unreadable store
         print(f"error: {exc}", file=sys.stderr)
         return 2
     finally:
@@ -62,7 +64,10 @@ def _cmd_ingest(args) -> int:
 
 
 def _ingest_summary(result, out: Path) -> None:
-    """A line per failed file (stderr), a note per duplicate copy (not read again, no failure), the counts."""
+    """A line per failed file (stderr), a note per duplicate copy (not read again, no failure), a line per
+    report dropped (--replace, --prune), the counts."""
+    for path, report_id in result.dropped:
+        print(f"dropped: {describe_path(path)} ({report_id})")
     for failure in result.failures:
         print(f"error: {failure}", file=sys.stderr)
     for duplicate in result.duplicates:
@@ -70,6 +75,7 @@ def _ingest_summary(result, out: Path) -> None:
     p = result.processed
     fails = int(p.reports["n_failed_rules"].sum()) if len(p.reports) else 0  # the reports' own arithmetic
     reuse = f", {result.n_reused} unchanged" if result.n_reused else ""
+    reuse += f", {result.n_kept} kept from earlier inputs" if result.n_kept else ""
     dups = f", {len(result.duplicates)} duplicate(s) skipped" if result.duplicates else ""
     print(f"ingested {len(p.reports)} report(s) ({result.n_parsed} parsed{reuse}{dups}), {len(p.values)} values, "
           f"{len(p.unmapped)} unmapped, {fails} failed check(s), {len(result.failures)} file(s) failed -> {out}")
@@ -132,14 +138,12 @@ class _progress_bar:
 
 def _cmd_sql(args) -> int:
     from govreport.errors import SelectionError
-    from govreport.paths import project_paths
+    from govreport.paths import processed_folder
     from govreport.sql import SqlError, query
 
-    paths = project_paths(args.root)
-    processed = Path(args.processed) if args.processed else paths.processed
     try:
-        table = query(args.query, processed, args.agency)
-    except SqlError as exc:
+        table = query(args.query, processed_folder(args.processed, args.root), args.agency)
+    except (SqlError, FileNotFoundError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 1
     except SelectionError as exc:  # --agency names no agency of the data, or two
@@ -193,12 +197,11 @@ def _cmd_audit(args) -> int:
 def _cmd_agencies(args) -> int:
     import pandas as pd
 
-    from govreport.paths import project_paths
+    from govreport.paths import processed_folder
     from govreport.store import IncompleteData, load
 
-    paths = project_paths(args.root)
-    processed = Path(args.processed) if args.processed else paths.processed
     try:
+        processed = processed_folder(args.processed, args.root)
         reports = load(processed).reports
     except (FileNotFoundError, IncompleteData) as exc:
         print(f"error: {exc}", file=sys.stderr)
@@ -262,7 +265,7 @@ def _cmd_notebooks(args) -> int:
 
 def _add_ingest(sub) -> None:
     """`govreport ingest`: inputs, output, engine and reviews."""
-    p = sub.add_parser("ingest", help="parse every report into data/processed")
+    p = sub.add_parser("ingest", help="add every report of the inputs to data/processed (or --out)")
     p.add_argument("paths", nargs="*", help="files or folders (default: data/raw)")
     p.add_argument("--out", help="output folder (default: data/processed)")
     p.add_argument("--quiet", action="store_true", help="no progress bar")
@@ -274,6 +277,12 @@ def _add_ingest(sub) -> None:
                    help="how long to wait for the Dask scheduler to answer (default 10)")
     p.add_argument("--reviews", metavar="FILE",
                    help="the analyst's reviews (default: reviews.csv in the first input folder)")
+    shrink = p.add_mutually_exclusive_group()
+    shrink.add_argument("--replace", action="store_true",
+                        help="make the output from these inputs alone (default: add to what it holds); "
+                             "lists each report dropped")
+    shrink.add_argument("--prune", action="store_true",
+                        help="also drop the reports whose source files no longer exist; lists each one")
     p.set_defaults(func=_cmd_ingest)
 
 
@@ -306,7 +315,7 @@ def build_parser(argv=None) -> argparse.ArgumentParser:
     _add_review(sub)
     p = sub.add_parser("sql", help="run SQL (DuckDB) over the processed tables; views named after the tables")
     p.add_argument("query", help='e.g. "SELECT year, count(*) FROM values GROUP BY year"')
-    p.add_argument("--processed", help="processed folder (default: data/processed)")
+    p.add_argument("--processed", help="processed folder (default: $GOVREPORT_ROOT's or the project's data/processed)")
     p.add_argument("--csv", action="store_true", help="print CSV instead of a table")
     p.add_argument("--max-rows", type=int, default=200, help="rows shown in the table view (default 200)")
     p.add_argument("--agency", action="append", metavar="NAME",
@@ -321,7 +330,7 @@ def build_parser(argv=None) -> argparse.ArgumentParser:
     p = sub.add_parser("agencies", help="list each written agency name with the agency_id it got, "
                                          "or show what one NAME resolves to")
     p.add_argument("name", nargs="?", metavar="NAME", help="an agency_id, written name or alias to resolve")
-    p.add_argument("--processed", help="processed folder (default: data/processed)")
+    p.add_argument("--processed", help="processed folder (default: $GOVREPORT_ROOT's or the project's data/processed)")
     p.set_defaults(func=_cmd_agencies)
     p = sub.add_parser("build", help="ingest, run the notebooks and publish HTML reports")
     if "build" in (sys.argv[1:] if argv is None else argv):  # its options need build.py (notebook machinery)

@@ -116,9 +116,20 @@ def find_root(root: Optional[PathLike] = None) -> Path:
 
 
 def find_processed(start: Optional[PathLike] = None) -> Path:
-    """data/processed of the project found as :func:`find_root` finds it, else the nearest
-    ``data/processed`` from ``start`` (default: the current folder) upwards (a copy of the
-    tables without raw files); ``load()`` with no argument reads this."""
+    """The processed folder ``load()`` and ``sql``/``agencies`` read when none is named: under
+    ``GOVREPORT_ROOT`` (its data/processed, or the folder itself when it holds a store's manifest.json; no
+    data/raw needed), else the project found as :func:`find_root` finds it, else the nearest
+    ``data/processed`` from ``start`` (default: the current folder) upwards (a copy of the tables without
+    raw files)."""
+    env = os.environ.get(ROOT_ENV)
+    if start is None and env:
+        base = Path(env).expanduser().resolve()
+        if (base / "data" / "processed").is_dir():
+            return base / "data" / "processed"
+        if (base / "manifest.json").is_file():
+            return base
+        raise FileNotFoundError(f"{base}: {ROOT_ENV} names no processed folder (no data/processed, no manifest.json); "
+                                "pass --processed DIR or run `govreport ingest` first")
     if start is None:
         try:
             return find_root().joinpath("data", "processed")
@@ -128,7 +139,18 @@ def find_processed(start: Optional[PathLike] = None) -> Path:
     for directory in (here, *here.parents):
         if (directory / "data" / "processed").is_dir():
             return directory / "data" / "processed"
-    raise FileNotFoundError(f"{here}: no data/processed here or in a parent folder (run `govreport ingest` first)")
+    raise FileNotFoundError(f"{here}: no data/processed here or in a parent folder; pass --processed DIR, set "
+                            f"{ROOT_ENV}, or run `govreport ingest` first")
+
+
+def processed_folder(processed: Optional[PathLike] = None, root: Optional[PathLike] = None) -> Path:
+    """The processed folder a reading command uses: ``--processed``, else ``--root``'s data/processed (no
+    data/raw needed), else :func:`find_processed`."""
+    if processed is not None:
+        return Path(processed)
+    if root is not None:
+        return Path(root).expanduser().resolve() / "data" / "processed"
+    return find_processed()
 
 
 def project_paths(root: Optional[PathLike] = None) -> ProjectPaths:

@@ -21,7 +21,7 @@ from govreport.errors import ReportError
 from govreport.extract import extract
 from govreport.extract.facts import extract_facts
 from govreport.identify import identify, report_id
-from govreport.ingestion import assemble, corpus, engines
+from govreport.ingestion import additive, assemble, corpus, engines
 from govreport.ingestion import reviews as review_log
 from govreport.ingestion.discover import discover
 from govreport.model import ParsedReport
@@ -54,30 +54,45 @@ def stored_part(path, sha256: str) -> ParsedReport:
 
 
 def ingest(paths: Iterable = ("data/raw",), out_dir="data/processed", progress=None, jobs: int = 1,
-           engine: Optional[str] = None, scheduler=None, reviews=None) -> corpus.IngestResult:
-    """Parse every report under ``paths`` into ``out_dir`` (Parquet by year + CSV, manifest last).
+           engine: Optional[str] = None, scheduler=None, reviews=None, replace: bool = False,
+           prune: bool = False) -> corpus.IngestResult:
+    """Add every report under ``paths`` to the store ``out_dir`` (Parquet by year + CSV, manifest last).
 
-    Bad files become failures (one line each). Each file's part is cached by content hash, so an
-    unchanged corpus is only hashed; ``engine`` is local, processes (``jobs`` workers) or dask.
-    ``reviews`` is the analyst's reviews file (default: reviews.csv in the first input folder).
+    Additive (ingestion/additive.py): a new file adds its report, a changed file replaces its own rows, an
+    unchanged file costs a hash, and what the store holds from earlier inputs stays; ``replace`` makes the
+    store from ``paths`` alone (``build``: data/raw is the truth), ``prune`` drops the reports whose files are
+    gone; both list what they drop (``result.dropped``). A named path that does not exist raises InputNotFound
+    and nothing is written. Bad files become failures (one line each). Each file's part is cached by content
+    hash; ``engine`` is local, processes (``jobs`` workers) or dask. ``reviews`` is the analyst's reviews file
+    (default: reviews.csv in the first input folder, else the one the store was last made with).
     """
     paths, out, code = list(paths), Path(out_dir), corpus.code_fingerprint()
-    files, failures, sources = corpus.inputs(paths)
-    files, duplicates = corpus.drop_duplicates(files)
-    review_file = review_log.locate(paths, reviews)
-    sources = review_log.with_source(sources, review_file)
-    if store.unchanged(out, sources, code):
-        return corpus.result(out, 0, len(files))
+    plan = additive.plan(paths, out, replace=replace, prune=prune)
+    review_file = review_log.locate(paths, reviews) or additive.previous_reviews(plan)
+    sources = review_log.with_source(plan.sources(), review_file)
+    files, duplicates = corpus.drop_duplicates(plan.files())
+    if plan.unchanged(sources, code):
+        return corpus.result(out, 0, sum(not plan.is_kept(f[0]) for f in files), n_kept=len(plan.kept))
     tasks, todo = corpus.tasks(files, out / ".parts" / code)
+    todo = [t for t in todo if not plan.is_kept(t.path)]  # an input not named now is never read again
     outcomes = {o.path: o for o in engines.run(corpus.PerFile(stored_part), todo,
                                                engine or ("processes" if jobs != 1 else "local"), jobs, scheduler,
                                                progress)}
-    parts = assemble.collect([outcomes.get(t.path, t) for t in tasks], failures)
-    assembled = assemble.tables(parts, failures, review_log.read(review_file), duplicates)
+    stored = additive.Stored(out, reparse=_read_again)
+    failures = plan.failures()
+    parts = assemble.collect([outcomes.get(t.path, t) for t in tasks], failures, stored=plan.stored_part(stored))
+    assembled = assemble.tables(parts, failures, review_log.read(review_file), duplicates, stored=stored)
     tables = {name: validate_table(name, frame) if name in SCHEMA_NAMES else frame for name, frame in assembled.items()}
-    store.write_tables(out, tables, sources=sources, code=code)
+    store.write_tables(out, tables, sources=sources, code=code, inputs=plan.manifest_inputs(tables),
+                       reviews_file=review_file)
     corpus.prune_parts(out / ".parts", keep=code)
-    return corpus.result(out, len(todo), len(tasks) - len(todo))
+    n_named = sum(not plan.is_kept(t.path) for t in tasks)
+    return corpus.result(out, len(todo), n_named - len(todo), dropped=plan.dropped_reports(), n_kept=len(plan.kept))
+
+
+def _read_again(record: dict) -> dict:
+    """The part of a kept input read again from its file (its stored rows cannot be read)."""
+    return corpus.PerFile(stored_part).part(corpus.Task(record["input"], record["sha256"], ""))
 
 
 def audit(paths: Iterable, expected_dirs: Iterable = (), strict: bool = False) -> "pd.DataFrame":

@@ -100,17 +100,24 @@ def clear_temporaries(out_dir: Path) -> None:
         stale.unlink(missing_ok=True)
 
 
-def write_manifest(out_dir: Path, files: Iterable[str], sources: Iterable[dict] = (), code: str = "") -> None:
-    """Written last: the sha256 of every file of this run (relative paths), the raw inputs it was made from
-    and the fingerprint of the code that made it."""
+def write_manifest(out_dir: Path, files: Iterable[str], sources: Iterable[dict] = (), code: str = "",
+                   inputs: Optional[list] = None, reviews_file=None) -> None:
+    """Written last: the sha256 of every file of this run (relative paths), the raw inputs it was made from,
+    the fingerprint of the code that made it, and per input (``inputs``: its absolute path or URL, the name
+    shown, its hash, the report it became or its failure) what an additive ingest keeps or replaces."""
     out_dir = Path(out_dir)
     document = {"format": MANIFEST_FORMAT, "files": {rel: sha256_file(out_dir / rel) for rel in files},
                 "sources": list(sources), "code": code}
+    if inputs is not None:
+        document["inputs"] = inputs
+    if reviews_file is not None:
+        document["reviews_file"] = str(Path(reviews_file).absolute())
     write_text(json.dumps(document, ensure_ascii=False, indent=1, sort_keys=True) + "\n", out_dir / MANIFEST)
 
 
 def write_tables(out_dir: Path, tables: dict, sources: Iterable[dict] = (), code: str = "",
-                 extra: Optional[Callable[[list[str]], list[str]]] = None) -> None:
+                 extra: Optional[Callable[[list[str]], list[str]]] = None, inputs: Optional[list] = None,
+                 reviews_file=None) -> None:
     """One ingest run's output: every table as Parquet and CSV, then the manifest, then stale files go.
 
     ``extra(files)`` makes further files from the tables just written (the published workbook and database,
@@ -120,7 +127,7 @@ def write_tables(out_dir: Path, tables: dict, sources: Iterable[dict] = (), code
     clear_temporaries(out_dir)
     files = [rel for name, frame in tables.items() for rel in write_table(frame, out_dir, name)]
     files += list(extra(files)) if extra else []
-    write_manifest(out_dir, files, sources, code)
+    write_manifest(out_dir, files, sources, code, inputs, reviews_file)
     _remove_stale(out_dir, set(files))
 
 
@@ -154,11 +161,12 @@ def seal(directory) -> None:
     """Record the tables now in ``directory`` as one set (for tables edited by hand, e.g. in tests)."""
     directory = Path(directory)
     try:
-        sources = json.loads((directory / MANIFEST).read_text(encoding="utf-8")).get("sources", [])
+        old = json.loads((directory / MANIFEST).read_text(encoding="utf-8"))
+        sources, inputs = old.get("sources", []), old.get("inputs")
     except (OSError, ValueError, AttributeError):
-        sources = []
+        sources, inputs = [], None
     names = sorted({p.stem for p in directory.glob("*.parquet")} | {n for n in PARTITIONED if (directory / n).is_dir()})
-    write_manifest(directory, [rel for name in names for rel in table_files(directory, name)], sources)
+    write_manifest(directory, [rel for name in names for rel in table_files(directory, name)], sources, "", inputs)
 
 
 class IncompleteData(GovreportError, RuntimeError):

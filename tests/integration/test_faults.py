@@ -90,6 +90,26 @@ def test_ingest_killed_at_every_write_point_leaves_the_old_set_or_a_refusal_and_
     assert all(r["after_kill"][0] == "refused" for r in rows[2:])  # any new file: refused until a run completes
 
 
+@pytest.mark.parametrize("cached", [True, False], ids=["kept-from-its-part", "kept-from-the-stored-tables"])
+def test_an_additive_ingest_killed_at_every_write_point_leaves_the_old_set_or_a_refusal_and_the_next_completes(
+        states, tmp_path, cached):
+    """Issue 16: ingest 2018 into the store of 2021 (additive: 2021 kept, from its cached part or, with no
+    part, from the stored tables; when a kill has damaged those, read again from its unchanged file)."""
+    template = tmp_path / "processed"
+    shutil.copytree(states["base"] / "old", template)
+    if not cached:
+        shutil.rmtree(template / ".parts")
+    rows = kill_matrix("ingest", template, tmp_path / "work", [SEEDS / SEED_2018])
+    assert [r["point"] for r in rows][-1] == "replace manifest.json"
+    assert rows[0]["point"].endswith(PART_SUFFIX) and len(rows) == 1 + TABLE_FILES + 1
+    for r in rows:
+        assert r["killed"], r
+        assert r["after_kill"] == states["old"] or r["after_kill"][0] == "refused", r
+        assert r["next_run"] == states["new"], r
+    assert rows[0]["after_kill"] == rows[1]["after_kill"] == states["old"]
+    assert all(r["after_kill"][0] == "refused" for r in rows[2:])
+
+
 def test_first_ingest_killed_at_every_write_point_is_refused_never_partial(states, tmp_path):
     """Defect 4: no manifest yet used to mean 'trust whatever is there'."""
     template = tmp_path / "processed"
@@ -162,7 +182,7 @@ def test_a_partial_ingest_into_data_processed_never_unpublishes_pages(tmp_path, 
     root = _built(tmp_path, seeds=(SEED_2021, SEED_2018))
     before = _visible(root)
     assert before[1] == 2 and len(before[0]) == 5 and before[2] == []
-    govreport.ingest([root / "data" / "raw" / SEED_2021], root / "data" / "processed")  # one of two files
+    govreport.ingest([root / "data" / "raw" / SEED_2021], root / "data" / "processed", replace=True)  # one of two
     from publish_helpers import run_build
 
     result = run_build(root)
@@ -188,7 +208,7 @@ def test_build_after_an_interrupted_ingest_ingests_again_instead_of_crashing(tmp
 
     monkeypatch.setattr(pd.DataFrame, "to_parquet", interrupted)
     with pytest.raises(KeyboardInterrupt):
-        govreport.ingest([root / "data" / "raw" / SEED_2021], root / "data" / "processed")
+        govreport.ingest([root / "data" / "raw" / SEED_2021], root / "data" / "processed", replace=True)
     monkeypatch.setattr(pd.DataFrame, "to_parquet", real)
     with pytest.raises(IncompleteData):
         govreport.load(root / "data" / "processed")

@@ -25,12 +25,14 @@ from govreport.records import is_table_failure, report_row
 from govreport.schemas import columns, data_dictionary
 
 
-def collect(outcomes: list, failures: list[Failure]) -> list[ParsedReport]:
+def collect(outcomes: list, failures: list[Failure], stored=None) -> list[ParsedReport]:
     """Read the parts in file order: failures and same-id documents sorted out (byte-identical copies never
-    get here: corpus.drop_duplicates)."""
+    get here: corpus.drop_duplicates). ``stored(path)`` is the part of an input kept from an earlier run whose
+    part is not cached (additive.Stored.part), or None."""
     kept, by_id = [], {}
     for outcome in outcomes:
-        part = read_part(outcome.part)
+        part = stored(outcome.path) if stored is not None and not Path(outcome.part).exists() else None
+        part = part or read_part(outcome.part)
         if part["failure"]:
             failures.append(Failure(outcome.path, part["failure"]))
             continue
@@ -47,16 +49,11 @@ def collect(outcomes: list, failures: list[Failure]) -> list[ParsedReport]:
 def _keep_apart(rep: ParsedReport, first: ParsedReport) -> ParsedReport:
     """A second, different document with the same agency id and year: its report_id gets its content hash,
     and both reports get a finding (two editions, a mislabelled file, or two agencies one id cannot tell)."""
-    old, meta = rep.report_id, rep.meta
-    new_id = f"{old}~{meta['sha256'][:8]}"
+    meta = rep.meta
+    new_id = f"{rep.report_id}~{meta['sha256'][:8]}"
     evidence = (f"{Path(meta['source_file']).name} and {Path(first.meta['source_file']).name} are different "
                 f"documents for {meta['agency']} {meta['year']}; kept as {first.report_id} and {new_id}")
-    renamed = {name: getattr(rep, name).assign(report_id=new_id)
-               for name in ("values", "unmapped", "findings", "placeholders", "facts", "timeliness")}
-    for column in ("fact_id", "parent_fact_id"):
-        renamed["facts"][column] = renamed["facts"][column].map(
-            lambda f: f"{new_id}{f[len(old):]}" if isinstance(f, str) and f.startswith(old + "#") else f)
-    rep = replace(rep, meta={**meta, "report_id": new_id}, **renamed)
+    rep = renamed(rep, new_id)
     for target in (rep, first):
         row = finding(target.report_id, "identify.same_agency_and_year", "fail", evidence=evidence)
         target.findings = pd.concat([target.findings, pd.DataFrame([row], columns=columns("findings"))],
@@ -64,8 +61,19 @@ def _keep_apart(rep: ParsedReport, first: ParsedReport) -> ParsedReport:
     return rep
 
 
+def renamed(rep: ParsedReport, new_id: str) -> ParsedReport:
+    """The report under another report_id (every row, and the fact ids that begin with the old one)."""
+    old = rep.report_id
+    tables = {name: getattr(rep, name).assign(report_id=new_id)
+              for name in ("values", "unmapped", "findings", "placeholders", "facts", "timeliness")}
+    for column in ("fact_id", "parent_fact_id"):
+        tables["facts"][column] = tables["facts"][column].map(
+            lambda f: f"{new_id}{f[len(old):]}" if isinstance(f, str) and f.startswith(old + "#") else f)
+    return replace(rep, meta={**rep.meta, "report_id": new_id}, **tables)
+
+
 def tables(parts: list[ParsedReport], failures: list[Failure], reviews: review_log.Reviews = None,
-           duplicates: list = ()) -> dict:
+           duplicates: list = (), stored=None) -> dict:
     """Every output table of one ingest, from the kept parts (sorted by agency and year) and the reviews;
     the byte-identical copies not read (``duplicates``, corpus.Duplicate) are a table of their own, apart
     from the failures: a copy is no failure."""
@@ -81,7 +89,7 @@ def tables(parts: list[ParsedReport], failures: list[Failure], reviews: review_l
         reports["n_failed_rules"] = reports["report_id"].map(fails).fillna(0).astype(int)
     values = _frame([p.values for p in parts], "values")
     facts = _frame([p.facts for p in parts], "facts")
-    shares, passages = repetition_tables(reports, {p.report_id: p.sentences for p in parts})
+    shares, passages = _repetition(reports, parts, stored)
     return {"reports": reports, "values": values, "unmapped": _frame([p.unmapped for p in parts], "unmapped"),
             "placeholders": _frame([p.placeholders for p in parts], "placeholders"),
             "findings": findings, "reviews": decided, "harmonized": harmonize(reports, values),
@@ -93,6 +101,27 @@ def tables(parts: list[ParsedReport], failures: list[Failure], reviews: review_l
             "duplicates": pd.DataFrame([dict(path=d.path, duplicate_of=d.duplicate_of, sha256=d.sha256)
                                         for d in duplicates], columns=columns("duplicates")),
             "data_dictionary": data_dictionary()}
+
+
+def _repetition(reports: pd.DataFrame, parts: list[ParsedReport], stored=None) -> tuple:
+    """Repetition over the batch; a pair with a report kept from the stored tables (its sentences are not
+    stored: None) keeps its stored rows when the stored tables pair the same two reports, else has none."""
+    unknown = {p.report_id for p in parts if p.sentences is None}
+    shares, passages = repetition_tables(reports, {p.report_id: p.sentences or [] for p in parts})
+    if not unknown:
+        return shares, passages
+    blind = shares["report_id"].isin(unknown) | shares["previous_report_id"].isin(unknown)
+    old_shares, old_passages = stored.repetition()
+    pairs = set(zip(shares.loc[blind, "report_id"], shares.loc[blind, "previous_report_id"]))
+    mask = [pair in pairs for pair in zip(old_shares.get("report_id", ()), old_shares.get("previous_report_id", ()))]
+    again = old_shares.loc[pd.Series(mask, index=old_shares.index, dtype=bool)].reindex(columns=shares.columns)
+    ids = set(shares.loc[blind, "report_id"])
+    old_passages = old_passages.reindex(columns=passages.columns)
+    shares = pd.concat([shares[~blind], again], ignore_index=True)
+    passages = pd.concat([passages[~passages["report_id"].isin(ids)],
+                          old_passages[old_passages["report_id"].isin(set(again["report_id"]))]], ignore_index=True)
+    return (shares.sort_values(["agency_id", "year"], kind="stable").reset_index(drop=True),
+            passages.reset_index(drop=True))
 
 
 def _frame(frames: list[pd.DataFrame], name: str) -> pd.DataFrame:

@@ -73,10 +73,11 @@ class PerFile:
 
     def __call__(self, task: Task) -> Outcome:
         start = time.process_time()
-        write_part(Path(task.part), self._part(task))
+        write_part(Path(task.part), self.part(task))
         return Outcome(task.path, task.sha256, task.part, time.process_time() - start)
 
-    def _part(self, task: Task) -> dict:
+    def part(self, task: Task) -> dict:
+        """The file's part: ``{"failure": None, "report": …}`` or ``{"failure": "one-line problem"}``."""
         try:
             with local_file(task.fetch or task.path) as local:
                 return {"failure": None, "report": self.read(local, task.sha256)}
@@ -184,16 +185,18 @@ class IngestResult:
     n_parsed: int = 0
     n_reused: int = 0
     duplicates: list[Duplicate] = field(default_factory=list)
+    dropped: list = field(default_factory=list)   # (path, report_id) dropped by --replace or --prune
+    n_kept: int = 0                               # inputs of earlier runs, not named in this one, kept
 
     @property
     def reports(self):
         return self.processed.reports
 
 
-def result(out: Path, n_parsed: int, n_reused: int) -> IngestResult:
-    """The tables just written (or found unchanged) in ``out``, and the failures they record."""
+def result(out: Path, n_parsed: int, n_reused: int, dropped: list = (), n_kept: int = 0) -> IngestResult:
+    """The tables just written (or found unchanged) in ``out``, the failures they record, what was dropped."""
     processed = load(out)
     failures = [Failure(r.path, r.problem) for r in processed.failures.itertuples()]
     duplicates = [Duplicate(r.path, r.duplicate_of, r.sha256) for r in processed.duplicates.itertuples()]
     return IngestResult(processed=processed, failures=failures, n_parsed=n_parsed, n_reused=n_reused,
-                        duplicates=duplicates)
+                        duplicates=duplicates, dropped=list(dropped), n_kept=n_kept)

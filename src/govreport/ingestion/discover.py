@@ -167,6 +167,19 @@ def source_records(files: Iterable[Path], roots: Iterable = ()) -> list[dict]:
     roots = list(roots)
     reviews = reviews_file(roots)
     files = list(files) + ([reviews] if reviews else [])
+    folders = input_folders(roots)
+    records = []
+    for f in files:
+        try:
+            digest: Optional[str] = sha256_file(f)
+        except OSError:
+            digest = None  # unreadable: recorded, so a later readable copy counts as a change
+        records.append({"path": source_name(f, folders), "sha256": digest})
+    return sorted(records, key=lambda r: r["path"])
+
+
+def input_folders(roots: Iterable) -> list[Path]:
+    """The input paths that are folders, absolute (a file's source record is named relative to its folder)."""
     folders = []
     for root in roots:
         try:
@@ -174,14 +187,11 @@ def source_records(files: Iterable[Path], roots: Iterable = ()) -> list[dict]:
                 folders.append(Path(root).absolute())
         except OSError:
             continue
-    records = []
-    for f in files:
-        absolute = Path(f).absolute()
-        base = next((r for r in folders if absolute.is_relative_to(r)), None)
-        relative = absolute.relative_to(base).as_posix() if base else absolute.name
-        try:
-            digest: Optional[str] = sha256_file(f)
-        except OSError:
-            digest = None  # unreadable: recorded, so a later readable copy counts as a change
-        records.append({"path": relative, "sha256": digest})
-    return sorted(records, key=lambda r: r["path"])
+    return folders
+
+
+def source_name(f, folders: list[Path]) -> str:
+    """A file's name in the source records: relative to the input folder it was found in, else its name."""
+    absolute = Path(f).absolute()
+    base = next((r for r in folders if absolute.is_relative_to(r)), None)
+    return absolute.relative_to(base).as_posix() if base else absolute.name

@@ -24,9 +24,9 @@ def is_url(path) -> bool:
     return "://" in str(path)
 
 
-def discover_urls(urls: Iterable[str]) -> tuple[list[tuple[str, str, str]], list, list[dict]]:
+def discover_urls(urls: Iterable[str]) -> tuple[list[tuple[str, str, str, str]], list, list[dict]]:
     """Files under fsspec URLs (s3://bucket/reports/, gs://…, file://…): the files (name without credentials,
-    sha256, the URL to fetch it with its credentials), a failure per URL that names nothing or needs a
+    sha256, the URL to fetch it with its credentials, its source record name), a failure per URL that names nothing or needs a
     library that is not installed (the batch goes on), and their source records (path relative to the URL
     given, sha256). No name stored or published carries a user:password@ or a secret query parameter."""
     files, failures, sources = [], [], []
@@ -52,7 +52,7 @@ def discover_urls(urls: Iterable[str]) -> tuple[list[tuple[str, str, str]], list
                 problem = scrub(f"cannot read ({exc.__class__.__name__}: {exc})", url)
                 failures.append(Failure(_under(shown, rel), problem))
                 continue
-            files.append((_under(shown, rel), digest, _under(url, rel)))
+            files.append((_under(shown, rel), digest, _under(url, rel), rel or url_name(shown)))
             sources.append({"path": rel or url_name(shown), "sha256": digest})
     return files, failures, sorted(sources, key=lambda r: r["path"])
 

@@ -163,7 +163,7 @@ def processed_problem(paths: ProjectPaths, sources: list[dict]) -> Optional[str]
 
 def _ingest(paths: ProjectPaths, sources: list[dict], log: _Log) -> None:
     log(f"ingest: {len(sources)} raw file(s) in {paths.raw} -> {paths.processed}")
-    result = govreport.ingest([paths.raw], paths.processed)
+    result = govreport.ingest([paths.raw], paths.processed, replace=True)  # data/raw is the truth
     for failure in getattr(result, "failures", []) or []:
         log(f"  skipped {failure}", error=True)
     for duplicate in getattr(result, "duplicates", []) or []:  # no failure: one copy was read

@@ -126,7 +126,7 @@ def test_one_changed_file_is_the_only_one_parsed_again(corpus, local, tmp_path):
     shutil.copytree(local[0], out)
     (raw / "empty.txt").unlink()
     shutil.copy2(REAL / "putian_ptkjj_2024.html", raw / "putian_ptkjj_2024.html")  # a new file
-    result = govreport.ingest([raw], out)
+    result = govreport.ingest([raw], out, replace=True)  # the store of `raw` alone (additive by default)
     assert (result.n_parsed, result.n_reused) == (1, 10)  # the copy of 2018 is neither parsed nor reused
     assert len(result.reports) == 11 and result.failures == [] and len(result.duplicates) == 1
     assert "ptkjj_2024" in " ".join(govreport.load(out, years=[2024]).reports["source_file"])

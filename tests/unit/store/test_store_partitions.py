@@ -67,7 +67,7 @@ def test_load_of_a_year_or_agency_not_there_says_so_in_one_line(processed):
 def test_a_year_dropped_from_the_corpus_leaves_no_partition_behind(processed, tmp_path):
     folder = tmp_path / "p"
     shutil.copytree(processed, folder)
-    govreport.ingest([SEED_2021], folder)
+    govreport.ingest([SEED_2021], folder, replace=True)  # additive by default (issue 16)
     assert sorted(p.parent.name for p in (folder / "values").glob("year=*/*.parquet")) == ["year=2021"]
     assert not (folder / "values" / "year=2018").exists()
     assert sorted(govreport.load(folder).values["year"].unique()) == [2021]

@@ -1,0 +1,255 @@
+"""An additive store: what ``--out`` holds, what this run names, and the union ingest writes (issue 16).
+
+Every input a store was made from is one record of its manifest (``inputs``): the input as a key (the
+absolute path, or the URL without credentials), the name shown in the tables (``source_file``, the failures'
+``path``), its content hash, its source record name, and what became of it (its ``report_id``, or the
+one-line ``failure``). A run's union is the store's records, each replaced by this run's record of the same
+input (a changed file replaces its own rows), then the inputs new to the store. ``replace`` starts from
+nothing (today's ``build``: data/raw is the truth); ``prune`` drops the records whose local file no longer
+exists. Those two are the only ways a store shrinks, and each dropped report is listed.
+
+A report kept from an earlier run (not named now) comes from its cached part when the code is the same,
+else from the stored tables (``Stored.report``: its rows, less what assembly adds again).
+"""
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from functools import cached_property
+from pathlib import Path
+from typing import Optional
+
+import pandas as pd
+
+from govreport.checks.identities import rules
+from govreport.errors import ReportError
+from govreport.ingestion import discover as walk
+from govreport.ingestion.assemble import renamed
+from govreport.ingestion.discover import Failure
+from govreport.ingestion.remote import discover_urls, is_url
+from govreport.model import ParsedReport
+from govreport.schemas import columns
+from govreport.store import IncompleteData, load, read_manifest, sha256_file, verify
+
+SAME_AGENCY_YEAR = "identify.same_agency_and_year"  # added by assembly (assemble._keep_apart), again each run
+PER_REPORT = ("values", "unmapped", "findings", "placeholders", "facts", "timeliness")
+
+
+class InputNotFound(ReportError):
+    """A named input that does not exist: nothing is ingested, the store is left as it is."""
+
+
+def key_of(path) -> str:
+    """The input as the manifest keys it: the absolute local path, or the URL (without credentials)."""
+    return str(path) if is_url(path) else os.path.abspath(str(path))
+
+
+@dataclass
+class Plan:
+    """The union one ingest writes: the input records (key -> record, store order), those kept from earlier
+    runs, those dropped, and the failures of inputs that were never files (a folder that cannot be listed…)."""
+
+    records: dict = field(default_factory=dict)
+    kept: set = field(default_factory=set)
+    dropped: list = field(default_factory=list)
+    previous: dict = field(default_factory=dict)
+    out: Optional[Path] = None
+
+    def files(self) -> list[tuple]:
+        """(path shown, sha256, the URL to fetch) of every record that is a file."""
+        return [(r["path"], r["sha256"], r.get("fetch", "")) for r in self.records.values() if r.get("source") is not None]
+
+    def failures(self) -> list[Failure]:
+        return [Failure(r["path"], r["failure"]) for r in self.records.values() if r.get("source") is None]
+
+    def sources(self) -> list[dict]:
+        """The source records of the union (as ``discover.source_records`` makes them), sorted."""
+        return sorted(({"path": r["source"], "sha256": r["sha256"]} for r in self.records.values()
+                       if r.get("source") is not None), key=lambda s: s["path"])
+
+    def is_kept(self, shown: str) -> bool:
+        return shown in self._kept_shown
+
+    @cached_property
+    def _kept_shown(self) -> set:  # once the plan is made (is_kept runs per file)
+        return {self.records[k]["path"] for k in self.kept}
+
+    def unchanged(self, sources: list[dict], code: str) -> bool:
+        """Nothing to do: the store is intact, made by this code from these inputs and reviews."""
+        same = (not self.dropped and self.previous.get("code") == code and self.previous.get("sources") == sources
+                and [_same(r) for r in self.records.values()] == [_same(r) for r in self.previous.get("inputs", [])])
+        try:
+            return same and bool(verify(self.out))
+        except (FileNotFoundError, IncompleteData):
+            return False
+
+    def stored_part(self, stored: "Stored"):
+        """For assembly: the stored part of a kept input (by the name shown), else None."""
+        kept = {self.records[k]["path"]: self.records[k] for k in self.kept}
+        return lambda shown: stored.part(kept[shown]) if shown in kept else None
+
+    def dropped_reports(self) -> list[tuple[str, str]]:
+        """(path, report_id) of every report this run dropped (--replace, --prune)."""
+        return [(r["path"], r["report_id"]) for r in self.dropped if r.get("report_id")]
+
+    def manifest_inputs(self, tables: dict) -> list[dict]:
+        """The records as the manifest keeps them: with the report each became, or its failure."""
+        rid = dict(zip(tables["reports"]["source_file"], tables["reports"]["report_id"]))
+        failed = dict(zip(tables["failures"]["path"], tables["failures"]["problem"]))
+        copies = dict(zip(tables["duplicates"]["path"], tables["duplicates"]["duplicate_of"]))
+        out = []
+        for r in self.records.values():
+            out.append({"input": r["input"], "path": r["path"], "sha256": r["sha256"], "source": r.get("source"),
+                        "report_id": rid.get(r["path"]), "failure": failed.get(r["path"]),
+                        "duplicate_of": copies.get(r["path"])})
+        return out
+
+
+def previous_reviews(plan: Plan) -> Optional[Path]:
+    """The reviews file the store was last made with, when this run names none and it is still there."""
+    recorded = plan.previous.get("reviews_file")
+    return Path(recorded) if recorded and Path(recorded).is_file() else None
+
+
+def _same(record: dict) -> tuple:
+    return record["input"], record["sha256"], record.get("source")
+
+
+def plan(paths: list, out: Path, replace: bool = False, prune: bool = False) -> Plan:
+    """The union of what ``out`` holds (nothing with ``replace``) and what ``paths`` name now.
+
+    A local input that does not exist raises InputNotFound before anything is read or written."""
+    for p in paths:
+        if not is_url(p) and not os.path.lexists(str(p)):
+            raise InputNotFound(p, "no such file or folder; nothing was ingested and the store was left as it is")
+    previous = _replaced(out) if replace else previous_manifest(out)
+    now = this_run(paths)
+    result = Plan(previous=previous, out=Path(out))
+    old = {r["input"]: r for r in previous.get("inputs", [])}
+    for key, record in ({} if replace else old).items():  # the store's order: a report keeps its id
+        result.records[key] = now.get(key) or record
+    for key, record in now.items():
+        result.records.setdefault(key, record)
+    result.kept = {k for k in old if k not in now and not replace}
+    gone = [k for k in result.kept if prune and not is_url(k) and not os.path.lexists(k)]
+    for key in gone:
+        result.dropped.append(result.records.pop(key))
+        result.kept.discard(key)
+    result.dropped += [r for k, r in old.items() if replace and k not in now]
+    return result
+
+
+def _replaced(out: Path) -> dict:
+    """What a replacing run drops, as far as the old store says (nothing when it cannot say)."""
+    try:
+        return previous_manifest(out)
+    except (IncompleteData, OSError, ValueError, KeyError):
+        return {}
+
+
+def previous_manifest(out: Path) -> dict:
+    """The manifest of the store at ``out``; {} when there is none yet (or only a killed first run's files).
+    A manifest that cannot be read is an error: an additive run must know what the store holds."""
+    try:
+        manifest = read_manifest(out)
+    except FileNotFoundError:
+        return {}
+    except IncompleteData as exc:
+        if not (Path(out) / "manifest.json").exists():
+            return {}  # a first ingest killed before its manifest: nothing complete was ever there
+        raise IncompleteData(f"{exc}; or pass --replace to rebuild it from the inputs named") from None
+    if "inputs" not in manifest:  # a store of an earlier govreport: its inputs, from its tables
+        manifest["inputs"] = _inputs_from_tables(out)
+    return manifest
+
+
+def _inputs_from_tables(out: Path) -> list[dict]:
+    data = load(out)
+    records = [{"input": key_of(p), "path": p, "sha256": s, "source": Path(p).name}
+               for p, s in zip(data.reports["source_file"], data.reports["sha256"])]
+    records += [{"input": key_of(p), "path": p, "sha256": None, "source": None, "failure": f}
+                for p, f in zip(data.failures["path"], data.failures["problem"])]
+    return records
+
+
+def this_run(paths: list) -> dict:
+    """key -> record of every input this run names: files (hashed once) and the failures of discovery."""
+    local, urls = [p for p in paths if not is_url(p)], [p for p in paths if is_url(p)]
+    found, failures = walk.discover(local) if local else ([], [])
+    folders = walk.input_folders(local)
+    records = [{"input": key_of(f), "path": str(f), "sha256": _sha_or_none(f), "source": walk.source_name(f, folders)}
+               for f in found]
+    if urls:
+        remote, more, _sources = discover_urls(urls)
+        records += [{"input": key_of(shown), "path": shown, "sha256": sha, "source": source, "fetch": fetch}
+                    for shown, sha, fetch, source in remote]
+        failures += more
+    records += [{"input": key_of(f.path), "path": f.path, "sha256": None, "source": None, "failure": f.problem}
+                for f in failures]
+    return {r["input"]: r for r in records}
+
+
+def _sha_or_none(path) -> Optional[str]:
+    try:
+        return sha256_file(path)
+    except OSError:
+        return None  # unreadable: parsed (and refused by its reader, in its words) on every run
+
+
+class Stored:
+    """The tables of the store before this run, read once when a kept report has no cached part.
+
+    When they cannot be read (a run was killed while writing them), a kept report whose file is still there,
+    unchanged, is read again with ``reparse(record)`` (its part, as the per-file function makes it)."""
+
+    def __init__(self, out: Path, reparse=None):
+        self.out, self._data, self.reparse = Path(out), None, reparse
+
+    @property
+    def data(self):
+        if self._data is None:
+            self._data = load(self.out)
+        return self._data
+
+    def part(self, record: dict) -> dict:
+        """A kept input's part from the stored tables: its report, or its failure."""
+        if record.get("report_id") is None:
+            return {"failure": record.get("failure") or "not read (no stored report)"}
+        try:
+            return {"failure": None, "report": self.report(record["report_id"])}
+        except IncompleteData:
+            if self.reparse is None or not _still_there(record):
+                raise
+            return self.reparse(record)
+
+    def report(self, rid: str) -> ParsedReport:
+        """One stored report as assembly takes it: its own rows, without the findings assembly adds again
+        (cross-year identities, two documents for one agency-year) and without the reviews; its sentences
+        are not stored (None: its repetition rows are kept as stored)."""
+        data = self.data
+        reports = data.reports
+        meta = reports[reports["report_id"] == rid].iloc[0].to_dict()
+        tables = {name: _rows(getattr(data, name), name, rid) for name in PER_REPORT}
+        again = {r.rule for r in rules() if r.cross_year} | {SAME_AGENCY_YEAR}
+        tables["findings"] = tables["findings"][~tables["findings"]["rule"].isin(again)].reset_index(drop=True)
+        rep = ParsedReport(meta=meta, sentences=None, **tables)
+        base = rid.rsplit("~", 1)[0]
+        if base != rid and rid.endswith("~" + str(meta["sha256"])[:8]):
+            rep = renamed(rep, base)
+        return rep
+
+    def repetition(self) -> tuple[pd.DataFrame, pd.DataFrame]:
+        return self.data.repetition, self.data.repetition_passages
+
+
+def _still_there(record: dict) -> bool:
+    """Is the kept input's file still on this disk, with the content it was read with?"""
+    path = record["input"]
+    return not is_url(path) and os.path.isfile(path) and _sha_or_none(path) == record["sha256"]
+
+
+def _rows(frame: pd.DataFrame, name: str, rid: str) -> pd.DataFrame:
+    cols = columns(name)
+    if not len(frame):
+        return pd.DataFrame(columns=cols)
+    return frame.loc[frame["report_id"] == rid].reindex(columns=cols).reset_index(drop=True)
