@@ -50,6 +50,19 @@ class Document:
     blocks: list[Block] = field(default_factory=list)
     hard_wrapped: bool = False
     meta: dict = field(default_factory=dict)  # page metadata a reader found: HTML <title>, <meta name=…>
+    # what later stages derive from the blocks (paragraphs, prose paragraphs), kept while the blocks stay as
+    # they are: several stages read them, each used to rebuild them
+    _derived: dict = field(default_factory=dict, init=False, repr=False, compare=False)
+
+    def derived(self, key: str, compute):
+        """``compute(self)`` once per state of the blocks (the same list, length and wrapping); a new list
+        each call, so a caller may change what it gets."""
+        state = (id(self.blocks), len(self.blocks), self.hard_wrapped,
+                 self.blocks[0] if self.blocks else None, self.blocks[-1] if self.blocks else None)
+        hit = self._derived.get(key)
+        if hit is None or hit[0] != state:
+            hit = self._derived[key] = (state, compute(self))
+        return list(hit[1])
 
     def text_lines(self) -> list[str]:
         """Every text block and every table row (cells joined by spaces), in order."""
@@ -72,14 +85,18 @@ class Document:
         ends with sentence punctuation and is shorter than its neighbours, or
         before a line that starts a numbered heading.
         """
-        lines = [b.text for b in self.blocks if b.kind == "text"]
-        if not self.hard_wrapped:
-            return [ln.strip() for ln in lines if ln.strip()]
-        return join_paragraphs(lines)
+        return self.derived("paragraphs", _paragraphs)
 
     @property
     def tables(self) -> list[Block]:
         return [b for b in self.blocks if b.kind == "table"]
+
+
+def _paragraphs(doc: Document) -> list[str]:
+    lines = [b.text for b in doc.blocks if b.kind == "text"]
+    if not doc.hard_wrapped:
+        return [ln.strip() for ln in lines if ln.strip()]
+    return join_paragraphs(lines)
 
 
 # ----------------------------------------------------------------- findings

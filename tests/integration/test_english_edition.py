@@ -150,3 +150,100 @@ def test_chinese_index_gives_failure_reasons_in_chinese(tmp_path):
     en = page_text(publish.write_index(tmp_path / "en.html", [], [], [], lang="en", failures=failures)
                    .read_text(encoding="utf-8"))
     assert PROBLEMS[0] in en and "The PDF is corrupt or truncated" in en      # the English line stays
+
+
+# ---- every visible word of every English page ------------------------------------------------
+
+def _visible_texts(tree) -> list[tuple[str, bool]]:
+    """(text, marked) for each text node, alt and title of a page; ``marked`` when it sits inside an element
+    the page declares as the report's own Chinese words (``lang="zh-…"``: an original-language quote, the
+    link to the Chinese edition)."""
+    out = []
+    for node in tree.iter():
+        if not isinstance(node.tag, str) or node.tag in ("script", "style"):
+            continue
+        marked = any(str(a.get("lang", "")).startswith("zh") for a in node.iterancestors()) or \
+            str(node.get("lang", "")).startswith("zh")
+        for text in (node.text, node.get("alt"), node.get("title")):
+            if text and text.strip():
+                out.append((text, marked))
+        if node.tail and node.tail.strip():
+            parent = node.getparent()
+            tail_marked = parent is not None and (str(parent.get("lang", "")).startswith("zh") or any(
+                str(a.get("lang", "")).startswith("zh") for a in parent.iterancestors()))
+            out.append((node.tail, tail_marked))
+    return out
+
+
+def test_no_chinese_on_english_pages_outside_agency_names_and_marked_quotes(site):
+    """Every text node, alt text and title of every English page: Chinese only in the agency name beside its
+    English form, or inside an element marked lang="zh-CN" (the report's own words quoted as evidence, shown
+    as such; the link to the Chinese edition). Table headers and chart descriptions are never marked."""
+    pages = sorted((site / "en").glob("*.html"))
+    assert {p.name for p in pages} >= {"index.html", "methods.html", "yearly_report_2018.html",
+                                       "yearly_report_2021.html", "changes.html"}
+    found = {}
+    for page in pages:
+        tree = lxml_html.fromstring(page.read_text(encoding="utf-8"))
+        bad = [t.strip()[:80] for t, marked in _visible_texts(tree)
+               if not marked and CJK.search(_without_agency_names(t))]
+        bad += [h for h in tree.xpath("//th//text()|//img/@alt|//h1//text()|//h2//text()|//h3//text()")
+                if CJK.search(_without_agency_names(h))]
+        marked = tree.xpath('//*[starts-with(@lang, "zh")]')
+        bad += [m.text_content()[:40] for m in marked
+                if "govreport-original" not in (m.get("class") or "") and m.get("hreflang") != "zh"]
+        if bad:
+            found[page.name] = bad[:8]
+    assert found == {}
+
+
+def test_english_table_rows_are_named_by_the_metric_in_english(site):
+    """The section tables and sentences name a row by its metric's English name; the report's own label
+    appears only in the copyable data table's column marked as the Chinese original."""
+    tree = lxml_html.fromstring((site / "en" / "yearly_report_2021.html").read_text(encoding="utf-8"))
+    originals = [m.text_content() for m in tree.xpath('//*[@class="govreport-original"]')]
+    assert "行政许可" in originals                          # quoted once, marked as the report's words
+    for marked in tree.xpath('//*[starts-with(@lang, "zh")]'):
+        marked.drop_tree()
+    text = tree.text_content()
+    assert "Licensing: decisions" in text
+    assert "(row: New requests received this year)" in text      # a sentence names its row in English
+    assert not CJK.search(_without_agency_names(text))
+
+
+def test_no_latin_words_on_chinese_pages(site):
+    """The Chinese pages: Latin letters only in file names, hashes, codes and the allowed names."""
+    allowed = {"govreport", "SHA", "CSV", "Parquet", "PDF", "JSON", "UTC", "XLSX", "DuckDB", "MIT", "CC", "BY"}
+    found = {}
+    for page in sorted(site.glob("*.html")):
+        tree = lxml_html.fromstring(page.read_text(encoding="utf-8"))
+        for drop in tree.xpath("//script|//style|//code|//*[@lang='en']"):
+            drop.drop_tree()
+        prose = re.sub(r"\b[0-9a-f]{12,64}\b|[\w.-]+\.(?:txt|pdf|docx?|html?|md|csv|parquet|json|xlsx|duckdb)\b|"
+                       r"https?://\S+|\b[a-z]+[_.][a-z_.]+\b", " ", tree.text_content())
+        words = set(re.findall(r"[A-Za-z]{2,}", prose)) - allowed
+        if words:
+            found[page.name] = sorted(words)[:12]
+    assert found == {}
+
+
+def test_every_chart_of_the_english_stories_draws_english_text_only(site):
+    """Each chart the English yearly and comparison pages embed, drawn again from the built project's data:
+    titles, axes, bar labels, legends and notes carry no Chinese outside the bracketed agency name."""
+    import govreport
+    from govreport import report
+    from govreport.report import charts
+    import matplotlib.pyplot as plt
+
+    data = govreport.load(site.parent / "data" / "processed")
+    stories = [s for year in (2018, 2021) for s in report.year_stories(data, year, lang="en")]
+    stories.append(report.comparison_story(data, "中卫市/沙坡头区政务服务中心", lang="en"))
+    drawn = [c for story in stories for section in story.sections for c in section.charts]
+    assert len(drawn) >= 3          # 2018 proactive bars, the comparison series, the prose-figure panels
+    chinese = []
+    for chart in drawn:
+        figure = charts.draw(chart)
+        chinese += [t for t in _figure_texts(figure) + [charts.describe(chart)]
+                    if CJK.search(_without_agency_names(t))]
+        plt.close(figure)
+    assert chinese == []

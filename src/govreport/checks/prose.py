@@ -8,6 +8,7 @@ extraction left in ``attrs["findings"]`` (prose it had to cut).
 from __future__ import annotations
 
 import math
+from functools import lru_cache
 
 import pandas as pd
 
@@ -27,11 +28,22 @@ def check_facts(report_id: str, facts: pd.DataFrame, values: pd.DataFrame) -> pd
     notes = [f for f in facts.attrs.get("findings", []) if f["report_id"] == report_id]
     facts = facts.copy(deep=False)
     facts.attrs = {}  # pandas deep-copies attrs into every slice: drop them before slicing
-    facts = facts[facts["report_id"] == report_id] if "report_id" in facts.columns else facts
+    if "report_id" in facts.columns and set(facts["report_id"].tolist()) - {report_id}:
+        facts = facts[facts["report_id"] == report_id]  # (a frame of this report's facts only needs no slicing)
     hints = _sentence_hints(facts)
     rows = (notes + _check_part_whole(report_id, facts, hints) + _check_rates(report_id, facts, hints)
             + _check_vs_table(report_id, facts, values))
+    return _findings_frame(rows) if rows else _no_findings().copy()
+
+
+def _findings_frame(rows: list[dict]) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=FINDING_COLUMNS).astype({"left": "float64", "right": "float64", "blanks_as_zero": "bool"})
+
+
+@lru_cache(maxsize=1)
+def _no_findings() -> pd.DataFrame:
+    """The empty findings frame, built once (building it costs more than all the checks of a short report)."""
+    return _findings_frame([])
 
 
 def _sentence_hints(facts: pd.DataFrame) -> dict[str, SentenceFact]:
@@ -74,6 +86,8 @@ def _check_part_whole(report_id: str, facts: pd.DataFrame, hints: dict) -> list[
     incomplete breakdowns (其中：入驻大厅 219 项，可不见面办理 253 项), so a
     difference there is not_assessable, with the sums in the evidence."""
     out = []
+    if "part" not in set(facts["role"].tolist()):
+        return out
     parts = facts[facts["role"] == "part"]
     by_id = facts.set_index("fact_id")
     for parent, group in parts.groupby("parent_fact_id", sort=False):
@@ -96,50 +110,54 @@ def _check_rates(report_id: str, facts: pd.DataFrame, hints: dict) -> list[dict]
     """Stated rates against their counts, one sentence at a time (facts of one sentence
     are consecutive), so the work grows with the facts, not with their square."""
     out = []
-    facts = facts.reset_index(drop=True)
-    with_rates = facts[facts["sentence"].isin(set(facts.loc[facts["role"] == "rate", "sentence"]))]
-    for _sentence, group in with_rates.groupby("sentence", sort=False):
+    roles, sentences = facts["role"].tolist(), facts["sentence"].tolist()
+    with_rates = {s for s, role in zip(sentences, roles) if role == "rate"}
+    if not with_rates:
+        return out
+    at = [i for i, s in enumerate(sentences) if s in with_rates]
+    by_sentence: dict[str, list[dict]] = {}
+    for row in _rows(facts, ["fact_id", "role", "subject", "value", "unit", "sentence"], at):
+        if isinstance(row["sentence"], str):  # (groupby left a missing sentence out, so does this)
+            by_sentence.setdefault(row["sentence"], []).append(row)  # plain rows in reading order: no pandas per fact
+    for group in by_sentence.values():
         out.extend(_check_sentence_rates(report_id, group, hints))
     return out
 
 
-def _rate_whole(same: pd.DataFrame, numerator: pd.Series, hints: dict) -> pd.DataFrame:
-    """The count a rate's numerator is a share of: before the numerator, in its dimension; a whole of a
-    part list first, then a figure announced as a total, then a figure in the numerator's unit."""
+def _rate_whole(same: list[dict], numerator: int, hints: dict) -> list[dict]:
+    """The count a rate's numerator (``same[numerator]``) is a share of: before the numerator, in its dimension;
+    a whole of a part list first, then a figure announced as a total, then a figure in the numerator's unit."""
     units = lexicon().units
-    candidates = same[(same.index < numerator.name)
-                      & (same["unit"].map(lambda u: units[u].dimension) == units[numerator["unit"]].dimension)]
-    whole = candidates[candidates["role"] == "whole"]
-    if whole.empty:
-        whole = candidates[[hints.get(f, _NO_HINT).total for f in candidates["fact_id"]]] if len(candidates) else candidates
-    if whole.empty:
-        whole = candidates[candidates["unit"] == numerator["unit"]]
-    return whole
+    unit = same[numerator]["unit"]
+    candidates = [r for r in same[:numerator] if units[r["unit"]].dimension == units[unit].dimension]
+    return ([r for r in candidates if r["role"] == "whole"]
+            or [r for r in candidates if hints.get(r["fact_id"], _NO_HINT).total]
+            or [r for r in candidates if r["unit"] == unit])
 
 
-def _check_sentence_rates(report_id: str, facts: pd.DataFrame, hints: dict) -> list[dict]:
+def _check_sentence_rates(report_id: str, facts: list[dict], hints: dict) -> list[dict]:
     lex = lexicon()
     out = []
-    for i, fact in facts.iterrows():
+    for k, fact in enumerate(facts):
         if fact["role"] != "rate":
             continue
         rate_word = next((w for w in lex.rates if str(fact["subject"]).endswith(w)), None)
         if rate_word is None:
             continue
         keyword = lex.rates[rate_word]
-        same = facts[(facts.index < i) & (facts["role"] != "rate")]
-        numer = same[same["subject"].str.contains(keyword, regex=False)]
-        if numer.empty:
+        same = [r for r in facts[:k] if r["role"] != "rate"]
+        numer = [j for j, r in enumerate(same) if isinstance(r["subject"], str) and keyword in r["subject"]]
+        if not numer:
             out.append(_finding(report_id, "fact.rate", "not_assessable", fact["value"], None,
                                 f"{rate_word} {_fmt(fact['value'])}%: no {keyword} count before it | {shorten(fact['sentence'])}"))
             continue
-        n = numer.iloc[-1]
-        whole = _rate_whole(same, n, hints)
-        if whole.empty or whole.iloc[0]["value"] == 0:
+        n = same[numer[-1]]
+        whole = _rate_whole(same, numer[-1], hints)
+        if not whole or whole[0]["value"] == 0:
             out.append(_finding(report_id, "fact.rate", "not_assessable", fact["value"], None,
                                 f"{rate_word} {_fmt(fact['value'])}%: no total count before {keyword} {_fmt(n['value'])} | {shorten(fact['sentence'])}"))
             continue
-        d = whole.iloc[0]
+        d = whole[0]
         computed = 100.0 * n["value"] / d["value"]
         decimals = hints.get(fact["fact_id"], _NO_HINT).decimals
         tolerance = 10.0 ** (-decimals) + 1e-9  # rounding or truncation to the printed decimals
@@ -150,16 +168,36 @@ def _check_sentence_rates(report_id: str, facts: pd.DataFrame, hints: dict) -> l
     return out
 
 
+def _first_total_rows(values: pd.DataFrame, report_id: str) -> dict:
+    """metric -> the first total-column row of the report (a plain dict of metric, source_label, unit, value);
+    the rows are found over plain lists, and only they are converted (no Series per metric)."""
+    metrics, applicants = values["metric"].tolist(), values["applicant"].tolist()
+    ids = values["report_id"].tolist() if "report_id" in values.columns else None
+    first: dict = {}
+    for i, (metric, applicant) in enumerate(zip(metrics, applicants)):
+        if applicant == "total" and (ids is None or ids[i] == report_id) and isinstance(metric, str):
+            first.setdefault(metric, i)
+    if not first:
+        return {}
+    keep = [c for c in ("metric", "source_label", "unit", "value") if c in values.columns]
+    return {r["metric"]: r for r in _rows(values, keep, sorted(first.values()))}
+
+
+def _rows(frame: pd.DataFrame, cols: list[str], at: list[int]) -> list[dict]:
+    """The rows at the positions ``at`` as {column: value}, as to_dict("records") gives them, from column lists."""
+    lists = {c: frame[c].tolist() for c in cols}
+    return [{c: lists[c][i] for c in cols} for i in at]
+
+
 def _check_vs_table(report_id: str, facts: pd.DataFrame, values: pd.DataFrame) -> list[dict]:
     """A whole or single prose figure against the first total-column table row of the metric its subject names."""
     out = []
     if values is None or values.empty:
         return out
-    totals = values[values["applicant"] == "total"]
-    if "report_id" in totals.columns:
-        totals = totals[totals["report_id"] == report_id]
-    first_row = {r["metric"]: pd.Series(r) for r in totals.drop_duplicates("metric").to_dict("records")}
-    for fact in facts[~facts["role"].isin(("part", "rate"))].to_dict("records"):
+    first_row = _first_total_rows(values, report_id)
+    at = [i for i, (role, metric) in enumerate(zip(facts["role"].tolist(), facts["table_metric"].tolist()))
+          if role not in ("part", "rate") and isinstance(metric, str) and metric in first_row]
+    for fact in _rows(facts, ["table_metric", "value", "unit", "subject", "sentence"], at):
         metric = fact["table_metric"]
         row = first_row.get(metric) if isinstance(metric, str) else None
         if row is None:

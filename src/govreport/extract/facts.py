@@ -436,7 +436,9 @@ def extract_facts(report_id: str, document) -> pd.DataFrame:
                 "parent_fact_id": ids[tok.parent] if tok.parent is not None else pd.NA, "role": role,
                 "table_metric": _metric_or_na(tok.subject) if role not in ("part", "rate") else pd.NA,
             })
-    df = pd.DataFrame(rows, columns=FACT_COLUMNS).astype({"value": "float64"})
+    df = pd.DataFrame(rows, columns=FACT_COLUMNS)
+    if df["value"].dtype != "float64":  # (an empty frame; astype of a float64 column only costs a copy)
+        df = df.astype({"value": "float64"})
     df.attrs["findings"] = notes
     return df
 

@@ -55,8 +55,43 @@ def literal_forms(pattern: str, name_zh: str) -> tuple[str, ...]:
     return tuple(f for f in forms if len(f) >= 2)
 
 
+@lru_cache(maxsize=1 << 15)
 def similarity(a: str, b: str) -> float:
-    return SequenceMatcher(None, a, b, autojunk=False).ratio() if a and b else 0.0
+    """difflib's ratio of the two words (memoized: a template's labels recur in every report); 0 when they share
+    no character, which is what difflib says too, without building a matcher."""
+    if not a or not b or set(a).isdisjoint(b):
+        return 0.0
+    return SequenceMatcher(None, a, b, autojunk=False).ratio()
+
+
+@lru_cache(maxsize=1 << 12)
+def _counts(text: str) -> dict[str, int]:
+    counts: dict[str, int] = {}
+    for ch in text:
+        counts[ch] = counts.get(ch, 0) + 1
+    return counts
+
+
+def _bound(a: str, b: str) -> float:
+    """An upper bound of similarity(a, b): difflib's quick_ratio (characters in common, counted with multiplicity,
+    over the two lengths), which no matching can exceed."""
+    if not a or not b:
+        return 0.0
+    ca, cb = _counts(a), _counts(b)
+    common = sum(min(n, cb.get(ch, 0)) for ch, n in ca.items())
+    return 2.0 * common / (len(a) + len(b))
+
+
+def _best_similarity(words: str, forms: tuple[str, ...]) -> float:
+    """max(similarity(words, f) for f in forms), skipping a form whose bound (first by length, then by the
+    characters in common) cannot beat the best so far: the same maximum with few difflib runs."""
+    best = 0.0
+    for form in forms:
+        if best and (2.0 * min(len(words), len(form)) / (len(words) + len(form)) <= best
+                     or _bound(words, form) <= best):
+            continue
+        best = max(best, similarity(words, form))
+    return best
 
 
 def rank(label_key: str, entries: Sequence[LabelEntry], next_metric: Optional[str]) -> list[Candidate]:
@@ -70,7 +105,7 @@ def rank(label_key: str, entries: Sequence[LabelEntry], next_metric: Optional[st
     for e in entries:
         if e.pattern == "*":
             continue
-        score = max((similarity(words, f) for f in literal_forms(e.pattern, metrics[e.metric].name_zh)), default=0.0)
+        score = _best_similarity(words, literal_forms(e.pattern, metrics[e.metric].name_zh))
         if e.metric == next_metric:
             score = min(1.0, score + settings["position_bonus"])
         if e.metric not in best or score > best[e.metric].score:

@@ -21,7 +21,13 @@ _TRAILING_NUMBER = re.compile(r"[\d.,〇零一二两三四五六七八九十百�
 
 
 def prose_paragraphs(document) -> list[tuple[str, str]]:
-    """(section heading, paragraph) for each prose paragraph of a Document (headings and table lines left out)."""
+    """(section heading, paragraph) for each prose paragraph of a Document (headings and table lines left out);
+    built once per Document (fact extraction and repetition both read them)."""
+    derived = getattr(document, "derived", None)
+    return derived("prose_paragraphs", _prose_paragraphs) if derived else _prose_paragraphs(document)
+
+
+def _prose_paragraphs(document) -> list[tuple[str, str]]:
     section, number = "", 0
     out = []
     for para in document.paragraphs():

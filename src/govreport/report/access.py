@@ -58,9 +58,14 @@ def is_derived(row: Optional[pd.Series]) -> bool:
 
 
 def label(row: Optional[pd.Series], lang: str, fallback: str = "") -> str:
-    """The row's label as the report prints it; a derived value is named by its metric, marked once."""
+    """The row's label as the report prints it; a derived value is named by its metric, marked once.
+
+    Outside Chinese the report's own label is Chinese: the row is named by its metric's catalog name there."""
     if row is None:
         return fallback
+    if lang != "zh" and not is_derived(row):
+        metric = str(row.get("metric"))
+        return metric_name(metric, lang) if metric in catalog.metrics() else (fallback or metric)
     if is_derived(row):
         metric = str(row.get("metric"))
         name = metric_name(metric, lang) if metric in catalog.metrics() else (fallback or metric)

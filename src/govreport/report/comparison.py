@@ -15,7 +15,7 @@ from govreport.report.context import repetition_limit
 from govreport.report.dataset import Dataset, takes_dataset
 from govreport.report.findings import cites, evidence_sentence, review_state, series_contradiction
 from govreport.report.links import agency_links, anchor_for, index_link
-from govreport.report.model import Chart, Links, Long, Section, Story, Table
+from govreport.report.model import Chart, Links, Long, Section, Story, Table, original
 from govreport.report.names_en import bilingual, english_name
 from govreport.report.wording import (fmt_number, fmt_percent, group_catalog, is_missing, paren, quantity, series_catalog,
                       series_name, template_name, term, unit_text)
@@ -214,12 +214,15 @@ def _comparison_facts(data: Dataset, agency_id: str, agency: str, years: Optiona
         return section
     sep = "；" if lang == "zh" else "; "
     labels = list(dict.fromkeys(series["series"]))
+    handles = _fact_handles(series, lang)     # outside Chinese a series is named by its handle, never its phrase
     items = []
     for label in labels:
         rows = series[series["series"] == label]
         phrases = list(dict.fromkeys(rows["subject"]))
         year_list = ("、" if lang == "zh" else ", ").join(str(y) for y in rows["year"])
-        if len(phrases) == 1:
+        if lang != "zh":
+            items.append(term("comparison.facts_same_phrase", lang, phrase=handles[label], years=year_list))
+        elif len(phrases) == 1:
             items.append(term("comparison.facts_same_phrase", lang, phrase=phrases[0], years=year_list))
         else:
             items.append(term("comparison.facts_phrases", lang, phrases=("＝" if lang == "zh" else " = ").join(
@@ -227,7 +230,7 @@ def _comparison_facts(data: Dataset, agency_id: str, agency: str, years: Optiona
     section.blocks.append(term("comparison.facts_intro", lang, n=len(labels), items=sep.join(items)))
     zero = [label for label in labels if (series.loc[series["series"] == label, "value"] == 0).all()]
     if zero:
-        section.blocks.append(term("comparison.facts_zero", lang, items=sep.join(f"“{z}”" for z in zero)))
+        section.blocks.append(term("comparison.facts_zero", lang, items=sep.join(f"“{handles.get(z, z)}”" for z in zero)))
     findings = data.table("findings")
     if not findings.empty:
         broken = findings[findings["rule"].astype(str).str.startswith("fact.vs_table:")
@@ -235,16 +238,17 @@ def _comparison_facts(data: Dataset, agency_id: str, agency: str, years: Optiona
         for r in series.itertuples():
             for _, f in broken[broken["report_id"].astype(str) == r.report_id].iterrows():
                 if cites(f["evidence"], r.sentence) and float(f["left"]) == float(r.value):
-                    section.blocks.append(term("comparison.facts_vs_table", lang, year=r.year, phrase=r.subject,
+                    section.blocks.append(term("comparison.facts_vs_table", lang, year=r.year,
+                                               phrase=handles.get(r.series, r.subject),
                                                prose=quantity(r.value, r.unit, lang),
                                                table=quantity(f["right"], r.unit, lang)))
-    handles = _fact_handles(series, lang)
     drawn = series[~series["series"].isin(zero)]
     if not drawn.empty:
         section.charts.append(_facts_chart(drawn, handles, agency, lang))
     section.blocks.append(Table(
         [term(f"col.{c}", lang) for c in ("series", "year", "phrase", "value", "unit", "sentence")],
-        [[handles.get(r.series, r.series), str(r.year), r.subject, fmt_number(r.value, lang), unit_text(r.unit, lang), Long(r.sentence)]
+        [[handles.get(r.series, r.series), str(r.year), original(r.subject, lang), fmt_number(r.value, lang),
+          unit_text(r.unit, lang), Long(r.sentence, original=lang != "zh")]
          for r in series.itertuples()]))
     return section
 

@@ -15,8 +15,8 @@ import pandas as pd
 from govreport.report.access import label, metric_names, metric_row, rows_for, totals
 from govreport.report.dataset import Dataset, takes_dataset
 from govreport.report.findings import cites, report_findings
-from govreport.report.model import Details, Long, Quote, Section, Table
-from govreport.report.wording import enum, fmt_number, is_missing, plain, quantity, term, unit_text
+from govreport.report.model import Details, Long, Quote, Section, Table, original
+from govreport.report.wording import enum, fmt_number, is_missing, metric_name, plain, quantity, term, unit_text
 
 _FACT_NUMBER = re.compile(r"#f(\d+)$")
 
@@ -46,13 +46,27 @@ def report_facts(data: Dataset, report_id: str) -> Optional[pd.DataFrame]:
     return rows.sort_values("_order").drop(columns="_order").reset_index(drop=True)
 
 
-def _subject_text(subject: Any, lang: str) -> str:
-    """The subject phrase, or nothing: a figure whose subject was not recognised is shown bare."""
+def _subject_text(subject: Any, lang: str, metric: Any = None) -> str:
+    """The subject phrase, or nothing: a figure whose subject was not recognised is shown bare.
+
+    The phrase is the report's Chinese: outside Chinese a figure is named by the table metric it stands
+    for (catalog English), else shown bare beside the quoted source sentence."""
+    if lang != "zh":
+        return "" if is_missing(metric) or not str(metric).strip() else metric_name(str(metric), lang)
     return "" if is_missing(subject) or not str(subject).strip() else str(subject)
 
 
-def _figure(subject: Any, value: Any, unit: Any, lang: str) -> str:
-    return f"{_subject_text(subject, lang)} {quantity(value, unit, lang)}".strip()
+def _figure(subject: Any, value: Any, unit: Any, lang: str, metric: Any = None) -> str:
+    return f"{_subject_text(subject, lang, metric)} {quantity(value, unit, lang)}".strip()
+
+
+def _gap(lang: str) -> str:
+    """The space English needs between two catalog phrases (the catalog keeps no edge spaces; Chinese none)."""
+    return "" if lang == "zh" else " "
+
+
+def _row_figure(row: pd.Series, lang: str) -> str:
+    return _figure(row["subject"], row["value"], row["unit"], lang, row.get("table_metric"))
 
 
 @dataclass
@@ -114,12 +128,12 @@ def _group_statement(group: FactGroup, lang: str) -> str:
         parent = row.get("parent_fact_id")
         if str(row["role"]) == "part" and not is_missing(parent) and str(parent) in ids:
             continue
-        text = _figure(row['subject'], row['value'], row['unit'], lang)
+        text = _row_figure(row, lang)
         parts = rows[rows["parent_fact_id"].astype(str) == str(row["fact_id"])]
         if str(row["role"]) == "whole" and not parts.empty:
             sep = "、" if lang == "zh" else ", "
-            text += term("facts.parts", lang, items=sep.join(
-                _figure(p['subject'], p['value'], p['unit'], lang) for _, p in parts.iterrows()))
+            text += ("" if lang == "zh" else " ") + term("facts.parts", lang, items=sep.join(
+                _row_figure(p, lang) for _, p in parts.iterrows())).lstrip()
         pieces.append(text)
     return term("facts.group", lang, items=("，" if lang == "zh" else ", ").join(pieces))
 
@@ -146,7 +160,7 @@ def _check_statements(group: FactGroup, findings: pd.DataFrame, lang: str) -> li
         if rule == "fact.part_whole":
             wholes = rows[(rows["role"].astype(str) == "whole") & (rows["value"] == left)]
             unit = wholes["unit"].iloc[0] if not wholes.empty else ""
-            subject = _subject_text(wholes["subject"].iloc[0], lang) if not wholes.empty else ""
+            subject = _subject_text(wholes["subject"].iloc[0], lang, wholes.iloc[0].get("table_metric")) if not wholes.empty else ""
             key = {"pass": "facts.check.parts_pass", "fail": "facts.check.parts_fail"}.get(
                 state, "facts.check.parts_unclear")
             diff = "" if is_missing(left) or is_missing(right) else quantity(abs(float(left) - float(right)), unit, lang)
@@ -154,7 +168,7 @@ def _check_statements(group: FactGroup, findings: pd.DataFrame, lang: str) -> li
                             sum=quantity(right, unit, lang), diff=diff))
         elif rule == "fact.rate":
             rates = rows[(rows["role"].astype(str) == "rate") & (rows["value"] == left)]
-            subject = _subject_text(rates["subject"].iloc[0], lang) if not rates.empty else ""
+            subject = _subject_text(rates["subject"].iloc[0], lang, rates.iloc[0].get("table_metric")) if not rates.empty else ""
             stated = quantity(left, "%", lang)
             if state == "not_assessable" or is_missing(right):
                 out.append(term("facts.check.rate_unclear", lang, subject=subject, rate=stated))
@@ -166,11 +180,11 @@ def _check_statements(group: FactGroup, findings: pd.DataFrame, lang: str) -> li
             if operands is not None:
                 n, d = operands
                 out.append(term("facts.check.rate_formula", lang,
-                                numerator=f"{_subject_text(n['subject'], lang)} {fmt_number(n['value'], lang)}".strip(),
-                                denominator=f"{_subject_text(d['subject'], lang)} {fmt_number(d['value'], lang)}".strip(),
-                                computed=computed) + verdict)
+                                numerator=f"{_subject_text(n['subject'], lang, n.get('table_metric'))} {fmt_number(n['value'], lang)}".strip(),
+                                denominator=f"{_subject_text(d['subject'], lang, d.get('table_metric'))} {fmt_number(d['value'], lang)}".strip(),
+                                computed=computed) + _gap(lang) + verdict)
             else:
-                out.append(term("facts.check.rate_computed", lang, computed=computed) + verdict)
+                out.append(term("facts.check.rate_computed", lang, computed=computed) + _gap(lang) + verdict)
     return out
 
 
@@ -182,7 +196,7 @@ def _silent_statement(group: FactGroup, names: dict[str, str], lang: str) -> Opt
     for _, row in group.rows.iterrows():
         metric = table_metric(row)
         if metric in group.silent:
-            items.append(term("facts.silent_item", lang, figure=_figure(row["subject"], row["value"], row["unit"], lang),
+            items.append(term("facts.silent_item", lang, figure=_row_figure(row, lang),
                               name=names.get(metric, metric)))
     return term("facts.silent", lang, items=("、" if lang == "zh" else "; ").join(items))
 
@@ -206,13 +220,13 @@ def _vs_table_blocks(data: Dataset, report_id: str, findings: pd.DataFrame, lang
         table_row = metric_row(table, metric)
         name = label(table_row, lang, fallback=metric_names(data, lang).get(metric, metric))
         table_unit = table_row.get("unit") if table_row is not None else None
-        prose = (_figure(fact['subject'], fact['value'], fact['unit'], lang)
+        prose = (_row_figure(fact, lang)
                  if fact is not None else fmt_number(finding["left"], lang))
         state = str(finding["state"])
         key = {"pass": "facts.vs_table.pass", "fail": "facts.vs_table.fail"}.get(state, "facts.vs_table.blank")
         blocks.append(term(key, lang, prose=prose, label=name, table=quantity(finding["right"], table_unit, lang)))
         if fact is not None:
-            blocks.append(Quote(str(fact["sentence"]), term("facts.quote", lang)))
+            blocks.append(Quote(str(fact["sentence"]), term("facts.quote", lang), original=lang != "zh"))
     return blocks
 
 
@@ -225,11 +239,11 @@ def _facts_table(facts: pd.DataFrame, lang: str) -> Table:
         parent = row.get("parent_fact_id")
         section, sentence = plain(row["section"], lang), str(row["sentence"])
         rows.append([
-            section if section != previous_section else "",
-            _subject_text(row["subject"], lang), fmt_number(row["value"], lang), unit_text(row["unit"], lang),
-            enum("role", row["role"], lang),
-            "" if is_missing(parent) else _subject_text(subjects.get(str(parent)), lang),
-            Long(sentence) if sentence != previous_sentence else term("facts.same_sentence", lang),
+            original(section, lang) if section != previous_section else "",
+            original(_subject_text(row["subject"], "zh"), lang), fmt_number(row["value"], lang),
+            unit_text(row["unit"], lang), enum("role", row["role"], lang),
+            "" if is_missing(parent) else original(_subject_text(subjects.get(str(parent)), "zh"), lang),
+            Long(sentence, original=lang != "zh") if sentence != previous_sentence else term("facts.same_sentence", lang),
         ])
         previous_section, previous_sentence = section, sentence
     return Table([term(f"col.{c}", lang) for c in ("section", "subject", "value", "unit", "role", "parent", "sentence")],
@@ -261,18 +275,18 @@ def facts_section(data: Dataset, report: pd.Series, all_zero: bool, lang: str,
                 words.append(silent)
             words += _check_statements(group, fact_findings, lang)
             section.blocks.append("".join(words) if lang == "zh" else " ".join(words))
-            section.blocks.append(Quote(group.sentence, term("facts.quote", lang)))
+            section.blocks.append(Quote(group.sentence, term("facts.quote", lang), original=lang != "zh"))
     else:
         section.blocks.append(term("facts.no_highlights", lang))
     section.blocks += _vs_table_blocks(data, report_id, fact_findings, lang)
-    named = facts["subject"].map(lambda v: bool(_subject_text(v, lang)))
+    named = facts["subject"].map(lambda v: bool(_subject_text(v, "zh")))
     section.blocks.append(term("facts.rows", lang, n=int(named.sum())))
     section.blocks.append(_facts_table(facts[named], lang))
     if not named.all():
         bare = facts[~named]
         section.blocks.append(Details(term("facts.bare", lang, n=len(bare)), table=Table(
             [term(f"col.{c}", lang) for c in ("value", "unit", "sentence")],
-            [[fmt_number(r["value"], lang), unit_text(r["unit"], lang), Long(str(r["sentence"]))]
+            [[fmt_number(r["value"], lang), unit_text(r["unit"], lang), Long(str(r["sentence"]), original=lang != "zh")]
              for _, r in bare.iterrows()])))
     return section
 
@@ -284,7 +298,7 @@ def prose_pointer(data: Dataset, report_id: str, lang: str) -> Optional[str]:
     if not groups:
         return None
     first = groups[0].rows.iloc[0]
-    example = _figure(first['subject'], first['value'], first['unit'], lang)
+    example = _row_figure(first, lang)
     return term("overview.see_prose", lang, example=example, section=term("section.facts", lang))
 
 

@@ -258,7 +258,7 @@ def _fuzzy_table(values: pd.DataFrame, names: dict[str, str], lang: str) -> Opti
         return None
     score = fuzzy["match_score"] if "match_score" in fuzzy.columns else pd.Series(float("nan"), index=fuzzy.index)
     return Table([term(f"col.{c}", lang) for c in ("label", "standard", "applicant", "value", "score")],
-                 [[str(r["source_label"]), names.get(str(r["metric"]), str(r["metric"])),
+                 [[original(str(r["source_label"]), lang), names.get(str(r["metric"]), str(r["metric"])),
                    applicant_name(r.get("applicant"), lang), fmt_number(r["value"], lang),
                    "" if is_missing(s) else f"{float(s):.2f}"] for (_, r), s in zip(fuzzy.iterrows(), score)])
 
@@ -283,7 +283,8 @@ def parse_section(data: Dataset, report_id: str, values: pd.DataFrame, lang: str
     else:
         section.blocks.append(term("quality.unmapped", lang, n=len(unmapped)))
         section.blocks.append(Table([term(f"col.{c}", lang) for c in ("section", "label", "raw", "reason")], [
-            [str(r.get("section", "")), str(r.get("source_label", "")), str(r.get("raw", "")),
+            [original(str(r.get("section", "")), lang), original(str(r.get("source_label", "")), lang),
+             original(str(r.get("raw", "")), lang),
              enum("reason", r.get("reason"), lang)] for _, r in unmapped.iterrows()]))
     return section
 

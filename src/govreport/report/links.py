@@ -17,6 +17,7 @@ from typing import Any, Optional
 from govreport.errors import strip_controls
 from govreport.report.access import agencies_with_years, agency_reports
 from govreport.report.dataset import Dataset, takes_dataset
+from govreport.report.names_en import bilingual
 from govreport.report.wording import term
 
 INDEX_PAGE = "index.html"
@@ -65,7 +66,7 @@ def agency_links(data: Dataset, agency_id: str, agency: str, lang: str = "zh",
             href = f"{yearly_page(year)}#{report_anchor(row['report_id'])}"
             links.append((term("links.year", lang, year=year), href))
     if this_year is not None and agency_id in agencies_with_years(data, 2):
-        links.append((term("links.comparison", lang, agency=agency), comparison_page(agency_id)))
+        links.append((term("links.comparison", lang, agency=bilingual(agency, lang)), comparison_page(agency_id)))
     return links
 
 

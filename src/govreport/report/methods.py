@@ -13,14 +13,17 @@ from __future__ import annotations
 
 import calendar
 import html
+import re
 from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any, Optional, Sequence
 
 from govreport import catalog
+from govreport.report.names_en import bilingual
 from govreport.report.wording import (applicant_name, enum, fmt_number, has_term, is_missing, metric_name, template_name, term,
                                       term_keys)
 
+_CJK = re.compile(r"[\u3400-\u9fff]")
 MARK = "\x00{}\x00"  # stands for a piece of markup while the surrounding text is escaped
 
 
@@ -63,8 +66,13 @@ def _e(text: Any) -> str:
     return html.escape(str(text), quote=True)
 
 
-def code(text: Any) -> str:
-    return f"<code>{_e(text)}</code>"
+ORIGINAL = ' lang="zh-CN" class="govreport-original"'   # Chinese the library reads, on a page in another language
+
+
+def code(text: Any, lang: str = "zh") -> str:
+    """A name set in <code>; Chinese in it (a pattern the library matches) is marked as such outside Chinese."""
+    mark = ORIGINAL if lang != "zh" and _CJK.search(str(text)) else ""
+    return f"<code{mark}>{_e(text)}</code>"
 
 
 def rich(key: str, lang: str, markup: Optional[dict[str, str]] = None, **values: Any) -> str:
@@ -217,7 +225,7 @@ def levels_table(lang: str) -> str:
         if r.get("test", "name") == "region":
             rule = _e(term("timeliness.level.region", lang))
         else:
-            rule = f'{_e(term("timeliness.level.pattern", lang))} {code(r["pattern"])}'
+            rule = f'{_e(term("timeliness.level.pattern", lang))} {code(r["pattern"], lang)}'
         rows.append([str(n), rule, _e(enum("level", r["level"], lang))])
     columns = [_e(term(c, lang)) for c in ("timeliness.level.col.order", "timeliness.level.col.rule",
                                             "timeliness.col.level")]
@@ -242,7 +250,7 @@ def _labels(lang: str) -> str:
     labels = _date_catalog().get("date_label", ())
     if lang == "zh":
         return "、".join(f"“{_e(w)}”" for w in labels)
-    return ", ".join(f'<span lang="zh">{_e(w)}</span>' for w in labels)
+    return ", ".join(f'<span{ORIGINAL}>{_e(w)}</span>' for w in labels)
 
 
 def date_source_html(source: str, lang: str) -> str:
@@ -349,7 +357,7 @@ def _url(url: Optional[str], lang: str) -> str:
 
 def sources_html(sources: Sequence[SourceRow], lang: str) -> str:
     not_stated = term("sources.not_stated", lang)
-    rows = [[f'<a href="{_e(s.href)}">{code(s.path)}</a>', _e(s.agency), str(s.year), _url(s.url, lang),
+    rows = [[f'<a href="{_e(s.href)}">{code(s.path)}</a>', _e(bilingual(s.agency, lang)), str(s.year), _url(s.url, lang),
              _e(s.retrieved) if s.retrieved else _e(not_stated)] for s in sources]
     columns = [_e(term(f"sources.col.{c}", lang)) for c in ("file", "agency", "year", "url", "retrieved")]
     return _p(_e(term("sources.intro", lang, not_stated=not_stated))) + "\n" + _table(columns, rows)

@@ -20,12 +20,24 @@ class Table:
     copyable: bool = False   # a data table a reader copies into a spreadsheet (plain cells, no folding)
 
 
+class Original(str):
+    """The report's own Chinese words on a page in another language (a quoted label or sentence): rendered
+    inside an element marked ``lang="zh-CN"`` and class ``govreport-original``, so the reader (and the
+    browser check) sees it is a quotation, not the page's wording."""
+
+
+def original(text: str, lang: str) -> str:
+    """``text`` as the report's own words: marked as such on a non-Chinese page, plain on a Chinese one."""
+    return text if lang == "zh" or not text else Original(text)
+
+
 @dataclass
 class Long:
     """A table cell with long text: shown shortened, the full text one click away (<details>)."""
 
     text: str
     limit: int = 36
+    original: bool = False   # the report's own Chinese words on a page in another language
 
     def __str__(self) -> str:
         return self.text
@@ -37,6 +49,7 @@ class Quote:
 
     text: str
     caption: str = ""
+    original: bool = False   # quoted on a page in another language: marked as the report's Chinese words
 
 
 @dataclass

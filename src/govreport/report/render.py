@@ -15,7 +15,7 @@ from typing import Any, Sequence
 
 from govreport.errors import strip_controls
 from govreport.report import charts
-from govreport.report.model import Chart, Details, Links, Long, Quote, Section, Story, Table
+from govreport.report.model import Chart, Details, Links, Long, Original, Quote, Section, Story, Table
 from govreport.report.wording import term
 
 
@@ -23,30 +23,41 @@ def _esc(text: Any) -> str:
     return html.escape(strip_controls(text), quote=True)
 
 
+ORIGINAL = ' lang="zh-CN" class="govreport-original"'   # the report's own words on a page in another language
+
+
 def cell_html(value: Any) -> str:
-    """One table cell; a :class:`Long` cell shows its start and opens to the full text."""
+    """One table cell; a :class:`Long` cell shows its start and opens to the full text; an :class:`Original`
+    one is marked as the report's Chinese words."""
     if isinstance(value, Long) and len(value.text) > value.limit:
         short = value.text[: value.limit].rstrip() + "…"
-        return (f'<details class="govreport-long"><summary>{_esc(short)}</summary>'
+        mark = ' lang="zh-CN" class="govreport-long govreport-original"' if value.original else ' class="govreport-long"'
+        return (f'<details{mark}><summary>{_esc(short)}</summary>'
                 f"<div>{_esc(value.text)}</div></details>")
+    if isinstance(value, Original) or (isinstance(value, Long) and value.original):
+        return f"<span{ORIGINAL}>{_esc(value)}</span>"
     return _esc(value)
 
 
 def table_html(table: Table) -> str:
     head = "".join(f"<th>{_esc(c)}</th>" for c in table.columns)
     if table.copyable:  # plain cells, nothing folded: selecting the table copies every value
-        body = "".join("<tr>" + "".join(f"<td>{_esc(v)}</td>" for v in row) + "</tr>" for row in table.rows)
+        body = "".join("<tr>" + "".join(f"<td{ORIGINAL if isinstance(v, Original) else ''}>{_esc(v)}</td>"
+                                        for v in row) + "</tr>" for row in table.rows)
         return f'<table class="govreport-table govreport-data"><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>'
     body = "".join("<tr>" + "".join(f"<td>{cell_html(v)}</td>" for v in row) + "</tr>" for row in table.rows)
     return f'<table class="govreport-table"><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>'
 
 
 def block_html(block: Any) -> str:
+    if isinstance(block, Original):
+        return f"<p{ORIGINAL}>{_esc(block)}</p>"
     if isinstance(block, str):
         return f"<p>{_esc(block)}</p>"
     if isinstance(block, Quote):
         caption = f"<strong>{_esc(block.caption)}</strong>" if block.caption else ""
-        return f'<blockquote class="govreport-quote"><p>{caption}“{_esc(block.text)}”</p></blockquote>'
+        quoted = f' <q{ORIGINAL}>{_esc(block.text)}</q>' if block.original else f"“{_esc(block.text)}”"
+        return f'<blockquote class="govreport-quote"><p>{caption}{quoted}</p></blockquote>'
     if isinstance(block, Links):
         return links_html(block.items)
     if isinstance(block, Details):

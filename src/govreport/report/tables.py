@@ -6,7 +6,7 @@ from typing import Optional, Union
 import pandas as pd
 
 from govreport.report.access import label
-from govreport.report.model import Chart, Details, Table
+from govreport.report.model import Chart, Details, Table, original
 from govreport.report.wording import applicant_name, enum, fmt_number, is_missing, metric_name, term, unit_text
 
 FOLD_ROWS = 12   # longer tables of zeros open on click
@@ -19,8 +19,15 @@ def all_zero(values: pd.DataFrame) -> bool:
 
 
 def values_table(rows: pd.DataFrame, lang: str, names: Optional[dict[str, str]] = None) -> Table:
-    """Report label (as printed; a derived value named once as such), standard name, value, unit."""
+    """Report label (as printed; a derived value named once as such), standard name, value, unit.
+
+    Outside Chinese the row is named once, by its metric's catalog name (the printed label is Chinese; the
+    copyable data table keeps it, marked as the report's own words)."""
     names = names or {}
+    if lang != "zh":
+        return Table([term("col.standard", lang), term("col.value", lang), term("col.unit", lang)],
+                     [[label(row, lang, fallback=names.get(str(row["metric"]), str(row["metric"]))),
+                       fmt_number(row["value"], lang), unit_text(row.get("unit"), lang)] for _, row in rows.iterrows()])
     return Table([term("col.label", lang), term("col.standard", lang), term("col.value", lang), term("col.unit", lang)],
                  [[label(row, lang, fallback=str(row["metric"])), names.get(str(row["metric"]), str(row["metric"])),
                    fmt_number(row["value"], lang), unit_text(row.get("unit"), lang)] for _, row in rows.iterrows()])
@@ -74,7 +81,7 @@ def data_table(values: pd.DataFrame, lang: str, names: Optional[dict[str, str]] 
                                                    else repr(float(r["value"])))
         printed = r.get("source_label")
         rows.append([names.get(str(r["metric"]), str(r["metric"])),
-                     "" if is_missing(printed) or str(r.get("provenance")) == "derived" else str(printed),
+                     "" if is_missing(printed) or str(r.get("provenance")) == "derived" else original(str(printed), lang),
                      applicant_name(r.get("applicant"), lang), value,
                      unit_text(r.get("unit"), lang),
                      enum("provenance", r.get("provenance"), lang)])

@@ -30,18 +30,45 @@ def _pre_nfkc_table() -> dict[int, Optional[str]]:
     return {**catalog.radicals(), **_INVISIBLE}
 
 
+@lru_cache(maxsize=1)
+def _pre_nfkc_chars() -> re.Pattern:
+    """Any character the pre-NFKC table changes: a text without one needs no translate (the slow step)."""
+    return re.compile("[" + "".join(re.escape(chr(c)) for c in _pre_nfkc_table()) + "]")
+
+
+# Labels, cells and sentences repeat within a report and across reports (each is normalized 10-19 times per
+# parse): short strings are memoized, long ones (a whole page) are not kept alive.
+_MEMO_CHARS = 512
+_MEMO_SIZE = 1 << 14
+
+
+def _nfkc(text: str) -> str:
+    if _pre_nfkc_chars().search(text):
+        text = text.translate(_pre_nfkc_table())
+    if not unicodedata.is_normalized("NFKC", text):
+        text = unicodedata.normalize("NFKC", text)
+    return text.replace("\u3000", " ").replace("\xa0", " ")
+
+
+_nfkc_memo = lru_cache(maxsize=_MEMO_SIZE)(_nfkc)
+
+
 def nfkc(text: str) -> str:
     """Radicals to ideographs (⺠ -> 民), invisible controls dropped, then NFKC (full-width digits/letters/
     punctuation to ASCII); ideographic and no-break spaces become plain spaces."""
-    text = unicodedata.normalize("NFKC", text.translate(_pre_nfkc_table()))
-    return text.replace("\u3000", " ").replace("\xa0", " ")
+    return _nfkc_memo(text) if len(text) <= _MEMO_CHARS else _nfkc(text)
+
+
+@lru_cache(maxsize=_MEMO_SIZE)
+def _clean_short(text: str) -> str:
+    return _WS.sub(" ", _nfkc_memo(text)).strip()
 
 
 def clean_text(text: Optional[str]) -> str:
     """NFKC plus collapsed whitespace: how labels are stored (`source_label`)."""
     if text is None:
         return ""
-    return _WS.sub(" ", nfkc(text)).strip()
+    return _clean_short(text) if len(text) <= _MEMO_CHARS else _WS.sub(" ", _nfkc(text)).strip()
 
 
 _PUNCT_FOLD = str.maketrans({"、": ".", "．": ".", "，": ",", "：": ":", "（": "(", "）": ")", "“": '"', "”": '"', "‘": "'", "’": "'", "〈": "<", "〉": ">", "《": "<", "》": ">"})
