@@ -112,7 +112,9 @@ def previous_reviews(plan: Plan) -> Optional[Path]:
 
 
 def _same(record: dict) -> tuple:
-    return record["input"], record["sha256"], record.get("source")
+    """What must match for a run to have nothing to do: the input's name under its folder (not its absolute
+    path: a project moved as a whole has the same data and keeps its data version), or the failed input."""
+    return record.get("source") or record["input"], record["sha256"]
 
 
 def plan(paths: list, out: Path, replace: bool = False, prune: bool = False) -> Plan:
@@ -135,7 +137,8 @@ def plan(paths: list, out: Path, replace: bool = False, prune: bool = False) -> 
     for key in gone:
         result.dropped.append(result.records.pop(key))
         result.kept.discard(key)
-    result.dropped += [r for k, r in old.items() if replace and k not in now]
+    same_now = {_same(r) for r in now.values()}  # a moved project: its inputs under new paths are not dropped
+    result.dropped += [r for k, r in old.items() if replace and k not in now and _same(r) not in same_now]
     return result
 
 
