@@ -18,12 +18,16 @@ $(STAMP): $(BIN)/python pyproject.toml
 install: $(STAMP)
 
 build: $(STAMP)
+	-bash scripts/ensure_tesseract.sh >/dev/null
 	$(BIN)/govreport build
 
 ingest: $(STAMP)
 	$(BIN)/govreport ingest
 
+# OCR of scanned reports needs Debian's tesseract-ocr + chi_sim (installed here when missing; the OCR
+# tests skip with the reason when it cannot be installed)
 test: $(STAMP)
+	-bash scripts/ensure_tesseract.sh >/dev/null
 	$(BIN)/python -m pytest -q
 
 clean:

@@ -55,9 +55,10 @@ def clear_memos() -> None:
     """Forget what the per-process memo caches hold (so a round does not reuse the previous round's work)."""
     from govreport.extract import fuzzy
     from govreport.text import normalize
-    for fn in ("_nfkc_memo", "_clean_short"):
+    for fn in ("_nfkc_memo", "_clean_short", "_parse_cell_memo"):
         getattr(getattr(normalize, fn, None), "cache_clear", lambda: None)()
-    getattr(fuzzy.similarity, "cache_clear", lambda: None)()
+    for fn in ("similarity", "_counts", "_positions"):
+        getattr(getattr(fuzzy, fn, None), "cache_clear", lambda: None)()
 
 
 def one_pass(files: list[Path], per_file: dict | None = None) -> float:

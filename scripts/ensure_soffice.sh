@@ -9,26 +9,6 @@ for candidate in soffice libreoffice; do
         exit 0
     fi
 done
-if ! command -v apt-get >/dev/null 2>&1; then
-    echo "ensure_soffice: no soffice and no apt-get to install it" >&2
-    exit 1
-fi
-SUDO=""
-if [ "$(id -u)" -ne 0 ]; then
-    if command -v sudo >/dev/null 2>&1 && sudo -n true 2>/dev/null; then
-        SUDO="sudo -n"
-    else
-        echo "ensure_soffice: soffice missing and not root (cannot apt-get install)" >&2
-        exit 1
-    fi
-fi
-export DEBIAN_FRONTEND=noninteractive
-if ! $SUDO apt-get update -qq >&2; then
-    echo "ensure_soffice: apt-get update failed" >&2
-    exit 1
-fi
-if ! $SUDO apt-get install -y -qq --no-install-recommends libreoffice-writer-nogui libreoffice-calc-nogui fonts-noto-cjk >&2; then
-    echo "ensure_soffice: apt-get install libreoffice-writer-nogui failed" >&2
-    exit 1
-fi
+source "$(dirname "$0")/apt_install.sh"
+apt_install ensure_soffice libreoffice-writer-nogui libreoffice-calc-nogui fonts-noto-cjk
 command -v soffice

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import argparse
+import errno
 import json
 import sys
 from pathlib import Path
@@ -32,6 +33,7 @@ def _cmd_parse(args) -> int:
 def _cmd_ingest(args) -> int:
     import os
 
+    from govreport.ingestion.lock import Locked
     from govreport.paths import project_paths
     from govreport.pipeline import ingest
     from govreport.store import IncompleteData
@@ -50,9 +52,14 @@ def _cmd_ingest(args) -> int:
             client = connect(args.scheduler, args.connect_timeout or CONNECT_TIMEOUT)
         result = ingest(inputs, out, progress=bar and bar.update, jobs=jobs, engine=engine,
                         scheduler=client or args.scheduler, reviews=args.reviews, replace=args.replace,
-                        prune=args.prune)
-    except (ReportError, IncompleteData) as exc:  # a named path that does not exist, an unreadable store
-        print(f"error: {exc}", file=sys.stderr)
+                        prune=args.prune, wait=args.wait)
+    except (ReportError, IncompleteData, Locked) as exc:  # a path that does not exist, an unreadable store,
+        print(f"error: {exc}", file=sys.stderr)             # another writer at work on it
+        return 2
+    except OSError as exc:
+        if exc.errno != errno.ENOSPC:
+            raise
+        print(f"error: {disk_full(exc, out)}", file=sys.stderr)
         return 2
     finally:
         if bar:
@@ -72,11 +79,14 @@ def _ingest_summary(result, out: Path) -> None:
         print(f"error: {failure}", file=sys.stderr)
     for duplicate in result.duplicates:
         print(f"note: {duplicate}", file=sys.stderr)
+    for line in result.bad_parts:  # a cached part that failed its digest: parsed again
+        print(f"warning: {line}", file=sys.stderr)
     p = result.processed
     fails = int(p.reports["n_failed_rules"].sum()) if len(p.reports) else 0  # the reports' own arithmetic
     reuse = f", {result.n_reused} unchanged" if result.n_reused else ""
     reuse += f", {result.n_kept} kept from earlier inputs" if result.n_kept else ""
     dups = f", {len(result.duplicates)} duplicate(s) skipped" if result.duplicates else ""
+    dups += f", {len(result.bad_parts)} bad cached part(s) not used" if result.bad_parts else ""
     print(f"ingested {len(p.reports)} report(s) ({result.n_parsed} parsed{reuse}{dups}), {len(p.values)} values, "
           f"{len(p.unmapped)} unmapped, {fails} failed check(s), {len(result.failures)} file(s) failed -> {out}")
     _review_summary(p.reviews)
@@ -277,6 +287,9 @@ def _add_ingest(sub) -> None:
                    help="how long to wait for the Dask scheduler to answer (default 10)")
     p.add_argument("--reviews", metavar="FILE",
                    help="the analyst's reviews (default: reviews.csv in the first input folder)")
+    p.add_argument("--wait", type=float, default=0.0, metavar="SECONDS",
+                   help="when another ingest or build is writing to the output, wait up to SECONDS for it "
+                        "(default: refuse at once, naming it)")
     shrink = p.add_mutually_exclusive_group()
     shrink.add_argument("--replace", action="store_true",
                         help="make the output from these inputs alone (default: add to what it holds); "
@@ -360,6 +373,19 @@ def main(argv=None) -> int:
     except BrokenPipeError:  # output piped into `head` and friends
         sys.stderr.close()
         return 0
+    except OSError as exc:
+        if exc.errno != errno.ENOSPC:
+            raise
+        print(f"error: {disk_full(exc)}", file=sys.stderr)
+        return 2
+
+
+def disk_full(exc: OSError, folder=None) -> str:
+    """Out of disk space, in one line naming the file being written (a copy names its target; else the
+    folder being written)."""
+    where = getattr(exc, "filename2", None) or exc.filename or folder
+    return (f"{describe_path(where) if where else '(file not named by the system)'}: no space left on device; "
+            "the run stopped before completing (free some space and run again)")
 
 
 if __name__ == "__main__":

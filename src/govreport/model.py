@@ -17,6 +17,31 @@ from govreport.text.paragraphs import join_paragraphs
 Cell = Optional[str]  # None: the cell was blank in the source
 
 
+class OcrCell(str):
+    """A cell (or line) read by OCR: a plain string to every stage, plus how sure the engine was.
+
+    ``confidence`` 0..1 (the lowest word confidence in the cell); ``page`` the 1-based page number;
+    ``bbox`` (x0, top, x1, bottom) in pixels of the page image as it was read (the reader's ``dpi`` meta says
+    which resolution; readers/ocr/ gives ``reread`` that takes it back). Equal and hashing as the same str;
+    pickles with its attributes (parts and worker processes carry it)."""
+
+    confidence: float
+    page: int
+    bbox: tuple[float, float, float, float]
+
+    def __new__(cls, text: str, confidence: float = 1.0, page: int = 0,
+                bbox: tuple[float, float, float, float] = (0.0, 0.0, 0.0, 0.0)) -> "OcrCell":
+        self = super().__new__(cls, text)
+        self.confidence, self.page, self.bbox = float(confidence), int(page), tuple(float(v) for v in bbox)
+        return self
+
+    def __reduce__(self):
+        return (OcrCell, (str(self), self.confidence, self.page, self.bbox))
+
+    def __repr__(self) -> str:
+        return f"OcrCell({str.__repr__(self)}, confidence={self.confidence:.2f}, page={self.page})"
+
+
 @dataclass(frozen=True)
 class Block:
     """One text line/paragraph (``kind='text'``) or one table (``kind='table'``)."""

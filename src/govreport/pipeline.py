@@ -3,8 +3,8 @@
 parse:  read -> identify -> extract (table values, prose facts) -> check (identities, prose against the
         table, timeliness; the sentences repetition compares) -> records
 ingest: discover -> drop byte-identical copies -> (unchanged? done) -> run an engine of the per-file function
-        (parse, kept in the part cache) over the new files -> assemble (with the analyst's reviews) -> validate
-        each table once -> write (manifest last)
+        (parse, kept in the part cache) over the new files -> assemble agency by agency (with the analyst's
+        reviews), each batch of rows checked once and streamed to Parquet -> rename into place (manifest last)
 audit:  discover -> parse each file -> score it against the hand-checked values (checks.coverage)
 """
 from __future__ import annotations
@@ -21,12 +21,12 @@ from govreport.errors import ReportError
 from govreport.extract import extract
 from govreport.extract.facts import extract_facts
 from govreport.identify import identify, report_id
-from govreport.ingestion import additive, assemble, corpus, engines
+from govreport.ingestion import additive, assemble, corpus, engines, lock
 from govreport.ingestion import reviews as review_log
 from govreport.ingestion.discover import discover
 from govreport.model import ParsedReport
 from govreport.readers import read_document
-from govreport.schemas import SCHEMA_NAMES, validate_table
+from govreport.readers.ocr import cache as ocr_cache
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -43,7 +43,7 @@ def parse(path, sha256: Optional[str] = None) -> ParsedReport:
     if not ex.values and not ex.unmapped:
         raise ReportError(path, f"{det.template} report for {det.year} but no statistics table could be read (truncated?)")
     facts = extract_facts(rid, doc)
-    rep = records.records(path, doc, det, ex, check_report(rid, det, ex), sha256 or store.sha256_file(path))
+    rep = records.records(path, doc, det, ex, check_report(rid, det, ex, doc), sha256 or store.sha256_file(path))
     return records.with_prose(rep, facts, check_facts(rid, facts, rep.values),
                               assess(rid, det.year, det.agency_level, doc), prose_sentences(doc))
 
@@ -55,7 +55,19 @@ def stored_part(path, sha256: str) -> ParsedReport:
 
 def ingest(paths: Iterable = ("data/raw",), out_dir="data/processed", progress=None, jobs: int = 1,
            engine: Optional[str] = None, scheduler=None, reviews=None, replace: bool = False,
-           prune: bool = False) -> corpus.IngestResult:
+           prune: bool = False, wait: float = 0.0) -> corpus.IngestResult:
+    """``_ingest``, as the one writer of ``out_dir`` (ingestion/lock.py: another writer there refuses in one
+    line, or waits ``wait`` seconds), noting each cached part it could not use (``result.bad_parts``)."""
+    paths = list(paths)
+    additive.require_inputs(paths)  # a mistyped path leaves no trace, not even a new, empty store folder
+    ocr_pages = Path(out_dir) / ".parts" / "ocr"  # OCR'd pages by content hash, beside the parts
+    with lock.store_lock(out_dir, wait, "store"), corpus.noticing(), ocr_cache.using(ocr_pages):
+        return _ingest(paths, out_dir, progress, jobs, engine, scheduler, reviews, replace, prune)
+
+
+def _ingest(paths: Iterable = ("data/raw",), out_dir="data/processed", progress=None, jobs: int = 1,
+            engine: Optional[str] = None, scheduler=None, reviews=None, replace: bool = False,
+            prune: bool = False) -> corpus.IngestResult:
     """Add every report under ``paths`` to the store ``out_dir`` (Parquet by year + CSV, manifest last).
 
     Additive (ingestion/additive.py): a new file adds its report, a changed file replaces its own rows, an
@@ -80,11 +92,15 @@ def ingest(paths: Iterable = ("data/raw",), out_dir="data/processed", progress=N
                                                progress)}
     stored = additive.Stored(out, reparse=_read_again)
     failures = plan.failures()
-    parts = assemble.collect([outcomes.get(t.path, t) for t in tasks], failures, stored=plan.stored_part(stored))
-    assembled = assemble.tables(parts, failures, review_log.read(review_file), duplicates, stored=stored)
-    tables = {name: validate_table(name, frame) if name in SCHEMA_NAMES else frame for name, frame in assembled.items()}
-    store.write_tables(out, tables, sources=sources, code=code, inputs=plan.manifest_inputs(tables),
-                       reviews_file=review_file)
+    index = assemble.collect([outcomes.get(t.path, t) for t in tasks], failures, stored=plan.stored_part(stored))
+    sink = store.TableStream(out)  # each table checked per batch and written as it streams (issue 16)
+    try:
+        small = assemble.stream(index, sink, failures, review_log.read(review_file), duplicates, stored=stored)
+        files = sink.close(small)
+    except BaseException:
+        sink.abort()
+        raise
+    store.finish(out, files, sources=sources, code=code, inputs=plan.manifest_inputs(small), reviews_file=review_file)
     corpus.prune_parts(out / ".parts", keep=code)
     n_named = sum(not plan.is_kept(t.path) for t in tasks)
     return corpus.result(out, len(todo), n_named - len(todo), dropped=plan.dropped_reports(), n_kept=len(plan.kept))

@@ -17,7 +17,7 @@ from govreport import catalog
 from govreport.identify import report_id
 from govreport.identify.published import source_url
 from govreport.model import Document, ParsedReport
-from govreport.schemas import REPORT_COLUMNS, frame
+from govreport.schemas import REPORT_COLUMNS, TABLES, columns, frame
 
 
 def records(path: Path, doc: Document, det, ex, checked, sha256: str) -> ParsedReport:
@@ -25,10 +25,10 @@ def records(path: Path, doc: Document, det, ex, checked, sha256: str) -> ParsedR
     values, findings, derived = checked
     rid, aid = report_id(det.agency_id, det.year), det.agency_id
     ident = dict(report_id=rid, agency=det.agency, agency_id=aid, year=det.year, template=det.template)
-    vals = frame("values", [{**ident, **v} for v in values])
-    unm = frame("unmapped", [dict(report_id=rid, agency_id=aid, year=det.year, **u) for u in ex.unmapped])
-    ph = frame("placeholders", [dict(report_id=rid, **p) for p in ex.placeholders])
-    fnd = frame("findings", findings)
+    vals = _table("values", [{**ident, **v} for v in values])
+    unm = _table("unmapped", [dict(report_id=rid, agency_id=aid, year=det.year, **u) for u in ex.unmapped])
+    ph = _table("placeholders", [dict(report_id=rid, **p) for p in ex.placeholders])
+    fnd = _table("findings", findings)
     meta = dict(**ident, source_file=str(path), format=doc.format, sha256=sha256,
                 n_values=sum(1 for v in values if not _missing(v.get("value"))),
                 n_derived=len(derived), n_unmapped=len(ex.unmapped),
@@ -43,10 +43,55 @@ def with_prose(rep: ParsedReport, facts: pd.DataFrame, prose_findings: pd.DataFr
                sentences: list[str]) -> ParsedReport:
     """The report with what its prose says: the facts, their findings (after the table's), its timeliness row
     and the sentences repetition compares across years."""
-    facts = frame("facts", facts.to_dict("records"))  # the registry's dtypes; no attrs (extraction notes, checked)
-    findings = frame("findings", rep.findings.to_dict("records") + prose_findings.to_dict("records"))
+    facts = _retyped("facts", [facts])  # the registry's dtypes; no attrs (extraction notes, checked)
+    findings = _retyped("findings", [rep.findings, prose_findings])
     return replace(rep, facts=facts, findings=findings, timeliness=frame("timeliness", [timeliness]),
                    sentences=list(sentences))
+
+
+@lru_cache(maxsize=None)
+def _empty(name: str) -> pd.DataFrame:
+    return frame(name, [])
+
+
+def _table(name: str, rows: list[dict]) -> pd.DataFrame:
+    """schemas.frame(name, rows); an empty table copied from one built once (building one costs ~1 ms)."""
+    return frame(name, rows) if rows else _empty(name).copy()
+
+
+def _retyped(name: str, parts: list[pd.DataFrame]) -> pd.DataFrame:
+    """schemas.frame(name, rows of the parts one after the other), read column by column: a column that already
+    has the registry's dtype is kept as it is, any other is converted from its values (what to_dict("records")
+    would give frame, without a dict per row)."""
+    parts = [_without_attrs(p) for p in parts if len(p)]
+    if not parts:
+        return _empty(name).copy()
+    names, dtypes = columns(name), TABLES[name].dtypes
+    out = {}
+    for c in names:
+        kept = [p[c].array for p in parts if c in p.columns and p[c].dtype == _dtype(dtypes[c])]
+        if len(parts) == 1 and kept:
+            out[c] = kept[0].copy()
+            continue
+        values: list = []
+        for p in parts:
+            values += p[c].tolist() if c in p.columns else [None] * len(p)
+        out[c] = pd.array(values, dtype=dtypes[c])
+    return pd.DataFrame(out, columns=names)
+
+
+def _without_attrs(part: pd.DataFrame) -> pd.DataFrame:
+    """The part without its attrs (pandas deep-copies attrs into every column read from it)."""
+    if not part.attrs:
+        return part
+    part = part.copy(deep=False)
+    part.attrs = {}
+    return part
+
+
+@lru_cache(maxsize=None)
+def _dtype(spec: str):
+    return pd.api.types.pandas_dtype(spec)
 
 
 def stored(rep: ParsedReport) -> ParsedReport:

@@ -89,9 +89,12 @@ TABLES: dict[str, TableSpec] = {s.name: s for s in (
     _spec("values", _ID, _c("year", "int64", within=(1990, 2100)), _TEMPLATE,
           _c("metric", isin=lambda: sorted(catalog.metrics())), _c("applicant", isin=lambda: list(catalog.APPLICANTS)),
           _c("value", "float64", nullable=True), _c("unit source_label"),
-          _c("provenance", isin=["reported", "matched_fuzzy", "derived"]),
+          # ocr: read from a page image (ocr_confidence says how sure); matched_position: placed by the
+          # template's row order where its label could not be read
+          _c("provenance", isin=["reported", "matched_fuzzy", "derived", "ocr", "matched_position"]),
           _c("note"),  # what the cell printed beside the number (约, 余, *, ①, 增 …); '' when nothing
           _c("match_score", "float64", nullable=True, within=(0, 1)),  # fuzzy label matches only
+          _c("ocr_confidence", "float64", nullable=True, within=(0, 1)),  # OCR'd cells only (provenance ocr)
           partitioned=True, unique=("report_id", "metric", "applicant")),
     _spec("unmapped", _c("report_id agency_id"), _YEAR, _c("section source_label column raw"),
           _c("value", "float64", nullable=True), _c("reason", isin=UNMAPPED_REASONS), _c("detail"), partitioned=True),

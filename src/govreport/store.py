@@ -21,12 +21,14 @@ import os
 import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
+from collections.abc import Mapping
 from typing import Callable, Iterable, Optional
 
 import pandas as pd
 
 from govreport.errors import GovreportError
 from govreport.schemas import TABLES as REGISTRY
+from govreport.schemas import validate_table
 from govreport.text.agencies import select_reports
 
 MANIFEST = "manifest.json"
@@ -35,6 +37,7 @@ TABLES = tuple(REGISTRY)  # every table a store may hold (schemas.TABLES)
 PARTITIONED = tuple(name for name, spec in REGISTRY.items() if spec.partitioned)
 EMPTY_PART = "empty.parquet"  # a partitioned table with no rows: its columns and dtypes
 SUFFIXES = (".parquet", ".csv")
+BATCH_ROWS = 100_000  # rows queued before a TableStream writes them (bounds its memory)
 CSV_ENCODING = "utf-8-sig"  # UTF-8 with a BOM: Excel on a Chinese Windows otherwise opens the CSV as GBK (mojibake)
 
 
@@ -89,6 +92,114 @@ def table_files(out_dir: Path, name: str) -> list[str]:
     return found + [f"{name}{s}" for s in SUFFIXES if (out_dir / f"{name}{s}").exists()]
 
 
+class TableStream:
+    """One ingest's tables written as their rows arrive, so no table is ever whole in memory (issue 16).
+
+    ``add(name, frame)`` queues rows; ``step()`` (called between agencies, so a report's rows are never split
+    over two batches and each batch can be checked on its own) writes the queue once it holds ``batch_rows``
+    rows: each batch checked once (schemas.validate_table for the checked tables), then appended to one
+    Parquet writer per table and year (pyarrow.parquet.ParquetWriter) and to the table's CSV. Every file is
+    written under a hidden temporary name next to its final one; ``close()`` renames them all into place and
+    returns them (relative), for the manifest that the caller writes last; ``abort()`` removes them."""
+
+    def __init__(self, out_dir: Path, batch_rows: Optional[int] = None):
+        self.out, self.batch_rows = Path(out_dir), batch_rows or BATCH_ROWS
+        self.out.mkdir(parents=True, exist_ok=True)
+        clear_temporaries(self.out)
+        self.queued: dict[tuple, list] = {}
+        self.n_queued = 0
+        self.parquet: dict[str, tuple] = {}  # relative file -> (temporary path, ParquetWriter)
+        self.csv: dict[str, tuple] = {}      # table -> (temporary path, open handle)
+
+    def add(self, name: str, frame: pd.DataFrame) -> None:
+        if len(frame):
+            for rel, part in _parquet_parts(frame, name):
+                self.queued.setdefault((name, rel), []).append(part)
+                self.n_queued += len(part)
+
+    def step(self) -> None:
+        if self.n_queued >= self.batch_rows:
+            self.flush()
+
+    def flush(self) -> None:
+        for (name, rel), frames in sorted(self.queued.items(), key=lambda item: _order(item[0])):
+            self._write(name, rel, pd.concat(frames, ignore_index=True) if len(frames) > 1 else frames[0])
+        self.queued, self.n_queued = {}, 0
+
+    def _write(self, name: str, rel: str, frame: pd.DataFrame) -> None:
+        import pyarrow as pa
+        import pyarrow.parquet as pq
+
+        frame = checked(name, frame.reset_index(drop=True))
+        if rel not in self.parquet:
+            table = pa.Table.from_pandas(frame, preserve_index=False)
+            tmp = self._temporary(rel)
+            self.parquet[rel] = (tmp, pq.ParquetWriter(tmp, table.schema))
+        else:
+            table = pa.Table.from_pandas(frame, schema=self.parquet[rel][1].schema, preserve_index=False)
+        self.parquet[rel][1].write_table(table)
+        if name not in self.csv:
+            tmp = self._temporary(f"{name}.csv")
+            self.csv[name] = (tmp, open(tmp, "w", encoding=CSV_ENCODING, newline=""))
+            frame.to_csv(self.csv[name][1], index=False)
+        else:
+            frame.to_csv(self.csv[name][1], index=False, header=False)
+
+    def _temporary(self, rel: str) -> Path:
+        path = self.out / rel
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+        os.close(fd)
+        return Path(tmp)
+
+    def close(self, whole: Optional[dict] = None, names: Iterable[str] = TABLES) -> list[str]:
+        """Write what is queued and the ``whole`` tables (small ones, made at the end), give every table of
+        ``names`` with no rows its empty files, close the writers and rename every file into place."""
+        whole = whole or {}
+        for name, frame in whole.items():
+            self.add(name, frame)
+        self.flush()
+        for name in names:
+            if name not in self.csv:  # no rows: its columns and dtypes
+                empty = whole[name] if name in whole else pd.DataFrame({c: pd.Series(dtype=object)
+                                                                        for c in REGISTRY[name].dtypes})
+                self._write(name, f"{name}/{EMPTY_PART}" if name in PARTITIONED else f"{name}.parquet", empty)
+        for _tmp, writer in self.parquet.values():
+            writer.close()
+        for _tmp, handle in self.csv.values():
+            handle.close()
+        files = []
+        for name in names:
+            parts = sorted((rel for rel in self.parquet if rel == f"{name}.parquet" or rel.startswith(f"{name}/")),
+                           key=lambda rel: _order((name, rel)))
+            for rel in parts + [f"{name}.csv"]:
+                tmp = self.parquet[rel][0] if rel in self.parquet else self.csv[name][0]
+                os.replace(tmp, self.out / rel)
+                files.append(rel)
+        self.parquet, self.csv = {}, {}
+        return files
+
+    def abort(self) -> None:
+        """Close and remove the temporary files (an ingest that raised)."""
+        for tmp, closer in list(self.parquet.values()) + list(self.csv.values()):
+            try:
+                closer.close()
+            finally:
+                Path(tmp).unlink(missing_ok=True)
+        self.parquet, self.csv = {}, {}
+
+
+def _order(key: tuple) -> tuple:
+    """Tables in registry order, a table's years in order."""
+    name, rel = key
+    return list(TABLES).index(name), _year_of(rel) or 0, rel
+
+
+def checked(name: str, frame: pd.DataFrame) -> pd.DataFrame:
+    """A batch of table ``name`` checked (and coerced) once, when the registry says it is checked."""
+    return validate_table(name, frame) if REGISTRY[name].checked else frame
+
+
 def write_text(text: str, path: Path) -> None:
     atomic_write(Path(path), lambda p: Path(p).write_text(text, encoding="utf-8"))
 
@@ -96,8 +207,9 @@ def write_text(text: str, path: Path) -> None:
 def clear_temporaries(out_dir: Path) -> None:
     """Remove the hidden temporary files of a run that was killed mid-write."""
     out_dir = Path(out_dir)
-    for stale in out_dir.glob(".*.tmp") if out_dir.is_dir() else ():
-        stale.unlink(missing_ok=True)
+    for pattern in (".*.tmp", "*/.*.tmp", "*/year=*/.*.tmp"):  # a table's partition folders too
+        for stale in out_dir.glob(pattern) if out_dir.is_dir() else ():
+            stale.unlink(missing_ok=True)
 
 
 def write_manifest(out_dir: Path, files: Iterable[str], sources: Iterable[dict] = (), code: str = "",
@@ -129,6 +241,13 @@ def write_tables(out_dir: Path, tables: dict, sources: Iterable[dict] = (), code
     files += list(extra(files)) if extra else []
     write_manifest(out_dir, files, sources, code, inputs, reviews_file)
     _remove_stale(out_dir, set(files))
+
+
+def finish(out_dir: Path, files: list[str], sources: Iterable[dict] = (), code: str = "", inputs: Optional[list] = None,
+           reviews_file=None) -> None:
+    """After a TableStream closed: the manifest last, then the files of earlier runs go."""
+    write_manifest(out_dir, files, sources, code, inputs, reviews_file)
+    _remove_stale(Path(out_dir), set(files))
 
 
 def _remove_stale(out_dir: Path, keep: set) -> None:
@@ -248,10 +367,35 @@ def load(processed_dir=None, years: Iterable[int] = None, agencies: Iterable[str
     picked = {name: _pick(files, name, years) for name in TABLES}
     everything = years is None and agencies is None
     verify(directory, None if everything else [f for chosen in picked.values() for f in chosen])
+    if everything:  # read when first used: an ingest with nothing to do reads no table back (issue 16)
+        return Processed(directory=directory, tables=_Lazy(directory, {n: c for n, c in picked.items() if c}, files))
     tables = {name: _read(directory, chosen) for name, chosen in picked.items() if chosen}
-    if not everything and "reports" in tables:
+    if "reports" in tables:
         tables = _select(tables, years, agencies, directory)
     return Processed(directory=directory, tables=tables)
+
+
+class _Lazy(Mapping):
+    """The tables of ``load()``: each read on first use, its files checked again against the manifest then
+    (so a table read later is still one of the run ``load()`` verified)."""
+
+    def __init__(self, directory: Path, chosen: dict, files: dict):
+        self.directory, self.chosen, self.files, self.read = directory, chosen, files, {}
+
+    def __getitem__(self, name: str) -> pd.DataFrame:
+        if name not in self.read:
+            rels = self.chosen[name]  # KeyError: no such table
+            for rel in rels:
+                if sha256_file(self.directory / rel) != self.files[rel]:
+                    raise _again(self.directory, f"{rel} changed since it was loaded (another ingest ran)")
+            self.read[name] = _read(self.directory, rels)
+        return self.read[name]
+
+    def __iter__(self):
+        return iter(self.chosen)
+
+    def __len__(self) -> int:
+        return len(self.chosen)
 
 
 def _pick(files: dict, name: str, years) -> list[str]:

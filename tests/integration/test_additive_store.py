@@ -91,6 +91,9 @@ def test_a_wrong_path_adds_nothing_removes_nothing_and_is_one_line(inputs, tmp_p
     assert err.count("\n") == 2 and err.splitlines()[0] == (
         f"error: {tmp_path / 'typo'}: no such file or folder; nothing was ingested and the store was left as it is")
     assert (out / "manifest.json").read_bytes() == before and len(_ids(out)) == 4
+    with pytest.raises(InputNotFound):  # into a new store: not even its folder is made
+        govreport.ingest([tmp_path / "typo"], tmp_path / "new_store")
+    assert not (tmp_path / "new_store").exists()
 
 
 def test_prune_lists_and_drops_the_reports_whose_files_are_gone(inputs, tmp_path, capsys):

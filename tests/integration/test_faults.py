@@ -14,7 +14,6 @@ import os
 import shutil
 from pathlib import Path
 
-import pandas as pd
 import pytest
 
 import govreport
@@ -26,7 +25,7 @@ TABLE_FILES = 15 + 12 + 2 + 2 + 1  # every table as CSV (15, schemas.TABLES); re
 #   fact_series repetition repetition_passages timeliness failures duplicates data_dictionary reviews as one Parquet
 #   (12); values and harmonized as one Parquet per year (2018, 2021); unmapped has no rows: one empty Parquet with
 #   its columns
-PART_SUFFIX = ".pkl"  # the per-report parts (content-hash cache) are written first; no reader reads them
+PART_SUFFIX = ".arrow"  # the per-report parts (content-hash cache, Arrow) are written first; no reader reads them
 OLD_PAGES = ["changes.html", "methods.html", "yearly_report_2021.html"]  # methods and changelog: every build
 MATRIX = "all" if os.environ.get("GOVREPORT_FULL_KILL_MATRIX") else "sample"
 
@@ -199,17 +198,17 @@ def test_a_partial_ingest_into_data_processed_never_unpublishes_pages(tmp_path, 
 def test_build_after_an_interrupted_ingest_ingests_again_instead_of_crashing(tmp_path, fake_notebooks, monkeypatch):
     """Defect 3: after a killed ingest every build raised IncompleteData until --force."""
     root = _built(tmp_path, seeds=(SEED_2021, SEED_2018))
-    real = pd.DataFrame.to_parquet
+    real = os.replace
 
-    def interrupted(self, path, *args, **kwargs):
-        if Path(path).name.startswith(".part-0.parquet.") and Path(path).parent.parent.name == "values":
+    def interrupted(src, dst, *args, **kwargs):  # Ctrl-C while the new tables are renamed into place
+        if Path(dst).parent.parent.name == "values":  # reports and the tables before values are new already
             raise KeyboardInterrupt
-        return real(self, path, *args, **kwargs)
+        return real(src, dst, *args, **kwargs)
 
-    monkeypatch.setattr(pd.DataFrame, "to_parquet", interrupted)
+    monkeypatch.setattr(os, "replace", interrupted)
     with pytest.raises(KeyboardInterrupt):
         govreport.ingest([root / "data" / "raw" / SEED_2021], root / "data" / "processed", replace=True)
-    monkeypatch.setattr(pd.DataFrame, "to_parquet", real)
+    monkeypatch.setattr(os, "replace", real)
     with pytest.raises(IncompleteData):
         govreport.load(root / "data" / "processed")
     from publish_helpers import run_build
@@ -217,7 +216,7 @@ def test_build_after_an_interrupted_ingest_ingests_again_instead_of_crashing(tmp
     result = run_build(root)
     assert result.code == 0, result.output
     assert "ingest: processed tables cannot be used (" in result.output
-    assert "reports.parquet is not the one the last complete ingest wrote" in result.output
+    assert ".parquet is not the one the last complete ingest wrote" in result.output
     assert _years(govreport.load(root / "data" / "processed").reports["report_id"]) == [2018, 2021]
     assert published_state(root)[1] == 2
 
@@ -303,11 +302,12 @@ def test_a_second_build_on_the_same_project_is_refused_in_one_line(tmp_path, fak
     import fcntl
 
     root = make_root(tmp_path)
-    (root / "build").mkdir()
     from publish_helpers import run_build
 
-    with open(root / "build" / ".lock", "w") as held:
+    with open(root / ".govreport.lock", "w") as held:  # held by a process that wrote no holder line
         fcntl.flock(held, fcntl.LOCK_EX | fcntl.LOCK_NB)
         result = run_build(root)
     assert result.code == 2
-    assert result.output.strip() == f"govreport build: {root}: another `govreport build` is running on this project"
+    assert result.output.strip() == (f"govreport build: {root}: another `govreport build` is at work on this project "
+                                     "(holder unknown: it has only just started); run again when it ends, or pass "
+                                     "--wait SECONDS to wait for it")

@@ -22,7 +22,7 @@ def mixed_folder(tmp_path):
     (raw / "notes.txt").write_text("会议纪要：今天讨论了食堂菜单。\n", encoding="utf-8")
     lines = SEED_2021.read_text(encoding="utf-8").splitlines()
     (raw / "truncated_2021_title_only.txt").write_text("\n".join(lines[:40]), encoding="utf-8")
-    (raw / "image.png").write_bytes(b"\x89PNG\r\n\x1a\n" + bytes(range(256)))
+    (raw / "image.bmp").write_bytes(b"\x89PNG\r\n\x1a\n" + bytes(range(256)))
     return raw
 
 
@@ -35,7 +35,7 @@ def test_ingest_goes_on_past_bad_files_and_names_each(mixed_folder, tmp_path):
         "notes.txt": "not a government information-disclosure annual report (no known table labels found)",
         "truncated_2021_title_only.txt": "title of 沙坡头区政务服务中心's 2021 report found, but none of its statistics tables "
                                          "(truncated, or the tables are images)",
-        "image.png": "unsupported file type '.png'",
+        "image.bmp": "unsupported file type '.bmp'",
     }
     reports = pd.read_parquet(out / "reports.parquet")
     assert sorted(reports["report_id"]) == ["中卫市/沙坡头区政务服务中心-2018", "中卫市/沙坡头区政务服务中心-2021"]
@@ -44,7 +44,7 @@ def test_ingest_goes_on_past_bad_files_and_names_each(mixed_folder, tmp_path):
     # each problem also as a code of catalog/failure_reasons.csv, so failures can be counted
     assert dict(zip(failures["path"].str.rsplit("/", n=1).str[-1], failures["reason"])) == {
         "empty.txt": "empty_file", "notes.txt": "not_annual_report", "truncated_2021_title_only.txt": "no_table",
-        "image.png": "unsupported_type"}
+        "image.bmp": "unsupported_type"}
     for name in ("findings", "placeholders", "data_dictionary"):
         assert (out / f"{name}.parquet").exists() and (out / f"{name}.csv").exists()
     for name in ("values", "harmonized"):  # partitioned by year, and one CSV
@@ -73,11 +73,11 @@ def test_cli_parse_json_and_csv(capsys):
     assert main(["parse", str(SEED_2018), "--format", "json"]) == 0
     rows = json.loads(capsys.readouterr().out)
     assert list(rows[0]) == ["report_id", "agency", "agency_id", "year", "template", "metric", "applicant", "value",
-                             "unit", "source_label", "provenance", "note", "match_score"]
+                             "unit", "source_label", "provenance", "note", "match_score", "ocr_confidence"]
     assert {r["metric"]: r["value"] for r in rows}["capacity.budget"] == 0.04
     assert main(["parse", str(SEED_2018)]) == 0
     header = capsys.readouterr().out.splitlines()[0]
-    assert header == "report_id,agency,agency_id,year,template,metric,applicant,value,unit,source_label,provenance,note,match_score"
+    assert header == "report_id,agency,agency_id,year,template,metric,applicant,value,unit,source_label,provenance,note,match_score,ocr_confidence"
 
 
 def test_cli_parse_bad_file_is_one_line(tmp_path, capsys):

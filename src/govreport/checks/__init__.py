@@ -10,19 +10,23 @@ from __future__ import annotations
 
 from govreport import catalog
 from govreport.checks.identities import check_identities, derive_totals
+from govreport.checks.rereads import rereader
 from govreport.identify import identity_findings
 from govreport.model import finding
 
 
-def check_report(rid: str, det, ex) -> tuple[list[dict], list[dict], list[dict]]:
+def check_report(rid: str, det, ex, doc=None) -> tuple[list[dict], list[dict], list[dict]]:
     """(values with derived totals added, the report's findings, the derived rows) for one report.
 
     ``det``: identify's Detection (template, identity findings); ``ex``: extract's Extraction (values,
-    placeholders, unmapped, its own findings, sections found). ``ex.values`` itself is left as it was."""
+    placeholders, unmapped, its own findings, sections found). ``ex.values`` itself is left as it was (but a
+    figure read by OCR that a re-read corrects is corrected in its row). ``doc``: the Document, whose OCR'd
+    cells a failing sum re-reads from its file."""
     values = list(ex.values)
-    derived = derive_totals(values, det.template, ex.placeholders)
+    derived = derive_totals(values, det.template, ex.placeholders, ex.unmapped)
     findings = (identity_findings(rid, det) + list(ex.findings)
-                + check_identities(rid, det.template, values, ex.placeholders, ex.unmapped))
+                + check_identities(rid, det.template, values, ex.placeholders, ex.unmapped,
+                                   rereader(doc) if doc is not None else None))
     missing = sorted(catalog.template_sections(det.template) - ex.sections_found)
     if missing:
         findings.append(finding(rid, "extract.sections", "fail",

@@ -18,10 +18,11 @@ import math
 import re
 from dataclasses import dataclass, field
 from functools import lru_cache
-from typing import Iterable, Optional
+from typing import Callable, Iterable, Optional
 
 from govreport import catalog
 from govreport.catalog import APPLICANTS
+from govreport.checks.rereads import choices, reread_values
 from govreport.model import PART_UNREAD, finding
 
 _PARTS = APPLICANTS[:-1]
@@ -104,19 +105,24 @@ def _expand(rule: Rule, cells: Cells):
         yield app, conc(rule.left), conc(rule.right)
 
 
-def derive_totals(values: list[dict], template: str, placeholders: list[dict] = ()) -> list[dict]:
-    """Rows to add for totals the report left blank but whose parts it printed."""
+def derive_totals(values: list[dict], template: str, placeholders: list[dict] = (),
+                  unmapped: Iterable[dict] = ()) -> list[dict]:
+    """Rows to add for totals the report left blank but whose parts it printed. ``unmapped``: a total or part
+    whose printed cell was placed, then set aside (an unsure OCR read, an implausible value: it has a
+    ``metric``) is not blank, so no sum is derived over it."""
     added: list[dict] = []
     cells = Cells(values, placeholders)
+    unread = {(u["metric"], u.get("applicant")) for u in unmapped if u.get("metric")}
     for rule in rules():
         if not rule.derive or template not in rule.templates or rule.cross_year or len(rule.left) != 1:
             continue
         for _scope, left, right in _expand(rule, cells):
             (metric, app, _w, _o), = left
             cur = cells.get(metric, app)
-            if (metric, app) in cells.placeholder or (cur is not None and not _isna(cur["value"])):
+            aside = lambda key: key in cells.placeholder or key in unread  # printed, but not a number to add
+            if aside((metric, app)) or (cur is not None and not _isna(cur["value"])):
                 continue
-            if any((m, a) in cells.placeholder for m, a, _w, _o in right):
+            if any(aside((m, a)) for m, a, _w, _o in right):
                 continue
             parts = [(m, a, w, cells.get(m, a)) for m, a, w, _o in right]
             printed = [(m, a, w, c) for m, a, w, c in parts if c is not None and not _isna(c["value"])]
@@ -127,7 +133,8 @@ def derive_totals(values: list[dict], template: str, placeholders: list[dict] = 
             label = "+".join(c["source_label"] or m for m, _a, _w, c in printed)
             row = dict(metric=metric, applicant=app, value=float(value), unit=catalog.metrics()[metric].unit or unit,
                        source_label=f"= {label}"[:300], provenance="derived", note="",
-                       match_score=math.nan)
+                       match_score=math.nan, ocr_confidence=math.nan,
+                       ocr_parts=tuple((m, a) for m, a, _w, c in printed if _is_ocr(c)))  # parts read by OCR
             if cur is not None:  # a blank printed cell: keep the row, fill it as derived
                 values.remove(cur)
             values.append(row)
@@ -190,13 +197,31 @@ def _finding(report_id, rule_id, scope, lookup, placeholder, left, right) -> Opt
 
 
 def check_identities(report_id: str, template: str, values: list[dict], placeholders: list[dict] = (),
-                     unmapped: Iterable[dict] = ()) -> list[dict]:
+                     unmapped: Iterable[dict] = (), reread: Optional[Callable] = None) -> list[dict]:
     """Evaluate every within-year rule of the template on one report.
 
     ``unmapped``: the numbers the parse could not place (with their ``row``); a failing sum with one of them,
-    or a placed row no operand covers, among its rows is ``not_assessable``.
+    or a placed row no operand covers, among its rows is ``not_assessable``. A sum failing on figures read by
+    OCR has them read again with ``reread`` (``rereader``): a re-read that makes it hold is kept (the value
+    rows change), and one still failing is held back as ``ocr_uncertain`` (see ``_with_ocr_doubt``).
     """
-    cells, unmapped = Cells(values, placeholders), list(unmapped)
+    unmapped = list(unmapped)
+    judged = _judge(report_id, template, values, placeholders, unmapped)
+    undo = _adopt_rereads(judged, Cells(values, placeholders), reread) if reread is not None else []
+    if undo:  # kept only when every sum that held still holds and fewer fail: a re-read never buys one sum with another
+        again = _judge(report_id, template, values, placeholders, unmapped)
+        if _held(judged) <= _held(again) and _failed(again) < _failed(judged):
+            judged = again
+        else:
+            for cell, before in reversed(undo):
+                cell.update(before)
+    cells = Cells(values, placeholders)
+    return _with_ocr_doubt(report_id, judged, lambda m, a, _o: cells.get(m, a))
+
+
+def _judge(report_id: str, template: str, values: list[dict], placeholders, unmapped: list[dict]) -> list[tuple]:
+    """(finding, left operands, right operands) of every within-year rule of the template."""
+    cells = Cells(values, placeholders)
     printed = _Printed(values, unmapped)
     lookup = lambda m, a, _o: cells.get(m, a)
     placeholder = lambda m, a, _o: (m, a) in cells.placeholder
@@ -210,7 +235,7 @@ def check_identities(report_id: str, template: str, values: list[dict], placehol
                 _hold_back(f, _unread_operands(left, right, unmapped)
                            + _unaccounted(left, right, cells, printed, _parts_closure(template)))
             if f:
-                out.append(f)
+                out.append((f, left, right))
     return out
 
 
@@ -342,5 +367,97 @@ def check_across_years(report_id: str, template: str, current: Cells, previous: 
         for scope, left, right in _expand(rule, current):
             f = _finding(report_id, rule.rule, scope, lookup, placeholder, left, right)
             if f:
-                out.append(f)
+                out.append((f, left, right))
+    return _with_ocr_doubt(report_id, out, lookup)
+
+
+# ----------------------------------------------------------------- figures read by OCR
+OCR_UNCERTAIN = "ocr_uncertain"  # the parse finding (catalog/reasons.csv) of a sum broken by figures read by OCR
+
+
+def _is_ocr(cell: Optional[dict]) -> bool:
+    """A value read by OCR, or a total derived from such values."""
+    return cell is not None and (str(cell.get("provenance")) == "ocr" or bool(cell.get("ocr_parts")))
+
+
+def _ocr_operands(left, right, lookup) -> list[dict]:
+    seen, out = set(), []
+    for m, a, _w, offset in (*left, *right):
+        cell = lookup(m, a, offset)
+        if _is_ocr(cell) and id(cell) not in seen:
+            seen.add(id(cell))
+            out.append(cell)
     return out
+
+
+def _held(judged: list[tuple]) -> set:
+    return {(f["rule"], f["applicant"]) for f, _l, _r in judged if f["state"] == "pass"}
+
+
+def _failed(judged: list[tuple]) -> int:
+    return sum(f["state"] == "fail" for f, _l, _r in judged)
+
+
+def _adopt_rereads(judged: list[tuple], cells: Cells, reread: Callable) -> list[tuple[dict, dict]]:
+    """Re-read the OCR'd figures of each failing sum and take the re-read figures that make it hold (none
+    needed, every cell's first re-read together, else one re-read alone); returns (value row, its fields
+    before) per change. A part a derived total was summed from is never changed (the total would no longer
+    be its sum)."""
+    summed = {p for c in cells.cells.values() for p in c.get("ocr_parts", ())}
+    tried: dict[int, list] = {}
+    undo: list[tuple[dict, dict]] = []
+    for f, left, right in judged:
+        if f["state"] != "fail":
+            continue
+        ops = [c for c in _ocr_operands(left, right, lambda m, a, _o: cells.get(m, a))
+               if "ocr_cell" in c and (c["metric"], c["applicant"]) not in summed]
+        for c in ops:
+            if id(c) not in tried:  # each cell is re-read once, whatever sums it is in
+                tried[id(c)] = reread_values(c, reread)
+        options = [(c, tried[id(c)]) for c in ops]
+        for choice in choices(options):
+            if _holds(left, right, cells, choice):
+                for c, (value, new) in choice:
+                    undo.append((c, {k: c.get(k) for k in ("value", "ocr_confidence", "raw")}))
+                    c.update(value=value, ocr_confidence=new.confidence, raw=str(new))
+                break
+    return undo
+
+
+def _holds(left, right, cells: Cells, choice: list) -> bool:
+    over = {(c["metric"], c["applicant"]): value for c, (value, _new) in choice}
+    def lookup(m, a, _o):
+        cell = cells.get(m, a)
+        return cell if (m, a) not in over else {**cell, "value": over[(m, a)]}
+    f = _finding("", "", "total", lookup, lambda m, a, _o: (m, a) in cells.placeholder, left, right)
+    return f is not None and f["state"] == "pass"
+
+
+def _with_ocr_doubt(report_id: str, judged: list[tuple], lookup) -> list[dict]:
+    """The findings, each sum that fails on figures read by OCR held back (not_assessable, OCR_UNCERTAIN in its
+    evidence) and followed by a parse finding ``ocr_uncertain:<rule>``: a misread digit may break it, so it is
+    never published as the report's 勾稽不成立."""
+    out = []
+    for f, left, right in judged:
+        out.append(f)
+        doubt = _ocr_operands(left, right, lookup) if f["state"] == "fail" else []
+        if not doubt:
+            continue
+        read = "; ".join(_as_read(c) for c in doubt)
+        out.append(finding(report_id, f"{OCR_UNCERTAIN}:{f['rule']}", "fail", applicant=f["applicant"],
+                           left=f["left"], right=f["right"], blanks_as_zero=f["blanks_as_zero"],
+                           evidence=f"{f['evidence']}  read by OCR: {read}"))
+        f.update(state="not_assessable", left=math.nan, right=math.nan,
+                 evidence=f"{f['evidence']}  {OCR_UNCERTAIN}: not judged, figures read by OCR disagree after "
+                          f"re-reading ({read})")
+    return out
+
+
+def _as_read(cell: dict) -> str:
+    """metric[applicant] read '12' (confidence 0.91): an OCR'd figure in a finding's evidence."""
+    text = f"{cell['metric']}[{cell['applicant']}] read '{cell.get('raw') or _fmt(cell['value'])}'"
+    try:
+        confidence = float(cell.get("ocr_confidence"))
+    except (TypeError, ValueError):  # a derived total, a stored row's NA
+        return text
+    return text if math.isnan(confidence) else f"{text} (confidence {confidence:.2f})"

@@ -10,6 +10,7 @@ from __future__ import annotations
 import math
 from functools import lru_cache
 
+import numpy as np
 import pandas as pd
 
 from govreport.extract.fact_lexicon import lexicon
@@ -86,20 +87,26 @@ def _check_part_whole(report_id: str, facts: pd.DataFrame, hints: dict) -> list[
     incomplete breakdowns (其中：入驻大厅 219 项，可不见面办理 253 项), so a
     difference there is not_assessable, with the sums in the evidence."""
     out = []
-    if "part" not in set(facts["role"].tolist()):
+    roles = facts["role"].tolist()
+    if "part" not in roles:
         return out
-    parts = facts[facts["role"] == "part"]
-    by_id = facts.set_index("fact_id")
-    for parent, group in parts.groupby("parent_fact_id", sort=False):
-        if len(group) < 2 or parent not in by_id.index:
+    rows = _rows(facts, ["fact_id", "subject", "value", "unit", "sentence", "parent_fact_id"], range(len(roles)))
+    by_id: dict = {}
+    groups: dict = {}  # parent -> its parts, parents in order of first appearance (groupby, sort=False)
+    for row, role in zip(rows, roles):
+        by_id.setdefault(row["fact_id"], row)
+        if role == "part" and not pd.isna(row["parent_fact_id"]):
+            groups.setdefault(row["parent_fact_id"], []).append(row)
+    for parent, group in groups.items():
+        if len(group) < 2 or parent not in by_id:
             continue
-        whole = by_id.loc[parent]
-        total = float(group["value"].sum())
+        whole = by_id[parent]
+        total = float(np.nansum(np.array([r["value"] for r in group], dtype="float64")))  # as Series.sum adds
         if math.isclose(total, whole["value"], abs_tol=1e-6):
             state = "pass"
         else:
             state = "fail" if hints.get(parent, _NO_HINT).enumeration else "not_assessable"
-        listing = " + ".join(f"{s} {_fmt(v)}{u}" for s, v, u in zip(group["subject"], group["value"], group["unit"]))
+        listing = " + ".join(f"{r['subject']} {_fmt(r['value'])}{r['unit']}" for r in group)
         note = "" if state != "not_assessable" else " (clause list: parts may overlap or be incomplete)"
         evidence = f"{whole['subject']} {_fmt(whole['value'])}{whole['unit']} vs parts {listing} = {_fmt(total)}{note} | {shorten(whole['sentence'])}"
         out.append(_finding(report_id, "fact.part_whole", state, whole["value"], total, evidence))

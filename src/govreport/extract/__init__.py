@@ -18,4 +18,5 @@ __all__ = ["Extraction", "Row", "collapse_spans", "document_rows", "extract"]
 
 def extract(doc: Document, template: str, report_id: str = "") -> Extraction:
     """Map every value cell of the document's tables to a metric or to unmapped (implausible values too)."""
-    return plausible.screen(_Walker(template, report_id).walk(document_rows(doc)), template, report_id)
+    walker = _Walker(template, report_id, by_position=doc.format in ("pdf", "image"))  # labels read from positions
+    return plausible.screen(walker.walk(document_rows(doc)), template, report_id)

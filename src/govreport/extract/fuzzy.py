@@ -61,7 +61,49 @@ def similarity(a: str, b: str) -> float:
     no character, which is what difflib says too, without building a matcher."""
     if not a or not b or set(a).isdisjoint(b):
         return 0.0
-    return SequenceMatcher(None, a, b, autojunk=False).ratio()
+    return 2.0 * _matched(a, b) / (len(a) + len(b))
+
+
+def difflib_similarity(a: str, b: str) -> float:
+    """The reference similarity() reproduces: SequenceMatcher(None, a, b, autojunk=False).ratio()."""
+    return SequenceMatcher(None, a, b, autojunk=False).ratio() if a and b else 0.0
+
+
+@lru_cache(maxsize=1 << 12)
+def _positions(b: str) -> dict[str, list[int]]:
+    """Where each character of b stands (difflib's b2j; no junk, no popular characters: autojunk off)."""
+    b2j: dict[str, list[int]] = {}
+    for j, ch in enumerate(b):
+        b2j.setdefault(ch, []).append(j)
+    return b2j
+
+
+def _matched(a: str, b: str) -> int:
+    """The characters difflib's get_matching_blocks matches (autojunk off, no junk): the longest common block
+    (earliest in a, then in b, as find_longest_match picks it), then the same on each side of it. difflib's
+    own code, without its junk handling (a no-op here), matcher objects and block list: ~3x faster."""
+    b2j, total, todo = _positions(b), 0, [(0, len(a), 0, len(b))]
+    while todo:
+        alo, ahi, blo, bhi = todo.pop()
+        besti, bestj, size, j2len = alo, blo, 0, {}
+        for i in range(alo, ahi):
+            new = {}
+            for j in b2j.get(a[i], ()):
+                if j < blo:
+                    continue
+                if j >= bhi:
+                    break
+                k = new[j] = j2len.get(j - 1, 0) + 1
+                if k > size:
+                    besti, bestj, size = i - k + 1, j - k + 1, k
+            j2len = new
+        if size:
+            total += size
+            if alo < besti and blo < bestj:
+                todo.append((alo, besti, blo, bestj))
+            if besti + size < ahi and bestj + size < bhi:
+                todo.append((besti + size, ahi, bestj + size, bhi))
+    return total
 
 
 @lru_cache(maxsize=1 << 12)
@@ -78,7 +120,7 @@ def _bound(a: str, b: str) -> float:
     if not a or not b:
         return 0.0
     ca, cb = _counts(a), _counts(b)
-    common = sum(min(n, cb.get(ch, 0)) for ch, n in ca.items())
+    common = sum(min(ca[ch], cb[ch]) for ch in ca.keys() & cb.keys())  # only the shared characters
     return 2.0 * common / (len(a) + len(b))
 
 

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Optional
 
 from govreport import catalog
@@ -43,9 +44,19 @@ def _is_value(token) -> bool:
     return not (len(token) == 1 and chinese_to_number(token) is not None)
 
 
+@lru_cache(maxsize=1)
+def _prefix_words() -> frozenset:
+    return frozenset(q.token for q in catalog.cell_qualifiers() if q.position == "prefix")
+
+
+@lru_cache(maxsize=1)
+def _part_openers() -> tuple[str, ...]:
+    return tuple(b[0] for b in cell_part_tokens("bracket")) + cell_part_tokens("clause")
+
+
 def _merge_prefix_words(tokens: list[str]) -> list[str]:
     """'增 3' printed as two tokens is one cell: a qualifier word glued to the number after it."""
-    prefixes = {q.token for q in catalog.cell_qualifiers() if q.position == "prefix"}
+    prefixes = _prefix_words()
     out: list[str] = []
     for t in tokens:
         if out and out[-1] in prefixes and _is_value(out[-1] + t):
@@ -74,8 +85,7 @@ def _merge_cell_parts(tokens: list[str]) -> list[str]:
 def _is_cell_part(before: str, token: str) -> bool:
     """``token`` opens with a note (a bracket, a clause word) or a separator, or ``before`` ends with one."""
     before, token = clean_text(before), clean_text(token)
-    openers = tuple(b[0] for b in cell_part_tokens("bracket")) + cell_part_tokens("clause")
-    return token.startswith(openers) or bool(_SEPARATOR_CUT.match(token)) or bool(_SEPARATOR_END.search(before))
+    return token.startswith(_part_openers()) or bool(_SEPARATOR_CUT.match(token)) or bool(_SEPARATOR_END.search(before))
 
 
 def _split_text_line(line: str) -> Row:

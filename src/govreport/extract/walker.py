@@ -16,7 +16,7 @@ from govreport import catalog
 from govreport.catalog import APPLICANTS, LabelEntry, Layout
 from govreport.text.normalize import COMMAS_THOUSANDS, ParsedCell, clean_text, judge_commas, label_key, parse_cell
 from govreport.text.units import unit_factor
-from govreport.extract import fuzzy
+from govreport.extract import fuzzy, template_order
 from govreport.extract.rows import _YEAR_CELL, Row, _span_groups, collapse_spans
 
 # Long remarks in parentheses, e.g. （区分处理的，只计这一情形，不计其他情形）,
@@ -61,8 +61,9 @@ def _best_match(entries: list[LabelEntry], key: str, start_before: Optional[int]
 class _Walker:
     """Walks rows, tracking section, column layout and unclaimed label fragments."""
 
-    def __init__(self, template: str, report_id: str):
+    def __init__(self, template: str, report_id: str, by_position: bool = False):
         self.template = template
+        self.by_position = by_position  # a label unread in a PDF or scan may be placed by the template's row order
         self.family = catalog.template_family(template)  # the family's walking rules (templates.csv)
         self.report_id = report_id
         self.section: Optional[str] = None  # gb: art20/requests/appeals; legacy: 'legacy'
@@ -75,6 +76,7 @@ class _Walker:
         self.commas = COMMAS_THOUSANDS  # how this report writes commas (normalize.judge_commas), set by walk
         self.row_no = 0  # reading-order number of the data row being placed (validate locates rows by it)
         self.sequence: list[tuple] = []  # (section, metric, None) or (section, None, (first, end) unmapped rows)
+        self.pending: dict[int, tuple] = {}  # sequence index of an unread row -> what placing it by position needs
         self.out = Extraction()
         self.sections = [s for s in catalog.sections() if s.family == self.family]
         self.entries = [e for e in catalog.label_entries() if e.family == self.family]
@@ -154,7 +156,9 @@ class _Walker:
         i = 0
         while i < len(rows):
             i = self._step(rows, i)
+        placed = template_order.place_by_order(self) if self.by_position else set()  # unread rows, certain place
         self._hint_positions()
+        self.out.unmapped = [u for k, u in enumerate(self.out.unmapped) if k not in placed]
         return self.out
 
     def _prepare(self, rows: list[Row]):
@@ -370,6 +374,7 @@ class _Walker:
             for n, c in enumerate(cells):
                 col = layout.columns[n] if n < width else str(n + 1)
                 self._unmapped(source_label, col, c, "label_unknown", detail)
+            self.pending[len(self.sequence)] = (self.row_no, self.section, layout, row, list(cells), source_label)
             self.sequence.append((self.section, None, (start, len(self.out.unmapped))))
             return
         if self.family == "legacy" and not cells:
@@ -417,6 +422,13 @@ class _Walker:
 
     def _value(self, entry: LabelEntry, applicant: str, label: str, raw, row_unit, score: Optional[float] = None):
         cell = parse_cell(raw, self.commas) if raw is not None else ParsedCell(raw="", value=None)
+        confidence = getattr(raw, "confidence", None)  # a cell read by OCR (model.OcrCell): how sure it is
+        if confidence is not None and (cell is None or not cell.blank) and (
+                confidence < _ocr_min_confidence() or _OCR_LETTERS.search(raw)):
+            self._unmapped(label, applicant, raw, "ocr_low_confidence", f"read by OCR with confidence {confidence:.2f}"
+                           + (", letters in a number cell (a misread)" if _OCR_LETTERS.search(raw) else ""))
+            self.out.unmapped[-1].update(metric=entry.metric, applicant=applicant)  # placed, then set aside (checks)
+            return
         if cell is None or not cell.readable:  # text in a value position, or a number that does not parse
             self._unmapped(label, applicant, raw, "text_cell")
             return
@@ -434,9 +446,11 @@ class _Walker:
         note = "approximate " + cell.note if cell.approximate else cell.note
         self.out.values.append(dict(metric=entry.metric, applicant=applicant, value=math.nan if value is None else value,
                                     unit=entry.unit, source_label=label,
-                                    provenance="reported" if score is None else "matched_fuzzy",
+                                    provenance=_provenance(score, confidence),
                                     note=note, match_score=math.nan if score is None else score, row=self.row_no,
-                                    raw=cell.raw))  # raw: the cell's text, for plausible.py to report
+                                    ocr_confidence=math.nan if confidence is None else confidence,
+                                    raw=cell.raw,  # raw: the cell's text, for plausible.py to report
+                                    **({} if confidence is None else {"ocr_cell": raw})))  # what checks re-read
         if cell.placeholder:
             self.out.placeholders.append(dict(metric=entry.metric, applicant=applicant, source_label=label, text=cell.raw))
 
@@ -457,3 +471,20 @@ class _Walker:
         self.out.unmapped.append(dict(section=self.group or self.section or "", source_label=label, column=column,
                                       raw=cell.raw if cell else clean_text(raw), value=cell.value if cell and cell.value is not None else math.nan,
                                       reason=reason, detail=detail, row=self.row_no))
+
+
+def _provenance(score: Optional[float], confidence: Optional[float]) -> str:
+    """How a value was read: by OCR (whatever matched its label), else by a fuzzy label match, else as printed."""
+    if confidence is not None:
+        return "ocr"
+    return "reported" if score is None else "matched_fuzzy"
+
+
+# Latin letters in an OCR'd value cell of a Chinese report are a misread (2488（元） read '2488 (zt)': the unit
+# lost, the number stored 10,000 times too small): the cell is as unsure as a low-confidence one
+_OCR_LETTERS = re.compile(r"[A-Za-z]")
+
+
+def _ocr_min_confidence() -> float:
+    """Below this an OCR'd cell is not used as a value (catalog/matching.csv)."""
+    return catalog.matching_settings()["ocr_min_confidence"]

@@ -121,7 +121,12 @@ def is_furniture(line: str) -> bool:
 
 
 def _lines(document) -> list[str]:
-    """The document's text lines (tables excluded), cleaned, without empty and print-furniture lines."""
+    """The document's text lines (tables excluded), cleaned, without empty and print-furniture lines (once per
+    document: the date and the source URL both read them)."""
+    return document.derived("published_lines", _read_lines) if hasattr(document, "derived") else _read_lines(document)
+
+
+def _read_lines(document) -> list[str]:
     lines = (clean_text(b.text) for b in document.blocks if b.kind == "text")
     return [ln for ln in lines if ln and not is_furniture(ln)]
 

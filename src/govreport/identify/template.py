@@ -17,7 +17,7 @@ from govreport.identify.titles import match_title
 from govreport.model import Document
 from govreport.text.normalize import label_key
 
-_PERIOD = re.compile(r"(?:统计期限|统计数据|统计时限|统计时间|数据统计|统计区间|统计周期)[^。]{0,20}?(?P<year>(?:19|20)\d{2})\s*年\s*1\s*月\s*1\s*日")
+_PERIOD = re.compile(r"(?:统计期限|统计数据|统计时限|统计时间|数据统计|统计区间|统计周期|数据时限|数据期限)[^。]{0,20}?(?P<year>(?:19|20)\d{2})\s*年\s*1\s*月\s*1\s*日")
 _YEAR_CAPTION = re.compile(r"[(（]\s*(?P<year>(?:19|20)\d{2})\s*年度?\s*[)）]")
 _PUBLISHED = re.compile(r"(?:发布时间|发布日期|成文日期|日期)[:：]\s*(?P<year>(?:19|20)\d{2})[-年./]")
 

@@ -14,6 +14,7 @@ from govreport import catalog
 from govreport.model import Document
 from govreport.text.agencies import normalize_agency_name, region_prefix
 from govreport.text.numerals import chinese_to_number
+from govreport.text.prefilter import may_match
 
 HEAD_LINES = 60  # a title sits within the first lines, site navigation printed above it included
 _TITLE_META = ("title", "articletitle")
@@ -70,6 +71,8 @@ def match_title(text: str) -> Optional[tuple[int, str]]:
     """(year, agency) of the first title form that matches; agency may be '' (title names only the year)."""
     compacted = compact(text)
     for form in _title_forms():
+        if not may_match(form, compacted):
+            continue
         for m in form.finditer(compacted):
             agency = clean_agency(m.group("agency"))
             if agency or not m.group("agency"):
@@ -87,7 +90,12 @@ def document_lines(doc: Document) -> list[str]:
 
     A browser prints a title's digits in another font, and the PDF's text puts them on a line of their own:
     莆田市审计局 年政府信息公开工作年度报告 / 2024. The year goes back into the gap before 年.
+    Computed once per document (identification reads them three times).
     """
+    return doc.derived("title_lines", _document_lines) if hasattr(doc, "derived") else _document_lines(doc)
+
+
+def _document_lines(doc: Document) -> list[str]:
     lines = [part.strip() for ln in doc.text_lines() for part in ln.split("\n") if part.strip()]
     for n in range(len(lines) - 1):
         if re.fullmatch(r"(?:19|20)\d{2}", lines[n + 1]) and re.search(r"\S\s+年", lines[n]):

@@ -22,7 +22,7 @@ from typing import Optional
 import pandas as pd
 
 from govreport.checks.identities import rules
-from govreport.errors import ReportError
+from govreport.errors import GovreportError, ReportError
 from govreport.ingestion import discover as walk
 from govreport.ingestion.assemble import renamed
 from govreport.ingestion.discover import Failure
@@ -117,13 +117,18 @@ def _same(record: dict) -> tuple:
     return record.get("source") or record["input"], record["sha256"]
 
 
+def require_inputs(paths: list) -> None:
+    """InputNotFound for a named local input that does not exist (checked before the store is even locked)."""
+    for p in paths:
+        if not is_url(p) and not os.path.lexists(str(p)):
+            raise InputNotFound(p, "no such file or folder; nothing was ingested and the store was left as it is")
+
+
 def plan(paths: list, out: Path, replace: bool = False, prune: bool = False) -> Plan:
     """The union of what ``out`` holds (nothing with ``replace``) and what ``paths`` name now.
 
     A local input that does not exist raises InputNotFound before anything is read or written."""
-    for p in paths:
-        if not is_url(p) and not os.path.lexists(str(p)):
-            raise InputNotFound(p, "no such file or folder; nothing was ingested and the store was left as it is")
+    require_inputs(paths)
     previous = _replaced(out) if replace else previous_manifest(out)
     now = this_run(paths)
     result = Plan(previous=previous, out=Path(out))
@@ -200,59 +205,162 @@ def _sha_or_none(path) -> Optional[str]:
 
 
 class Stored:
-    """The tables of the store before this run, read once when a kept report has no cached part.
+    """The tables of the store before this run, for the kept reports that have no cached part: streamed.
 
-    When they cannot be read (a run was killed while writing them), a kept report whose file is still there,
-    unchanged, is read again with ``reparse(record)`` (its part, as the per-file function makes it)."""
+    Assembly asks for them agency by agency, in agency order, and the stored tables hold their rows in that
+    order (assembly writes them so), so each stored file is read forward once, in batches (``_Cursor``): the
+    rows of one agency at a time, never a whole table. A file out of that order (written by hand, or by an
+    older govreport) is read whole instead. When the tables cannot be read (a run was killed while writing
+    them), a kept report whose file is still there, unchanged, is read again with ``reparse(record)`` (its
+    part, as the per-file function makes it)."""
 
     def __init__(self, out: Path, reparse=None):
-        self.out, self._data, self.reparse = Path(out), None, reparse
+        self.out, self.reparse = Path(out), reparse
+        self._meta: Optional[dict] = None
+        self._cursors: dict[str, list] = {}
+        self._whole = None
 
     @property
-    def data(self):
-        if self._data is None:
-            self._data = load(self.out)
-        return self._data
+    def meta(self) -> dict:
+        """report_id -> its stored reports row (the manifest checked first: IncompleteData when damaged)."""
+        if self._meta is None:
+            manifest = verify(self.out)
+            reports = pd.read_parquet(self.out / "reports.parquet") if "reports.parquet" in manifest["files"] \
+                else pd.DataFrame(columns=columns("reports"))
+            self._meta = {r["report_id"]: r for r in reports.to_dict("records")}
+        return self._meta
 
     def part(self, record: dict) -> dict:
-        """A kept input's part from the stored tables: its report, or its failure."""
+        """A kept input's part for the index: its stored reports row (its rows are read when its agency is
+        assembled: ``report``), or its failure."""
         if record.get("report_id") is None:
             return {"failure": record.get("failure") or "not read (no stored report)"}
         try:
-            return {"failure": None, "report": self.report(record["report_id"])}
+            meta = dict(self.meta[record["report_id"]])
         except IncompleteData:
             if self.reparse is None or not _still_there(record):
                 raise
             return self.reparse(record)
+        meta["report_id"] = _base_id(record["report_id"], meta)
+        return {"failure": None, "report": ParsedReport(meta=meta, values=None, unmapped=None, findings=None,
+                                                        placeholders=None), "stored": record["report_id"]}
 
     def report(self, rid: str) -> ParsedReport:
         """One stored report as assembly takes it: its own rows, without the findings assembly adds again
         (cross-year identities, two documents for one agency-year) and without the reviews; its sentences
         are not stored (None: its repetition rows are kept as stored)."""
-        data = self.data
-        reports = data.reports
-        meta = reports[reports["report_id"] == rid].iloc[0].to_dict()
-        tables = {name: _rows(getattr(data, name), name, rid) for name in PER_REPORT}
-        again = {r.rule for r in rules() if r.cross_year} | {SAME_AGENCY_YEAR}
-        tables["findings"] = tables["findings"][~tables["findings"]["rule"].isin(again)].reset_index(drop=True)
+        meta = dict(self.meta[rid])
+        tables = {name: self._rows(name, meta["agency_id"], rid) for name in PER_REPORT}
         rep = ParsedReport(meta=meta, sentences=None, **tables)
-        base = rid.rsplit("~", 1)[0]
-        if base != rid and rid.endswith("~" + str(meta["sha256"])[:8]):
-            rep = renamed(rep, base)
-        return rep
+        base = _base_id(rid, meta)
+        return renamed(rep, base) if base != rid else rep
 
-    def repetition(self) -> tuple[pd.DataFrame, pd.DataFrame]:
-        return self.data.repetition, self.data.repetition_passages
+    def repetition(self, agency_id: str) -> tuple[pd.DataFrame, pd.DataFrame]:
+        """The stored repetition rows (shares, passages) of one agency."""
+        return self._agency_rows("repetition", agency_id), self._agency_rows("repetition_passages", agency_id)
+
+    def _rows(self, name: str, agency_id: str, rid: str) -> pd.DataFrame:
+        frame = self._agency_rows(name, agency_id)
+        if not len(frame):
+            return pd.DataFrame(columns=columns(name))
+        return frame.loc[frame["report_id"] == rid].reindex(columns=columns(name)).reset_index(drop=True)
+
+    def _agency_rows(self, name: str, agency_id: str) -> pd.DataFrame:
+        if self._whole is None:
+            try:
+                frames = [c.rows(agency_id) for c in self._cursors_of(name)]
+                return pd.concat(frames, ignore_index=True) if len(frames) > 1 else frames[0]
+            except _Unsorted:
+                self._whole = load(self.out)
+        frame = _kept_rows(getattr(self._whole, name), name)
+        if not len(frame):
+            return frame
+        agency = frame["agency_id"] if "agency_id" in frame else frame["report_id"].map(self._agency_of)
+        return frame.loc[agency == agency_id].reset_index(drop=True)
+
+    def _agency_of(self, rid):
+        row = self.meta.get(rid)
+        return None if row is None else row["agency_id"]
+
+    def _cursors_of(self, name: str) -> list:
+        if name not in self._cursors:
+            files = sorted(f for f in read_manifest(self.out)["files"]
+                           if f.endswith(".parquet") and (f == f"{name}.parquet" or f.startswith(f"{name}/")))
+            self._cursors[name] = [_Cursor(self.out / f, name, self._agency_of) for f in files]
+        return self._cursors[name]
+
+
+AGAIN = frozenset({r.rule for r in rules() if r.cross_year} | {SAME_AGENCY_YEAR})  # findings assembly adds
+
+
+def _kept_rows(frame: pd.DataFrame, name: str) -> pd.DataFrame:
+    """A stored table less the rows assembly makes again (the findings of AGAIN)."""
+    if name == "findings" and len(frame):
+        return frame.loc[~frame["rule"].isin(AGAIN)]
+    return frame
+
+
+def _base_id(rid: str, meta: dict) -> str:
+    """The report_id a stored report had before a same-agency-year rename (``id~sha8``)."""
+    base = rid.rsplit("~", 1)[0]
+    return base if base != rid and rid.endswith("~" + str(meta["sha256"])[:8]) else rid
+
+
+class _Unsorted(GovreportError):
+    """A stored file whose rows are not in agency order: it is read whole instead."""
+
+
+class _Cursor:
+    """One stored Parquet file read forward, in batches of BATCH rows, one agency at a time (agencies asked
+    for in increasing order, as assembly goes)."""
+
+    BATCH = 16_384
+
+    def __init__(self, path: Path, name: str, agency_of):
+        import pyarrow.parquet as pq
+
+        self.name, self.agency_of = name, agency_of
+        self.batches = pq.ParquetFile(path).iter_batches(batch_size=self.BATCH)
+        self.pending, self.last, self.asked = None, None, None
+        self.cached = None
+
+    def rows(self, agency_id: str) -> pd.DataFrame:
+        if self.asked == agency_id:
+            return self.cached
+        if self.asked is not None and agency_id < self.asked:
+            raise _Unsorted(self.name)
+        taken = []
+        while True:
+            if self.pending is None or not len(self.pending):
+                self.pending = self._next()
+                if self.pending is None:
+                    break
+            agencies = self.pending["__agency"].to_numpy()
+            lo, hi = (int(agencies.searchsorted(agency_id, side)) for side in ("left", "right"))
+            taken.append(self.pending.iloc[lo:hi])
+            self.pending = self.pending.iloc[hi:]
+            if len(self.pending):
+                break
+        frame = pd.concat(taken, ignore_index=True) if taken else pd.DataFrame(columns=columns(self.name))
+        self.asked, self.cached = agency_id, frame.drop(columns="__agency", errors="ignore")
+        return self.cached
+
+    def _next(self) -> Optional[pd.DataFrame]:
+        batch = next(self.batches, None)
+        if batch is None:
+            return None
+        frame = _kept_rows(batch.to_pandas(), self.name)
+        agency = frame["agency_id"] if "agency_id" in frame else frame["report_id"].map(self.agency_of)
+        frame = frame.assign(__agency=agency.astype(object))
+        order = pd.Index(frame["__agency"])
+        if order.hasnans or not order.is_monotonic_increasing or (
+                self.last is not None and len(frame) and order[0] < self.last):
+            raise _Unsorted(self.name)
+        self.last = order[-1] if len(frame) else self.last
+        return frame.reset_index(drop=True)
 
 
 def _still_there(record: dict) -> bool:
     """Is the kept input's file still on this disk, with the content it was read with?"""
     path = record["input"]
     return not is_url(path) and os.path.isfile(path) and _sha_or_none(path) == record["sha256"]
-
-
-def _rows(frame: pd.DataFrame, name: str, rid: str) -> pd.DataFrame:
-    cols = columns(name)
-    if not len(frame):
-        return pd.DataFrame(columns=cols)
-    return frame.loc[frame["report_id"] == rid].reindex(columns=cols).reset_index(drop=True)

@@ -1,20 +1,24 @@
-"""Ingest's assembly: per-report parts -> the combined tables (unchecked; pipeline validates each once).
+"""Ingest's assembly, streamed: per-report parts -> the stored tables, one agency at a time (issue 16).
 
-Only the steps that need more than one report run here: two documents for one agency-year, the cross-year
-identities, repetition against the previous year, the reports table, the harmonized series and the
-cross-year fact series; and the analyst's reviews (reviews.csv), joined onto the findings after the part
-cache.
+``collect`` reads each part once for its small index row (its reports row, where its part is) and lets it
+go; the index is sorted by agency and year. ``stream`` then reads the parts again, a chunk of whole agencies
+at a time (CHUNK_REPORTS), runs the steps that need more than one report over that chunk alone (two documents for one agency-year, the
+cross-year identities, repetition against the previous year, the harmonized series, the cross-year fact
+series, the analyst's reviews joined onto the findings) and hands its rows to the store's TableStream, which
+checks and writes them in batches. So memory holds one chunk of parts and a queue of rows, never the corpus.
 """
 from __future__ import annotations
 
-from dataclasses import replace
+from dataclasses import dataclass, field, replace
+from itertools import groupby
 from pathlib import Path
+from typing import Optional
 
 import pandas as pd
 
+from govreport import catalog
 from govreport.checks.identities import Cells, check_across_years
 from govreport.checks.repetition import repetition_tables
-from govreport import catalog
 from govreport.harmonize.crosswalk import harmonize
 from govreport.harmonize.facts import fact_series
 from govreport.ingestion import reviews as review_log
@@ -24,41 +28,63 @@ from govreport.model import ParsedReport, finding
 from govreport.records import is_table_failure, report_row
 from govreport.schemas import columns, data_dictionary
 
+PER_REPORT = ("values", "unmapped", "placeholders", "facts", "timeliness")  # written as each report has them
+CHUNK_REPORTS = 200  # reports (whole agencies) assembled at once: ~40 MB of parts
 
-def collect(outcomes: list, failures: list[Failure], stored=None) -> list[ParsedReport]:
-    """Read the parts in file order: failures and same-id documents sorted out (byte-identical copies never
-    get here: corpus.drop_duplicates). ``stored(path)`` is the part of an input kept from an earlier run whose
-    part is not cached (additive.Stored.part), or None."""
+
+@dataclass
+class Entry:
+    """One kept report in the index: its reports row (report_id as stored), and where its part is read again
+    from: the part cache (``part``), the stored tables (``stored_id``, additive.Stored), or held in memory
+    (``held``: a kept report read again from its file because the stored tables were damaged)."""
+
+    row: dict
+    part: str = ""
+    stored_id: Optional[str] = None
+    held: Optional[ParsedReport] = None
+    extra: list = field(default_factory=list)  # findings assembly adds (two documents for one agency-year)
+
+    @property
+    def agency_id(self):
+        return self.row["agency_id"]
+
+
+def collect(outcomes: list, failures: list[Failure], stored=None) -> list[Entry]:
+    """The index of the kept reports, sorted by agency and year: failures and same-id documents sorted out
+    (byte-identical copies never get here: corpus.drop_duplicates). ``stored(path)`` is the part of an input
+    kept from an earlier run whose part is not cached (additive.Stored.part), or None."""
     kept, by_id = [], {}
     for outcome in outcomes:
         part = stored(outcome.path) if stored is not None and not Path(outcome.part).exists() else None
+        from_store = part is not None
         part = part or read_part(outcome.part)
         if part["failure"]:
             failures.append(Failure(outcome.path, part["failure"]))
             continue
         rep = part["report"]
-        rep.meta["source_file"] = outcome.path
-        if rep.report_id in by_id:  # another document claims the same agency and year: keep both, say so
-            rep = _keep_apart(rep, by_id[rep.report_id])
-        by_id[rep.report_id] = rep
-        kept.append(rep)
-    kept.sort(key=lambda r: (r.meta["agency_id"], r.meta["year"]))
+        entry = Entry(report_row({**rep.meta, "source_file": outcome.path}),
+                      part="" if from_store else outcome.part, stored_id=part.get("stored"),
+                      held=rep if from_store and not part.get("stored") else None)
+        if entry.row["report_id"] in by_id:  # another document claims the same agency and year: keep both, say so
+            _keep_apart(entry, by_id[entry.row["report_id"]])
+        by_id[entry.row["report_id"]] = entry
+        kept.append(entry)
+        del part, rep  # one part at a time
+    kept.sort(key=lambda e: (e.row["agency_id"], e.row["year"]))
     return kept
 
 
-def _keep_apart(rep: ParsedReport, first: ParsedReport) -> ParsedReport:
+def _keep_apart(entry: Entry, first: Entry) -> None:
     """A second, different document with the same agency id and year: its report_id gets its content hash,
     and both reports get a finding (two editions, a mislabelled file, or two agencies one id cannot tell)."""
-    meta = rep.meta
-    new_id = f"{rep.report_id}~{meta['sha256'][:8]}"
-    evidence = (f"{Path(meta['source_file']).name} and {Path(first.meta['source_file']).name} are different "
-                f"documents for {meta['agency']} {meta['year']}; kept as {first.report_id} and {new_id}")
-    rep = renamed(rep, new_id)
-    for target in (rep, first):
-        row = finding(target.report_id, "identify.same_agency_and_year", "fail", evidence=evidence)
-        target.findings = pd.concat([target.findings, pd.DataFrame([row], columns=columns("findings"))],
-                                    ignore_index=True)
-    return rep
+    row = entry.row
+    new_id = f"{row['report_id']}~{row['sha256'][:8]}"
+    evidence = (f"{Path(row['source_file']).name} and {Path(first.row['source_file']).name} are different "
+                f"documents for {row['agency']} {row['year']}; kept as {first.row['report_id']} and {new_id}")
+    row["report_id"] = new_id
+    for target in (entry, first):
+        target.extra.append(finding(target.row["report_id"], "identify.same_agency_and_year", "fail",
+                                    evidence=evidence))
 
 
 def renamed(rep: ParsedReport, new_id: str) -> ParsedReport:
@@ -72,30 +98,36 @@ def renamed(rep: ParsedReport, new_id: str) -> ParsedReport:
     return replace(rep, meta={**rep.meta, "report_id": new_id}, **tables)
 
 
-def tables(parts: list[ParsedReport], failures: list[Failure], reviews: review_log.Reviews = None,
+def _report(entry: Entry, stored) -> ParsedReport:
+    """The entry's whole part, read again (renamed and with its added findings as the index says)."""
+    if entry.held is not None:
+        rep = entry.held
+    elif entry.stored_id is not None:
+        rep = stored.report(entry.stored_id)
+    else:
+        rep = read_part(entry.part)["report"]
+    if rep.report_id != entry.row["report_id"]:
+        rep = renamed(rep, entry.row["report_id"])
+    if entry.extra:
+        rep.findings = pd.concat([rep.findings, pd.DataFrame(entry.extra, columns=columns("findings"))],
+                                 ignore_index=True)
+    return replace(rep, meta={**rep.meta, **entry.row})
+
+
+def stream(entries: list[Entry], sink, failures: list[Failure], reviews: review_log.Reviews = None,
            duplicates: list = (), stored=None) -> dict:
-    """Every output table of one ingest, from the kept parts (sorted by agency and year) and the reviews;
-    the byte-identical copies not read (``duplicates``, corpus.Duplicate) are a table of their own, apart
-    from the failures: a copy is no failure."""
+    """Every table of one ingest into ``sink`` (store.TableStream), agency by agency; returns the small
+    tables made at the end (reports, reviews, failures, duplicates, data dictionary) for the caller to close
+    the sink with. The byte-identical copies not read (``duplicates``, corpus.Duplicate) are a table of their
+    own, apart from the failures: a copy is no failure."""
     reviews = reviews or review_log.Reviews()
     failures.extend(reviews.problems)
-    reports = pd.DataFrame([report_row(p.meta) for p in parts], columns=columns("reports"))
-    cross = pd.DataFrame(_cross_year(parts), columns=columns("findings"))
-    findings, decided = review_log.apply(_frame([p.findings for p in parts] + [cross], "findings"), reports, reviews)
-    if len(reports):  # the report's own sums, less those dismissed on review
-        failed = [is_table_failure(r, s) and d != "dismissed"
-                  for r, s, d in zip(findings["rule"], findings["state"], findings["review"])]
-        fails = findings.loc[pd.Series(failed, index=findings.index, dtype=bool)].groupby("report_id").size()
-        reports["n_failed_rules"] = reports["report_id"].map(fails).fillna(0).astype(int)
-    values = _frame([p.values for p in parts], "values")
-    facts = _frame([p.facts for p in parts], "facts")
-    shares, passages = _repetition(reports, parts, stored)
-    return {"reports": reports, "values": values, "unmapped": _frame([p.unmapped for p in parts], "unmapped"),
-            "placeholders": _frame([p.placeholders for p in parts], "placeholders"),
-            "findings": findings, "reviews": decided, "harmonized": harmonize(reports, values),
-            "facts": facts, "fact_series": fact_series(facts, reports), "repetition": shares,
-            "repetition_passages": passages,
-            "timeliness": _frame([p.timeliness for p in parts], "timeliness"),
+    applied: set = set()
+    for group in _chunks(entries):
+        _agency(group, [_report(e, stored) for e in group], sink, reviews, stored, applied)
+        sink.step()
+    reports = pd.DataFrame([e.row for e in entries], columns=columns("reports"))
+    return {"reports": reports, "reviews": _decided(reports, reviews, applied),
             "failures": pd.DataFrame([dict(path=f.path, problem=f.problem, reason=catalog.failure_code(f.problem))
                                       for f in failures], columns=columns("failures")),
             "duplicates": pd.DataFrame([dict(path=d.path, duplicate_of=d.duplicate_of, sha256=d.sha256)
@@ -103,15 +135,61 @@ def tables(parts: list[ParsedReport], failures: list[Failure], reviews: review_l
             "data_dictionary": data_dictionary()}
 
 
+def _chunks(entries: list[Entry]):
+    """Whole agencies, in index order, CHUNK_REPORTS reports or a little more at a time (the cross-report steps
+    pair reports of one agency only, so any cut between agencies gives the same rows; a larger chunk costs
+    memory, a smaller one the per-call overhead of pandas)."""
+    chunk: list[Entry] = []
+    for _id, group in groupby(entries, key=lambda e: e.agency_id):
+        chunk.extend(group)
+        if len(chunk) >= CHUNK_REPORTS:
+            yield chunk
+            chunk = []
+    if chunk:
+        yield chunk
+
+
+def _agency(group: list[Entry], parts: list[ParsedReport], sink, reviews, stored, applied: set) -> None:
+    """One chunk of whole agencies into the sink; each entry's row gets its n_failed_rules (the index row is
+    the reports row: no second copy of it is kept)."""
+    reports = pd.DataFrame([e.row for e in group], columns=columns("reports"))
+    cross = pd.DataFrame(_cross_year(parts), columns=columns("findings"))
+    findings, decided = review_log.apply(_frame([p.findings for p in parts] + [cross], "findings"), reports, reviews)
+    applied.update(decided.loc[decided["status"] == "applied", "row"])
+    failed = [is_table_failure(r, s) and d != "dismissed"  # the report's own sums, less those dismissed on review
+              for r, s, d in zip(findings["rule"], findings["state"], findings["review"])]
+    fails = findings.loc[pd.Series(failed, index=findings.index, dtype=bool)].groupby("report_id").size()
+    reports["n_failed_rules"] = reports["report_id"].map(fails).fillna(0).astype(int)
+    tables = {name: _frame([getattr(p, name) for p in parts], name) for name in PER_REPORT}
+    shares, passages = _repetition(reports, parts, stored)
+    tables.update(findings=findings, harmonized=harmonize(reports, tables["values"]),
+                  fact_series=fact_series(tables["facts"], reports), repetition=shares,
+                  repetition_passages=passages)
+    for name, frame in tables.items():
+        sink.add(name, frame)
+    for entry, n in zip(group, reports["n_failed_rules"]):
+        entry.row["n_failed_rules"] = int(n)
+
+
+def _decided(reports: pd.DataFrame, reviews: review_log.Reviews, applied: set) -> pd.DataFrame:
+    """The reviews table over the whole batch: a row applied to a finding of any agency is applied."""
+    _, decided = review_log.apply(pd.DataFrame(columns=columns("findings")), reports, reviews)
+    hit = decided["row"].isin(applied) & (decided["status"] == "no_finding")
+    decided.loc[hit, "status"] = "applied"
+    return decided
+
+
 def _repetition(reports: pd.DataFrame, parts: list[ParsedReport], stored=None) -> tuple:
-    """Repetition over the batch; a pair with a report kept from the stored tables (its sentences are not
+    """Repetition over one agency; a pair with a report kept from the stored tables (its sentences are not
     stored: None) keeps its stored rows when the stored tables pair the same two reports, else has none."""
     unknown = {p.report_id for p in parts if p.sentences is None}
     shares, passages = repetition_tables(reports, {p.report_id: p.sentences or [] for p in parts})
     if not unknown:
         return shares, passages
     blind = shares["report_id"].isin(unknown) | shares["previous_report_id"].isin(unknown)
-    old_shares, old_passages = stored.repetition()
+    old = [stored.repetition(str(a)) for a in sorted(set(reports["agency_id"]))]
+    old_shares = pd.concat([o[0] for o in old], ignore_index=True)
+    old_passages = pd.concat([o[1] for o in old], ignore_index=True)
     pairs = set(zip(shares.loc[blind, "report_id"], shares.loc[blind, "previous_report_id"]))
     mask = [pair in pairs for pair in zip(old_shares.get("report_id", ()), old_shares.get("previous_report_id", ()))]
     again = old_shares.loc[pd.Series(mask, index=old_shares.index, dtype=bool)].reindex(columns=shares.columns)
@@ -125,7 +203,7 @@ def _repetition(reports: pd.DataFrame, parts: list[ParsedReport], stored=None) -
 
 
 def _frame(frames: list[pd.DataFrame], name: str) -> pd.DataFrame:
-    frames = [f for f in frames if len(f)]
+    frames = [f for f in frames if f is not None and len(f)]
     return pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(columns=columns(name))
 
 
@@ -146,4 +224,3 @@ def _cross_year(parts: list[ParsedReport]) -> list[dict]:
 
 def _cells(rep: ParsedReport) -> Cells:
     return Cells(rep.values.to_dict("records"), rep.placeholders.to_dict("records"))
-

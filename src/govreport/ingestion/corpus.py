@@ -2,7 +2,9 @@
 
 ``inputs`` finds the files (local paths or fsspec URLs) with their content hashes; ``drop_duplicates``
 keeps one of byte-identical copies (listed, no failure); ``tasks`` pairs each with its part in the cache
-(``<out>/.parts/<code fingerprint>/<sha256><suffix>.pkl``) and keeps those not cached yet.
+(``<out>/.parts/<code fingerprint>/<sha256><suffix>.arrow``, ingestion/parts.py: Arrow data checked against
+its digest, never code) and keeps those not cached yet; a cached part that fails its check is removed, its file
+parsed again, and the run says so (``IngestResult.bad_parts``, one line each).
 
 ``PerFile(read)`` is the per-file function the engines run: it fetches the file, calls ``read(path,
 sha256)`` (pipeline.stored_part: parse the report) and writes what it returns, or the one-line problem, to
@@ -10,20 +12,23 @@ the file's part. It returns only a small ``Outcome``, so no document outlives it
 """
 from __future__ import annotations
 
+import contextlib
 import hashlib
-import pickle
 import time
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable, Optional
 
 from govreport.errors import ReportError, describe_path, one_line
 from govreport.ingestion import discover as walk
+from govreport.ingestion import parts as part_files
 from govreport.ingestion.discover import Failure
 from govreport.ingestion.remote import discover_urls, is_url, local_file, url_name
+from govreport.readers import limits
 from govreport.store import Processed, atomic_write, load, sha256_file
 
-PART_SUFFIX = ".pkl"
+PART_SUFFIX = part_files.SUFFIX
 
 
 @dataclass(frozen=True)
@@ -45,6 +50,7 @@ class Outcome:
     sha256: str
     part: str
     seconds: float
+    digest: str = ""  # sha256 of the part written (parts.SHA256SUMS records it too)
 
 
 def code_fingerprint() -> str:
@@ -73,13 +79,14 @@ class PerFile:
 
     def __call__(self, task: Task) -> Outcome:
         start = time.process_time()
-        write_part(Path(task.part), self.part(task))
-        return Outcome(task.path, task.sha256, task.part, time.process_time() - start)
+        return self.keep(task, self.part(task), time.process_time() - start)
 
     def part(self, task: Task) -> dict:
-        """The file's part: ``{"failure": None, "report": …}`` or ``{"failure": "one-line problem"}``."""
+        """The file's part: ``{"failure": None, "report": …}`` or ``{"failure": "one-line problem"}``. Every
+        stage, from reading to the report's part of repetition, runs inside the file's budget."""
         try:
-            with local_file(task.fetch or task.path) as local:
+            with local_file(task.fetch or task.path) as local, \
+                    limits.file_budget(local, limits.file_seconds(local), "parsing"):
                 return {"failure": None, "report": self.read(local, task.sha256)}
         except ReportError as exc:
             return {"failure": exc.problem}
@@ -90,15 +97,31 @@ class PerFile:
         except Exception as exc:  # a bug or an unforeseen file: report it, keep the batch going
             return {"failure": one_line(f"internal error while parsing ({exc.__class__.__name__}: {exc})")}
 
+    def keep(self, task: Task, part: dict, seconds: float = 0.0) -> Outcome:
+        """Write the file's part (the local engine does this in the process that commits the store)."""
+        digest = write_part(Path(task.part), part)
+        return Outcome(task.path, task.sha256, task.part, seconds, digest)
 
-def write_part(path: Path, part: dict) -> None:
-    atomic_write(path, lambda tmp: Path(tmp).write_bytes(pickle.dumps(part, protocol=pickle.HIGHEST_PROTOCOL)))
+    def failed(self, task: Task, reason: str) -> Outcome:
+        """A file whose worker crashed, timed out or outgrew its memory (engines, supervise.py): its part
+        is that one-line failure."""
+        return self.keep(task, {"failure": reason})
+
+    def budget(self, task: Task) -> tuple[float, float]:
+        """(seconds, MB) the engines enforce from outside the worker: the budget inside speaks first."""
+        return limits.hard_seconds(task.path), limits.LIMITS.memory_mb
+
+
+def write_part(path: Path, part) -> str:
+    """Write a part (a part dict, or its ``parts.encode`` bytes; Arrow, parts.py) and record its digest;
+    returns the digest."""
+    return part_files.write(path, part)
 
 
 def read_part(path) -> dict:
-    """A part: ``{"failure": None, "report": ParsedReport}`` or ``{"failure": "one-line problem"}``."""
-    with open(path, "rb") as f:
-        return pickle.load(f)
+    """A part: ``{"failure": None, "report": ParsedReport}`` or ``{"failure": "one-line problem"}``, after
+    checking it against its digest (parts.BadPart, one line naming it, when it is not the part written)."""
+    return part_files.read(path)
 
 
 def inputs(paths: list) -> tuple[list[tuple], list[Failure], list[dict]]:
@@ -161,19 +184,48 @@ def tasks(files: list[tuple], cache: Path) -> tuple[list[Task], list[Task]]:
     """Every file (name, sha256[, where to fetch it]) as a task, and those whose part is not cached yet (an
     unreadable file never is)."""
     every = [Task(f, sha or "", str(cache / (part_name(sha, f) if sha else
-                                             f"unread-{hashlib.sha256(f.encode()).hexdigest()}.pkl")),
+                                             f"unread-{hashlib.sha256(f.encode()).hexdigest()}{PART_SUFFIX}")),
                   fetch[0] if fetch and fetch[0] != f else "")
              for f, sha, *fetch in files]
+    _notice(part_files.screen((t.part, t.path) for t in every if t.sha256))  # a bad part: parsed again
     return every, [t for t in every if not t.sha256 or not Path(t.part).exists()]
 
 
 def prune_parts(parts_dir: Path, keep: str) -> None:
-    """Parts made by other code can never be reused: remove them."""
+    """Parts made by other code can never be reused: remove them; the kept folder loses its temporaries
+    and its digest index its superseded lines."""
     for d in parts_dir.iterdir() if parts_dir.is_dir() else ():
-        if d.name != keep and d.is_dir():
+        if d.name != keep and d.is_dir() and _is_fingerprint(d.name):  # other caches (ocr/) are not parts
             for f in d.iterdir():
                 f.unlink(missing_ok=True)
             d.rmdir()
+    kept = parts_dir / keep
+    for stale in kept.glob(".*.tmp") if kept.is_dir() else ():  # a part write killed before its rename
+        stale.unlink(missing_ok=True)
+    part_files.compact(kept)
+
+
+def _is_fingerprint(name: str) -> bool:
+    return len(name) == 16 and all(c in "0123456789abcdef" for c in name)
+
+
+_NOTES: ContextVar[Optional[list]] = ContextVar("govreport_part_notes", default=None)
+
+
+@contextlib.contextmanager
+def noticing():
+    """Collect, for one ingest, the lines saying which cached parts were not used (``result`` reports them)."""
+    token = _NOTES.set([])
+    try:
+        yield
+    finally:
+        _NOTES.reset(token)
+
+
+def _notice(lines: list[str]) -> None:
+    notes = _NOTES.get()
+    if notes is not None:
+        notes.extend(lines)
 
 
 @dataclass
@@ -187,6 +239,7 @@ class IngestResult:
     duplicates: list[Duplicate] = field(default_factory=list)
     dropped: list = field(default_factory=list)   # (path, report_id) dropped by --replace or --prune
     n_kept: int = 0                               # inputs of earlier runs, not named in this one, kept
+    bad_parts: list = field(default_factory=list)  # one line per cached part not used (parts.screen)
 
     @property
     def reports(self):
@@ -199,4 +252,5 @@ def result(out: Path, n_parsed: int, n_reused: int, dropped: list = (), n_kept: 
     failures = [Failure(r.path, r.problem) for r in processed.failures.itertuples()]
     duplicates = [Duplicate(r.path, r.duplicate_of, r.sha256) for r in processed.duplicates.itertuples()]
     return IngestResult(processed=processed, failures=failures, n_parsed=n_parsed, n_reused=n_reused,
-                        duplicates=duplicates, dropped=list(dropped), n_kept=n_kept)
+                        duplicates=duplicates, dropped=list(dropped), n_kept=n_kept,
+                        bad_parts=list(_NOTES.get() or []))

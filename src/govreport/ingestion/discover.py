@@ -106,10 +106,29 @@ def _walk(top: Path, files: list[Path], failures: list[Failure], reviews: Option
         if entries is None:
             continue
         subfolders: list[Path] = []
+        page = _saved_page(folder)
         for entry in entries:
-            if not entry.name.startswith(".") and not (reviews and Path(entry.path) == reviews):
-                _entry(entry, subfolders, files, failures)
+            if entry.name.startswith(".") or (reviews and Path(entry.path) == reviews):
+                continue
+            if page is not None and not entry.is_dir(follow_symlinks=False):
+                # a browser's "save page" folder: its images and scripts are the page's, not reports (and
+                # images would otherwise go to OCR)
+                failures.append(Failure(entry.path, f"part of the saved web page {page.name}, not a report"))
+                continue
+            _entry(entry, subfolders, files, failures)
         pending.extend(reversed(subfolders))
+
+
+def _saved_page(folder: Path) -> Optional[Path]:
+    """The web page a folder belongs to (``报告_files`` beside ``报告.html``), or None."""
+    for tail in ("_files", ".files"):
+        if folder.name.endswith(tail):
+            stem = folder.name[: -len(tail)]
+            for suffix in (".html", ".htm", ".mhtml", ".shtml"):
+                page = folder.with_name(stem + suffix)
+                if page.is_file():
+                    return page
+    return None
 
 
 def discover(paths: Iterable) -> tuple[list[Path], list[Failure]]:

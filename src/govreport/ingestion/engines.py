@@ -5,11 +5,19 @@ imported here. ``fn(task)`` must be picklable (a module-level function or an ins
 class) and return a small outcome with a ``path``, so no document outlives its own parse. The engines
 differ only in where it runs:
 
-- ``local``: in this process, one file after another;
-- ``processes``: a pool of worker processes on this machine (``--jobs N``);
+- ``local``: one supervised worker process on this machine, one file after another; the worker computes
+  ``fn.part(task)`` and this process writes it (``fn.keep(task, part)``), so every write of an ingest
+  happens in the one process that commits the store, and the worker parses the next file meanwhile;
+- ``processes``: ``--jobs N`` supervised worker processes on this machine, each running ``fn(task)``;
 - ``dask``: the workers of a Dask distributed cluster (``--scheduler ADDRESS``),
   which must see the input files and the part cache at the same paths
-  (a shared filesystem), or read inputs from fsspec URLs.
+  (a shared filesystem), or read inputs from fsspec URLs; each task runs ``fn`` in a supervised child of
+  its Dask worker.
+
+On every engine a file whose work crashes its process (a native crash, a kill), outlives its time budget
+or outgrows its memory budget costs that file alone (supervise.py): its outcome is
+``fn.failed(task, reason)``, the budget ``fn.budget(task) -> (seconds, memory MB)``. A Dask task whose
+Dask worker itself is lost (``KilledWorker``) becomes ``fn.failed`` too, never a traceback.
 """
 from __future__ import annotations
 
@@ -17,38 +25,39 @@ import os
 from typing import Callable, Iterable, Iterator, Optional
 
 from govreport.errors import ReportError, one_line
+from govreport.ingestion.supervise import Pool, Supervised
 
 Progress = Optional[Callable[[int, int, str], None]]
 
 
 def run_local(fn: Callable, tasks: list, jobs: int = 1, scheduler=None, progress: Progress = None) -> Iterator:
-    """In this process, one file after another."""
-    for n, task in enumerate(tasks, 1):
-        if progress:
-            progress(n, len(tasks), task.path)
-        yield fn(task)
+    """One supervised worker process, one file after another; writes (``fn.keep``) in this process."""
+    two_phase = callable(getattr(fn, "part", None)) and callable(getattr(fn, "keep", None))
+    yield from _supervised(Pool(fn, 1, two_phase=two_phase), tasks, progress)
 
 
 def run_processes(fn: Callable, tasks: list, jobs: int = 0, scheduler=None, progress: Progress = None) -> Iterator:
-    """A pool of ``jobs`` worker processes (default: the core count); outcomes in completion order."""
-    import multiprocessing
-
+    """``jobs`` supervised worker processes (default: the core count); outcomes in completion order. A
+    dead worker is replaced and costs only the file it held (each holds one file at a time)."""
     jobs = min(jobs or os.cpu_count() or 1, len(tasks))
     if jobs <= 1:
         yield from run_local(fn, tasks, 1, None, progress)
         return
-    method = "fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn"
-    chunk = max(1, min(8, len(tasks) // (jobs * 8)))
-    with multiprocessing.get_context(method).Pool(jobs) as pool:
-        for n, outcome in enumerate(pool.imap_unordered(fn, tasks, chunksize=chunk), 1):
-            if progress:
-                progress(n, len(tasks), outcome.path)
-            yield outcome
+    yield from _supervised(Pool(fn, jobs), tasks, progress)
+
+
+def _supervised(pool: Pool, tasks: list, progress: Progress) -> Iterator:
+    for n, (_, outcome) in enumerate(pool.run(tasks), 1):
+        if progress:
+            progress(n, len(tasks), outcome.path)
+        yield outcome
 
 
 def run_dask(fn: Callable, tasks: list, jobs: int = 0, scheduler=None, progress: Progress = None) -> Iterator:
     """The workers of a Dask cluster: ``scheduler`` is its address, a ``distributed.Client``, or None for a
-    LocalCluster of ``jobs`` worker processes on this machine."""
+    LocalCluster of ``jobs`` worker processes on this machine. Each task runs ``fn`` in a supervised child
+    of its Dask worker (a deadline from outside, a crash retried once); a task the cluster still loses
+    (its Dask worker died: ``KilledWorker``) is ``fn.failed`` with the cluster's words."""
     try:
         from distributed import Client, LocalCluster, as_completed
     except ImportError:
@@ -67,9 +76,10 @@ def run_dask(fn: Callable, tasks: list, jobs: int = 0, scheduler=None, progress:
         client = Client(cluster)
         own += [client, cluster]
     try:
-        futures = client.map(fn, tasks, pure=False)
+        futures = client.map(Supervised(fn), tasks, pure=False)
+        task_of = {future.key: task for future, task in zip(futures, tasks)}
         for n, future in enumerate(as_completed(futures), 1):
-            outcome = future.result()
+            outcome = _dask_outcome(fn, future, task_of[future.key])
             future.release()
             if progress:
                 progress(n, len(tasks), outcome.path)
@@ -77,6 +87,18 @@ def run_dask(fn: Callable, tasks: list, jobs: int = 0, scheduler=None, progress:
     finally:
         for thing in own:
             thing.close()
+
+
+def _dask_outcome(fn: Callable, future, task):
+    """The task's outcome, or ``fn.failed`` when the cluster lost it (its worker died, the task errred)."""
+    try:
+        return future.result()
+    except Exception as exc:  # KilledWorker, CancelledError, a worker that could not unpickle the task
+        failed = getattr(fn, "failed", None)
+        reason = one_line(f"lost by the Dask cluster ({exc.__class__.__name__}: {exc})")
+        if failed is None:
+            raise ReportError(getattr(task, "path", None), reason) from None
+        return failed(task, reason)
 
 
 CONNECT_TIMEOUT = 10.0  # seconds; Dask's own default (30 s) is long to wait for a mistyped address

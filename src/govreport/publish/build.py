@@ -32,7 +32,6 @@ from __future__ import annotations
 import argparse
 import contextlib
 import dataclasses
-import fcntl
 import json
 import shutil
 import sys
@@ -45,8 +44,8 @@ from typing import Optional
 
 import govreport
 
-from govreport.errors import GovreportError
 from govreport.ingestion.discover import discover, report_files, source_records
+from govreport.ingestion.lock import Locked, project_lock, store_lock
 from govreport.paths import ProjectPaths, RootNotFound, project_paths
 from govreport.publish import changelog, execution, methods_page, record
 from govreport.publish.changelog import CHANGES_PAGE
@@ -82,6 +81,9 @@ def add_build_arguments(parser: argparse.ArgumentParser) -> argparse.ArgumentPar
     parser.add_argument("--timeout", type=int, default=600, metavar="SECONDS",
                         help="execution timeout per notebook cell (default 600)")
     parser.add_argument("--lang", choices=("zh", "en"), default="zh", help="language of the published text")
+    parser.add_argument("--wait", type=float, default=0.0, metavar="SECONDS",
+                        help="when another build or an ingest into data/processed is at work, wait up to SECONDS "
+                             "for it (default: refuse at once, naming it)")
     return parser
 
 
@@ -121,19 +123,15 @@ def _write_manifest(paths: ProjectPaths, manifest: dict, lang: str = "zh") -> No
     write_text(json.dumps(manifest, indent=1, sort_keys=True), manifest_path(paths, lang))
 
 
-class BuildLocked(GovreportError, RuntimeError):
-    """Another build runs on the same project."""
+BuildLocked = Locked  # another build (or an ingest into data/processed) is at work on the project
 
 
 @contextlib.contextmanager
-def _lock(paths: ProjectPaths):
-    """One build per project at a time (the lock dies with its process, even on SIGKILL)."""
-    paths.build.mkdir(parents=True, exist_ok=True)
-    with open(paths.build / ".lock", "w") as handle:
-        try:
-            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError:
-            raise BuildLocked(f"{paths.root}: another `govreport build` is running on this project") from None
+def _lock(paths: ProjectPaths, wait: float = 0.0):
+    """One writer per project and per store (ingestion/lock.py), for the whole build: the project lock, and
+    the store lock of data/processed (its own ingest takes it again), so an ingest into data/processed never
+    changes the tables a build is publishing. The locks die with their process, even on SIGKILL."""
+    with project_lock(paths.root, wait), store_lock(paths.processed, wait, "project's processed store"):
         yield
 
 
@@ -338,7 +336,7 @@ def run_build(args: argparse.Namespace) -> int:
     if paths is None:
         return 2
     try:
-        with _lock(paths):
+        with _lock(paths, args.wait):
             return _build(paths, args, log)
     except BuildLocked as exc:
         log(f"govreport build: {exc}", error=True)

@@ -13,8 +13,6 @@ published, linked and recorded under its name without it.
 """
 from __future__ import annotations
 
-import hashlib
-
 import html
 import json
 import os
@@ -255,11 +253,8 @@ def write_json(document: dict, target: Path) -> None:
 
 
 def data_version(processed: Path) -> str:
-    """Names one ingest run's tables: the sha256 of the manifest's tables, sources and code. The inputs'
-    absolute paths (what an additive ingest keeps) are left out, so moving a project keeps its version."""
-    manifest = json.loads((Path(processed) / MANIFEST).read_text(encoding="utf-8"))
-    kept = {k: manifest.get(k) for k in ("format", "files", "sources", "code")}
-    return hashlib.sha256(json.dumps(kept, ensure_ascii=False, sort_keys=True).encode("utf-8")).hexdigest()
+    """The processed manifest's sha256: names one ingest run's tables."""
+    return sha256_file(Path(processed) / MANIFEST)
 
 
 def failed_inputs(data: Any, root: Path) -> list[dict]:

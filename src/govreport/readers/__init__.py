@@ -11,14 +11,15 @@ from govreport.readers.limits import LIMITS, file_budget
 MAX_FILE_BYTES = LIMITS.max_file_bytes  # larger files are refused, not read
 _FORMATS = {".txt": "txt", ".text": "txt", ".html": "html", ".htm": "html", ".xhtml": "html",
             ".md": "md", ".markdown": "md", ".pdf": "pdf", ".docx": "docx",
-            ".doc": "doc", ".wps": "doc", ".xls": "xls"}  # doc/wps/xls: converted by LibreOffice (office.py)
+            ".doc": "doc", ".wps": "doc", ".xls": "xls",  # doc/wps/xls: converted by LibreOffice (office.py)
+            ".png": "image", ".jpg": "image", ".jpeg": "image", ".tif": "image", ".tiff": "image"}  # OCR (ocr/)
 _MARKUP = {"txt", "html", "md"}
 _FORMAT_NAMES = {"txt": "text", "html": "HTML", "md": "Markdown", "pdf": "PDF", "docx": "DOCX",
-                 "doc": "Word 97-2003 (.doc/.wps)", "xls": "Excel 97-2003 (.xls)"}
+                 "doc": "Word 97-2003 (.doc/.wps)", "xls": "Excel 97-2003 (.xls)", "image": "scanned image"}
 # format -> (module, function): imported only when a file of that format is read (pdfplumber, python-docx … load slowly)
 _READERS = {"txt": ("text", "read_text"), "html": ("html", "read_html"), "md": ("markdown", "read_markdown"),
             "pdf": ("pdf", "read_pdf"), "docx": ("docx", "read_docx"), "doc": ("office", "read_legacy_word"),
-            "xls": ("office", "read_xls")}
+            "xls": ("office", "read_xls"), "image": ("image", "read_image")}
 
 
 def _reader_for(path: Path):

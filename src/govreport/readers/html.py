@@ -190,16 +190,19 @@ def _check_depth(root, path: Path, stopped: bool) -> None:
 def _strip_furniture(root) -> None:
     for el in list(root.iter(*_DROP_TAGS)):
         _drop(el)
-    for el in list(root.iter(etree.Element)):
-        if el.getparent() is None or not _is_furniture(el):
+    elements = list(root.iter(etree.Element))
+    # inside <article>/<main>: found once for the tree, not by walking up from every element
+    in_content = {d for c in root.iter(*_CONTENT_TAGS) for d in c.iterdescendants()}
+    for el in elements:
+        if el.getparent() is None or not _is_furniture(el, el in in_content):
             continue
         if any(_has_number(t) for t in el.iter("table")):
             continue
         _drop(el)
 
 
-def _is_furniture(el) -> bool:
-    if any(a.tag in _CONTENT_TAGS for a in el.iterancestors()):
+def _is_furniture(el, in_content: bool) -> bool:
+    if in_content:  # an <article> or <main> holds it
         return el.tag == "nav"
     if el.tag in _FURNITURE_TAGS:
         return True
@@ -263,13 +266,14 @@ class _Walker:
         caption = table.find("caption")
         if caption is not None:
             yield from self._walk(caption, [], depth)
-        if _is_layout(rows):
+        texts = {}  # each cell's text, read once for the layout test and the grid
+        if _is_layout(rows, texts):
             # A layout table: its cells are page regions, read as ordinary content.
             for row in rows:
                 for cell in _row_cells(row):
                     yield from self._walk(cell, [], depth)
             return
-        grid = self._grid(rows)
+        grid = self._grid(rows, texts)
         if grid and len(grid[0]) == 1:
             # One column holds no label/value pairs: a banner or a boxed note.
             for (text,) in grid:
@@ -282,14 +286,15 @@ class _Walker:
                 for inner in _nested_tables(cell):
                     yield from self._table(inner, depth + 1)
 
-    def _grid(self, rows) -> list[list[Cell]]:
+    def _grid(self, rows, texts: Optional[dict] = None) -> list[list[Cell]]:
         """rowspan/colspan -> Spans on the table's column grid, then a position-true grid.
 
         Columns are located by colspan offsets, sized by the cells' width attributes
         (Word-exported pages), so a value spanning two header columns goes to the one
         it covers (readers/placement.py). A value spanning rows is written once.
         """
-        specs = [[(_cell_text(c), _span(c, "colspan"), _span(c, "rowspan"), _width(c)) for c in _row_cells(r)]
+        texts = {} if texts is None else texts
+        specs = [[(_text_of(c, texts), _span(c, "colspan"), _span(c, "rowspan"), _width(c)) for c in _row_cells(r)]
                  for r in rows]
         # A colspan wider than the table is garbage: cap it at the widest row
         # counted without such spans (a full-width title row still spans all).
@@ -369,11 +374,13 @@ def _nested_tables(cell) -> list:
     return found
 
 
-def _is_layout(rows) -> bool:
+def _is_layout(rows, known: Optional[dict] = None) -> bool:
     """A table used for page layout: no cell holds a bare value, and some cell
-    holds a nested table or a long stretch of prose. Its cells are page regions."""
+    holds a nested table or a long stretch of prose. Its cells are page regions.
+    ``known``: cell -> text, filled here for the grid to reuse."""
     cells = [c for r in rows for c in _row_cells(r)]
-    texts = [_cell_text(c) for c in cells]
+    known = {} if known is None else known
+    texts = [_text_of(c, known) for c in cells]
     if any(t is not None and len(t) <= 30 and parse_cell(t) is not None for t in texts):
         return False
     return any(_nested_tables(c) for c in cells) or any(t is not None and len(t) > _PROSE_CHARS for t in texts)
@@ -388,6 +395,13 @@ def _span(cell, attr: str) -> int:
     if value < 1:
         return 1
     return min(value, MAX_COLSPAN if attr == "colspan" else MAX_ROWSPAN)
+
+
+def _text_of(cell, known: dict) -> Cell:
+    """_cell_text(cell), read once per table (``known`` keeps the element alive, so its key stays its own)."""
+    if cell not in known:
+        known[cell] = _cell_text(cell)
+    return known[cell]
 
 
 def _cell_text(cell) -> Cell:

@@ -57,6 +57,25 @@ class Limits:
 
 LIMITS = Limits()
 
+# suffix -> the format whose reading budget bounds the whole file (text, HTML, Markdown: markup_seconds)
+_BUDGET_FORMAT = {".pdf": "pdf", ".docx": "docx", ".doc": "doc", ".wps": "doc", ".xls": "xls",
+                  ".png": "pdf", ".jpg": "pdf", ".jpeg": "pdf", ".tif": "pdf", ".tiff": "pdf"}  # images: OCR'd
+HARD_GRACE_S = 5.0  # the supervisor waits this much past a file's budget before it kills the worker
+
+
+def file_seconds(path) -> float:
+    """The time budget of one file through every stage (read, identify, extract, checks, paragraphs,
+    facts, its part of repetition): its format's reading budget, which the stages after reading share;
+    they cost milliseconds on any real report."""
+    return LIMITS.read_seconds(_BUDGET_FORMAT.get(Path(str(path)).suffix.lower(), "txt"))
+
+
+def hard_seconds(path) -> float:
+    """When a supervised worker still busy with the file is killed (ingestion/supervise.py): the budget
+    plus a grace, so the cooperative checks and SIGALRM inside get to end it with their own words first."""
+    seconds = file_seconds(path)
+    return seconds + min(HARD_GRACE_S, max(seconds, 0.5))
+
 # The names the PDF and DOCX readers import.
 MAX_PDF_PAGES = LIMITS.max_pdf_pages
 PDF_TIME_BUDGET_S = LIMITS.pdf_seconds

@@ -8,8 +8,9 @@ whose values stand under the header column their cell box overlaps
 header words and read by word positions (readers/unruled.py); other
 characters become one text block per visual line. A table continued on the
 next page is joined into one block. Owner-password PDFs (which open without a
-password) are read; scanned, user-password and truncated files end as a
-one-line ReportError.
+password) are read; user-password and truncated files end as a
+one-line ReportError. Pages without a text layer are read by OCR (readers/ocr/: Tesseract, ruled
+tables cut into cells) and joined in page order, so a scanned or half-scanned report reads whole.
 """
 from __future__ import annotations
 
@@ -30,16 +31,26 @@ logging.getLogger("pdfminer").setLevel(logging.ERROR)
 
 
 def read_pdf(path, fast: bool = True) -> Document:
-    """Read a PDF that has a text layer; see the module docstring.
+    """Read a PDF; see the module docstring. Pages without a text layer (scans) are read by OCR
+    (readers/ocr/) and their blocks put among the text pages' blocks in page order.
 
     ``fast``: first try readers/pdfium.py (PDFium's characters and paths, the same grid
     logic of readers/pdf_grid.py and pdf_join.py, the same Document), which leaves files it cannot read the same way to pdfplumber.
     """
     path = Path(path)
-    if fast:
-        doc = pdfium.read(path)
-        if doc is not None:
-            return doc
+    doc = pdfium.read(path) if fast else None
+    if doc is None:
+        doc = _read_plumber(path)
+    scanned = _textless_pages(path)
+    if scanned:
+        return _with_ocr(path, doc, scanned)
+    if doc is None:
+        raise ReportError(path, "no text layer and no page image to read")
+    return doc
+
+
+def _read_plumber(path: Path):
+    """The Document pdfplumber reads, or None when no page has a text layer (all scanned)."""
     import pdfplumber
     from pdfplumber.utils.exceptions import PdfminerException
 
@@ -65,9 +76,45 @@ def read_pdf(path, fast: bool = True) -> Document:
         raise ReportError(path, "corrupt or truncated PDF (no pages)")
     check_end_marker(path)
     if not any(p.n_chars for p in pages):
-        raise ReportError(path, "no text layer (scanned PDF?): OCR is needed before it can be parsed")
-    blocks = join_pages(pages)
-    return Document(path=path, format="pdf", blocks=blocks, hard_wrapped=True)
+        return None
+    return Document(path=path, format="pdf", blocks=join_pages(pages), hard_wrapped=True)
+
+
+def _textless_pages(path: Path) -> list[int]:
+    from govreport.readers.ocr.document import textless_pages
+
+    try:
+        return textless_pages(path)
+    except Exception:  # PDFium cannot open what pdfplumber read: no page is known to be a scan
+        return []
+
+
+def _with_ocr(path: Path, doc, scanned: list[int]) -> Document:
+    """``doc`` (the text pages, or None) with the scanned pages' blocks read by OCR, in page order."""
+    from govreport.readers.ocr.document import engine_name, read_pdf_pages
+    from govreport.readers.ocr.engine import OcrUnavailable
+
+    where = f"page{'s' if len(scanned) > 1 else ''} {_page_list(scanned)}"
+    try:
+        pages = read_pdf_pages(path, scanned)
+    except OcrUnavailable as exc:
+        raise ReportError(path, f"no text layer on {where} (scanned PDF): {exc}") from None
+    except TimeoutError as exc:
+        raise ReportError(path, f"gave up OCR of {where}: {exc}") from None
+    if doc is None and not any(p.n_chars for p in pages):
+        raise ReportError(path, "no text layer (scanned PDF) and OCR found no text on its pages")
+    blocks, page = [], 0
+    for block in (doc.blocks if doc is not None else []) + join_pages(pages):
+        page = block.page if block.page is not None else page
+        blocks.append((page, len(blocks), block))
+    blocks.sort(key=lambda b: (b[0], b[1]))  # stable: each page's blocks keep their order
+    meta = dict(doc.meta) if doc is not None else {}
+    meta.update(ocr_pages=list(scanned), ocr_engine=engine_name())
+    return Document(path=path, format="pdf", blocks=[b[2] for b in blocks], hard_wrapped=True, meta=meta)
+
+
+def _page_list(numbers: list[int]) -> str:
+    return ", ".join(str(n) for n in numbers[:10]) + (" …" if len(numbers) > 10 else "")
 
 
 # --------------------------------------------------------------------------

@@ -262,13 +262,18 @@ def place_words(words: Sequence[tuple[float, float, str]], columns: Sequence[tup
 
     Words left of the first column are the label; every other word goes to
     the column zone it overlaps most (text words are joined per column); a
-    value between two zones is unplaced, never given to either.
+    value between two zones is unplaced, never given to either. A text word
+    wholly right of the last zone is beside the table (a portal's sidebar
+    printed next to it), never part of the label.
     """
     label: list[str] = []
     cells: list[list[str]] = [[] for _ in columns]
     unplaced: list[str] = []
     start = columns[0][0] if columns else float("inf")
+    end = columns[-1][1] if columns else float("inf")
     for x0, x1, text in sorted(words):
+        if x0 >= end and not is_value(text):
+            continue
         if x1 <= start + _EPS or (not is_value(text) and x0 < start and not cells[0]):
             # a number left of every column has no column: unplaced, never glued into the label
             (unplaced if is_value(text) else label).append(text)

@@ -57,6 +57,11 @@ class Table:
     def has_data(self) -> bool:
         return any(any(is_value(c) for c in cells or ()) or unplaced for _l, cells, unplaced in self.rows)
 
+    def text_columns(self) -> set[int]:
+        """Columns that hold text in rows with numbers (计量单位: 条, 件): text there is a cell, not prose."""
+        return {n for _l, cells, _u in self.rows if cells and any(is_value(c) for c in cells)
+                for n, c in enumerate(cells) if c is not None and not is_value(c)}
+
 
 def _tokens(word: dict) -> Optional[list[Token]]:
     """A word as header names, split where the PDF printed two names without a gap; None if it is not one."""
@@ -116,6 +121,8 @@ def _stacked_header(block: list) -> Optional[tuple[list[Token], str]]:
     has_label = any(header_role(t) == "label" for _top, _x, t in named)
     if len(columns) < 2 and not (columns and has_label):
         return None
+    beside = zones([(c.x0, c.x1) for c in columns])[-1][1]  # words right of this stand beside the table (a sidebar)
+    others = [stack for stack in others if min(w["x0"] for w in stack) < beside]
     left = min(c.x0 for c in columns)
     if any(max(w["x1"] for w in stack) > left + 0.5 for stack in others):
         return None  # text under the columns that is no column name: prose, not a header
@@ -277,18 +284,27 @@ def _row_fits(table: Table, words: list[dict]) -> bool:
 def _row(table: Table, lines, i: int) -> bool:
     """Add line i to the table if it belongs there; False ends the table."""
     words = lines[i][1]
+    if all(w["x0"] >= table.columns[-1][1] and not is_value(w["text"]) for w in words):
+        return True  # a line wholly beside the table (a portal's sidebar): not part of it
     label, cells, unplaced = place_words([(w["x0"], w["x1"], w["text"]) for w in words], table.columns)
     if any(is_value(c) for c in cells) or unplaced:
         previous = table.rows[-1] if table.rows else None
-        if previous and previous[1] is None and _continues_head(lines, i, label):
-            # 其他对外管理服务事 / 项 35 0 410: the numbers sit on the label's last line
-            table.rows[-1] = (join_cjk_lines([previous[0], label]), cells, unplaced)
+        if previous and not any(is_value(c) for c in previous[1] or ()) and not previous[2] \
+                and _continues_head(lines, i, label):
+            # 其他对外管理服务事 / 项 35 0 410, or 2.政府网站 条 / 24 237: the numbers sit on the label's last line
+            # or on the line under it; a text cell of the line above (its unit) stays
+            kept = [c if c is not None else p for c, p in zip(cells, previous[1] or [None] * len(cells))]
+            table.rows[-1] = (join_cjk_lines([previous[0], label]), kept, unplaced)
         else:
             table.rows.append((label, cells, unplaced))
         return True
-    if any(c is not None for c in cells):
-        return False  # text under the value columns without a number: prose, the table is over
     follows = _data_follows(table, lines[i + 1:i + 1 + _LOOKAHEAD])
+    if any(c is not None for c in cells):
+        text_columns = table.text_columns()
+        if follows and all(c is None or n in text_columns for n, c in enumerate(cells)):
+            table.rows.append((label, cells, []))  # 2.政府网站 条: a label and its unit, the numbers on the next line
+            return True
+        return False  # text under the value columns without a number: prose, the table is over
     previous = table.rows[-1] if table.rows else None
     if previous and previous[1] is not None and (any(is_value(c) for c in previous[1]) or previous[2]) \
             and _is_tail(lines, i, label):

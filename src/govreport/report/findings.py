@@ -27,6 +27,11 @@ from govreport.report.dataset import Dataset, takes_dataset
 from govreport.report.model import Details, Quote, Section, Table
 from govreport.report.wording import applicant_name, enum, file_name, fmt_number, has_term, is_missing, rule_name, sep, term
 
+# the parse finding (catalog/reasons.csv) of a sum broken by figures read by OCR; its identity's own finding is
+# not_assessable with this code in its evidence (checks/identities.py)
+OCR_UNCERTAIN = "ocr_uncertain"
+
+
 @lru_cache(maxsize=None)
 def _kinds() -> dict[str, str]:
     return catalog.finding_kinds()
@@ -123,8 +128,10 @@ def evidence_sentence(finding: Any, lang: str = "zh", names: Optional[dict[str, 
     if finding_kind(rule) == "parse":
         return term(f"reason.{base}", lang) if has_term(f"reason.{base}") else base
     if state == "not_assessable":
-        unread = PART_UNREAD in ("" if is_missing(finding["evidence"]) else str(finding["evidence"]))
-        return term("evidence.part_unread" if unread else "evidence.not_assessable", lang)
+        evidence = "" if is_missing(finding["evidence"]) else str(finding["evidence"])
+        if OCR_UNCERTAIN in evidence:  # figures read by OCR that disagree: the reading is in doubt, not the report
+            return term("evidence.ocr_uncertain", lang)
+        return term("evidence.part_unread" if PART_UNREAD in evidence else "evidence.not_assessable", lang)
     names = names or {}
     for pattern, key in _evidence_patterns():
         match = pattern.fullmatch(rule)

@@ -238,6 +238,14 @@ def _compact(text: str) -> str:
 
 
 def parse_cell(raw: Optional[str], commas: str = COMMAS_THOUSANDS) -> Optional[ParsedCell]:
+    """Read one cell by the cell grammar (memoized for short cells: a report reads each token several times,
+    and ParsedCell is frozen). Returns None when the cell is text, not a value."""
+    if raw is not None and len(raw) <= _MEMO_CHARS:
+        return _parse_cell_memo(str(raw), commas)
+    return _parse_cell(raw, commas)
+
+
+def _parse_cell(raw: Optional[str], commas: str = COMMAS_THOUSANDS) -> Optional[ParsedCell]:
     """Read one cell by the cell grammar. Returns None when the cell is text, not a value.
 
     Blank -> value None; placeholder (/, —, 无, 不涉及) -> value None, placeholder;
@@ -261,6 +269,9 @@ def parse_cell(raw: Optional[str], commas: str = COMMAS_THOUSANDS) -> Optional[P
     if cell is None and _number_opening().match(compact) and _balanced(compact):
         return ParsedCell(raw=text + "".join(marks), value=None, readable=False)
     return cell
+
+
+_parse_cell_memo = lru_cache(maxsize=_MEMO_SIZE)(_parse_cell)
 
 
 def judge_commas(cells) -> str:

@@ -212,12 +212,17 @@ def _text_of(node) -> list[str]:
 
 
 def problem_literals() -> list[str]:
-    """Every one-line problem written in src/ as the second argument of ReportError(...) or Failure(...)."""
+    """Every one-line problem written in src/ as the second argument of ReportError(...) or Failure(...), or
+    returned by a ``*_reason`` function (the supervised workers' crash, timeout and memory lines)."""
     out = []
     for _path, tree in _trees():
         for node in ast.walk(tree):
             if isinstance(node, ast.Call) and _name(node.func) in ("ReportError", "Failure") and len(node.args) >= 2:
                 out += _text_of(node.args[1])
+            if isinstance(node, ast.FunctionDef) and node.name.endswith("_reason"):
+                for ret in ast.walk(node):
+                    if isinstance(ret, ast.Return) and ret.value is not None:
+                        out += _text_of(ret.value)
     return out
 
 

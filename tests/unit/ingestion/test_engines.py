@@ -2,8 +2,12 @@
 function and write the same tables; a second ingest over an unchanged corpus only checks hashes."""
 from __future__ import annotations
 
+import faulthandler
 import json
+import os
 import shutil
+import signal
+import time
 from pathlib import Path
 from types import SimpleNamespace
 
@@ -13,7 +17,7 @@ import pytest
 import govreport
 from conftest import SEED_2018, SEED_2021, TESTDATA
 from govreport import pipeline
-from govreport.ingestion import engines
+from govreport.ingestion import engines, supervise
 from govreport.ingestion.corpus import code_fingerprint, read_part
 REAL = TESTDATA / "real"
 
@@ -51,6 +55,56 @@ def test_an_engine_runs_the_function_it_is_handed(engine):
     outcomes = list(engines.run(_double, tasks, engine, jobs=2, progress=lambda n, total, path: seen.append(total)))
     assert sorted((o.path, o.value) for o in outcomes) == [("file0", 0), ("file1", 2), ("file2", 4), ("file3", 6)]
     assert seen == [4, 4, 4, 4]
+
+
+class _Faulty:
+    """A per-file function whose tasks crash, hang or succeed as they say, with the engines' optional hooks
+    (``budget``: 0.5 s and 200 MB per task; ``failed``: the outcome of a task its worker lost)."""
+
+    def __call__(self, task) -> SimpleNamespace:
+        if task.fault == "segv":
+            faulthandler.disable()  # pytest's dump of the crashed worker's stack is noise here
+            os.kill(os.getpid(), signal.SIGSEGV)
+        if task.fault == "blocked":  # in a C call no alarm reaches
+            signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGALRM})
+            time.sleep(60)
+        return SimpleNamespace(path=task.path, value=10 * task.n)
+
+    def budget(self, task) -> tuple:
+        return 0.5, 200
+
+    def failed(self, task, reason: str) -> SimpleNamespace:
+        return SimpleNamespace(path=task.path, value=reason)
+
+
+@pytest.mark.parametrize("engine", ["local", "processes"])
+def test_a_task_that_crashes_or_hangs_costs_its_own_outcome_only(engine):
+    faults = ["", "segv", "", "blocked", ""]
+    tasks = [SimpleNamespace(path=f"file{n}", n=n, fault=f) for n, f in enumerate(faults)]
+    outcomes = {o.path: o.value for o in engines.run(_Faulty(), tasks, engine, jobs=2)}
+    assert outcomes == {"file0": 0, "file2": 20, "file4": 40,
+                        "file1": "crashed (signal SIGSEGV) while it was parsed; its worker was replaced",
+                        "file3": "timed out after 0.5 s (time limit per file); its worker was stopped"}
+
+
+class _TwoPhase:
+    """``part`` in the worker, ``keep`` in the process that runs the engine (the local engine's split)."""
+
+    def part(self, task) -> int:
+        return os.getpid()
+
+    def keep(self, task, part: int) -> SimpleNamespace:
+        return SimpleNamespace(path=task.path, part_pid=part, keep_pid=os.getpid())
+
+
+def test_the_local_engine_parses_in_a_worker_and_writes_in_this_process():
+    (outcome,) = engines.run(_TwoPhase(), [SimpleNamespace(path="a")], "local")
+    assert outcome.keep_pid == os.getpid() != outcome.part_pid
+
+
+def test_a_lost_task_of_a_function_without_failed_is_an_error_naming_the_reason():
+    with pytest.raises(supervise.Lost, match=r"^crashed \(signal SIGSEGV\)"):
+        list(engines.run(_Faulty().__call__, [SimpleNamespace(path="a", n=0, fault="segv")], "local"))
 
 
 def _sorted(frame: pd.DataFrame) -> pd.DataFrame:
@@ -138,7 +192,7 @@ def test_parts_are_named_by_content_hash_and_code_fingerprint(local):
     assert cache.name == code_fingerprint()
     sources = json.loads((out / "manifest.json").read_text(encoding="utf-8"))["sources"]
     seed = next(s for s in sources if s["path"] == SEED_2018.name)
-    part = read_part(cache / f"{seed['sha256']}.txt.pkl")
+    part = read_part(cache / f"{seed['sha256']}.txt.arrow")
     rep = part["report"]  # the report as parse() returned it, less its document and file name
     assert part["failure"] is None and rep.report_id == "中卫市/沙坡头区政务服务中心-2018"
     assert (rep.values["value"].notna().sum(), len(rep.sentences) > 0) == (58, True)

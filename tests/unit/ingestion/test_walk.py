@@ -111,7 +111,9 @@ def test_a_newline_in_a_file_name_stays_on_one_line(tmp_path, capsys):
     (raw / "evil\nerror: forged.png").write_bytes(b"\x89PNG")
     assert main(["ingest", str(raw), "--out", str(tmp_path / "out"), "--quiet"]) == 1
     err = capsys.readouterr().err.splitlines()
-    assert err == [f"error: {raw}/evil\\nerror: forged.png: unsupported file type '.png'"]
+    # .png is a scan now (OCR): these bytes are no image
+    assert err == [f"error: {raw}/evil\\nerror: forged.png: not an image Pillow can read "
+                   "(damaged or not what its suffix says)"]
 
 
 def test_source_records_are_relative_paths_with_their_sha256(tree):
@@ -122,3 +124,19 @@ def test_source_records_are_relative_paths_with_their_sha256(tree):
     assert [r["path"] for r in records] == ["a_2021.txt", "locked/b_2018.txt", "unsearchable/c_2018.txt"]
     assert records[0]["sha256"] == hashlib.sha256(SEED_2021.read_bytes()).hexdigest()
     assert source_records([tree / "a_2021.txt"]) == [records[0]]  # a file named alone: its name
+
+
+def test_a_saved_web_pages_folder_is_the_pages_not_reports_and_goes_to_no_ocr(tmp_path):
+    """A browser's "save page" leaves 报告_files/ beside 报告.html: its images are listed, never OCR'd."""
+    from govreport.ingestion.discover import discover
+
+    raw = tmp_path / "raw"
+    (raw / "莆田_files").mkdir(parents=True)
+    (raw / "莆田.html").write_text("<html></html>", encoding="utf-8")
+    (raw / "莆田_files" / "logo.png").write_bytes(b"\x89PNG\r\n\x1a\n")
+    (raw / "scans").mkdir()
+    (raw / "scans" / "p1.png").write_bytes(b"\x89PNG\r\n\x1a\n")  # no page beside it: a scan, read
+    files, failures = discover([raw])
+    assert [p.relative_to(raw).as_posix() for p in files] == ["莆田.html", "scans/p1.png"]
+    assert [(Path(f.path).name, f.problem) for f in failures] == \
+        [("logo.png", "part of the saved web page 莆田.html, not a report")]

@@ -1,0 +1,253 @@
+"""The per-report part cache as data, never code: Arrow files, each checked against its digest before use.
+
+A part (``<store>/.parts/<code fingerprint>/<input sha256><suffix>.arrow``) is one Arrow IPC file with a fixed
+two-column schema (``name``, ``body``): the row ``info`` holds JSON (the failure, or the report's meta and the
+sentences repetition compares), and each per-report table (values, unmapped, findings, placeholders, facts,
+timeliness) is one row whose body is that table as an Arrow IPC stream (its pandas metadata brings the dtypes
+back as they were). Reading a part parses Arrow and JSON; nothing in it can run.
+
+The digest index is ``SHA256SUMS`` in the same folder (``sha256sum -c`` format, one ``<sha256>  <name>`` line
+per part): the process that writes a part appends its line (one ``O_APPEND`` write, so any number of worker
+processes, or Dask workers on a shared disk, can write parts at once with no lock and no read-modify-write);
+the last line of a name wins, and ``compact`` rewrites the index atomically when lines are superseded. It
+lives with the parts, not in the store's manifest, because parts are written before any table (a run killed
+after parsing keeps its verified work) and a code change removes a folder of parts and its index together.
+
+A part whose bytes do not hash to its line (corrupt, edited, swapped), that has no line, or whose bytes are
+not an Arrow part (a crafted pickle) is never used: ``screen`` removes it, so its file is parsed again, and
+says so in one line.
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+from pathlib import Path
+from typing import Iterable, Optional
+
+import pyarrow as pa
+
+from govreport.errors import ReportError, describe_path, one_line
+from govreport.model import ParsedReport
+from govreport.store import atomic_write
+
+SUFFIX = ".arrow"
+INDEX = "SHA256SUMS"
+FORMAT = "govreport-part-1"
+TABLES = ("values", "unmapped", "findings", "placeholders", "facts", "timeliness")
+SCHEMA = pa.schema([("name", pa.string()), ("body", pa.binary())])
+MAGIC = b"ARROW1"
+_OPTIONS = pa.ipc.IpcWriteOptions(compression="zstd")  # a sixth of the size (a national corpus is ~10^6 parts)
+
+
+class BadPart(ReportError):
+    """A cached part that is not the one its digest records, or not a part at all: never used."""
+
+
+# ------------------------------------------------------------------ encoding
+def _plain(value):
+    """JSON for the numpy scalars a meta may hold; anything else is a bug, not silently stringified."""
+    if hasattr(value, "item") and callable(value.item):
+        return value.item()
+    raise TypeError(f"part meta holds a {type(value).__name__}, which a part cannot keep")
+
+
+def _ipc(table) -> bytes:
+    """A table (pandas or Arrow) as one compressed Arrow IPC stream. Column by column, without pandas
+    metadata: the frames carry the registry's dtypes (schemas.frame), which Arrow's own types bring back
+    (string -> str, float64, int64, bool, timestamp[ns]); a third of the cost of ``Table.from_pandas``."""
+    if not isinstance(table, pa.Table):
+        table = pa.table({str(c): pa.array(table[c], from_pandas=True) for c in table.columns})
+    sink = pa.BufferOutputStream()
+    with pa.ipc.new_stream(sink, table.schema, options=_OPTIONS) as writer:
+        writer.write_table(table)
+    return sink.getvalue().to_pybytes()
+
+
+def encode(part: dict) -> bytes:
+    """A part (``{"failure": None, "report": ParsedReport}`` or ``{"failure": "…"}``) as Arrow file bytes."""
+    rep: Optional[ParsedReport] = part.get("report") if not part.get("failure") else None
+    info = {"format": FORMAT, "failure": part.get("failure")}
+    if rep is not None:
+        info.update(meta=rep.meta, sentences=None if rep.sentences is None else list(rep.sentences))
+    names, bodies = ["info"], [json.dumps(info, ensure_ascii=False, default=_plain).encode("utf-8")]
+    for name in TABLES if rep is not None else ():
+        if getattr(rep, name) is not None:
+            names.append(name)
+            bodies.append(_ipc(getattr(rep, name)))
+    sink = pa.BufferOutputStream()
+    with pa.ipc.new_file(sink, SCHEMA) as writer:
+        writer.write_table(pa.table([pa.array(names, pa.string()), pa.array(bodies, pa.binary())], schema=SCHEMA))
+    return sink.getvalue().to_pybytes()
+
+
+def _rows(data: bytes, where) -> dict:
+    """name -> body of a part's bytes; BadPart unless they are an Arrow file of the part schema."""
+    if not (data.startswith(MAGIC) and data.rstrip(b"\0").endswith(MAGIC)):
+        raise BadPart(where, "is not an Arrow part (foreign bytes)")
+    try:
+        table = pa.ipc.open_file(pa.BufferReader(data)).read_all()
+    except (pa.ArrowException, OSError, ValueError) as exc:
+        raise BadPart(where, f"is not a readable Arrow part ({type(exc).__name__})") from None
+    if not table.schema.equals(SCHEMA):
+        raise BadPart(where, "is an Arrow file of another layout, not a part")
+    return dict(zip(table.column("name").to_pylist(), table.column("body").to_pylist()))
+
+
+def decode_tables(data: bytes, where="part") -> tuple[dict, dict]:
+    """(info, name -> pyarrow.Table) of a part's bytes: info holds ``failure``, and ``meta`` and ``sentences``
+    for a report. Checks only that they are a part; ``read`` checks the digest first."""
+    rows = _rows(data, where)
+    try:
+        info = json.loads(rows.pop("info").decode("utf-8"))
+        tables = {name: pa.ipc.open_stream(pa.BufferReader(body)).read_all() for name, body in rows.items()
+                  if name in TABLES}
+    except (KeyError, ValueError, UnicodeDecodeError, pa.ArrowException, OSError) as exc:
+        raise BadPart(where, f"is a damaged part ({type(exc).__name__})") from None
+    if not isinstance(info, dict) or info.get("format") != FORMAT:
+        raise BadPart(where, "is a part of another format")
+    return info, tables
+
+
+def decode(data: bytes, where="part") -> dict:
+    """A part's bytes as the part dict assembly reads (ParsedReport with pandas tables)."""
+    info, tables = decode_tables(data, where)
+    if info.get("failure") or info.get("meta") is None:
+        return {"failure": info.get("failure") or "part holds no report"}
+    frames = {name: tables[name].to_pandas() if name in tables else None for name in TABLES}
+    return {"failure": None, "report": ParsedReport(meta=info["meta"], sentences=info.get("sentences"), **frames)}
+
+
+# ------------------------------------------------------------------ the digest index
+def _digest(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+_LOADED: dict = {}  # folder -> ((size, mtime), digests): assembly reads many parts of one unchanged index
+
+
+def digests(folder: Path) -> dict[str, str]:
+    """part name -> sha256 recorded in ``folder``'s index (the last line of a name wins; a torn line, left by
+    a process killed mid-append, records nothing)."""
+    path = Path(folder) / INDEX
+    try:
+        stat = path.stat()
+        key = (stat.st_size, stat.st_mtime_ns, stat.st_ino)
+        if _LOADED.get(path, (None,))[0] == key:
+            return _LOADED[path][1]
+        text = path.read_text(encoding="utf-8", errors="replace")
+    except FileNotFoundError:
+        return {}
+    _LOADED.clear()  # one index at a time: a long-lived process ingesting into many stores keeps none
+    _LOADED[path] = (key, _parse_index(text))
+    return _LOADED[path][1]
+
+
+def _parse_index(text: str) -> dict[str, str]:
+    out = {}
+    for line in text.splitlines():
+        digest, sep, name = line.partition("  ")
+        if sep and len(digest) == 64 and name and "/" not in name:
+            out[name] = digest
+    return out
+
+
+def _record(path: Path, digest: str) -> None:
+    """Append the part's line to its folder's index (one write: concurrent writers never interleave)."""
+    line = f"{digest}  {path.name}\n".encode("utf-8")
+    fd = os.open(path.parent / INDEX, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o644)
+    try:
+        os.write(fd, line)
+    finally:
+        os.close(fd)
+
+
+def compact(folder: Path) -> None:
+    """Rewrite the index with one line per part still there, when it holds more (re-parsed or removed parts)."""
+    folder = Path(folder)
+    if not (folder / INDEX).exists():
+        return
+    latest = digests(folder)
+    keep = {name: d for name, d in latest.items() if (folder / name).exists()}
+    n_lines = (folder / INDEX).read_bytes().count(b"\n")
+    if n_lines != len(keep):
+        text = "".join(f"{d}  {name}\n" for name, d in sorted(keep.items()))
+        atomic_write(folder / INDEX, lambda tmp: Path(tmp).write_text(text, encoding="utf-8"))
+
+
+# ------------------------------------------------------------------ writing, checking, reading
+def write(path, part: dict) -> str:
+    """Write the part (a part dict, or the bytes ``encode`` made of it in a worker) atomically, then record its
+    digest; returns the digest. Out of disk space names the part file."""
+    path = Path(path)
+    try:
+        if isinstance(part, (bytes, bytearray, memoryview)):
+            data = bytes(part)
+            _rows(data, path)  # bytes from another process: checked to be a part before they become one
+        else:
+            data = encode(part)
+    except (BadPart, pa.ArrowException, TypeError, ValueError) as exc:  # not storable: the file's failure
+        data = encode({"failure": one_line(f"internal error while storing the parsed report "
+                                           f"({type(exc).__name__}: {exc})")})
+    digest = _digest(data)
+    try:
+        atomic_write(path, lambda tmp: Path(tmp).write_bytes(data))
+        _record(path, digest)
+    except OSError as exc:
+        if exc.filename is None:
+            raise OSError(exc.errno, exc.strerror or str(exc), str(path)) from exc
+        raise
+    return digest
+
+
+def _checked_bytes(path: Path, index: dict) -> bytes:
+    """The part's bytes, if they are the ones its index line records; else BadPart."""
+    data = path.read_bytes()
+    recorded = index.get(path.name)
+    if recorded is None:
+        raise BadPart(path, "has no recorded digest (written by a run killed before it could record it, "
+                            "or put there by hand)")
+    if _digest(data) != recorded:
+        raise BadPart(path, "does not match its recorded digest (corrupt, edited or swapped)")
+    return data
+
+
+def read(path) -> dict:
+    """The part at ``path`` after checking it against its digest; a bad part is removed (the next run parses
+    its file again) and raises BadPart."""
+    return _verified(Path(path), decode)
+
+
+def read_tables(path) -> tuple[dict, dict]:
+    """(info, name -> pyarrow.Table) of the part at ``path``, checked as ``read`` checks it (no pandas)."""
+    return _verified(Path(path), decode_tables)
+
+
+def _verified(path: Path, decoder):
+    try:
+        return decoder(_checked_bytes(path, digests(path.parent)), path)
+    except BadPart:
+        path.unlink(missing_ok=True)
+        raise
+
+
+def screen(parts: Iterable[tuple[str, str]]) -> list[str]:
+    """Check each cached part ``(part path, input shown)`` against its digest and that it is an Arrow part;
+    remove every bad one (so its input is parsed again) and return one line per part removed."""
+    notes, indexes = [], {}
+    for part, shown in parts:
+        path = Path(part)
+        if not path.exists():
+            continue
+        index = indexes.setdefault(path.parent, digests(path.parent))
+        try:
+            _rows(_checked_bytes(path, index), path)
+        except BadPart as exc:
+            path.unlink(missing_ok=True)
+            notes.append(f"cached part {path.name} of {describe_path(shown)} {exc.problem}: not used, "
+                         "read again from its source")
+        except OSError as exc:
+            notes.append(f"cached part {path.name} of {describe_path(shown)} cannot be read ({exc.strerror}): "
+                         "not used, read again from its source")
+            path.unlink(missing_ok=True)
+    return notes

@@ -1,0 +1,294 @@
+"""Supervised worker processes: a file that crashes its worker, hangs or eats memory costs that file only.
+
+A native crash (a segfault in a C library, ``os._exit``) cannot be caught in the process it happens in, a
+reader blocked in C cannot be interrupted from inside, and memory allocated in C is not seen by the
+cooperative budget checks. So the per-file work runs in worker processes this module watches from outside:
+
+- each worker holds at most one task, sent over its own pipe, so a dead worker names exactly one file;
+- a worker that dies (a signal, any exit) costs its task: ``crashed (signal SIGSEGV)``; it is replaced and
+  the other workers' tasks go on untouched;
+- a task past its deadline, or whose worker's resident memory grew by more than its budget since the task
+  began, has its worker killed (SIGKILL) and replaced: ``timed out after N s`` / ``over memory budget``.
+
+The handed function decides the budget of a task (``fn.budget(task) -> (seconds, memory_mb)``, no limit
+without it) and what a lost task becomes (``fn.failed(task, reason) -> outcome``). ``Pool.run`` yields
+``(task, outcome)`` in completion order. ``call_once`` runs one task in a fresh child (a Dask task's
+external deadline).
+"""
+from __future__ import annotations
+
+import os
+import signal
+import socket
+import threading
+import time
+from collections import deque
+from multiprocessing.connection import Connection, wait
+from typing import Callable, Iterable, Iterator, Optional
+
+from govreport.errors import GovreportError, one_line
+
+POLL_SECONDS = 0.05  # how often a busy worker's memory is read (/proc, ~10 µs each)
+_PAGE_MB = os.sysconf("SC_PAGE_SIZE") / (1024 * 1024) if hasattr(os, "sysconf") else 4096 / (1024 * 1024)
+
+
+class Lost(GovreportError):
+    """A task its worker could not finish: ``reason`` is the one line its failure row says."""
+
+    def __init__(self, reason: str):
+        super().__init__(reason)
+        self.reason = reason
+
+
+def rss_mb(pid: int) -> Optional[float]:
+    """Resident memory of process ``pid`` now (Linux /proc), or None where unknown."""
+    try:
+        with open(f"/proc/{pid}/statm", "rb") as fh:
+            return int(fh.read().split()[1]) * _PAGE_MB
+    except (OSError, ValueError, IndexError):
+        return None
+
+
+def crash_reason(exitcode: Optional[int]) -> str:
+    if exitcode is not None and exitcode < 0:
+        try:
+            name = signal.Signals(-exitcode).name
+        except ValueError:
+            name = str(-exitcode)
+        return f"crashed (signal {name}) while it was parsed; its worker was replaced"
+    return f"crashed (its worker exited with code {exitcode}) while it was parsed; its worker was replaced"
+
+
+def timeout_reason(seconds: float) -> str:
+    return f"timed out after {seconds:g} s (time limit per file); its worker was stopped"
+
+
+def memory_reason(memory_mb: float) -> str:
+    return f"over memory budget: it needed more than {memory_mb:g} MB (limit per file); its worker was stopped"
+
+
+def _serve(conn, fn: Callable, two_phase: bool) -> None:
+    """A worker's loop: take a task, send back ("ok", result) or ("error", one line); None ends it."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle; it stops us
+    signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGALRM})  # a Dask thread may block it: the budget needs it
+    while True:
+        try:
+            task = conn.recv()
+        except (EOFError, OSError):
+            return
+        if task is None:
+            return
+        try:
+            reply = ("ok", fn.part(task) if two_phase else fn(task))
+        except BaseException as exc:  # the function's own errors: a failure of its task, not of the worker
+            reply = ("error", one_line(f"internal error while parsing ({exc.__class__.__name__}: {exc})"))
+        try:
+            conn.send(reply)
+        except Exception as exc:  # an unpicklable result
+            conn.send(("error", one_line(f"internal error while parsing (cannot send the result: {exc})")))
+
+
+_PARENT_ENDS: set = set()  # this process's ends of its workers' sockets
+
+
+def _close_quietly(fd: int) -> None:
+    try:
+        os.close(fd)
+    except OSError:
+        pass
+
+
+class _Worker:
+    """One forked worker process, its socket, and the task it holds (if any) with that task's deadline and
+    memory. ``os.fork`` directly, not multiprocessing: a Dask worker is a daemonic process, which
+    multiprocessing forbids to have children; and a fork inherits the imports, so a worker starts warm."""
+
+    def __init__(self, fn: Callable, two_phase: bool):
+        mine, theirs = socket.socketpair()
+        self.pid = os.fork()
+        if self.pid == 0:  # the worker: serve, then leave without running the parent's exit handlers
+            code = 0
+            try:
+                mine.close()
+                for fd in list(_PARENT_ENDS):  # other workers' sockets, inherited by the fork
+                    _close_quietly(fd)
+                _serve(Connection(theirs.detach()), fn, two_phase)
+            except BaseException:
+                code = 1
+            finally:
+                os._exit(code)
+        theirs.close()
+        self.conn = Connection(mine.detach())
+        _PARENT_ENDS.add(self.conn.fileno())
+        self.exitcode: Optional[int] = None
+        self.task, self.deadline, self.seconds, self.memory_mb, self.rss0 = None, None, None, None, None
+
+    def alive(self) -> bool:
+        if self.exitcode is None:
+            try:
+                pid, status = os.waitpid(self.pid, os.WNOHANG)
+            except ChildProcessError:
+                pid, status = self.pid, 0
+            if pid:
+                self.exitcode = os.waitstatus_to_exitcode(status)
+        return self.exitcode is None
+
+    def give(self, task, seconds: Optional[float], memory_mb: Optional[float]) -> None:
+        self.task, self.seconds, self.memory_mb = task, seconds, memory_mb
+        self.deadline = time.monotonic() + seconds if seconds else None
+        self.rss0 = rss_mb(self.pid)
+        self.conn.send(task)
+
+    def check(self) -> Optional[tuple]:
+        """("ok"|"error"|"lost", value) when the task ended (or must end), else None."""
+        try:
+            if self.conn.poll():
+                return self.conn.recv()
+        except (EOFError, OSError):
+            self._reap()  # the worker died: its exit code says how
+        if not self.alive():
+            return "lost", crash_reason(self.exitcode)
+        if self.deadline is not None and time.monotonic() > self.deadline:
+            self.kill()
+            return "lost", timeout_reason(self.seconds)
+        if self.memory_mb is not None and self.rss0 is not None:
+            now = rss_mb(self.pid)
+            if now is not None and now - self.rss0 > self.memory_mb:
+                self.kill()
+                return "lost", memory_reason(self.memory_mb)
+        return None
+
+    def _reap(self, seconds: float = 5.0) -> None:
+        """Wait (briefly) for a worker whose socket closed to be gone, so its exit code is known."""
+        end = time.monotonic() + seconds
+        while self.alive() and time.monotonic() < end:
+            time.sleep(0.005)
+
+    def kill(self) -> None:
+        if self.alive():
+            try:
+                os.kill(self.pid, signal.SIGKILL)
+            except ProcessLookupError:
+                pass
+            self._reap()
+        if not self.conn.closed:
+            _PARENT_ENDS.discard(self.conn.fileno())
+            self.conn.close()
+
+    def stop(self) -> None:
+        try:
+            self.conn.send(None)
+        except (OSError, ValueError):
+            pass
+        self._reap(1.0)
+        self.kill()
+
+
+class Pool:
+    """``jobs`` supervised worker processes running ``fn`` (see the module docstring).
+
+    ``two_phase``: the worker computes ``fn.part(task)`` and this process makes the outcome with
+    ``fn.keep(task, part)`` (every write in the one process), else the worker returns ``fn(task)``."""
+
+    def __init__(self, fn: Callable, jobs: int = 1, two_phase: bool = False):
+        self.fn, self.jobs, self.two_phase = fn, max(1, jobs), two_phase
+
+    def run(self, tasks: Iterable) -> Iterator[tuple]:
+        """(task, outcome) for every task, in completion order; the workers end with the generator."""
+        for task, status, value in self.results(tasks):
+            yield task, self.outcome(task, status, value)
+
+    def outcome(self, task, status: str, value):
+        """The outcome of a task that ended ``status`` ("ok", "error", "lost") with ``value``."""
+        if status == "ok":
+            return self.fn.keep(task, value) if self.two_phase else value
+        failed = getattr(self.fn, "failed", None)
+        if failed is None:
+            raise Lost(value)
+        return failed(task, value)
+
+    def results(self, tasks: Iterable) -> Iterator[tuple]:
+        """(task, status, value) for every task, in completion order."""
+        pending = deque(tasks)
+        workers = [_Worker(self.fn, self.two_phase) for _ in range(min(self.jobs, len(pending)))]
+        try:
+            while pending or any(w.task is not None for w in workers):
+                for i, w in enumerate(workers):
+                    if w.task is None and pending:
+                        workers[i] = self._give(w, pending.popleft())
+                wait([w.conn for w in workers if w.task is not None], timeout=POLL_SECONDS)
+                for i, w in enumerate(workers):
+                    done = w.check() if w.task is not None else None
+                    if done is None:
+                        continue
+                    task, w.task = w.task, None
+                    if done[0] == "lost" and pending:
+                        w.kill()
+                        workers[i] = w = _Worker(self.fn, self.two_phase)
+                    if pending:  # the next file first: the worker reads it while this process keeps the last
+                        workers[i] = self._give(w, pending.popleft())
+                    yield task, done[0], done[1]
+        finally:
+            for w in workers:
+                w.stop()
+
+    def _give(self, worker: _Worker, task) -> _Worker:
+        """Hand ``task`` to ``worker``, or to a new one when it died while idle (killed from outside)."""
+        budget = getattr(self.fn, "budget", None)
+        seconds, memory_mb = budget(task) if budget is not None else (None, None)
+        for attempt in range(2):
+            if attempt or not worker.alive():
+                worker.kill()
+                worker = _Worker(self.fn, self.two_phase)
+            try:
+                worker.give(task, seconds, memory_mb)
+                return worker
+            except (OSError, ValueError):
+                continue
+        raise Lost("cannot start a worker process")
+
+
+_RESIDENT: dict = {}  # (fn, thread) -> the warm worker that ran its last task (call_once)
+_RESIDENT_LOCK = threading.Lock()
+
+
+def call_once(fn: Callable, task, retries: int = 1):
+    """``fn(task)`` in a supervised child of this process (its budget enforced from here); a crash is
+    retried ``retries`` times, then its outcome is ``fn.failed(task, reason)``. What a Dask task runs: a
+    deadline from outside the code that may hang, and a crash that never takes the Dask worker down. The
+    child stays for the next task of this thread (its imports and catalogs warm) until it is lost."""
+    pool, key = Pool(fn, 1), (fn, threading.get_ident())
+    for attempt in range(retries + 1):
+        with _RESIDENT_LOCK:
+            worker = _RESIDENT.pop(key, None)
+        worker = pool._give(worker or _Worker(fn, False), task)
+        status, value = _wait_one(worker)
+        if status != "lost":
+            with _RESIDENT_LOCK:
+                _RESIDENT[key] = worker
+            break
+        worker.kill()
+        if not value.startswith("crashed"):
+            break
+        if attempt:
+            value = value.replace("while it was parsed", "while it was parsed, and again when retried")
+    return pool.outcome(task, status, value)
+
+
+def _wait_one(worker: _Worker) -> tuple:
+    while True:
+        wait([worker.conn], timeout=POLL_SECONDS)
+        done = worker.check()
+        if done is not None:
+            worker.task = None
+            return done
+
+
+class Supervised:
+    """``fn`` run by ``call_once``: a picklable per-task function for a Dask cluster."""
+
+    def __init__(self, fn: Callable, retries: int = 1):
+        self.fn, self.retries = fn, retries
+
+    def __call__(self, task):
+        return call_once(self.fn, task, self.retries)

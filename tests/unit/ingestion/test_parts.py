@@ -1,0 +1,164 @@
+"""The part cache is data (Arrow), checked against its digest before use (issue 16 item 5).
+
+A part written and read back is the report parse() made, table for table and dtype for dtype; a part whose
+bytes are not those its SHA256SUMS line records (corrupt, edited 550 -> 999999, swapped), that has no line,
+or that is not Arrow at all (a crafted pickle that would run code) is never used: it is removed, and the
+input is parsed again, and the lines say so.
+"""
+from __future__ import annotations
+
+import pickle
+import re
+from pathlib import Path
+
+import pytest
+
+from govreport import pipeline
+from govreport.ingestion import corpus, parts
+from govreport.store import sha256_file
+
+REPO = Path(__file__).resolve().parents[3]
+HONGZE_2023 = REPO / "data" / "raw" / "hongze_district_gov_2023.txt"  # line 59: 行政许可 550
+SHAPOTOU_2021 = REPO / "data" / "raw" / "shapotou_gov_service_center_2021.txt"
+
+
+@pytest.fixture(scope="module")
+def hongze():
+    """The stored part of the 2023 Hongze report, as the per-file function makes it."""
+    return {"failure": None, "report": pipeline.stored_part(HONGZE_2023, sha256_file(HONGZE_2023))}
+
+
+@pytest.fixture()
+def written(hongze, tmp_path):
+    """The part written into a part folder, as a worker writes it."""
+    path = tmp_path / corpus.part_name(sha256_file(HONGZE_2023), HONGZE_2023)
+    digest = parts.write(path, hongze)
+    return path, digest
+
+
+def _licensing(rep):
+    values = rep.values
+    row = values[(values["metric"] == "art20.licensing.decisions") & (values["applicant"] == "total")]
+    return float(row["value"].iloc[0])
+
+
+def test_a_part_reads_back_as_the_report_parse_made(hongze, written):
+    path, digest = written
+    assert path.name.endswith(".txt.arrow") and path.read_bytes()[:6] == b"ARROW1"
+    assert digest == sha256_file(path)
+    assert (path.parent / parts.INDEX).read_text(encoding="utf-8") == f"{digest}  {path.name}\n"
+    back = corpus.read_part(path)
+    rep, again = hongze["report"], back["report"]
+    assert back["failure"] is None and again.meta == rep.meta and again.sentences == rep.sentences
+    for name in parts.TABLES:
+        assert getattr(again, name).equals(getattr(rep, name)), name
+        assert getattr(again, name).dtypes.equals(getattr(rep, name).dtypes), name
+    assert _licensing(again) == 550.0 and again.report_id == "淮安市/洪泽区人民政府-2023"
+
+
+def test_a_failure_part_and_arrow_tables_without_pandas(tmp_path, written):
+    failed = tmp_path / "x.txt.arrow"
+    parts.write(failed, {"failure": "no statistics table could be read"})
+    assert corpus.read_part(failed) == {"failure": "no statistics table could be read"}
+    info, tables = parts.read_tables(written[0])
+    assert info["meta"]["report_id"] == "淮安市/洪泽区人民政府-2023" and set(tables) == set(parts.TABLES)
+    assert 550.0 in tables["values"].column("value").to_pylist()
+
+
+def test_the_index_keeps_the_last_line_of_a_part_and_compacts(tmp_path, hongze):
+    path = tmp_path / "a.txt.arrow"
+    parts.write(path, {"failure": "first"})
+    second = parts.write(path, hongze)
+    (tmp_path / parts.INDEX).open("a", encoding="utf-8").write("torn line left by a kill\n")
+    assert parts.digests(tmp_path) == {"a.txt.arrow": second}
+    parts.compact(tmp_path)
+    assert (tmp_path / parts.INDEX).read_text(encoding="utf-8") == f"{second}  a.txt.arrow\n"
+
+
+def _edited(path: Path, value: float) -> None:
+    """Rewrite the part as a valid Arrow part with one value changed, without touching its digest line."""
+    part = parts.decode(path.read_bytes())
+    values = part["report"].values
+    values.loc[values["value"] == 550.0, "value"] = value
+    path.write_bytes(parts.encode(part))
+
+
+class _Marker:
+    """Unpickling this writes a marker file: what a crafted part could do to a pickle cache."""
+
+    def __init__(self, target: Path):
+        self.target = target
+
+    def __reduce__(self):
+        return (Path.write_text, (self.target, "code ran"))
+
+
+@pytest.mark.parametrize("damage", ["corrupt", "edited", "swapped", "no digest", "crafted pickle",
+                                    "crafted pickle with its digest"])
+def test_a_bad_part_is_never_used_removed_and_said_so(written, tmp_path, hongze, damage):
+    path, digest = written
+    marker = tmp_path / "marker"
+    if damage == "corrupt":
+        data = bytearray(path.read_bytes())
+        data[len(data) // 2] ^= 0xFF
+        path.write_bytes(bytes(data))
+    elif damage == "edited":
+        _edited(path, 999999.0)
+        assert _licensing(parts.decode(path.read_bytes())["report"]) == 999999.0  # a readable part, edited
+    elif damage == "swapped":
+        other = tmp_path / "other.txt.arrow"
+        parts.write(other, {"failure": "another report's part"})
+        path.write_bytes(other.read_bytes())
+    elif damage == "no digest":
+        (path.parent / parts.INDEX).unlink()
+    else:
+        path.write_bytes(pickle.dumps({"failure": None, "report": _Marker(marker)}))
+        if damage == "crafted pickle with its digest":  # whoever crafted it also rewrote the index
+            (path.parent / parts.INDEX).write_text(f"{sha256_file(path)}  {path.name}\n", encoding="utf-8")
+    notes = parts.screen([(str(path), str(HONGZE_2023))])
+    assert len(notes) == 1 and not path.exists() and not marker.exists()
+    why = {"corrupt": "does not match its recorded digest", "edited": "does not match its recorded digest",
+           "swapped": "does not match its recorded digest", "no digest": "has no recorded digest",
+           "crafted pickle": "does not match its recorded digest",
+           "crafted pickle with its digest": "is not an Arrow part (foreign bytes)"}[damage]
+    assert re.fullmatch(rf"cached part {re.escape(path.name)} of {re.escape(str(HONGZE_2023))} "
+                        rf"{re.escape(why)}.*: not used, read again from its source", notes[0]), notes[0]
+
+
+def test_reading_a_bad_part_raises_one_line_and_removes_it(written, tmp_path):
+    path, _ = written
+    _edited(path, 999999.0)
+    with pytest.raises(parts.BadPart) as err:
+        corpus.read_part(path)
+    assert str(err.value) == f"{path}: does not match its recorded digest (corrupt, edited or swapped)"
+    assert not path.exists()
+
+
+def test_a_good_part_passes_the_screen_untouched(written):
+    path, digest = written
+    assert parts.screen([(str(path), "x.txt")]) == [] and sha256_file(path) == digest
+
+
+def test_no_pickle_in_the_part_path():
+    """The part cache neither imports nor calls pickle (the engines still pickle tasks to send them)."""
+    src = REPO / "src" / "govreport" / "ingestion"
+    for name in ("parts.py", "corpus.py", "assemble.py"):
+        code = (src / name).read_text(encoding="utf-8")
+        assert not re.search(r"^\s*(import pickle|from pickle)|pickle\.(load|dump)", code, re.M), name
+
+
+def test_the_per_file_function_writes_an_arrow_part_and_its_digest(tmp_path):
+    sha = sha256_file(SHAPOTOU_2021)
+    task = corpus.Task(str(SHAPOTOU_2021), sha, str(tmp_path / corpus.part_name(sha, SHAPOTOU_2021)))
+    outcome = corpus.PerFile(pipeline.stored_part)(task)
+    assert outcome.digest == sha256_file(task.part) == parts.digests(tmp_path)[Path(task.part).name]
+    assert corpus.read_part(task.part)["report"].report_id == "中卫市/沙坡头区政务服务中心-2021"
+
+
+def test_a_worker_may_send_the_encoded_part_and_bad_bytes_become_the_files_failure(hongze, tmp_path):
+    good, bad = tmp_path / "a.txt.arrow", tmp_path / "b.txt.arrow"
+    parts.write(good, parts.encode(hongze))
+    assert _licensing(corpus.read_part(good)["report"]) == 550.0
+    parts.write(bad, pickle.dumps({"failure": None}))
+    assert corpus.read_part(bad)["failure"] == ("internal error while storing the parsed report (BadPart: "
+                                                f"{bad}: is not an Arrow part (foreign bytes))")

@@ -1,0 +1,61 @@
+"""store.TableStream: rows written batch by batch are the table of all of them, checked per batch; nothing
+shows under a final name before close(), and abort() leaves nothing behind."""
+from __future__ import annotations
+
+import pandas as pd
+import pyarrow.parquet as pq
+import pytest
+
+from govreport import store
+
+
+def _passages(rid: str, n: int) -> pd.DataFrame:
+    return pd.DataFrame({"report_id": [rid] * n, "passage_no": list(range(1, n + 1)),
+                         "passage": [f"{rid} 第{k}段" for k in range(1, n + 1)]})
+
+
+def test_batches_make_one_table_and_one_csv(tmp_path):
+    sink = store.TableStream(tmp_path, batch_rows=2)
+    for rid, n in (("a-2023", 2), ("b-2023", 1), ("c-2024", 3)):
+        sink.add("repetition_passages", _passages(rid, n))
+        sink.step()  # 2 rows queued: written; then 1 (kept), then 1 + 3 = 4: written
+    assert list(tmp_path.glob("*.parquet")) == []  # nothing under a final name yet
+    files = sink.close(names=["repetition_passages"])
+    assert files == ["repetition_passages.parquet", "repetition_passages.csv"]
+    assert pq.ParquetFile(tmp_path / "repetition_passages.parquet").num_row_groups == 2
+    back = pd.read_parquet(tmp_path / "repetition_passages.parquet")
+    assert back["report_id"].tolist() == ["a-2023"] * 2 + ["b-2023"] + ["c-2024"] * 3
+    assert back["passage_no"].tolist() == [1, 2, 1, 1, 2, 3] and str(back["passage_no"].dtype) == "int64"
+    raw = (tmp_path / "repetition_passages.csv").read_bytes()
+    assert raw.startswith(b"\xef\xbb\xbfreport_id,passage_no,passage\r\n" if b"\r\n" in raw
+                          else b"\xef\xbb\xbfreport_id,passage_no,passage\n")
+    assert raw.count(b"\xef\xbb\xbf") == 1 and raw.decode("utf-8-sig").count("report_id") == 1
+    assert pd.read_csv(tmp_path / "repetition_passages.csv", encoding=store.CSV_ENCODING)["passage"].tolist()[-1] \
+        == "c-2024 第3段"
+    assert not list(tmp_path.glob(".*.tmp"))
+
+
+def test_a_partitioned_table_gets_one_file_per_year_and_an_empty_table_its_columns(tmp_path):
+    sink = store.TableStream(tmp_path, batch_rows=1)
+    rows = pd.DataFrame({"report_id": ["a-2023", "a-2024"], "agency_id": ["a", "a"], "year": [2023, 2024],
+                         "section": ["二"] * 2, "source_label": ["x"] * 2, "column": [""] * 2, "raw": ["7"] * 2,
+                         "value": [7.0, None], "reason": ["label_unknown"] * 2, "detail": [""] * 2})
+    sink.add("unmapped", rows)
+    files = sink.close(names=["unmapped", "placeholders"])
+    assert files == ["unmapped/year=2023/part-0.parquet", "unmapped/year=2024/part-0.parquet", "unmapped.csv",
+                     "placeholders.parquet", "placeholders.csv"]
+    assert pd.read_parquet(tmp_path / "unmapped/year=2024/part-0.parquet")["value"].isna().tolist() == [True]
+    empty = pd.read_parquet(tmp_path / "placeholders.parquet")
+    assert len(empty) == 0 and list(empty.columns) == ["report_id", "metric", "applicant", "source_label", "text"]
+
+
+def test_a_batch_that_fails_its_check_raises_and_abort_leaves_nothing(tmp_path):
+    sink = store.TableStream(tmp_path, batch_rows=1)
+    sink.add("repetition_passages", _passages("a-2023", 2))
+    sink.step()
+    bad = _passages("b-2023", 1).assign(passage_no=0)  # passage numbers start at 1
+    sink.add("repetition_passages", bad)
+    with pytest.raises(Exception, match="passage_no"):
+        sink.step()
+    sink.abort()
+    assert sorted(p.name for p in tmp_path.iterdir()) == []
