@@ -27,9 +27,9 @@ from multiprocessing.connection import Connection, wait
 from typing import Callable, Iterable, Iterator, Optional
 
 from govreport.errors import GovreportError, one_line
+from govreport.readers.limits import rss_mb
 
 POLL_SECONDS = 0.05  # how often a busy worker's memory is read (/proc, ~10 µs each)
-_PAGE_MB = os.sysconf("SC_PAGE_SIZE") / (1024 * 1024) if hasattr(os, "sysconf") else 4096 / (1024 * 1024)
 
 
 class Lost(GovreportError):
@@ -38,15 +38,6 @@ class Lost(GovreportError):
     def __init__(self, reason: str):
         super().__init__(reason)
         self.reason = reason
-
-
-def rss_mb(pid: int) -> Optional[float]:
-    """Resident memory of process ``pid`` now (Linux /proc), or None where unknown."""
-    try:
-        with open(f"/proc/{pid}/statm", "rb") as fh:
-            return int(fh.read().split()[1]) * _PAGE_MB
-    except (OSError, ValueError, IndexError):
-        return None
 
 
 def crash_reason(exitcode: Optional[int]) -> str:

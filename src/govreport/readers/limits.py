@@ -97,10 +97,11 @@ except (AttributeError, ValueError, OSError):
     _PAGE_MB = 4096 / (1024 * 1024)
 
 
-def _rss_mb() -> Optional[float]:
-    """Resident memory of this process now (Linux /proc); None where unknown."""
+def rss_mb(pid="self") -> Optional[float]:
+    """Resident memory of process ``pid`` (this one by default) now (Linux /proc); None where unknown.
+    The supervisor of the workers (ingestion/supervise.py) reads its workers' memory with it too."""
     try:
-        with open("/proc/self/statm", "rb") as fh:
+        with open(f"/proc/{pid}/statm", "rb") as fh:
             return int(fh.read().split()[1]) * _PAGE_MB
     except (OSError, ValueError, IndexError):
         return None
@@ -119,7 +120,7 @@ class Budget:
         self.path, self.seconds, self.what = path, seconds, what
         self.deadline = time.monotonic() + seconds
         self.memory_mb = LIMITS.memory_mb if memory_mb is None else memory_mb
-        self._rss0 = _rss_mb()
+        self._rss0 = rss_mb()
         self._calls = 0
 
     def exceeded(self) -> Optional[str]:
@@ -127,7 +128,7 @@ class Budget:
             return f"gave up {self.what} after {self.seconds:g} s (time limit per file)"
         self._calls += 1
         if self._rss0 is not None and self._calls % self._MEMORY_EVERY == 0:
-            now = _rss_mb()
+            now = rss_mb()
             if now is not None and now - self._rss0 > self.memory_mb:
                 return f"gave up {self.what}: it needed more than {self.memory_mb:g} MB of memory (limit per file)"
         return None
