@@ -2,22 +2,32 @@
 
 Prints, per N (1,000 and 10,000; 100,000 with --big): CPU-s and wall-s of the first ingest (cold part cache),
 reports per CPU-s of that whole run (parse + assembly + writing), peak RSS of the ingest process, and the time
-of a second ingest over the unchanged corpus (a hash of every input; no table is read back). ``--markdown``
+of a second ingest over the unchanged corpus (no table is read back). ``--markdown``
 prints the same as the README table. Corpora (benchmarks/corpus_gen.py, seed 0) and stores go to --workdir and
 are reused when there (a corpus is made once per N). ``--src DIR`` runs another checkout's package (a baseline:
 ``git archive HEAD src | tar -x -C /tmp/base`` then ``--src /tmp/base/src``). ``--formats txt html`` makes the
 corpus from those sources only (text parses ~10x faster than PDF/DOCX: large N in less time). ``--parts-from
 LABEL`` copies the part cache of an earlier run's store of the same corpus (another --label) before the first
 ingest: that run then measures assembly and writing alone (its CPU-s has no parse; the table says so), which
-is how a baseline's memory at 10,000 is measured without parsing 10,000 files twice.
+is how a baseline's memory at 10,000 is measured without parsing 10,000 files twice. ``--synthetic POOL``
+reaches 100,000 on two cores: a real, cold ingest of the POOL-report generated corpus, whose parts are then
+cloned into N reports' inputs and parts under new agencies (``synthetic``); the first ingest then runs the real
+assembly of N reports (all parts cached: the path `govreport ingest` takes then), and the table says "assembly
+only: synthetic parts". Peak RSS is ru_maxrss of the process tree (any Dask worker or parse child included)
+and, in brackets when it differs, VmHWM of the ingest process itself. The second ingest (unchanged: its
+inputs' size, mtime, ctime and inode as the manifest records them) hashes no input.
 
 Run: .venv/bin/python benchmarks/bench_store.py --workdir /tmp/bench [--n 1000 10000] [--big] [--markdown]
+     [--synthetic 200] [--engine dask] [--src COPY/src]  (run a copy of src/: an edit to src/ mid-run changes
+     the code fingerprint, and the "unchanged" second ingest then parses everything again)
 """
 from __future__ import annotations
 
 import argparse
+import hashlib
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -34,7 +44,10 @@ _WRAPPER = ("import json,resource,subprocess,sys,time;t=time.perf_counter();"
             "u=resource.getrusage(resource.RUSAGE_CHILDREN);"
             "print(json.dumps(dict(rc=r.returncode,wall=time.perf_counter()-t,cpu=u.ru_utime+u.ru_stime,"
             "rss_mb=u.ru_maxrss/1024,out=r.stdout.decode(errors='replace')[-2000:])))")
-_INGEST = "import sys; from govreport.cli import main; sys.argv[0] = 'govreport'; sys.exit(main())"
+# The ingest itself; its own high-water mark (VmHWM of /proc/self/status) printed last, beside ru_maxrss.
+_INGEST = ("import sys\nfrom govreport.cli import main\nsys.argv[0] = 'govreport'\ntry:\n    rc = main()\n"
+           "finally:\n    hwm = [l for l in open('/proc/self/status') if l.startswith('VmHWM')]\n"
+           "    print('\\n' + (hwm[0].strip() if hwm else 'VmHWM: 0 kB'), flush=True)\nsys.exit(rc)")
 
 
 def corpus(n: int, work: Path, formats: tuple = ()) -> Path:
@@ -50,38 +63,70 @@ def corpus(n: int, work: Path, formats: tuple = ()) -> Path:
     return dest
 
 
-def ingest(src: Optional[Path], corpus_dir: Path, out: Path, work: Path, jobs: int = 1) -> dict:
-    """`govreport ingest CORPUS --out OUT --jobs N` measured in a fresh process."""
+def ingest(src: Optional[Path], corpus_dir: Path, out: Path, work: Path, jobs: int = 1, engine: str = "") -> dict:
+    """`govreport ingest CORPUS --out OUT --jobs N [--engine E]` measured in a fresh process."""
     env = {**os.environ, "PYTHONPATH": str(src)} if src else dict(os.environ)
     (work / "data" / "raw").mkdir(parents=True, exist_ok=True)  # a project root, as the CLI wants one
     cmd = [sys.executable, "-c", _INGEST, "--root", str(work), "ingest", str(corpus_dir), "--out", str(out),
-           "--quiet", "--jobs", str(jobs)]
+           "--quiet", "--jobs", str(jobs)] + (["--engine", engine] if engine else [])
     done = subprocess.run([sys.executable, "-c", _WRAPPER, *cmd], capture_output=True, text=True, env=env, cwd=work)
     res = json.loads(done.stdout.strip().splitlines()[-1])
+    hwm = re.findall(r"VmHWM:\s*(\d+) kB", res["out"])
+    res["hwm_mb"] = int(hwm[-1]) / 1024 if hwm else 0.0  # the ingest process itself (ru_maxrss: any child)
     if res["rc"] not in (0, 1):  # 1: some inputs failed (broken on purpose), the store is written
         raise RuntimeError(f"ingest exited {res['rc']}: {res['out'][-400:]}")
     return res
 
 
 def measure(n: int, src: Optional[Path], work: Path, args) -> dict:
-    corpus_dir = corpus(n, work, tuple(args.formats))
-    out = work / f"store_{args.label}_{corpus_dir.name}"
-    shutil.rmtree(out, ignore_errors=True)
-    other = Path(args.parts_from) if args.parts_from and Path(args.parts_from).is_dir() \
-        else work / f"store_{args.parts_from}_{corpus_dir.name}"  # a store folder, or the --label of one
-    seeded = _seed_parts(other, out, src) if args.parts_from else 0
-    first = ingest(src, corpus_dir, out, work, args.jobs)
-    again = ingest(src, corpus_dir, out, work, args.jobs)
+    if args.synthetic:
+        corpus_dir, made = synthetic(n, args.synthetic, work, tuple(args.formats))
+        out = work / f"store_{args.label}_synthetic_{n}"
+        shutil.rmtree(out, ignore_errors=True)
+        seeded = _link_parts(made, out, src)
+    else:
+        corpus_dir = corpus(n, work, tuple(args.formats))
+        out = work / f"store_{args.label}_{corpus_dir.name}"
+        shutil.rmtree(out, ignore_errors=True)
+        other = Path(args.parts_from) if args.parts_from and Path(args.parts_from).is_dir() \
+            else work / f"store_{args.parts_from}_{corpus_dir.name}"  # a store folder, or the --label of one
+        seeded = _seed_parts(other, out, src) if args.parts_from else 0
+    first = ingest(src, corpus_dir, out, work, args.jobs, args.engine)
+    again = ingest(src, corpus_dir, out, work, args.jobs, args.engine)
     return {"n": n, "cpu": first["cpu"], "wall": first["wall"], "rate": n / first["cpu"] if first["cpu"] else 0.0,
-            "rss_mb": first["rss_mb"], "again_wall": again["wall"], "again_cpu": again["cpu"],
-            "again_rss_mb": again["rss_mb"], "seeded": seeded, "corpus": corpus_dir.name, "jobs": args.jobs}
+            "rss_mb": first["rss_mb"], "hwm_mb": first["hwm_mb"], "again_wall": again["wall"],
+            "again_cpu": again["cpu"], "again_rss_mb": again["rss_mb"], "seeded": seeded,
+            "synthetic": bool(args.synthetic), "corpus": f"synthetic from {args.synthetic}" if args.synthetic
+            else corpus_dir.name, "jobs": args.jobs, "engine": args.engine}
+
+
+def _code(src: Optional[Path]) -> str:
+    """The code fingerprint of the package that will run (this checkout's, or --src's)."""
+    env = {**os.environ, "PYTHONPATH": str(src)} if src else dict(os.environ)
+    probe = "from govreport.ingestion.corpus import code_fingerprint as f; print(f())"
+    return subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, env=env, check=True,
+                          cwd="/").stdout.strip()
+
+
+def _link_parts(made: Path, out: Path, src: Optional[Path] = None) -> int:
+    """The synthetic parts into ``out``'s part cache under the fingerprint of the code that runs: hard links
+    (instant; an ingest only ever replaces or removes a part, never writes into one), the digest index copied
+    (an ingest appends to it)."""
+    cache = out / ".parts" / _code(src)
+    cache.mkdir(parents=True)
+    n = 0
+    for f in made.iterdir():
+        if f.name == "SHA256SUMS":
+            shutil.copy2(f, cache / f.name)
+        else:
+            os.link(f, cache / f.name)
+            n += 1
+    return n
 
 
 def _seed_parts(other: Path, out: Path, src: Optional[Path]) -> int:
     """Copy the cached parts of ``other`` (a store of the same corpus) under this code's fingerprint."""
-    env = {**os.environ, "PYTHONPATH": str(src)} if src else dict(os.environ)
-    code = subprocess.run([sys.executable, "-c", "from govreport.ingestion.corpus import code_fingerprint as f; print(f())"],
-                          capture_output=True, text=True, env=env, check=True).stdout.strip()
+    code = _code(src)
     found = [f for d in (other / ".parts").iterdir() if d.is_dir() for f in d.iterdir()]
     (out / ".parts" / code).mkdir(parents=True, exist_ok=True)
     for f in found:
@@ -89,11 +134,104 @@ def _seed_parts(other: Path, out: Path, src: Optional[Path]) -> int:
     return len(found)
 
 
+# ---------------------------------------------------------------- synthetic parts (--synthetic POOL)
+def synthetic(n: int, pool_n: int, work: Path, formats: tuple = ()) -> tuple[Path, Path]:
+    """(corpus folder, part folder) of n reports cloned from the parts of a real ingest of the pool_n-report
+    generated corpus (made once per n and reused): parsing 100,000 files cold takes hours on two cores, while
+    flat memory is a question about assembly, which reads parts only. Clone c of pool report i is its input's
+    bytes plus a line naming the clone (a distinct file, of the pool file's size: hashing it costs what a real
+    one does) and its part with agency ``<agency>（c>`` (agency, agency_id, report_id, fact ids rewritten in
+    every table, as if that file had been parsed), written with its digest line as an ingest leaves them. A
+    failed pool file gives failed clones. So the N reports have the pool's mix of formats, sizes, failures
+    and agency-years per agency."""
+    from govreport.ingestion import parts
+
+    dest = work / f"synthetic_{n}_from_{pool_n}{'_' + '_'.join(formats) if formats else ''}_{parts.FORMAT}"
+    if (dest / "done").exists():
+        return dest / "corpus", dest / "parts"
+    shutil.rmtree(dest, ignore_errors=True)
+    pool = _pool(pool_n, work, formats)
+    (dest / "corpus").mkdir(parents=True)
+    (dest / "parts").mkdir()
+    lines, decoded = [], {}
+    for j in range(n):
+        clone, (src, part) = j // len(pool), pool[j % len(pool)]
+        data = src.read_bytes() + f"\n<!-- synthetic clone {clone} -->\n".encode()
+        target = dest / "corpus" / f"{j:07d}_{src.name}"
+        target.write_bytes(data)
+        sha = hashlib.sha256(data).hexdigest()
+        if part not in decoded:
+            decoded[part] = (part.read_bytes(), *parts.decode_tables(part.read_bytes()))
+        body = _clone(parts, decoded[part], f"（{clone}）", sha, str(target))
+        name = f"{sha}{src.suffix.lower()}{parts.SUFFIX}"
+        (dest / "parts" / name).write_bytes(body)
+        lines.append(f"{hashlib.sha256(body).hexdigest()}  {name}\n")
+    (dest / "parts" / parts.INDEX).write_text("".join(lines), encoding="utf-8")
+    (dest / "done").write_text(str(n))
+    return dest / "corpus", dest / "parts"
+
+
+def _pool(pool_n: int, work: Path, formats: tuple) -> list[tuple[Path, Path]]:
+    """(input file, its part) of every file of a real, cold ingest of the pool corpus (this code)."""
+    from govreport.ingestion import corpus as ingest_corpus
+    from govreport.ingestion import parts
+
+    pool_dir = corpus(pool_n, work, formats)
+    out = work / f"pool_store_{pool_dir.name}"
+    made = [d for d in (out / ".parts").iterdir() if (d / parts.INDEX).exists()] if (out / ".parts").is_dir() else []
+    if not made:  # parts of any code version will do: the clones are keyed by the part format
+        shutil.rmtree(out, ignore_errors=True)
+        res = ingest(None, pool_dir, out, work)
+        print(json.dumps({"pool_ingest": pool_dir.name, **{k: res[k] for k in ("cpu", "wall", "rss_mb")}}),
+              file=sys.stderr, flush=True)
+        made = [out / ".parts" / ingest_corpus.code_fingerprint()]
+    files = sorted(f for f in pool_dir.iterdir() if f.is_file())
+    found = [(f, made[0] / ingest_corpus.part_name(ingest_corpus.sha256_file(f), f)) for f in files]
+    return [(f, p) for f, p in found if p.exists()]  # byte-identical copies have no part of their own
+
+
+def _clone(parts, part: tuple, tag: str, sha: str, source: str) -> bytes:
+    """The part (its bytes, info and Arrow tables) as the part of another agency's file: every id rewritten."""
+    import types
+
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    data, info, tables = part
+    tables = dict(tables)
+    if info.get("failure") or not info.get("meta"):
+        return data
+    meta = dict(info["meta"])
+    old_agency, old_id = meta["agency_id"], meta["report_id"]
+    new_id = (f"{old_agency}{tag}{old_id[len(old_agency):]}" if old_id.startswith(old_agency)
+              else f"{old_id}{tag}")
+    meta.update(agency=f"{meta['agency']}{tag}", agency_id=f"{old_agency}{tag}", report_id=new_id, sha256=sha,
+                source_file=source)
+    for name, table in tables.items():
+        for column, value in (("report_id", new_id), ("agency_id", meta["agency_id"]), ("agency", meta["agency"])):
+            if column in table.column_names:
+                i = table.column_names.index(column)
+                table = table.set_column(i, column, pa.array([value] * len(table), table.schema.field(i).type))
+        for column in ("fact_id", "parent_fact_id"):
+            if column in table.column_names:
+                i = table.column_names.index(column)
+                table = table.set_column(i, column, pc.replace_substring(
+                    table.column(column), pattern=f"{old_id}#", replacement=f"{new_id}#", max_replacements=1))
+        tables[name] = table
+    rep = types.SimpleNamespace(meta=meta, sentences=info.get("sentences"),
+                                **{name: tables.get(name) for name in parts.TABLES})
+    return parts.encode({"failure": None, "report": rep})
+
+
 def table(rows: list[dict], markdown: bool) -> str:
     head = ["reports", "corpus", "CPU-s", "wall-s", "reports/CPU-s", "peak RSS", "unchanged re-ingest"]
-    body = [[f"{r['n']:,}", r["corpus"] + (f", --jobs {r['jobs']}" if r["jobs"] != 1 else ""),
-             f"{r['cpu']:.0f}" + (" (no parse: parts copied)" if r["seeded"] else ""), f"{r['wall']:.0f}",
-             "n/a" if r["seeded"] else f"{r['rate']:.1f}", f"{r['rss_mb']:,.0f} MB",
+    body = [[f"{r['n']:,}", r["corpus"] + (f", --engine {r['engine']}" if r.get("engine") else "")
+             + (f", --jobs {r['jobs']}" if r["jobs"] != 1 else ""),
+             f"{r['cpu']:.0f}" + (" (assembly only: synthetic parts)" if r.get("synthetic") else
+                                   " (no parse: parts copied)" if r["seeded"] else ""), f"{r['wall']:.0f}",
+             "n/a" if r["seeded"] else f"{r['rate']:.1f}",
+             f"{r['rss_mb']:,.0f} MB" + (f" (ingest process {r['hwm_mb']:,.0f} MB)"
+                                         if r.get("hwm_mb") and abs(r["hwm_mb"] - r["rss_mb"]) > 1 else ""),
              f"{r['again_wall']:.1f} s ({r['again_cpu']:.1f} CPU-s, {r['again_rss_mb']:,.0f} MB)"] for r in rows]
     if markdown:
         lines = ["| " + " | ".join(head) + " |", "|" + "|".join("---:" for _ in head) + "|"]
@@ -112,6 +250,10 @@ def main(argv: Optional[list[str]] = None) -> int:
     ap.add_argument("--label", default="", help="names this run's stores in --workdir (default: after --src)")
     ap.add_argument("--formats", nargs="*", default=[], help="corpus from sources of these suffixes only (txt html)")
     ap.add_argument("--jobs", type=int, default=1, help="ingest --jobs (default 1: one process)")
+    ap.add_argument("--engine", default="", help="ingest --engine (local, processes, dask; default: as --jobs)")
+    ap.add_argument("--synthetic", type=int, metavar="POOL",
+                    help="clone the parts of a real ingest of a POOL-report corpus into N reports' parts and "
+                    "inputs (no parse: measures assembly and the cross-report steps at large N)")
     ap.add_argument("--parts-from", help="copy the part cache of this store folder (or of the store of this --label) "
                     "first: no parse")
     args = ap.parse_args(argv)

@@ -49,6 +49,7 @@ class Score:
     unflagged: int = 0  # wrong numbers stored without provenance ocr and an ocr_uncertain finding naming them
     pages: int = 0
     seconds: float = 0.0
+    cpu: float = 0.0  # CPU-s of this process and its children (tesseract), load-independent
     wrong_cells: list = field(default_factory=list)
 
 
@@ -106,10 +107,10 @@ def score(folder, expected: dict, scanned: bool) -> Score:
         reports[str(path)] = rep
         return rep
 
-    started = time.perf_counter()
+    started, cpu = time.perf_counter(), _cpu()
     paths = folder if isinstance(folder, list) else [folder]
     table = coverage.audit_files(paths, [EXPECTED], strict=False, parse=parse_kept, discover=discover)
-    s = Score(seconds=time.perf_counter() - started)
+    s = Score(seconds=time.perf_counter() - started, cpu=_cpu() - cpu)
     for _, r in table.iterrows():
         stem = Path(r["file"]).stem
         exp = expected.get(stem)
@@ -137,6 +138,14 @@ def score(folder, expected: dict, scanned: bool) -> Score:
     return s
 
 
+def _cpu() -> float:
+    """CPU-s used so far by this process and its waited-for children (the tesseract processes)."""
+    import resource
+
+    own, kids = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
+    return own.ru_utime + own.ru_stime + kids.ru_utime + kids.ru_stime
+
+
 def _pages(pdf: Path) -> int:
     import pypdfium2 as pdfium
 
@@ -159,24 +168,25 @@ def folders(args) -> list[tuple[str, object, bool]]:
         for name, fmt in RENDERED.items():
             if name in args.formats and fmt not in renders.skipped:
                 out.append((name, Path(renders.files[(htmls[0].stem, fmt)]).parent, False))
-    for source in SCAN_SOURCES:
-        for dpi in SCAN_DPIS:
+    dpis = [int(f[5:]) for f in args.formats if f.startswith("scan_")]  # in the order asked
+    for source in args.sources:
+        for dpi in dpis:
             folder = Path(args.scans) / f"{source}_{dpi}dpi"
-            if f"scan_{dpi}" in args.formats and folder.is_dir():
+            if folder.is_dir():
                 out.append((f"scan {source} {dpi} dpi", folder, True))
     return out
 
 
 def markdown(rows: list[tuple[str, Score]]) -> str:
     lines = ["| format | files (parsed) | cells right | wrong | missing | template / year / agency right "
-             "| wrong stored without OCR flag | s per page |",
-             "|---|---:|---:|---:|---:|---:|---:|---:|"]
+             "| wrong stored without OCR flag | pages | wall s per page | CPU-s per page |",
+             "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|"]
     for name, s in rows:
         pct = f"{s.right}/{s.cells} = {s.right / s.cells:.2%}" if s.cells else "-"
-        per_page = f"{s.seconds / s.pages:.1f}" if s.pages else ""
+        per_page = f"{s.seconds / s.pages:.1f} | {s.cpu / s.pages:.1f}" if s.pages else " | "
         lines.append(f"| {name} | {s.files} ({s.parsed}) | {pct} | {s.wrong} | {s.missing} | "
                      f"{s.template} / {s.year} / {s.agency} of {s.files} | {s.unflagged if s.pages else '-'} "
-                     f"| {per_page} |")
+                     f"| {s.pages or ''} | {per_page} |")
     return "\n".join(lines)
 
 
@@ -187,6 +197,8 @@ def main(argv=None) -> int:
     ap.add_argument("--formats", nargs="+", default=["html", "txt", *RENDERED, *(f"scan_{d}" for d in SCAN_DPIS)])
     ap.add_argument("--pdf-seconds", type=float, default=None,
                     help="raise the per-file reading budget (readers/limits.py) for a slow machine; printed")
+    ap.add_argument("--sources", nargs="+", default=list(SCAN_SOURCES), choices=list(SCAN_SOURCES),
+                    help="which scans to audit (two runs can share the work)")
     ap.add_argument("--ocr-cache", default=None, help="OCR page cache folder (GOVREPORT_OCR_CACHE), for re-runs")
     args = ap.parse_args(argv)
     if args.ocr_cache:
@@ -198,8 +210,11 @@ def main(argv=None) -> int:
     for name, folder, scanned in folders(args):
         s = score(folder, expected, scanned)
         rows.append((name, s))
-        print(f"{name}: {s.right}/{s.cells} right, {s.wrong} wrong, {s.missing} missing, {s.seconds:.0f} s",
-              file=sys.stderr, flush=True)
+        print(f"{name}: {s.right}/{s.cells} right, {s.wrong} wrong, {s.missing} missing, {s.seconds:.0f} s, "
+              f"{s.cpu:.0f} CPU-s, {s.pages} pages\n{markdown([(name, s)]).splitlines()[-1]}", file=sys.stderr, flush=True)
+        for w in s.wrong_cells:
+            print(f"  - {w['cell']}: {w['want']} -> {w['got']} ({w['provenance']}, flagged={w['flagged']})",
+                  file=sys.stderr, flush=True)
     print(markdown(rows))
     print("\nwrong cells (want -> stored, provenance, flagged):")
     for name, s in rows:

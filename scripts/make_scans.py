@@ -98,14 +98,28 @@ def seal(img: Image.Image, box, dpi: int, rng: np.random.Generator, name: str) -
     return Image.fromarray(inked.astype(np.uint8))
 
 
-def degrade(img: Image.Image, rng: np.random.Generator, noise: float = NOISE_SIGMA) -> tuple[Image.Image, float]:
-    """Turned by up to MAX_ANGLE (white fill), with scanner noise (``noise``: its sigma in grey levels) and a
-    slightly grey paper."""
-    angle = float(rng.uniform(-MAX_ANGLE, MAX_ANGLE))
+def degrade(img: Image.Image, rng: np.random.Generator, noise: float = NOISE_SIGMA,
+            angle: float | None = None) -> tuple[Image.Image, float]:
+    """Turned by ``angle`` degrees, by default a random one up to MAX_ANGLE (white fill), with scanner noise
+    (``noise``: its sigma in grey levels) and a slightly grey paper."""
+    angle = float(rng.uniform(-MAX_ANGLE, MAX_ANGLE)) if angle is None else angle
     turned = img.rotate(angle, resample=Image.Resampling.BICUBIC, expand=False, fillcolor=(250, 250, 250))
     arr = np.asarray(turned, dtype=np.float32)
     arr = arr * 0.96 + rng.normal(0, noise, arr.shape[:2])[..., None]
     return Image.fromarray(np.clip(arr, 0, 255).astype(np.uint8)), angle
+
+
+def scan_page(pdf: Path, page: int, dpi: int, angle: float | None = None, seed: int = 18, agency: str = "",
+              noise: float = NOISE_SIGMA) -> Image.Image:
+    """Page ``page`` (1-based) of ``pdf`` as a scanner gives it: a seal over its ruled table (when it has one),
+    turned by ``angle`` (random up to MAX_ANGLE when None), noise; an RGB image at ``dpi`` (JPEG it with
+    ``jpeg``). The one page scanner of the committed test scans (tests/data/scans/make_scans.py)."""
+    img = rasterize(pdf, dpi, {page})[0]
+    rng = rng_for(seed, pdf.stem, dpi, page)
+    box = table_box(img)
+    if box is not None:
+        img = seal(img, box, dpi, rng, agency)
+    return degrade(img, rng, noise, angle)[0]
 
 
 def jpeg(img: Image.Image, quality: int, dpi: int) -> bytes:

@@ -85,10 +85,31 @@ def _wide_pages(docx_path: Path) -> None:
     from docx.shared import Mm
 
     document = docx.Document(str(docx_path))
+    _unframe_tables(document.element.body)
     for section in document.sections:
         section.orientation = WD_ORIENT.LANDSCAPE
         section.page_width, section.page_height = Mm(420), Mm(297)
     document.save(str(docx_path))
+
+
+def _unframe_tables(body) -> None:
+    """Put every table that LibreOffice's HTML import floated into a text box back into the text flow.
+
+    A web page's ``<table align="left">`` becomes a text box in the DOCX, and LibreOffice's PDF export prints
+    that box one column wide with the numbers cut off. An office exporting its own Word file prints the table
+    inline, so the office PDF is made from the DOCX with the box's paragraphs and tables moved in front of
+    the paragraph that anchored it (layout only: no text or cell is changed; the DOCX rendering keeps its box).
+    """
+    w = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+    for para in list(body.iter(f"{w}p")):
+        boxes = [b for b in para.iter(f"{w}txbxContent") if b.find(f".//{w}tbl") is not None]
+        if not boxes or para.getparent() is None:
+            continue
+        # a box is written twice (DrawingML and its VML fallback): move the first, drop the anchoring runs
+        for child in list(boxes[0]):
+            para.addprevious(child)
+        for run in [r for r in para.findall(f"{w}r") if r.find(f".//{w}txbxContent") is not None]:
+            para.remove(run)
 
 
 def _without_borders(html: bytes) -> bytes:

@@ -87,8 +87,8 @@ def _ingest_summary(result, out: Path) -> None:
     reuse += f", {result.n_kept} kept from earlier inputs" if result.n_kept else ""
     dups = f", {len(result.duplicates)} duplicate(s) skipped" if result.duplicates else ""
     dups += f", {len(result.bad_parts)} bad cached part(s) not used" if result.bad_parts else ""
-    print(f"ingested {len(p.reports)} report(s) ({result.n_parsed} parsed{reuse}{dups}), {len(p.values)} values, "
-          f"{len(p.unmapped)} unmapped, {fails} failed check(s), {len(result.failures)} file(s) failed -> {out}")
+    print(f"ingested {len(p.reports)} report(s) ({result.n_parsed} parsed{reuse}{dups}), {p.n_rows('values')} values, "
+          f"{p.n_rows('unmapped')} unmapped, {fails} failed check(s), {len(result.failures)} file(s) failed -> {out}")
     _review_summary(p.reviews)
 
 

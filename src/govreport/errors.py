@@ -76,6 +76,11 @@ class ReportError(GovreportError):
         super().__init__(f"{describe_path(path)}: {self.problem}")
 
 
+class OverBudget(ReportError):
+    """A file that spent its time or memory budget. A loaded machine can cause that, so ingest reads the file
+    once more on its next run before the failure is kept (ingestion/corpus.py)."""
+
+
 class SelectionError(ReportError):
     """An agency or year asked of the processed data that it does not hold (or holds twice): one line
     naming what it does hold (the closest agencies, the years there are)."""

@@ -83,7 +83,7 @@ def _ingest(paths: Iterable = ("data/raw",), out_dir="data/processed", progress=
     review_file = review_log.locate(paths, reviews) or additive.previous_reviews(plan)
     sources = review_log.with_source(plan.sources(), review_file)
     files, duplicates = corpus.drop_duplicates(plan.files())
-    if plan.unchanged(sources, code):
+    if plan.unchanged(sources, code) and not corpus.retry_pending(out / ".parts" / code):
         return corpus.result(out, 0, sum(not plan.is_kept(f[0]) for f in files), n_kept=len(plan.kept))
     tasks, todo = corpus.tasks(files, out / ".parts" / code)
     todo = [t for t in todo if not plan.is_kept(t.path)]  # an input not named now is never read again

@@ -3,6 +3,7 @@ shrinks, and they say what they drop; a wrong path changes nothing; reading comm
 from __future__ import annotations
 
 import json
+import os
 import shutil
 
 import pytest
@@ -61,6 +62,29 @@ def test_two_reports_then_one_more_make_three_and_a_changed_copy_replaces_its_ow
                         str(inputs / HONGZE_2024.name): f"{HONGZE}-2024"}
     again = govreport.ingest([seed], out)  # unchanged: only hashed, nothing rewritten
     assert (again.n_parsed, again.n_reused, again.n_kept) == (0, 1, 2)
+
+
+def test_an_unchanged_input_is_not_hashed_again_and_an_edit_that_puts_its_mtime_back_is_seen(inputs, tmp_path,
+                                                                                                monkeypatch):
+    """The manifest records each input's size, mtime, ctime and inode with its hash; an unchanged re-ingest
+    hashes no input. An in-place edit of the same length (0.04 -> 0.07) with its mtime put back still changes
+    the ctime: that input is hashed and parsed again."""
+    from govreport.ingestion import additive
+
+    monkeypatch.setattr(additive, "SETTLED_NS", -10**12)  # the copies were made just now: count them as settled
+    out, seed = tmp_path / "store", inputs / SEED_2018.name
+    govreport.ingest([seed], out)
+    st = seed.stat()
+    manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
+    assert manifest["inputs"][0]["stat"] == [st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino]
+    hashed, real = [], additive.sha256_file
+    monkeypatch.setattr(additive, "sha256_file", lambda p: hashed.append(str(p)) or real(p))
+    assert govreport.ingest([seed], out).n_parsed == 0 and hashed == []
+    text = seed.read_text(encoding="utf-8")
+    seed.write_text(text.replace("万元\t0.04", "万元\t0.07"), encoding="utf-8")
+    os.utime(seed, ns=(st.st_atime_ns, st.st_mtime_ns))
+    assert (seed.stat().st_size, seed.stat().st_mtime_ns) == (st.st_size, st.st_mtime_ns)
+    assert govreport.ingest([seed], out).n_parsed == 1 and hashed == [str(seed)] and _budget(out) == 0.07
 
 
 def test_kept_reports_without_a_cached_part_come_from_the_stored_tables(inputs, tmp_path):

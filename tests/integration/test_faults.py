@@ -1,8 +1,11 @@
 """Killed and partial runs: ingest and build leave the complete old or the complete new state.
 
 The matrices kill a real ingest or build (SIGKILL, in a child process) just
-before each write point and check what a reader sees then, and after the next
-complete run (see fault_helpers.py). The named tests pin the defects of issue 9:
+before a write point and check what a reader sees then, and after the next
+complete run (see fault_helpers.py). They kill at a sample that holds every kind
+of write point and every phase (``fault_helpers.sampled``; each test's docstring
+says which points and why); GOVREPORT_FULL_KILL_MATRIX=1 kills at every write
+point. The named tests pin the defects of issue 9:
 1 partial ingest unpublishes pages, 2 a build killed mid-copy is never repaired,
 3 every build crashes after a killed ingest, 4 a killed first ingest loads as
 partial tables, 5 CSV files outside the manifest.
@@ -18,7 +21,7 @@ import pytest
 
 import govreport
 from fault_helpers import (SEED_2018, SEED_2021, SEEDS, build_quietly, kill_matrix, make_root, processed_state,
-                           published_state, use_fake_notebooks)
+                           published_state, selected, use_fake_notebooks, write_kind)
 from govreport.store import IncompleteData
 
 TABLE_FILES = 15 + 12 + 2 + 2 + 1  # every table as CSV (15, schemas.TABLES); reports placeholders findings facts
@@ -27,7 +30,7 @@ TABLE_FILES = 15 + 12 + 2 + 2 + 1  # every table as CSV (15, schemas.TABLES); re
 #   its columns
 PART_SUFFIX = ".arrow"  # the per-report parts (content-hash cache, Arrow) are written first; no reader reads them
 OLD_PAGES = ["changes.html", "methods.html", "yearly_report_2021.html"]  # methods and changelog: every build
-MATRIX = "all" if os.environ.get("GOVREPORT_FULL_KILL_MATRIX") else "sample"
+SPEC = "all" if os.environ.get("GOVREPORT_FULL_KILL_MATRIX") == "1" else "sample"  # fault_helpers.kill_matrix
 
 
 def _years(ids) -> list[int]:
@@ -70,62 +73,89 @@ def _built(parent: Path, seeds=(SEED_2021,)) -> Path:
     return root
 
 
-# ------------------------------------------------------------------ ingest at every write point
-def test_ingest_killed_at_every_write_point_leaves_the_old_set_or_a_refusal_and_the_next_run_completes(
+# ------------------------------------------------------------------ ingest at the sampled write points
+def _by_n(rows) -> dict:
+    return {r["n"]: r for r in rows}
+
+
+def _killed_at_the_sample(kind: str, points: list, rows: list, spec: str = SPEC) -> None:
+    """The matrix killed at the points ``selected`` names, and at least once at every kind of write point."""
+    assert [r["n"] for r in rows] == selected(kind, points, spec)
+    assert {write_kind(points[r["n"] - 1]) for r in rows} == {write_kind(label) for label in points}
+
+
+def test_ingest_killed_at_each_kind_of_write_point_leaves_the_old_set_or_a_refusal_and_the_next_run_completes(
         states, tmp_path):
+    """Ingest 2021+2018 into the store of 2021. Killed at: the part (nothing of the store written), the
+    first table file (the old set untouched), the first CSV, the first and last per-year partition (the
+    last: between the two years of one table), the empty table, the middle, the last Parquet and CSV and
+    the manifest (every table new, the manifest old): ``fault_helpers.sampled``."""
     template = tmp_path / "processed"
     shutil.copytree(states["base"] / "old", template)
-    rows = kill_matrix("ingest", template, tmp_path / "work", [SEEDS / SEED_2021, SEEDS / SEED_2018])
-    assert [r["point"] for r in rows][-1] == "replace manifest.json"  # the manifest is written last
-    parts = [r for r in rows if r["point"].endswith(PART_SUFFIX)]
-    assert len(parts) == 1 and rows[0] is parts[0]  # the 2021 seed's part is reused; the 2018 one is new
-    assert len(rows) == 1 + TABLE_FILES + 1
+    points, rows = kill_matrix("ingest", template, tmp_path / "work", [SEEDS / SEED_2021, SEEDS / SEED_2018])
+    assert points[-1] == "replace manifest.json"  # the manifest is written last
+    parts = [n for n, label in enumerate(points, 1) if label.endswith(PART_SUFFIX)]
+    assert parts == [1]  # the 2021 seed's part is reused; the 2018 one is new
+    assert len(points) == 1 + TABLE_FILES + 1
+    _killed_at_the_sample("ingest", points, rows)
     for r in rows:
         assert r["killed"], r
         assert r["after_kill"] == states["old"] or r["after_kill"][0] == "refused", r
         assert r["next_run"] == states["new"], r
-    assert rows[0]["after_kill"] == states["old"]  # killed before its first table write: the old set, untouched
-    assert rows[1]["after_kill"] == states["old"]  # killed just before the first table write: still the old set
-    assert all(r["after_kill"][0] == "refused" for r in rows[2:])  # any new file: refused until a run completes
+    by_n = _by_n(rows)
+    assert by_n[1]["after_kill"] == states["old"]  # killed before its first table write: the old set, untouched
+    assert by_n[2]["after_kill"] == states["old"]  # killed just before the first table write: still the old set
+    assert all(r["after_kill"][0] == "refused" for r in rows if r["n"] > 2)  # any new file: refused until a run
+    #   completes
 
 
 @pytest.mark.parametrize("cached", [True, False], ids=["kept-from-its-part", "kept-from-the-stored-tables"])
-def test_an_additive_ingest_killed_at_every_write_point_leaves_the_old_set_or_a_refusal_and_the_next_completes(
+def test_an_additive_ingest_killed_at_each_kind_of_write_point_leaves_the_old_set_or_a_refusal_and_the_next_completes(
         states, tmp_path, cached):
     """Issue 16: ingest 2018 into the store of 2021 (additive: 2021 kept, from its cached part or, with no
-    part, from the stored tables; when a kill has damaged those, read again from its unchanged file)."""
+    part, from the stored tables; when a kill has damaged those, read again from its unchanged file).
+    The same sampled points as the ingest above; the per-year partitions and the last table files are
+    where the kept 2021 rows are half old, half new."""
     template = tmp_path / "processed"
     shutil.copytree(states["base"] / "old", template)
     if not cached:
         shutil.rmtree(template / ".parts")
-    rows = kill_matrix("ingest", template, tmp_path / "work", [SEEDS / SEED_2018])
-    assert [r["point"] for r in rows][-1] == "replace manifest.json"
-    assert rows[0]["point"].endswith(PART_SUFFIX) and len(rows) == 1 + TABLE_FILES + 1
+    points, rows = kill_matrix("ingest", template, tmp_path / "work", [SEEDS / SEED_2018])
+    assert points[-1] == "replace manifest.json"
+    assert points[0].endswith(PART_SUFFIX) and len(points) == 1 + TABLE_FILES + 1
+    _killed_at_the_sample("ingest", points, rows)
     for r in rows:
         assert r["killed"], r
         assert r["after_kill"] == states["old"] or r["after_kill"][0] == "refused", r
         assert r["next_run"] == states["new"], r
-    assert rows[0]["after_kill"] == rows[1]["after_kill"] == states["old"]
-    assert all(r["after_kill"][0] == "refused" for r in rows[2:])
+    by_n = _by_n(rows)
+    assert by_n[1]["after_kill"] == by_n[2]["after_kill"] == states["old"]
+    assert all(r["after_kill"][0] == "refused" for r in rows if r["n"] > 2)
 
 
-def test_first_ingest_killed_at_every_write_point_is_refused_never_partial(states, tmp_path):
-    """Defect 4: no manifest yet used to mean 'trust whatever is there'."""
+def test_first_ingest_killed_at_each_kind_of_write_point_is_refused_never_partial(states, tmp_path):
+    """Defect 4: no manifest yet used to mean 'trust whatever is there'. Killed at both parts (nothing,
+    then one part, written) and at the sampled table files and the manifest."""
     template = tmp_path / "processed"
     template.mkdir()
-    rows = kill_matrix("ingest", template, tmp_path / "work", [SEEDS / SEED_2021, SEEDS / SEED_2018])
-    assert [r["point"].endswith(PART_SUFFIX) for r in rows[:3]] == [True, True, False]  # two parts, then tables
-    assert len(rows) == 2 + TABLE_FILES + 1
+    points, rows = kill_matrix("ingest", template, tmp_path / "work", [SEEDS / SEED_2021, SEEDS / SEED_2018])
+    assert [label.endswith(PART_SUFFIX) for label in points[:3]] == [True, True, False]  # two parts, then tables
+    assert len(points) == 2 + TABLE_FILES + 1
+    _killed_at_the_sample("ingest", points, rows)
     for r in rows:
         assert r["killed"] and r["after_kill"][0] == "refused", r
         assert r["next_run"] == states["new"], r
-    assert "no processed data (run `govreport ingest` first)" in rows[0]["after_kill"][1]
-    assert rows[5]["after_kill"][1].endswith(
-        "no manifest.json, so these tables are not known to be one complete ingest (a first ingest was "
-        "interrupted?); run `govreport ingest` again")
+    first_table = next(n for n, label in enumerate(points, 1) if not label.endswith(PART_SUFFIX))
+    for r in rows:
+        if r["n"] <= first_table:  # no table file written yet
+            assert r["after_kill"][1].endswith("no processed data (run `govreport ingest` first)"), r
+        else:  # a table file written and no manifest
+            assert r["after_kill"][1].endswith(
+                "no manifest.json, so these tables are not known to be one complete ingest (a first ingest was "
+                "interrupted?); run `govreport ingest` again"), r
 
 
-# ------------------------------------------------------------------ build at every write point
+# ------------------------------------------------------------------ build at the sampled write points
 @pytest.fixture(scope="module")
 def build_template(tmp_path_factory):
     """A project published from the 2021 seed, with the 2018 seed added to data/raw since."""
@@ -137,22 +167,39 @@ def build_template(tmp_path_factory):
     return root
 
 
-def test_build_killed_at_each_write_point_keeps_the_old_record_and_the_next_build_completes_the_new(
-        build_template, states, tmp_path):
+BUILD_SPEC = f"{SPEC},replace values.csv"
+
+
+@pytest.fixture(scope="module")
+def build_matrix(build_template, tmp_path_factory):
+    """The build killed at the sampled points and at both copies of values.csv (the store's, the published
+    data's): one matrix read by the two tests below."""
     old_published = published_state(build_template)
     assert old_published == (OLD_PAGES, 1)
-    rows = kill_matrix("build", build_template, tmp_path / "work", points=MATRIX)
-    labels = [r["point"] for r in rows]
-    assert {"replace values.csv", "replace index.html", "replace manifest.json"} <= set(labels)
-    swap = next(n for n, label in enumerate(labels) if label in ("exchange reports", "rename reports"))
+    return kill_matrix("build", build_template, tmp_path_factory.mktemp("build_matrix"),
+                       points=BUILD_SPEC)
+
+
+def test_build_killed_at_each_kind_of_write_point_keeps_the_old_record_and_the_next_build_completes_the_new(
+        build_matrix, states):
+    """Killed at the first, second, middle and last point of its ingest (the ingest matrices cover
+    that phase), at each page, at the first, middle and last copy of the published data (and of each
+    table kind), the workbook, the database, the licence, the data manifest, the build record, the index,
+    the exchange of reports/, the removal of the old record and the last manifest (``sampled``)."""
+    points, rows = build_matrix
+    assert {"replace values.csv", "replace index.html", "replace manifest.json"} <= set(points)
+    _killed_at_the_sample("build", points, rows, BUILD_SPEC)
+    swap = next(n for n, label in enumerate(points, 1) if label in ("exchange reports", "rename reports"))
+    assert swap in [r["n"] for r in rows] and swap + 1 in [r["n"] for r in rows]
     new_published = rows[0]["next_run"]["published"]
-    for n, r in enumerate(rows):
+    for r in rows:
+        n = r["n"]
         assert r["killed"], r
         published, processed = r["after_kill"]["published"], r["after_kill"]["processed"]
         # before the swap the old record, whole; after it the new one, whole. An atomic exchange
         # has no moment between; where two renames stand in, there is no reports/ between them
         # and the next start puts the old one back
-        if n < swap or (n == swap and labels[n] == "exchange reports"):
+        if n < swap or (n == swap and points[n - 1] == "exchange reports"):
             assert published == [OLD_PAGES, 1], r
         else:
             assert published == (None if n == swap else new_published), r
@@ -163,12 +210,13 @@ def test_build_killed_at_each_write_point_keeps_the_old_record_and_the_next_buil
     assert rows_in_index == 2 and len(pages) == 5 and "yearly_report_2018.html" in pages
 
 
-def test_a_build_killed_mid_copy_of_the_data_keeps_the_old_record_and_the_next_build_completes_it(
-        build_template, states, tmp_path):
+def test_a_build_killed_mid_copy_of_the_data_keeps_the_old_record_and_the_next_build_completes_it(build_matrix):
     """Defect 2: killed while copying reports/data, the old build left 8 of 24 data files and the
     next build said 'nothing to do'."""
-    *_ingest, row = kill_matrix("build", build_template, tmp_path / "work", points="replace values.csv")
-    assert len(_ingest) == 1  # the first is ingest's own values.csv; the last is the published copy
+    points, rows = build_matrix
+    copies = [n for n, label in enumerate(points, 1) if label == "replace values.csv"]
+    assert len(copies) == 2  # the first is ingest's own values.csv; the last is the published copy
+    (row,) = [r for r in rows if r["n"] == copies[-1]]
     assert row["killed"]
     assert row["after_kill"]["published"] == [OLD_PAGES, 1], row  # whole: every link resolves, data = manifest
     assert row["next_code"] == 0

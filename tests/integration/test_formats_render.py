@@ -75,9 +75,6 @@ def test_rendering_gives_the_html_values(renders, html_values, html, expected, f
         pytest.skip(renders.skipped[fmt])
     exp = _expected(expected)
     got = reported_values(renders.files[(html.stem, fmt)], exp["template"])
-    if fmt == "soffice_pdf" and html.stem in renders.framed and got != html_values[html.stem]:
-        pytest.xfail("LibreOffice put the floating table in a text box and printed it one column wide "
-                     "(its numbers are not in the PDF); the DOCX rendering is checked instead")
     assert got == html_values[html.stem]
     # against the hand-checked values: no worse than the HTML (which, for the fixed reports, is perfect)
     assert score(got, exp["values"]) == score(html_values[html.stem], exp["values"])

@@ -7,8 +7,9 @@ their header words) and the office-exported PDF (LibreOffice, from the DOCX it m
 - putian_ptsmzj_2015: a legacy 统计表 floating beside the portal's sidebar. Printed without borders, the sidebar's
   words (附件下载： 扫一扫在 手机打开 联系我们| …) stand on the table's lines and the header's; one value
   (2.政府网站 条 / 24 237) is printed on the line under its label. Every value is read, no label takes a
-  sidebar word. The office export puts that floating table in a text box and prints it one column wide,
-  without its numbers (a rendering defect, tests/render_helpers.py ``framed``): xfail there.
+  sidebar word. LibreOffice's HTML import floats that table in a text box (``framed``); the office PDF is
+  printed from the DOCX with the table back in the text flow, as an office's own Word file has it
+  (tests/render_helpers.py ``_unframe_tables``), and reads in full.
 - putian_ptsslj_2020: printed without borders, two rows of the gb2019 办理结果 table have labels that cannot be
   read (一、本年新收政府信息公开申 / 请数量 split by the page's header lines, and （四）无法提供 interleaved with
   2.没有现成信息需要另行制作); their neighbours match and the template's row order places them
@@ -61,9 +62,8 @@ def _read(ex, units: dict = {}) -> dict:  # noqa: B006 (read only)
 @pytest.mark.parametrize("fmt", PDFS)
 def test_legacy_table_beside_a_portal_sidebar(renders, fmt):
     stem = "putian_ptsmzj_2015"
-    if fmt == "soffice_pdf" and stem in renders.framed:
-        pytest.xfail("LibreOffice put the floating table in a text box printed one column wide: its numbers are "
-                     "not in the PDF (the DOCX rendering is read in full)")
+    if fmt == "soffice_pdf":  # the DOCX holds the table in a text box; its PDF is printed with the table inline
+        assert stem in renders.framed
     ex = _extraction(renders, stem, fmt)
     want = _expected(stem)["values"]
     got = _read(ex)
@@ -92,12 +92,11 @@ def test_unreadable_rows_are_placed_by_the_template_row_order(renders):
 
 @pytest.mark.parametrize("fmt", PDFS)
 def test_every_real_case_in_pdf_reads_its_hand_checked_cells(renders, fmt):
-    """Over every real HTML case: >= 99.5 % of hand-checked cells, 0 in a wrong cell (framed office exports,
-    whose numbers are not in the PDF, are counted out and named)."""
+    """Over every real HTML case: >= 99.5 % of hand-checked cells, 0 in a wrong cell."""
     right = total = 0
     wrong: list = []
     for html, expected in render_cases():
-        if html.parent != REAL or (fmt == "soffice_pdf" and html.stem in renders.framed):
+        if html.parent != REAL:
             continue
         exp = json.loads(expected.read_text(encoding="utf-8"))
         got = _read(_extraction(renders, html.stem, fmt), exp.get("units", {}))

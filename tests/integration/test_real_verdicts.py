@@ -24,13 +24,6 @@ CASES = verdict_cases()
 RENDERED_CASES = [c for c in CASES if c.html is not None]
 ACCURACY_CSV = ROOT / "src" / "govreport" / "catalog" / "verdict_accuracy.csv"
 
-# (case, format) -> (verdict kinds the rendering cannot decide, why)
-LOST_IN_RENDERING = {
-    ("putian_ptsmzj_2015", "soffice_pdf"): (
-        set(VERDICT_KINDS),
-        "LibreOffice turns the page's floating table (<table align=left>) into a text box and prints it one "
-        "column wide: the PDF holds no statistics table and is refused (test_formats_render xfails it too)"),
-}
 
 
 def _outcomes(score: dict) -> dict:
@@ -63,8 +56,7 @@ def test_no_verdict_is_wrong_in_a_rendering(renders, case, fmt):
     score = score_file(renders.files[(case.html.stem, fmt)], truth(case, fmt))
     outcomes = _outcomes(score)
     assert [k for k, o in outcomes.items() if o == "wrong"] == [], score["problems"]
-    lost, _why = LOST_IN_RENDERING.get((case.stem, fmt), (set(), ""))
-    assert {k for k, o in outcomes.items() if o == "unknown"} == lost, score["problems"]
+    assert {k for k, o in outcomes.items() if o == "unknown"} == set(), score["problems"]
 
 
 def test_a_rendering_states_a_meta_date_by_the_printed_line():

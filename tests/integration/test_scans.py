@@ -15,6 +15,14 @@ and scored with the same hand-checked JSON as the HTML: at least 95 % of its cel
 stored without provenance 'ocr' and an ``ocr_uncertain`` finding naming it; template, year and agency through
 pipeline.parse itself (its title and headings are printed in italic: read again upright, readers/ocr/page.py).
 Skipped, with the reason, only when tesseract cannot be installed (scripts/ensure_tesseract.sh).
+
+tests/data/scans/putian_ptsjj_2024_title_200dpi.pdf is the top of the same report's title page at 200 dpi
+(JPEG quality 40), where OCR reads the title as …年度报名 with confidence 0.54 (below the 0.6 a value needs):
+the agency is stated only because a second read of the line at 300 dpi gives the same name (identify.scanned):
+
+    .venv/bin/python scripts/make_scans.py --cases putian_ptsjj_2024 --sources office --dpi 200 --pages 2 \
+        --crop 2:0.45 --quality 40 --noise 2 --no-pages --out /tmp/scan
+    cp /tmp/scan/office_200dpi/putian_ptsjj_2024.pdf tests/data/scans/putian_ptsjj_2024_title_200dpi.pdf
 """
 from __future__ import annotations
 
@@ -36,6 +44,7 @@ from govreport.records import records
 
 ROOT = Path(__file__).resolve().parents[2]
 SCAN = ROOT / "tests" / "data" / "scans" / "putian_ptsjj_2024.pdf"
+TITLE_200 = ROOT / "tests" / "data" / "scans" / "putian_ptsjj_2024_title_200dpi.pdf"
 EXPECTED = json.loads((ROOT / "tests" / "data" / "real" / "expected" / "putian_ptsjj_2024.json").read_text("utf-8"))
 
 
@@ -49,11 +58,31 @@ def _tesseract() -> str:
 
 
 @pytest.fixture(scope="module")
-def document():
-    """The scan as the pipeline's reader gives it (OCR'd once for the module)."""
+def ocr_time():
+    """The reader's per-file budget is wall time (90 s for a PDF): on a machine busy with other jobs, OCR of
+    these pages can outlast it, which is a fact about the machine, not about what OCR reads. These tests check
+    what is read, so the budget is raised for them (readers/limits.LIMITS, restored afterwards)."""
+    import dataclasses
+    import sys
+
+    from govreport.readers import limits
+
     why = _tesseract()
     if why:
         pytest.skip(f"tesseract could not be installed: {why}")
+    old = limits.LIMITS
+    users = [m for m in list(sys.modules.values()) if getattr(m, "LIMITS", None) is old]
+    raised = dataclasses.replace(old, pdf_seconds=1800.0)
+    for module in users:
+        module.LIMITS = raised
+    yield
+    for module in users:
+        module.LIMITS = old
+
+
+@pytest.fixture(scope="module")
+def document(ocr_time):
+    """The scan as the pipeline's reader gives it (OCR'd once for the module)."""
     return read_document(SCAN)
 
 
@@ -122,3 +151,20 @@ def test_no_wrong_number_is_stored_without_an_ocr_flag(scanned):
     assert unflagged == []
     failed = scanned.findings[scanned.findings["state"] == "fail"]
     assert not failed["rule"].str.split(":").str[0].isin(["outcome.total", "applicants"]).any()  # no 勾稽不成立 made up
+
+
+@pytest.fixture(scope="module")
+def title_page(ocr_time):
+    return read_document(TITLE_200)
+
+
+def test_a_200_dpi_title_read_unsure_names_its_agency_only_when_a_second_read_agrees(title_page):
+    from govreport.identify.agency import agency_candidates
+    from govreport.identify.titles import find_title
+
+    assert TITLE_200.stat().st_size <= 600 * 1024
+    title = next(b.text for b in title_page.blocks if b.kind == "text" and str(b.text).startswith("莆田市审计局2024年"))
+    assert title.confidence < 0.6  # the first read alone would not be trusted with the name
+    assert find_title(title_page)[:2] == (2024, "莆田市审计局")
+    year, found = agency_candidates(title_page, title_page.full_text(), 2024)
+    assert year == 2024 and {c.name for c in found} == {"莆田市审计局"}  # no misread name from another line

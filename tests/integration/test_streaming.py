@@ -43,21 +43,25 @@ def streamed(corpus, tmp_path_factory):
     """The corpus ingested with a batch written after every agency (TableStream.step at 1 row), each read of a
     part counted with how many parts were still alive then."""
     out = tmp_path_factory.mktemp("streamed") / "out"
-    refs, reads, real = [], [], assemble.read_part
+    refs, reads, real, infos, real_info = [], [], assemble._decoded, [], assemble.read_info
 
-    def counted(path):
-        part = real(path)
-        if part.get("report") is not None:
-            reads.append(sum(r() is not None for r in refs))  # parts read before and still alive
-            refs.append(weakref.ref(part["report"]))
-        return part
+    def counted(paths):
+        reports = real(paths)
+        reads.append((sum(r() is not None for r in refs), len(reports)))  # (reports decoded before and alive, now)
+        refs.extend(weakref.ref(r) for r in reports)
+        return reports
+
+    def info(path):
+        infos.append(path)
+        return real_info(path)
 
     with pytest.MonkeyPatch.context() as mp:
         mp.setattr(store, "BATCH_ROWS", 1)
         mp.setattr(assemble, "CHUNK_REPORTS", 1)  # one agency at a time
-        mp.setattr(assemble, "read_part", counted)
+        mp.setattr(assemble, "_decoded", counted)
+        mp.setattr(assemble, "read_info", info)
         govreport.ingest([corpus[0]], out, jobs=1)
-    return out, reads
+    return out, reads, infos
 
 
 def _same(a, b, names=None) -> list[str]:
@@ -78,7 +82,7 @@ def _same(a, b, names=None) -> list[str]:
 
 
 def test_batches_per_agency_equal_one_batch_per_table(streamed, corpus, tmp_path, monkeypatch):
-    out, _ = streamed
+    out = streamed[0]
     whole = tmp_path / "whole"
     shutil.copytree(out / ".parts", whole / ".parts")  # the same parts: no parse
     monkeypatch.setattr(store, "BATCH_ROWS", 10**9)  # every table (and year) one batch, checked once whole
@@ -90,7 +94,7 @@ def test_batches_per_agency_equal_one_batch_per_table(streamed, corpus, tmp_path
 
 
 def test_streamed_tables_hold_every_report_and_the_cross_report_rows(streamed, corpus):
-    out, _ = streamed
+    out = streamed[0]
     data = govreport.load(out)
     assert len(data.reports) == 36 and data.reports["agency_id"].nunique() == 18
     assert sorted(data.reports["year"].unique()) == [2018, 2019, 2023, 2024, 2025]
@@ -111,7 +115,7 @@ def test_streamed_tables_hold_every_report_and_the_cross_report_rows(streamed, c
 
 
 def test_per_report_rows_equal_each_reports_own_parse(streamed, corpus):
-    out, _ = streamed
+    out = streamed[0]
     data = govreport.load(out)
     files = sorted(corpus[0].iterdir())[:8]
     own = pd.concat([govreport.parse(f).values for f in files], ignore_index=True)
@@ -124,18 +128,21 @@ def test_per_report_rows_equal_each_reports_own_parse(streamed, corpus):
 
 
 def test_assembly_holds_one_agency_of_parts_at_a_time(streamed):
-    """36 parts read twice (the index, then agency by agency); at no read were more than three other parts
-    alive (an agency has at most four reports here). Holding every part before the concat, as before, would
-    reach 35."""
-    _, reads = streamed
-    assert len(reads) == 72
-    assert max(reads) <= 3
+    """36 parts: the index reads each one's info row alone (36 reads), then each part's tables are decoded
+    once, one agency at a time (an agency has at most four reports here), and when an agency is decoded no
+    report of an earlier agency is still alive. Holding every part before the concat, as the first code did,
+    would find 35 alive at the last part."""
+    _, reads, infos = streamed
+    assert len(infos) == len(set(infos)) == 36
+    assert sum(n for _, n in reads) == 36
+    assert max(n for _, n in reads) <= 4 and len(reads) >= 9
+    assert max(alive for alive, _ in reads) == 0
 
 
 def test_kept_reports_stream_from_the_stored_tables(streamed, corpus, tmp_path, monkeypatch):
     """An additive ingest into a store without its part cache: the 60 kept reports come from the stored tables,
     read forward agency by agency (never loaded whole), and the result equals a fresh ingest of all 37."""
-    out, _ = streamed
+    out = streamed[0]
     store_dir, fresh = tmp_path / "store", tmp_path / "fresh"
     shutil.copytree(out, store_dir)
     shutil.copytree(out / ".parts", fresh / ".parts")

@@ -11,7 +11,7 @@ from functools import lru_cache
 from typing import Optional
 
 from govreport import catalog
-from govreport.model import Document
+from govreport.model import Document, OcrCell
 from govreport.text.normalize import cell_part_tokens, clean_text, parse_cell, value_run_start
 from govreport.text.numerals import chinese_to_number
 from govreport.text.units import label_units
@@ -88,7 +88,9 @@ def _is_cell_part(before: str, token: str) -> bool:
     return token.startswith(_part_openers()) or bool(_SEPARATOR_CUT.match(token)) or bool(_SEPARATOR_END.search(before))
 
 
-def _split_text_line(line: str) -> Row:
+def _split_text_line(line: str, read: Optional[OcrCell] = None) -> Row:
+    """A text line as a label and its values; a line read by OCR (``read``) gives each value its confidence,
+    so a number from an OCR'd line is stored as OCR (provenance 'ocr', or ocr_low_confidence), never as text."""
     # split before NFKC: it would turn the footnote mark of 21① into a digit (211)
     tokens = _merge_cell_parts(_merge_prefix_words([t for t in _WS_SPLIT.split(line) if t]))
     start = value_run_start(tokens, _is_value)
@@ -97,6 +99,8 @@ def _split_text_line(line: str) -> Row:
     while start < len(tokens) and not _is_value(tokens[start]):
         start += 1  # a value run never opens with a text cell
     values, tokens = tokens[start:], [clean_text(t) for t in tokens[:start]]
+    if read is not None:
+        values = [OcrCell(v, read.confidence, read.page, read.bbox) for v in values]
     unit = None
     if tokens and tokens[-1] in label_units():
         unit = tokens.pop()
@@ -149,11 +153,18 @@ _LIST_NUMBER = re.compile(r"^\d{1,2}$")
 _LIST_MARK = re.compile(r"^[、.．]")
 
 
-def _joined_text_lines(doc: Document) -> list[tuple[int, str]]:
+def _least_sure(doc: Document, numbers: list[int]) -> Optional[OcrCell]:
+    """Of text blocks read by OCR, the one read with the least confidence (None: no OCR'd block among them)."""
+    read = [doc.blocks[n].text for n in numbers if isinstance(doc.blocks[n].text, OcrCell)]
+    return min(read, key=lambda cell: cell.confidence) if read else None
+
+
+def _joined_text_lines(doc: Document) -> list[tuple[int, str, list[int]]]:
     """Text lines with two layouts of one label put back together: a header printed one character per line
-    (指/标/名/称, a vertical cell) and a list number cut from its label (1 / 、同意公开答复数)."""
+    (指/标/名/称, a vertical cell) and a list number cut from its label (1 / 、同意公开答复数): (the first
+    block's number, the text, the numbers of the blocks it joins, for ``_least_sure``)."""
     lines = [(n, b.text.strip()) for n, b in enumerate(doc.blocks) if b.kind == "text" and b.text.strip()]
-    out: list[tuple[int, str]] = []
+    out: list[tuple[int, str, list[int]]] = []
     i = 0
     while i < len(lines):
         n, text = lines[i]
@@ -162,14 +173,14 @@ def _joined_text_lines(doc: Document) -> list[tuple[int, str]]:
                 and lines[j + 1][0] == lines[j][0] + 1:
             j += 1
         if j > i:
-            out.append((n, "".join(t for _, t in lines[i:j + 1])))
+            out.append((n, "".join(t for _, t in lines[i:j + 1]), [m for m, _ in lines[i:j + 1]]))
             i = j + 1
             continue
         if _LIST_NUMBER.match(text) and i + 1 < len(lines) and _LIST_MARK.match(lines[i + 1][1]):
-            out.append((n, text + lines[i + 1][1]))
+            out.append((n, text + lines[i + 1][1], [n, lines[i + 1][0]]))
             i += 2
             continue
-        out.append((n, text))
+        out.append((n, text, [n]))
         i += 1
     return out
 
@@ -182,7 +193,7 @@ def document_rows(doc: Document) -> list[Row]:
     for n, block in enumerate(doc.blocks):
         if block.kind == "text":
             while pending is not None and pending[0] == n:
-                rows.append(_split_text_line(pending[1]))
+                rows.append(_split_text_line(pending[1], _least_sure(doc, pending[2])))
                 pending = next(text_lines, None)
         else:
             for cells in block.rows:

@@ -299,7 +299,10 @@ class _Walker:
         context_label = " ".join(self.buffer + [row.label]).strip()
         candidates = self._candidates()
         free = [e for e in candidates if (e.metric, "*") not in self.taken]
-        best, label_used, consumed = self._match_label(free, self._label_attempts(row, own, context_label, tail))
+        attempts = self._label_attempts(row, own, context_label, tail)
+        if self._own_start(row) is not None:  # the row before's wrapped tail above a numbered label: read without it
+            attempts = self._label_attempts(row, own, self._own_start(row), tail) + attempts
+        best, label_used, consumed = self._match_label(free, attempts)
         if label_used is None:
             label_used = row.label
         if best is None and (_best_match(candidates, own) or _best_match(candidates, match_key(context_label))):
@@ -318,6 +321,13 @@ class _Walker:
         source_label = clean_text(label_used) or clean_text(context_label)
         self._place(row, cells, group, source_label, score, detail)
         return consumed
+
+    def _own_start(self, row: Row) -> Optional[str]:
+        """The buffer from its numbered fragment on, after unnumbered ones (the row before's tail: 类过程性信息 / 7.属于行)."""
+        starts = [i for i, f in enumerate(self.buffer) if _STARTS_NEW_LABEL.match(label_key(f))]
+        if row.label or starts[-1:] != starts[:1] or not starts or starts[0] == 0:
+            return None
+        return " ".join(self.buffer[starts[0]:]).strip()
 
     @staticmethod
     def _label_attempts(row: Row, own: str, context_label: str, tail: list[str]) -> list[tuple[str, int, Optional[int]]]:

@@ -16,6 +16,7 @@ from typing import Optional
 
 from govreport import catalog
 from govreport.model import Document
+from govreport.identify.scanned import OcrLines, ocr_lines, surely_read
 from govreport.identify.titles import (HEAD_LINES, agency_tail, clean_agency, compact, document_lines, find_title,
                                        match_title, meta_titles)
 from govreport.text.agencies import (agency_level, complete_agency_name, is_region_alone, region_prefix,
@@ -23,6 +24,7 @@ from govreport.text.agencies import (agency_level, complete_agency_name, is_regi
 
 _RANK = {"meta_title": 0, "title": 1, "meta": 2, "signature": 3, "file_name": 4, "sentence": 5}
 _COMPARED = ("meta_title", "title", "meta", "signature", "file_name")  # sources whose disagreement is a finding
+_OCR_READ = ("signature", "sentence")  # body sources OCR'd on a scan (a title is judged by identify.titles)
 _SIGNATURE_SPAN = 40  # a signature sits within the last lines (a printed page adds its footer after it)
 
 
@@ -62,10 +64,12 @@ def _grounded(name: str, titles: str) -> bool:
     return bool(head) and head in titles
 
 
-def _candidate(source: str, raw: str, text: str, titles: str) -> Optional[Candidate]:
+def _candidate(source: str, raw: str, text: str, titles: str, read: OcrLines) -> Optional[Candidate]:
     name = clean_agency(raw)
     if not name or source not in ("meta_title", "title") and not _grounded(name, titles):
         return None
+    if source in _OCR_READ and not surely_read(read, name):
+        return None  # OCR was unsure of the name's characters: a guessed agency is worse than none
     name = complete_agency_name(name)
     return Candidate(source, name, resolve_agency_id(name, text)[0])
 
@@ -98,7 +102,7 @@ def agency_candidates(doc: Document, text: str, period_year: Optional[int] = Non
     raw += [("file_name", hit[1] if hit else "")]
     raw += [("sentence", m.group("agency")) for p in _source_patterns("sentence") for line in lines
             for m in p.finditer(line)]
-    found = (_candidate(source, value, text, titles) for source, value in raw if value)
+    found = (_candidate(source, value, text, titles, ocr_lines(doc)) for source, value in raw if value)
     return year, [c for c in found if c]
 
 

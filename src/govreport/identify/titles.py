@@ -3,6 +3,8 @@
 A title is read from the page's metadata and the head lines (one, two or three lines joined: a title wraps).
 The agency part counts only if it looks like a name: it ends with an agency suffix
 (catalog/agency_suffixes.csv) and holds no year, clause or 〔号〕 (catalog/agency_rejects.csv).
+Forms named ``ocr_…`` are tried on lines read by OCR only (a scan's title whose last character was misread,
+…年度报各); an agency read by OCR counts only when it was read surely (identify.scanned).
 """
 from __future__ import annotations
 
@@ -11,6 +13,7 @@ from functools import lru_cache
 from typing import Optional
 
 from govreport import catalog
+from govreport.identify.scanned import in_gazetteer, is_ocr_line, ocr_lines, reread_line, surely_read
 from govreport.model import Document
 from govreport.text.agencies import normalize_agency_name, region_prefix
 from govreport.text.numerals import chinese_to_number
@@ -24,8 +27,10 @@ _NOT_A_NAME = re.compile(r"(?:19|20)\d{2}年|报告|年报")
 
 
 @lru_cache(maxsize=None)
-def _title_forms() -> tuple[re.Pattern, ...]:
-    return tuple(re.compile(r["pattern"]) for r in catalog.read_csv("title_forms.csv"))
+def _title_forms(ocr: bool = False) -> tuple[re.Pattern, ...]:
+    """The title forms of printed text; with ``ocr``, also those for OCR'd lines (form named ocr_…)."""
+    return tuple(re.compile(r["pattern"]) for r in catalog.read_csv("title_forms.csv")
+                 if ocr or not r["form"].startswith("ocr_"))
 
 
 @lru_cache(maxsize=None)
@@ -67,10 +72,11 @@ def _last_of_doubled(name: str) -> str:
     return name[at:] if at > 0 else name
 
 
-def match_title(text: str) -> Optional[tuple[int, str]]:
-    """(year, agency) of the first title form that matches; agency may be '' (title names only the year)."""
+def match_title(text: str, ocr: bool = False) -> Optional[tuple[int, str]]:
+    """(year, agency) of the first title form that matches; agency may be '' (title names only the year).
+    ``ocr``: the text was read by OCR (the forms for misread titles are tried too)."""
     compacted = compact(text)
-    for form in _title_forms():
+    for form in _title_forms(ocr):
         if not may_match(form, compacted):
             continue
         for m in form.finditer(compacted):
@@ -104,21 +110,33 @@ def _document_lines(doc: Document) -> list[str]:
     return [ln for ln in lines if ln]
 
 
-def _title_candidates(doc: Document, lines: list[str]) -> list[tuple[str, str, int]]:
-    """(source, text, line number) to try for a title: metadata first, then the head lines and line pairs."""
-    out = [("meta", v, -1) for v in meta_titles(doc)]
+def _title_candidates(doc: Document, lines: list[str]) -> list[tuple[str, str, int, bool]]:
+    """(source, text, line number, read by OCR) to try for a title: metadata first, then the head lines and
+    line pairs."""
+    read = ocr_lines(doc)
+    out = [("meta", v, -1, False) for v in meta_titles(doc)]
     lines = lines[:HEAD_LINES]
-    out += [("title", ln, n) for n, ln in enumerate(lines)]
-    out += [("title", a + b, n) for n, (a, b) in enumerate(zip(lines, lines[1:]))]
-    out += [("title", a + b + c, n) for n, (a, b, c) in enumerate(zip(lines, lines[1:], lines[2:]))]
+    for width in (1, 2, 3):
+        out += [("title", "".join(parts), n, is_ocr_line(read, *parts))
+                for n, parts in enumerate(zip(*(lines[k:] for k in range(width))))]
     return out
 
 
-def _agency_beside(lines: list[str], n: int) -> str:
+def _read_twice(doc: Document, read, text: str, n: int, agency: str) -> bool:
+    """Whether the title's line(s), read again at a higher resolution, give the same agency in the gazetteer's
+    region (identify.scanned)."""
+    lines = document_lines(doc)
+    parts = [ln for ln in lines[n:n + 3] if ln in text]
+    again = "".join(reread_line(doc, read, ln) or "" for ln in parts if ln in read.read)
+    hit = match_title(again, ocr=True) if again else None
+    return bool(hit) and hit[1] == agency and in_gazetteer(agency)
+
+
+def _agency_beside(lines: list[str], n: int, read) -> str:
     """The agency on the line above or below a title that names only the year (2019年政府信息公开工作年度报告)."""
     for near in (lines[n - 1] if n > 0 else "", lines[n + 1] if n + 1 < len(lines) else ""):
         agency = clean_agency(compact(near))
-        if agency and len(agency) <= 40:
+        if agency and len(agency) <= 40 and surely_read(read, agency):
             return agency
     return ""
 
@@ -131,18 +149,20 @@ def find_title(doc: Document, period_year: Optional[int] = None,
     A page can carry other reports' titles (site navigation printed into a PDF, links to past years):
     when the 统计期限 sentence gives the year, a title of that year (or the next: published early) wins.
     """
-    lines = document_lines(doc)
+    lines, read = document_lines(doc), ocr_lines(doc)
     year_only: Optional[int] = None
     fallback = None
-    for source, text, n in _title_candidates(doc, lines):
-        hit = match_title(text) if source in sources else None
+    for source, text, n, ocr in _title_candidates(doc, lines):
+        hit = match_title(text, ocr) if source in sources else None
         if not hit:
             continue
         year, agency = hit
+        if ocr and agency and not surely_read(read, agency) and not _read_twice(doc, read, text, n, agency):
+            agency = ""  # a name OCR was unsure of: not stated
         if agency and period_year is not None and year not in (period_year, period_year + 1):
             fallback = fallback or (year, agency, source)
             continue
-        agency = agency or (_agency_beside(lines, n) if n >= 0 else "")
+        agency = agency or (_agency_beside(lines, n, read) if n >= 0 else "")
         if agency:
             return year, agency, source
         year_only = year_only or year

@@ -14,6 +14,7 @@ else from the stored tables (``Stored.report``: its rows, less what assembly add
 from __future__ import annotations
 
 import os
+import time
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
@@ -101,7 +102,7 @@ class Plan:
         for r in self.records.values():
             out.append({"input": r["input"], "path": r["path"], "sha256": r["sha256"], "source": r.get("source"),
                         "report_id": rid.get(r["path"]), "failure": failed.get(r["path"]),
-                        "duplicate_of": copies.get(r["path"])})
+                        "duplicate_of": copies.get(r["path"]), "stat": r.get("stat")})
         return out
 
 
@@ -130,7 +131,7 @@ def plan(paths: list, out: Path, replace: bool = False, prune: bool = False) -> 
     A local input that does not exist raises InputNotFound before anything is read or written."""
     require_inputs(paths)
     previous = _replaced(out) if replace else previous_manifest(out)
-    now = this_run(paths)
+    now = this_run(paths, {r["input"]: r for r in previous.get("inputs", [])})
     result = Plan(previous=previous, out=Path(out))
     old = {r["input"]: r for r in previous.get("inputs", [])}
     for key, record in ({} if replace else old).items():  # the store's order: a report keeps its id
@@ -180,13 +181,14 @@ def _inputs_from_tables(out: Path) -> list[dict]:
     return records
 
 
-def this_run(paths: list) -> dict:
-    """key -> record of every input this run names: files (hashed once) and the failures of discovery."""
+def this_run(paths: list, known: Optional[dict] = None) -> dict:
+    """key -> record of every input this run names: files (hashed once, or not at all when the store's
+    manifest ``known`` holds the same file: ``_hashed``) and the failures of discovery."""
     local, urls = [p for p in paths if not is_url(p)], [p for p in paths if is_url(p)]
     found, failures = walk.discover(local) if local else ([], [])
     folders = walk.input_folders(local)
-    records = [{"input": key_of(f), "path": str(f), "sha256": _sha_or_none(f), "source": walk.source_name(f, folders)}
-               for f in found]
+    records = [{"input": key_of(f), "path": str(f), **_hashed(f, (known or {}).get(key_of(f))),
+                "source": walk.source_name(f, folders)} for f in found]
     if urls:
         remote, more, _sources = discover_urls(urls)
         records += [{"input": key_of(shown), "path": shown, "sha256": sha, "source": source, "fetch": fetch}
@@ -195,6 +197,28 @@ def this_run(paths: list) -> dict:
     records += [{"input": key_of(f.path), "path": f.path, "sha256": None, "source": None, "failure": f.problem}
                 for f in failures]
     return {r["input"]: r for r in records}
+
+
+SETTLED_NS = 2_000_000_000  # a file changed less than this before it is hashed is hashed again next run
+
+
+def _hashed(path, known: Optional[dict]) -> dict:
+    """{"sha256", "stat"} of a local input. The hash recorded for it is reused when the file is the very file
+    that was hashed: same size, mtime, ctime and inode (an edit, even one that puts the mtime back, changes the
+    ctime, which no tool can set; a copy or a move is another inode or ctime, so it is hashed). A file that
+    changed in the 2 s before it was hashed gets no stat, so it is always hashed again (an edit in the same
+    clock tick as the hash would keep every stat field). An unchanged re-ingest of 10,000 files so hashes
+    none of them (issue 16 item 6)."""
+    try:
+        st = os.stat(path)
+    except OSError:
+        return {"sha256": None, "stat": None}
+    stat = [st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino]
+    if known and known.get("stat") == stat and known.get("sha256"):
+        return {"sha256": known["sha256"], "stat": stat}
+    sha = _sha_or_none(path)
+    settled = time.time_ns() - max(st.st_mtime_ns, st.st_ctime_ns) > SETTLED_NS
+    return {"sha256": sha, "stat": stat if sha and settled else None}
 
 
 def _sha_or_none(path) -> Optional[str]:

@@ -3,7 +3,8 @@
 ``inputs`` finds the files (local paths or fsspec URLs) with their content hashes; ``drop_duplicates``
 keeps one of byte-identical copies (listed, no failure); ``tasks`` pairs each with its part in the cache
 (``<out>/.parts/<code fingerprint>/<sha256><suffix>.arrow``, ingestion/parts.py: Arrow data checked against
-its digest, never code) and keeps those not cached yet; a cached part that fails its check is removed, its file
+its digest, never code) and keeps those not cached yet, or whose failure may have been the machine's (read once
+more: ``_retry_once``); a cached part that fails its check is removed, its file
 parsed again, and the run says so (``IngestResult.bad_parts``, one line each).
 
 ``PerFile(read)`` is the per-file function the engines run: it fetches the file, calls ``read(path,
@@ -20,7 +21,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable, Optional
 
-from govreport.errors import ReportError, describe_path, one_line
+from govreport.errors import OverBudget, ReportError, describe_path, one_line
 from govreport.ingestion import discover as walk
 from govreport.ingestion import parts as part_files
 from govreport.ingestion.discover import Failure
@@ -29,6 +30,7 @@ from govreport.readers import limits
 from govreport.store import Processed, atomic_write, load, sha256_file
 
 PART_SUFFIX = part_files.SUFFIX
+RETRY_SUFFIX = ".retry"  # beside a part: its failure may be the machine's, read the file once more
 
 
 @dataclass(frozen=True)
@@ -88,6 +90,8 @@ class PerFile:
             with local_file(task.fetch or task.path) as local, \
                     limits.file_budget(local, limits.file_seconds(local), "parsing"):
                 return {"failure": None, "report": self.read(local, task.sha256)}
+        except OverBudget as exc:
+            return {"failure": exc.problem, "retry": True}
         except ReportError as exc:
             return {"failure": exc.problem}
         except RecursionError:
@@ -100,16 +104,33 @@ class PerFile:
     def keep(self, task: Task, part: dict, seconds: float = 0.0) -> Outcome:
         """Write the file's part (the local engine does this in the process that commits the store)."""
         digest = write_part(Path(task.part), part)
+        _retry_once(Path(task.part), bool(part.get("retry")))
         return Outcome(task.path, task.sha256, task.part, seconds, digest)
 
     def failed(self, task: Task, reason: str) -> Outcome:
         """A file whose worker crashed, timed out or outgrew its memory (engines, supervise.py): its part
-        is that one-line failure."""
-        return self.keep(task, {"failure": reason})
+        is that one-line failure, read once more on the next run."""
+        return self.keep(task, {"failure": reason, "retry": True})
 
     def budget(self, task: Task) -> tuple[float, float]:
         """(seconds, MB) the engines enforce from outside the worker: the budget inside speaks first."""
         return limits.hard_seconds(task.path), limits.LIMITS.memory_mb
+
+
+def _retry_once(part: Path, transient: bool) -> None:
+    """A crash, a timeout or a memory overrun can be the machine's (the OOM killer, a loaded host), not the
+    file's: such a failure is marked, and the next run reads the file once more. Failing again, or any other
+    failure, it is kept like any other until the file or the code changes."""
+    marker = part.with_name(part.name + RETRY_SUFFIX)
+    if transient and not marker.exists():
+        marker.touch()
+    else:
+        marker.unlink(missing_ok=True)
+
+
+def retry_pending(cache: Path) -> bool:
+    """Some file of the cache ``<out>/.parts/<code>`` waits to be read once more (``_retry_once``)."""
+    return cache.is_dir() and any(cache.glob(f"*{RETRY_SUFFIX}"))
 
 
 def write_part(path: Path, part) -> str:
@@ -188,7 +209,8 @@ def tasks(files: list[tuple], cache: Path) -> tuple[list[Task], list[Task]]:
                   fetch[0] if fetch and fetch[0] != f else "")
              for f, sha, *fetch in files]
     _notice(part_files.screen((t.part, t.path) for t in every if t.sha256))  # a bad part: parsed again
-    return every, [t for t in every if not t.sha256 or not Path(t.part).exists()]
+    return every, [t for t in every
+                   if not t.sha256 or not Path(t.part).exists() or Path(t.part + RETRY_SUFFIX).exists()]
 
 
 def prune_parts(parts_dir: Path, keep: str) -> None:

@@ -26,8 +26,23 @@ STORE_LOCK = ".lock"
 PROJECT_LOCK = ".govreport.lock"
 POLL = 0.1  # seconds between two attempts while waiting
 
-_HELD: dict[str, list] = {}  # lock file (real path) -> [thread id, depth]
+_HELD: dict[str, list] = {}  # lock file (real path) -> [thread id, depth, open handle]
 _GUARD = threading.Lock()
+
+
+def _not_inherited() -> None:
+    """In a forked child (a supervised worker), close the held locks' files: flock belongs to the open file,
+    which the fork shares, so a worker orphaned by a killed ingest would otherwise keep the store locked
+    until its file's budget ran out. Closing a copy releases nothing while the writer itself lives."""
+    for entry in list(_HELD.values()):
+        try:
+            entry[2].close()
+        except (OSError, ValueError, IndexError):
+            pass
+    _HELD.clear()
+
+
+os.register_at_fork(after_in_child=_not_inherited)
 
 
 class Locked(GovreportError, RuntimeError):
@@ -64,7 +79,7 @@ def holding(lock_file: Path, wait: float, refusal: str):
         return
     handle = _acquire(Path(lock_file), wait, refusal)
     with _GUARD:
-        _HELD[key] = [me, 1]
+        _HELD[key] = [me, 1, handle]
     try:
         yield
     finally:

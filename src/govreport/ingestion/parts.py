@@ -83,6 +83,12 @@ def encode(part: dict) -> bytes:
 
 def _rows(data: bytes, where) -> dict:
     """name -> body of a part's bytes; BadPart unless they are an Arrow file of the part schema."""
+    table = _table(data, where)
+    return dict(zip(table.column("name").to_pylist(), table.column("body").to_pylist()))
+
+
+def _table(data: bytes, where) -> pa.Table:
+    """The part's (name, body) table over its bytes (no copy); BadPart unless they are a part's Arrow file."""
     if not (data.startswith(MAGIC) and data.rstrip(b"\0").endswith(MAGIC)):
         raise BadPart(where, "is not an Arrow part (foreign bytes)")
     try:
@@ -91,7 +97,7 @@ def _rows(data: bytes, where) -> dict:
         raise BadPart(where, f"is not a readable Arrow part ({type(exc).__name__})") from None
     if not table.schema.equals(SCHEMA):
         raise BadPart(where, "is an Arrow file of another layout, not a part")
-    return dict(zip(table.column("name").to_pylist(), table.column("body").to_pylist()))
+    return table
 
 
 def decode_tables(data: bytes, where="part") -> tuple[dict, dict]:
@@ -107,6 +113,20 @@ def decode_tables(data: bytes, where="part") -> tuple[dict, dict]:
     if not isinstance(info, dict) or info.get("format") != FORMAT:
         raise BadPart(where, "is a part of another format")
     return info, tables
+
+
+def decode_info(data: bytes, where="part") -> dict:
+    """A part's ``info`` row alone (its failure, or the report's meta and sentences): the index of an ingest
+    needs no more, so the per-report tables stay undecoded (no Arrow stream opened, no pandas)."""
+    table = _table(data, where)
+    try:
+        body = table.column("body")[table.column("name").to_pylist().index("info")].as_py()
+        info = json.loads(body.decode("utf-8"))
+    except (ValueError, AttributeError, UnicodeDecodeError) as exc:  # no info row, a null body, not JSON
+        raise BadPart(where, f"is a damaged part ({type(exc).__name__})") from None
+    if not isinstance(info, dict) or info.get("format") != FORMAT:
+        raise BadPart(where, "is a part of another format")
+    return info
 
 
 def decode(data: bytes, where="part") -> dict:
@@ -216,6 +236,13 @@ def read(path) -> dict:
     """The part at ``path`` after checking it against its digest; a bad part is removed (the next run parses
     its file again) and raises BadPart."""
     return _verified(Path(path), decode)
+
+
+def read_info(path) -> dict:
+    """The part's ``info`` (``failure``; ``meta`` and ``sentences`` of a report) after the same digest check as
+    ``read``: a bad part is removed and raises BadPart, so it is never indexed, and ``read`` checks it again
+    when its tables are used (a part changed in between is refused then)."""
+    return _verified(Path(path), decode_info)
 
 
 def read_tables(path) -> tuple[dict, dict]:

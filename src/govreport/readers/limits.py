@@ -23,7 +23,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Optional
 
-from govreport.errors import ReportError
+from govreport.errors import OverBudget, ReportError
 
 
 @dataclass(frozen=True)
@@ -136,7 +136,7 @@ class Budget:
     def check(self) -> None:
         reason = self.exceeded()
         if reason is not None:
-            raise ReportError(self.path, reason)
+            raise OverBudget(self.path, reason)
 
 
 _CURRENT: contextvars.ContextVar[Optional[Budget]] = contextvars.ContextVar("govreport_budget", default=None)
@@ -197,7 +197,7 @@ def time_limit(seconds: float, path, what: str = "reading"):
         old_delay, _ = signal.setitimer(signal.ITIMER_REAL, seconds)
         yield
     except _Timeout:
-        raise ReportError(path, f"gave up {what} after {seconds:g} s (time limit per file)") from None
+        raise OverBudget(path, f"gave up {what} after {seconds:g} s (time limit per file)") from None
     finally:
         signal.setitimer(signal.ITIMER_REAL, 0)
         signal.signal(signal.SIGALRM, old_handler)

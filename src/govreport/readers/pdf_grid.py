@@ -26,6 +26,7 @@ _WHITE = {(1.0, 1.0, 1.0), (1, 1, 1), (1.0,), (1,)}
 # points: characters whose tops differ less sit on one line. Latin digits set in a fallback font
 # (DejaVu beside Noto CJK in Chromium's PDFs) stand 3.3 pt lower than the CJK text of their line.
 _LINE_TOL = 4.5
+_GLUE_GAP = 1.0  # points between a label's last character and a number: more is another cell's text
 
 
 @dataclass
@@ -117,8 +118,8 @@ def _closing_lines(ruled) -> list[dict]:
 
     A table cut by a page break has no bottom line on the first page and often
     no (or a partial) top line on the next; without them its last or first row
-    is lost. Where two or more vertical rules that cross a drawn horizontal rule
-    end at the same height and nothing closes them, a closing line is added.
+    is lost. Where two or more vertical rules that cross a drawn horizontal rule (or hang from one: the
+    cut row's top border, see _hangs) end at the same height and nothing closes them, a closing line is added.
     """
     edges = ruled.edges
     vertical = [e for e in edges if e["orientation"] == "v"]
@@ -140,10 +141,30 @@ def _closing_lines(ruled) -> list[dict]:
             crossed = any(
                 h["x0"] <= x0 + 3 and h["x1"] >= x1 - 3 and min(e["top"] for e in cluster) < h["top"] < max(e["bottom"] for e in cluster)
                 for h in horizontal
-            )
+            ) or _hangs(cluster, horizontal, x0, x1, "top" if end == "bottom" else "bottom")
             if not closed and crossed:
                 added.append({"object_type": "line", "x0": x0, "x1": x1, "top": y, "bottom": y, "width": x1 - x0, "height": 0})
     return added
+
+
+def _hangs(cluster: list[dict], horizontal: list[dict], x0: float, x1: float, side: str) -> bool:
+    """The vertical rules all start (side "top") or end ("bottom") on one drawn rule across most of them.
+
+    That rule is a table row's top (bottom) border, and rules hanging from it that nothing closes at their
+    other end are the row a page break cut: Chromium draws a row split over two pages without its bottom
+    border on the first page and without its top border on the next.
+    """
+    ends = [e[side] for e in cluster]
+    if max(ends) - min(ends) > 3:
+        return False
+    y = min(ends) if side == "top" else max(ends)
+    pieces = sorted((h["x0"], h["x1"]) for h in horizontal if abs(h["top"] - y) <= 3 and h["x1"] - h["x0"] > 3)
+    covered, reach = 0.0, x0
+    for a, b in pieces:
+        a, b = max(a, reach), min(b, x1)
+        if b > a:
+            covered, reach = covered + b - a, b
+    return covered >= 0.5 * (x1 - x0)  # a rowspan cell on the left has no border there
 
 
 def _cell_lines(grid: Grid) -> list[str]:
@@ -154,6 +175,7 @@ def _word_lines(page) -> list[tuple[float, list[dict]]]:
     """Group words (with their boxes and characters) into visual lines by their top, left to right."""
     words = page.extract_words(x_tolerance=3, y_tolerance=_LINE_TOL, keep_blank_chars=False, use_text_flow=False,
                                return_chars=True)
+    words = [piece for word in words for piece in _unglue(word)]
     words.sort(key=lambda w: (round(w["top"], 1), w["x0"]))
     lines: list[list[dict]] = []
     for word in words:
@@ -170,8 +192,34 @@ def _word_lines(page) -> list[tuple[float, list[dict]]]:
 
 
 def _line_text(words: list[dict]) -> str:
-    """A visual line as text: words left to right, one space between them."""
-    return " ".join(w["text"] for w in words).strip()
+    """A visual line as text: words left to right, one space between them (none before a piece _unglue cut)."""
+    return "".join((w["text"] if w.get("glued") or i == 0 else " " + w["text"]) for i, w in enumerate(words)).strip()
+
+
+def _is_digit(ch: str) -> bool:
+    return "0" <= ch <= "9"
+
+
+def _unglue(word: dict) -> list[dict]:
+    """A number printed right after a label's last character, set apart, is its own word.
+
+    A table printed without cell padding puts a value column's number 2-3 pt after a long label
+    (``3.危及“三安全一稳定”`` then ``0``): under pdfplumber's 3-pt tolerance they are one word, the number
+    is read into the label and its cell stays blank. A run of digits ending the word, after a CJK or
+    full-width character or a typographic quote and more than _GLUE_GAP away from it, is cut off
+    (typeset text, digits included, sits flush; an office's ideograph-numeric autospace gap in prose
+    changes nothing: _line_text joins the pieces without a space)."""
+    chars = word.get("chars") or []
+    if len(chars) != len(word["text"]) or len(chars) < 2 or not _is_digit(chars[-1]["text"]):
+        return [word]
+    i = len(chars) - 1
+    while i > 0 and _is_digit(chars[i - 1]["text"]):
+        i -= 1
+    if i == 0 or ord(chars[i - 1]["text"]) < 0x2000 or chars[i]["x0"] - chars[i - 1]["x1"] <= _GLUE_GAP:
+        return [word]
+    head, tail = chars[:i], chars[i:]
+    return [dict(word, text=word["text"][:i], x1=head[-1]["x1"], chars=head),
+            dict(word, text=word["text"][i:], x0=tail[0]["x0"], chars=tail, glued=True)]
 
 
 def _clean_cell(text: Optional[str]) -> Optional[str]:

@@ -65,8 +65,10 @@ def _row_broken(last: list, add_cells: list, add_owner: list) -> bool:
     texts = [c for c in first if c]
     if not texts or any(is_number(c) for c in first) or not any(is_number(c) for c in last):
         return False
-    if len(add_owner) > 1 and any(a == b and a is not None for a, b in zip(add_owner[0], add_owner[1])):
-        return False  # a merged cell running on: handled as a cut merged label below
+    if len(add_owner) > 1 and any(a == b and a is not None and text
+                                  for a, b, text in zip(add_owner[0], add_owner[1], first)):
+        return False  # a merged cell with text running on: handled as a cut merged label below (an empty
+        # merged cell beside it, the rest of a rowspan label printed on the page before, is no such cell)
     return not starts_new_label(texts[0])
 
 
@@ -145,12 +147,16 @@ def _continue_grid(first: Grid, nxt: Grid) -> Grid:
     if cells and add_cells and rectangular and _row_broken(cells[-1], add_cells, add_owner):
         # one row broken over the page: 2.申请人逾期未按收费 | 221 … / 通知要求缴纳费用、行政机关不再处理…
         cells[-1] = [join_cjk_lines([a, b]) if a and b and not is_number(a) else a for a, b in zip(cells[-1], add_cells[0])]
+        # the merged labels the break cut run on from the broken row's part below, not from the row after it
+        head_cells, head_owner = [None] * len(add_cells[0]), add_owner[0]
         add_cells, add_owner = add_cells[1:], add_owner[1:]
-    if cells and add_cells and rectangular:
-        last, head = len(cells) - 1, 0
+    else:
+        head_cells, head_owner = (add_cells[0], add_owner[0]) if add_cells else ([], [])
+    if cells and head_owner and rectangular:
+        last = len(cells) - 1
         for j in range(len(cells[last])):
-            top_owner, bottom_owner = owner[last][j], add_owner[head][j]
-            upper_text, lower_text = cells[last][j], add_cells[head][j]
+            top_owner, bottom_owner = owner[last][j], head_owner[j]
+            upper_text, lower_text = cells[last][j], head_cells[j]
             if is_number(upper_text) or is_number(lower_text):
                 continue
             upper_rows = sum(1 for row in owner if row[j] == top_owner)

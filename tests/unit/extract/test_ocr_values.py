@@ -96,3 +96,26 @@ def test_letters_read_in_a_number_cell_are_a_misread_not_a_note():
     [u] = ex.unmapped
     assert (u["reason"], u["raw"], u["column"]) == ("ocr_low_confidence", "5 (zt)", "natural_person")
     assert "letters in a number cell" in u["detail"]
+
+
+def test_numbers_on_text_lines_read_by_ocr_are_marked_ocr_too():
+    """A table OCR cannot see as a grid is read from its text lines (legacy 统计表 printed as lines): those
+    numbers were stored as 'reported', as if a text layer had printed them (found on the office scan of
+    莆田市民宗局 2015 at 300 dpi). The real 莆田市科技局 2009 report's lines, as OCR lines, read the same
+    numbers, each marked 'ocr' with its line's confidence."""
+    from pathlib import Path
+
+    from govreport.readers import read_document
+
+    path = Path(__file__).resolve().parents[2] / "data" / "real" / "putian_ptkjj_2009.txt"
+    plain = read_document(path)
+    scanned = read_document(path)
+    scanned.blocks = [type(b).line(OcrCell(b.text, 0.9, 1, (0, 0, 10, 10)), page=1) if b.kind == "text" else b
+                      for b in plain.blocks]
+    want = {k: v["value"] for k, v in _values(extract(plain, "legacy", "ptkjj-2009")).items()}
+    got = {k: v for k, v in _values(extract(scanned, "legacy", "ptkjj-2009")).items()}
+    assert {k: v["value"] for k, v in got.items()} == want
+    assert (want[("proactive.total", "total")], want[("proactive.channel.website", "total")]) == (36, 36)  # by hand
+    printed = [v for v in got.values() if v["provenance"] != "derived"]
+    assert len(printed) >= 15 and {(v["provenance"], v["ocr_confidence"]) for v in printed} == {("ocr", 0.9)}
+    assert {v["provenance"] for v in _values(extract(plain, "legacy", "ptkjj-2009")).values()} <= {"reported", "matched_fuzzy", "derived"}

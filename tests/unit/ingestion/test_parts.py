@@ -134,6 +134,26 @@ def test_reading_a_bad_part_raises_one_line_and_removes_it(written, tmp_path):
     assert not path.exists()
 
 
+@pytest.mark.parametrize("damage", ["edited", "crafted pickle with its digest"])
+def test_the_index_reads_the_info_row_alone_after_the_same_digest_check(written, tmp_path, damage):
+    """assemble.collect reads only a part's info row (its tables are decoded once, later): the digest check
+    is the same as a whole read's, so a bad part is never indexed, and it is removed."""
+    path, _ = written
+    info = parts.read_info(path)
+    assert info["failure"] is None and info["meta"]["report_id"] == "淮安市/洪泽区人民政府-2023"
+    assert set(info) == {"format", "failure", "meta", "sentences"}  # no table in it
+    if damage == "edited":
+        _edited(path, 999999.0)
+        why = "does not match its recorded digest (corrupt, edited or swapped)"
+    else:
+        path.write_bytes(pickle.dumps({"failure": None, "report": _Marker(tmp_path / "marker")}))
+        (path.parent / parts.INDEX).write_text(f"{sha256_file(path)}  {path.name}\n", encoding="utf-8")
+        why = "is not an Arrow part (foreign bytes)"
+    with pytest.raises(parts.BadPart) as err:
+        parts.read_info(path)
+    assert str(err.value) == f"{path}: {why}" and not path.exists() and not (tmp_path / "marker").exists()
+
+
 def test_a_good_part_passes_the_screen_untouched(written):
     path, digest = written
     assert parts.screen([(str(path), "x.txt")]) == [] and sha256_file(path) == digest
@@ -162,3 +182,21 @@ def test_a_worker_may_send_the_encoded_part_and_bad_bytes_become_the_files_failu
     parts.write(bad, pickle.dumps({"failure": None}))
     assert corpus.read_part(bad)["failure"] == ("internal error while storing the parsed report (BadPart: "
                                                 f"{bad}: is not an Arrow part (foreign bytes))")
+
+
+def test_a_part_changed_after_it_was_indexed_is_refused_when_its_tables_are_read(written):
+    """Assembly indexes a part from its info row, then decodes its tables a chunk later, checking its digest
+    again: a part edited in between (550 -> 999999) is never assembled; the run stops (BadPart, one line
+    naming it; the ingest then aborts its TableStream: the old store stays) and the part is removed."""
+    from govreport.ingestion import assemble
+
+    path, _ = written
+    failures: list = []
+    index = assemble.collect([corpus.Outcome(str(HONGZE_2023), sha256_file(HONGZE_2023), str(path), 0.0)], failures)
+    assert failures == [] and [e.row["report_id"] for e in index] == ["淮安市/洪泽区人民政府-2023"]
+    assert _licensing(assemble._decoded([index[0].part])[0]) == 550.0
+    _edited(path, 999999.0)
+    with pytest.raises(parts.BadPart) as err:
+        assemble._decoded([index[0].part])
+    assert str(err.value) == f"{path}: does not match its recorded digest (corrupt, edited or swapped)"
+    assert not path.exists()

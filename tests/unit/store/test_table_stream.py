@@ -2,6 +2,8 @@
 shows under a final name before close(), and abort() leaves nothing behind."""
 from __future__ import annotations
 
+import os
+
 import pandas as pd
 import pyarrow.parquet as pq
 import pytest
@@ -59,3 +61,43 @@ def test_a_batch_that_fails_its_check_raises_and_abort_leaves_nothing(tmp_path):
         sink.step()
     sink.abort()
     assert sorted(p.name for p in tmp_path.iterdir()) == []
+
+
+def _unmapped(rid: str, year: int, n: int) -> pd.DataFrame:
+    return pd.DataFrame({"report_id": [rid] * n, "agency_id": [rid[0]] * n, "year": [year] * n,
+                         "section": ["二"] * n, "source_label": ["x"] * n, "column": [""] * n, "raw": ["7"] * n,
+                         "value": [7.0] * n, "reason": ["label_unknown"] * n, "detail": [""] * n})
+
+
+def test_a_loaded_store_counts_a_tables_rows_without_reading_it(tmp_path):
+    """The ingest summary's count of values: the Parquet footers of every year's file (3 + 2 rows here),
+    and the table is still unread after it; a table already read is counted as read."""
+    sink = store.TableStream(tmp_path)
+    sink.add("unmapped", pd.concat([_unmapped("a-2023", 2023, 3), _unmapped("a-2024", 2024, 2)], ignore_index=True))
+    sink.add("repetition_passages", _passages("a-2024", 4))
+    store.finish(tmp_path, sink.close())
+    loaded = store.load(tmp_path)
+    assert loaded.n_rows("unmapped") == 5 and loaded.n_rows("values") == 0
+    assert "unmapped" not in loaded.tables.read and "values" not in loaded.tables.read
+    assert len(loaded.repetition_passages) == 4 and loaded.n_rows("repetition_passages") == 4
+
+
+def test_a_file_is_hashed_once_per_process_while_it_is_the_same_file(tmp_path, monkeypatch):
+    """verify and the lazy tables hash a store file once per process; any write (same size, mtime put back)
+    changes its ctime, so it is hashed again; a file written in the last 2 s is never taken from the cache."""
+    path = tmp_path / "t.csv"
+    path.write_bytes(b"a,b\n1,2\n")
+    calls = []
+    real = store.sha256_file
+    monkeypatch.setattr(store, "sha256_file", lambda p: calls.append(p) or real(p))
+    first = store.checked_sha(path)
+    assert store.checked_sha(path) == first and len(calls) == 2  # just written: not cached
+    now = store.time.time_ns()
+    monkeypatch.setattr(store.time, "time_ns", lambda: now + 10_000_000_000)  # 10 s later
+    store.checked_sha(path)
+    assert store.checked_sha(path) == first and len(calls) == 3  # cached
+    stat = path.stat()
+    path.write_bytes(b"a,b\n1,3\n")  # same size, one cell edited, mtime put back
+    os.utime(path, ns=(stat.st_atime_ns, stat.st_mtime_ns))
+    monkeypatch.setattr(store.time, "time_ns", lambda: now + 20_000_000_000)
+    assert store.checked_sha(path) != first and len(calls) == 4

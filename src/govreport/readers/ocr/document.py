@@ -16,7 +16,7 @@ from govreport.model import Block, OcrCell
 from govreport.readers.limits import checkpoint
 from govreport.readers.ocr import cache, engine
 from govreport.readers.ocr.image import frame_count, load_image
-from govreport.readers.ocr.page import SETTINGS, read_page_image
+from govreport.readers.ocr.page import AGAIN, SETTINGS, italic_pass, read_page_image
 from govreport.readers.pdf_grid import Grid, PageItems, is_number
 from govreport.readers.text import is_page_mark
 
@@ -28,12 +28,14 @@ def engine_name() -> str:
 
 
 def read_image(bgr: np.ndarray, dpi: float) -> dict:
-    """One page's OCR result, from the cache when these pixels were read before with this engine and settings."""
-    key = cache.page_key(bgr, dpi, engine.version(), SETTINGS)
+    """One page's OCR result, from the cache when these pixels were read before with this engine and settings
+    (an entry read before the italic cell pass is completed by it, not read again)."""
+    key = cache.page_key(bgr, dpi, engine.version(), f"{SETTINGS}|{AGAIN}")
     hit = cache.load(key)
     if hit is not None:
         return hit
-    result = read_page_image(bgr, dpi)
+    older = cache.load(cache.page_key(bgr, dpi, engine.version(), SETTINGS))
+    result = italic_pass(bgr, dpi, older) if older is not None else read_page_image(bgr, dpi)
     cache.store(key, result)
     return result
 

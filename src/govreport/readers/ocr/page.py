@@ -24,6 +24,7 @@ from govreport.text.normalize import join_cjk_lines, parse_cell
 CELL_DPI = 300  # text cells are enlarged to this resolution before the Chinese read
 DIGIT_SCALES = (0.6, 0.8, 1.0)  # of the scan's size: the digits-only reads of a number (one batch each)
 SETTINGS = "page-v8 cells psm6 chi_sim+eng, digits psm7 eng whitelist; lines psm3, italic lines again"
+AGAIN = "italic cells again v1"  # a later pass: a page read with SETTINGS is completed by ``italic_pass``
 _PAD = 12
 _NUMBERISH = re.compile(r"^[\d.,，．\-%OoIl|]+$")
 _CONFUSED = str.maketrans({"O": "0", "o": "0", "I": "1", "l": "1", "|": "1", "，": ",", "．": "."})
@@ -40,6 +41,28 @@ def read_page_image(bgr: np.ndarray, dpi: float) -> dict:
     checkpoint()
     lines = _read_lines(grey, [g.bbox for g in grids], dpi)
     return {"angle": angle, "lines": lines, "tables": tables}
+
+
+def italic_pass(bgr: np.ndarray, dpi: float, result: dict) -> dict:
+    """A page result read without the italic cell pass (an older cache entry), completed by it: the page is
+    cut again only when some cell read as Latin letters."""
+    if not any(_doubtful(text) for table in result["tables"] for text, _c, _b in table["cells"].values()):
+        return result
+    grey, _angle, red = prepare(bgr)
+    grids, strokes = find_tables(binarize(grey), dpi, red)
+    if len(grids) != len(result["tables"]):
+        return result  # not the page the result came from: leave it
+    clean = grey.copy()
+    clean[strokes > 0] = 255
+    for grid, table in zip(grids, result["tables"]):
+        keys = {k: tuple(int(v) for v in k.split(",")) for k, (text, _c, _b) in table["cells"].items() if _doubtful(text)}
+        crops = {o: crop_cell(clean, grid.cell_box(*o), dpi) for o in keys.values()}
+        reads = {o: tuple(table["cells"][k][:2]) for k, o in keys.items() if crops[o] is not None}
+        _italic_cells_again(reads, crops, dpi)
+        for k, o in keys.items():
+            if o in reads:
+                table["cells"][k][:2] = [reads[o][0], round(reads[o][1], 3)]
+    return result
 
 
 def _pt(value: float, dpi: float) -> float:
@@ -113,6 +136,7 @@ def _read_table(clean: np.ndarray, ink: np.ndarray, grid: ImageGrid, dpi: float)
     present = [o for o in owners if crops[o] is not None]
     first = engine.read_batch([for_text(crops[o], dpi) for o in present], psm=6)
     reads = {o: _words_text(words) for o, words in zip(present, first)}
+    _italic_cells_again(reads, crops, dpi)
     checkpoint()
     digits = _digit_cells(reads, grid)
     votes = {o: [reads[o]] for o in digits}
@@ -132,6 +156,32 @@ def _read_table(clean: np.ndarray, ink: np.ndarray, grid: ImageGrid, dpi: float)
             cells[f"{o[0]},{o[1]}"] = [text, round(conf, 3), [_pt(x0, dpi), _pt(y0, dpi), _pt(x1, dpi), _pt(y1, dpi)]]
     return {"cells": cells, "owner": [[list(o) for o in row] for row in grid.owner],
             "bbox": [_pt(v, dpi) for v in grid.bbox], "x_edges": [_pt(x, dpi) for x in grid.x_edges]}
+
+
+def _italic_cells_again(reads: dict, crops: dict, dpi: float) -> None:
+    """Cells whose Chinese read came out mostly Latin letters (an italic face: a browser prints a page's
+    <em> tables so) are read once more, sheared upright, Chinese only; kept when surer and Chinese."""
+    doubtful = [o for o, (text, _conf) in reads.items() if _doubtful(text)]
+    if not doubtful:
+        return
+    again = engine.read_batch([_sheared(for_text(crops[o], dpi), SLANT) for o in doubtful], psm=6, lang="chi_sim")
+    for o, words in zip(doubtful, again):
+        text, conf = _words_text(words)
+        if text and _has_cjk(text) and conf > reads[o][1]:
+            reads[o] = (text, conf)
+
+
+def _doubtful(text: str) -> bool:
+    return _latin_share(text) > 0.5 and as_number_text(text) is None
+
+
+def _sheared(img: np.ndarray, slant: float) -> np.ndarray:
+    """``img`` with an italic ``slant`` sheared away (the top moves left), widened so nothing is cut."""
+    h, w = img.shape[:2]
+    extra = int(h * slant) + 1
+    wide = cv2.copyMakeBorder(img, 0, 0, 0, extra, cv2.BORDER_CONSTANT, value=255)
+    shear = np.float32([[1, slant, -slant * h], [0, 1, 0]])
+    return cv2.warpAffine(wide, shear, (w + extra, h), borderValue=255)
 
 
 def _digit_cells(reads: dict, grid: ImageGrid) -> list[tuple[int, int]]:

@@ -1,0 +1,113 @@
+"""What identification may take from lines read by OCR (a scanned page): which lines were OCR'd, and whether
+an agency name was read surely enough to be stated.
+
+A misread year or title word is caught by the other sources (the 统计期限 sentence, the tables), but a misread
+agency name (靖田市审计局 for 莆田市审计局) would file a report under an agency that does not exist: worse than
+"cannot tell". So a name read from OCR'd text counts only when some OCR'd line read at least as surely as a
+stored value must be (catalog/matching.csv ``ocr_min_confidence``) holds it whole: at the line's start or
+after a non-Chinese character, so a name that lost its first character (田市审计局) is not confirmed by the
+full one. A title line OCR was unsure of is read once more at 400 dpi (readers.ocr.reread): when both reads
+give the same agency and its region is one of the gazetteer's, two reads agree on every character of it.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Optional
+
+from govreport import catalog
+from govreport.model import Document
+from govreport.errors import GovreportError, OverBudget
+from govreport.text.agencies import normalize_agency_name, split_regions
+
+READ_TWICE = 2  # separate OCR'd lines that must give a name alike when none of them was read surely
+REREAD_DPI = 300  # measured: a 200-dpi scan rendered at 400 reads worse (garbled), at 300 it reads
+
+_CJK = re.compile("[\u3400-\u9fff]")
+
+
+@dataclass(frozen=True)
+class OcrLines:
+    """The OCR'd text lines of a document (stripped, as identify.titles reads lines) and the sure ones,
+    compacted as agency names are (no whitespace, NFKC)."""
+
+    read: frozenset
+    sure: tuple
+    printed: str = ""  # the text-layer lines of a half-scanned document, joined: a name there needs no OCR
+    every: tuple = ()  # every OCR'd line, compacted, whatever its confidence
+    cells: dict = field(default_factory=dict, compare=False)  # line text -> its OcrCell (page, bbox)
+    rereads: dict = field(default_factory=dict, compare=False)  # line text -> its second read (once each)
+
+    @property
+    def any(self) -> bool:
+        return bool(self.read)
+
+
+def ocr_lines(doc: Document) -> OcrLines:
+    """The document's OCR'd lines (text blocks carrying a ``confidence``: model.OcrCell); computed once."""
+    return doc.derived("ocr_lines", _ocr_lines)[0] if hasattr(doc, "derived") else _ocr_lines(doc)[0]
+
+
+def _ocr_lines(doc: Document) -> list[OcrLines]:
+    floor = catalog.matching_settings()["ocr_min_confidence"]
+    read, sure, printed, cells, every = set(), [], [], {}, []
+    for b in doc.blocks:
+        conf = getattr(b.text, "confidence", None) if b.kind == "text" else None
+        if conf is None:
+            printed.append(normalize_agency_name(str(b.text or "")) if b.kind == "text" else "")
+            continue
+        read.update(part.strip() for part in str(b.text).split("\n") if part.strip())
+        cells.setdefault(str(b.text).strip(), b.text)
+        every.append(normalize_agency_name(str(b.text)))
+        if conf >= floor:
+            sure.append(normalize_agency_name(str(b.text)))
+    return [OcrLines(frozenset(read), tuple(sure), "\n".join(printed) if read else "", tuple(every), cells)]
+
+
+def is_ocr_line(lines: OcrLines, *parts: str) -> bool:
+    """Whether any of the document lines ``parts`` (one title candidate) was read by OCR."""
+    return lines.any and any(p in lines.read for p in parts)
+
+
+def surely_read(lines: OcrLines, name: str) -> bool:
+    """Whether ``name`` (as clean_agency gives it) stands whole in a line OCR read surely, or in READ_TWICE
+    lines whatever their confidence (separate print read alike: a misread is not repeated letter for letter)
+    with a region the gazetteer knows; always True for a document with no OCR'd lines."""
+    if not lines.any or name in lines.printed:
+        return True
+    if any(_whole_in(line, name) for line in lines.sure):
+        return True
+    return sum(_whole_in(line, name) for line in lines.every) >= READ_TWICE and in_gazetteer(name)
+
+
+def _whole_in(line: str, name: str) -> bool:
+    """``name`` in ``line`` at its start or after a non-Chinese character (not the tail of a longer name)."""
+    at = line.find(name)
+    while at >= 0:
+        if at == 0 or not _CJK.match(line[at - 1]):
+            return True
+        at = line.find(name, at + 1)
+    return False
+
+
+def reread_line(doc: Document, lines: OcrLines, text: str) -> Optional[str]:
+    """The OCR'd line ``text`` read again at REREAD_DPI (None: not an OCR'd line, or it cannot be re-read)."""
+    if text not in lines.rereads:
+        cell = lines.cells.get(text)
+        again = None
+        if cell is not None and doc.path is not None and getattr(cell, "page", 0):
+            from govreport.readers.ocr import OcrUnavailable, reread_line
+
+            try:
+                again = str(reread_line(doc.path, cell.page, cell.bbox, dpi=REREAD_DPI))
+            except OverBudget:
+                raise  # the file's time is up: that stops the file, not just this second read
+            except (GovreportError, OcrUnavailable, OSError, RuntimeError, ValueError, TimeoutError):
+                again = None  # the page cannot be read again (moved, damaged): the name stays unconfirmed
+        lines.rereads[text] = again
+    return lines.rereads[text]
+
+
+def in_gazetteer(name: str) -> bool:
+    """The name starts with a region the gazetteer knows (a misread region, 靖田市, does not)."""
+    return bool(split_regions(name)[0])
