@@ -10,6 +10,7 @@ only when its tool cannot be installed.
 """
 from __future__ import annotations
 
+import math
 import os
 import re
 import shutil
@@ -196,4 +197,16 @@ def render_all(htmls: list[Path], root: Path, reuse: bool = False) -> Renders:
         out.skipped["chromium_pdf"] = out.skipped[UNRULED] = f"Chromium could not be installed: {why}"
     else:
         _render_chromium(chromium, htmls, root, reuse, out)
+    return out
+
+
+def printed_values(ex, units: dict = {}) -> dict:  # noqa: B006 (read only)
+    """{'metric|applicant': value} of every non-blank value an extraction read (as printed, fuzzy or by row
+    order); a cell the expected JSON lists under ``units`` as printed in 元 is compared in 元 (the catalog keeps
+    money in 万元)."""
+    out = {}
+    for v in ex.values:
+        if v["provenance"] != "derived" and not math.isnan(v["value"]):
+            key = f"{v['metric']}|{v['applicant']}"
+            out[key] = round(v["value"] * 10000, 6) if units.get(key) == "元" and v["unit"] == "万元" else v["value"]
     return out

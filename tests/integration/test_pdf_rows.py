@@ -25,7 +25,7 @@ import pytest
 
 from govreport.extract import extract
 from govreport.readers import read_document
-from render_helpers import REAL, UNRULED, render_cases
+from render_helpers import REAL, UNRULED, printed_values, render_cases
 
 PDFS = ("chromium_pdf", "soffice_pdf", UNRULED)
 SIDEBAR = ("附件下载", "扫一扫", "手机打开", "当前页", "联系我们", "使用帮助", "加入收藏", "网站地图", "附表")
@@ -48,17 +48,6 @@ def _extraction(renders, stem: str, fmt: str):
     return _CACHE[key]
 
 
-def _read(ex, units: dict = {}) -> dict:  # noqa: B006 (read only)
-    """{'metric|applicant': value} of every non-blank value read (as printed, fuzzy or by row order); a cell the
-    expected JSON lists under ``units`` as printed in 元 is compared in 元 (the catalog keeps money in 万元)."""
-    out = {}
-    for v in ex.values:
-        if v["provenance"] != "derived" and not math.isnan(v["value"]):
-            key = f"{v['metric']}|{v['applicant']}"
-            out[key] = round(v["value"] * 10000, 6) if units.get(key) == "元" and v["unit"] == "万元" else v["value"]
-    return out
-
-
 @pytest.mark.parametrize("fmt", PDFS)
 def test_legacy_table_beside_a_portal_sidebar(renders, fmt):
     stem = "putian_ptsmzj_2015"
@@ -66,7 +55,7 @@ def test_legacy_table_beside_a_portal_sidebar(renders, fmt):
         assert stem in renders.framed
     ex = _extraction(renders, stem, fmt)
     want = _expected(stem)["values"]
-    got = _read(ex)
+    got = printed_values(ex)
     assert {k: got.get(k) for k in want} == want
     assert got["proactive.channel.website|total"] == 24  # 2.政府网站 条 / 24 237: the number under its label
     labels = {v["source_label"] for v in ex.values} | {u["source_label"] for u in ex.unmapped}
@@ -81,13 +70,13 @@ def test_unreadable_rows_are_placed_by_the_template_row_order(renders):
     assert placed == {("requests.new_received", "请数量"), ("outcome.unavailable.needs_creation", "无法提息需要另行制供作")}
     assert len([v for v in ex.values if v["provenance"] == "matched_position"]) == 14
     want, units = _expected(stem)["values"], _expected(stem)["units"]
-    assert {k: v for k, v in _read(ex, units).items() if k in want} == want  # all 198 hand-checked cells, none elsewhere
+    assert {k: v for k, v in printed_values(ex, units).items() if k in want} == want  # all 198 hand-checked cells, none elsewhere
     assert not [u for u in ex.unmapped if not math.isnan(u["value"]) and u["section"] == "requests"]
     # printed with its borders, both ways, the same rows read by their labels: nothing is placed by position
     for fmt in ("chromium_pdf", "soffice_pdf"):
         ruled = _extraction(renders, stem, fmt)
         assert not [v for v in ruled.values if v["provenance"] == "matched_position"]
-        assert {k: v for k, v in _read(ruled, units).items() if k in want} == want
+        assert {k: v for k, v in printed_values(ruled, units).items() if k in want} == want
 
 
 @pytest.mark.parametrize("fmt", PDFS)
@@ -99,7 +88,7 @@ def test_every_real_case_in_pdf_reads_its_hand_checked_cells(renders, fmt):
         if html.parent != REAL:
             continue
         exp = json.loads(expected.read_text(encoding="utf-8"))
-        got = _read(_extraction(renders, html.stem, fmt), exp.get("units", {}))
+        got = printed_values(_extraction(renders, html.stem, fmt), exp.get("units", {}))
         for key, value in exp["values"].items():
             g = got.get(key)
             total += 1

@@ -23,14 +23,13 @@ office PDF (LibreOffice, from the DOCX it made of the page). What each case caug
 from __future__ import annotations
 
 import json
-import math
 from pathlib import Path
 
 import pytest
 
 from govreport.extract import extract
 from govreport.readers import read_document
-from render_helpers import UNRULED, render_all
+from render_helpers import UNRULED, printed_values, render_all
 
 DATA = Path(__file__).resolve().parents[1] / "data" / "pdfrows"
 STEMS = ("putian_ptkjj_2021", "putian_ptslyj_2019", "putian_ptkjj_2019")  # rendered
@@ -58,16 +57,6 @@ def _extraction(rendered, stem: str, fmt: str):
     return _CACHE[(stem, fmt)]
 
 
-def _read(ex, units: dict = {}) -> dict:  # noqa: B006 (read only)
-    """{'metric|applicant': value} read; a cell the expected JSON lists under ``units`` as printed in 元 in 元."""
-    out = {}
-    for v in ex.values:
-        if v["provenance"] != "derived" and not math.isnan(v["value"]):
-            key = f"{v['metric']}|{v['applicant']}"
-            out[key] = round(v["value"] * 10000, 6) if units.get(key) == "元" and v["unit"] == "万元" else v["value"]
-    return out
-
-
 def _row(ex, metric: str) -> dict:
     """The total cell of one metric (its provenance and the label it was read under)."""
     return next(v for v in ex.values if v["metric"] == metric and v["applicant"] == "total")
@@ -81,7 +70,7 @@ def test_every_hand_checked_cell_reads_right_and_none_lands_in_a_wrong_cell(rend
     exp = _expected(stem)
     want = exp["values"]
     ex = _extraction(rendered, stem, fmt)
-    got = _read(ex, exp.get("units", {}))
+    got = printed_values(ex, exp.get("units", {}))
     wrong = {k: (got[k], v) for k, v in want.items() if k in got and got[k] != v}
     missing = [k for k in want if k not in got]
     extra = [k for k in got if k not in want]
@@ -93,7 +82,7 @@ def test_every_hand_checked_cell_reads_right_and_none_lands_in_a_wrong_cell(rend
 def test_a_number_printed_against_its_label_is_its_own_cell(rendered):
     """ptkjj_2021 unruled: 3.危及“三安全一稳定”0 and 5.属于三类内部事务信息0 were one word each."""
     ex = _extraction(rendered, "putian_ptkjj_2021", UNRULED)
-    got = _read(ex)
+    got = printed_values(ex)
     for metric in ("outcome.denied.security_stability", "outcome.denied.internal_affairs"):
         assert got[f"{metric}|natural_person"] == 0
         assert not _row(ex, metric)["source_label"][-1].isdigit()
