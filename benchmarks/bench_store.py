@@ -20,6 +20,7 @@ inputs' size, mtime, ctime and inode as the manifest records them) hashes no inp
 Run: .venv/bin/python benchmarks/bench_store.py --workdir /tmp/bench [--n 1000 10000] [--big] [--markdown]
      [--synthetic 200] [--engine dask] [--src COPY/src]  (run a copy of src/: an edit to src/ mid-run changes
      the code fingerprint, and the "unchanged" second ingest then parses everything again)
+     [--trace FILE]  (the RSS and CPU-s of every process of each ingest, every 10 s: where memory peaks)
 """
 from __future__ import annotations
 
@@ -32,6 +33,7 @@ import shutil
 import subprocess
 import sys
 import tempfile
+import time
 from pathlib import Path
 from typing import Optional
 
@@ -63,19 +65,51 @@ def corpus(n: int, work: Path, formats: tuple = ()) -> Path:
     return dest
 
 
-def ingest(src: Optional[Path], corpus_dir: Path, out: Path, work: Path, jobs: int = 1, engine: str = "") -> dict:
-    """`govreport ingest CORPUS --out OUT --jobs N [--engine E]` measured in a fresh process."""
+def ingest(src: Optional[Path], corpus_dir: Path, out: Path, work: Path, jobs: int = 1, engine: str = "",
+           trace: Optional[Path] = None) -> dict:
+    """`govreport ingest CORPUS --out OUT --jobs N [--engine E]` measured in a fresh process; with ``trace``, the
+    RSS and CPU time of each of its processes appended to that file every 10 s (where in the run memory peaks)."""
     env = {**os.environ, "PYTHONPATH": str(src)} if src else dict(os.environ)
     (work / "data" / "raw").mkdir(parents=True, exist_ok=True)  # a project root, as the CLI wants one
     cmd = [sys.executable, "-c", _INGEST, "--root", str(work), "ingest", str(corpus_dir), "--out", str(out),
            "--quiet", "--jobs", str(jobs)] + (["--engine", engine] if engine else [])
-    done = subprocess.run([sys.executable, "-c", _WRAPPER, *cmd], capture_output=True, text=True, env=env, cwd=work)
-    res = json.loads(done.stdout.strip().splitlines()[-1])
+    proc = subprocess.Popen([sys.executable, "-c", _WRAPPER, *cmd], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                            text=True, env=env, cwd=work)
+    while trace is not None and proc.poll() is None:
+        _sample(proc.pid, trace, out.name)
+        time.sleep(10)
+    res = json.loads(proc.communicate()[0].strip().splitlines()[-1])
     hwm = re.findall(r"VmHWM:\s*(\d+) kB", res["out"])
     res["hwm_mb"] = int(hwm[-1]) / 1024 if hwm else 0.0  # the ingest process itself (ru_maxrss: any child)
     if res["rc"] not in (0, 1):  # 1: some inputs failed (broken on purpose), the store is written
         raise RuntimeError(f"ingest exited {res['rc']}: {res['out'][-400:]}")
     return res
+
+
+def _sample(root: int, trace: Path, label: str) -> None:
+    """One line per process of the tree under ``root`` over 50 MB: time, label, pid, RSS MB, CPU-s (from /proc)."""
+    parent = {}
+    for d in (d for d in os.listdir("/proc") if d.isdigit()):
+        try:
+            parent[int(d)] = int(Path(f"/proc/{d}/stat").read_text().rsplit(")", 1)[1].split()[1])
+        except (OSError, IndexError, ValueError):
+            continue
+    tree, todo = set(), [root]
+    while todo:
+        top = todo.pop()
+        kids = [c for c, p in parent.items() if p == top and c not in tree]
+        tree.update(kids)
+        todo += kids
+    with open(trace, "a", encoding="utf-8") as f:
+        for pid in sorted(tree):
+            try:
+                rss = int(Path(f"/proc/{pid}/statm").read_text().split()[1]) * os.sysconf("SC_PAGE_SIZE") >> 20
+                fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+            except (OSError, IndexError):
+                continue
+            if rss > 50:
+                cpu = (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+                f.write(f"{time.strftime('%H:%M:%S')} {label} pid {pid} rss {rss} MB cpu {cpu:.0f} s\n")
 
 
 def measure(n: int, src: Optional[Path], work: Path, args) -> dict:
@@ -91,8 +125,8 @@ def measure(n: int, src: Optional[Path], work: Path, args) -> dict:
         other = Path(args.parts_from) if args.parts_from and Path(args.parts_from).is_dir() \
             else work / f"store_{args.parts_from}_{corpus_dir.name}"  # a store folder, or the --label of one
         seeded = _seed_parts(other, out, src) if args.parts_from else 0
-    first = ingest(src, corpus_dir, out, work, args.jobs, args.engine)
-    again = ingest(src, corpus_dir, out, work, args.jobs, args.engine)
+    first = ingest(src, corpus_dir, out, work, args.jobs, args.engine, args.trace)
+    again = ingest(src, corpus_dir, out, work, args.jobs, args.engine, args.trace)
     return {"n": n, "cpu": first["cpu"], "wall": first["wall"], "rate": n / first["cpu"] if first["cpu"] else 0.0,
             "rss_mb": first["rss_mb"], "hwm_mb": first["hwm_mb"], "again_wall": again["wall"],
             "again_cpu": again["cpu"], "again_rss_mb": again["rss_mb"], "seeded": seeded,
@@ -256,6 +290,7 @@ def main(argv: Optional[list[str]] = None) -> int:
                     "inputs (no parse: measures assembly and the cross-report steps at large N)")
     ap.add_argument("--parts-from", help="copy the part cache of this store folder (or of the store of this --label) "
                     "first: no parse")
+    ap.add_argument("--trace", type=Path, help="append the RSS of each ingest's processes to this file every 10 s")
     args = ap.parse_args(argv)
     work = (args.workdir or Path(tempfile.mkdtemp(prefix="govreport-store-"))).resolve()
     if ROOT in work.parents or work == ROOT:

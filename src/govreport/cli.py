@@ -3,7 +3,6 @@ from __future__ import annotations
 
 import argparse
 import errno
-import json
 import sys
 from pathlib import Path
 
@@ -11,23 +10,47 @@ from govreport.errors import ReportError, describe_path
 
 
 def _cmd_parse(args) -> int:
-    from govreport.pipeline import parse
+    from govreport.pipeline import table_values
 
     try:
-        rep = parse(args.file)
+        rows, n_unmapped = table_values(args.file)
     except ReportError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 1
-    frame = rep.values
+    names, cells = _values_cells(rows)
     if args.format == "json":
-        records = json.loads(frame.to_json(orient="records", force_ascii=False))
+        import json
+        records = [dict(zip(names, [_json_cell(c) for c in row])) for row in cells]
         json.dump(records, sys.stdout, ensure_ascii=False, indent=1)
         sys.stdout.write("\n")
     else:
-        frame.to_csv(sys.stdout, index=False)
-    if len(rep.unmapped):
-        print(f"note: {len(rep.unmapped)} number(s) not mapped to a metric (see `govreport ingest` unmapped table)", file=sys.stderr)
+        import csv
+        out = csv.writer(sys.stdout, lineterminator="\n")
+        out.writerow(names)
+        out.writerows([["" if c is None else repr(c) if isinstance(c, float) else str(c) for c in row]
+                       for row in cells])
+    if n_unmapped:
+        print(f"note: {n_unmapped} number(s) not mapped to a metric (see `govreport ingest` unmapped table)", file=sys.stderr)
     return 0
+
+
+def _values_cells(rows: list[dict]) -> tuple[list[str], list[list]]:
+    """The values table's columns and each row's cells as its dtypes hold them (what ``frame.to_csv`` and
+    ``to_json`` print: str, int, float, None for a blank or NaN) without pandas (issue 16: a one-report parse
+    costs no pandas import). tests/unit/text/test_speed_identical.py compares both outputs with pandas'."""
+    from govreport.schemas import TABLES, columns
+
+    names, dtypes = columns("values"), TABLES["values"].dtypes
+    kinds = {"str": str, "int64": int, "float64": float}
+    typed = [(c, kinds[dtypes[c]]) for c in names]
+    # a blank: None or NaN (NaN is the one float not equal to itself)
+    return names, [[None if (v := r.get(c)) is None or (isinstance(v, float) and v != v) else kind(v)
+                    for c, kind in typed] for r in rows]
+
+
+def _json_cell(cell):
+    """A cell as pandas' to_json writes it and json.loads reads it back: floats to 10 decimal places."""
+    return round(cell, 10) if isinstance(cell, float) else cell
 
 
 def _cmd_ingest(args) -> int:

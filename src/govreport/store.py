@@ -1,17 +1,12 @@
 """Write processed tables (Parquet + CSV) atomically and read them back.
 
-Each file is written to a temporary name in the same folder and renamed into
-place, so an interrupted run never leaves a half-written file under a final
-name. The manifest is written last: it records the sha256 of every file of the
-run (Parquet and CSV) and the raw inputs it was made from, so ``load()`` can
-tell a complete set from one that a killed run left half old, half new (or,
-for a first run, half written), and ``govreport build`` can tell whether the
-tables are those of the current ``data/raw``.
-
-The large tables with a ``year`` (PARTITIONED) are stored as one Parquet file
-per year, ``values/year=2021/part-0.parquet``, so ``load(years=…)`` and
-``govreport sql`` read only the years asked for; every table is also one CSV, UTF-8 with a byte-order mark
-(``CSV_ENCODING``) so that a spreadsheet on a Chinese Windows reads it as UTF-8.
+Each file is written to a temporary name in the same folder and renamed into place, so an interrupted run never
+leaves a half-written file under a final name. The manifest is written last: it records the sha256 (and stat) of
+every file of the run and the raw inputs it was made from, so ``load()`` can tell a complete set from one that a
+killed run left half old, half new (or half written), and ``govreport build`` can tell whether the tables are
+those of the current ``data/raw``. The large tables with a ``year`` (PARTITIONED) are one Parquet file per year
+(``values/year=2021/part-0.parquet``: ``load(years=…)`` and ``govreport sql`` read only those); every table is
+also one CSV, UTF-8 with a byte-order mark (``CSV_ENCODING``: a spreadsheet on a Chinese Windows reads it so).
 """
 from __future__ import annotations
 
@@ -52,24 +47,50 @@ def sha256_file(path) -> str:
 
 
 _HASHED: dict = {}  # path -> (stat key, sha256) of files this process has hashed (verify, _Lazy)
+_MANIFESTS: dict = {}  # path -> (stat key, manifest): the last whole manifest read
 
 
 def checked_sha(path: Path) -> str:
-    """sha256 of a store file, hashed once per process while it stays the same file: an unchanged re-ingest
-    verifies the store, then its result loads it (a second verify), and the summary reads from it. The stat
-    key holds the inode and ctime (every write or rename changes them; no tool can set ctime), and a file
-    modified in the last 2 s is always hashed again (a write in the same clock tick as the hash)."""
+    """sha256 of a store file, hashed once per process while it stays the same file (``_once``)."""
+    return _once(_HASHED, path, sha256_file, 10_000)
+
+
+def _once(cache: dict, path: Path, make, size: int):
+    """``make(path)`` once per process while ``path`` is the same file (inode and ctime: every write or rename
+    changes them; no tool sets ctime); a file modified in the last 2 s is made again. ``size`` entries at most."""
     stat = os.stat(path)
     key = (stat.st_size, stat.st_mtime_ns, stat.st_ctime_ns, stat.st_ino, stat.st_dev)
-    hit = _HASHED.get(str(path))
-    if hit is not None and hit[0] == key:
+    if (hit := cache.get(str(path))) is not None and hit[0] == key:
         return hit[1]
-    digest = sha256_file(path)
-    if len(_HASHED) > 10_000:
-        _HASHED.clear()
+    value = make(path)
+    if len(cache) >= size:
+        cache.clear()
     if time.time_ns() - max(stat.st_mtime_ns, stat.st_ctime_ns) > 2_000_000_000:
-        _HASHED[str(path)] = (key, digest)
-    return digest
+        cache[str(path)] = (key, value)
+    return value
+
+
+def _stat_key(path) -> list:
+    stat = os.stat(path)
+    return [stat.st_size, stat.st_mtime_ns, stat.st_ctime_ns, stat.st_ino]
+
+
+def _hashed_as(path: Path) -> tuple:
+    """(sha256, stat) of a file just written; the stat None unless it stayed that file while hashed, its last change
+    older than a clock tick (a later write, even one that puts the mtime back, changes the ctime: ``_intact``)."""
+    before = _stat_key(path)
+    if time.time_ns() - max(before[1], before[2]) < 20_000_000:  # a timestamp tick is at most 10 ms
+        time.sleep(0.02)
+        before = _stat_key(path)
+    digest = sha256_file(path)
+    return digest, before if _stat_key(path) == before else None
+
+
+def _intact(path: Path, digest: str, stat: Optional[list]) -> bool:
+    """Is ``path`` the file the manifest hashed? Its stat, else its hash (an unchanged re-ingest reads none)."""
+    if not path.exists():
+        return False
+    return (stat is not None and _stat_key(path) == stat) or checked_sha(path) == digest
 
 
 def atomic_write(path: Path, write) -> None:
@@ -116,13 +137,11 @@ def table_files(out_dir: Path, name: str) -> list[str]:
 
 class TableStream:
     """One ingest's tables written as their rows arrive, so no table is ever whole in memory (issue 16).
-
-    ``add(name, frame)`` queues rows; ``step()`` (called between agencies, so a report's rows are never split
-    over two batches and each batch can be checked on its own) writes the queue once it holds ``batch_rows``
-    rows: each batch checked once (schemas.validate_table for the checked tables), then appended to one
-    Parquet writer per table and year (pyarrow.parquet.ParquetWriter) and to the table's CSV. Every file is
-    written under a hidden temporary name next to its final one; ``close()`` renames them all into place and
-    returns them (relative), for the manifest that the caller writes last; ``abort()`` removes them."""
+    ``add(name, frame)`` queues rows; ``step()`` (between agencies: a report's rows are never split over two
+    batches, each batch checked on its own) writes the queue once it holds ``batch_rows`` rows: checked once
+    (schemas.validate_table), appended to one ParquetWriter per table and year and to the table's CSV, under
+    hidden temporary names; ``close()`` renames them all into place and returns them (relative), for the
+    manifest that the caller writes last; ``abort()`` removes them."""
 
     def __init__(self, out_dir: Path, batch_rows: Optional[int] = None):
         self.out, self.batch_rows = Path(out_dir), batch_rows or BATCH_ROWS
@@ -235,18 +254,30 @@ def clear_temporaries(out_dir: Path) -> None:
 
 
 def write_manifest(out_dir: Path, files: Iterable[str], sources: Iterable[dict] = (), code: str = "",
-                   inputs: Optional[list] = None, reviews_file=None) -> None:
-    """Written last: the sha256 of every file of this run (relative paths), the raw inputs it was made from,
-    the fingerprint of the code that made it, and per input (``inputs``: its absolute path or URL, the name
-    shown, its hash, the report it became or its failure) what an additive ingest keeps or replaces."""
+                   inputs: Optional[Iterable[dict]] = None, reviews_file=None) -> None:
+    """Written last: the sha256 and stat of every file of this run (relative paths), the raw inputs it was made
+    from, the code's fingerprint, and per input (``inputs``: its path or URL, the name shown, its hash, the
+    report it became or its failure) what an additive ingest keeps or replaces. Streamed, a record a line
+    (generators welcome; as one indented string it was ~500 MB at 100,000 inputs); the first line is the header
+    alone (``read_manifest(whole=False)``: what every reader of the tables needs)."""
     out_dir = Path(out_dir)
-    document = {"format": MANIFEST_FORMAT, "files": {rel: sha256_file(out_dir / rel) for rel in files},
-                "sources": list(sources), "code": code}
-    if inputs is not None:
-        document["inputs"] = inputs
+    header = {"format": MANIFEST_FORMAT, "code": code, "files": {}, "stat": {}}
+    for rel in files:
+        header["files"][rel], header["stat"][rel] = _hashed_as(out_dir / rel)
     if reviews_file is not None:
-        document["reviews_file"] = str(Path(reviews_file).absolute())
-    write_text(json.dumps(document, ensure_ascii=False, indent=1, sort_keys=True) + "\n", out_dir / MANIFEST)
+        header["reviews_file"] = str(Path(reviews_file).absolute())
+    lists = [("sources", sources)] + ([("inputs", inputs)] if inputs is not None else [])
+
+    def write(tmp):
+        with open(tmp, "w", encoding="utf-8") as f:
+            f.write(json.dumps(header, ensure_ascii=False, sort_keys=True)[:-1])
+            for name, records in lists:
+                f.write(f',\n"{name}": [')
+                for k, record in enumerate(records):
+                    f.write(("\n" if k == 0 else ",\n") + json.dumps(record, ensure_ascii=False, sort_keys=True))
+                f.write("\n]")
+            f.write("}\n")
+    atomic_write(out_dir / MANIFEST, write)
 
 
 def write_tables(out_dir: Path, tables: dict, sources: Iterable[dict] = (), code: str = "",
@@ -273,8 +304,7 @@ def finish(out_dir: Path, files: list[str], sources: Iterable[dict] = (), code: 
 
 
 def _remove_stale(out_dir: Path, keep: set) -> None:
-    """Partition files of an earlier run (a year no longer there, or the flat file of an older layout):
-    never read (not in the manifest), removed."""
+    """Partition files of an earlier run (a year no longer there, a flat file of an older layout): removed."""
     for name in PARTITIONED:
         if f"{name}.parquet" not in keep:
             (out_dir / f"{name}.parquet").unlink(missing_ok=True)
@@ -284,18 +314,6 @@ def _remove_stale(out_dir: Path, keep: set) -> None:
         for d in sorted((out_dir / name).glob("year=*")) if (out_dir / name).is_dir() else ():
             if d.is_dir() and not any(d.iterdir()):
                 d.rmdir()
-
-
-def unchanged(out_dir: Path, sources: list, code: str) -> bool:
-    """Is ``out_dir`` already the complete output of these inputs and this code? (then ingest has nothing to do)
-
-    ``sources`` holds the reviews file too (reviews.with_source): a changed reviews.csv is a changed input,
-    which re-assembles the tables from the cached parts."""
-    try:
-        manifest = verify(out_dir)
-    except (FileNotFoundError, IncompleteData):
-        return False
-    return manifest.get("sources") == sources and manifest.get("code") == code
 
 
 def seal(directory) -> None:
@@ -318,35 +336,54 @@ def _again(directory: Path, problem: str) -> IncompleteData:
     return IncompleteData(f"{directory}: {problem}; run `govreport ingest` again")
 
 
-def read_manifest(directory) -> dict:
-    """The manifest of ``directory``; raises FileNotFoundError (nothing there) or IncompleteData."""
+def read_manifest(directory, whole: bool = True) -> dict:
+    """The manifest of ``directory``; raises FileNotFoundError (nothing there) or IncompleteData. ``whole=False``:
+    its header (format, code, files, reviews_file) from its first line when written so (``write_manifest``);
+    the whole is parsed once per process while it stays the same file (it holds a record per input)."""
     directory = Path(directory)
     path = directory / MANIFEST
     if not path.exists():
-        if any(directory.glob("*.parquet")) or any(directory.glob("*.csv")) or any(directory.glob("*/*.parquet")) \
-                or any(directory.glob("*/*/*.parquet")):
+        if any(any(directory.glob(g)) for g in ("*.parquet", "*.csv", "*/*.parquet", "*/*/*.parquet")):
             raise _again(directory, f"no {MANIFEST}, so these tables are not known to be one complete ingest "
                                     "(a first ingest was interrupted?)")
         raise FileNotFoundError(f"{directory}: no processed data (run `govreport ingest` first)")
     try:
-        manifest = json.loads(path.read_text(encoding="utf-8"))
+        manifest = (None if whole else _header(path)) or _once(_MANIFESTS, path, _parsed, 1)
     except (OSError, ValueError) as exc:
         raise _again(directory, f"{MANIFEST} is unreadable ({type(exc).__name__})") from None
-    if not isinstance(manifest, dict) or manifest.get("format") != MANIFEST_FORMAT \
-            or not isinstance(manifest.get("files"), dict) or "reports.parquet" not in manifest["files"]:
+    if not isinstance(manifest, dict) or manifest.get("format") != MANIFEST_FORMAT or not isinstance(
+            manifest.get("files"), dict) or "reports.parquet" not in manifest["files"] or not isinstance(
+            manifest.get("stat") or {}, dict):
         raise _again(directory, f"{MANIFEST} is from an older govreport or damaged")
-    return manifest
+    return dict(manifest)  # a copy: the cached one is never changed by a caller
 
 
-def verify(directory, only: Iterable[str] = None) -> dict:
-    """The manifest, after checking that every file it lists (or those of ``only``) is the one the run wrote."""
+def _parsed(path: Path):
+    return json.loads(Path(path).read_bytes())  # ~150 MB at 100,000 inputs: once per process (``_once``)
+
+
+def _header(path: Path) -> Optional[dict]:
+    """The first line of a streamed manifest, as a document, when the file ends as one does; else None."""
+    with open(path, "rb") as f:
+        first = f.readline()
+        f.seek(max(f.seek(0, os.SEEK_END) - 3, 0))
+        ends = f.read() == b"]}\n"
+    if not (ends and first.endswith(b",\n") and first.startswith(b"{")):
+        return None
+    header = json.loads(first[:-2] + b"}")
+    return header if isinstance(header, dict) and "sources" not in header else None
+
+
+def verify(directory, only: Iterable[str] = None, whole: bool = True) -> dict:
+    """The manifest (its header alone unless ``whole``), after checking that every file it lists (or those of
+    ``only``) is the one the run wrote."""
     directory = Path(directory)
-    manifest = read_manifest(directory)
+    manifest = read_manifest(directory, whole)
     names = manifest["files"] if only is None else [n for n in only if n in manifest["files"]]
     order = sorted(names, key=lambda name: (not name.endswith(".parquet"), name))
+    stats = manifest.get("stat") or {}  # none in a manifest of an earlier govreport
     for name in order:
-        path = directory / name
-        if not path.exists() or checked_sha(path) != manifest["files"][name]:
+        if not _intact(directory / name, manifest["files"][name], stats.get(name)):
             raise _again(directory, f"{name} is not the one the last complete ingest wrote "
                                     "(an ingest was interrupted)")
     return manifest
@@ -360,10 +397,8 @@ class Processed:
     tables: dict = field(default_factory=dict)
 
     def n_rows(self, name: str) -> int:
-        """How many rows table ``name`` has, without reading it when it is not read yet (a lazy load: the
-        Parquet footers' row counts; the files were checked against the manifest when loaded). An ingest's
-        summary line counts the values so: reading them whole was its peak memory (1.4 million rows at
-        10,000 reports, ~700 MB)."""
+        """How many rows table ``name`` has, without reading it when it is not read yet (the Parquet footers'
+        row counts): an ingest's summary line read the values whole (~700 MB at 10,000 reports)."""
         tables = self.__dict__.get("tables", {})
         if isinstance(tables, _Lazy) and name not in tables.read and name in tables.chosen:
             rels = tables.chosen[name]
@@ -385,26 +420,24 @@ class Processed:
 def load(processed_dir=None, years: Iterable[int] = None, agencies: Iterable[str] = None) -> Processed:
     """Read the tables of the last complete ingest run (Parquet), after checking the manifest.
 
-    With no folder, the project's data/processed is found as every command finds
-    the project (paths.find_processed: --root/env, then the current folder upwards),
-    so ``load()`` works from notebooks/ too. ``years`` and ``agencies`` (an agency_id, a written
-    name or an alias: every year of the agency) keep only those reports: partitioned tables read only
-    those years. A name of no agency, a year without a report or an empty selection raises
-    SelectionError, one line naming the closest agencies or the years there are.
-    """
+    With no folder, the project's data/processed is found as every command finds the project
+    (paths.find_processed: --root/env, then the current folder upwards), so ``load()`` works from notebooks/ too.
+    ``years`` and ``agencies`` (an agency_id, a written name or an alias: every year of the agency) keep only
+    those reports: partitioned tables read only those years. A name of no agency, a year without a report or an
+    empty selection raises SelectionError, one line naming the closest agencies or the years there are."""
     if processed_dir is None:
         from govreport.paths import find_processed
 
         processed_dir = find_processed()
     directory = Path(processed_dir)
-    files = read_manifest(directory)["files"]
+    manifest = read_manifest(directory, whole=False)
     years = None if years is None else {int(y) for y in ([years] if isinstance(years, int) else years)}
     agencies = None if agencies is None else list([agencies] if isinstance(agencies, str) else agencies)
-    picked = {name: _pick(files, name, years) for name in TABLES}
+    picked = {name: _pick(manifest["files"], name, years) for name in TABLES}
     everything = years is None and agencies is None
-    verify(directory, None if everything else [f for chosen in picked.values() for f in chosen])
+    verify(directory, None if everything else [f for chosen in picked.values() for f in chosen], whole=False)
     if everything:  # read when first used: an ingest with nothing to do reads no table back (issue 16)
-        return Processed(directory=directory, tables=_Lazy(directory, {n: c for n, c in picked.items() if c}, files))
+        return Processed(directory=directory, tables=_Lazy(directory, {n: c for n, c in picked.items() if c}, manifest))
     tables = {name: _read(directory, chosen) for name, chosen in picked.items() if chosen}
     if "reports" in tables:
         tables = _select(tables, years, agencies, directory)
@@ -415,14 +448,15 @@ class _Lazy(Mapping):
     """The tables of ``load()``: each read on first use, its files checked again against the manifest then
     (so a table read later is still one of the run ``load()`` verified)."""
 
-    def __init__(self, directory: Path, chosen: dict, files: dict):
-        self.directory, self.chosen, self.files, self.read = directory, chosen, files, {}
+    def __init__(self, directory: Path, chosen: dict, manifest: dict):
+        self.directory, self.chosen, self.files, self.read = directory, chosen, manifest["files"], {}
+        self.stats = manifest.get("stat") or {}
 
     def __getitem__(self, name: str) -> pd.DataFrame:
         if name not in self.read:
             rels = self.chosen[name]  # KeyError: no such table
             for rel in rels:
-                if checked_sha(self.directory / rel) != self.files[rel]:
+                if not _intact(self.directory / rel, self.files[rel], self.stats.get(rel)):
                     raise _again(self.directory, f"{rel} changed since it was loaded (another ingest ran)")
             self.read[name] = _read(self.directory, rels)
         return self.read[name]

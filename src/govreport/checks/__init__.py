@@ -1,8 +1,8 @@
 """Per-report checks that turn values and facts into findings (each built by ``model.finding``).
 
 ``check_report`` is the check stage of ``pipeline.parse`` for the report's table: derived totals,
-identity findings, the table's identities (identities.py) and the sections the template prints
-(catalog/templates.csv).
+identity findings, the table's identities (identities.py; a sum over a table whose rows were not all placed
+is "cannot tell", incomplete.py) and the sections the template prints (catalog/templates.csv).
 The other checks: prose vs table (prose.py), timeliness (timeliness.py), repetition against the previous
 year (repetition.py) and, over a batch, coverage against hand-checked values (coverage.py).
 """

@@ -6,23 +6,25 @@ cells are read as 0 (flagged ``blanks_as_zero``); placeholders such as / or 无
 make a check ``not_assessable``; a total left blank but with printed parts is
 filled in with provenance 'derived', never overwriting a printed number.
 
-A sum is only published as ``fail`` when every printed row under its total is
-accounted for: a number the parse could not place (an unknown label, a duplicate
-row, a cell whose column cannot be told ...) or a placed row that no operand
-covers, printed among the rule's rows, makes the check ``not_assessable`` and the
-evidence names the row (see ``_unaccounted``).
+A sum is only published as ``fail`` or ``pass`` when every printed row under its
+total is accounted for: a number the parse could not place (an unknown label, a
+duplicate row, a cell whose column cannot be told ...) or a placed row that no
+operand covers, printed among the rule's rows, makes the check ``not_assessable``
+and the evidence names the row (see ``_unaccounted``); so does an operand derived
+from, or missing in, a table section with unplaced numbers (checks/incomplete.py).
 """
 from __future__ import annotations
 
 import math
-import re
 from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Callable, Iterable, Optional
 
 from govreport import catalog
 from govreport.catalog import APPLICANTS
+from govreport.checks.incomplete import incomplete, unplaced_by_section, unplaced_near
 from govreport.checks.rereads import choices, reread_values
+from govreport.extract.row_guards import list_styles
 from govreport.model import PART_UNREAD, finding
 
 _PARTS = APPLICANTS[:-1]
@@ -109,10 +111,13 @@ def derive_totals(values: list[dict], template: str, placeholders: list[dict] = 
                   unmapped: Iterable[dict] = ()) -> list[dict]:
     """Rows to add for totals the report left blank but whose parts it printed. ``unmapped``: a total or part
     whose printed cell was placed, then set aside (an unsure OCR read, an implausible value: it has a
-    ``metric``) is not blank, so no sum is derived over it."""
+    ``metric``) is not blank, so no sum is derived over it; nor over a part not read at all where its table
+    section has numbers the parse could not place (checks/incomplete.py: the unplaced row may be that part)."""
     added: list[dict] = []
     cells = Cells(values, placeholders)
+    unmapped = list(unmapped)
     unread = {(u["metric"], u.get("applicant")) for u in unmapped if u.get("metric")}
+    unplaced = unplaced_by_section(unmapped)
     for rule in rules():
         if not rule.derive or template not in rule.templates or rule.cross_year or len(rule.left) != 1:
             continue
@@ -122,7 +127,8 @@ def derive_totals(values: list[dict], template: str, placeholders: list[dict] = 
             aside = lambda key: key in cells.placeholder or key in unread  # printed, but not a number to add
             if aside((metric, app)) or (cur is not None and not _isna(cur["value"])):
                 continue
-            if any(aside((m, a)) for m, a, _w, _o in right):
+            if any(aside((m, a)) or (cells.get(m, a) is None and unplaced_near(m, unplaced))
+                   for m, a, _w, _o in right):
                 continue
             parts = [(m, a, w, cells.get(m, a)) for m, a, w, _o in right]
             printed = [(m, a, w, c) for m, a, w, c in parts if c is not None and not _isna(c["value"])]
@@ -223,6 +229,7 @@ def _judge(report_id: str, template: str, values: list[dict], placeholders, unma
     """(finding, left operands, right operands) of every within-year rule of the template."""
     cells = Cells(values, placeholders)
     printed = _Printed(values, unmapped)
+    unplaced = unplaced_by_section(unmapped)
     lookup = lambda m, a, _o: cells.get(m, a)
     placeholder = lambda m, a, _o: (m, a) in cells.placeholder
     out = []
@@ -234,6 +241,9 @@ def _judge(report_id: str, template: str, values: list[dict], placeholders, unma
             if f and f["state"] == "fail":
                 _hold_back(f, _unread_operands(left, right, unmapped)
                            + _unaccounted(left, right, cells, printed, _parts_closure(template)))
+            elif f and f["state"] == "pass":  # a sum holding over the rows read only: cannot tell (incomplete.py)
+                _hold_back(f, incomplete(left, right, lookup, unplaced) + _unread_operands(left, right, unmapped)
+                           + _unaccounted(left, right, cells, printed, _parts_closure(template), other_rows=False))
             if f:
                 out.append((f, left, right))
     return out
@@ -269,7 +279,7 @@ class _Printed:
         """The row's own list marker: the last one in its label (a grid label carries its headings first:
         三、本年度办理结果 (三)不予公开 1.属于国家秘密 is a 1. item); 'plain' when it has none."""
         label, best, style = self.rows[r].label, -1, "plain"
-        for name, rx in _list_styles():
+        for name, rx in list_styles():
             for m in rx.finditer(label):
                 if m.start() > best:
                     best, style = m.start(), name
@@ -288,12 +298,6 @@ class _Printed:
 
 
 @lru_cache(maxsize=None)
-def _list_styles() -> tuple[tuple[str, re.Pattern], ...]:
-    """Patterns of catalog/list_styles.csv, each matched where a label or one of its words begins."""
-    return tuple((r["style"], re.compile(rf"(?:^|(?<=\s))(?:{r['pattern']})")) for r in catalog.read_csv("list_styles.csv"))
-
-
-@lru_cache(maxsize=None)
 def _parts_closure(template: str) -> dict[str, frozenset]:
     """total metric -> its parts, and theirs, through every sum rule of the template (不予公开 -> its 8 reasons)."""
     direct: dict[str, set] = {}
@@ -309,11 +313,13 @@ def _parts_closure(template: str) -> dict[str, frozenset]:
     return {m: frozenset(walk(m, set())) for m in direct}
 
 
-def _unaccounted(left, right, cells: Cells, printed: _Printed, closure: dict) -> list[str]:
+def _unaccounted(left, right, cells: Cells, printed: _Printed, closure: dict, other_rows: bool = True) -> list[str]:
     """Printed rows among a rule's rows that its operands do not account for, in words (empty: all are).
 
     The rule's rows run from its first to its last printed operand, widened over the neighbouring rows of
-    the same list style on the side away from a heading total (or before a closing 总计)."""
+    the same list style on the side away from a heading total (or before a closing 总计). ``other_rows``: also
+    name placed rows of other metrics among them (what may explain a sum that fails; a sum that holds
+    without them is not in doubt)."""
     def rows_of(ops):
         return sorted({c["row"] for m, a, _w, _o in ops if (c := cells.get(m, a)) is not None and c.get("row") is not None})
     lrows, rrows = rows_of(left), rows_of(right)
@@ -333,7 +339,7 @@ def _unaccounted(left, right, cells: Cells, printed: _Printed, closure: dict) ->
         lost = [u for u in row.unplaced if not row.metrics or u["column"] in apps]
         if lost:
             why.append(f"row '{row.label}' has a number the parse could not place ({lost[0]['reason']}: {lost[0]['raw']})")
-        if r not in lrows + rrows:  # an operand's own row may hold other columns' metrics (行政复议 | 行政诉讼 ...)
+        if other_rows and r not in lrows + rrows:  # an operand's row may hold other columns' metrics (行政复议 | 行政诉讼)
             why += [f"row '{row.label}' ({m}) is printed among the parts but is not on the rule" for m in sorted(row.metrics - known)]
     return why
 
@@ -347,7 +353,7 @@ def _unread_operands(left, right, unmapped: list[dict]) -> list[str]:
 
 
 def _hold_back(finding: dict, why: list[str]) -> None:
-    """A failing sum with a printed part unaccounted for is not published as a fail: not_assessable, and why."""
+    """A sum with a printed part unaccounted for is published neither as a fail nor as a pass: not_assessable, and why."""
     if not why:
         return
     more = f" (+{len(why) - 2} more)" if len(why) > 2 else ""

@@ -14,7 +14,7 @@ import numpy as np
 import pandas as pd
 
 from govreport.extract.fact_lexicon import lexicon
-from govreport.extract.facts import SentenceFact, sentence_facts
+from govreport.extract.facts import ProseFacts, SentenceFact, sentence_facts
 from govreport.extract.sentences import shorten
 from govreport.model import finding
 from govreport.schemas import FINDING_COLUMNS
@@ -31,9 +31,29 @@ def check_facts(report_id: str, facts: pd.DataFrame, values: pd.DataFrame) -> pd
     facts.attrs = {}  # pandas deep-copies attrs into every slice: drop them before slicing
     if "report_id" in facts.columns and set(facts["report_id"].tolist()) - {report_id}:
         facts = facts[facts["report_id"] == report_id]  # (a frame of this report's facts only needs no slicing)
-    hints = _sentence_hints(facts)
-    rows = (notes + _check_part_whole(report_id, facts, hints) + _check_rates(report_id, facts, hints)
+    rows = _rows(facts, list(facts.columns), range(len(facts)))
+    return findings_table(check_fact_rows(report_id, rows, notes, {}, values))
+
+
+def check_prose(report_id: str, prose: ProseFacts, values: list[dict]) -> list[dict]:
+    """check_facts of extract/facts.prose_facts' reading, in plain Python (the rows of its findings table):
+    ``values`` are the report's checked values as records (report_id, metric, applicant, value, unit,
+    source_label), the rows of its values table (issue 16: no pandas per report)."""
+    mine = [r for r in prose.rows if r["report_id"] == report_id]
+    notes = [f for f in prose.notes if f["report_id"] == report_id]
+    return check_fact_rows(report_id, mine, notes, prose.readings, values)
+
+
+def check_fact_rows(report_id: str, facts: list[dict], notes: list[dict], readings: dict, values) -> list[dict]:
+    """The findings (rows) of one report's facts as rows of the facts table; ``readings``: sentence ->
+    sentence_facts(sentence), where already read; ``values``: its values table, or its rows, or None."""
+    hints = _sentence_hints(facts, readings)
+    return (notes + _check_part_whole(report_id, facts, hints) + _check_rates(report_id, facts, hints)
             + _check_vs_table(report_id, facts, values))
+
+
+def findings_table(rows: list[dict]) -> pd.DataFrame:
+    """check_facts' findings table of finding rows."""
     return _findings_frame(rows) if rows else _no_findings().copy()
 
 
@@ -47,21 +67,24 @@ def _no_findings() -> pd.DataFrame:
     return _findings_frame([])
 
 
-def _sentence_hints(facts: pd.DataFrame) -> dict[str, SentenceFact]:
+def _sentence_hints(facts: list[dict], readings: dict) -> dict[str, SentenceFact]:
     """fact_id -> decimals printed, announced as a total, parts as a 、-list: re-read from the sentence.
 
     The facts table keeps only what a reader needs; the checks recover these
     details by reading the stored sentence again (facts of one sentence are
-    stored in reading order). Only sentences with a whole or a rate need them."""
+    stored in reading order), unless ``readings`` has it. Only sentences with a whole or a rate need them."""
     by_sentence: dict[str, list] = {}
     needed = set()
-    for sentence, fid, role in zip(facts["sentence"], facts["fact_id"], facts["role"]):
-        by_sentence.setdefault(sentence, []).append(fid)
-        if role in ("whole", "rate"):
+    for fact in facts:
+        sentence = fact["sentence"]
+        by_sentence.setdefault(sentence, []).append(fact["fact_id"])
+        if fact["role"] in ("whole", "rate"):
             needed.add(sentence)
     hints = {}
     for sentence in needed:
-        read = sentence_facts(str(sentence))
+        read = readings.get(sentence) if isinstance(sentence, str) else None
+        if read is None:
+            read = sentence_facts(str(sentence))
         if not read:
             continue
         for k, fid in enumerate(by_sentence[sentence]):
@@ -81,21 +104,19 @@ def _fmt(x: float) -> str:
     return f"{x:g}" if abs(x) < 1e15 else str(x)
 
 
-def _check_part_whole(report_id: str, facts: pd.DataFrame, hints: dict) -> list[dict]:
+def _check_part_whole(report_id: str, facts: list[dict], hints: dict) -> list[dict]:
     """Parts against their whole. A 、-list (A x件、B y件) is read as a partition:
     any difference fails. A list of clauses (，A x件，B y件) may be overlapping or
     incomplete breakdowns (其中：入驻大厅 219 项，可不见面办理 253 项), so a
     difference there is not_assessable, with the sums in the evidence."""
     out = []
-    roles = facts["role"].tolist()
-    if "part" not in roles:
+    if not any(row["role"] == "part" for row in facts):
         return out
-    rows = _rows(facts, ["fact_id", "subject", "value", "unit", "sentence", "parent_fact_id"], range(len(roles)))
     by_id: dict = {}
     groups: dict = {}  # parent -> its parts, parents in order of first appearance (groupby, sort=False)
-    for row, role in zip(rows, roles):
+    for row in facts:
         by_id.setdefault(row["fact_id"], row)
-        if role == "part" and not pd.isna(row["parent_fact_id"]):
+        if row["role"] == "part" and not pd.isna(row["parent_fact_id"]):
             groups.setdefault(row["parent_fact_id"], []).append(row)
     for parent, group in groups.items():
         if len(group) < 2 or parent not in by_id:
@@ -113,18 +134,16 @@ def _check_part_whole(report_id: str, facts: pd.DataFrame, hints: dict) -> list[
     return out
 
 
-def _check_rates(report_id: str, facts: pd.DataFrame, hints: dict) -> list[dict]:
+def _check_rates(report_id: str, facts: list[dict], hints: dict) -> list[dict]:
     """Stated rates against their counts, one sentence at a time (facts of one sentence
     are consecutive), so the work grows with the facts, not with their square."""
     out = []
-    roles, sentences = facts["role"].tolist(), facts["sentence"].tolist()
-    with_rates = {s for s, role in zip(sentences, roles) if role == "rate"}
+    with_rates = {row["sentence"] for row in facts if row["role"] == "rate"}
     if not with_rates:
         return out
-    at = [i for i, s in enumerate(sentences) if s in with_rates]
     by_sentence: dict[str, list[dict]] = {}
-    for row in _rows(facts, ["fact_id", "role", "subject", "value", "unit", "sentence"], at):
-        if isinstance(row["sentence"], str):  # (groupby left a missing sentence out, so does this)
+    for row in facts:
+        if row["sentence"] in with_rates and isinstance(row["sentence"], str):  # (groupby left a missing sentence out, so does this)
             by_sentence.setdefault(row["sentence"], []).append(row)  # plain rows in reading order: no pandas per fact
     for group in by_sentence.values():
         out.extend(_check_sentence_rates(report_id, group, hints))
@@ -175,40 +194,53 @@ def _check_sentence_rates(report_id: str, facts: list[dict], hints: dict) -> lis
     return out
 
 
-def _first_total_rows(values: pd.DataFrame, report_id: str) -> dict:
-    """metric -> the first total-column row of the report (a plain dict of metric, source_label, unit, value);
-    the rows are found over plain lists, and only they are converted (no Series per metric)."""
-    metrics, applicants = values["metric"].tolist(), values["applicant"].tolist()
-    ids = values["report_id"].tolist() if "report_id" in values.columns else None
+def _first_total_rows(values, report_id: str) -> dict:
+    """metric -> the first total-column row of the report (a plain dict of metric, source_label, unit, value)
+    of its values table or of that table's rows; no Series per metric."""
+    cols = ("metric", "source_label", "unit", "value")
+    if not hasattr(values, "columns"):
+        first_rows: dict = {}
+        for r in values:  # the rows' metric, applicant and report_id are str (or None, never a total row)
+            metric = r.get("metric")
+            if (r.get("applicant") == "total" and isinstance(metric, str) and metric not in first_rows
+                    and r.get("report_id", report_id) == report_id):
+                first_rows[metric] = {c: _table_cell(c, r.get(c)) for c in cols}
+        return first_rows
+    lists = {c: values[c].tolist() for c in ("report_id", "applicant") + cols if c in values.columns}
+    ids = lists.get("report_id")
     first: dict = {}
-    for i, (metric, applicant) in enumerate(zip(metrics, applicants)):
+    for i, (metric, applicant) in enumerate(zip(lists["metric"], lists["applicant"])):
         if applicant == "total" and (ids is None or ids[i] == report_id) and isinstance(metric, str):
             first.setdefault(metric, i)
-    if not first:
-        return {}
-    keep = [c for c in ("metric", "source_label", "unit", "value") if c in values.columns]
-    return {r["metric"]: r for r in _rows(values, keep, sorted(first.values()))}
+    keep = [c for c in cols if c in lists]
+    return {lists["metric"][i]: {c: lists[c][i] for c in keep} for i in sorted(first.values())}
 
 
-def _rows(frame: pd.DataFrame, cols: list[str], at: list[int]) -> list[dict]:
+def _table_cell(column: str, v):
+    """A value row's cell as the values table's ``tolist()`` gives it: a blank is NaN (str and float columns
+    alike), a value a float, anything else a str."""
+    if v is None or v is pd.NA or (isinstance(v, float) and math.isnan(v)):
+        return math.nan
+    return float(v) if column == "value" else str(v)
+
+
+def _rows(frame: pd.DataFrame, cols: list[str], at) -> list[dict]:
     """The rows at the positions ``at`` as {column: value}, as to_dict("records") gives them, from column lists."""
     lists = {c: frame[c].tolist() for c in cols}
     return [{c: lists[c][i] for c in cols} for i in at]
 
 
-def _check_vs_table(report_id: str, facts: pd.DataFrame, values: pd.DataFrame) -> list[dict]:
+def _check_vs_table(report_id: str, facts: list[dict], values) -> list[dict]:
     """A whole or single prose figure against the first total-column table row of the metric its subject names."""
     out = []
-    if values is None or values.empty:
+    if values is None or len(values) == 0 or getattr(values, "empty", False):
         return out
     first_row = _first_total_rows(values, report_id)
-    at = [i for i, (role, metric) in enumerate(zip(facts["role"].tolist(), facts["table_metric"].tolist()))
-          if role not in ("part", "rate") and isinstance(metric, str) and metric in first_row]
-    for fact in _rows(facts, ["table_metric", "value", "unit", "subject", "sentence"], at):
+    for fact in facts:
         metric = fact["table_metric"]
-        row = first_row.get(metric) if isinstance(metric, str) else None
-        if row is None:
+        if fact["role"] in ("part", "rate") or not isinstance(metric, str) or metric not in first_row:
             continue
+        row = first_row[metric]
         label = row.get("source_label", metric)
         table_unit = row.get("unit") if isinstance(row.get("unit"), str) and row.get("unit") else fact["unit"]
         prose = convert(float(fact["value"]), fact["unit"], table_unit)

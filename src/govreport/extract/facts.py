@@ -196,14 +196,14 @@ def _strip_prefixes(text: str) -> tuple[str, bool]:
             text = text[m.end():].strip()
             changed = True
             continue
-        masked = _mask_quotes(text)
-        for p in lex.prefixes:
-            if masked.startswith(p):
-                if p in lex.total_markers:
-                    total = True
-                text = text[len(p):].strip(" ,，:：、")
-                changed = True
-                break
+        # the first of the prefixes (longest first) that the text starts with: one alternation tries them in order
+        m = alternation("prefixes").match(_mask_quotes(text))
+        if m:
+            p = m.group()
+            if p in lex.total_markers:
+                total = True
+            text = text[len(p):].strip(" ,，:：、")
+            changed = True
     return text, total
 
 
@@ -397,7 +397,10 @@ class SentenceFact:
 
 def sentence_facts(sentence: str) -> list[SentenceFact]:
     """The facts of one sentence in reading order, as extract_facts reads them."""
-    tokens = _read_sentence(sentence)
+    return _sentence_facts(sentence, _read_sentence(sentence))
+
+
+def _sentence_facts(sentence: str, tokens: list[_Token]) -> list[SentenceFact]:
     out = []
     for tok in tokens:
         gaps = [sentence[tokens[a].end:tokens[b].start] for a, b in zip(tok.parts, tok.parts[1:])]
@@ -412,14 +415,25 @@ def _read_sentence(text: str) -> list[_Token]:
     return tokens
 
 
-def extract_facts(report_id: str, document) -> pd.DataFrame:
-    """One row per quantity stated in the prose of ``document`` (columns FACT_COLUMNS).
+@dataclass
+class ProseFacts:
+    """The prose's facts in plain Python (issue 16: no pandas per report): ``rows`` as the facts table's rows
+    (FACT_COLUMNS, pd.NA where blank), ``notes`` the findings of the prose left out (extract/sentences.py),
+    ``readings`` each stored sentence's SentenceFacts as this one pass read them (``sentence_facts`` of that
+    sentence: checks/prose.py need not read it again)."""
+
+    rows: list[dict]
+    notes: list[dict]
+    readings: dict[str, list[SentenceFact]]
+
+
+def prose_facts(report_id: str, document) -> ProseFacts:
+    """One row per quantity stated in the prose of ``document``, and what checks/prose.py needs of them.
 
     Work is bounded per report (extract/sentences.py): each cut leaves a ``prose.truncated``
-    or ``prose.budget`` finding in ``attrs["findings"]``, which check_facts returns.
-    """
+    or ``prose.budget`` finding in ``notes``."""
     lex = lexicon()
-    rows, notes = [], []
+    rows, notes, readings = [], [], {}
     n = 0
     for section, text in bounded_sentences(report_id, document, notes):
         tokens = _read_sentence(text)
@@ -428,18 +442,27 @@ def extract_facts(report_id: str, document) -> pd.DataFrame:
         ids = [f"{report_id}#f{n + k}" for k in range(1, len(tokens) + 1)]
         n += len(tokens)
         stored = text.strip()
+        if stored == text:  # (a stripped sentence might read otherwise: the checks read it again)
+            readings.setdefault(stored, _sentence_facts(text, tokens))
         for tok, fid in zip(tokens, ids):
             role = "rate" if lex.units[tok.unit].dimension == "percent" else tok.role
             rows.append({
                 "report_id": report_id, "fact_id": fid, "section": section, "subject": tok.subject,
-                "value": tok.value, "unit": tok.unit, "sentence": stored,
+                "value": float(tok.value), "unit": tok.unit, "sentence": stored,
                 "parent_fact_id": ids[tok.parent] if tok.parent is not None else pd.NA, "role": role,
                 "table_metric": _metric_or_na(tok.subject) if role not in ("part", "rate") else pd.NA,
             })
-    df = pd.DataFrame(rows, columns=FACT_COLUMNS)
+    return ProseFacts(rows, notes, readings)
+
+
+def extract_facts(report_id: str, document) -> pd.DataFrame:
+    """``prose_facts`` as a table (columns FACT_COLUMNS); the notes of the prose it had to cut in
+    ``attrs["findings"]``, which check_facts returns."""
+    read = prose_facts(report_id, document)
+    df = pd.DataFrame(read.rows, columns=FACT_COLUMNS)
     if df["value"].dtype != "float64":  # (an empty frame; astype of a float64 column only costs a copy)
         df = df.astype({"value": "float64"})
-    df.attrs["findings"] = notes
+    df.attrs["findings"] = read.notes
     return df
 
 

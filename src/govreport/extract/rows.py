@@ -111,7 +111,7 @@ def _split_grid_row(cells: tuple) -> Optional[Row]:
     cells = list(cells)
     if not any(c and c.strip() for c in cells):
         return None
-    i = value_run_start(cells, lambda c: c is None or parse_cell(c) is not None)
+    i = _value_start(cells)
     label_cells: list[str] = []
     for c in cells[:i]:
         text = clean_text(c)
@@ -124,6 +124,44 @@ def _split_grid_row(cells: tuple) -> Optional[Row]:
     # "": an empty cell that exists. Both are blank values; the difference helps align.
     values = [None if c is None else ("" if clean_text(c) == "" else c) for c in cells[i:]]
     return Row(label=" ".join(label_cells), cells=values, unit=unit, grid=True, raw=tuple(cells))
+
+
+def _value_start(cells: list) -> int:
+    """Where a grid row's value cells begin. A cell that stands among a row's numbers but does not parse is a
+    value misread or mistyped, not label text: a one-character OCR read (1 read 了), or a number with stray
+    characters (``2488元)``, the report's 2488（元）). Read as label, it took the numbers after it into the label
+    (了 0 0 0 0 0 了 -> 一、本年新收… 了 0 了; 政府集中采购 1 2488元)), a silent loss; as a cell it goes to unmapped
+    with what was read."""
+    i = value_run_start(cells, _grid_value)
+    j = value_run_start(cells, lambda c: _grid_value(c) or _misread(c))
+    if 0 < j < i and any(c is not None and parse_cell(c) is not None and parse_cell(c).value is not None
+                         for c in cells[j:]):
+        return j
+    return i
+
+
+def _grid_value(cell) -> bool:
+    return cell is None or parse_cell(cell) is not None
+
+
+_STRAY_NUMBER = re.compile(r"^(\D{0,3})\d[\d,]*(?:\.\d+)?(\D{0,3})$")
+_BRACKETS = set("()（）[]【】")
+
+
+def _misread(cell) -> bool:
+    """A value cell that does not parse: one character read by OCR (了 for 1), or a number with at most three
+    stray characters around it, brackets or the catalog's unit words (2488元), 12件件). A list marker with its
+    words (3.其他) is label text, and a unit word alone (条) is the row's unit, never this."""
+    text = clean_text(cell) if cell is not None else ""
+    if text in label_units():
+        return False  # a unit column's word (条, 件): the label's unit, as in a printed row
+    if isinstance(cell, OcrCell) and len(text) == 1:
+        return True
+    m = _STRAY_NUMBER.match(text)
+    if not m:
+        return False
+    units = "".join(label_units())
+    return all(ch in _BRACKETS or ch in units for ch in m.group(1) + m.group(2))
 
 
 def _span_groups(header: tuple) -> list[list[int]]:

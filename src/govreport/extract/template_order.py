@@ -218,3 +218,28 @@ def _place_one(walker, n: int, metric: str, section: str) -> Optional[str]:
     out.unmapped += added[1]
     out.placeholders += added[2]
     return None
+
+
+# ---------------------------------------------------------------------- hints
+def hint_positions(walker) -> None:
+    """For an unknown label between two known rows with one free slot, name that slot in its detail.
+
+    The value stays unmapped (a label read exactly, as in HTML, is never placed by position); the detail tells
+    the analyst which catalog label variant to add.
+    """
+    order: dict[str, int] = {}
+    for e in walker.entries:
+        if e.column == "*":
+            order.setdefault(e.metric, len(order))
+    for n, (section, metric, span) in enumerate(walker.sequence):
+        if metric is not None or section != "requests":
+            continue
+        before = next((m for s, m, _ in reversed(walker.sequence[:n]) if m and s == section), None)
+        after = next((m for s, m, _ in walker.sequence[n + 1:] if m and s == section), None)
+        lo = order.get(before, -1)
+        hi = order.get(after, len(order))
+        free = [m for m, k in order.items() if lo < k < hi and (m, "*") not in walker.taken
+                and not m.endswith((".denied.total", ".unavailable.total", ".not_processed.total"))]
+        if len(free) == 1:
+            for u in walker.out.unmapped[span[0]:span[1]]:
+                u["detail"] = (u["detail"] + "; " if u["detail"] else "") + f"by its position it is probably {free[0]}"

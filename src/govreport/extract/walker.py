@@ -16,12 +16,10 @@ from govreport import catalog
 from govreport.catalog import APPLICANTS, LabelEntry, Layout
 from govreport.text.normalize import COMMAS_THOUSANDS, ParsedCell, clean_text, judge_commas, label_key, parse_cell
 from govreport.text.units import unit_factor
-from govreport.extract import fuzzy, template_order
+from govreport.extract import fuzzy, row_guards, template_order
+from govreport.extract.row_guards import match_key
 from govreport.extract.rows import _YEAR_CELL, Row, _span_groups, collapse_spans
 
-# Long remarks in parentheses, e.g. （区分处理的，只计这一情形，不计其他情形）,
-# are dropped before matching so their words cannot claim another label.
-_REMARK = re.compile(r"\([^()]{5,}\)")
 _STARTS_NEW_LABEL = re.compile(r"^(?:[一二三四五六七八九十]+\.|\([一二三四五六七八九十]+\)|\(\d{1,2}\)|\d{1,2}\.(?!\d)|其中)")
 _PROSE = re.compile(r"[。；;]|[，,]$")
 
@@ -36,10 +34,6 @@ class Extraction:
 
 
 # ----------------------------------------------------------------------- matching
-def match_key(text: str) -> str:
-    return _REMARK.sub("", label_key(text))
-
-
 def _best_match(entries: list[LabelEntry], key: str, start_before: Optional[int] = None) -> Optional[LabelEntry]:
     """The entry whose pattern matches nearest the end of the label, then longest.
 
@@ -157,7 +151,7 @@ class _Walker:
         while i < len(rows):
             i = self._step(rows, i)
         placed = template_order.place_by_order(self) if self.by_position else set()  # unread rows, certain place
-        self._hint_positions()
+        template_order.hint_positions(self)
         self.out.unmapped = [u for k, u in enumerate(self.out.unmapped) if k not in placed]
         return self.out
 
@@ -262,29 +256,6 @@ class _Walker:
             j += 1
         return tail
 
-    def _hint_positions(self):
-        """For an unknown label between two known rows with one free slot, name that slot.
-
-        The value stays unmapped (no guessing into the long table); the reason tells
-        the analyst which catalog label variant to add.
-        """
-        order = {}
-        for e in self.entries:
-            if e.column == "*":
-                order.setdefault(e.metric, len(order))
-        for n, (section, metric, span) in enumerate(self.sequence):
-            if metric is not None or section != "requests":
-                continue
-            before = next((m for s, m, _ in reversed(self.sequence[:n]) if m and s == section), None)
-            after = next((m for s, m, _ in self.sequence[n + 1:] if m and s == section), None)
-            lo = order.get(before, -1)
-            hi = order.get(after, len(order))
-            free = [m for m, k in order.items() if lo < k < hi and (m, "*") not in self.taken
-                    and not m.endswith((".denied.total", ".unavailable.total", ".not_processed.total"))]
-            if len(free) == 1:
-                for u in self.out.unmapped[span[0]:span[1]]:
-                        u["detail"] = (u["detail"] + "; " if u["detail"] else "") + f"by its position it is probably {free[0]}"
-
     def _candidates(self) -> list[LabelEntry]:
         if self.family == "legacy":
             pool = [e for e in self.entries if self.group is None or e.section == self.group]
@@ -295,24 +266,31 @@ class _Walker:
     def _data_row(self, row: Row, cells: list, tail: list[str] = ()) -> int:
         """Place one data row; returns how many following label fragments it used."""
         self.row_no += 1
-        own = match_key(row.label)
         context_label = " ".join(self.buffer + [row.label]).strip()
         candidates = self._candidates()
         free = [e for e in candidates if (e.metric, "*") not in self.taken]
-        attempts = self._label_attempts(row, own, context_label, tail)
+        attempts = self._label_attempts(row, match_key(row.label), context_label, tail)
         if self._own_start(row) is not None:  # the row before's wrapped tail above a numbered label: read without it
-            attempts = self._label_attempts(row, own, self._own_start(row), tail) + attempts
+            attempts = self._label_attempts(row, match_key(row.label), self._own_start(row), tail) + attempts
         best, label_used, consumed = self._match_label(free, attempts)
+        merged = row_guards.merged_rows(label_used if best is not None else row.label)
+        if merged is not None:  # two rows read as one: neither metric may have the cells
+            self._merged(cells, clean_text(label_used or row.label) or clean_text(context_label), merged)
+            return consumed
+        words = [row.label, context_label]  # what the fallbacks below read
+        if best is not None and row_guards.heading_match(best, label_used):  # only the headings' words matched
+            words = [row_guards.own_label(label_used)] * 2
+            best, label_used, consumed = None, None, 0
         if label_used is None:
             label_used = row.label
-        if best is None and (_best_match(candidates, own) or _best_match(candidates, match_key(context_label))):
+        if best is None and any(_best_match(candidates, match_key(w)) for w in words):
             self.buffer = []
             for n, c in enumerate(cells):
                 self._unmapped(clean_text(context_label), str(n + 1), c, "duplicate_row")
             return 0
         score, detail = None, ""
         if best is None and not [e for e in free if e.pattern == "*"]:
-            best, score, detail = self._fuzzy(row.label or context_label, free)
+            best, score, detail = self._fuzzy(row_guards.own_label(words[0]) or words[0] or words[1], free)
         if best is None:
             group = [e for e in free if e.pattern == "*"]
         else:
@@ -321,6 +299,14 @@ class _Walker:
         source_label = clean_text(label_used) or clean_text(context_label)
         self._place(row, cells, group, source_label, score, detail)
         return consumed
+
+    def _merged(self, cells: list, label: str, why: str):
+        """Every cell of a row holding two rows' labels to unmapped (merged_rows), with what was read."""
+        self.buffer = []
+        width = len(self.layout.columns) if self.layout else 0
+        for n, c in enumerate(cells):
+            self._unmapped(label, self.layout.columns[n] if len(cells) == width else f"?{n + 1}", c, "merged_rows", why)
+        self.sequence.append((self.section, row_guards.MERGED, None))
 
     def _own_start(self, row: Row) -> Optional[str]:
         """The buffer from its numbered fragment on, after unnumbered ones (the row before's tail: 类过程性信息 / 7.属于行)."""

@@ -4,7 +4,10 @@ Identification never blocks extraction: the template comes from the table labels
 year from the title in any of its real forms (identify.titles) or the statistics period. The agency is the
 one most sources name (identify.agency); a region written alone is its government and the level follows
 from the name, and agency_id keeps same-named districts apart (govreport.text.agencies, shared with the
-name resolver of load and sql). A report whose agency cannot be found is still read (agency ``unknown``,
+name resolver of load and sql). The agency is named as a title writes it; a name from elsewhere that is an
+alias (catalog/agency_aliases.csv: a short name on a 来源 line) is published as its agency_id, so a scan
+whose title OCR could not read names the agency as its text-layer copy does (the short name stays in the
+agency_not_in_title finding). A report whose agency cannot be found is still read (agency ``unknown``,
 with a finding); only a file with no recognisable table, or no year anywhere, is refused.
 """
 from __future__ import annotations
@@ -56,10 +59,15 @@ def identify(doc: Document) -> Identity:
                                     "统计期限 sentence, table caption or publication date)")
     if not agency:
         agency, aid, how = UNKNOWN_AGENCY, UNKNOWN_AGENCY, id_how("unknown")
-        findings.append(("identify.agency_unknown", "no title, metadata, sentence, signature or file name names the agency"))
+        said = sorted({c.name for c in candidates})
+        findings.append(("identify.agency_unknown", f"no title names the agency and {', '.join(said)} does not tell "
+                                                    "which (a government's office)" if said else
+                                                    "no title, metadata, sentence, signature or file name names the agency"))
     else:
         agency = complete_agency_name(agency)
         aid, how = resolve_agency_id(agency, text)
+        if how == "alias" and not winner.titled:
+            agency = aid.replace("/", "")  # no title names it: the id's own name, not a short one (来源:莆田市科技局)
         if how == "city_not_found":
             findings.append(("identify.region_ambiguous", f"{agency}: {id_how_text(how)}"))
     return Identity(template=template, year=year, agency=agency, agency_id=aid, agency_source=source,

@@ -16,7 +16,7 @@ from typing import Optional
 
 from govreport import catalog
 from govreport.model import Document
-from govreport.identify.scanned import OcrLines, ocr_lines, surely_read
+from govreport.identify.scanned import OcrLines, corrected, ocr_lines, surely_read
 from govreport.identify.titles import (HEAD_LINES, agency_tail, clean_agency, compact, document_lines, find_title,
                                        match_title, meta_titles)
 from govreport.text.agencies import (agency_level, complete_agency_name, is_region_alone, region_prefix,
@@ -69,7 +69,9 @@ def _candidate(source: str, raw: str, text: str, titles: str, read: OcrLines) ->
     if not name or source not in ("meta_title", "title") and not _grounded(name, titles):
         return None
     if source in _OCR_READ and not surely_read(read, name):
-        return None  # OCR was unsure of the name's characters: a guessed agency is worse than none
+        name = corrected(read, name)  # OCR was unsure of the name: a guessed agency is worse than none
+        if not name:
+            return None
     name = complete_agency_name(name)
     return Candidate(source, name, resolve_agency_id(name, text)[0])
 
@@ -144,12 +146,15 @@ def _same_agency(a: Candidate, b: Candidate) -> bool:
             or _abbreviates(short.name, long_.name) or _speaks_for(long_.name, short.name))
 
 
-def _without_office(c: Candidate, text: str) -> Candidate:
-    """The signer's or contact's office names its agency (莆田市水利局办公室 -> 莆田市水利局)."""
+def _without_office(c: Candidate, text: str) -> Optional[Candidate]:
+    """The signer's or contact's office names its agency (莆田市水利局办公室 -> 莆田市水利局); a government's
+    office (莆田市人民政府办公室) signs the government's report and publishes its own: None, cannot tell."""
     m = _office_tail().search(c.name)
     base = c.name[:m.start()] if m else ""
     if not base or not agency_tail().search(base) or not clean_agency(base):
         return c
+    if agency_level(base) == "government":
+        return None
     return Candidate(c.source, base, resolve_agency_id(base, text)[0])
 
 
@@ -158,7 +163,8 @@ def choose_agency(candidates: list[Candidate], text: str = "") -> tuple[Optional
 
     Title, metadata, signature and file name are compared; the report's sentences (本报告由…编制, 请与…联系)
     name the office that wrote it or answers for it, so they count only when nothing else names an agency.
-    The signer's office is not the agency unless a title says so.
+    The signer's office is not the agency unless a title says so; a government's office with no title naming
+    the report's agency leaves it unknown (its government's report or its own: a wrong level is worse).
     """
     pool = [c for c in candidates if c.source in _COMPARED] or [c for c in candidates if c.source == "sentence"][:1]
     groups: list[list[Candidate]] = []

@@ -3,22 +3,30 @@ an agency name was read surely enough to be stated.
 
 A misread year or title word is caught by the other sources (the 统计期限 sentence, the tables), but a misread
 agency name (靖田市审计局 for 莆田市审计局) would file a report under an agency that does not exist: worse than
-"cannot tell". So a name read from OCR'd text counts only when some OCR'd line read at least as surely as a
-stored value must be (catalog/matching.csv ``ocr_min_confidence``) holds it whole: at the line's start or
-after a non-Chinese character, so a name that lost its first character (田市审计局) is not confirmed by the
-full one. A title line OCR was unsure of is read once more at 400 dpi (readers.ocr.reread): when both reads
-give the same agency and its region is one of the gazetteer's, two reads agree on every character of it.
+"cannot tell". So a name read from OCR'd text counts only when its region is one of the gazetteer's and
+some OCR'd line read at least as surely as a stored value must be (catalog/matching.csv ``ocr_min_confidence``)
+holds it whole: at the line's start or after a non-Chinese character, so a name that lost its first character
+(田市审计局) is not confirmed by the full one, and the tail of a name wrapped onto a new line (学技术局, from
+莆田市科 / 学技术局2024年度…) names no region. A title line OCR was unsure of is read once more at 300 dpi
+(readers.ocr.reread): when both reads give the same agency and its region is one of the gazetteer's, two reads
+agree on every character of it.
+
+A region misread in one character (甫田市水利局, 萌田市水利局, 菁田市水利局: 莆 three ways) is put right only
+when the misread is no region, exactly one gazetteer region of its length and last character differs from it
+in one character and is read surely elsewhere in the document, and the rest of the name is read alike after
+that region or a one-character misread of it in READ_TWICE lines (``corrected``).
 """
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Optional
 
 from govreport import catalog
 from govreport.model import Document
 from govreport.errors import GovreportError, OverBudget
-from govreport.text.agencies import normalize_agency_name, split_regions
+from govreport.text.agencies import is_region_alone, normalize_agency_name, region_prefix, split_regions
 
 READ_TWICE = 2  # separate OCR'd lines that must give a name alike when none of them was read surely
 REREAD_DPI = 300  # measured: a 200-dpi scan rendered at 400 reads worse (garbled), at 300 it reads
@@ -75,19 +83,65 @@ def surely_read(lines: OcrLines, name: str) -> bool:
     with a region the gazetteer knows; always True for a document with no OCR'd lines."""
     if not lines.any or name in lines.printed:
         return True
+    if not in_gazetteer(name):
+        return False  # a misread (靖田市) or cut (学技术局, 田市审计局) region: no OCR read confirms it
     if any(_whole_in(line, name) for line in lines.sure):
         return True
-    return sum(_whole_in(line, name) for line in lines.every) >= READ_TWICE and in_gazetteer(name)
+    return sum(_whole_in(line, name) for line in lines.every) >= READ_TWICE
 
 
 def _whole_in(line: str, name: str) -> bool:
     """``name`` in ``line`` at its start or after a non-Chinese character (not the tail of a longer name)."""
-    at = line.find(name)
+    return any(_whole_at(line, at) for at in _finds(line, name))
+
+
+def _finds(line: str, part: str):
+    at = line.find(part)
     while at >= 0:
-        if at == 0 or not _CJK.match(line[at - 1]):
-            return True
-        at = line.find(name, at + 1)
-    return False
+        yield at
+        at = line.find(part, at + 1)
+
+
+def _whole_at(line: str, at: int) -> bool:
+    return at == 0 or not _CJK.match(line[at - 1])
+
+
+def corrected(lines: OcrLines, name: str) -> str:
+    """``name`` with its region put right when OCR misread one character of it (甫田市水利局 -> 莆田市水利局), or
+    '' when that cannot be shown: the read region is no region, exactly one gazetteer region one character
+    away is read surely elsewhere in the document, and the rest of the name is read alike after it or one of
+    its one-character misreads in READ_TWICE lines, each at the line's start or after a non-Chinese character."""
+    head = region_prefix(name)
+    rest = name[len(head):]
+    if not lines.any or not head or len(rest) < 2 or in_gazetteer(name) or in_gazetteer(head):
+        return ""
+    fixes = [r for r in _one_off(head) if any(r in line for line in lines.sure)]
+    if len(fixes) != 1:
+        return ""
+    fixed = fixes[0]
+    alike = sum(any(_whole_at(line, at - len(fixed)) and _one_off_or_same(line[at - len(fixed):at], fixed)
+                    for at in _finds(line, rest) if at >= len(fixed))
+                for line in lines.every)
+    return fixed + rest if alike >= READ_TWICE else ""
+
+
+def _one_off_or_same(read: str, region: str) -> bool:
+    return len(read) == len(region) and sum(a != b for a, b in zip(read, region)) <= 1
+
+
+@lru_cache(maxsize=None)
+def _regions_by_shape() -> dict:
+    """Gazetteer region names by (length, last character)."""
+    out: dict = {}
+    for r in catalog.read_csv("regions.csv"):
+        out.setdefault((len(r["name"]), r["name"][-1]), set()).add(r["name"])
+    return out
+
+
+def _one_off(head: str) -> list[str]:
+    """The gazetteer regions of ``head``'s length and last character that differ from it in one other character."""
+    same = _regions_by_shape().get((len(head), head[-1]), ())
+    return sorted(r for r in same if sum(a != b for a, b in zip(r[:-1], head[:-1])) == 1)
 
 
 def reread_line(doc: Document, lines: OcrLines, text: str) -> Optional[str]:
@@ -109,5 +163,5 @@ def reread_line(doc: Document, lines: OcrLines, text: str) -> Optional[str]:
 
 
 def in_gazetteer(name: str) -> bool:
-    """The name starts with a region the gazetteer knows (a misread region, 靖田市, does not)."""
-    return bool(split_regions(name)[0])
+    """The name starts with a region the gazetteer knows, or is one (a misread region, 靖田市, does not)."""
+    return bool(split_regions(name)[0]) or is_region_alone(name)

@@ -13,7 +13,7 @@ from functools import lru_cache
 from typing import Optional
 
 from govreport import catalog
-from govreport.identify.scanned import in_gazetteer, is_ocr_line, ocr_lines, reread_line, surely_read
+from govreport.identify.scanned import corrected, in_gazetteer, is_ocr_line, ocr_lines, reread_line, surely_read
 from govreport.model import Document
 from govreport.text.agencies import normalize_agency_name, region_prefix
 from govreport.text.numerals import chinese_to_number
@@ -148,6 +148,8 @@ def find_title(doc: Document, period_year: Optional[int] = None,
 
     A page can carry other reports' titles (site navigation printed into a PDF, links to past years):
     when the 统计期限 sentence gives the year, a title of that year (or the next: published early) wins.
+    A scanned title whose name OCR could not read surely names no agency: the line beside it (a 来源 line)
+    is not the title's name.
     """
     lines, read = document_lines(doc), ocr_lines(doc)
     year_only: Optional[int] = None
@@ -157,12 +159,13 @@ def find_title(doc: Document, period_year: Optional[int] = None,
         if not hit:
             continue
         year, agency = hit
+        named = bool(agency)
         if ocr and agency and not surely_read(read, agency) and not _read_twice(doc, read, text, n, agency):
-            agency = ""  # a name OCR was unsure of: not stated
+            agency = corrected(read, agency)  # a name OCR was unsure of: stated only when put right surely
         if agency and period_year is not None and year not in (period_year, period_year + 1):
             fallback = fallback or (year, agency, source)
             continue
-        agency = agency or (_agency_beside(lines, n, read) if n >= 0 else "")
+        agency = agency or (_agency_beside(lines, n, read) if n >= 0 and not named else "")
         if agency:
             return year, agency, source
         year_only = year_only or year

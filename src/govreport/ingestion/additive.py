@@ -80,7 +80,7 @@ class Plan:
         same = (not self.dropped and self.previous.get("code") == code and self.previous.get("sources") == sources
                 and [_same(r) for r in self.records.values()] == [_same(r) for r in self.previous.get("inputs", [])])
         try:
-            return same and bool(verify(self.out))
+            return same and bool(verify(self.out, whole=False))
         except (FileNotFoundError, IncompleteData):
             return False
 
@@ -93,17 +93,16 @@ class Plan:
         """(path, report_id) of every report this run dropped (--replace, --prune)."""
         return [(r["path"], r["report_id"]) for r in self.dropped if r.get("report_id")]
 
-    def manifest_inputs(self, tables: dict) -> list[dict]:
-        """The records as the manifest keeps them: with the report each became, or its failure."""
+    def manifest_inputs(self, tables: dict):
+        """The records as the manifest keeps them: with the report each became, or its failure (a generator:
+        store.write_manifest streams them)."""
         rid = dict(zip(tables["reports"]["source_file"], tables["reports"]["report_id"]))
         failed = dict(zip(tables["failures"]["path"], tables["failures"]["problem"]))
         copies = dict(zip(tables["duplicates"]["path"], tables["duplicates"]["duplicate_of"]))
-        out = []
         for r in self.records.values():
-            out.append({"input": r["input"], "path": r["path"], "sha256": r["sha256"], "source": r.get("source"),
-                        "report_id": rid.get(r["path"]), "failure": failed.get(r["path"]),
-                        "duplicate_of": copies.get(r["path"]), "stat": r.get("stat")})
-        return out
+            yield {"input": r["input"], "path": r["path"], "sha256": r["sha256"], "source": r.get("source"),
+                   "report_id": rid.get(r["path"]), "failure": failed.get(r["path"]),
+                   "duplicate_of": copies.get(r["path"]), "stat": r.get("stat")}
 
 
 def previous_reviews(plan: Plan) -> Optional[Path]:
@@ -187,8 +186,7 @@ def this_run(paths: list, known: Optional[dict] = None) -> dict:
     local, urls = [p for p in paths if not is_url(p)], [p for p in paths if is_url(p)]
     found, failures = walk.discover(local) if local else ([], [])
     folders = walk.input_folders(local)
-    records = [{"input": key_of(f), "path": str(f), **_hashed(f, (known or {}).get(key_of(f))),
-                "source": walk.source_name(f, folders)} for f in found]
+    records = [_local(f, known or {}, folders) for f in found]
     if urls:
         remote, more, _sources = discover_urls(urls)
         records += [{"input": key_of(shown), "path": shown, "sha256": sha, "source": source, "fetch": fetch}
@@ -197,6 +195,14 @@ def this_run(paths: list, known: Optional[dict] = None) -> dict:
     records += [{"input": key_of(f.path), "path": f.path, "sha256": None, "source": None, "failure": f.problem}
                 for f in failures]
     return {r["input"]: r for r in records}
+
+
+def _local(path, known: dict, folders: list) -> dict:
+    """A local file's record; its key and its name shown are one string when they are equal (100,000s)."""
+    shown = str(path)
+    key = key_of(shown)
+    key = shown if key == shown else key
+    return {"input": key, "path": shown, **_hashed(shown, known.get(key)), "source": walk.source_name(path, folders)}
 
 
 SETTLED_NS = 2_000_000_000  # a file changed less than this before it is hashed is hashed again next run
@@ -248,7 +254,7 @@ class Stored:
     def meta(self) -> dict:
         """report_id -> its stored reports row (the manifest checked first: IncompleteData when damaged)."""
         if self._meta is None:
-            manifest = verify(self.out)
+            manifest = verify(self.out, whole=False)
             reports = pd.read_parquet(self.out / "reports.parquet") if "reports.parquet" in manifest["files"] \
                 else pd.DataFrame(columns=columns("reports"))
             self._meta = {r["report_id"]: r for r in reports.to_dict("records")}
@@ -308,7 +314,7 @@ class Stored:
 
     def _cursors_of(self, name: str) -> list:
         if name not in self._cursors:
-            files = sorted(f for f in read_manifest(self.out)["files"]
+            files = sorted(f for f in read_manifest(self.out, whole=False)["files"]
                            if f.endswith(".parquet") and (f == f"{name}.parquet" or f.startswith(f"{name}/")))
             self._cursors[name] = [_Cursor(self.out / f, name, self._agency_of) for f in files]
         return self._cursors[name]

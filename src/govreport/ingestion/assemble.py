@@ -189,7 +189,7 @@ def stream(entries: list[Entry], sink, failures: list[Failure], reviews: review_
     for group in _chunks(entries):
         _agency(group, _reports(group, stored), sink, reviews, stored, applied)
         sink.step()
-    reports = pd.DataFrame([e.row for e in entries], columns=columns("reports"))
+    reports = pd.DataFrame.from_records([e._values for e in entries], columns=_ROW)  # no dict per report
     return {"reports": reports, "reviews": _decided(reports, reviews, applied),
             "failures": pd.DataFrame([dict(path=f.path, problem=f.problem, reason=catalog.failure_code(f.problem))
                                       for f in failures], columns=columns("failures")),
@@ -215,7 +215,7 @@ def _chunks(entries: list[Entry]):
 def _agency(group: list[Entry], parts: list[ParsedReport], sink, reviews, stored, applied: set) -> None:
     """One chunk of whole agencies into the sink; each entry's row gets its n_failed_rules (the index row is
     the reports row: no second copy of it is kept)."""
-    reports = pd.DataFrame([e.row for e in group], columns=columns("reports"))
+    reports = pd.DataFrame.from_records([e._values for e in group], columns=_ROW)
     cross = pd.DataFrame(_cross_year(parts), columns=columns("findings"))
     findings, decided = review_log.apply(_frame([p.findings for p in parts] + [cross], "findings"), reports, reviews)
     applied.update(decided.loc[decided["status"] == "applied", "row"])

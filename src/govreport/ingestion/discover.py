@@ -211,6 +211,10 @@ def input_folders(roots: Iterable) -> list[Path]:
 
 def source_name(f, folders: list[Path]) -> str:
     """A file's name in the source records: relative to the input folder it was found in, else its name."""
-    absolute = Path(f).absolute()
-    base = next((r for r in folders if absolute.is_relative_to(r)), None)
-    return absolute.relative_to(base).as_posix() if base else absolute.name
+    f = f if isinstance(f, Path) else Path(f)
+    absolute = str(f if f.is_absolute() else f.absolute())  # a Path's string: normalized, so a prefix test
+    for r in folders:                                          # is is_relative_to (no Path per file: 10,000s)
+        prefix = str(r) if str(r).endswith("/") else f"{r}/"
+        if absolute.startswith(prefix):
+            return absolute[len(prefix):]
+    return f.name

@@ -63,7 +63,7 @@ def locate(paths: Iterable, explicit=None) -> Optional[Path]:
 
 def with_source(sources: list[dict], path: Optional[Path]) -> list[dict]:
     """The manifest's source records with the reviews file used (recorded as reviews.csv, whatever its name),
-    so a changed reviews file is a changed input (store.unchanged) and re-assembles the tables."""
+    so a changed reviews file is a changed input (additive.Plan.unchanged) and re-assembles the tables."""
     kept = [s for s in sources if s.get("path") != REVIEWS_FILE]
     if path is not None and Path(path).is_file():
         kept.append({"path": REVIEWS_FILE, "sha256": sha256_file(path)})

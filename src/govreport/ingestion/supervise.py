@@ -17,8 +17,10 @@ external deadline).
 """
 from __future__ import annotations
 
+import mmap
 import os
 import signal
+import struct
 import socket
 import threading
 import time
@@ -27,7 +29,7 @@ from multiprocessing.connection import Connection, wait
 from typing import Callable, Iterable, Iterator, Optional
 
 from govreport.errors import GovreportError, one_line
-from govreport.readers.limits import rss_mb
+from govreport.readers.limits import on_ocr_allow, rss_mb
 
 POLL_SECONDS = 0.05  # how often a busy worker's memory is read (/proc, ~10 µs each)
 
@@ -58,9 +60,10 @@ def memory_reason(memory_mb: float) -> str:
     return f"over memory budget: it needed more than {memory_mb:g} MB (limit per file); its worker was stopped"
 
 
-def _serve(conn, fn: Callable, two_phase: bool) -> None:
+def _serve(conn, fn: Callable, two_phase: bool, extra: "_Extra") -> None:
     """A worker's loop: take a task, send back ("ok", result) or ("error", one line); None ends it."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle; it stops us
+    on_ocr_allow(extra.add)  # an OCR'd page's allowance moves the supervisor's deadline too
     signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGALRM})  # a Dask thread may block it: the budget needs it
     while True:
         try:
@@ -89,6 +92,25 @@ def _close_quietly(fd: int) -> None:
         pass
 
 
+class _Extra:
+    """Seconds the task's OCR'd pages added to its file's budget, in memory shared by a worker and its
+    supervisor (an anonymous shared map made before the fork): the deadline from outside moves with the
+    budget inside, and only for the task that OCR'd pages."""
+
+    def __init__(self):
+        self._map = mmap.mmap(-1, 8)
+
+    def add(self, seconds: float) -> None:
+        self._map[:8] = struct.pack("d", self.value + seconds)
+
+    @property
+    def value(self) -> float:
+        return struct.unpack("d", self._map[:8])[0]
+
+    def reset(self) -> None:
+        self._map[:8] = struct.pack("d", 0.0)
+
+
 class _Worker:
     """One forked worker process, its socket, and the task it holds (if any) with that task's deadline and
     memory. ``os.fork`` directly, not multiprocessing: a Dask worker is a daemonic process, which
@@ -96,6 +118,7 @@ class _Worker:
 
     def __init__(self, fn: Callable, two_phase: bool):
         mine, theirs = socket.socketpair()
+        self.extra = _Extra()
         self.pid = os.fork()
         if self.pid == 0:  # the worker: serve, then leave without running the parent's exit handlers
             code = 0
@@ -103,7 +126,7 @@ class _Worker:
                 mine.close()
                 for fd in list(_PARENT_ENDS):  # other workers' sockets, inherited by the fork
                     _close_quietly(fd)
-                _serve(Connection(theirs.detach()), fn, two_phase)
+                _serve(Connection(theirs.detach()), fn, two_phase, self.extra)
             except BaseException:
                 code = 1
             finally:
@@ -127,6 +150,7 @@ class _Worker:
     def give(self, task, seconds: Optional[float], memory_mb: Optional[float]) -> None:
         self.task, self.seconds, self.memory_mb = task, seconds, memory_mb
         self.deadline = time.monotonic() + seconds if seconds else None
+        self.extra.reset()
         self.rss0 = rss_mb(self.pid)
         self.conn.send(task)
 
@@ -139,9 +163,9 @@ class _Worker:
             self._reap()  # the worker died: its exit code says how
         if not self.alive():
             return "lost", crash_reason(self.exitcode)
-        if self.deadline is not None and time.monotonic() > self.deadline:
+        if self.deadline is not None and time.monotonic() > self.deadline + self.extra.value:
             self.kill()
-            return "lost", timeout_reason(self.seconds)
+            return "lost", timeout_reason(self.seconds + self.extra.value)
         if self.memory_mb is not None and self.rss0 is not None:
             now = rss_mb(self.pid)
             if now is not None and now - self.rss0 > self.memory_mb:

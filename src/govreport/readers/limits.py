@@ -9,6 +9,10 @@ bound; ``file_budget`` enforces the time and memory budget of one file:
   but works only in the main thread of a POSIX process, and
 - by cooperative ``checkpoint()`` calls in the readers' and prose steps' loops,
   which work in any thread and also watch the memory the file has cost.
+
+OCR is the one step whose cost grows with the file (5-10 CPU-s a page, more on a busy machine): every page
+that is really OCR'd (not found in the page cache) adds ``ocr_page_seconds`` to the budgets in force
+(``allow_ocr_page``), up to ``ocr_max_seconds`` per file, so a long scan is still bounded.
 """
 from __future__ import annotations
 
@@ -46,6 +50,8 @@ class Limits:
     max_zip_members: int = 2_000
     max_zip_uncompressed: int = 200 * 1024 * 1024  # sum of declared member sizes
     max_zip_ratio: int = 200                    # uncompressed / compressed, above 10 MB unpacked
+    ocr_page_seconds: float = 30.0              # added per OCR'd page (~10 CPU-s at 300 dpi, x3 for a busy host)
+    ocr_max_seconds: float = 900.0              # at most this much added per file, whatever its page count
 
     def read_seconds(self, fmt: str) -> float:
         """The reading budget for a file of format ``fmt`` (pdf, docx, txt, html, md; doc and xls are converted
@@ -72,7 +78,9 @@ def file_seconds(path) -> float:
 
 def hard_seconds(path) -> float:
     """When a supervised worker still busy with the file is killed (ingestion/supervise.py): the budget
-    plus a grace, so the cooperative checks and SIGALRM inside get to end it with their own words first."""
+    plus a grace, so the cooperative checks and SIGALRM inside get to end it with their own words first.
+    What OCR'd pages add to a file's budget moves this backstop too (``on_ocr_allow``: a supervised worker
+    tells its supervisor), so a PDF that hangs with no page OCR'd is still stopped at its own budget."""
     seconds = file_seconds(path)
     return seconds + min(HARD_GRACE_S, max(seconds, 0.5))
 
@@ -122,10 +130,28 @@ class Budget:
         self.memory_mb = LIMITS.memory_mb if memory_mb is None else memory_mb
         self._rss0 = rss_mb()
         self._calls = 0
+        self.ocr_pages, self.ocr_seconds = 0, 0.0  # the allowance OCR'd pages added (``allow_ocr_page``)
+        self.outer: Optional[Budget] = None  # the budget this one runs inside (a file's, around its reading)
+
+    def allow(self, seconds: float) -> float:
+        """Add up to ``seconds`` for one more OCR'd page, within LIMITS.ocr_max_seconds; what was added."""
+        extra = max(0.0, min(seconds, LIMITS.ocr_max_seconds - self.ocr_seconds))
+        self.ocr_pages += 1
+        self.ocr_seconds += extra
+        self.deadline += extra
+        return extra
+
+    def limit_text(self) -> str:
+        """'90 s' or '90 s + 210 s for 7 OCR'd pages': what the file was given, for the failure message."""
+        if not self.ocr_pages:
+            return f"{self.seconds:g} s"
+        capped = " (the most OCR may add)" if self.ocr_seconds >= LIMITS.ocr_max_seconds else ""
+        return f"{self.seconds:g} s + {self.ocr_seconds:g} s for {self.ocr_pages} OCR'd page" + \
+            f"{'s' if self.ocr_pages > 1 else ''}{capped}"
 
     def exceeded(self) -> Optional[str]:
         if time.monotonic() > self.deadline:
-            return f"gave up {self.what} after {self.seconds:g} s (time limit per file)"
+            return f"gave up {self.what} after {self.limit_text()} (time limit per file)"
         self._calls += 1
         if self._rss0 is not None and self._calls % self._MEMORY_EVERY == 0:
             now = rss_mb()
@@ -149,6 +175,28 @@ def checkpoint() -> None:
         budget.check()
 
 
+def allow_ocr_page() -> None:
+    """One page is about to be OCR'd: every budget in force (the reading's and the file's around it) and
+    their alarms get LIMITS.ocr_page_seconds more, up to LIMITS.ocr_max_seconds per file. A page found in
+    the OCR cache costs nothing and is allowed nothing."""
+    budget, added = _CURRENT.get(), 0.0
+    while budget is not None:
+        added = budget.allow(LIMITS.ocr_page_seconds)  # the outermost, the file's, is told last
+        budget = budget.outer
+    _rearm()
+    for tell in _ON_OCR_ALLOW:
+        tell(added)
+
+
+_ON_OCR_ALLOW: list = []  # callbacks told the seconds an OCR'd page added to the file's budget
+
+
+def on_ocr_allow(tell) -> None:
+    """Call ``tell(seconds)`` whenever an OCR'd page adds ``seconds`` to the file's budget: a supervised
+    worker passes it to the supervisor, whose deadline from outside must move with the budget inside."""
+    _ON_OCR_ALLOW.append(tell)
+
+
 def remaining_seconds(default: float) -> float:
     """Seconds left in the budget of the file being read (``default`` outside one): a child process such as
     LibreOffice gets a timeout that ends before the file's own limit does."""
@@ -161,9 +209,10 @@ def file_budget(path, seconds: float, what: str = "reading"):
     """Bound the block by ``seconds`` and LIMITS.memory_mb: cooperative checks in loops
     (``checkpoint``) in any thread, and SIGALRM for long C calls in the main thread."""
     budget = Budget(path, seconds, what)
+    budget.outer = _CURRENT.get()
     token = _CURRENT.set(budget)
     try:
-        with time_limit(seconds, path, what):
+        with time_limit(seconds, path, what, budget):
             yield budget
     finally:
         _CURRENT.reset(token)
@@ -173,9 +222,25 @@ class _Timeout(Exception):
     pass
 
 
+_ALARMS: list = []  # (deadline, budget or None) of the time_limits in force in the main thread, innermost last
+
+
+def _rearm() -> None:
+    """The innermost alarm set to its budget's deadline again (an OCR'd page moved it)."""
+    if _ALARMS and threading.current_thread() is threading.main_thread():
+        deadline = _deadline(_ALARMS[-1])
+        signal.setitimer(signal.ITIMER_REAL, max(deadline - time.monotonic(), 0.001))
+
+
+def _deadline(alarm) -> float:
+    deadline, budget = alarm
+    return deadline if budget is None else budget.deadline
+
+
 @contextmanager
-def time_limit(seconds: float, path, what: str = "reading"):
-    """Raise ReportError if the block runs longer than ``seconds``.
+def time_limit(seconds: float, path, what: str = "reading", budget: Optional[Budget] = None):
+    """Raise ReportError if the block runs longer than ``seconds`` (than ``budget``'s deadline, which OCR'd
+    pages may move: ``allow_ocr_page``).
 
     Uses SIGALRM, so it only bounds work in the main thread of a POSIX
     process; elsewhere it is a no-op (callers still have page/size limits).
@@ -192,15 +257,21 @@ def time_limit(seconds: float, path, what: str = "reading"):
     old_handler = signal.signal(signal.SIGALRM, _handler)
     started = time.monotonic()
     old_delay = 0.0
+    outer = _ALARMS[-1] if _ALARMS else None
+    _ALARMS.append((started + seconds, budget))
     try:
         # inside the try: a short limit can fire before the next statement runs
         old_delay, _ = signal.setitimer(signal.ITIMER_REAL, seconds)
         yield
     except _Timeout:
-        raise OverBudget(path, f"gave up {what} after {seconds:g} s (time limit per file)") from None
+        limit = budget.limit_text() if budget is not None else f"{seconds:g} s"
+        raise OverBudget(path, f"gave up {what} after {limit} (time limit per file)") from None
     finally:
         signal.setitimer(signal.ITIMER_REAL, 0)
         signal.signal(signal.SIGALRM, old_handler)
+        _ALARMS.pop()
+        if outer is not None:  # ours: to its deadline, which OCR'd pages may have moved since
+            old_delay = _deadline(outer) - started if old_delay else 0.0
         if old_delay:  # an outer limit: give it back what is left of it (at least a moment)
             signal.setitimer(signal.ITIMER_REAL, max(old_delay - (time.monotonic() - started), 0.001))
 

@@ -18,13 +18,14 @@ import difflib
 import re
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import Iterable, Optional
-
-import pandas as pd
+from typing import TYPE_CHECKING, Iterable, Optional
 
 from govreport import catalog
 from govreport.errors import CatalogError, SelectionError
 from govreport.text.normalize import nfkc
+
+if TYPE_CHECKING:  # pandas only where a reports table is read (identify needs none of it)
+    import pandas as pd
 
 NAME_COLUMNS = ["name", "agency_id", "how"]
 # how a name form points at its agency, strongest first (a name of two forms keeps the first)
@@ -213,6 +214,7 @@ def _region_alone(name: str) -> Optional[str]:
 
 def name_table(reports: pd.DataFrame) -> pd.DataFrame:
     """Every name the agencies of ``reports`` answer to: (name, agency_id, how), one row per name and agency."""
+    import pandas as pd
     if reports is None or reports.empty:
         return pd.DataFrame(columns=NAME_COLUMNS)
     ids = sorted(set(reports["agency_id"].astype(str)))
@@ -230,6 +232,7 @@ class AgencyNames:
     """The names of the agencies in one reports table; ``source`` (the processed folder) heads error lines."""
 
     def __init__(self, reports: pd.DataFrame, source=None):
+        import pandas as pd
         self.table = name_table(reports)
         self.source = source
         years = pd.DataFrame({"agency_id": reports["agency_id"].astype(str),
@@ -289,6 +292,7 @@ def _years_text(years: Iterable[int]) -> str:
 def select_reports(reports: pd.DataFrame, agencies=None, years=None, source=None) -> set:
     """The report_ids of the reports of ``agencies`` (any name) in ``years``; SelectionError (one line)
     for an unknown or ambiguous name, a year without a report, or an agency without one in those years."""
+    import pandas as pd
     names = AgencyNames(reports, source)
     keep = pd.Series(True, index=reports.index)
     ids = None

@@ -69,3 +69,32 @@ def test_a_name_read_alike_in_two_unsure_lines_counts_a_misread_title_does_not()
     assert not surely_read(read, "青田市林业局")  # one unsure line
     twice = ocr_lines(_scan(("青田市林业局", 0.3), ("青田市林业局", 0.3)))
     assert not surely_read(twice, "青田市林业局")  # read alike twice, but no such region
+
+
+def _reread_gives(monkeypatch, text: str) -> list:
+    """The reader's 300-dpi re-read of a line replaced by ``text`` (the real one needs tesseract and a page)."""
+    import govreport.readers.ocr as ocr
+
+    asked = []
+
+    def reread_line(path, page, bbox, dpi):
+        asked.append((str(path), page, dpi))
+        return OcrCell(text, 0.8, page, bbox)
+
+    monkeypatch.setattr(ocr, "reread_line", reread_line)
+    return asked
+
+
+def test_an_unsure_title_is_stated_when_the_300_dpi_read_gives_the_same_name(monkeypatch):
+    # the 200-dpi title of 审计局 2024 (0.54, …年度报名) with nothing else naming the agency surely
+    asked = _reread_gives(monkeypatch, "莆田市审计局2024年政府信息公开工作年度报告")
+    doc = _scan(("莆田市审计局2024年政府信息公开工作年度报名", 0.54), ("2025年1月2日", 0.9))
+    assert find_title(doc)[:2] == (2024, "莆田市审计局")
+    assert asked == [("scan.pdf", 1, 300)]
+
+
+def test_an_unsure_title_whose_300_dpi_read_names_another_agency_is_not_stated(monkeypatch):
+    asked = _reread_gives(monkeypatch, "靖田市审计局2024年政府信息公开工作年度报告")
+    doc = _scan(("莆田市审计局2024年政府信息公开工作年度报名", 0.54), ("2025年1月2日", 0.9))
+    assert find_title(doc)[:2] == (2024, "")
+    assert asked

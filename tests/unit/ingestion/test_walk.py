@@ -140,3 +140,17 @@ def test_a_saved_web_pages_folder_is_the_pages_not_reports_and_goes_to_no_ocr(tm
     assert [p.relative_to(raw).as_posix() for p in files] == ["莆田.html", "scans/p1.png"]
     assert [(Path(f.path).name, f.problem) for f in failures] == \
         [("logo.png", "part of the saved web page 莆田.html, not a report")]
+
+
+def test_a_files_source_name_and_suffix_are_those_of_its_path_without_a_path_object_per_file(tmp_path):
+    """An unchanged re-ingest names 10,000s of files: string rules, checked here against pathlib's own."""
+    from govreport.ingestion.corpus import _suffix
+    from govreport.ingestion.discover import input_folders, source_name
+
+    (tmp_path / "raw" / "2023").mkdir(parents=True)
+    folders = input_folders([tmp_path / "raw", tmp_path / "raw" / "2023"])
+    assert source_name(tmp_path / "raw" / "2023" / "a.txt", folders) == "2023/a.txt"  # the first folder holding it
+    assert source_name(tmp_path / "rawer" / "b.pdf", folders) == "b.pdf"  # no folder of the batch: its name
+    assert source_name(str(tmp_path / "raw" / "c.docx"), folders[1:]) == "c.docx"
+    for name in ("a.TXT", ".hidden", "a.", "x.tar.gz", "dir.d/readme", "https://h/r.PDF?x=1", "a..", "d/.x.pdf"):
+        assert _suffix(name) == Path(name).suffix.lower(), name

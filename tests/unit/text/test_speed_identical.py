@@ -83,3 +83,84 @@ def test_retyped_equals_frame_of_records(parsed):
     loose = facts.astype(object)  # columns without the registry's dtypes are converted from their values
     pd.testing.assert_frame_equal(_retyped("facts", [loose]), frame("facts", loose.to_dict("records")), check_exact=True)
     assert _retyped("findings", [findings.iloc[:0]]).empty
+
+
+# ------------------------------------------------------------------ one-report parse, prose in one pass, loader
+FUZZY = REPO / "tests" / "data" / "real" / "putian_ptkjj_2009.txt"  # 17 values, 2 fuzzy matches, 2 unmapped
+PROSE = REPO / "data" / "raw" / "shapotou_gov_service_center_2018.txt"  # 40 facts: parts, rates, vs-table
+
+
+def _cli_out(capsys, *argv) -> tuple[str, str]:
+    from govreport import cli
+    assert cli.main(["parse", *map(str, argv)]) == 0
+    got = capsys.readouterr()
+    return got.out, got.err
+
+
+def test_parse_command_prints_what_pandas_prints(capsys):
+    """`govreport parse` writes its CSV and JSON without pandas (issue 16): byte for byte what the values
+    table's to_csv and to_json (read back, indent 1) gave."""
+    import json
+
+    import govreport
+    rep = govreport.parse(FUZZY)
+    csv_out, err = _cli_out(capsys, FUZZY)
+    assert csv_out == rep.values.to_csv(index=False)
+    assert err.strip() == "note: 2 number(s) not mapped to a metric (see `govreport ingest` unmapped table)"
+    json_out, _ = _cli_out(capsys, FUZZY, "--format", "json")
+    expected = json.loads(rep.values.to_json(orient="records", force_ascii=False))
+    assert json_out == json.dumps(expected, ensure_ascii=False, indent=1) + "\n"
+    scores = [r["match_score"] for r in json.loads(json_out) if r["provenance"] == "matched_fuzzy"]
+    assert scores == [0.889, 0.9]
+    from govreport.cli import _json_cell
+    for x in (2 / 3, 8 / 9, 1e-11, 123456.123456789012):  # pandas' to_json writes floats to 10 decimals
+        assert _json_cell(x) == json.loads(pd.Series([x]).to_json(orient="records"))[0]
+    assert _json_cell(2 / 3) == 0.6666666667
+    text_csv, _ = _cli_out(capsys, REPORT)
+    assert ",art20.normative_docs.issued,total,3.0,件,行政规范性文件,reported,,," in text_csv
+
+
+@pytest.fixture(scope="module")
+def prose_report():
+    import govreport
+    return govreport.parse(PROSE)
+
+
+def test_one_pass_prose_facts_and_checks_equal_the_table_path(prose_report):
+    """prose_facts + check_prose (plain rows, sentences read once) give check_facts' findings and
+    extract_facts' facts table, on a report with part lists, rates and figures set against the table."""
+    from govreport.checks.prose import check_facts, check_prose, findings_table
+    from govreport.extract.facts import extract_facts, prose_facts
+
+    rid, doc, values = prose_report.report_id, prose_report.document, prose_report.values
+    old_facts = extract_facts(rid, doc)
+    read = prose_facts(rid, doc)
+    assert len(read.rows) == len(old_facts) == 40 and read.readings
+    pd.testing.assert_frame_equal(frame("facts", read.rows), _retyped("facts", [old_facts]), check_exact=True)
+    rows = values.to_dict("records")  # the values table's rows, as pipeline.parse passes the checked values
+    new = findings_table(check_prose(rid, read, rows))
+    old = check_facts(rid, old_facts, values)
+    pd.testing.assert_frame_equal(new, old, check_exact=True)
+    assert sorted(set(old["rule"].str.split(":").str[0])) == ["fact.part_whole", "fact.rate", "fact.vs_table"]
+    pd.testing.assert_frame_equal(prose_report.facts, _retyped("facts", [old_facts]), check_exact=True)
+    prose_part = prose_report.findings.iloc[len(prose_report.findings) - len(old):].reset_index(drop=True)
+    pd.testing.assert_frame_equal(prose_part, _retyped("findings", [old]), check_exact=True)  # pipeline's typed rows
+
+
+def test_the_loaders_column_check_names_the_first_bad_line(tmp_path):
+    """The catalog check runs column by column while every row is good; on a bad one it names the first bad
+    line, as the row-by-row check did: a later bad whole number or short row does not hide an earlier row."""
+    from govreport.errors import CatalogError
+    head = "level,first_year,last_year,month,day,basis,basis_en\ngovernment,2008,2018,3,31,a,b\n"
+    cases = [("cityx,2019,,3,31,a,b\ndepartment,2019,,March,31,a,b\n", 3, "level 'cityx' is not one of"),
+             ("department,2019,,3,31,a,b\ndepartment,2020,,March,31,a,b\n", 4, "month 'March' is not a whole number"),
+             ("cityx,2019,,3,31,a,b\ndepartment,2019\n", 3, "level 'cityx'"),
+             ("department,2019,,3,31,a,b\ndepartment,2019\n", 4, "wrong number of fields")]
+    for body, line, problem in cases:
+        (tmp_path / "deadlines.csv").write_text(head + body, encoding="utf-8")
+        with catalog.use_directory(tmp_path), pytest.raises(CatalogError) as info:
+            catalog.read_csv("deadlines.csv")
+        assert info.value.row == line and problem in str(info.value), (body, str(info.value))
+    (tmp_path / "deadlines.csv").write_text(head + "\n" + "department,2019,,3,31,a,b\n", encoding="utf-8")
+    with catalog.use_directory(tmp_path):
+        assert [r["level"] for r in catalog.read_csv("deadlines.csv")] == ["government", "department"]

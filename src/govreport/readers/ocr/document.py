@@ -13,9 +13,10 @@ from typing import Iterable, Optional
 import numpy as np
 
 from govreport.model import Block, OcrCell
-from govreport.readers.limits import checkpoint
+from govreport.readers.limits import allow_ocr_page, checkpoint
 from govreport.readers.ocr import cache, engine
-from govreport.readers.ocr.image import frame_count, load_image
+from govreport.readers.ocr.grid import VERSION as GRID_VERSION, find_tables
+from govreport.readers.ocr.image import binarize, frame_count, load_image, prepare
 from govreport.readers.ocr.page import AGAIN, SETTINGS, italic_pass, read_page_image
 from govreport.readers.pdf_grid import Grid, PageItems, is_number
 from govreport.readers.text import is_page_mark
@@ -28,16 +29,41 @@ def engine_name() -> str:
 
 
 def read_image(bgr: np.ndarray, dpi: float) -> dict:
-    """One page's OCR result, from the cache when these pixels were read before with this engine and settings
-    (an entry read before the italic cell pass is completed by it, not read again)."""
-    key = cache.page_key(bgr, dpi, engine.version(), f"{SETTINGS}|{AGAIN}")
+    """One page's OCR result, from the cache when these pixels were read before with this engine and settings.
+    An entry of older settings is carried over when it needs no new read (``_carried``)."""
+    settings = f"{SETTINGS}|{AGAIN}"
+    key = cache.page_key(bgr, dpi, engine.version(), f"{settings}|{GRID_VERSION}")
     hit = cache.load(key)
     if hit is not None:
         return hit
-    older = cache.load(cache.page_key(bgr, dpi, engine.version(), SETTINGS))
-    result = italic_pass(bgr, dpi, older) if older is not None else read_page_image(bgr, dpi)
+    result = _carried(bgr, dpi, settings)
+    if result is None:
+        allow_ocr_page()  # the file's time budget grows by a page's OCR allowance (readers/limits.py)
+        result = read_page_image(bgr, dpi)
     cache.store(key, result)
     return result
+
+
+def _carried(bgr: np.ndarray, dpi: float, settings: str) -> Optional[dict]:
+    """A cached result from before the grid version (one from before the italic cell pass completed by it),
+    kept when the page's tables are found the same today: only pages whose grid changed are read again."""
+    older = cache.load(cache.page_key(bgr, dpi, engine.version(), settings))
+    if older is None:
+        oldest = cache.load(cache.page_key(bgr, dpi, engine.version(), SETTINGS))
+        if oldest is None:
+            return None
+        older = italic_pass(bgr, dpi, oldest)
+    grey, _angle, red = prepare(bgr)
+    grids, _strokes = find_tables(binarize(grey), dpi, red)
+    if len(grids) != len(older["tables"]):
+        return None
+    for found, table in zip(grids, older["tables"]):
+        shape = (len(found.owner), len(found.owner[0]) if found.owner else 0)
+        box = [round(v * 72.0 / dpi, 2) for v in found.bbox]
+        if shape != (len(table["owner"]), len(table["owner"][0]) if table["owner"] else 0) or \
+                max(abs(a - b) for a, b in zip(box, table["bbox"])) > 1.0:
+            return None
+    return older
 
 
 def render_pdf_page(path, number: int, dpi: float) -> np.ndarray:

@@ -4,7 +4,9 @@ Horizontal and vertical strokes much longer than any character are kept by openi
 kernels; each table is one connected frame of them. Its row and column edges are the clustered positions of
 its strokes; two neighbouring grid positions belong to one (merged) cell when no stroke separates them,
 which is how the PDF and HTML readers expand spans too (readers/pdf_grid.py): every position knows the
-cell that owns it.
+cell that owns it. A row cut by a page break (a browser print splits a row over two pages) has no rule on
+its open side: the column strokes running on past the last (or first) rule, together, to where the page
+cut them, make that edge (``_open_ends``), so the half row is a grid row that readers/pdf_join.py joins.
 """
 from __future__ import annotations
 
@@ -13,6 +15,7 @@ from dataclasses import dataclass, field
 import cv2
 import numpy as np
 
+VERSION = "grid v3 open rows, faint rules"  # part of the OCR cache key: a page whose tables are found otherwise is read again
 _MIN_TABLE_SIDE = 0.08  # of the page width/height: a frame smaller than this is a box, not a table
 
 
@@ -70,8 +73,10 @@ def find_tables(ink: np.ndarray, dpi: float, red=None) -> tuple[list[ImageGrid],
 
 
 def _bridge(mask: np.ndarray, red: np.ndarray, dpi: float, along: tuple[int, int]) -> np.ndarray:
-    """Strokes with their gaps under the seal closed (up to ~0.6 inch, a seal's solid centre)."""
-    run = max(9, int(dpi * 0.6))
+    """Strokes with their gaps under the seal closed, up to ~1.8 inch: a seal's whole width (42 mm), since a
+    rule printed light grey is wiped with the seal's pink wherever the seal covers it, not only under its
+    solid centre."""
+    run = max(9, int(dpi * 1.8))
     kernel = cv2.getStructuringElement(cv2.MORPH_RECT, (run, 1) if along == (1, 0) else (1, run))
     closed = cv2.morphologyEx(mask, cv2.MORPH_CLOSE, kernel)
     seal = cv2.dilate(red.astype(np.uint8) * 255, np.ones((5, 5), np.uint8)) > 0
@@ -90,8 +95,36 @@ def _grid_in(horizontal: np.ndarray, vertical: np.ndarray, x0: int, y0: int, dpi
         return None
     if len(xs) < 3 and len(ys) < 3:
         return None  # a single box drawn around something
+    ys = _open_ends(vertical, xs, ys, dpi, tol)
     owner = _owners(horizontal, vertical, xs, ys, tol)
     return ImageGrid(x_edges=[x + x0 for x in xs], y_edges=[y + y0 for y in ys], owner=owner)
+
+
+_OPEN_MIN = 0.1  # inch: column strokes running on this far past the last/first rule hold a cut row
+_OPEN_SHARE = 0.6  # of the column strokes that must run on, and end together
+
+
+def _open_ends(vertical: np.ndarray, xs: list[int], ys: list[int], dpi: float, tol: int) -> list[int]:
+    """``ys`` with an edge added below the last rule (above the first) where most column strokes run on
+    past it, unbroken, and end together: the row a page break cut (its other half is on the next page).
+    One or two strokes running on are a merged label column continuing, not a row."""
+    reach = max(tol * 2, int(dpi * _OPEN_MIN))
+    spread = max(tol * 2, int(dpi * 0.06))
+    ink = [vertical[:, max(0, x - tol):x + tol + 1].max(axis=1) > 0 for x in xs]
+    out = list(ys)
+    for side in (1, -1):
+        edge = out[-1] if side == 1 else out[0]
+        ends = []
+        for col in ink:
+            run = col[edge:] if side == 1 else col[:edge + 1][::-1]
+            gaps = np.flatnonzero(~run)
+            length = int(gaps[0]) if gaps.size else run.size  # unbroken run from the rule on
+            if length >= reach:
+                ends.append(edge + side * (length - 1))
+        if len(ends) >= max(2, _OPEN_SHARE * len(xs)) and max(ends) - min(ends) <= spread:
+            end = int(np.median(ends))
+            out = out + [end] if side == 1 else [end] + out
+    return out
 
 
 def _edges(profile: np.ndarray, min_len: float, tol: int) -> list[int]:

@@ -19,12 +19,14 @@ from govreport.readers.limits import checkpoint
 from govreport.readers.ocr import engine
 from govreport.readers.ocr.grid import ImageGrid, find_tables
 from govreport.readers.ocr.image import binarize, prepare
+from govreport.readers.ocr.slant import box_back, measure as measure_slant, upright
 from govreport.text.normalize import join_cjk_lines, parse_cell
 
 CELL_DPI = 300  # text cells are enlarged to this resolution before the Chinese read
 DIGIT_SCALES = (0.6, 0.8, 1.0)  # of the scan's size: the digits-only reads of a number (one batch each)
 SETTINGS = "page-v8 cells psm6 chi_sim+eng, digits psm7 eng whitelist; lines psm3, italic lines again"
-AGAIN = "italic cells again v1"  # a later pass: a page read with SETTINGS is completed by ``italic_pass``
+# a later pass: a page read with SETTINGS alone is brought up to date by ``italic_pass``
+AGAIN = "italic cells again v2; italic tables and pages read upright (slant.py) v2"
 _PAD = 12
 _NUMBERISH = re.compile(r"^[\d.,，．\-%OoIl|]+$")
 _CONFUSED = str.maketrans({"O": "0", "o": "0", "I": "1", "l": "1", "|": "1", "，": ",", "．": "."})
@@ -32,28 +34,42 @@ _CONFUSED = str.maketrans({"O": "0", "o": "0", "I": "1", "l": "1", "|": "1", "�
 
 def read_page_image(bgr: np.ndarray, dpi: float) -> dict:
     """{'angle', 'lines': [{text, conf, bbox}], 'tables': [{cells, owner, bbox, x_edges}]} for one page."""
-    grey, angle, red = prepare(bgr)
-    ink = binarize(grey)
-    grids, strokes = find_tables(ink, dpi, red)
-    clean = grey.copy()
-    clean[strokes > 0] = 255  # ruling lines would read as 1, l, | or —
-    tables = [_read_table(clean, ink, grid, dpi) for grid in grids]
+    grey, angle, clean, grids, slants = _layout(bgr, dpi)
+    tables = [_read_table(clean, grid, dpi, slant) for grid, slant in zip(grids, slants)]
     checkpoint()
     lines = _read_lines(grey, [g.bbox for g in grids], dpi)
     return {"angle": angle, "lines": lines, "tables": tables}
 
 
-def italic_pass(bgr: np.ndarray, dpi: float, result: dict) -> dict:
-    """A page result read without the italic cell pass (an older cache entry), completed by it: the page is
-    cut again only when some cell read as Latin letters."""
-    if not any(_doubtful(text) for table in result["tables"] for text, _c, _b in table["cells"].values()):
-        return result
-    grey, _angle, red = prepare(bgr)
+def _layout(bgr: np.ndarray, dpi: float):
+    """(straight grey page, its angle, the page with ruling strokes wiped, the tables' grids, each
+    table's italic slant): what every read of the page starts from."""
+    grey, angle, red = prepare(bgr)
     grids, strokes = find_tables(binarize(grey), dpi, red)
+    clean = grey.copy()
+    clean[strokes > 0] = 255  # ruling lines would read as 1, l, | or —
+    wide = cv2.dilate(strokes, np.ones((5, 5), np.uint8)) > 0  # a rule's grey edges are upright too
+    slants = []
+    for grid in grids:
+        x0, y0, x1, y1 = grid.bbox
+        region = grey[y0:y1, x0:x1].copy()
+        region[wide[y0:y1, x0:x1]] = 255
+        slants.append(measure_slant(region))
+    return grey, angle, clean, grids, slants
+
+
+def italic_pass(bgr: np.ndarray, dpi: float, result: dict) -> dict:
+    """A page result read before the italic reading (an older cache entry), brought up to date as a fresh
+    read would have it: a table printed italic reads the page again whole, upright; text outside the tables
+    printed italic reads the lines again; in upright tables only the cells that read as Latin letters are
+    read again sheared (what the older entry lacks)."""
+    grey, _angle, clean, grids, slants = _layout(bgr, dpi)
     if len(grids) != len(result["tables"]):
         return result  # not the page the result came from: leave it
-    clean = grey.copy()
-    clean[strokes > 0] = 255
+    if any(slants):
+        return read_page_image(bgr, dpi)
+    if _lines_slant(grey, [g.bbox for g in grids]):
+        result["lines"] = _read_lines(grey, [g.bbox for g in grids], dpi)
     for grid, table in zip(grids, result["tables"]):
         keys = {k: tuple(int(v) for v in k.split(",")) for k, (text, _c, _b) in table["cells"].items() if _doubtful(text)}
         crops = {o: crop_cell(clean, grid.cell_box(*o), dpi) for o in keys.values()}
@@ -129,14 +145,19 @@ def as_number_text(text: str) -> Optional[str]:
     return fixed if parsed is not None and parsed.value is not None else None
 
 
-def _read_table(clean: np.ndarray, ink: np.ndarray, grid: ImageGrid, dpi: float) -> dict:
+def _read_table(clean: np.ndarray, grid: ImageGrid, dpi: float, slant: float = 0.0) -> dict:
+    """The table's cells read (see the module docstring); a table printed italic (``slant``) has every
+    cell sheared upright before any read."""
     owners = sorted({o for row in grid.owner for o in row})
     boxes = {o: grid.cell_box(*o) for o in owners}
     crops = {o: crop_cell(clean, boxes[o], dpi) for o in owners}
     present = [o for o in owners if crops[o] is not None]
+    if slant:
+        crops = {o: upright(crops[o], slant) for o in present}
     first = engine.read_batch([for_text(crops[o], dpi) for o in present], psm=6)
     reads = {o: _words_text(words) for o, words in zip(present, first)}
-    _italic_cells_again(reads, crops, dpi)
+    if not slant:
+        _italic_cells_again(reads, crops, dpi)
     checkpoint()
     digits = _digit_cells(reads, grid)
     votes = {o: [reads[o]] for o in digits}
@@ -164,7 +185,7 @@ def _italic_cells_again(reads: dict, crops: dict, dpi: float) -> None:
     doubtful = [o for o, (text, _conf) in reads.items() if _doubtful(text)]
     if not doubtful:
         return
-    again = engine.read_batch([_sheared(for_text(crops[o], dpi), SLANT) for o in doubtful], psm=6, lang="chi_sim")
+    again = engine.read_batch([upright(for_text(crops[o], dpi), SLANT) for o in doubtful], psm=6, lang="chi_sim")
     for o, words in zip(doubtful, again):
         text, conf = _words_text(words)
         if text and _has_cjk(text) and conf > reads[o][1]:
@@ -173,15 +194,6 @@ def _italic_cells_again(reads: dict, crops: dict, dpi: float) -> None:
 
 def _doubtful(text: str) -> bool:
     return _latin_share(text) > 0.5 and as_number_text(text) is None
-
-
-def _sheared(img: np.ndarray, slant: float) -> np.ndarray:
-    """``img`` with an italic ``slant`` sheared away (the top moves left), widened so nothing is cut."""
-    h, w = img.shape[:2]
-    extra = int(h * slant) + 1
-    wide = cv2.copyMakeBorder(img, 0, 0, 0, extra, cv2.BORDER_CONSTANT, value=255)
-    shear = np.float32([[1, slant, -slant * h], [0, 1, 0]])
-    return cv2.warpAffine(wide, shear, (w + extra, h), borderValue=255)
 
 
 def _digit_cells(reads: dict, grid: ImageGrid) -> list[tuple[int, int]]:
@@ -230,14 +242,27 @@ def settle(reads: list[tuple[str, float]]) -> tuple[str, float]:
     return best, conf
 
 
-def _read_lines(grey: np.ndarray, table_boxes, dpi: float) -> list[dict]:
-    """Text lines outside the tables, top to bottom: [{text, conf, bbox}] in points."""
+def _text_page(grey: np.ndarray, table_boxes) -> np.ndarray:
+    """The page with its tables wiped: what the line read sees."""
     page = grey.copy()
     for x0, y0, x1, y1 in table_boxes:
         page[max(0, y0 - 4):y1 + 5, max(0, x0 - 4):x1 + 5] = 255
+    return page
+
+
+def _lines_slant(grey: np.ndarray, table_boxes) -> float:
+    return measure_slant(_text_page(grey, table_boxes))
+
+
+def _read_lines(grey: np.ndarray, table_boxes, dpi: float) -> list[dict]:
+    """Text lines outside the tables, top to bottom: [{text, conf, bbox}] in points. A page printed italic
+    is read sheared upright whole (boxes mapped back to the page)."""
+    page = _text_page(grey, table_boxes)
     if not (page < 128).any():
         return []
-    words = engine.read_image(page, psm=3)
+    slant = measure_slant(page)
+    seen = upright(page, slant)
+    words = engine.read_image(seen, psm=3)
     lines: dict = {}
     for w in words:
         lines.setdefault(w.line, []).append(w)
@@ -249,7 +274,9 @@ def _read_lines(grey: np.ndarray, table_boxes, dpi: float) -> list[dict]:
         box = (min(w.box[0] for w in group), min(w.box[1] for w in group),
                max(w.box[2] for w in group), max(w.box[3] for w in group))
         found.append([text, conf, box])
-    _upright_again(page, found)
+    if slant:  # doubtful lines of an italic page: read again as printed (an upright line among italic ones)
+        found = [[t, c, box_back(box, slant, *page.shape)] for t, c, box in found]
+    _upright_again(page, found, 0.0 if slant else SLANT)
     out = [{"text": t, "conf": round(c, 3), "bbox": [_pt(v, dpi) for v in box]} for t, c, box in found]
     out.sort(key=lambda ln: (ln["bbox"][1], ln["bbox"][0]))
     return out
@@ -258,14 +285,15 @@ def _read_lines(grey: np.ndarray, table_boxes, dpi: float) -> list[dict]:
 SLANT = 0.22  # the shear of an italic (oblique) CJK face: titles printed italic read as Latin garbage
 
 
-def _upright_again(page: np.ndarray, found: list[list]) -> None:
-    """Lines that read poorly (mostly Latin letters, or low confidence) are read once more, sheared upright
-    and Chinese only: web pages often print the report's title and headings in italic, which the model
-    misreads. The second read is kept only when it is surer and has Chinese in it."""
+def _upright_again(page: np.ndarray, found: list[list], slant: float) -> None:
+    """Lines that read poorly (mostly Latin letters, or low confidence) are read once more, ``slant``
+    sheared away and Chinese only: web pages often print the report's title and headings in italic, which
+    the model misreads (on a page read upright whole, ``slant`` 0: a line printed upright among the italic
+    ones). The second read is kept only when it is surer and has Chinese in it."""
     doubtful = [k for k, (text, conf, _box) in enumerate(found) if _latin_share(text) > 0.5 or conf < 0.6]
     if not doubtful:
         return
-    crops = [_strip(page, found[k][2], SLANT) for k in doubtful]
+    crops = [_strip(page, found[k][2], slant) for k in doubtful]
     reads = engine.read_batch(crops, psm=7, lang="chi_sim")
     for k, words in zip(doubtful, reads):
         text, conf = _words_text(words)

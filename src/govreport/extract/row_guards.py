@@ -1,0 +1,79 @@
+"""Guards on a row's label before its cells are placed: a number is never moved to a row that is not its own.
+
+Two ways a label read from a scan or a PDF claims a metric that is not its row's:
+- **Two rows merged.** A scan that lost the ruling line between two rows (or a row whose misread cells made
+  it a label, buffered onto the next row) gives one label holding two numbered row labels of the same list
+  style (``一、本年新收… 二、上年结转…``). Which cells belong to which row cannot be told: every cell goes to
+  unmapped (``merged_rows``), never to either metric.
+- **A heading's words.** A grid row carries its group headings before its own numbered label
+  (``三、本年度办理结果 (六)其他处理 1.申请人…逾期不补正…``). When the own label is misread, a catalog pattern
+  may still match the heading (其他处理) and put the row's numbers on the group's metric. A match found only
+  in the headings before the row's own numbered label is no match.
+
+The numbering forms (一、 / (一) / 1. / (1) …) are the list styles of catalog/list_styles.csv.
+"""
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+from typing import Optional
+
+from govreport import catalog
+from govreport.catalog import LabelEntry
+from govreport.text.normalize import label_key, nfkc
+
+MERGED = "<merged rows>"  # the walker's sequence entry of a merged row: the template's row order never crosses it
+_NUMBER = re.compile(r"[^\d一二三四五六七八九十]")
+_REMARK = re.compile(r"\([^()]{5,}\)")
+
+
+@lru_cache(maxsize=None)
+def list_styles() -> tuple[tuple[str, re.Pattern], ...]:
+    """(style, pattern) of catalog/list_styles.csv, each matched where a label or one of its words begins."""
+    return tuple((r["style"], re.compile(rf"(?:^|(?<=\s))(?:{r['pattern']})"))
+                 for r in catalog.read_csv("list_styles.csv"))
+
+
+def markers(label: str) -> list[tuple[int, str, str]]:
+    """(offset, style, number) of every list marker in ``label`` (a marker without a number, 其中, has '')."""
+    text = nfkc(label or "")
+    out = []
+    for style, rx in list_styles():
+        for m in rx.finditer(text):
+            out.append((m.start(), style, _NUMBER.sub("", re.sub(r"^其中\s*[:：]?", "", m.group()))))
+    return sorted(out)
+
+
+def merged_rows(label: str) -> Optional[str]:
+    """Why ``label`` is two rows merged (two numbered labels of one list style: 一、 … 二、), else None."""
+    seen: dict[str, str] = {}
+    for _at, style, number in markers(label):
+        if not number:
+            continue
+        if style in seen and seen[style] != number:
+            return (f"the label holds two numbered row labels ({seen[style]} and {number}): two rows read as "
+                    "one (a ruling line lost), which cells are whose cannot be told")
+        seen.setdefault(style, number)
+    return None
+
+
+def own_label(label: str) -> Optional[str]:
+    """The row's own numbered label when headings stand before it (三、本年度办理结果 (六)其他处理 1.申请人… ->
+    1.申请人…), else None (the label is all its own)."""
+    text = nfkc(label or "")
+    found = [(at, number) for at, _style, number in markers(text) if number]
+    if not found or found[-1][0] == 0:
+        return None
+    return text[found[-1][0]:]
+
+
+def heading_match(entry: LabelEntry, label: str) -> bool:
+    """``entry`` matched ``label`` only in the headings before the row's own numbered label."""
+    own = own_label(label)
+    return own is not None and entry.regex.search(match_key(own)) is None
+
+
+def match_key(text: str) -> str:
+    """The form a label is matched in: label_key without long remarks in parentheses (（区分处理的，只计这一情形，
+    不计其他情形） is dropped, so its words cannot claim another label)."""
+    return _REMARK.sub("", label_key(text))
