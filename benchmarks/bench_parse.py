@@ -9,7 +9,9 @@ tests/data/real) it prints
   (normalize, fuzzy) cleared, so no round reuses another's work;
 - the stages' share of the CPU (cProfile, one pass): read, identify, extract, facts, checks, records, …;
 - the functions with the most own time (``--top``);
-- one-report ``govreport parse`` end to end in a fresh interpreter (CPU-s of the child, imports included).
+- the same for ingest's per-file function (``pipeline.stored_part``: the part's tables, built as Arrow from rows);
+- one-report ``govreport parse`` end to end in a fresh interpreter (CPU-s of the child, imports included), and a
+  one-report ``govreport ingest`` into a new store (the fixed cost of one ingest).
 ``--files`` adds milliseconds per file.
 """
 from __future__ import annotations
@@ -21,6 +23,7 @@ import pstats
 import resource
 import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 
@@ -43,6 +46,7 @@ STAGES = [
     ("prose_sentences", "checks/repetition.py", "prose_sentences"),
     ("records", "records.py", "records"),
     ("records.with_prose", "records.py", "with_prose"),
+    ("records.frames", "records.py", "frames"),  # the tables as pandas frames, once (parse only)
     ("sha256", "store.py", "sha256_file"),
     ("  paragraphs", "model.py", "paragraphs"),
     ("  nfkc", "text/normalize.py", "nfkc"),
@@ -64,12 +68,13 @@ def clear_memos() -> None:
         getattr(getattr(fuzzy, fn, None), "cache_clear", lambda: None)()
 
 
-def one_pass(files: list[Path], per_file: dict | None = None) -> float:
+def one_pass(files: list[Path], per_file: dict | None = None, fn=None) -> float:
     from govreport.pipeline import parse
+    fn = fn or parse
     total = 0.0
     for f in files:
         t = time.process_time()
-        parse(f)
+        fn(f)
         dt = time.process_time() - t
         total += dt
         if per_file is not None:
@@ -77,15 +82,23 @@ def one_pass(files: list[Path], per_file: dict | None = None) -> float:
     return total
 
 
+def _per_file(path: Path):
+    """Ingest's per-file function (pipeline.stored_part: the part's tables, no document), the hash given."""
+    from govreport.pipeline import stored_part
+    return stored_part(path, "0" * 64)
+
+
 def throughput(kind: str, files: list[Path], rounds: int, per_file: dict) -> None:
-    first = one_pass(files, per_file)
-    best = float("inf")
-    for _ in range(rounds):
-        clear_memos()
-        best = min(best, one_pass(files, per_file))
-    print(f"{kind:5s} {len(files):3d} reports: first pass {len(files) / first:6.1f} reports/CPU-s "
-          f"({1000 * first / len(files):5.1f} ms each); best of {rounds} {len(files) / best:6.1f} reports/CPU-s "
-          f"({1000 * best / len(files):5.1f} ms each)")
+    """parse() (pandas frames), then ingest's per-file function (Arrow tables from rows, issue 16's figure)."""
+    for label, fn, times in (("parse", None, per_file), ("ingest per-file", _per_file, None)):
+        first = one_pass(files, times, fn)
+        best = float("inf")
+        for _ in range(rounds):
+            clear_memos()
+            best = min(best, one_pass(files, times, fn))
+        print(f"{kind:5s} {len(files):3d} reports, {label:15s}: first pass {len(files) / first:6.1f} reports/CPU-s "
+              f"({1000 * first / len(files):5.1f} ms each); best of {rounds} {len(files) / best:6.1f} reports/CPU-s "
+              f"({1000 * best / len(files):5.1f} ms each)")
 
 
 def _cum(stats: pstats.Stats, module: str, name: str) -> float:
@@ -137,6 +150,14 @@ def startup(path: Path) -> None:
     imports = _child_cpu([sys.executable, "-c", "import govreport.cli, govreport.pipeline"], env)[0]
     print(f"one-report `govreport parse {path.name}`: {cpu:.3f} CPU-s end to end ({wall:.2f} s wall, exit {code}; "
           f"least of 3); the bare interpreter {bare:.3f}, importing govreport.cli + pipeline {imports:.3f} CPU-s")
+    with tempfile.TemporaryDirectory(prefix="bench_parse_") as out:  # a new store each run (no cached part)
+        runs = []
+        for k in range(3):
+            runs.append(_child_cpu([sys.executable, "-m", "govreport.cli", "ingest", str(path), "--out",
+                                    f"{out}/store{k}"], env, runs=1))
+    cpu, wall, code = min(runs)
+    print(f"one-report `govreport ingest {path.name} --out NEW`: {cpu:.3f} CPU-s end to end ({wall:.2f} s wall, "
+          f"exit {code}; least of 3): the fixed cost of one ingest (imports, assembly, checks, writing)")
 
 
 def main(argv: list[str]) -> None:

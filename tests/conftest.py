@@ -25,11 +25,17 @@ def fixtures_dir() -> Path:
     return FIXTURES
 
 
+PDF_ROWS = TESTDATA / "pdfrows"  # test_pdf_rows_more.py's cases, rendered with the others (one LibreOffice start)
+PDF_ROWS_RENDERED = ("putian_ptkjj_2021", "putian_ptslyj_2019", "putian_ptkjj_2019")
+
+
 @pytest.fixture(scope="session")
 def renders(tmp_path_factory):
     """Every HTML test report rendered to DOCX and PDF once per run (tests/render_helpers.py), shared by the
-    value tests (test_formats_render.py) and the verdict tests (test_real_verdicts.py)."""
-    return render_all([html for html, _ in render_cases()], tmp_path_factory.mktemp("renders"))
+    value tests (test_formats_render.py), the verdict tests (test_real_verdicts.py) and the PDF row tests
+    (test_pdf_rows.py, test_pdf_rows_more.py)."""
+    htmls = [html for html, _ in render_cases()] + [PDF_ROWS / f"{stem}.html" for stem in PDF_ROWS_RENDERED]
+    return render_all(htmls, tmp_path_factory.mktemp("renders"))
 
 
 @pytest.fixture(scope="module")

@@ -16,6 +16,8 @@ import re
 import shutil
 import signal
 import subprocess
+import time
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -167,37 +169,68 @@ def _render_office(soffice: str, htmls: list[Path], root: Path, reuse: bool, out
         out.files[(h.stem, "soffice_pdf")] = pdf_dir / f"{h.stem}.pdf"
 
 
-def _render_chromium(chromium: str, htmls: list[Path], root: Path, reuse: bool, out: Renders) -> None:
-    (root / "unruled").mkdir(parents=True, exist_ok=True)
+def _render_chromium(chromium: str, htmls: list[Path], root: Path, reuse: bool, out: Renders, fmt: str) -> None:
+    """Print every page in one format (``chromium_pdf``, or ``UNRULED`` with the borders taken out first), with a
+    browser profile of that format's own (the two formats print at the same time, see ``render_all``)."""
+    (root / fmt).mkdir(parents=True, exist_ok=True)
+    if fmt == UNRULED:
+        (root / "unruled").mkdir(parents=True, exist_ok=True)
+    profile = root / ("chromium-profile" if fmt == "chromium_pdf" else f"chromium-profile-{fmt}")
     for h in htmls:
-        bare = root / "unruled" / h.name
-        bare.write_bytes(_without_borders(h.read_bytes()))
-        for fmt, source in (("chromium_pdf", h), (UNRULED, bare)):
-            pdf = root / fmt / f"{h.stem}.pdf"
-            pdf.parent.mkdir(exist_ok=True)
-            if not _fresh(pdf, h, reuse):
-                result = _run([chromium, "--headless", "--no-sandbox", "--disable-gpu", "--no-pdf-header-footer",
-                               f"--user-data-dir={root / 'chromium-profile'}", "--no-first-run", "--disable-extensions",
-                               f"--print-to-pdf={pdf}", source.resolve().as_uri()])
-                assert result.returncode == 0 and pdf.is_file(), f"chromium failed on {h.name}: {result.stderr.strip()[-300:]}"
-            out.files[(h.stem, fmt)] = pdf
+        source = h
+        if fmt == UNRULED:
+            source = root / "unruled" / h.name
+            source.write_bytes(_without_borders(h.read_bytes()))
+        pdf = root / fmt / f"{h.stem}.pdf"
+        if not _fresh(pdf, h, reuse):
+            result = _run([chromium, "--headless", "--no-sandbox", "--disable-gpu", "--no-pdf-header-footer",
+                           f"--user-data-dir={profile}", "--no-first-run", "--disable-extensions",
+                           f"--print-to-pdf={pdf}", source.resolve().as_uri()])
+            assert result.returncode == 0 and pdf.is_file(), f"chromium failed on {h.name}: {result.stderr.strip()[-300:]}"
+        out.files[(h.stem, fmt)] = pdf
 
 
 def render_all(htmls: list[Path], root: Path, reuse: bool = False) -> Renders:
     """Every HTML report in every format under ``root``; with ``reuse``, renderings already there and newer
-    than their source are kept (the measuring script's cache), else everything is rendered."""
+    than their source are kept (the measuring script's cache), else everything is rendered.
+
+    LibreOffice and the two Chromium prints run side by side (three threads, each driving its own process and
+    profile): each waits on its tool much of the time, so the renderings take about as long as the slowest."""
     out = Renders()
     soffice, why = _tool(("soffice", "libreoffice"), "ensure_soffice.sh")
+    work = []
     if soffice is None:
         out.skipped["soffice_docx"] = out.skipped["soffice_pdf"] = f"LibreOffice could not be installed: {why}"
     else:
-        _render_office(soffice, htmls, root, reuse, out)
+        work.append((_render_office, (soffice, htmls, root, reuse, out)))
     chromium, why = _tool(("chromium", "chromium-browser", "google-chrome"), "ensure_chromium.sh")
     if chromium is None:
         out.skipped["chromium_pdf"] = out.skipped[UNRULED] = f"Chromium could not be installed: {why}"
     else:
-        _render_chromium(chromium, htmls, root, reuse, out)
+        work += [(_render_chromium, (chromium, htmls, root, reuse, out, fmt)) for fmt in ("chromium_pdf", UNRULED)]
+    with ThreadPoolExecutor(max_workers=max(1, len(work))) as pool:
+        for future in [pool.submit(task, *args) for task, args in work]:
+            future.result()  # a renderer's failure is raised here, as it was when they ran one after the other
     return out
+
+
+_EXTRACTIONS: dict = {}  # (path, mtime, size, template) -> (extraction, seconds its first read took)
+
+
+def extraction(path: Path, template: str):
+    """``extract(read_document(path), template)`` and the seconds it took, read once per run: the renderings
+    are read by the value tests, the measurement table and the PDF row tests alike (each test still asserts
+    on the extraction itself; only the repeated parse of one unchanged file is saved)."""
+    from govreport.extract import extract
+    from govreport.readers import read_document
+
+    stat = Path(path).stat()
+    key = (str(Path(path).resolve()), stat.st_mtime_ns, stat.st_size, template)
+    if key not in _EXTRACTIONS:
+        started = time.perf_counter()
+        ex = extract(read_document(path), template)
+        _EXTRACTIONS[key] = (ex, time.perf_counter() - started)
+    return _EXTRACTIONS[key]
 
 
 def printed_values(ex, units: dict = {}) -> dict:  # noqa: B006 (read only)

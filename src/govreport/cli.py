@@ -105,12 +105,12 @@ def _ingest_summary(result, out: Path) -> None:
     for line in result.bad_parts:  # a cached part that failed its digest: parsed again
         print(f"warning: {line}", file=sys.stderr)
     p = result.processed
-    fails = int(p.reports["n_failed_rules"].sum()) if len(p.reports) else 0  # the reports' own arithmetic
+    fails = result.failed_checks  # the reports' own arithmetic, from one column: the reports table stays unread
     reuse = f", {result.n_reused} unchanged" if result.n_reused else ""
     reuse += f", {result.n_kept} kept from earlier inputs" if result.n_kept else ""
     dups = f", {len(result.duplicates)} duplicate(s) skipped" if result.duplicates else ""
     dups += f", {len(result.bad_parts)} bad cached part(s) not used" if result.bad_parts else ""
-    print(f"ingested {len(p.reports)} report(s) ({result.n_parsed} parsed{reuse}{dups}), {p.n_rows('values')} values, "
+    print(f"ingested {result.n_reports} report(s) ({result.n_parsed} parsed{reuse}{dups}), {p.n_rows('values')} values, "
           f"{p.n_rows('unmapped')} unmapped, {fails} failed check(s), {len(result.failures)} file(s) failed -> {out}")
     _review_summary(p.reviews)
 

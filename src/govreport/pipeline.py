@@ -23,29 +23,34 @@ if TYPE_CHECKING:
 
     from govreport.ingestion import corpus
     from govreport.model import ParsedReport
+    from govreport.records import ReportRows
 
 # Only what the table's values need is imported here: `govreport parse FILE` prints them without pandas,
 # the prose stages, the store or the engines (each imported where it is used; issue 16, one-report parse).
 
 
 def parse(path, sha256: Optional[str] = None) -> "ParsedReport":
-    """Read, identify, extract and check one report: every table ingest stores for it. Raises ReportError
-    on bad input."""
+    """Read, identify, extract and check one report: every table ingest stores for it (pandas frames).
+    Raises ReportError on bad input."""
+    from govreport import records
+    return records.frames(report_rows(path, sha256))
+
+
+def report_rows(path, sha256: Optional[str] = None) -> "ReportRows":
+    """``parse`` before its tables are built: each table's plain rows (records.ReportRows)."""
     from govreport import records, store
-    from govreport.checks.prose import check_prose, findings_table
+    from govreport.checks.prose import check_prose
     from govreport.checks.repetition import prose_sentences
     from govreport.checks.timeliness import assess
     from govreport.extract.facts import prose_facts
-    from govreport.schemas import frame
 
     path = Path(path)
     doc, det, rid, ex, checked = _table(path)
     prose = prose_facts(rid, doc)  # the facts and what their checks need, in one pass over the sentences
     rep = records.records(path, doc, det, ex, checked, sha256 or store.sha256_file(path))
     found = check_prose(rid, prose, [{"report_id": rid, **v} for v in checked[0]])  # the values table's rows
-    found = frame("findings", found) if found else findings_table([])  # (typed from rows: 1/3 of a DataFrame's cost)
-    return records.with_prose(rep, frame("facts", prose.rows), found,
-                              assess(rid, det.year, det.agency_level, doc), prose_sentences(doc))
+    return records.with_prose(rep, prose.rows, found, assess(rid, det.year, det.agency_level, doc),
+                              prose_sentences(doc))
 
 
 def table_values(path) -> tuple[list[dict], int]:
@@ -69,9 +74,10 @@ def _table(path: Path) -> tuple:
 
 
 def stored_part(path, sha256: str) -> "ParsedReport":
-    """Ingest's per-file function: the report as its part keeps it (no document, no file name)."""
+    """Ingest's per-file function: the report as its part keeps it (Arrow tables made from its rows, no
+    pandas; no document, no file name)."""
     from govreport import records
-    return records.stored(parse(path, sha256))
+    return records.stored(report_rows(path, sha256))
 
 
 def ingest(paths: Iterable = ("data/raw",), out_dir="data/processed", progress=None, jobs: int = 1,
@@ -143,8 +149,15 @@ def _import_parse_stages() -> None:
 
 def _read_again(record: dict) -> dict:
     """The part of a kept input read again from its file (its stored rows cannot be read)."""
+    from dataclasses import replace as with_tables
+
+    from govreport import records
     from govreport.ingestion import corpus
-    return corpus.PerFile(stored_part).part(corpus.Task(record["input"], record["sha256"], ""))
+    part = corpus.PerFile(stored_part).part(corpus.Task(record["input"], record["sha256"], ""))
+    if part.get("report") is not None:  # assembly holds it as it holds a decoded part: pandas (parts.decode)
+        part["report"] = with_tables(part["report"], **{n: getattr(part["report"], n).to_pandas()
+                                                       for n in records.TABLES})
+    return part
 
 
 def audit(paths: Iterable, expected_dirs: Iterable = (), strict: bool = False) -> "pd.DataFrame":

@@ -2,9 +2,8 @@
 
 Every column list in the package derives from ``TABLES`` (``columns("findings")``), so a table's shape is
 said once. Allowed values come from the catalogs, so the schema and the data dictionary cannot drift
-apart. pandera is imported only when a table is validated (once per combined table per ingest), so
-``parse`` and the command line start without it; per-report frames get their dtypes from the same specs
-(``frame``).
+apart. Each stored table is checked once per batch (``validate_table``: plain pandas on whole columns);
+per-report tables get their dtypes from the same specs (``frame`` for pandas, ``arrow_table`` for a part).
 """
 from __future__ import annotations
 
@@ -13,6 +12,7 @@ from functools import lru_cache
 from typing import Callable, Optional, Union
 
 from govreport import catalog
+from govreport.errors import GovreportError
 
 TEMPLATES = list(catalog.templates())
 UNMAPPED_REASONS = [r["code"] for r in catalog.read_csv("reasons.csv") if r["table"] == "unmapped"]
@@ -27,7 +27,7 @@ Allowed = Union[list, Callable[[], list]]  # a callable: values read from the ca
 
 @dataclass(frozen=True)
 class Column:
-    """One column: its dtype (str, int64, float64, bool, datetime64[ns]) and what pandera checks of it.
+    """One column: its dtype (str, int64, float64, bool, datetime64[ns]) and what validate_table checks of it.
 
     ``isin`` lists the allowed values; ``within`` is (low, high), either None for no bound; ``length`` a
     fixed string length; ``known_rule`` checks a finding rule against the catalogs. ``required=False``:
@@ -46,7 +46,7 @@ class Column:
 
 @dataclass(frozen=True)
 class TableSpec:
-    """One stored table: its columns in order, whether pandera checks it before it is written, whether it is
+    """One stored table: its columns in order, whether validate_table checks it before it is written, whether it is
     stored one Parquet file per year, the columns that identify a row, and what it holds (the published
     description, catalog/published_tables.csv)."""
 
@@ -121,7 +121,7 @@ TABLES: dict[str, TableSpec] = {s.name: s for s in (
           _c("published_source", nullable=True, isin=["meta", "labelled", "url", "signature"]),
           _c("deadline", "datetime64[ns]", nullable=True), _c("level", isin=LEVELS),
           _c("state", isin=["on_time", "late", "unknown"]), _c("basis basis_en evidence")),
-    # not checked by pandera: what ingest could not read or read twice, the reviews, the dictionary
+    # not checked: what ingest could not read or read twice, the reviews, the dictionary
     _spec("failures", _c("path problem reason"), checked=False),  # reason: catalog.failure_code(problem)
     _spec("duplicates", _c("path duplicate_of sha256"), checked=False),
     _spec("reviews", _c("row", "int64"), _c("sha256 rule applicant decision note reviewer date report_id status"),
@@ -143,47 +143,124 @@ REPORT_COLUMNS = columns("reports")
 FINDING_COLUMNS = columns("findings")
 REVIEW_COLUMNS = [c for c in columns("findings", optional=True) if c not in FINDING_COLUMNS]
 FACT_COLUMNS = columns("facts")
-SCHEMA_NAMES = tuple(n for n, s in TABLES.items() if s.checked)  # the tables pandera checks before writing
+SCHEMA_NAMES = tuple(n for n, s in TABLES.items() if s.checked)  # the tables checked before writing
 
 
-def _checks(col: Column) -> list:
-    import pandera.pandas as pa
+class SchemaError(GovreportError, ValueError):
+    """A table that breaks its registry spec: ``table``, and ``failures`` as (column, check, failing values)."""
 
-    out = []
-    if col.isin is not None:
-        out.append(pa.Check.isin(col.isin() if callable(col.isin) else col.isin))
-    if col.within is not None:
-        low, high = col.within
-        out.append(pa.Check.ge(low) if high is None else pa.Check.in_range(low, high))
-    if col.length is not None:
-        out.append(pa.Check.str_length(col.length, col.length))
-    if col.known_rule:
-        out.append(pa.Check(_known_rule, error="rule not in rules.csv or reasons.csv"))
-    return out
+    def __init__(self, table: str, failures: list[tuple]):
+        self.table, self.failures = table, failures
+        said = "; ".join(f"column {col!r} {check}" + (f": {_shown(bad)}" if bad else "") for col, check, bad in failures)
+        super().__init__(f"table {table!r} fails {len(failures)} check(s): {said}")
+
+    def __reduce__(self):  # rebuilt from its parts (a pickled error crosses process and Dask boundaries)
+        return type(self), (self.table, self.failures)
 
 
-def _known_rule(rules):
-    return rules.str.split(":").str[0].isin(FINDING_RULES)
-
-
-_PANDERA_TYPES = {"str": str, "int64": int, "float64": float, "bool": bool}
-
-
-@lru_cache(maxsize=None)
-def schema(name: str):
-    """Table ``name``'s pandera schema, built from its spec on first use (pandera costs ~0.15 s to import)."""
-    import pandera.pandas as pa
-
-    spec = TABLES[name]
-    return pa.DataFrameSchema(
-        {c.name: pa.Column(_PANDERA_TYPES.get(c.dtype, c.dtype), checks=_checks(c), nullable=c.nullable,
-                           unique=c.unique, required=c.required) for c in spec.columns},
-        strict=True, ordered=True, coerce=True, unique=list(spec.unique) or None)
+def _shown(values: list) -> str:
+    values = list(values)
+    more = f" and {len(values) - 10} more" if len(values) > 10 else ""
+    return ", ".join(repr(v) for v in values[:10]) + more
 
 
 def validate_table(name: str, frame):
-    """Check a table lazily (all failures at once) and return it coerced."""
-    return schema(name).validate(frame, lazy=True)
+    """Table ``name`` checked against its spec (all failures at once: SchemaError) and returned with the
+    spec's dtypes: its columns in order (no other), each converted to its dtype, then not-null, unique, isin,
+    within (bounds included), string length, known finding rule, and the table's unique columns together.
+    Plain pandas on whole columns, once per batch (no pandera: its import and checks were ~40 % of a
+    one-report ingest, issue 16)."""
+    spec, failures = TABLES[name], []
+    present = [c.name for c in spec.columns if c.name in frame.columns]
+    missing = [c.name for c in spec.columns if c.required and c.name not in frame.columns]
+    extra = [c for c in frame.columns if c not in present]
+    if missing or extra or list(frame.columns) != present:
+        raise SchemaError(name, [(c, "is required but not in the table", []) for c in missing]
+                          + [(c, "is not a column of the table", []) for c in extra]
+                          + ([("*", "columns out of order", list(frame.columns))] if not (missing or extra) else []))
+    out = frame
+    for col in (c for c in spec.columns if c.name in frame.columns):
+        given = frame[col.name]
+        values = _coerced(given, col, failures)
+        if values is None:
+            continue
+        if values is not given:
+            out = out.copy(deep=False) if out is frame else out
+            out[col.name] = values
+        failures += _column_failures(name, values, col)
+    if spec.unique and len(out):
+        twice = out.duplicated(list(spec.unique), keep=False)
+        if twice.any():
+            rows = out.loc[twice, list(spec.unique)].drop_duplicates().itertuples(index=False)
+            failures.append((",".join(spec.unique), "not unique together", [tuple(r) for r in rows]))
+    if failures:
+        raise SchemaError(name, failures)
+    return out
+
+
+def _coerced(values, col: Column, failures: list):
+    """The column with its spec dtype (itself when it has it); None, and a failure, when a value cannot be."""
+    import pandas as pd
+
+    dtype = _dtype(col.dtype)
+    if values.dtype == dtype:
+        return values
+    try:
+        return values.astype(dtype)
+    except (ValueError, TypeError, OverflowError):
+        bad = []
+        for v in values.drop_duplicates():
+            try:
+                pd.Series([v], dtype=object).astype(dtype)
+            except (ValueError, TypeError, OverflowError):
+                bad.append(v)
+        failures.append((col.name, f"cannot be {col.dtype}", bad))
+        return None
+
+
+def _column_failures(name: str, values, col: Column) -> list[tuple]:
+    failures = []
+    missing = values.isna()
+    n_missing = int(missing.sum())
+    if not col.nullable and n_missing:
+        failures.append((col.name, "not nullable", [f"{n_missing} missing value(s)"]))
+    given = values[~missing] if n_missing else values
+    if col.unique and given.duplicated().any():
+        failures.append((col.name, "not unique", given[given.duplicated()].unique().tolist()))
+    for check, ok in _tests(name, col, given):
+        if not ok.all():
+            failures.append((col.name, check, given[~ok].unique().tolist()))
+    return failures
+
+
+def _tests(name: str, col: Column, given) -> list[tuple]:
+    """(check, passes per value) of the column's element checks, on its values that are there."""
+    tests = []
+    if col.isin is not None:
+        allowed = _allowed(name, col.name)
+        tests.append((f"isin {_shown(sorted(allowed))}", given.isin(allowed)))
+    if col.within is not None:
+        low, high = col.within
+        ok = given >= low if high is None else (given >= low) & (given <= high)
+        tests.append((f"within [{low}, {'' if high is None else high}]", ok))
+    if col.length is not None:
+        tests.append((f"string length {col.length}", given.str.len() == col.length))
+    if col.known_rule:
+        tests.append(("rule not in rules.csv or reasons.csv", given.str.split(":").str[0].isin(FINDING_RULES)))
+    return tests
+
+
+@lru_cache(maxsize=None)
+def _allowed(name: str, column: str) -> tuple:
+    """The allowed values of a column (a callable is read from the catalog once per process)."""
+    col = next(c for c in TABLES[name].columns if c.name == column)
+    return tuple(dict.fromkeys(col.isin() if callable(col.isin) else col.isin))
+
+
+@lru_cache(maxsize=None)
+def _dtype(spec: str):
+    import pandas as pd
+    return pd.api.types.pandas_dtype(spec)
 
 
 def frame(name: str, records: list):
@@ -192,6 +269,56 @@ def frame(name: str, records: list):
 
     names, dtypes = columns(name), TABLES[name].dtypes
     return pd.DataFrame({c: pd.array([r.get(c) for r in records], dtype=dtypes[c]) for c in names}, columns=names)
+
+
+_ARROW_TYPES = {"str": "large_string", "int64": "int64", "float64": "float64", "bool": "bool_",
+                "datetime64[ns]": "timestamp"}
+
+
+def arrow_table(name: str, records: list):
+    """``frame(name, records)`` as the Arrow table a part stores (pyarrow.array of each typed column, as
+    parts._ipc makes it), built from the records without a pandas frame: the per-report cost of ingest.
+    A column whose values are not plain Python values of its dtype goes through pandas as ``frame`` does."""
+    import pyarrow as pa
+
+    dtypes = TABLES[name].dtypes
+    return pa.table({c: _arrow_column([r.get(c) for r in records], dtypes[c]) for c in columns(name)})
+
+
+def _arrow_column(values: list, dtype: str):
+    import pyarrow as pa
+
+    plain = _plain_values(values, dtype)
+    if plain is not None:
+        kind = _ARROW_TYPES[dtype]
+        try:
+            return pa.array(plain, pa.timestamp("ns") if kind == "timestamp" else getattr(pa, kind)(),
+                            from_pandas=True)
+        except (pa.ArrowException, TypeError, ValueError, OverflowError):
+            pass
+    import pandas as pd  # anything else: the value pandas would make of it (or its error), exactly
+    return pa.array(pd.array(values, dtype=dtype), from_pandas=True)
+
+
+def _plain_values(values: list, dtype: str) -> Optional[list]:
+    """The values as Arrow takes them when each is None or a plain Python value of the dtype (a float NaN is
+    missing, as in pandas), else None. int64 and bool columns take no missing value (pandas refuses one)."""
+    import math
+    from datetime import date, datetime
+
+    if dtype == "str":
+        ok = all(v is None or type(v) is str or (type(v) is float and math.isnan(v)) for v in values)
+        return [None if type(v) is float else v for v in values] if ok else None
+    if dtype == "float64":
+        return values if all(v is None or type(v) is float or type(v) is int for v in values) else None
+    if dtype == "int64":
+        return values if all(type(v) is int for v in values) else None
+    if dtype == "bool":
+        return values if all(type(v) is bool for v in values) else None
+    if dtype == "datetime64[ns]":
+        if all(v is None or type(v) is date for v in values):
+            return [None if v is None else datetime(v.year, v.month, v.day) for v in values]
+    return None
 
 
 def data_dictionary():

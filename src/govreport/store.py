@@ -88,9 +88,7 @@ def _hashed_as(path: Path) -> tuple:
 
 def _intact(path: Path, digest: str, stat: Optional[list]) -> bool:
     """Is ``path`` the file the manifest hashed? Its stat, else its hash (an unchanged re-ingest reads none)."""
-    if not path.exists():
-        return False
-    return (stat is not None and _stat_key(path) == stat) or checked_sha(path) == digest
+    return path.exists() and ((stat is not None and _stat_key(path) == stat) or checked_sha(path) == digest)
 
 
 def atomic_write(path: Path, write) -> None:
@@ -404,7 +402,6 @@ class Processed:
             rels = tables.chosen[name]
             if rels[0].endswith(".parquet"):
                 import pyarrow.parquet as pq
-
                 return sum(pq.ParquetFile(self.directory / rel).metadata.num_rows for rel in rels)
         return len(getattr(self, name))
 
@@ -445,8 +442,7 @@ def load(processed_dir=None, years: Iterable[int] = None, agencies: Iterable[str
 
 
 class _Lazy(Mapping):
-    """The tables of ``load()``: each read on first use, its files checked again against the manifest then
-    (so a table read later is still one of the run ``load()`` verified)."""
+    """The tables of ``load()``: each read on first use (``columns``)."""
 
     def __init__(self, directory: Path, chosen: dict, manifest: dict):
         self.directory, self.chosen, self.files, self.read = directory, chosen, manifest["files"], {}
@@ -454,12 +450,16 @@ class _Lazy(Mapping):
 
     def __getitem__(self, name: str) -> pd.DataFrame:
         if name not in self.read:
-            rels = self.chosen[name]  # KeyError: no such table
-            for rel in rels:
-                if not _intact(self.directory / rel, self.files[rel], self.stats.get(rel)):
-                    raise _again(self.directory, f"{rel} changed since it was loaded (another ingest ran)")
-            self.read[name] = _read(self.directory, rels)
+            self.read[name] = self.columns(name)
         return self.read[name]
+
+    def columns(self, name: str, columns: Optional[list] = None) -> pd.DataFrame:
+        """Table ``name`` read now (only ``columns`` of it: a count needs no whole table), its files checked again
+        against the manifest first (so a table read later is still one of the run ``load()`` verified)."""
+        for rel in self.chosen[name]:  # KeyError: no such table
+            if not _intact(self.directory / rel, self.files[rel], self.stats.get(rel)):
+                raise _again(self.directory, f"{rel} changed since it was loaded (another ingest ran)")
+        return _read(self.directory, self.chosen[name], columns)
 
     def __iter__(self):
         return iter(self.chosen)
@@ -484,10 +484,10 @@ def _year_of(rel: str):
     return int(segment[5:]) if segment else None
 
 
-def _read(directory: Path, chosen: list[str]) -> pd.DataFrame:
+def _read(directory: Path, chosen: list[str], columns: Optional[list] = None) -> pd.DataFrame:
     if chosen[0].endswith(".csv"):
-        return pd.read_csv(directory / chosen[0], encoding=CSV_ENCODING)
-    frames = [pd.read_parquet(directory / rel) for rel in chosen]
+        return pd.read_csv(directory / chosen[0], encoding=CSV_ENCODING, usecols=columns)
+    frames = [pd.read_parquet(directory / rel, columns=columns) for rel in chosen]
     return pd.concat(frames, ignore_index=True) if len(frames) > 1 else frames[0]
 
 

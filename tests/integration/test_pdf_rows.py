@@ -23,9 +23,7 @@ import math
 
 import pytest
 
-from govreport.extract import extract
-from govreport.readers import read_document
-from render_helpers import REAL, UNRULED, printed_values, render_cases
+from render_helpers import REAL, UNRULED, extraction, printed_values, render_cases
 
 PDFS = ("chromium_pdf", "soffice_pdf", UNRULED)
 SIDEBAR = ("附件下载", "扫一扫", "手机打开", "当前页", "联系我们", "使用帮助", "加入收藏", "网站地图", "附表")
@@ -35,17 +33,12 @@ def _expected(stem: str) -> dict:
     return json.loads((REAL / "expected" / f"{stem}.json").read_text(encoding="utf-8"))
 
 
-_CACHE: dict = {}
-
-
 def _extraction(renders, stem: str, fmt: str):
-    """The extraction of one rendering (cached for this module: each PDF is parsed once)."""
+    """The extraction of one rendering (render_helpers.extraction: each PDF is parsed once per run, shared
+    with test_formats_render.py)."""
     if fmt in renders.skipped:
         pytest.skip(renders.skipped[fmt])
-    key = (stem, fmt)
-    if key not in _CACHE:
-        _CACHE[key] = extract(read_document(renders.files[key]), _expected(stem)["template"])
-    return _CACHE[key]
+    return extraction(renders.files[(stem, fmt)], _expected(stem)["template"])[0]
 
 
 @pytest.mark.parametrize("fmt", PDFS)

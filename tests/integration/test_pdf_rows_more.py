@@ -2,8 +2,8 @@
 
 The cases are transcriptions of real Putian reports (changwu/putian-policy-opening-html; source, what was seen
 in the page and what was taken from its text are recorded in each expected JSON): every table cell for cell with
-its text, spans and width, so the narrow columns print as on the site. Rendered once for this module
-(tests/render_helpers.py): the browser PDF (Chromium), the same page printed without table borders, and the
+its text, spans and width, so the narrow columns print as on the site. Rendered once per run with the other
+HTML test reports (conftest.py ``renders``, tests/render_helpers.py): the browser PDF (Chromium), the same page printed without table borders, and the
 office PDF (LibreOffice, from the DOCX it made of the page). What each case caught before the fixes:
 
 - putian_ptkjj_2021 (gb2021, 12 pt text in 32-pt applicant columns), unruled: a long label runs to within 2.8 pt
@@ -27,21 +27,19 @@ from pathlib import Path
 
 import pytest
 
-from govreport.extract import extract
-from govreport.readers import read_document
-from render_helpers import UNRULED, printed_values, render_all
+from render_helpers import UNRULED, extraction, printed_values
 
 DATA = Path(__file__).resolve().parents[1] / "data" / "pdfrows"
 STEMS = ("putian_ptkjj_2021", "putian_ptslyj_2019", "putian_ptkjj_2019")  # rendered
 READ_IN_FULL = "putian_ptsjj_2022"  # read in full in every format before the fixes: its HTML only, to save rendering
 PDFS = ("chromium_pdf", "soffice_pdf", UNRULED)
-_CACHE: dict = {}
 
 
 @pytest.fixture(scope="module")
-def rendered(tmp_path_factory):
-    """Every case rendered once for this module."""
-    return render_all([DATA / f"{s}.html" for s in STEMS], tmp_path_factory.mktemp("pdfrows_more"))
+def rendered(renders):
+    """The session's renderings (conftest.py renders these cases with the others: one LibreOffice start)."""
+    assert all((s, "chromium_pdf") in renders.files or "chromium_pdf" in renders.skipped for s in STEMS)
+    return renders
 
 
 def _expected(stem: str) -> dict:
@@ -51,10 +49,8 @@ def _expected(stem: str) -> dict:
 def _extraction(rendered, stem: str, fmt: str):
     if fmt in rendered.skipped:
         pytest.skip(rendered.skipped[fmt])
-    if (stem, fmt) not in _CACHE:
-        path = DATA / f"{stem}.html" if fmt == "html" else rendered.files[(stem, fmt)]
-        _CACHE[(stem, fmt)] = extract(read_document(path), _expected(stem)["template"])
-    return _CACHE[(stem, fmt)]
+    path = DATA / f"{stem}.html" if fmt == "html" else rendered.files[(stem, fmt)]
+    return extraction(path, _expected(stem)["template"])[0]  # each file parsed once per run
 
 
 def _row(ex, metric: str) -> dict:

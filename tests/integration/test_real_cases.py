@@ -9,9 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from govreport.pipeline import audit_report
-
 from conftest import TESTDATA
+from verdict_helpers import audited  # pipeline.audit_report, once per run per file (shared with the verdict tests)
 
 REAL = TESTDATA / "real"
 CASES = sorted((REAL / "expected").glob("*.json"))
@@ -42,7 +41,7 @@ def _case_file(expected: dict) -> Path:
 @pytest.mark.parametrize("case", CASES, ids=lambda p: p.stem)
 def test_real_report_every_hand_checked_value(case):
     expected = json.loads(case.read_text(encoding="utf-8"))
-    row = audit_report(_case_file(expected), expected)
+    row = audited(_case_file(expected), expected)
     assert row["status"] == "ok", row["problem"]
     assert (row["template"], row["year"]) == (expected["template"], expected["year"])
     assert row["hand_wrong"] == 0  # never a number in the wrong cell

@@ -41,7 +41,7 @@ from govreport.checks.coverage import report_row
 from govreport.extract import extract
 from govreport.pipeline import parse
 from govreport.readers import read_document
-from govreport.records import records
+from govreport.records import frames, records
 
 ROOT = Path(__file__).resolve().parents[2]
 SCAN = ROOT / "tests" / "data" / "scans" / "putian_ptsjj_2024.pdf"
@@ -95,7 +95,7 @@ def scanned(document):
                           agency_id="x", findings=(), template_scores={}, agency_source="", agency_id_how="",
                           agency_level="department")
     ex = extract(document, det.template, "scan-2024")
-    return records(SCAN, document, det, ex, check_report("scan-2024", det, ex, document), "0" * 64)
+    return frames(records(SCAN, document, det, ex, check_report("scan-2024", det, ex, document), "0" * 64))
 
 
 def test_the_committed_scan_is_small_and_has_no_text_layer():

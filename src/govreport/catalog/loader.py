@@ -91,6 +91,7 @@ SPECS: dict[str, Spec] = {
                            choices=(("classifier", _YES_NO), ("chinese_numeral", _YES_NO))),
     "failure_reasons.csv": Spec(("code", "pattern", "zh", "en"), key=("code",), filled=("code", "pattern", "zh", "en"),
                                 patterns=("pattern",)),
+    "group_headings.csv": Spec(("metric", "why"), key=("metric",), filled=("metric",), refs=(_METRIC,)),
     "header_words.csv": Spec(("word", "note"), key=("word",), filled=("word",)),
     "labels.csv": Spec(("metric", "section", "column", "legacy_section", "unit", "name_zh", "name_en"),
                        key=("metric",), filled=("metric", "unit", "name_zh", "name_en"),

@@ -18,7 +18,20 @@ from govreport import catalog
 from govreport.catalog import LabelEntry
 
 _NUMBERING = re.compile(r"^(?:[一二三四五六七八九十]+[.、]?|\([一二三四五六七八九十\d]+\)|\d{1,2}[.、]|其中[:：]?)+")
-_NOT_WORD = re.compile(r"[^\u4e00-\u9fff]")
+
+
+class _Ideographs(dict):
+    """str.translate's table keeping only CJK unified ideographs (U+4E00-U+9FFF), filled as characters are met:
+    a regex class spanning that range costs ~2-3 ms to compile (sre builds a 64K map), this nothing, and it
+    translates faster than the regex substitutes."""
+
+    def __missing__(self, code: int) -> Optional[int]:
+        keep = code if 0x4E00 <= code <= 0x9FFF else None
+        self[code] = keep
+        return keep
+
+
+_WORDS_ONLY = _Ideographs()
 _OPTIONAL_GROUP = re.compile(r"\((?:\?:)?[^()]*\)\?|\[[^\]]*\]\??|\\d[+*?]?|[.](?:\{\d*,?\d*\}|[*+?])")
 
 
@@ -30,7 +43,7 @@ class Candidate:
 
 def bare_words(label_key: str) -> str:
     """A label's words without numbering, punctuation or digits: (三)1.属于国家秘密 -> 属于国家秘密."""
-    return _NOT_WORD.sub("", _NUMBERING.sub("", label_key))
+    return _NUMBERING.sub("", label_key).translate(_WORDS_ONLY)
 
 
 def _top_level_alternatives(pattern: str) -> list[str]:
@@ -51,7 +64,7 @@ def literal_forms(pattern: str, name_zh: str) -> tuple[str, ...]:
     """Plain forms of a catalog label: its pattern's alternatives with optional parts dropped, and its name."""
     forms = {bare_words(name_zh)}
     for alt in _top_level_alternatives(pattern):
-        forms.add(_NOT_WORD.sub("", _OPTIONAL_GROUP.sub("", alt)))
+        forms.add(_OPTIONAL_GROUP.sub("", alt).translate(_WORDS_ONLY))
     return tuple(f for f in forms if len(f) >= 2)
 
 

@@ -225,7 +225,8 @@ def hint_positions(walker) -> None:
     """For an unknown label between two known rows with one free slot, name that slot in its detail.
 
     The value stays unmapped (a label read exactly, as in HTML, is never placed by position); the detail tells
-    the analyst which catalog label variant to add.
+    the analyst which catalog label variant to add. A group heading with no numbers of its own (catalog/
+    group_headings.csv: (三)不予公开 …) is never such a slot.
     """
     order: dict[str, int] = {}
     for e in walker.entries:
@@ -239,7 +240,13 @@ def hint_positions(walker) -> None:
         lo = order.get(before, -1)
         hi = order.get(after, len(order))
         free = [m for m, k in order.items() if lo < k < hi and (m, "*") not in walker.taken
-                and not m.endswith((".denied.total", ".unavailable.total", ".not_processed.total"))]
+                and m not in _group_headings()]
         if len(free) == 1:
             for u in walker.out.unmapped[span[0]:span[1]]:
                 u["detail"] = (u["detail"] + "; " if u["detail"] else "") + f"by its position it is probably {free[0]}"
+
+
+@lru_cache(maxsize=1)
+def _group_headings() -> frozenset:
+    """Metrics the national tables print as a group heading without numbers (catalog/group_headings.csv)."""
+    return frozenset(r["metric"] for r in catalog.read_csv("group_headings.csv"))

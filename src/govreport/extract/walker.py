@@ -419,10 +419,9 @@ class _Walker:
     def _value(self, entry: LabelEntry, applicant: str, label: str, raw, row_unit, score: Optional[float] = None):
         cell = parse_cell(raw, self.commas) if raw is not None else ParsedCell(raw="", value=None)
         confidence = getattr(raw, "confidence", None)  # a cell read by OCR (model.OcrCell): how sure it is
-        if confidence is not None and (cell is None or not cell.blank) and (
-                confidence < _ocr_min_confidence() or _OCR_LETTERS.search(raw)):
-            self._unmapped(label, applicant, raw, "ocr_low_confidence", f"read by OCR with confidence {confidence:.2f}"
-                           + (", letters in a number cell (a misread)" if _OCR_LETTERS.search(raw) else ""))
+        doubt = _ocr_doubt(raw, cell, confidence) if confidence is not None else ""
+        if doubt:
+            self._unmapped(label, applicant, raw, "ocr_low_confidence", doubt)
             self.out.unmapped[-1].update(metric=entry.metric, applicant=applicant)  # placed, then set aside (checks)
             return
         if cell is None or not cell.readable:  # text in a value position, or a number that does not parse
@@ -479,6 +478,19 @@ def _provenance(score: Optional[float], confidence: Optional[float]) -> str:
 # Latin letters in an OCR'd value cell of a Chinese report are a misread (2488（元） read '2488 (zt)': the unit
 # lost, the number stored 10,000 times too small): the cell is as unsure as a low-confidence one
 _OCR_LETTERS = re.compile(r"[A-Za-z]")
+
+
+def _ocr_doubt(raw, cell, confidence: float) -> str:
+    """Why an OCR'd value cell is no value, in words ('' when it is one): too little confidence, letters, or text
+    that is no number (了 read for 1): a misread, not the report's text; the identity checks take it as unread."""
+    if cell is not None and cell.blank:
+        return ""
+    read = f"read by OCR as '{clean_text(raw)}' with confidence {confidence:.2f}"
+    if _OCR_LETTERS.search(raw):
+        return read + ", letters in a number cell (a misread)"
+    if cell is None or not cell.readable:
+        return read + ", not a number (a misread value)"
+    return read if confidence < _ocr_min_confidence() else ""
 
 
 def _ocr_min_confidence() -> float:

@@ -13,10 +13,12 @@ with a finding); only a file with no recognisable table, or no year anywhere, is
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Optional
 
 from govreport.errors import ReportError
 from govreport.identify.agency import agency_candidates, agency_findings, choose_agency
 from govreport.identify.template import detect_template, period_year, reporting_year
+from govreport.identify.titles import read_title
 from govreport.model import Document, finding
 from govreport.text.agencies import agency_level, complete_agency_name, id_how, id_how_text, resolve_agency_id
 from govreport.text.normalize import nfkc
@@ -45,7 +47,8 @@ def identify(doc: Document) -> Identity:
     title_year, candidates = agency_candidates(doc, text, period)
     winner, others = choose_agency(candidates, text)
     agency, source = (winner.name, winner.source.replace("meta_title", "meta")) if winner else ("", "unknown")
-    findings = agency_findings(winner, others)
+    unread = bool(winner) and not winner.titled and winner.ocr and read_title(doc, period, ("title",)).unread
+    findings = agency_findings(winner, others, unread)
     year = reporting_year(doc, text, title_year, period)
     try:
         template, scores = detect_template(doc, year)
@@ -59,10 +62,7 @@ def identify(doc: Document) -> Identity:
                                     "统计期限 sentence, table caption or publication date)")
     if not agency:
         agency, aid, how = UNKNOWN_AGENCY, UNKNOWN_AGENCY, id_how("unknown")
-        said = sorted({c.name for c in candidates})
-        findings.append(("identify.agency_unknown", f"no title names the agency and {', '.join(said)} does not tell "
-                                                    "which (a government's office)" if said else
-                                                    "no title, metadata, sentence, signature or file name names the agency"))
+        _add_unknown_finding(findings, doc, period, sorted({c.name for c in candidates}))
     else:
         agency = complete_agency_name(agency)
         aid, how = resolve_agency_id(agency, text)
@@ -73,6 +73,20 @@ def identify(doc: Document) -> Identity:
     return Identity(template=template, year=year, agency=agency, agency_id=aid, agency_source=source,
                     agency_id_how=how, template_scores=scores, findings=tuple(findings),
                     agency_level=UNKNOWN_AGENCY if aid == UNKNOWN_AGENCY else agency_level(agency))
+
+
+def _add_unknown_finding(findings: list, doc: Document, period: Optional[int], said: list) -> None:
+    """Why no agency is stated. On a scan whose title OCR could not read, "nothing names the agency" would be
+    a claim about the report that only the reading supports: the finding says the title was unreadable."""
+    if said:
+        findings.append(("identify.agency_unknown", f"no title names the agency and {', '.join(said)} does not "
+                                                    "tell which (a government's office)"))
+    elif read_title(doc, period, ("title",)).unread:
+        findings.append(("identify.agency_unknown_title_unread", "OCR could not read the scanned title, and nothing "
+                                                                 "else read tells which agency wrote the report"))
+    else:
+        findings.append(("identify.agency_unknown", "no title, metadata, sentence, signature or file name names "
+                                                    "the agency"))
 
 
 def report_id(agency_id_: str, year: int) -> str:

@@ -5,20 +5,25 @@ signature, the file name, and as a last resort the 本报告由…编制 / 请�
 catalog/agency_sources.csv); a reading counts only if it looks like a name (identify.titles.clean_agency)
 and, outside a title, starts with a region. Readings of one agency (one id, its office, its short name)
 agree; the agency most sources agree on wins, and a disagreement is an ``identify.agency_conflict`` finding.
+
+On a scan (OCR'd lines, identify.scanned) a sentence is also read across a line break, an office named in it
+counts when OCR read its agency (the name before the office suffix) surely elsewhere, and the sentences count
+only when they all name one agency: a scan whose title OCR lost is named by its body only when nothing in it
+names another.
 """
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache
 from pathlib import Path
 from typing import Optional
 
 from govreport import catalog
 from govreport.model import Document
-from govreport.identify.scanned import OcrLines, corrected, ocr_lines, surely_read
+from govreport.identify.scanned import OcrLines, corrected, in_gazetteer, ocr_lines, surely_read
 from govreport.identify.titles import (HEAD_LINES, agency_tail, clean_agency, compact, document_lines, find_title,
-                                       match_title, meta_titles)
+                                       match_title, meta_titles, read_title)
 from govreport.text.agencies import (agency_level, complete_agency_name, is_region_alone, region_prefix,
                                      resolve_agency_id, split_regions)
 
@@ -34,6 +39,8 @@ class Candidate:
     source: str  # meta_title / title / meta / signature / file_name / sentence
     name: str
     agency_id: str
+    misread: str = ""  # the name as OCR read it when identify.scanned.corrected put its region right
+    ocr: bool = False  # read from a document with OCR'd lines (a scan)
 
     @property
     def titled(self) -> bool:
@@ -50,9 +57,21 @@ def _source_patterns(kind: str) -> list[re.Pattern]:
 
 
 @lru_cache(maxsize=None)
+def _offices() -> tuple[str, ...]:
+    return tuple(r["suffix"] for r in catalog.read_csv("agency_suffixes.csv") if r["office"] == "yes")
+
+
+@lru_cache(maxsize=None)
 def _office_tail() -> re.Pattern:
-    offices = [r["suffix"] for r in catalog.read_csv("agency_suffixes.csv") if r["office"] == "yes"]
-    return re.compile("(?:" + "|".join(map(re.escape, offices)) + ")$")
+    return re.compile("(?:" + "|".join(map(re.escape, _offices())) + ")$")
+
+
+def _office_base(name: str) -> str:
+    """The name before its office suffix, the shortest that is not a region alone ('' no office): 莆田市林业局 of
+    莆田市林业局政府信息公开工作领导小组办公室; a region's working group (三明市政府信息公开工作领导小组办公室) keeps
+    the group (its government's office: catalog/report_levels.csv)."""
+    bases = [name[:-len(s)] for s in _offices() if name.endswith(s) and len(name) > len(s)]
+    return min([b for b in bases if not is_region_alone(b)] or bases, key=len, default="")
 
 
 # ----------------------------------------------------------------------------- readings
@@ -64,16 +83,36 @@ def _grounded(name: str, titles: str) -> bool:
     return bool(head) and head in titles
 
 
-def _candidate(source: str, raw: str, text: str, titles: str, read: OcrLines) -> Optional[Candidate]:
+def _candidate(source: str, raw: str, text: str, titles: str, read: OcrLines, misread: str = ""
+               ) -> Optional[Candidate]:
     name = clean_agency(raw)
     if not name or source not in ("meta_title", "title") and not _grounded(name, titles):
         return None
-    if source in _OCR_READ and not surely_read(read, name):
-        name = corrected(read, name)  # OCR was unsure of the name: a guessed agency is worse than none
+    if source in _OCR_READ and not surely_read(read, name) and not _office_surely_read(read, name):
+        misread, name = name, corrected(read, name)  # OCR was unsure of the name: a guessed agency is worse
         if not name:
             return None
     name = complete_agency_name(name)
-    return Candidate(source, name, resolve_agency_id(name, text)[0])
+    return Candidate(source, name, resolve_agency_id(name, text)[0], misread, read.any)
+
+
+def _office_surely_read(read: OcrLines, name: str) -> bool:
+    """An office named in a sentence (请与莆田市林业局政府信息公开工作领导小组办公室联系) whose agency, the name
+    before its office suffix (catalog/agency_suffixes.csv), OCR read surely elsewhere: the suffix is the
+    catalog's own words, so the whole name is read."""
+    base = _office_base(name)
+    return bool(base) and bool(agency_tail().search(base)) and surely_read(read, base)
+
+
+def _sentences(lines: list[str], printed: list[str], read: OcrLines) -> list[tuple[str, str]]:
+    """("sentence", name) of every sentence form on a line, and on two OCR'd lines joined where the sentence
+    wraps (请与莆田市林业局…办公室 / 联系(地址…): a scanned paragraph is read line by line."""
+    out = [("sentence", m.group("agency")) for p in _source_patterns("sentence") for line in lines
+           for m in p.finditer(line)]
+    pairs = [(a, b) for a, b, pa, pb in zip(lines, lines[1:], printed, printed[1:])
+             if read.any and pa in read.read and pb in read.read]
+    return out + [("sentence", m.group("agency")) for p in _source_patterns("sentence") for a, b in pairs
+                  for m in p.finditer(a + b) if m.start() < len(a) < m.end()]
 
 
 def _signature_names(lines: list[str]) -> list[str]:
@@ -92,9 +131,10 @@ def agency_candidates(doc: Document, text: str, period_year: Optional[int] = Non
                       ) -> tuple[Optional[int], list[Candidate]]:
     """The reporting year of the title and every source's reading of the agency (catalog/agency_sources.csv),
     each one that does not read as an agency name left out."""
-    lines = [compact(ln) for ln in document_lines(doc)]
+    printed = document_lines(doc)
+    lines, read = [compact(ln) for ln in printed], ocr_lines(doc)
     meta_year, meta_title, _ = find_title(doc, period_year, ("meta",))
-    body_year, body_title, _ = find_title(doc, period_year, ("title",))
+    body_year, body_title, _, misread, _ = read_title(doc, period_year, ("title",))
     year = meta_year if meta_title else body_year if body_title else meta_year or body_year
     titles = "".join(lines[:HEAD_LINES]) + "".join(compact(v) for v in meta_titles(doc))
     raw = [("meta_title", meta_title), ("title", body_title)]
@@ -102,10 +142,21 @@ def agency_candidates(doc: Document, text: str, period_year: Optional[int] = Non
     raw += [("signature", name) for name in _signature_names(lines)]
     hit = match_title(Path(doc.path).stem) if doc.path else None
     raw += [("file_name", hit[1] if hit else "")]
-    raw += [("sentence", m.group("agency")) for p in _source_patterns("sentence") for line in lines
-            for m in p.finditer(line)]
-    found = (_candidate(source, value, text, titles, ocr_lines(doc)) for source, value in raw if value)
-    return year, [c for c in found if c]
+    raw += _sentences(lines, printed, read)
+    found = [_candidate(source, value, text, titles, read, misread if source == "title" else "")
+             for source, value in raw if value]
+    found = [c for c in found if c]
+    return year, _one_voice(found, [v for source, v in raw if source == "sentence"], text) if read.any else found
+
+
+def _one_voice(found: list[Candidate], said: list[str], text: str) -> list[Candidate]:
+    """A scan's sentences count only when every one that names an agency in a gazetteer region, read surely or
+    not, names one agency: two agencies named means a misread or a report naming both, and which wrote it
+    cannot be told."""
+    sure = [c for c in found if c.source == "sentence"]
+    heard = [complete_agency_name(n) for n in map(clean_agency, said) if n and in_gazetteer(n)]
+    voices = sure + [Candidate("sentence", n, resolve_agency_id(n, text)[0]) for n in heard]
+    return found if not sure or len(_grouped(voices)) == 1 else [c for c in found if c.source != "sentence"]
 
 
 # ----------------------------------------------------------------------------- agreement
@@ -132,8 +183,8 @@ def _abbreviates(short: str, long_: str) -> bool:
 def _speaks_for(office: str, agency: str) -> bool:
     """A working group's office (三明市政府信息公开工作领导小组办公室: no agency before 办公室) signs for its
     region's government (三明市人民政府)."""
-    m = _office_tail().search(office)
-    if not m or agency_tail().search(office[:m.start()]) or agency_level(agency) != "government":
+    base = _office_base(office)
+    if not base or agency_tail().search(base) or agency_level(agency) != "government":
         return False
     own, theirs = _regions_of(office)[0], _regions_of(agency)[0]
     return bool(own) and own[-1:] == theirs[-1:]
@@ -149,13 +200,24 @@ def _same_agency(a: Candidate, b: Candidate) -> bool:
 def _without_office(c: Candidate, text: str) -> Optional[Candidate]:
     """The signer's or contact's office names its agency (莆田市水利局办公室 -> 莆田市水利局); a government's
     office (莆田市人民政府办公室) signs the government's report and publishes its own: None, cannot tell."""
-    m = _office_tail().search(c.name)
-    base = c.name[:m.start()] if m else ""
+    base = _office_base(c.name)
     if not base or not agency_tail().search(base) or not clean_agency(base):
         return c
     if agency_level(base) == "government":
         return None
-    return Candidate(c.source, base, resolve_agency_id(base, text)[0])
+    return replace(c, name=base, agency_id=resolve_agency_id(base, text)[0])
+
+
+def _grouped(pool: list[Candidate]) -> list[list[Candidate]]:
+    """The candidates in groups of one agency each (_same_agency), in order of first appearance."""
+    groups: list[list[Candidate]] = []
+    for c in pool:
+        home = next((g for g in groups if any(_same_agency(c, m) for m in g)), None)
+        if home is None:
+            groups.append([c])
+        else:
+            home.append(c)
+    return groups
 
 
 def choose_agency(candidates: list[Candidate], text: str = "") -> tuple[Optional[Candidate], list[list[Candidate]]]:
@@ -166,14 +228,8 @@ def choose_agency(candidates: list[Candidate], text: str = "") -> tuple[Optional
     The signer's office is not the agency unless a title says so; a government's office with no title naming
     the report's agency leaves it unknown (its government's report or its own: a wrong level is worse).
     """
-    pool = [c for c in candidates if c.source in _COMPARED] or [c for c in candidates if c.source == "sentence"][:1]
-    groups: list[list[Candidate]] = []
-    for c in pool:
-        home = next((g for g in groups if any(_same_agency(c, m) for m in g)), None)
-        if home is None:
-            groups.append([c])
-        else:
-            home.append(c)
+    sentences = [c for c in candidates if c.source == "sentence"]  # on a scan, all of one agency (_one_voice)
+    groups = _grouped([c for c in candidates if c.source in _COMPARED] or sentences[:1])
     if not groups:
         return None, []
     groups.sort(key=lambda g: (-len({m.source for m in g}), min(_RANK[m.source] for m in g)))
@@ -182,12 +238,18 @@ def choose_agency(candidates: list[Candidate], text: str = "") -> tuple[Optional
     return (best if best.titled else _without_office(best, text)), groups[1:]
 
 
-def agency_findings(winner: Optional[Candidate], others: list[list[Candidate]]) -> list[tuple[str, str]]:
-    """(rule, evidence) about the choice: the agency came from outside a title, or the sources disagree."""
+def agency_findings(winner: Optional[Candidate], others: list[list[Candidate]], title_unread: bool = False
+                    ) -> list[tuple[str, str]]:
+    """(rule, evidence) about the choice: the agency came from outside a title (whose name OCR could not
+    read, on a scan), OCR misread its region and it was put right, or the sources disagree."""
     findings = []
     if winner and not winner.titled:
         source = winner.source.replace("_", " ")
-        findings.append(("identify.agency_not_in_title", f"agency taken from the {source}: {winner.name}"))
+        findings.append(("identify.agency_title_unread" if title_unread else "identify.agency_not_in_title",
+                         f"agency taken from the {source}: {winner.name}"))
+    if winner and winner.misread:
+        findings.append(("identify.agency_ocr_corrected", f"OCR read {winner.misread} ({winner.source}); "
+                                                          f"its region put right: {winner.name}"))
     if winner and others:
         said = "; ".join(f"{g[0].name} ({', '.join(m.source for m in g)})" for g in others)
         findings.append(("identify.agency_conflict", f"the sources name different agencies: {winner.name} kept "

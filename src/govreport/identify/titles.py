@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 from functools import lru_cache
-from typing import Optional
+from typing import NamedTuple, Optional
 
 from govreport import catalog
 from govreport.identify.scanned import corrected, in_gazetteer, is_ocr_line, ocr_lines, reread_line, surely_read
@@ -141,10 +141,28 @@ def _agency_beside(lines: list[str], n: int, read) -> str:
     return ""
 
 
+class TitleRead(NamedTuple):
+    """What the title gave: its year, the agency it names ('' none) and from where; ``misread``: the name OCR
+    read whose region ``corrected`` put right; ``unread``: a scanned title OCR could not read (no title form
+    matched an OCR'd line, or the name in it was not read surely), so "the title does not name the agency"
+    cannot be said."""
+
+    year: Optional[int]
+    agency: str
+    source: str
+    misread: str = ""
+    unread: bool = False
+
+
 def find_title(doc: Document, period_year: Optional[int] = None,
                sources: tuple = ("meta", "title")) -> tuple[Optional[int], str, str]:
     """(year, agency, source) from the title (the page's title metadata, then the head lines); agency ''
-    when no title names it.
+    when no title names it (read_title)."""
+    return tuple(read_title(doc, period_year, sources)[:3])
+
+
+def read_title(doc: Document, period_year: Optional[int] = None, sources: tuple = ("meta", "title")) -> TitleRead:
+    """The title's year and agency, and whether OCR misread or could not read it (TitleRead).
 
     A page can carry other reports' titles (site navigation printed into a PDF, links to past years):
     when the 统计期限 sentence gives the year, a title of that year (or the next: published early) wins.
@@ -153,20 +171,22 @@ def find_title(doc: Document, period_year: Optional[int] = None,
     """
     lines, read = document_lines(doc), ocr_lines(doc)
     year_only: Optional[int] = None
-    fallback = None
+    fallback, unsure, ocr_title = None, False, False
     for source, text, n, ocr in _title_candidates(doc, lines):
         hit = match_title(text, ocr) if source in sources else None
         if not hit:
             continue
         year, agency = hit
-        named = bool(agency)
+        named, misread, ocr_title = bool(agency), "", ocr_title or ocr
         if ocr and agency and not surely_read(read, agency) and not _read_twice(doc, read, text, n, agency):
-            agency = corrected(read, agency)  # a name OCR was unsure of: stated only when put right surely
+            misread, agency = agency, corrected(read, agency)  # stated only when put right surely
+            unsure = unsure or not agency
         if agency and period_year is not None and year not in (period_year, period_year + 1):
-            fallback = fallback or (year, agency, source)
+            fallback = fallback or TitleRead(year, agency, source, misread)
             continue
         agency = agency or (_agency_beside(lines, n, read) if n >= 0 and not named else "")
         if agency:
-            return year, agency, source
+            return TitleRead(year, agency, source, misread)
         year_only = year_only or year
-    return fallback or (year_only, "", "unknown")
+    unread = read.any and "title" in sources and (unsure or not ocr_title and year_only is None)
+    return fallback or TitleRead(year_only, "", "unknown", "", unread)

@@ -184,7 +184,7 @@ def this_run(paths: list, known: Optional[dict] = None) -> dict:
     """key -> record of every input this run names: files (hashed once, or not at all when the store's
     manifest ``known`` holds the same file: ``_hashed``) and the failures of discovery."""
     local, urls = [p for p in paths if not is_url(p)], [p for p in paths if is_url(p)]
-    found, failures = walk.discover(local) if local else ([], [])
+    found, failures = walk.discover_names(local) if local else ([], [])
     folders = walk.input_folders(local)
     records = [_local(f, known or {}, folders) for f in found]
     if urls:

@@ -2,8 +2,8 @@
 
 ``collect`` reads each part's info row alone (digest checked; its tables are not decoded) for its small
 index entry (its reports row, where its part is); the index is sorted by agency and year. ``stream`` then
-decodes the parts' tables a chunk of whole agencies at a time (CHUNK_REPORTS; each part's digest checked
-again), runs the steps that need more than one report over that chunk alone (two documents for one
+decodes the parts' tables a chunk of whole agencies at a time (CHUNK_REPORTS; each part checked
+again, parts._checked_bytes), runs the steps that need more than one report over that chunk alone (two documents for one
 agency-year, the cross-year identities, repetition against the previous year, the harmonized series, the
 cross-year fact series, the analyst's reviews joined onto the findings) and hands its rows to the store's
 TableStream, which checks and writes them in batches. So memory holds one chunk of parts, a queue of rows
@@ -139,8 +139,8 @@ def _reports(group: list[Entry], stored) -> list[ParsedReport]:
 
 
 def _decoded(paths: list[str]) -> list[ParsedReport]:
-    """The reports of cached parts (each digest-checked again: a part changed since the index was made is
-    refused, parts.BadPart), each table of them all made a pandas frame at once and then cut per report:
+    """The reports of cached parts (each checked again: a part changed since the index was made is hashed
+    again and refused, parts.BadPart), each table of them all made a pandas frame at once and then cut per report:
     one ``to_pandas`` per table and chunk, not per report (that was a third of assembly's CPU)."""
     read = [read_tables(path) for path in paths]
     frames: list[dict] = [{} for _ in read]

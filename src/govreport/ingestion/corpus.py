@@ -244,10 +244,12 @@ _NOTES: ContextVar[Optional[list]] = ContextVar("govreport_part_notes", default=
 
 @contextlib.contextmanager
 def noticing():
-    """Collect, for one ingest, the lines saying which cached parts were not used (``result`` reports them)."""
+    """Collect, for one ingest, the lines saying which cached parts were not used (``result`` reports them);
+    within it each part is hashed once (parts.checking)."""
     token = _NOTES.set([])
     try:
-        yield
+        with part_files.checking():
+            yield
     finally:
         _NOTES.reset(token)
 
@@ -274,6 +276,20 @@ class IngestResult:
     @property
     def reports(self):
         return self.processed.reports
+
+    @property
+    def n_reports(self) -> int:
+        """How many reports the store holds, from the Parquet footers (no table read)."""
+        return self.processed.n_rows("reports")
+
+    @property
+    def failed_checks(self) -> int:
+        """The reports' ``n_failed_rules`` summed, from that one column when the reports table is not read yet
+        (read whole, it is ~1.2 KB a report: 120 MB at 100,000, for one number of the summary line)."""
+        tables = self.processed.tables
+        lazy = hasattr(tables, "columns") and "reports" in tables.chosen and "reports" not in tables.read
+        counts = tables.columns("reports", ["n_failed_rules"]) if lazy else self.processed.reports
+        return int(counts["n_failed_rules"].sum()) if len(counts) else 0
 
 
 def result(out: Path, n_parsed: int, n_reused: int, dropped: list = (), n_kept: int = 0) -> IngestResult:

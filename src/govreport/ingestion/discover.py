@@ -45,7 +45,7 @@ def _reason(exc: OSError, what: str) -> str:
     return f"{what}: {exc.strerror or type(exc).__name__}"
 
 
-def _list_folder(folder: Path, failures: list[Failure]) -> Optional[list[os.DirEntry]]:
+def _list_folder(folder: str, failures: list[Failure]) -> Optional[list[os.DirEntry]]:
     try:
         with os.scandir(folder) as it:
             return sorted(it, key=lambda e: e.name)
@@ -54,7 +54,7 @@ def _list_folder(folder: Path, failures: list[Failure]) -> Optional[list[os.DirE
         return None
 
 
-def _readable_file(path: Path) -> Optional[str]:
+def _readable_file(path: str) -> Optional[str]:
     """None when ``path`` is a regular file that opens for reading, else the reason it is not."""
     try:
         mode = os.stat(path).st_mode
@@ -71,32 +71,39 @@ def _readable_file(path: Path) -> Optional[str]:
     return None
 
 
-def _entry(entry: os.DirEntry, folders: list[Path], files: list[Path], failures: list[Failure]) -> None:
-    path = Path(entry.path)
+def suffix_of(name: str) -> str:
+    """``Path(name).suffix`` without a Path (the last dot of the name, not a leading or trailing one)."""
+    dot = name.rfind(".")
+    return name[dot:] if 0 < dot < len(name) - 1 else ""
+
+
+def _entry(entry: os.DirEntry, path: str, folders: list[str], files: list[str], failures: list[Failure]) -> None:
+    """``path``: the entry's path as its Path's string (no Path per file: an unchanged re-ingest walks 100,000s)."""
     try:
         is_link = entry.is_symlink()
         is_folder = entry.is_dir(follow_symlinks=False)
     except OSError as exc:
-        failures.append(Failure(str(path), _reason(exc, "cannot read file information")))
+        failures.append(Failure(path, _reason(exc, "cannot read file information")))
         return
+    suffix = suffix_of(entry.name)
     if is_link and os.path.isdir(path):
-        failures.append(Failure(str(path), LINKED_FOLDER))  # never followed: a link can loop back
+        failures.append(Failure(path, LINKED_FOLDER))  # never followed: a link can loop back
     elif is_folder:
         folders.append(path)
-    elif path.suffix.lower() not in SUPPORTED_SUFFIXES:
+    elif suffix.lower() not in SUPPORTED_SUFFIXES:
         if is_link and not os.path.exists(path):
-            failures.append(Failure(str(path), "broken symbolic link"))
+            failures.append(Failure(path, "broken symbolic link"))
         else:
-            failures.append(Failure(str(path), f"unsupported file type '{path.suffix or '(none)'}'"))
+            failures.append(Failure(path, f"unsupported file type '{suffix or '(none)'}'"))
     else:
         problem = _readable_file(path)
         if problem:
-            failures.append(Failure(str(path), problem))
+            failures.append(Failure(path, problem))
         else:
             files.append(path)
 
 
-def _walk(top: Path, files: list[Path], failures: list[Failure], reviews: Optional[Path] = None) -> None:
+def _walk(top: str, files: list[str], failures: list[Failure], reviews: Optional[str] = None) -> None:
     """Depth first, names sorted, each folder's files before its subfolders; links never followed; the
     batch's reviews file (``reviews``) is no report."""
     pending = [top]
@@ -105,28 +112,29 @@ def _walk(top: Path, files: list[Path], failures: list[Failure], reviews: Option
         entries = _list_folder(folder, failures)
         if entries is None:
             continue
-        subfolders: list[Path] = []
+        subfolders: list[str] = []
         page = _saved_page(folder)
         for entry in entries:
-            if entry.name.startswith(".") or (reviews and Path(entry.path) == reviews):
+            path = entry.name if folder == "." else entry.path  # str(Path(".") / name) is the name
+            if entry.name.startswith(".") or (reviews and path == reviews):
                 continue
             if page is not None and not entry.is_dir(follow_symlinks=False):
                 # a browser's "save page" folder: its images and scripts are the page's, not reports (and
                 # images would otherwise go to OCR)
-                failures.append(Failure(entry.path, f"part of the saved web page {page.name}, not a report"))
+                failures.append(Failure(path, f"part of the saved web page {os.path.basename(page)}, not a report"))
                 continue
-            _entry(entry, subfolders, files, failures)
+            _entry(entry, path, subfolders, files, failures)
         pending.extend(reversed(subfolders))
 
 
-def _saved_page(folder: Path) -> Optional[Path]:
+def _saved_page(folder: str) -> Optional[str]:
     """The web page a folder belongs to (``报告_files`` beside ``报告.html``), or None."""
+    name = os.path.basename(folder)
     for tail in ("_files", ".files"):
-        if folder.name.endswith(tail):
-            stem = folder.name[: -len(tail)]
+        if name.endswith(tail):
             for suffix in (".html", ".htm", ".mhtml", ".shtml"):
-                page = folder.with_name(stem + suffix)
-                if page.is_file():
+                page = os.path.join(os.path.dirname(folder), name[: -len(tail)] + suffix)
+                if os.path.isfile(page):
                     return page
     return None
 
@@ -138,7 +146,13 @@ def discover(paths: Iterable) -> tuple[list[Path], list[Failure]]:
     what is wrong with it); inside folders only supported suffixes are read, and
     the first folder's reviews.csv is left to govreport.ingestion.reviews.
     """
-    files: list[Path] = []
+    names, failures = discover_names(paths)
+    return [Path(f) for f in names], failures
+
+
+def discover_names(paths: Iterable) -> tuple[list[str], list[Failure]]:
+    """``discover`` with each file as the string of its Path (``str(Path(...))``), no Path made per file."""
+    files: list[str] = []
     failures: list[Failure] = []
     paths = list(paths)
     reviews = reviews_file(paths)
@@ -150,9 +164,9 @@ def discover(paths: Iterable) -> tuple[list[Path], list[Failure]]:
             failures.append(Failure(str(p), _reason(exc, "cannot read file information")))
             continue
         if is_folder:
-            _walk(p, files, failures, reviews)
+            _walk(str(p), files, failures, str(reviews) if reviews else None)
         elif os.path.lexists(p):
-            files.append(p)
+            files.append(str(p))
         else:
             failures.append(Failure(str(p), "file not found"))
     return files, failures
@@ -210,11 +224,13 @@ def input_folders(roots: Iterable) -> list[Path]:
 
 
 def source_name(f, folders: list[Path]) -> str:
-    """A file's name in the source records: relative to the input folder it was found in, else its name."""
-    f = f if isinstance(f, Path) else Path(f)
-    absolute = str(f if f.is_absolute() else f.absolute())  # a Path's string: normalized, so a prefix test
-    for r in folders:                                          # is is_relative_to (no Path per file: 10,000s)
+    """A file's name in the source records: relative to the input folder it was found in, else its name. ``f``:
+    a Path, or a Path's string (``discover_names``: normalized, so joined to the working folder it is
+    ``Path.absolute()``, and a prefix test is is_relative_to; no Path per file: 100,000s)."""
+    text = str(f)
+    absolute = text if os.path.isabs(text) else os.path.join(os.getcwd(), text)
+    for r in folders:
         prefix = str(r) if str(r).endswith("/") else f"{r}/"
         if absolute.startswith(prefix):
             return absolute[len(prefix):]
-    return f.name
+    return os.path.basename(text.rstrip("/")) if isinstance(f, str) else f.name

@@ -15,13 +15,17 @@ after parsing keeps its verified work) and a code change removes a folder of par
 
 A part whose bytes do not hash to its line (corrupt, edited, swapped), that has no line, or whose bytes are
 not an Arrow part (a crafted pickle) is never used: ``screen`` removes it, so its file is parsed again, and
-says so in one line.
+says so in one line. Every read checks the bytes it uses; within one ingest (``checking``) a part is hashed
+once, and its later reads rely on the file being the very file hashed (``_checked_bytes``).
 """
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import os
+import time
+from contextvars import ContextVar
 from pathlib import Path
 from typing import Iterable, Optional
 
@@ -220,39 +224,77 @@ def write(path, part: dict) -> str:
     return digest
 
 
-def _checked_bytes(path: Path, index: dict) -> bytes:
-    """The part's bytes, if they are the ones its index line records; else BadPart."""
-    data = path.read_bytes()
+_CHECKED: ContextVar[Optional[dict]] = ContextVar("govreport_checked_parts", default=None)
+SETTLED_NS = 20_000_000  # a part changed less than this before it was hashed is hashed again when next read
+
+
+@contextlib.contextmanager
+def checking():
+    """One run: within it each part is hashed once (``_checked_bytes``), however often its bytes are read."""
+    token = _CHECKED.set({})
+    try:
+        yield
+    finally:
+        _CHECKED.reset(token)
+
+
+def _checked_bytes(path: Path, index: dict, key=None, last: bool = False) -> bytes:
+    """The part's bytes, if they are the ones its index line records; else BadPart.
+
+    Within one run (``checking``) a part is hashed once: screened, indexed and decoded, its bytes are read three
+    times, and hashed again only when the file is not the very file hashed: the same size, mtime, ctime, inode and
+    device, each read between two equal ``fstat``s. Any write or rename since the hash changes the ctime or the
+    inode (no tool sets a ctime), so a part changed between its check and its use is hashed again, and refused
+    when its bytes no longer match; a part changed in the last SETTLED_NS before its hash (a later write could
+    fall in the same clock tick) is never trusted so. ``key``: the caller's string for the part (memo key);
+    ``last``: the part's last read of the run (assembly's decode), after which the run keeps nothing of it."""
+    start = time.time_ns()
+    with open(path, "rb") as f:
+        before = os.fstat(f.fileno())
+        data = f.read()
+        same = _stat(before) == _stat(os.fstat(f.fileno()))
     recorded = index.get(path.name)
     if recorded is None:
         raise BadPart(path, "has no recorded digest (written by a run killed before it could record it, "
                             "or put there by hand)")
+    seen, key = _CHECKED.get(), key if isinstance(key, str) else str(path)
+    proof = hash((recorded, *_stat(before)))
+    known = None if seen is None else seen.pop(key, None) if last else seen.get(key)
+    if same and known == proof:
+        return data  # the very bytes hashed earlier this run
     if _digest(data) != recorded:
         raise BadPart(path, "does not match its recorded digest (corrupt, edited or swapped)")
+    if seen is not None and same and not last and start - max(before.st_mtime_ns, before.st_ctime_ns) > SETTLED_NS:
+        seen[key] = proof
     return data
+
+
+def _stat(st: os.stat_result) -> tuple:
+    return st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino, st.st_dev
 
 
 def read(path) -> dict:
     """The part at ``path`` after checking it against its digest; a bad part is removed (the next run parses
     its file again) and raises BadPart."""
-    return _verified(Path(path), decode)
+    return _verified(path, decode)
 
 
 def read_info(path) -> dict:
     """The part's ``info`` (``failure``; ``meta`` and ``sentences`` of a report) after the same digest check as
     ``read``: a bad part is removed and raises BadPart, so it is never indexed, and ``read`` checks it again
-    when its tables are used (a part changed in between is refused then)."""
-    return _verified(Path(path), decode_info)
+    when its tables are used (a part changed in between is hashed again and refused: ``_checked_bytes``)."""
+    return _verified(path, decode_info)
 
 
 def read_tables(path) -> tuple[dict, dict]:
     """(info, name -> pyarrow.Table) of the part at ``path``, checked as ``read`` checks it (no pandas)."""
-    return _verified(Path(path), decode_tables)
+    return _verified(path, decode_tables, last=True)  # assembly's last read of it
 
 
-def _verified(path: Path, decoder):
+def _verified(part, decoder, last: bool = False):
+    path = Path(part)
     try:
-        return decoder(_checked_bytes(path, digests(path.parent)), path)
+        return decoder(_checked_bytes(path, digests(path.parent), part, last), path)
     except BadPart:
         path.unlink(missing_ok=True)
         raise
@@ -268,7 +310,7 @@ def screen(parts: Iterable[tuple[str, str]]) -> list[str]:
             continue
         index = indexes.setdefault(path.parent, digests(path.parent))
         try:
-            _rows(_checked_bytes(path, index), path)
+            _table(_checked_bytes(path, index, part), path)  # an Arrow part (its bodies stay undecoded)
         except BadPart as exc:
             path.unlink(missing_ok=True)
             notes.append(f"cached part {path.name} of {describe_path(shown)} {exc.problem}: not used, "

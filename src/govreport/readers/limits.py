@@ -21,13 +21,15 @@ import os
 import signal
 import threading
 import time
-import zipfile
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Optional
+from typing import TYPE_CHECKING, Optional
 
 from govreport.errors import OverBudget, ReportError
+
+if TYPE_CHECKING:
+    import zipfile
 
 
 @dataclass(frozen=True)
@@ -286,6 +288,8 @@ def check_zip_archive(path, kind: str = ".docx") -> None:
     DOCTYPE or ENTITY declaration anywhere means an entity-expansion attack or an
     external-entity probe (a parser reads a DTD that follows a long comment too).
     """
+    import zipfile  # here, not at the top: zipfile pulls in shutil, bz2 and lzma (~15 ms), only DOCX needs it
+
     path = Path(path)
     try:
         zf = zipfile.ZipFile(path)
@@ -311,6 +315,8 @@ def check_zip_archive(path, kind: str = ".docx") -> None:
 def _declares_dtd(zf: zipfile.ZipFile, info: zipfile.ZipInfo, path, kind: str) -> bool:
     """True when a DOCTYPE/ENTITY marker occurs anywhere in the part (chunks overlap
     by a marker's length, so one split across two chunks is still seen)."""
+    import zipfile
+
     overlap = max(len(m) for m in _DTD_MARKERS) - 1
     tail = b""
     try:

@@ -38,10 +38,10 @@ def read_pdf(path, fast: bool = True) -> Document:
     logic of readers/pdf_grid.py and pdf_join.py, the same Document), which leaves files it cannot read the same way to pdfplumber.
     """
     path = Path(path)
-    doc = pdfium.read(path) if fast else None
+    doc, _why, empty = pdfium.read_counted(path) if fast else (None, None, None)
     if doc is None:
         doc = _read_plumber(path)
-    scanned = _textless_pages(path)
+    scanned = _textless_pages(path) if empty is None or empty else []  # a page with characters is no scan
     if scanned:
         return _with_ocr(path, doc, scanned)
     if doc is None:

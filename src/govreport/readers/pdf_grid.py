@@ -12,6 +12,7 @@ from typing import Optional
 
 from govreport.model import Block
 from govreport.readers import unruled
+from govreport.readers.pdf_cells import find_tables
 from govreport.readers.text import is_page_mark
 from govreport.text.normalize import join_cjk_lines, parse_cell
 
@@ -79,7 +80,7 @@ def read_page(page, number: int, carry=None) -> tuple[PageItems, object]:
     ruled = page.filter(_visible_ruling)
     settings = dict(_TABLE_SETTINGS, explicit_horizontal_lines=_closing_lines(ruled))
     grids: list[Grid] = []
-    for table in ruled.find_tables(settings):
+    for table in find_tables(ruled, settings):
         grid = _grid_from_table(page, table)
         if grid is None:
             continue
@@ -240,7 +241,7 @@ def _grid_from_table(page, table) -> Optional[Grid]:
     rows = table.rows
     if not rows:
         return None
-    texts = table.extract(y_tolerance=_LINE_TOL)
+    texts = _extract(table, rows)
     xs = sorted({c[0] for c in table.cells})
     ys = sorted({c[1] for c in table.cells})
     x_edges = xs + [table.bbox[2]]
@@ -281,6 +282,42 @@ def _grid_from_table(page, table) -> Optional[Grid]:
     raw_lines = [ln.strip() for row in texts for t in row if t for ln in t.split("\n")]
     return Grid(cells=cells, owner=owner, top=table.bbox[1], bbox=tuple(table.bbox), raw_lines=raw_lines,
                  x_edges=x_edges)
+
+
+def _extract(table, rows) -> list[list[Optional[str]]]:
+    """pdfplumber's ``table.extract(y_tolerance=_LINE_TOL)``, the same texts from the same characters in the same
+    order, without testing every character of the page against every row: only the characters whose middle lies
+    in the table's box (every row's box lies in it) are tested against each row (issue 16: the page-wide test
+    was a seventh of a PDF's reading time). A one-character cell (most value cells: 0) skips pdfplumber's
+    word and line grouping, whose result for one character is the character (a ligature expanded, a space
+    nothing)."""
+    from pdfplumber.utils import extract_text
+    from pdfplumber.utils.text import LIGATURES
+
+    x0, top, x1, bottom = table.bbox
+    inside = []
+    for char in table.page.chars:
+        v_mid, h_mid = (char["top"] + char["bottom"]) / 2, (char["x0"] + char["x1"]) / 2
+        if x0 <= h_mid < x1 and top <= v_mid < bottom:
+            inside.append((h_mid, v_mid, char))
+    out = []
+    for row in rows:
+        rx0, rtop, rx1, rbottom = row.bbox
+        row_chars = [m for m in inside if rx0 <= m[0] < rx1 and rtop <= m[1] < rbottom]
+        arr: list[Optional[str]] = []
+        for cell in row.cells:
+            if cell is None:
+                arr.append(None)
+                continue
+            cx0, ctop, cx1, cbottom = cell
+            chars = [m[2] for m in row_chars if cx0 <= m[0] < cx1 and ctop <= m[1] < cbottom]
+            if len(chars) == 1:
+                text = chars[0]["text"]
+                arr.append("" if text.isspace() else LIGATURES.get(text, text or ""))
+            else:
+                arr.append(extract_text(chars, y_tolerance=_LINE_TOL) if chars else "")
+        out.append(arr)
+    return out
 
 
 def is_number(text: Optional[str]) -> bool:

@@ -58,6 +58,43 @@ class Decline(Exception):
     """The fast path cannot read this file the way pdfplumber would: fall back."""
 
 
+# PDFium functions the fast path calls per character and per path object, typed to take and return handles
+# as plain addresses (c_void_p): pypdfium2's typed handles cost a Python-level conversion on every call and
+# ctypes.cast to compare two page objects, which made up most of the character loop (issue 16).
+_CALLS = ("FPDFText_CountChars", "FPDFText_IsGenerated", "FPDFText_GetTextObject", "FPDFText_GetUnicode",
+          "FPDFText_HasUnicodeMapError", "FPDFText_GetLooseCharBox", "FPDFText_GetMatrix", "FPDFText_GetFontSize",
+          "FPDFText_GetCharOrigin", "FPDFPage_CountObjects", "FPDFPage_GetObject", "FPDFPageObj_GetType",
+          "FPDFTextObj_GetFont", "FPDFFont_GetBaseFontName", "FPDFPageObj_GetMatrix", "FPDFFormObj_CountObjects",
+          "FPDFFormObj_GetObject", "FPDFPath_GetDrawMode", "FPDFPageObj_GetStrokeColor", "FPDFPageObj_GetFillColor",
+          "FPDFPageObj_GetStrokeWidth", "FPDFPath_CountSegments", "FPDFPath_GetPathSegment",
+          "FPDFPathSegment_GetPoint", "FPDFPathSegment_GetType", "FPDFPathSegment_GetClose")
+
+
+def _untyped(t):
+    """c_void_p for a pointer to one of PDFium's opaque handle structs, else the type itself."""
+    target = getattr(t, "_type_", None)
+    return ctypes.c_void_p if isinstance(target, type) and target.__name__.startswith("struct_fpdf_") else t
+
+
+@lru_cache(maxsize=1)
+def _api():
+    """The functions of _CALLS, same entry points, with handles as addresses."""
+    import types
+
+    import pypdfium2.raw as raw
+
+    calls = {}
+    for name in _CALLS:
+        fn = getattr(raw, name)
+        proto = ctypes.CFUNCTYPE(_untyped(fn.restype), *[_untyped(t) for t in fn.argtypes])
+        calls[name] = proto(ctypes.cast(fn, ctypes.c_void_p).value)
+    return types.SimpleNamespace(**calls)
+
+
+def _address(handle) -> int:
+    return ctypes.cast(handle, ctypes.c_void_p).value
+
+
 def read(path) -> Optional[Document]:
     """The Document readers.pdf.read_pdf would give, or None where pdfplumber must decide."""
     return attempt(path)[0]
@@ -65,6 +102,14 @@ def read(path) -> Optional[Document]:
 
 def attempt(path) -> tuple[Optional[Document], Optional[str]]:
     """(Document, None), or (None, why the fast path leaves this file to pdfplumber)."""
+    doc, why, _empty = read_counted(path)
+    return doc, why
+
+
+def read_counted(path) -> tuple[Optional[Document], Optional[str], Optional[list[int]]]:
+    """``attempt``'s pair and the numbers of the pages whose PDFium text page holds no character (None when
+    declined): only those can be scans (readers/ocr/document.textless_pages), so read_pdf asks about scans only
+    when there are any, instead of loading every page a second time."""
     import pypdfium2 as pdfium
 
     path = Path(path)
@@ -72,18 +117,19 @@ def attempt(path) -> tuple[Optional[Document], Optional[str]]:
         with time_limit(PDF_TIME_BUDGET_S, path, "reading PDF"):
             doc = pdfium.PdfDocument(str(path))
             try:
-                return _read(doc, path), None
+                empty: list[int] = []
+                return _read(doc, path, empty), None, empty
             finally:
                 doc.close()
     except ReportError:
         raise
     except Decline as why:
-        return None, str(why)
+        return None, str(why), None
     except Exception as exc:  # PdfiumError and anything odd in a damaged file: pdfplumber words the error
-        return None, f"{exc.__class__.__name__}: {exc}"
+        return None, f"{exc.__class__.__name__}: {exc}", None
 
 
-def _read(doc, path: Path) -> Optional[Document]:
+def _read(doc, path: Path, empty: list[int]) -> Optional[Document]:
     if len(doc) > MAX_PDF_PAGES:
         raise Decline("too many pages")  # pdfplumber words the refusal
     pages, carry, doctop = [], None, 0.0
@@ -94,6 +140,8 @@ def _read(doc, path: Path) -> Optional[Document]:
         finally:
             page.close()
         doctop += plumber_page.height
+        if not plumber_page.pdfium_chars:
+            empty.append(number)
         read, carry = read_page(plumber_page, number, carry)
         pages.append(read)
     if not pages or not any(p.n_chars for p in pages):
@@ -110,7 +158,7 @@ def _read(doc, path: Path) -> Optional[Document]:
 class _PdfiumPage(Page):
     """pdfplumber's Page API over ready-made objects (``_objects``), so nothing asks pdfminer."""
 
-    def __init__(self, number: int, doctop: float, width: float, height: float, objects: dict):
+    def __init__(self, number: int, doctop: float, width: float, height: float, objects: dict, pdfium_chars: int):
         self.pdf = None
         self.root_page = self
         self.page_obj = None
@@ -119,6 +167,7 @@ class _PdfiumPage(Page):
         self.rotation = 0
         self.mediabox = self.cropbox = self.bbox = (0, 0, width, height)
         self._objects = objects
+        self.pdfium_chars = pdfium_chars  # characters in PDFium's text page, its generated ones included
         self.get_textmap = lru_cache()(self._get_textmap)
 
     def close(self) -> None:
@@ -134,50 +183,55 @@ def _page(page, number: int, doctop: float) -> _PdfiumPage:
         raise Decline("MediaBox not at the origin")  # pdfminer shifts coordinates by it: not worth copying
     paths, texts = _paths(page, number, y1, doctop)  # first: it declines Type3 fonts before any character is read
     owners: set = set()  # the text objects PDFium's characters come from
-    objects = {"char": _chars(page, number, y1, doctop, owners)}
+    chars, count = _chars(page, number, y1, doctop, owners)
+    objects = {"char": chars}
     if not texts <= owners:
         # a text object none of whose glyphs reached PDFium's text page (LibreOffice's space runs):
         # pdfminer reads those glyphs, and a space splits words
         raise Decline("glyphs missing from PDFium's text page")
     objects.update(paths)
-    return _PdfiumPage(number, doctop, x1, y1, objects)
+    return _PdfiumPage(number, doctop, x1, y1, objects, count)
 
 
-def _chars(page, number: int, height: float, doctop: float, owners: set) -> list[dict]:
-    """Every printed character as pdfminer/pdfplumber describe it (PDFium's generated spaces left out).
+def _chars(page, number: int, height: float, doctop: float, owners: set) -> tuple[list[dict], int]:
+    """Every printed character as pdfminer/pdfplumber describe it (PDFium's generated spaces left out), and
+    how many characters PDFium's text page has.
 
     x0/x1 and the bottom come from the loose box (advance width, font descent), the
     top from the font size times the character matrix's vertical scale, as pdfminer's
-    box is one em high.
+    box is one em high. Long because one loop over every character is the fast path's hot spot (issue 16).
     """
     import pypdfium2.raw as c
 
+    f = _api()
     textpage = page.get_textpage()
     try:
-        n = c.FPDFText_CountChars(textpage)
-        rect = c.FS_RECTF()
-        matrix = c.FS_MATRIX()
+        tp = _address(textpage.raw)
+        n = f.FPDFText_CountChars(tp)
+        rect, matrix = c.FS_RECTF(), c.FS_MATRIX()
         ox, oy = ctypes.c_double(), ctypes.c_double()
-        cast, void_p = ctypes.cast, ctypes.c_void_p
+        generated, text_object, unicode = f.FPDFText_IsGenerated, f.FPDFText_GetTextObject, f.FPDFText_GetUnicode
+        map_error, loose_box, get_matrix = f.FPDFText_HasUnicodeMapError, f.FPDFText_GetLooseCharBox, f.FPDFText_GetMatrix
+        font_size, add_owner = f.FPDFText_GetFontSize, owners.add
         out = []
         for i in range(n):
-            if c.FPDFText_IsGenerated(textpage, i):
+            if generated(tp, i):
                 continue
-            owners.add(cast(c.FPDFText_GetTextObject(textpage, i), void_p).value)
-            code = c.FPDFText_GetUnicode(textpage, i)
-            if code in (0, 0xFFFE, 0xFFFF) or c.FPDFText_HasUnicodeMapError(textpage, i) == 1:
+            add_owner(text_object(tp, i))
+            code = unicode(tp, i)
+            if code in (0, 0xFFFE, 0xFFFF) or map_error(tp, i) == 1:
                 raise Decline("character without Unicode")  # pdfminer writes (cid:N) for these: let it
-            if not c.FPDFText_GetLooseCharBox(textpage, i, rect) or not c.FPDFText_GetMatrix(textpage, i, matrix):
+            if not loose_box(tp, i, rect) or not get_matrix(tp, i, matrix):
                 raise Decline("character without a box")
             a, b, cc, d = matrix.a, matrix.b, matrix.c, matrix.d
             if b != 0 or cc != 0 or a <= 0 or d <= 0:
                 raise Decline("rotated, slanted or mirrored text")  # pdfplumber's direction rules decide
-            size = c.FPDFText_GetFontSize(textpage, i) * d
+            size = font_size(tp, i) * d
             x0, x1, y0 = rect.left, rect.right, rect.bottom
             if x1 - x0 > 2 * size:
                 # vertical writing (Identity-V): PDFium leaves this box in text space; pdfminer's box is one
                 # em wide and high, its top (1000 - 880)/1000 em above the origin (the default DW2)
-                if not c.FPDFText_GetCharOrigin(textpage, i, ox, oy):
+                if not f.FPDFText_GetCharOrigin(tp, i, ox, oy):
                     raise Decline("character without an origin")
                 x1, y0 = x0 + size, oy.value + _VERTICAL_RISE * size - size
             bottom = height - y0
@@ -190,7 +244,7 @@ def _chars(page, number: int, height: float, doctop: float, owners: set) -> list
                 "upright": True, "fontname": "", "adv": x1 - x0,
                 "matrix": (a, b, cc, d, x0, y0),
             })
-        return out
+        return out, n
     finally:
         textpage.close()
 
@@ -201,34 +255,41 @@ def _chars(page, number: int, height: float, doctop: float, owners: set) -> list
 
 def _paths(page, number: int, height: float, doctop: float) -> tuple[dict[str, list[dict]], set]:
     """Every painted path, split into subpaths and classified as pdfminer's converter does; and the text objects."""
-    import pypdfium2.raw as c
-
-    walker = _PathWalker(c, (number, height, doctop))
-    count = c.FPDFPage_CountObjects(page)
-    walker.walk([c.FPDFPage_GetObject(page, i) for i in range(count)], (1.0, 0.0, 0.0, 1.0, 0.0, 0.0), 0)
+    f = _api()
+    walker = _PathWalker(f, (number, height, doctop))
+    handle = _address(page.raw)
+    get = f.FPDFPage_GetObject
+    walker.walk([get(handle, i) for i in range(f.FPDFPage_CountObjects(handle))], (1.0, 0.0, 0.0, 1.0, 0.0, 0.0), 0)
     return walker.out, walker.texts
 
 
 class _PathWalker:
-    """Reads path objects (inside Form XObjects too) with one set of reusable ctypes buffers."""
+    """Reads path objects (inside Form XObjects too) with one set of reusable ctypes buffers; ``c`` is _api()."""
 
     def __init__(self, c, where):
+        import pypdfium2.raw as raw
+
         self.c, self.where = c, where
         self.out: dict[str, list[dict]] = {"rect": [], "line": [], "curve": []}
         self.texts: set = set()  # addresses of the text objects
-        self.matrix = c.FS_MATRIX()
+        self.fonts: set = set()  # addresses of the fonts known not to be Type3
+        self.matrix = raw.FS_MATRIX()
         self.fill_mode, self.stroke = ctypes.c_int(), ctypes.c_int()
         self.x, self.y, self.width = ctypes.c_float(), ctypes.c_float(), ctypes.c_float()
         self.rgba = [ctypes.c_uint() for _ in range(4)]
 
     def walk(self, objects, outer, depth: int) -> None:
-        c, matrix = self.c, self.matrix
+        c, matrix, fonts, texts = self.c, self.matrix, self.fonts, self.texts
+        get_type, get_font = c.FPDFPageObj_GetType, c.FPDFTextObj_GetFont
         for obj in objects:
-            kind = c.FPDFPageObj_GetType(obj)
+            kind = get_type(obj)
             if kind == _OBJ_TEXT:
-                if c.FPDFFont_GetBaseFontName(c.FPDFTextObj_GetFont(obj), None, 0) <= 1:
-                    raise Decline("Type3 font")  # a font without /BaseFont is a Type3 font (see the module docstring)
-                self.texts.add(ctypes.cast(obj, ctypes.c_void_p).value)
+                font = get_font(obj)
+                if font not in fonts:
+                    if c.FPDFFont_GetBaseFontName(font, None, 0) <= 1:
+                        raise Decline("Type3 font")  # a font without /BaseFont is a Type3 font (see the module docstring)
+                    fonts.add(font)
+                texts.add(obj)
                 continue
             if kind not in (_OBJ_PATH, _OBJ_FORM):
                 continue

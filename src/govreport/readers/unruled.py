@@ -15,6 +15,7 @@ Input is a page's visual lines: (top, words) with pdfplumber word dicts
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Optional
 
 from govreport.readers.placement import best_column, is_value, place_words, zones
@@ -148,10 +149,9 @@ def _split_stack(stack: list[dict]) -> Optional[list[Token]]:
     if len(heads) != 1 or len(chars) != len(text) or len(text) != len(head["text"]):
         return None
     pieces: list[list] = []
-    start = 0
+    start, prefixes = 0, _prefixes(column_names())
     while start < len(text):
-        stop = next((j for j in range(len(text), start, -1)
-                     if any(name.startswith(text[start:j]) for name in column_names())), None)
+        stop = next((j for j in range(len(text), start, -1) if text[start:j] in prefixes), None)
         if stop is None:
             return None
         pieces.append([chars[start]["x0"], chars[stop - 1]["x1"], text[start:stop]])
@@ -170,6 +170,13 @@ def _split_stack(stack: list[dict]) -> Optional[list[Token]]:
     if any(header_role(p[2]) != "column" for p in pieces):
         return None
     return [Token(p[0], p[1], p[2], "column") for p in pieces]
+
+
+@lru_cache(maxsize=4)
+def _prefixes(names: tuple[str, ...]) -> frozenset:
+    """Every beginning of a column name: ``piece in _prefixes(names)`` is ``any(n.startswith(piece) for n in
+    names)`` for a non-empty piece, in one look-up (issue 16)."""
+    return frozenset(name[:k] for name in names for k in range(1, len(name) + 1))
 
 
 def _stacks(words: list[dict]) -> list[list[dict]]:

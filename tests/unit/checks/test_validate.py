@@ -123,16 +123,18 @@ def test_a_close_variant_is_matched_fuzzily_with_its_score(tmp_path):
 
 def test_finding_rules_and_unmapped_reasons_are_a_closed_vocabulary():
     import pandas as pd
-    import pandera.errors
-    from govreport.schemas import FINDING_COLUMNS, UNMAPPED_COLUMNS, validate_table
+    from govreport.schemas import FINDING_COLUMNS, UNMAPPED_COLUMNS, SchemaError, validate_table
     finding = dict(report_id="r", rule="applicants:total", applicant="total", state="pass", left=1.0, right=1.0,
                    evidence="", blanks_as_zero=False)
     validate_table("findings", pd.DataFrame([finding], columns=FINDING_COLUMNS))  # a known rule with its scope
-    with pytest.raises(pandera.errors.SchemaErrors):
+    with pytest.raises(SchemaError) as refused:
         validate_table("findings", pd.DataFrame([{**finding, "rule": "made.up"}], columns=FINDING_COLUMNS))
+    assert refused.value.table == "findings"  # the table, column, check and failing value, in one line
+    assert refused.value.failures == [("rule", "rule not in rules.csv or reasons.csv", ["made.up"])]
     row = dict(report_id="r", agency_id="a", year=2020, section="requests", source_label="x", column="total", raw="1",
                value=1.0, reason="label not in catalog", detail="")
-    with pytest.raises(pandera.errors.SchemaErrors):
+    with pytest.raises(SchemaError, match=r"table 'unmapped' fails 1 check\(s\): column 'reason' isin .*"
+                                          r": 'label not in catalog'$"):
         validate_table("unmapped", pd.DataFrame([row], columns=UNMAPPED_COLUMNS))
 
 

@@ -149,6 +149,8 @@ def test_misreads_no_second_source_confirms_are_never_stated():
     assert _named(doc) == []
     ident = identify(_scan(SJJ_OFFICE_300, table=True))
     assert (ident.agency, ident.agency_id) == ("unknown", "unknown")
+    # not "nothing in the file names the agency": the title is there, OCR could not read it
+    assert [rule for rule, _ in ident.findings] == ["identify.agency_unknown_title_unread"]
 
 
 def test_a_short_name_from_a_source_line_is_published_as_its_agency():
@@ -156,7 +158,8 @@ def test_a_short_name_from_a_source_line_is_published_as_its_agency():
     doc = _scan(KJJ_OFFICE_200[:2], table=True)
     ident = identify(doc)
     assert (ident.agency, ident.agency_id, ident.agency_source) == ("莆田市科学技术局", "莆田市科学技术局", "sentence")
-    assert ident.findings == (("identify.agency_not_in_title", "agency taken from the sentence: 莆田市科技局"),)
+    # the title's name was not read surely (青田市 not put right): it cannot be said that the title names none
+    assert ident.findings == (("identify.agency_title_unread", "agency taken from the sentence: 莆田市科技局"),)
 
 
 def test_a_title_that_prints_the_short_name_keeps_it():
@@ -203,3 +206,81 @@ def test_a_governments_office_signing_an_untitled_scan_leaves_the_agency_unknown
     untitled = identify(_as_scan("putian_ptsrmzfbgs_2019", "AEE BONES OT LEER"))
     assert (untitled.agency, untitled.agency_level) == ("unknown", "unknown")
     assert "莆田市人民政府办公室" in dict(untitled.findings)["identify.agency_unknown"]
+
+
+# ----------------------------------------------------------------------------- a scan whose title OCR lost
+# Recorded as above from the OCR page cache of HEAD 2ca9d66 (the audit's reads): every OCR'd line holding 田市 or
+# 林业局/水利局, the title line and (ptslyj) the 统计期限 line, which gives the year.
+LYJ_BROWSER_150 = [  # build/scans/browser_150dpi/putian_ptslyj_2023.pdf
+    ('莆一闻局2023年政府信息公开工作# GRA', 0.00),  # p2: the title, region cut
+    ('发布时间| 2024-01-10 15:12 | RR:莆田市林业局', 0.43),  # p2: 来源 misread
+    ('2023年，莆田市林业局严格按照《中华人民共和国政府信息公开条例》(以下简称《条例》)》《福建', 0.43),  # p2
+    ('的统计期限自2023年1月1日起至2023年12月31日止。本报告的电子版可在市政府网站', 0.67),  # p2: the year
+    ('(http://www.putian.gov.cn/)“政府信息公开专栏"中的“部内政府信息"栏目下的“莆田市林业局政', 0.69),  # p2
+    ('府信息公开专栏"下载。如对本报告有任何疑问，请与莆田市林业局政府信息公开工作领导小组办公室', 0.88),  # p2
+    ('联系(地址:莆田市市政府2号楼407室;邮编; 351100 ;电话: 0594-2333253 ;传真: 0594-', 0.68),  # p2
+    ('(一)主动公开情况。莆田市林业局坚持以习近平新时代中国特色社会主义思想为指引，深入学习', 0.56),  # p3
+    ('年，莆田市林业局通过莆田市人民政府信息以网上公开发布的形式新增主动公开政府信息29条，全文电', 0.46),  # p3
+    ('(=)依申请公开情况。2023年，莆田市林业局收到公民办理政府信息公开申请2条，均按时办', 0.47),  # p3
+    ('版权所有莆田市人民政府网Copyright 2006www.putian.gov.cnAll Rights Reserved', 0.58),  # p7
+    ('主办:莆田市人民政府办公室承办:莆田市数字莆田建设领导小组办公室联系电话: 0594-', 0.76),  # p8
+]
+
+SLJ_OFFICE_300_NOW = [  # build/scans/office_300dpi/putian_ptsslj_2020.pdf
+    ('甫田市水利局2020 AEE BONES OT LEER', 0.25),  # p2
+    ('发布时间: 2021-01-18 17:03 |来源: PTSSLJ-F HHA ay', 0.15),  # p2
+    ('息公开工作年度报告有关事项的通知国办公开办图(2019) 605文件要求，菁田市水利局编制完成本报告。报告内容包括总体情况，主动公开政府信息情况，收到和处理政府信息公开申请情况', 0.25),  # p2
+    ('息及意见箱信息等。此外，我局通过明确工作任务、落实信息“三审”等方式有效保障网站运行各项工作落实。二是“莆田河长制”微信公众号建设方面。“莆田市河长制”微信公众号已委托市东南网代为维护', 0.42),  # p3
+    ('版权所有莆田市人民政府网Copyright 2006www.putian.gov.cnAll Rights Reserved', 0.82),  # p7
+    ('主办:莆田市人民政府办公室承办:莆田市数字莆田建设领导小组办公室联系电话: 0594-2221669Email: putiangov@163.com', 0.76),  # p7
+]
+
+
+def test_a_contact_sentence_wrapped_over_two_lines_names_the_agency_of_its_office():
+    # 请与莆田市林业局政府信息公开工作领导小组办公室 / 联系(地址…: the office answers for 莆田市林业局, which OCR read
+    # whole and surely elsewhere (“莆田市林业局政, 0.69); the title is unreadable, so no finding says it names none
+    ident = identify(_scan(LYJ_BROWSER_150, table=True))
+    assert (ident.agency, ident.agency_id, ident.agency_source, ident.agency_level) == (
+        "莆田市林业局", "莆田市林业局", "sentence", "department")
+    assert ident.findings == (("identify.agency_title_unread", "agency taken from the sentence: 莆田市林业局"),)
+
+
+def test_an_office_whose_agency_ocr_read_only_inside_the_sentence_is_not_stated():
+    # only the title, the year and the wrapped sentence: 莆田市林业局 is read once, after 与, never whole on its own
+    doc = _scan([LYJ_BROWSER_150[n] for n in (0, 3, 5, 6)], table=True)
+    assert "联系" in LYJ_BROWSER_150[6][0] and "统计期限" in LYJ_BROWSER_150[3][0]
+    assert _named(doc) == []
+    assert identify(doc).agency == "unknown"
+
+
+def test_sentences_of_a_scan_naming_two_agencies_leave_it_unknown():
+    # a second sentence naming another agency (added here): which one wrote the report cannot be told, whether
+    # OCR read it surely (after ，: whole) or not (after 由: read once, not whole)
+    for added in ("根据文件要求，莆田市水利局编制完成本报告。", "本报告由莆田市水利局编制。"):
+        ident = identify(_scan(LYJ_BROWSER_150 + [(added, 0.9)], table=True))
+        assert ident.agency == "unknown", added
+        assert dict(ident.findings)["identify.agency_unknown_title_unread"].endswith("tells which agency wrote the report")
+
+
+def test_a_misread_region_in_the_writer_sentence_is_put_right_and_said_so():
+    # 菁田市水利局编制完成本报告 (0.25): 莆田市 read surely in the footer (0.82), 水利局 read alike after 甫田市 (title)
+    ident = identify(_scan(SLJ_OFFICE_300_NOW, table=True))
+    assert (ident.agency, ident.agency_source) == ("莆田市水利局", "sentence")
+    assert ident.findings == (
+        ("identify.agency_title_unread", "agency taken from the sentence: 莆田市水利局"),
+        ("identify.agency_ocr_corrected", "OCR read 菁田市水利局 (sentence); its region put right: 莆田市水利局"))
+
+
+def test_a_title_whose_region_was_put_right_says_so():
+    # 萌田市水利局2020年度政府信息公开工作年度报 (0.00): the title names the agency, read with 莆 misread
+    ident = identify(_scan(SLJ_BROWSER_300, table=True))
+    assert (ident.agency, ident.agency_source) == ("莆田市水利局", "title")
+    assert ident.findings == (
+        ("identify.agency_ocr_corrected", "OCR read 萌田市水利局 (title); its region put right: 莆田市水利局"),)
+
+
+def test_a_scanned_title_read_surely_that_names_no_agency_says_so():
+    # the title read whole but naming only the year (added here, as 2019年政府信息公开工作年度报告 titles do)
+    lines = [("2024年政府信息公开工作年度报告", 0.9), KJJ_OFFICE_200[6], KJJ_OFFICE_200[1]]  # 来源 not beside it
+    ident = identify(_scan(lines, table=True))
+    assert ident.findings == (("identify.agency_not_in_title", "agency taken from the sentence: 莆田市科技局"),)

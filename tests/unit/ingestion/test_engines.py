@@ -167,7 +167,7 @@ def test_a_second_ingest_over_an_unchanged_corpus_only_checks_hashes(corpus, loc
     out = tmp_path / "again"
     shutil.copytree(local[0], out)
     manifest = (out / "manifest.json").read_bytes()
-    monkeypatch.setattr(pipeline, "parse", lambda path, sha256=None: pytest.fail(f"parsed again: {path}"))
+    monkeypatch.setattr(pipeline, "report_rows", lambda path, sha256=None: pytest.fail(f"parsed again: {path}"))
     result = govreport.ingest([corpus], out)
     assert (result.n_parsed, result.n_reused) == (0, 11)  # 12 files, one a byte-identical copy
     assert (out / "manifest.json").read_bytes() == manifest  # nothing rewritten

@@ -154,3 +154,22 @@ def test_a_files_source_name_and_suffix_are_those_of_its_path_without_a_path_obj
     assert source_name(str(tmp_path / "raw" / "c.docx"), folders[1:]) == "c.docx"
     for name in ("a.TXT", ".hidden", "a.", "x.tar.gz", "dir.d/readme", "https://h/r.PDF?x=1", "a..", "d/.x.pdf"):
         assert _suffix(name) == Path(name).suffix.lower(), name
+
+
+def test_the_walk_names_each_file_as_its_paths_string_from_any_spelling_of_the_input(tmp_path, monkeypatch):
+    """discover_names makes no Path per file, yet names each file as ``str(Path(input) / ...)`` would: ``.``
+    gives bare names, a trailing slash is dropped; a name ending in a dot has no suffix."""
+    from govreport.ingestion.discover import discover_names, input_folders, source_name
+
+    raw = tmp_path / "raw"
+    (raw / "sub").mkdir(parents=True)
+    for name in ("b.txt", "e.", "sub/c.html", "sub/d.PDF"):
+        (raw / name).write_text("x", encoding="utf-8")
+    monkeypatch.chdir(raw)
+    names, failures = discover_names(["."])
+    assert names == ["b.txt", "sub/c.html", "sub/d.PDF"]
+    assert [(f.path, f.problem) for f in failures] == [("e.", "unsupported file type '(none)'")]
+    assert [source_name(n, input_folders(["."])) for n in names] == names
+    absolute, _ = discover_names([f"{raw}/"])
+    assert absolute == [str(raw / "b.txt"), str(raw / "sub" / "c.html"), str(raw / "sub" / "d.PDF")]
+    assert [source_name(n, input_folders([f"{raw}/"])) for n in absolute] == names

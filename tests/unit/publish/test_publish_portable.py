@@ -16,7 +16,8 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from publish_helpers import REPO, SEEDS, run_build
+from fault_helpers import use_fake_notebooks
+from publish_helpers import REPO, SEEDS, built_bilingual, built_seed_project, run_build
 
 PACKAGED = REPO / "src" / "govreport" / "publish" / "notebooks"
 
@@ -100,36 +101,30 @@ def test_package_data_lists_the_notebooks():
 
 
 # ---- a bare root, and English beside Chinese --------------------------------
+# Both come from the session's shared builds (publish_helpers): the seed build's root holds only data/raw,
+# and the bilingual build is a copy of it built with --lang en, then in Chinese again.
 
-@pytest.fixture(scope="module")
-def bilingual(tmp_path_factory):
-    root = _bare_project(tmp_path_factory.mktemp("bilingual"))
-    zh = run_build(root, jobs=2)
-    zh_pages = {p.name: p.read_bytes() for p in (root / "reports").glob("*.html")}
-    en = run_build(root, lang="en", jobs=2)
-    return root, zh, en, zh_pages
-
-
-def test_build_with_only_raw_uses_the_packaged_notebooks(bilingual):
-    root, zh, _, _ = bilingual
+def test_build_with_only_raw_uses_the_packaged_notebooks():
+    seed = built_seed_project()
+    root, zh = seed.root, seed.first
     assert zh.code == 0, zh.output
     assert "FileNotFoundError" not in zh.output and not (root / "notebooks").exists()
     assert (root / "reports" / "yearly_report_2018.html").is_file()
 
 
-def test_lang_en_goes_to_reports_en_and_leaves_the_chinese_site(bilingual):
-    root, _, en, zh_pages = bilingual
+def test_lang_en_goes_to_reports_en_and_leaves_the_chinese_site():
+    both = built_bilingual()
+    root, en, zh_pages, after = both.root, both.english, both.before_english, both.after_english
     assert en.code == 0, en.output
-    assert {p.name: p.read_bytes() for p in (root / "reports").glob("*.html")} == zh_pages
-    english = root / "reports" / "en"
-    assert {p.name for p in english.glob("*.html")} == set(zh_pages)
-    assert '<html lang="en">' in (english / "index.html").read_text(encoding="utf-8")
-    assert 'href="../index.html"' in (english / "index.html").read_text(encoding="utf-8")
-    assert (english / "build_record.json").is_file() and (english / "sources" / SEEDS[0]).is_file()
-    again = run_build(root)  # the Chinese index then links the English site, and keeps reports/en/
+    assert {name: data for name, data in after.items() if "/" not in name and name.endswith(".html")} == zh_pages
+    assert {name[3:] for name in after if re.fullmatch(r"en/[^/]+\.html", name)} == set(zh_pages)
+    assert '<html lang="en">' in after["en/index.html"].decode("utf-8")
+    assert 'href="../index.html"' in after["en/index.html"].decode("utf-8")
+    assert "en/build_record.json" in after and f"en/sources/{SEEDS[0]}" in after
+    again = both.chinese  # the Chinese index then links the English site, and keeps reports/en/
     assert again.code == 0, again.output
     assert 'href="en/index.html"' in (root / "reports" / "index.html").read_text(encoding="utf-8")
-    assert (english / "index.html").is_file()
+    assert (root / "reports" / "en" / "index.html").is_file()
 
 
 # ---- one file per agency id -------------------------------------------------
@@ -153,16 +148,19 @@ def test_adding_one_report_rebuilds_only_the_pages_that_show_it(tmp_path, monkey
     Adding 洪泽区 2023 beside 洪泽区 2024 and the 沙坡头区 seeds rebuilds the 2023 page (new),
     洪泽区's comparison (new) and the 2024 page (洪泽区's section now has last year's change and a
     link to 2023), plus the index; the 沙坡头区 pages (2018, 2021, its comparison) are reused.
+    What is under test is each page's key, so the notebook step is the stand-in of fault_helpers (a small page
+    written through the real page writer, no kernel); the real notebooks are run by the seed build.
     """
     import govreport.publish.build as build
 
     monkeypatch.setattr(build, "library_fingerprint", lambda: "pinned")  # others may edit the library meanwhile
+    use_fake_notebooks(monkeypatch.setattr)
     root = _bare_project(tmp_path, names=SEEDS + ("hongze_district_gov_2024.txt",))
-    first = run_build(root, jobs=2)
+    first = run_build(root)  # one job: stand-in pages need no second process (spawning one costs ~4 CPU-s)
     assert first.code == 0, first.output
     before = {p.name: p.stat().st_mtime_ns for p in (root / "reports").glob("*.html")}
     shutil.copy2(REPO / "data" / "raw" / "hongze_district_gov_2023.txt", root / "data" / "raw")
-    second = run_build(root, jobs=2)
+    second = run_build(root)
     assert second.code == 0, second.output
     rebuilt = sorted(re.findall(r"done (\S+) in", second.output))
     assert rebuilt == ["comparison_淮安市-洪泽区人民政府-de36557a7f", "yearly_report_2023", "yearly_report_2024"]

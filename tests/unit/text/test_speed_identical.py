@@ -1,5 +1,5 @@
 """Issue 16's per-report speed-ups give the answers of the code they replace: the regex prefilter, the port of
-difflib's ratio, the memoized cell grammar and the column-wise rebuilding of the facts and findings tables."""
+difflib's ratio, the memoized cell grammar and a report's tables built from its rows (pandas for parse, Arrow for a part)."""
 from __future__ import annotations
 
 import random
@@ -13,7 +13,6 @@ import pytest
 from govreport import catalog
 from govreport.extract import fuzzy
 from govreport.identify.titles import _title_forms, match_title
-from govreport.records import _retyped
 from govreport.schemas import frame
 from govreport.text import normalize
 from govreport.text.prefilter import may_match, required_chars
@@ -71,18 +70,33 @@ def parsed():
     return govreport.parse(REPORT)
 
 
-def test_retyped_equals_frame_of_records(parsed):
-    facts, findings = parsed.facts, parsed.findings
-    assert len(facts) == 5 and len(findings) > 5
-    pd.testing.assert_frame_equal(_retyped("facts", [facts]), frame("facts", facts.to_dict("records")), check_exact=True)
-    half = len(findings) // 2
-    parts = [findings.iloc[:half].reset_index(drop=True), findings.iloc[half:].reset_index(drop=True)]
-    pd.testing.assert_frame_equal(_retyped("findings", parts),
-                                  frame("findings", parts[0].to_dict("records") + parts[1].to_dict("records")),
-                                  check_exact=True)
-    loose = facts.astype(object)  # columns without the registry's dtypes are converted from their values
-    pd.testing.assert_frame_equal(_retyped("facts", [loose]), frame("facts", loose.to_dict("records")), check_exact=True)
-    assert _retyped("findings", [findings.iloc[:0]]).empty
+def test_a_stored_part_is_the_parse_frames_as_arrow_without_pandas(parsed):
+    """The per-file ingest function builds each table from the report's rows straight into Arrow
+    (schemas.arrow_table): the same columns, types and values as the part made from parse's frames."""
+    import pyarrow as pa
+
+    from govreport import pipeline
+    from govreport.ingestion.parts import _ipc
+    from govreport.records import TABLES
+    from govreport.schemas import arrow_table
+    part = pipeline.stored_part(REPORT, parsed.meta["sha256"])
+    assert part.document is None and "source_file" not in part.meta and part.sentences == parsed.sentences
+    for name in TABLES:
+        table, via_pandas = getattr(part, name), pa.ipc.open_stream(_ipc(getattr(parsed, name))).read_all()
+        assert isinstance(table, pa.Table) and table.schema.equals(via_pandas.schema) and table.equals(via_pandas), name
+    row = [r for r in part.values.to_pylist() if r["metric"] == "art20.normative_docs.issued"][0]
+    assert (row["applicant"], row["value"], row["unit"], row["match_score"]) == ("total", 3.0, "件", None)
+    # values that are not plain values of their dtype: what pandas makes of them (a NaN is missing, 5 is '5')
+    odd = [dict(report_id="r", fact_id="r#1", section="s", subject=5, value=2, unit=float("nan"), sentence="x",
+                parent_fact_id=None, role="part", table_metric=None)]
+    got, want = arrow_table("facts", odd), pa.Table.from_pandas(frame("facts", odd), preserve_index=False)
+    assert got.column("subject").to_pylist() == ["5"] and got.column("unit").to_pylist() == [None]
+    assert got.column("value").to_pylist() == [2.0] and got.to_pylist() == want.to_pylist()
+    from datetime import date
+    when = arrow_table("timeliness", [dict(report_id="r", published=date(2021, 1, 28), deadline=None, level="unknown",
+                                           state="unknown", basis="b", basis_en="b", evidence="e")])
+    assert when.column("published").to_pylist()[0].isoformat() == "2021-01-28T00:00:00"
+    assert str(when.schema.field("published").type) == "timestamp[ns]" and when.column("deadline").null_count == 1
 
 
 # ------------------------------------------------------------------ one-report parse, prose in one pass, loader
@@ -136,15 +150,16 @@ def test_one_pass_prose_facts_and_checks_equal_the_table_path(prose_report):
     old_facts = extract_facts(rid, doc)
     read = prose_facts(rid, doc)
     assert len(read.rows) == len(old_facts) == 40 and read.readings
-    pd.testing.assert_frame_equal(frame("facts", read.rows), _retyped("facts", [old_facts]), check_exact=True)
+    pd.testing.assert_frame_equal(frame("facts", read.rows), frame("facts", old_facts.to_dict("records")),
+                                  check_exact=True)
     rows = values.to_dict("records")  # the values table's rows, as pipeline.parse passes the checked values
     new = findings_table(check_prose(rid, read, rows))
     old = check_facts(rid, old_facts, values)
     pd.testing.assert_frame_equal(new, old, check_exact=True)
     assert sorted(set(old["rule"].str.split(":").str[0])) == ["fact.part_whole", "fact.rate", "fact.vs_table"]
-    pd.testing.assert_frame_equal(prose_report.facts, _retyped("facts", [old_facts]), check_exact=True)
+    pd.testing.assert_frame_equal(prose_report.facts, frame("facts", old_facts.to_dict("records")), check_exact=True)
     prose_part = prose_report.findings.iloc[len(prose_report.findings) - len(old):].reset_index(drop=True)
-    pd.testing.assert_frame_equal(prose_part, _retyped("findings", [old]), check_exact=True)  # pipeline's typed rows
+    pd.testing.assert_frame_equal(prose_part, frame("findings", old.to_dict("records")), check_exact=True)
 
 
 def test_the_loaders_column_check_names_the_first_bad_line(tmp_path):
