@@ -1,12 +1,12 @@
 """Per-report parse throughput, as reports per CPU-second, and where the CPU goes.
 
-Run: .venv/bin/python benchmarks/bench_parse.py [--rounds N] [--files] [--top N] [--no-startup]
+Run: .venv/bin/python benchmarks/bench_parse.py [--rounds N] [--files] [--top N] [--no-startup] [--distinct]
 
 For each format (text: tests/data/real, tests/data/fixtures/text and data/raw; HTML: tests/data and
 tests/data/real) it prints
 - reports per CPU-second of ``govreport.parse`` in process: the first pass (caches cold but for one warm-up report
   of another format) and the best of ``--rounds`` further passes, each started with the per-process memo caches
-  (normalize, fuzzy) cleared, so no round reuses another's work;
+  (``MEMOS``: normalize, fuzzy, row guards) cleared, so no round reuses another's work;
 - the stages' share of the CPU (cProfile, one pass): read, identify, extract, facts, checks, records, …;
 - the functions with the most own time (``--top``);
 - the same for ingest's per-file function (``pipeline.stored_part``: the part's tables, built as Arrow from rows);
@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import argparse
 import cProfile
+import importlib
 import os
 import pstats
 import resource
@@ -50,22 +51,35 @@ STAGES = [
     ("sha256", "store.py", "sha256_file"),
     ("  paragraphs", "model.py", "paragraphs"),
     ("  nfkc", "text/normalize.py", "nfkc"),
-    ("  fuzzy.rank", "extract/fuzzy.py", "rank"),
+    ("  fuzzy.rank", "extract/fuzzy.py", "rank"),  # before
+    ("  fuzzy.best_two", "extract/fuzzy.py", "best_two"),  # after: the two best candidates only
 ]
 
 
-def corpus(kind: str) -> list[Path]:
-    return sorted({p for pattern in CORPORA[kind] for p in ROOT.glob(pattern)})
+def corpus(kind: str, distinct: bool = False) -> list[Path]:
+    """The format's files; ``distinct``: without byte-identical copies (ingest reads one of them: a memo keyed
+    on text then has no copy of a report to find its answers in)."""
+    files = sorted({p for pattern in CORPORA[kind] for p in ROOT.glob(pattern)})
+    if not distinct:
+        return files
+    seen: set[bytes] = set()
+    return [p for p in files if not (p.read_bytes() in seen or seen.add(p.read_bytes()))]
+
+
+# the per-process memo caches keyed on text (what a report reads), by module: a name a version lacks is skipped
+MEMOS = {
+    "govreport.text.normalize": ("_nfkc_memo", "_clean_short", "_parse_cell_memo", "_label_key_short"),
+    "govreport.extract.fuzzy": ("similarity", "_counts", "_positions"),
+    "govreport.extract.row_guards": ("_markers", "_match_key"),
+}
 
 
 def clear_memos() -> None:
     """Forget what the per-process memo caches hold (so a round does not reuse the previous round's work)."""
-    from govreport.extract import fuzzy
-    from govreport.text import normalize
-    for fn in ("_nfkc_memo", "_clean_short", "_parse_cell_memo"):
-        getattr(getattr(normalize, fn, None), "cache_clear", lambda: None)()
-    for fn in ("similarity", "_counts", "_positions"):
-        getattr(getattr(fuzzy, fn, None), "cache_clear", lambda: None)()
+    for module_name, names in MEMOS.items():
+        module = importlib.import_module(module_name)
+        for fn in names:
+            getattr(getattr(module, fn, None), "cache_clear", lambda: None)()
 
 
 def one_pass(files: list[Path], per_file: dict | None = None, fn=None) -> float:
@@ -166,9 +180,10 @@ def main(argv: list[str]) -> None:
     ap.add_argument("--top", type=int, default=12)
     ap.add_argument("--files", action="store_true", help="milliseconds per file")
     ap.add_argument("--no-startup", action="store_true", help="skip the one-report subprocess figure")
+    ap.add_argument("--distinct", action="store_true", help="leave out byte-identical copies (2 text reports)")
     args = ap.parse_args(argv)
     from govreport.pipeline import parse
-    sets = {kind: corpus(kind) for kind in CORPORA}
+    sets = {kind: corpus(kind, args.distinct) for kind in CORPORA}
     parse(sets["html"][0])  # one warm-up report: catalogs loaded, regexes compiled
     per_file: dict[str, float] = {}
     for kind, files in sets.items():

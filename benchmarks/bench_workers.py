@@ -7,8 +7,11 @@ speed-up with two workers. CPU seconds are this process's plus its reaped childr
 worker's work is counted; the part files are written each time (a fresh cache per run).
 
 Usage: python benchmarks/bench_workers.py [--n 200] [--repeat 3] [--ingest]
-       (``--ingest`` also times a whole ``govreport.ingest`` per engine; run with PYTHONPATH pointing at
-       another checkout's src/ to measure that code: its engines are called the same way)
+       (``--ingest`` also times a whole ``govreport.ingest`` per engine, with the CPU-s of this process and of
+       its workers apart, and the least ``--jobs 2`` speed-up an idle two-core machine should give: the local
+       ingest's CPU-s over this process's plus half the workers' (all of this process's work taken as
+       serial); run with PYTHONPATH pointing at another checkout's src/ to measure that code: its engines are
+       called the same way)
 """
 from __future__ import annotations
 
@@ -25,8 +28,13 @@ import corpus_gen  # noqa: E402
 
 
 def _cpu() -> float:
+    return sum(_split())
+
+
+def _split() -> tuple[float, float]:
+    """CPU-s of this process and of its reaped children (the workers)."""
     own, kids = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
-    return own.ru_utime + own.ru_stime + kids.ru_utime + kids.ru_stime
+    return own.ru_utime + own.ru_stime, kids.ru_utime + kids.ru_stime
 
 
 def make_text_corpus(n: int, dest: Path) -> list[Path]:
@@ -87,11 +95,17 @@ def main() -> None:
               f"({local[1] / base[1]:.2f}x CPU, {local[0] / base[0]:.2f}x wall)")
         print(f"--jobs 2 speed-up over the local engine (wall): {local[0] / pool[0]:.2f}x")
         if args.ingest:
+            split = {}
             for label, options in (("ingest, local", dict(engine="local")),
                                    ("ingest, processes --jobs 2", dict(engine="processes", jobs=2))):
                 out = work / f"out-{label[-1]}"
+                before = _split()
                 timed(label, lambda: govreport.ingest([work / "raw"], out, **options), args.n)
+                split[label] = [b - a for a, b in zip(before, _split())]
                 shutil.rmtree(out)
+            (main, workers), whole = split["ingest, processes --jobs 2"], sum(split["ingest, local"])
+            print(f"--jobs 2 ingest: this process {main:.2f} CPU-s, its workers {workers:.2f} CPU-s; predicted idle "
+                  f"speed-up at least {whole / (main + workers / 2):.2f}x (every CPU-s of this process serial)")
 
 
 if __name__ == "__main__":

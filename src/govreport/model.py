@@ -53,11 +53,19 @@ class Block:
 
     @staticmethod
     def line(text: str, page: Optional[int] = None) -> "Block":
-        return Block(kind="text", text=text, page=page)
+        return _made("text", text, (), page)
 
     @staticmethod
     def table(rows, page: Optional[int] = None) -> "Block":
-        return Block(kind="table", rows=tuple(tuple(r) for r in rows), page=page)
+        return _made("table", "", tuple(tuple(r) for r in rows), page)
+
+
+def _made(kind: str, text: str, rows: tuple, page: Optional[int]) -> Block:
+    """Block(kind, text, rows, page) with its fields set as the dataclass's __init__ sets them, without a frozen
+    __setattr__ per field (a third of the cost: readers make one block per line, hundreds a report)."""
+    block = object.__new__(Block)
+    block.__dict__.update(kind=kind, text=text, rows=rows, page=page)
+    return block
 
 
 @dataclass
@@ -90,15 +98,9 @@ class Document:
         return list(hit[1])
 
     def text_lines(self) -> list[str]:
-        """Every text block and every table row (cells joined by spaces), in order."""
-        out: list[str] = []
-        for b in self.blocks:
-            if b.kind == "text":
-                out.append(b.text)
-            else:
-                for row in b.rows:
-                    out.append(" ".join(c for c in row if c))
-        return out
+        """Every text block and every table row (cells joined by spaces), in order (made once: identification
+        reads them three times)."""
+        return self.derived("text_lines", _text_lines)
 
     def full_text(self) -> str:
         return "\n".join(self.text_lines())
@@ -115,6 +117,17 @@ class Document:
     @property
     def tables(self) -> list[Block]:
         return [b for b in self.blocks if b.kind == "table"]
+
+
+def _text_lines(doc: Document) -> list[str]:
+    out: list[str] = []
+    for b in doc.blocks:
+        if b.kind == "text":
+            out.append(b.text)
+        else:
+            for row in b.rows:
+                out.append(" ".join(c for c in row if c))
+    return out
 
 
 def _paragraphs(doc: Document) -> list[str]:

@@ -129,7 +129,8 @@ def _ingest(paths: Iterable = ("data/raw",), out_dir="data/processed", progress=
     index = assemble.collect([outcomes.get(t.path, t) for t in tasks], failures, stored=plan.stored_part(stored))
     sink = store.TableStream(out)  # each table checked per batch and written as it streams (issue 16)
     try:
-        small = assemble.stream(index, sink, failures, review_log.read(review_file), duplicates, stored=stored)
+        small = assemble.stream(index, sink, failures, review_log.read(review_file), duplicates, stored=stored,
+                                jobs=engines.local_workers(engine or ("processes" if jobs != 1 else "local"), jobs))
         files = sink.close(small)
     except BaseException:
         sink.abort()

@@ -8,7 +8,7 @@ costs what its reading and extraction cost (issue 16: no pandas per report in in
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from functools import lru_cache
 from pathlib import Path
 from typing import Optional
@@ -61,12 +61,50 @@ def with_prose(rep: ReportRows, facts: list[dict], prose_findings: list[dict], t
 
 
 def frames(rep: ReportRows) -> ParsedReport:
-    """The report as ``parse`` returns it: each table a pandas frame, with its document. Made from the Arrow
-    table (``to_pandas``): the frame schemas.frame makes of the rows, exactly, in under half its time. A table
-    not made yet (``records`` before ``with_prose``: no facts, no timeliness) is empty."""
-    from govreport.schemas import arrow_table
-    return ParsedReport(meta=rep.meta, document=rep.document, sentences=rep.sentences,
-                        **{name: arrow_table(name, rep.tables.get(name, [])).to_pandas() for name in TABLES})
+    """The report as ``parse`` returns it: each table a pandas frame, with its document. A frame is made when
+    a caller first reads it (most read one or two of the six; each costs ~0.3 ms), from the Arrow table
+    (``to_pandas``: the frame schemas.frame makes of the rows, exactly, in under half its time). A table not
+    made yet (``records`` before ``with_prose``: no facts, no timeliness) is empty."""
+    out = object.__new__(_FramesOnRead)
+    out.__dict__.update(meta=rep.meta, document=rep.document, sentences=rep.sentences, _rows=rep.tables)
+    return out
+
+
+class _FrameOnRead:
+    """A ParsedReport table made a pandas frame from its rows when first read, then kept (and settable)."""
+
+    def __set_name__(self, owner, name: str) -> None:
+        self.name = name
+
+    def __get__(self, obj, owner=None):
+        if obj is None:
+            return self
+        made = obj.__dict__
+        if self.name not in made:
+            from govreport.schemas import arrow_table
+            made[self.name] = arrow_table(self.name, made["_rows"].get(self.name, [])).to_pandas()
+        return made[self.name]
+
+    def __set__(self, obj, value) -> None:
+        obj.__dict__[self.name] = value
+
+
+class _FramesOnRead(ParsedReport):
+    """``parse``'s ParsedReport: the same fields, each table a frame made when read (``frames``). A copy or
+    pickle is a plain ParsedReport with every frame made."""
+
+    values = _FrameOnRead()
+    unmapped = _FrameOnRead()
+    findings = _FrameOnRead()
+    placeholders = _FrameOnRead()
+    facts = _FrameOnRead()
+    timeliness = _FrameOnRead()
+
+    def __reduce__(self):
+        return ParsedReport, tuple(getattr(self, f.name) for f in fields(ParsedReport))
+
+    def __repr__(self) -> str:  # as a ParsedReport's
+        return ParsedReport.__name__ + super().__repr__()[len(type(self).__qualname__):]
 
 
 def stored(rep: ReportRows) -> ParsedReport:

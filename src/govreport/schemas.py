@@ -7,8 +7,11 @@ per-report tables get their dtypes from the same specs (``frame`` for pandas, ``
 """
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
+from datetime import date, datetime
 from functools import lru_cache
+from operator import itemgetter
 from typing import Callable, Optional, Union
 
 from govreport import catalog
@@ -281,8 +284,33 @@ def arrow_table(name: str, records: list):
     A column whose values are not plain Python values of its dtype goes through pandas as ``frame`` does."""
     import pyarrow as pa
 
+    typed = _typed_columns(name)
+    if not records:
+        return _empty_table(name)
+    names = [c for c, _ in typed]
+    columns_ = None
+    if len(names) > 1 and set(map(type, records)) == {dict}:  # plain dicts: the columns in one C pass
+        try:
+            columns_ = [list(col) for col in zip(*map(itemgetter(*names), records))]
+        except KeyError:  # a record without a column: None there, as r.get gives
+            columns_ = None
+    if columns_ is None:
+        columns_ = [[r.get(c) for r in records] for c in names]
+    return pa.table({c: _arrow_column(values, dtype) for (c, dtype), values in zip(typed, columns_)})
+
+
+@lru_cache(maxsize=None)
+def _empty_table(name: str):
+    """The table with no rows (Arrow tables are immutable: one per table name and process)."""
+    import pyarrow as pa
+    return pa.table({c: _arrow_column([], dtype) for c, dtype in _typed_columns(name)})
+
+
+@lru_cache(maxsize=None)
+def _typed_columns(name: str) -> tuple[tuple[str, str], ...]:
+    """(column, dtype) of table ``name`` in order (``columns`` and the spec's dtypes, once per process)."""
     dtypes = TABLES[name].dtypes
-    return pa.table({c: _arrow_column([r.get(c) for r in records], dtypes[c]) for c in columns(name)})
+    return tuple((c, dtypes[c]) for c in columns(name))
 
 
 def _arrow_column(values: list, dtype: str):
@@ -303,22 +331,29 @@ def _arrow_column(values: list, dtype: str):
 def _plain_values(values: list, dtype: str) -> Optional[list]:
     """The values as Arrow takes them when each is None or a plain Python value of the dtype (a float NaN is
     missing, as in pandas), else None. int64 and bool columns take no missing value (pandas refuses one)."""
-    import math
-    from datetime import date, datetime
-
+    types = set(map(type, values))  # the values' exact types, in one pass (a subclass is not plain)
     if dtype == "str":
-        ok = all(v is None or type(v) is str or (type(v) is float and math.isnan(v)) for v in values)
-        return [None if type(v) is float else v for v in values] if ok else None
+        if types <= _STR_TYPES:
+            return values
+        na = {t for t in types if t.__name__ == "NAType"} | {float}  # pandas.NA (facts' rows): missing too
+        ok = types - na <= _STR_TYPES and all(math.isnan(v) for v in values if type(v) is float)
+        return [None if type(v) in na else v for v in values] if ok else None
     if dtype == "float64":
-        return values if all(v is None or type(v) is float or type(v) is int for v in values) else None
+        return values if types <= _FLOAT_TYPES else None
     if dtype == "int64":
-        return values if all(type(v) is int for v in values) else None
+        return values if types <= {int} else None
     if dtype == "bool":
-        return values if all(type(v) is bool for v in values) else None
+        return values if types <= {bool} else None
     if dtype == "datetime64[ns]":
-        if all(v is None or type(v) is date for v in values):
+        if types <= _DATE_TYPES:
             return [None if v is None else datetime(v.year, v.month, v.day) for v in values]
     return None
+
+
+_NONE = type(None)
+_STR_TYPES = frozenset({str, _NONE})
+_FLOAT_TYPES = frozenset({float, int, _NONE})
+_DATE_TYPES = frozenset({date, _NONE})
 
 
 def data_dictionary():

@@ -23,8 +23,7 @@ from typing import Callable, Iterable, Optional
 import pandas as pd
 
 from govreport.errors import GovreportError
-from govreport.schemas import TABLES as REGISTRY
-from govreport.schemas import validate_table
+from govreport.schemas import TABLES as REGISTRY, validate_table
 from govreport.text.agencies import select_reports
 
 MANIFEST = "manifest.json"
@@ -106,16 +105,16 @@ def atomic_write(path: Path, write) -> None:
 
 def write_table(frame: pd.DataFrame, out_dir: Path, name: str) -> list[str]:
     """Parquet (one file per year for PARTITIONED tables) and CSV; returns the files written, relative."""
-    out_dir = Path(out_dir)
-    written = []
-    for rel, part in _parquet_parts(frame, name):
+    out_dir, written = Path(out_dir), []
+    for rel, part in parquet_parts(frame, name):
         atomic_write(out_dir / rel, lambda p, part=part: part.to_parquet(p, index=False))
         written.append(rel)
     atomic_write(out_dir / f"{name}.csv", lambda p: frame.to_csv(p, index=False, encoding=CSV_ENCODING))
     return written + [f"{name}.csv"]
 
 
-def _parquet_parts(frame: pd.DataFrame, name: str):
+def parquet_parts(frame: pd.DataFrame, name: str):
+    """(file, rows) of table ``name`` per Parquet file (a year's, for a partitioned table)."""
     if name not in PARTITIONED:
         yield f"{name}.parquet", frame
     elif not len(frame):
@@ -145,16 +144,17 @@ class TableStream:
         self.out, self.batch_rows = Path(out_dir), batch_rows or BATCH_ROWS
         self.out.mkdir(parents=True, exist_ok=True)
         clear_temporaries(self.out)
-        self.queued: dict[tuple, list] = {}
-        self.n_queued = 0
+        self.queued, self.n_queued = {}, 0  # (table, file) -> the frames queued; how many rows
         self.parquet: dict[str, tuple] = {}  # relative file -> (temporary path, ParquetWriter)
         self.csv: dict[str, tuple] = {}      # table -> (temporary path, open handle)
 
     def add(self, name: str, frame: pd.DataFrame) -> None:
-        if len(frame):
-            for rel, part in _parquet_parts(frame, name):
-                self.queued.setdefault((name, rel), []).append(part)
-                self.n_queued += len(part)
+        self.add_parts(name, parquet_parts(frame, name) if len(frame) else ())
+
+    def add_parts(self, name: str, parts) -> None:  # rows cut per file by parquet_parts (in a worker, maybe)
+        for rel, part in parts:
+            self.queued.setdefault((name, rel), []).append(part)
+            self.n_queued += len(part)
 
     def step(self) -> None:
         if self.n_queued >= self.batch_rows:

@@ -16,15 +16,14 @@ from, or missing in, a table section with unplaced numbers (checks/incomplete.py
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from functools import lru_cache
 from typing import Callable, Iterable, Optional
 
 from govreport import catalog
 from govreport.catalog import APPLICANTS
-from govreport.checks.incomplete import incomplete, unplaced_by_section, unplaced_near
+from govreport.checks.incomplete import PrintedRows, incomplete, unaccounted, unplaced_by_section, unplaced_near
 from govreport.checks.rereads import choices, reread_values
-from govreport.extract.row_guards import list_styles
 from govreport.model import PART_UNREAD, finding
 
 _PARTS = APPLICANTS[:-1]
@@ -90,21 +89,47 @@ class Cells:
     def get(self, metric: str, applicant: str) -> Optional[dict]:
         return self.cells.get((metric, applicant))
 
+    def lookup(self) -> Callable:
+        """``get`` as the sides of a rule call it, (metric, applicant, year offset): one call, not two."""
+        cells = self.cells.get
+        return lambda m, a, _o: cells((m, a))
+
+    def replaced(self, values: list[dict], metric: str, applicant: str) -> None:
+        """The cell of (metric, applicant) again after ``values`` lost or gained a row of it: what a new
+        Cells(values) would hold (its first row of that key), without reading every other row again."""
+        key = (metric, applicant)
+        first = next((v for v in values if v["metric"] == metric and v["applicant"] == applicant), None)
+        if first is None:
+            self.cells.pop(key, None)
+        else:
+            self.cells[key] = first
+
     def metrics_with_applicants(self) -> list[str]:
         return sorted({m for (m, a) in self.cells if a in _PARTS})
 
 
 def _expand(rule: Rule, cells: Cells):
-    """Yield (applicant label, left operands, right operands) with concrete applicants."""
+    """(applicant label, left operands, right operands) with concrete applicants: the report's metrics with
+    applicant columns for the per-applicant rule, else the rule's own (made once per rule, as tuples)."""
     if rule.per_applicant_column:
-        for metric in cells.metrics_with_applicants():
-            yield metric, [(metric, "total", 1.0, 0)], [(metric, a, 1.0, 0) for a in _PARTS]
-        return
+        return [(metric, [(metric, "total", 1.0, 0)], [(metric, a, 1.0, 0) for a in _PARTS])
+                for metric in cells.metrics_with_applicants()]
+    hit = _EXPANDED.get(id(rule))
+    if hit is None or hit[0] is not rule:  # (the entry holds its rule: an id is not reused while it is there)
+        hit = _EXPANDED[id(rule)] = (rule, _expanded(rule))
+    return hit[1]
+
+
+_EXPANDED: dict[int, tuple] = {}  # id(rule) -> (rule, its expansion): one entry per rule of rules()
+
+
+def _expanded(rule: Rule) -> tuple:
     scopes = sorted({o.applicant for o in rule.left + rule.right})
     applicants = APPLICANTS if "each" in scopes else ("total",)
-    for app in applicants:
-        conc = lambda ops: [(o.metric, app if o.applicant == "each" else o.applicant, o.weight, o.year_offset) for o in ops]
-        yield app, conc(rule.left), conc(rule.right)
+
+    def conc(ops, app):
+        return tuple((o.metric, app if o.applicant == "each" else o.applicant, o.weight, o.year_offset) for o in ops)
+    return tuple((app, conc(rule.left, app), conc(rule.right, app)) for app in applicants)
 
 
 def derive_totals(values: list[dict], template: str, placeholders: list[dict] = (),
@@ -145,7 +170,10 @@ def derive_totals(values: list[dict], template: str, placeholders: list[dict] = 
                 values.remove(cur)
             values.append(row)
             added.append(row)
-            cells = Cells(values, placeholders)
+            if cur is None:  # no row of the key: the new one is its cell
+                cells.cells[(metric, app)] = row
+            else:
+                cells.replaced(values, metric, app)
     return added
 
 
@@ -162,23 +190,24 @@ def _side(ops, lookup, placeholder) -> tuple[Optional[float], list[str], bool, b
     total, parts, blanks, na, present = 0.0, [], False, False, 0
     for metric, app, weight, offset in ops:
         cell = lookup(metric, app, offset)
-        sign = "-" if weight < 0 else ""
-        name = f"{metric}[{app}]" + (f"@{offset:+d}y" if offset else "")
-        if placeholder(metric, app, offset):
-            na = True
-            parts.append(f"{sign}{name}='{cell['source_label'] if cell else '?'}' (not a number)")
-            present += 1
-            continue
-        if cell is None:
+        held = placeholder(metric, app, offset)
+        if cell is None and not held:
             continue
         present += 1
-        if _isna(cell["value"]):
+        sign = "-" if weight < 0 else ""
+        name = f"{metric}[{app}]@{offset:+d}y" if offset else f"{metric}[{app}]"
+        if held:
+            na = True
+            parts.append(f"{sign}{name}='{cell['source_label'] if cell else '?'}' (not a number)")
+            continue
+        value = cell["value"]
+        if value is None or isinstance(value, float) and math.isnan(value):  # _isna
             blanks = True
             parts.append(f"{sign}{name}=blank")
             continue
-        total += weight * cell["value"]
+        total += weight * value
         tag = " (derived)" if cell.get("provenance") == "derived" else ""
-        parts.append(f"{sign}{name}={_fmt(cell['value'])}{tag}")
+        parts.append(f"{sign}{name}={value:g}{tag}")  # _fmt
     return total, parts, blanks, na, present
 
 
@@ -188,9 +217,11 @@ def _tolerance(a: float, b: float) -> float:
 
 def _finding(report_id, rule_id, scope, lookup, placeholder, left, right) -> Optional[dict]:
     lv, lparts, lb, lna, lp = _side(left, lookup, placeholder)
-    rv, rparts, rb, rna, rp = _side(right, lookup, placeholder)
-    if lp == 0 or rp == 0:
+    if lp == 0:
         return None  # the report does not print one side at all: rule not applicable
+    rv, rparts, rb, rna, rp = _side(right, lookup, placeholder)
+    if rp == 0:
+        return None
     if lna or rna:
         state = "not_assessable"
     else:
@@ -213,7 +244,8 @@ def check_identities(report_id: str, template: str, values: list[dict], placehol
     """
     unmapped = list(unmapped)
     judged = _judge(report_id, template, values, placeholders, unmapped)
-    undo = _adopt_rereads(judged, Cells(values, placeholders), reread) if reread is not None else []
+    failing = _failed(judged) > 0  # (the re-reads and the OCR doubt look at failing sums only)
+    undo = _adopt_rereads(judged, Cells(values, placeholders), reread) if reread is not None and failing else []
     if undo:  # kept only when every sum that held still holds and fewer fail: a re-read never buys one sum with another
         again = _judge(report_id, template, values, placeholders, unmapped)
         if _held(judged) <= _held(again) and _failed(again) < _failed(judged):
@@ -221,17 +253,17 @@ def check_identities(report_id: str, template: str, values: list[dict], placehol
         else:
             for cell, before in reversed(undo):
                 cell.update(before)
-    cells = Cells(values, placeholders)
+    cells = Cells(values, placeholders) if _failed(judged) else None
     return _with_ocr_doubt(report_id, judged, lambda m, a, _o: cells.get(m, a))
 
 
 def _judge(report_id: str, template: str, values: list[dict], placeholders, unmapped: list[dict]) -> list[tuple]:
     """(finding, left operands, right operands) of every within-year rule of the template."""
     cells = Cells(values, placeholders)
-    printed = _Printed(values, unmapped)
+    printed = PrintedRows(values, unmapped)
     unplaced = unplaced_by_section(unmapped)
-    lookup = lambda m, a, _o: cells.get(m, a)
-    placeholder = lambda m, a, _o: (m, a) in cells.placeholder
+    lookup, held, unread = cells.lookup(), cells.placeholder, _set_aside(unmapped)
+    placeholder = lambda m, a, _o: (m, a) in held
     out = []
     for rule in rules():
         if template not in rule.templates or rule.cross_year:
@@ -239,64 +271,17 @@ def _judge(report_id: str, template: str, values: list[dict], placeholders, unma
         for scope, left, right in _expand(rule, cells):
             f = _finding(report_id, rule.rule, scope, lookup, placeholder, left, right)
             if f and f["state"] == "fail":
-                _hold_back(f, _unread_operands(left, right, unmapped)
-                           + _unaccounted(left, right, cells, printed, _parts_closure(template)))
+                _hold_back(f, _unread_operands(left, right, unread)
+                           + unaccounted(left, right, cells.cells, printed, _parts_closure(template)))
             elif f and f["state"] == "pass":  # a sum holding over the rows read only: cannot tell (incomplete.py)
-                _hold_back(f, incomplete(left, right, lookup, unplaced) + _unread_operands(left, right, unmapped)
-                           + _unaccounted(left, right, cells, printed, _parts_closure(template), other_rows=False))
+                _hold_back(f, incomplete(left, right, lookup, unplaced) + _unread_operands(left, right, unread)
+                           + unaccounted(left, right, cells.cells, printed, _parts_closure(template), other_rows=False))
             if f:
                 out.append((f, left, right))
     return out
 
 
 # ----------------------------------------------------------------- is every printed part accounted for?
-@dataclass
-class _Row:
-    label: str = ""
-    metrics: set = field(default_factory=set)
-    unplaced: list = field(default_factory=list)
-
-
-class _Printed:
-    """The report's table rows in reading order (the ``row`` number extract gives every value and unmapped
-    number): what each row placed, what it could not place, and its list style (catalog/list_styles.csv)."""
-
-    def __init__(self, values: Iterable[dict], unmapped: Iterable[dict]):
-        self.rows: dict[int, _Row] = {}
-        for v in values:
-            if v.get("row") is not None:
-                row = self.rows.setdefault(v["row"], _Row())
-                row.metrics.add(v["metric"])
-                row.label = row.label or (v.get("source_label") or "")
-        for u in unmapped:
-            if u.get("row") is not None:
-                row = self.rows.setdefault(u["row"], _Row())
-                row.unplaced.append(u)
-                row.label = row.label or (u.get("source_label") or "")
-        self.order = sorted(self.rows)
-
-    def style(self, r: int) -> str:
-        """The row's own list marker: the last one in its label (a grid label carries its headings first:
-        三、本年度办理结果 (三)不予公开 1.属于国家秘密 is a 1. item); 'plain' when it has none."""
-        label, best, style = self.rows[r].label, -1, "plain"
-        for name, rx in list_styles():
-            for m in rx.finditer(label):
-                if m.start() > best:
-                    best, style = m.start(), name
-        return style
-
-    def extend(self, edge: int, step: int) -> int:
-        """Walk from ``edge`` over the neighbouring rows numbered in the same list style (4.其他类型答复数
-        after 3.不予公开答复数); an unnumbered row never extends a list."""
-        style = self.style(edge)
-        if style == "plain":
-            return edge
-        i = self.order.index(edge) + step
-        while 0 <= i < len(self.order) and self.style(self.order[i]) == style:
-            edge, i = self.order[i], i + step
-        return edge
-
-
 @lru_cache(maxsize=None)
 def _parts_closure(template: str) -> dict[str, frozenset]:
     """total metric -> its parts, and theirs, through every sum rule of the template (不予公开 -> its 8 reasons)."""
@@ -313,41 +298,14 @@ def _parts_closure(template: str) -> dict[str, frozenset]:
     return {m: frozenset(walk(m, set())) for m in direct}
 
 
-def _unaccounted(left, right, cells: Cells, printed: _Printed, closure: dict, other_rows: bool = True) -> list[str]:
-    """Printed rows among a rule's rows that its operands do not account for, in words (empty: all are).
-
-    The rule's rows run from its first to its last printed operand, widened over the neighbouring rows of
-    the same list style on the side away from a heading total (or before a closing 总计). ``other_rows``: also
-    name placed rows of other metrics among them (what may explain a sum that fails; a sum that holds
-    without them is not in doubt)."""
-    def rows_of(ops):
-        return sorted({c["row"] for m, a, _w, _o in ops if (c := cells.get(m, a)) is not None and c.get("row") is not None})
-    lrows, rrows = rows_of(left), rows_of(right)
-    if not rrows:
-        return []
-    lo, hi = min(lrows + rrows), max(lrows + rrows)
-    if len(left) == 1 and lrows and lrows[0] < rrows[0]:
-        hi = printed.extend(hi, +1)
-    elif len(left) == 1 and lrows and lrows[0] > rrows[-1]:
-        lo = printed.extend(lo, -1)
-    known = {m for m, *_ in left + right}
-    known |= {p for m in list(known) for p in closure.get(m, ())}
-    apps = {a for _m, a, *_ in left + right}
-    why = []
-    for r in (r for r in printed.order if lo <= r <= hi):
-        row = printed.rows[r]
-        lost = [u for u in row.unplaced if not row.metrics or u["column"] in apps]
-        if lost:
-            why.append(f"row '{row.label}' has a number the parse could not place ({lost[0]['reason']}: {lost[0]['raw']})")
-        if other_rows and r not in lrows + rrows:  # an operand's row may hold other columns' metrics (行政复议 | 行政诉讼)
-            why += [f"row '{row.label}' ({m}) is printed among the parts but is not on the rule" for m in sorted(row.metrics - known)]
-    return why
+def _set_aside(unmapped: list[dict]) -> dict:
+    """(metric, applicant) -> the unmapped number placed there, then set aside (the last one of the key)."""
+    return {(u["metric"], u["applicant"]): u for u in unmapped if u.get("metric")}
 
 
-def _unread_operands(left, right, unmapped: list[dict]) -> list[str]:
+def _unread_operands(left, right, unread: dict) -> list[str]:
     """Operands whose printed cell was set aside after placement (extract/plausible.py keeps the metric and
-    applicant it was placed on): the sum cannot be judged without them."""
-    unread = {(u["metric"], u["applicant"]): u for u in unmapped if u.get("metric")}
+    applicant it was placed on; ``unread``: _set_aside): the sum cannot be judged without them."""
     return [f"{m}[{a}] printed '{unread[(m, a)]['raw'][:20]}' ({unread[(m, a)]['reason']})"
             for m, a, _w, offset in (*left, *right) if offset == 0 and (m, a) in unread]
 

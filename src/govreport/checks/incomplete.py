@@ -5,13 +5,19 @@ OCR with too little confidence ...), a sum with an operand that was not read at 
 report: the unplaced row may be the missing operand. Such a sum is "cannot tell" (``not_assessable``,
 model.PART_UNREAD in its evidence), never a pass, and never a fail (identities.py holds a failing one back the
 same way); nor is a total derived from the rows read when one of its parts is so missing (derive_totals).
+A printed row among a sum's own rows that its operands do not account for (a number not placed, a row of another
+metric) holds it back too (``unaccounted``, over the report's rows in reading order: ``PrintedRows``).
 """
 from __future__ import annotations
 
 import math
+from bisect import bisect_left, bisect_right
+from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Callable, Iterable, Optional
 
 from govreport import catalog
+from govreport.extract.row_guards import list_styles
 
 _NOT_A_ROW = frozenset({"cumulative"})  # unmapped reasons (catalog/reasons.csv) that set aside no row of the year
 
@@ -35,15 +41,23 @@ def _sections(metric: str) -> set[str]:
     return {m.section, m.legacy_section, *m.sections.values()} - {""}
 
 
+@lru_cache(maxsize=4096)
+def _sections_in_order(metric: str) -> tuple[str, ...]:
+    """sorted(_sections(metric)), once per metric (the catalog's metrics: a bounded set)."""
+    return tuple(sorted(_sections(metric)))
+
+
 def unplaced_near(metric: str, unplaced: dict[str, dict]) -> Optional[dict]:
     """A number not placed in the table section ``metric`` is printed in, or None."""
-    return next((unplaced[s] for s in sorted(_sections(metric)) if s in unplaced), None)
+    if not unplaced:
+        return None
+    return next((unplaced[s] for s in _sections_in_order(metric) if s in unplaced), None)
 
 
 def incomplete(left, right, lookup: Callable, unplaced: dict[str, dict]) -> list[str]:
     """Why a sum's operands are not all read, in words (empty: they are): an operand not read at all in a table
     section with a number the parse could not place. (A total is derived only when none of its parts is so
-    missing, see identities.derive_totals; an unplaced number among a sum's own rows is ``_unaccounted``.)"""
+    missing, see identities.derive_totals; an unplaced number among a sum's own rows is ``unaccounted``.)"""
     why = []
     for metric, app, _w, offset in (*left, *right):
         if offset or lookup(metric, app, offset) is not None:
@@ -52,4 +66,99 @@ def incomplete(left, right, lookup: Callable, unplaced: dict[str, dict]) -> list
         if hit is not None:
             why.append(f"{metric}[{app}] is not read, and row '{str(hit.get('source_label') or '')[:40]}' has a "
                        f"number the parse could not place ({hit['reason']}: {hit.get('raw')})")
+    return why
+
+
+# ----------------------------------------------------------------- is every printed part accounted for?
+@dataclass
+class _Row:
+    label: str = ""
+    metrics: set = field(default_factory=set)
+    unplaced: list = field(default_factory=list)
+
+
+class PrintedRows:
+    """The report's table rows in reading order (the ``row`` number extract gives every value and unmapped
+    number): what each row placed, what it could not place, and its list style (catalog/list_styles.csv)."""
+
+    def __init__(self, values: Iterable[dict], unmapped: Iterable[dict]):
+        self.rows: dict[int, _Row] = {}
+        rows = self.rows
+        for v in values:
+            if v.get("row") is not None:
+                row = rows.get(v["row"])
+                if row is None:
+                    row = rows[v["row"]] = _Row()
+                row.metrics.add(v["metric"])
+                row.label = row.label or (v.get("source_label") or "")
+        for u in unmapped:
+            if u.get("row") is not None:
+                row = rows.get(u["row"])
+                if row is None:
+                    row = rows[u["row"]] = _Row()
+                row.unplaced.append(u)
+                row.label = row.label or (u.get("source_label") or "")
+        self.order = sorted(self.rows)
+        self._styles: dict[int, str] = {}
+
+    def style(self, r: int) -> str:
+        """The row's own list marker: the last one in its label (a grid label carries its headings first:
+        三、本年度办理结果 (三)不予公开 1.属于国家秘密 is a 1. item); 'plain' when it has none. Once a row."""
+        if r not in self._styles:
+            self._styles[r] = self._style(r)
+        return self._styles[r]
+
+    def _style(self, r: int) -> str:
+        label, best, style = self.rows[r].label, -1, "plain"
+        for name, rx in list_styles():
+            for m in rx.finditer(label):
+                if m.start() > best:
+                    best, style = m.start(), name
+        return style
+
+    def extend(self, edge: int, step: int) -> int:
+        """Walk from ``edge`` over the neighbouring rows numbered in the same list style (4.其他类型答复数
+        after 3.不予公开答复数); an unnumbered row never extends a list."""
+        style = self.style(edge)
+        if style == "plain":
+            return edge
+        i = self.order.index(edge) + step
+        while 0 <= i < len(self.order) and self.style(self.order[i]) == style:
+            edge, i = self.order[i], i + step
+        return edge
+
+
+def unaccounted(left, right, cells: dict, printed: PrintedRows, closure: dict, other_rows: bool = True) -> list[str]:
+    """Printed rows among a rule's rows that its operands do not account for, in words (empty: all are).
+
+    The rule's rows run from its first to its last printed operand, widened over the neighbouring rows of
+    the same list style on the side away from a heading total (or before a closing 总计). ``other_rows``: also
+    name placed rows of other metrics among them (what may explain a sum that fails; a sum that holds
+    without them is not in doubt). ``cells``: (metric, applicant) -> the report's value row (identities.Cells);
+    ``closure``: a total metric -> its parts, and theirs."""
+    get = cells.get
+
+    def rows_of(ops):
+        return sorted({c["row"] for m, a, _w, _o in ops if (c := get((m, a))) is not None and c.get("row") is not None})
+    lrows, rrows = rows_of(left), rows_of(right)
+    if not rrows:
+        return []
+    lo, hi = min(lrows + rrows), max(lrows + rrows)
+    if len(left) == 1 and lrows and lrows[0] < rrows[0]:
+        hi = printed.extend(hi, +1)
+    elif len(left) == 1 and lrows and lrows[0] > rrows[-1]:
+        lo = printed.extend(lo, -1)
+    known = {m for m, *_ in left + right}
+    known |= {p for m in list(known) for p in closure.get(m, ())}
+    apps = {a for _m, a, *_ in left + right}
+    operand_rows = set(lrows + rrows)
+    why = []
+    order = printed.order  # sorted: the rows from lo to hi are one slice of it
+    for r in order[bisect_left(order, lo):bisect_right(order, hi)]:
+        row = printed.rows[r]
+        lost = [u for u in row.unplaced if not row.metrics or u["column"] in apps] if row.unplaced else []
+        if lost:
+            why.append(f"row '{row.label}' has a number the parse could not place ({lost[0]['reason']}: {lost[0]['raw']})")
+        if other_rows and r not in operand_rows:  # an operand's row may hold other columns' metrics (行政复议 | 行政诉讼)
+            why += [f"row '{row.label}' ({m}) is printed among the parts but is not on the rule" for m in sorted(row.metrics - known)]
     return why

@@ -119,19 +119,23 @@ def _tokenize(text: str) -> list[_Token]:
 
 _OPEN = {")": "(", "）": "（", "”": "“", "》": "《", "’": "‘", "〉": "〈", ">": "<", "」": "「"}
 _STRONG = set(",，。;；:：!！?？")
+_QUOTE_OPEN = ("“", "《", "‘", "「", "〈")
 _YEAR_PREFIX = re.compile(r"^\s*(?:\d{4}\s*年(?:度)?|本年度|今年)\s*")
 
 
 def _mask_quotes(text: str) -> str:
     """Replace quoted/bracketed spans by █ so verbs inside titles are not seen,
     and words such as 公共/及时 by ▒ so their 共/及 are not read as markers."""
+    guards = list(alternation("guards").finditer(text))
+    if not guards and not any(q in text for q in _QUOTE_OPEN):
+        return text  # nothing to mask: no guard word, no opening quote (a closing one alone is kept)
     out = list(text)
-    for m in alternation("guards").finditer(text):
+    for m in guards:
         for k in range(m.start(), m.end()):
             out[k] = "▒"
     depth = []
     for i, ch in enumerate(text):
-        if ch in ("“", "《", "‘", "「", "〈"):
+        if ch in _QUOTE_OPEN:
             depth.append(ch)
             out[i] = "█"
         elif depth and ch in ("”", "》", "’", "」", "〉"):
@@ -342,10 +346,19 @@ def _assign_subjects(text: str, tokens: list[_Token]) -> None:
 
 # --------------------------------------------------------------------------- part–whole
 
+@lru_cache(maxsize=1)
+def _dimensions() -> dict[str, str]:
+    """unit -> its dimension (fact_units.csv), built once, not per sentence."""
+    lex = lexicon()
+    return {u: lex.units[u].dimension for u in lex.units}
+
+
 def _link_parts(text: str, tokens: list[_Token]) -> None:
     """"共 M 件，其中：A x件、B y件…" -> the x, y… are parts of M."""
+    if len(tokens) < 2:
+        return  # a whole needs a part after it
     lex = lexicon()
-    dims = {u: lex.units[u].dimension for u in lex.units}
+    dims = _dimensions()
     for k, whole in enumerate(tokens):
         if whole.role == "part" or dims[whole.unit] in ("percent",) or k + 1 >= len(tokens):
             continue

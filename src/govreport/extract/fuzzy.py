@@ -9,6 +9,8 @@ with the best candidate named, so a researcher sees which catalog label variant 
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
+from collections import Counter
 from dataclasses import dataclass
 from difflib import SequenceMatcher
 from functools import lru_cache
@@ -94,14 +96,26 @@ def _positions(b: str) -> dict[str, list[int]]:
 def _matched(a: str, b: str) -> int:
     """The characters difflib's get_matching_blocks matches (autojunk off, no junk): the longest common block
     (earliest in a, then in b, as find_longest_match picks it), then the same on each side of it. difflib's
-    own code, without its junk handling (a no-op here), matcher objects and block list: ~3x faster."""
+    own code, without its junk handling (a no-op here), matcher objects and block list: ~3x faster. Only the
+    positions of a whose character b has are visited: at any other difflib's run table is emptied, which is
+    what a gap in ``hits`` does (a long prose line against a short catalog form visits a few dozen)."""
     b2j, total, todo = _positions(b), 0, [(0, len(a), 0, len(b))]
+    hits = []  # the positions of a whose character b has, found by str.find (a long line, a short form)
+    for ch in b2j:
+        i = a.find(ch)
+        while i >= 0:
+            hits.append(i)
+            i = a.find(ch, i + 1)
+    hits.sort()
     while todo:
         alo, ahi, blo, bhi = todo.pop()
-        besti, bestj, size, j2len = alo, blo, 0, {}
-        for i in range(alo, ahi):
-            new = {}
-            for j in b2j.get(a[i], ()):
+        besti, bestj, size, j2len, last = alo, blo, 0, {}, alo - 1
+        for n in range(bisect_left(hits, alo), bisect_left(hits, ahi)):
+            i = hits[n]
+            if i != last + 1:
+                j2len = {}  # a[last + 1:i] has no character of b: difflib's table is empty after it
+            last, new = i, {}
+            for j in b2j[a[i]]:
                 if j < blo:
                     continue
                 if j >= bhi:
@@ -120,11 +134,9 @@ def _matched(a: str, b: str) -> int:
 
 
 @lru_cache(maxsize=1 << 12)
-def _counts(text: str) -> dict[str, int]:
-    counts: dict[str, int] = {}
-    for ch in text:
-        counts[ch] = counts.get(ch, 0) + 1
-    return counts
+def _counts(text: str) -> Counter:
+    """How often each character stands in ``text`` (Counter counts in C: a prose line may be long)."""
+    return Counter(text)
 
 
 def _bound(a: str, b: str) -> float:
@@ -166,6 +178,109 @@ def rank(label_key: str, entries: Sequence[LabelEntry], next_metric: Optional[st
         if e.metric not in best or score > best[e.metric].score:
             best[e.metric] = Candidate(e, score)
     return sorted(best.values(), key=lambda c: -c.score)
+
+
+def best_two(label_key: str, entries: Sequence[LabelEntry], next_metric: Optional[str]) -> list[Candidate]:
+    """``rank(...)[:2]`` (all ``decide`` reads), exactly, with few difflib runs: entries are scored from the
+    highest bound down, and an entry (or one of its forms) whose bound is below the second-best metric score
+    so far is never computed: its score is below that, so it can be neither of the two best nor tie them
+    (rank breaks ties by the metric's first entry: ``order``)."""
+    words = bare_words(label_key)
+    settings = catalog.matching_settings()
+    if len(words) < settings["min_label_chars"]:
+        return []
+    metrics, bonus = catalog.metrics(), settings["position_bonus"]
+    order: dict[str, int] = {}
+    profiles = []
+    for k, e in enumerate(entries):
+        if e.pattern != "*":
+            order.setdefault(e.metric, len(order))
+            profiles.append((k, e, _form_profiles(e.pattern, metrics[e.metric].name_zh)))
+    bits = _bits(words)  # after the profiles: every character of the forms has its bit
+    todo, known = [], {}
+    for k, e, forms in profiles:
+        got = known.get(id(forms))  # the same tuple (literal_forms' memo) for entries of one pattern and metric
+        if got is None:  # the templates of a family share most patterns
+            bounds = _profile_bounds(words, bits, forms)
+            got = known[id(forms)] = (bounds, max(bounds, default=0.0))
+        bound = min(1.0, got[1] + bonus) if e.metric == next_metric else got[1]  # _with_bonus
+        todo.append((-bound, k, e, forms, got[0]))
+    todo.sort()  # highest bound first, then entry order (k is unique: nothing after it is compared)
+    best: dict[str, tuple[float, int, LabelEntry]] = {}  # metric -> (score, entry index, entry), as rank keeps it
+    top_metric, top, second = None, -1.0, -1.0
+    for minus_bound, k, e, forms, bounds in todo:
+        if -minus_bound < second:
+            break  # sorted by bound: no later entry can reach the second-best score either
+        score = _entry_score(words, forms, bounds, e.metric == next_metric, bonus, second)
+        kept = best.get(e.metric)
+        if kept is None or score > kept[0] or (score == kept[0] and k < kept[1]):
+            best[e.metric] = (score, k, e)
+        score = best[e.metric][0]
+        if e.metric == top_metric:
+            top = score
+        elif score > top:
+            top_metric, top, second = e.metric, score, top
+        elif score > second:
+            second = score
+    two = sorted(best.items(), key=lambda kv: (-kv[1][0], order[kv[0]]))[:2]
+    return [Candidate(e, score) for _metric, (score, _k, e) in two]
+
+
+def _with_bonus(similarity_: float, is_next: bool, bonus: float) -> float:
+    """The score rank gives a similarity: the position bonus for the next catalog row, capped at 1."""
+    return min(1.0, similarity_ + bonus) if is_next else similarity_
+
+
+_BIT: dict[str, int] = {}  # a character of a catalog form -> its bit (as many as the catalog's forms have)
+
+
+@lru_cache(maxsize=None)
+def _form_profiles(pattern: str, name_zh: str) -> tuple[tuple[str, int, int, int], ...]:
+    """(form, its length, its characters as bits, how many of its characters repeat one before) of each of
+    literal_forms (a catalog's worth: unbounded like literal_forms)."""
+    out = []
+    for form in literal_forms(pattern, name_zh):
+        mask = 0
+        for ch in form:
+            mask |= _BIT.setdefault(ch, 1 << len(_BIT))
+        out.append((form, len(form), mask, len(form) - len(set(form))))
+    return tuple(out)
+
+
+def _bits(words: str) -> int:
+    """The bits of the characters of ``words`` that some form has (no other can be in common)."""
+    mask = 0
+    for ch in set(words):
+        mask |= _BIT.get(ch, 0)
+    return mask
+
+
+def _profile_bounds(words: str, bits: int, profiles: tuple) -> list[float]:
+    """An upper bound of similarity(words, form) for each form, without a pass over either: the characters in
+    common are at most the shorter length, and at most the form's distinct characters that words has plus the
+    form's repeats (an integer no smaller than difflib's matched count over the same denominator)."""
+    n = len(words)
+    out = []
+    for _form, size, mask, repeats in profiles:
+        common = (bits & mask).bit_count() + repeats
+        shorter = n if n < size else size
+        out.append(2.0 * (common if common < shorter else shorter) / (n + size))
+    return out
+
+
+def _entry_score(words: str, forms: tuple, bounds: list[float], is_next: bool, bonus: float, floor: float) -> float:
+    """rank's score of one entry, exact when it is at least ``floor``; a form whose bound (with the bonus) is
+    below ``floor`` is skipped, so a lower score may come out lower than rank's (it is below floor either way)."""
+    best = 0.0
+
+    def hopeless(bound: float) -> bool:  # this form cannot raise the entry's best, or cannot reach floor
+        return (best and bound <= best) or _with_bonus(bound, is_next, bonus) < floor
+
+    for (form, _size, _mask, _repeats), bound in zip(forms, bounds):
+        if hopeless(bound) or hopeless(_bound(words, form)):  # the cheap bound first, then quick_ratio's
+            continue
+        best = max(best, similarity(words, form))
+    return _with_bonus(best, is_next, bonus)
 
 
 def decide(ranked: list[Candidate]) -> tuple[Optional[Candidate], Optional[Candidate]]:

@@ -59,8 +59,9 @@ def implausibility(value: dict) -> Optional[str]:
         return None
     if math.isinf(x):
         return "too many digits to be a number (it reads as infinity)"
-    run = longest_digit_run(value.get("raw") or "")
-    if run > catalog.value_bounds().digit_run:
+    raw, most = value.get("raw") or "", catalog.value_bounds().digit_run
+    run = longest_digit_run(raw) if len(raw) > most else 0  # a run is never longer than the text: no search
+    if run > most:
         return f"a run of {run} digits without separators: an identifier (phone, ID card or bank number), not a figure"
     limits = limits_for(value["metric"], value["unit"])
     if limits is None:
@@ -102,7 +103,7 @@ def _sign_words() -> frozenset:
 
 def _signed_cell(note: str) -> bool:
     """The cell was printed as a change (增3, 减2): its note carries a sign word of cell_qualifiers.csv."""
-    return any(word in _sign_words() for word in note.split())
+    return bool(note) and not _sign_words().isdisjoint(note.split())
 
 
 def _section(metric: str, template: str) -> str:

@@ -25,6 +25,7 @@ from govreport.text.normalize import label_key, nfkc
 MERGED = "<merged rows>"  # the walker's sequence entry of a merged row: the template's row order never crosses it
 _NUMBER = re.compile(r"[^\d一二三四五六七八九十]")
 _REMARK = re.compile(r"\([^()]{5,}\)")
+_MEMO_CHARS = 512  # labels up to this long are memoized (a page of text is not kept alive)
 
 
 @lru_cache(maxsize=None)
@@ -34,14 +35,22 @@ def list_styles() -> tuple[tuple[str, re.Pattern], ...]:
                  for r in catalog.read_csv("list_styles.csv"))
 
 
-def markers(label: str) -> list[tuple[int, str, str]]:
+def markers(label: str) -> tuple[tuple[int, str, str], ...]:
     """(offset, style, number) of every list marker in ``label`` (a marker without a number, 其中, has '')."""
     text = nfkc(label or "")
+    return _markers(text) if len(text) <= _MEMO_CHARS else _find_markers(text)
+
+
+def _find_markers(text: str) -> tuple[tuple[int, str, str], ...]:
     out = []
     for style, rx in list_styles():
         for m in rx.finditer(text):
             out.append((m.start(), style, _NUMBER.sub("", re.sub(r"^其中\s*[:：]?", "", m.group()))))
-    return sorted(out)
+    return tuple(sorted(out))
+
+
+# a row's label is guarded several times (merged_rows, own_label, heading_match): memoized, short labels only
+_markers = lru_cache(maxsize=1 << 14)(_find_markers)
 
 
 def merged_rows(label: str) -> Optional[str]:
@@ -76,4 +85,10 @@ def heading_match(entry: LabelEntry, label: str) -> bool:
 def match_key(text: str) -> str:
     """The form a label is matched in: label_key without long remarks in parentheses (（区分处理的，只计这一情形，
     不计其他情形） is dropped, so its words cannot claim another label)."""
+    return _match_key(text) if text and len(text) <= _MEMO_CHARS else _REMARK.sub("", label_key(text))
+
+
+@lru_cache(maxsize=1 << 14)
+def _match_key(text: str) -> str:
+    """match_key of a short label (each is keyed several times: every attempt, the guards, the fallbacks)."""
     return _REMARK.sub("", label_key(text))

@@ -16,7 +16,6 @@ from govreport.text.normalize import cell_part_tokens, clean_text, parse_cell, v
 from govreport.text.numerals import chinese_to_number
 from govreport.text.units import label_units
 
-_WS_SPLIT = re.compile(r"\s+")
 _YEAR_CELL = re.compile(r"^(?:19|20)\d{2}$")
 _NUMBERING_TOKEN = re.compile(r"^[(（]\d{1,2}[)）]$")
 _SEPARATOR_CUT = re.compile(r"^[,.]\d")  # ,345 of 12 ,345
@@ -92,8 +91,12 @@ def _split_text_line(line: str, read: Optional[OcrCell] = None) -> Row:
     """A text line as a label and its values; a line read by OCR (``read``) gives each value its confidence,
     so a number from an OCR'd line is stored as OCR (provenance 'ocr', or ocr_low_confidence), never as text."""
     # split before NFKC: it would turn the footnote mark of 21① into a digit (211)
-    tokens = _merge_cell_parts(_merge_prefix_words([t for t in _WS_SPLIT.split(line) if t]))
-    start = value_run_start(tokens, _is_value)
+    tokens = line.split()  # the pieces between runs of \s (str.isspace is re's \s, code point for code point)
+    if len(tokens) > 1:
+        tokens = _merge_cell_parts(_merge_prefix_words(tokens))
+        start = value_run_start(tokens, _is_value)
+    else:  # most lines: one token (or none), which the merges keep and value_run_start reads so
+        start = 0 if tokens and _is_value(tokens[0]) else len(tokens)
     if start == 0 and tokens and _NUMBERING_TOKEN.match(tokens[0]):
         start = 1  # (2) 0 0 0 …: the numbering of a label wrapped onto the line above, not a value
     while start < len(tokens) and not _is_value(tokens[start]):
@@ -206,7 +209,8 @@ def _joined_text_lines(doc: Document) -> list[tuple[int, str, list[int]]]:
     """Text lines with two layouts of one label put back together: a header printed one character per line
     (指/标/名/称, a vertical cell) and a list number cut from its label (1 / 、同意公开答复数): (the first
     block's number, the text, the numbers of the blocks it joins, for ``_least_sure``)."""
-    lines = [(n, b.text.strip()) for n, b in enumerate(doc.blocks) if b.kind == "text" and b.text.strip()]
+    stripped = ((n, b.text.strip()) for n, b in enumerate(doc.blocks) if b.kind == "text")
+    lines = [(n, text) for n, text in stripped if text]
     out: list[tuple[int, str, list[int]]] = []
     i = 0
     while i < len(lines):
@@ -233,10 +237,11 @@ def document_rows(doc: Document) -> list[Row]:
     rows: list[Row] = []
     text_lines = iter(_joined_text_lines(doc))
     pending = next(text_lines, None)
+    ocr = any(isinstance(b.text, OcrCell) for b in doc.blocks if b.kind == "text")  # else _least_sure is None
     for n, block in enumerate(doc.blocks):
         if block.kind == "text":
             while pending is not None and pending[0] == n:
-                rows.append(_split_text_line(pending[1], _least_sure(doc, pending[2])))
+                rows.append(_split_text_line(pending[1], _least_sure(doc, pending[2]) if ocr else None))
                 pending = next(text_lines, None)
         else:
             for cells in block.rows:

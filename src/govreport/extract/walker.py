@@ -16,7 +16,9 @@ from govreport import catalog
 from govreport.catalog import APPLICANTS, LabelEntry, Layout
 from govreport.text.normalize import COMMAS_THOUSANDS, ParsedCell, clean_text, judge_commas, label_key, parse_cell
 from govreport.text.units import unit_factor
-from govreport.extract import fuzzy, row_guards, template_order
+from govreport.extract import columns, fuzzy, row_guards, template_order
+from govreport.extract.patterns import (any_header, any_section, best_match, default_layout, header_layouts, pool,
+                                       sections)
 from govreport.extract.row_guards import match_key
 from govreport.extract.rows import _YEAR_CELL, Row, _span_groups, collapse_spans
 
@@ -31,25 +33,6 @@ class Extraction:
     placeholders: list[dict] = field(default_factory=list)
     sections_found: set = field(default_factory=set)
     findings: list[dict] = field(default_factory=list)  # the extract stage's parse-quality notes (plausible.py)
-
-
-# ----------------------------------------------------------------------- matching
-def _best_match(entries: list[LabelEntry], key: str, start_before: Optional[int] = None) -> Optional[LabelEntry]:
-    """The entry whose pattern matches nearest the end of the label, then longest.
-
-    ``start_before``: only matches that begin before this offset count (a label
-    read together with its wrapped tail must match across the wrap, not in the tail).
-    """
-    best, score = None, None
-    for e in entries:
-        if e.pattern == "*":
-            continue
-        m = e.regex.search(key)
-        if m and (start_before is None or m.start() < start_before):
-            s = (m.end(), m.end() - m.start())
-            if score is None or s > score:
-                best, score = e, s
-    return best
 
 
 class _Walker:
@@ -72,28 +55,22 @@ class _Walker:
         self.sequence: list[tuple] = []  # (section, metric, None) or (section, None, (first, end) unmapped rows)
         self.pending: dict[int, tuple] = {}  # sequence index of an unread row -> what placing it by position needs
         self.out = Extraction()
-        self.sections = [s for s in catalog.sections() if s.family == self.family]
         self.entries = [e for e in catalog.label_entries() if e.family == self.family]
+        self._pools: dict[tuple, tuple] = {}  # _pool: (_candidates, their joined pattern) by what they depend on
 
     # -- section and layout state
     def _set_section(self, section: Optional[str]):
         self.section = section
         self.group = None
         self.buffer = []
-        self.layout = self._default_layout(section)
+        self.layout = default_layout(section)
         if section:
             self.out.sections_found.add(section)
 
-    def _default_layout(self, section: Optional[str]) -> Optional[Layout]:
-        for lay in catalog.layouts():
-            if lay.section == section and not lay.header_pattern:
-                return lay
-        return None
-
     def _heading(self, key: str, has_values: bool) -> bool:
         """Switch section on a heading row; True when the row was only a heading."""
-        for s in self.sections:
-            if s.role in ("start", "end") and re.search(s.pattern, key):
+        for s, rx in sections(self.family) if self._may_match(("start", "end"), key) else ():
+            if s.role in ("start", "end") and rx.search(key):
                 if s.role == "end":
                     if self.section is not None and self.family == "gb":
                         self._set_section(None)
@@ -105,23 +82,30 @@ class _Walker:
                     continue
                 self._set_section(s.section)
                 return not has_values
-        if self.section == "legacy":
-            for s in self.sections:
-                if s.role == "group" and re.search(s.pattern, key):
+        if self.section == "legacy" and self._may_match(("group",), key):
+            for s, rx in sections(self.family):
+                if s.role == "group" and rx.search(key):
                     self.group = s.section
                     self.buffer = []
                     return False
         return False
 
+    def _may_match(self, roles: tuple[str, ...], key: str) -> bool:
+        """False only when no section pattern of ``roles`` matches ``key`` (one search for them all)."""
+        rx = any_section(self.family, roles)
+        return rx is None or rx.search(key) is not None
+
     def _is_group_heading(self, key: str) -> bool:
-        return self.section == "legacy" and any(
-            s.role == "group" and re.search(s.pattern, key) for s in self.sections)
+        return self.section == "legacy" and self._may_match(("group",), key) and any(
+            s.role == "group" and rx.search(key) for s, rx in sections(self.family))
 
     def _header(self, key: str) -> bool:
         """Set the layout a header row names; the widest matching layout wins (a header split over lines
         may first match a narrower one: 上一年项目数量 / 本年增/减 / 处理决定数量)."""
-        hits = [lay for lay in catalog.layouts()
-                if lay.section == self.section and lay.header_pattern and re.search(lay.header_pattern, key)]
+        joined = any_header(self.section)
+        if joined is not None and joined.search(key) is None:
+            return False  # no header pattern of the section matches (one search for them all)
+        hits = [lay for lay, rx in header_layouts(self.section) if rx.search(key)]
         if not hits:
             return False
         self.layout = max(hits, key=lambda lay: len(lay.columns))
@@ -206,7 +190,10 @@ class _Walker:
         """An all-blank grid row is data only when its label is a catalog row (规章 | | |);
         otherwise it is a header whose merged cells came back empty."""
         if row.grid and row.cells and all(c is None or c == "" for c in row.cells):
-            return self.section is not None and _best_match(self._candidates(), match_key(row.label)) is not None
+            if self.section is None:
+                return False
+            entries, anywhere = self._pool()
+            return best_match(entries, match_key(row.label), anywhere=anywhere) is not None
         return bool(row.cells)
 
     def _label_row(self, row: Row, key: str):
@@ -256,23 +243,30 @@ class _Walker:
             j += 1
         return tail
 
-    def _candidates(self) -> list[LabelEntry]:
-        if self.family == "legacy":
-            pool = [e for e in self.entries if self.group is None or e.section == self.group]
-            return pool
-        cols = set(self.layout.columns) if self.layout else set()
-        return [e for e in self.entries if e.section == self.section and (e.column == "*" or e.column in cols)]
+    def _candidates(self) -> tuple[LabelEntry, ...]:
+        """The entries a row may match here: legacy by sub-section; gb by section and the layout's columns."""
+        return self._pool()[0]
+
+    def _pool(self) -> tuple[tuple[LabelEntry, ...], Optional[re.Pattern]]:
+        """_candidates and one pattern matching wherever one of theirs does (patterns.pool), kept per walker by
+        exactly what they depend on: legacy the sub-section, gb the section and the layout's columns."""
+        key = ("legacy", self.group) if self.family == "legacy" else \
+            (self.section, self.layout.columns if self.layout else ())
+        got = self._pools.get(key)
+        if got is None:
+            got = self._pools[key] = pool(self.entries, self.family, *key)
+        return got
 
     def _data_row(self, row: Row, cells: list, tail: list[str] = ()) -> int:
         """Place one data row; returns how many following label fragments it used."""
         self.row_no += 1
         context_label = " ".join(self.buffer + [row.label]).strip()
-        candidates = self._candidates()
+        candidates, anywhere = self._pool()  # anywhere: matches wherever a candidate (so a free one) does
         free = [e for e in candidates if (e.metric, "*") not in self.taken]
         attempts = self._label_attempts(row, match_key(row.label), context_label, tail)
         if self._own_start(row) is not None:  # the row before's wrapped tail above a numbered label: read without it
             attempts = self._label_attempts(row, match_key(row.label), self._own_start(row), tail) + attempts
-        best, label_used, consumed = self._match_label(free, attempts)
+        best, label_used, consumed = self._match_label(free, attempts, anywhere)
         merged = row_guards.merged_rows(label_used if best is not None else row.label)
         if merged is not None:  # two rows read as one: neither metric may have the cells
             self._merged(cells, clean_text(label_used or row.label) or clean_text(context_label), merged)
@@ -283,7 +277,7 @@ class _Walker:
             best, label_used, consumed = None, None, 0
         if label_used is None:
             label_used = row.label
-        if best is None and any(_best_match(candidates, match_key(w)) for w in words):
+        if best is None and any(best_match(candidates, match_key(w), anywhere=anywhere) for w in words):
             self.buffer = []
             for n, c in enumerate(cells):
                 self._unmapped(clean_text(context_label), str(n + 1), c, "duplicate_row")
@@ -339,17 +333,18 @@ class _Walker:
         return attempts
 
     @staticmethod
-    def _match_label(free: list[LabelEntry], attempts: list) -> tuple[Optional[LabelEntry], Optional[str], int]:
+    def _match_label(free: list[LabelEntry], attempts: list, anywhere: Optional[re.Pattern] = None
+                     ) -> tuple[Optional[LabelEntry], Optional[str], int]:
         """The first attempt a free catalog entry matches: (entry, the text matched, tail lines used), or (None, None, 0)."""
         for text, n, start_before in attempts:
-            best = _best_match(free, match_key(text), start_before)
+            best = best_match(free, match_key(text), start_before, anywhere)
             if best is not None:
                 return best, text, n
         return None, None, 0
 
     def _fuzzy(self, label: str, free: list[LabelEntry]) -> tuple[Optional[LabelEntry], Optional[float], str]:
         """The scored fallback for a label no pattern matches: (entry, score, '') or (None, None, why not)."""
-        accepted, top = fuzzy.decide(fuzzy.rank(match_key(label), free, self._next_metric()))
+        accepted, top = fuzzy.decide(fuzzy.best_two(match_key(label), free, self._next_metric()))
         if accepted is not None:
             return accepted.entry, round(accepted.score, 3), ""
         if top is not None:
@@ -384,6 +379,11 @@ class _Walker:
             return
         if row.grid and len(cells) < width:
             cells = [None] * (width - len(cells)) + cells
+        if row.grid and self.family == "legacy" and not layout.header_pattern and columns.numbers_beyond(cells, width, self.commas):
+            why = f"{len(cells)} cells for {width} column(s) and no header naming them"  # extract/columns.py
+            for n, c in ((n, c) for n, c in enumerate(cells) if c is not None):
+                self._unmapped(source_label, f"?{n + 1}", c, columns.UNNAMED, why)
+            return
         extra = cells[: len(cells) - width] if row.grid else cells[width:]
         placed = cells[len(cells) - width:] if row.grid else cells[:width]
         for c in extra:
@@ -394,7 +394,7 @@ class _Walker:
             entry, applicant = self._entry_for(group, col)
             if entry is None:
                 if raw is not None:
-                    self._unmapped(source_label, col, raw, "cumulative" if col == "cumulative" else "no_metric_for_column")
+                    self._unmapped(source_label, col, raw, columns.column_reason(col))
                 continue
             label = source_label if entry.pattern != "*" else catalog.metrics()[entry.metric].name_zh
             self._value(entry, applicant, label, raw, row.unit, score)

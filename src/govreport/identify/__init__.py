@@ -18,10 +18,10 @@ from typing import Optional
 from govreport.errors import ReportError
 from govreport.identify.agency import agency_candidates, agency_findings, choose_agency
 from govreport.identify.template import detect_template, period_year, reporting_year
-from govreport.identify.titles import read_title
+from govreport.identify.titles import document_text, read_title
 from govreport.model import Document, finding
 from govreport.text.agencies import agency_level, complete_agency_name, id_how, id_how_text, resolve_agency_id
-from govreport.text.normalize import nfkc
+from govreport.text.normalize import label_key
 
 UNKNOWN_AGENCY = "unknown"
 
@@ -42,7 +42,7 @@ class Identity:
 def identify(doc: Document) -> Identity:
     """Template, year and agency of a report; raises ReportError only when it has no known table
     or no reporting year can be found anywhere."""
-    text = nfkc(doc.full_text())
+    text = document_text(doc)  # nfkc(doc.full_text())
     period = period_year(text)
     title_year, candidates = agency_candidates(doc, text, period)
     winner, others = choose_agency(candidates, text)
@@ -51,7 +51,7 @@ def identify(doc: Document) -> Identity:
     findings = agency_findings(winner, others, unread)
     year = reporting_year(doc, text, title_year, period)
     try:
-        template, scores = detect_template(doc, year)
+        template, scores = detect_template(doc, year, label_key(text))  # NFKC is idempotent: the text's once
     except ReportError:
         if agency and year:
             raise ReportError(doc.path, f"title of {agency}'s {year} report found, but none of its statistics tables "

@@ -22,8 +22,9 @@ from typing import Optional
 from govreport import catalog
 from govreport.model import Document
 from govreport.identify.scanned import OcrLines, corrected, in_gazetteer, ocr_lines, surely_read
-from govreport.identify.titles import (HEAD_LINES, agency_tail, clean_agency, compact, document_lines, find_title,
-                                       match_title, meta_titles, read_title)
+from govreport.identify.titles import (HEAD_LINES, after_agency, agency_tail, clean_agency, compact,
+                                       compact_document_lines, document_lines, find_title, match_title, meta_titles,
+                                       read_title)
 from govreport.text.agencies import (agency_level, complete_agency_name, is_region_alone, region_prefix,
                                      resolve_agency_id, split_regions)
 
@@ -52,8 +53,33 @@ def _agency_sources() -> tuple[tuple[str, re.Pattern], ...]:
     return tuple((r["source"], re.compile(r["pattern"])) for r in catalog.read_csv("agency_sources.csv"))
 
 
-def _source_patterns(kind: str) -> list[re.Pattern]:
-    return [pattern for source, pattern in _agency_sources() if source == kind]
+@lru_cache(maxsize=None)
+def _source_patterns(kind: str) -> tuple[re.Pattern, ...]:
+    return tuple(pattern for source, pattern in _agency_sources() if source == kind)
+
+
+# what may answer otherwise on lines joined by newlines: lookarounds, \A \Z, atomic groups and possessive
+# repeats (they do not give back a newline they took), conditionals
+_LOOKAROUND = re.compile(r"\(\?<?[=!]|\\[AZ]|\(\?>|[*+?}]\+|\(\?\(")
+
+
+@lru_cache(maxsize=None)
+def _across_lines(pattern: re.Pattern) -> tuple[re.Pattern, ...]:
+    """Patterns to try on a document's lines joined by newlines (^ and $ at each line) before ``pattern`` is
+    tried line by line: the part after its agency group (titles.after_agency: cheap, and rare in a report),
+    then the pattern itself. A line it matches is matched there too, so no match in the joined text means
+    none on any line (two searches, not one per line). Nothing to try (the pattern goes line by line) for a
+    pattern that could answer otherwise there (_LOOKAROUND)."""
+    if _LOOKAROUND.search(pattern.pattern):
+        return ()
+    tail = after_agency(pattern)
+    tried = (tail, pattern) if tail is not None else (pattern,)
+    return tuple(re.compile(p.pattern, p.flags | re.MULTILINE) for p in tried)
+
+
+def _line_patterns(kind: str, joined: str) -> list[re.Pattern]:
+    """The patterns of ``kind`` that may match one of the lines ``joined`` (newline-joined) holds."""
+    return [p for p in _source_patterns(kind) if all(g.search(joined) for g in _across_lines(p))]
 
 
 @lru_cache(maxsize=None)
@@ -107,10 +133,10 @@ def _office_surely_read(read: OcrLines, name: str) -> bool:
 def _sentences(lines: list[str], printed: list[str], read: OcrLines) -> list[tuple[str, str]]:
     """("sentence", name) of every sentence form on a line, and on two OCR'd lines joined where the sentence
     wraps (请与莆田市林业局…办公室 / 联系(地址…): a scanned paragraph is read line by line."""
-    out = [("sentence", m.group("agency")) for p in _source_patterns("sentence") for line in lines
+    out = [("sentence", m.group("agency")) for p in _line_patterns("sentence", "\n".join(lines)) for line in lines
            for m in p.finditer(line)]
     pairs = [(a, b) for a, b, pa, pb in zip(lines, lines[1:], printed, printed[1:])
-             if read.any and pa in read.read and pb in read.read]
+             if pa in read.read and pb in read.read] if read.any else []
     return out + [("sentence", m.group("agency")) for p in _source_patterns("sentence") for a, b in pairs
                   for m in p.finditer(a + b) if m.start() < len(a) < m.end()]
 
@@ -132,7 +158,7 @@ def agency_candidates(doc: Document, text: str, period_year: Optional[int] = Non
     """The reporting year of the title and every source's reading of the agency (catalog/agency_sources.csv),
     each one that does not read as an agency name left out."""
     printed = document_lines(doc)
-    lines, read = [compact(ln) for ln in printed], ocr_lines(doc)
+    lines, read = compact_document_lines(doc), ocr_lines(doc)
     meta_year, meta_title, _ = find_title(doc, period_year, ("meta",))
     body_year, body_title, _, misread, _ = read_title(doc, period_year, ("title",))
     year = meta_year if meta_title else body_year if body_title else meta_year or body_year

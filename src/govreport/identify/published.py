@@ -67,6 +67,19 @@ def _furniture() -> list[re.Pattern]:
 
 
 @lru_cache(maxsize=1)
+def _any_furniture() -> Optional[re.Pattern]:
+    """The furniture patterns as one alternation (one search a line: whether any matches is whether it
+    does); None if they do not combine (no pattern, a numbered backreference, a group name used twice)."""
+    patterns = [p.pattern for p in _furniture()]
+    if not patterns or any(re.search(r"\\[1-9]", p) for p in patterns):
+        return None
+    try:
+        return re.compile("|".join(f"(?:{p})" for p in patterns), re.IGNORECASE)
+    except re.error:
+        return None
+
+
+@lru_cache(maxsize=1)
 def _url_dates() -> list[re.Pattern]:
     return [re.compile(p) for p in _rows()["url_date"]]
 
@@ -117,6 +130,9 @@ def _why_not(found: date, year: int) -> Optional[str]:
 # ------------------------------------------------------------------------ the document's lines
 def is_furniture(line: str) -> bool:
     """A browser's print header or footer line (print date and time, file URL and page n/m)."""
+    combined = _any_furniture()
+    if combined is not None:
+        return combined.search(line) is not None
     return any(p.search(line) for p in _furniture())
 
 
@@ -197,8 +213,11 @@ def stated_date(document, year: int) -> Stated:
 
 
 # ------------------------------------------------------------------------ the source URL
+_URL = re.compile(r"https?://[^\s\"'<>]+")
+
+
 def _web_url(text: str) -> Optional[str]:
-    m = re.search(r"https?://[^\s\"'<>]+", text or "")
+    m = _URL.search(text) if text else None
     return strip_credentials(m.group(0)) if m else None
 
 

@@ -14,7 +14,10 @@ agree on every character of it.
 A region misread in one character (甫田市水利局, 萌田市水利局, 菁田市水利局: 莆 three ways) is put right only
 when the misread is no region, exactly one gazetteer region of its length and last character differs from it
 in one character and is read surely elsewhere in the document, and the rest of the name is read alike after
-that region or a one-character misread of it in READ_TWICE lines (``corrected``).
+that region or a one-character misread of it in READ_TWICE lines (``corrected``). A name read exactly in one
+line and with its region misread in one character in others counts as read surely when more than READ_TWICE
+lines give it so (``surely_read``): three separate readings of the rest, and of all but one character of the
+region each.
 """
 from __future__ import annotations
 
@@ -57,16 +60,18 @@ def _ocr_lines(doc: Document) -> list[OcrLines]:
     floor = catalog.matching_settings()["ocr_min_confidence"]
     read, sure, printed, cells, every = set(), [], [], {}, []
     for b in doc.blocks:
-        conf = getattr(b.text, "confidence", None) if b.kind == "text" else None
+        conf = getattr(b.text, "confidence", None) if b.kind == "text" and type(b.text) is not str else None
         if conf is None:
-            printed.append(normalize_agency_name(str(b.text or "")) if b.kind == "text" else "")
+            printed.append(b)  # normalized below, when the document has OCR'd lines (else unused)
             continue
         read.update(part.strip() for part in str(b.text).split("\n") if part.strip())
         cells.setdefault(str(b.text).strip(), b.text)
         every.append(normalize_agency_name(str(b.text)))
         if conf >= floor:
             sure.append(normalize_agency_name(str(b.text)))
-    return [OcrLines(frozenset(read), tuple(sure), "\n".join(printed) if read else "", tuple(every), cells)]
+    printed_text = "\n".join(normalize_agency_name(str(b.text or "")) if b.kind == "text" else ""
+                             for b in printed) if read else ""
+    return [OcrLines(frozenset(read), tuple(sure), printed_text, tuple(every), cells)]
 
 
 def is_ocr_line(lines: OcrLines, *parts: str) -> bool:
@@ -84,7 +89,21 @@ def surely_read(lines: OcrLines, name: str) -> bool:
         return False  # a misread (靖田市) or cut (学技术局, 田市审计局) region: no OCR read confirms it
     if any(_whole_in(line, name) for line in lines.sure):
         return True
-    return sum(_whole_in(line, name) for line in lines.every) >= READ_TWICE
+    whole = sum(_whole_in(line, name) for line in lines.every)
+    return whole >= READ_TWICE or whole >= 1 and whole + _region_misread_in(lines, name) > READ_TWICE
+
+
+def _region_misread_in(lines: OcrLines, name: str) -> int:
+    """Lines that hold ``name`` whole with one character of its region misread (甫田市水利局, 菁田市水利局 for
+    莆田市水利局): with one line that reads it exactly, more than READ_TWICE separate readings agree on the rest
+    of the name and on the region but for one character each (a misread is not repeated letter for letter)."""
+    head = region_prefix(name)
+    rest = name[len(head):]
+    if not head or len(rest) < 2:
+        return 0
+    return sum(any(_whole_at(line, at - len(head)) and line[at - len(head):at] != head
+                   and _one_off_or_same(line[at - len(head):at], head) for at in _finds(line, rest) if at >= len(head))
+               for line in lines.every)
 
 
 def _whole_in(line: str, name: str) -> bool:

@@ -22,9 +22,10 @@ _YEAR_CAPTION = re.compile(r"[(（]\s*(?P<year>(?:19|20)\d{2})\s*年度?\s*[)）
 _PUBLISHED = re.compile(r"(?:发布时间|发布日期|成文日期|日期)[:：]\s*(?P<year>(?:19|20)\d{2})[-年./]")
 
 
-def detect_template(doc: Document, year: Optional[int] = None) -> tuple[str, dict]:
-    """Score each template by the label markers present; ties go to the year's template."""
-    key = label_key(doc.full_text())
+def detect_template(doc: Document, year: Optional[int] = None, key: Optional[str] = None) -> tuple[str, dict]:
+    """Score each template by the label markers present; ties go to the year's template. ``key``: the
+    document's full text as label_key makes it, when the caller has it (identify: one NFKC of the text)."""
+    key = label_key(doc.full_text()) if key is None else key
     scores: Counter = Counter({t: 0.0 for t in catalog.templates()})
     for template, pattern, weight in catalog.template_markers():
         if pattern.search(key):

@@ -10,18 +10,22 @@ from __future__ import annotations
 
 import re
 from functools import lru_cache
-from typing import NamedTuple, Optional
+from typing import Iterator, NamedTuple, Optional
 
 from govreport import catalog
 from govreport.identify.scanned import corrected, in_gazetteer, is_ocr_line, ocr_lines, reread_line, surely_read
 from govreport.model import Document
 from govreport.text.agencies import normalize_agency_name, region_prefix
+from govreport.text.normalize import nfkc
 from govreport.text.numerals import chinese_to_number
 from govreport.text.prefilter import may_match
 
 HEAD_LINES = 60  # a title sits within the first lines, site navigation printed above it included
 _TITLE_META = ("title", "articletitle")
 _CN_YEAR = re.compile("[〇○零一二三四五六七八九]{4}(?=年)")
+_YEAR_ALONE = re.compile(r"(?:19|20)\d{2}")  # a title's year printed on its own line (document_lines)
+_YEAR_GAP, _YEAR_GAP_SPACE = re.compile(r"\S\s+年"), re.compile(r"(?<=\S)\s+(?=年)")
+_SPACES = re.compile(r"[^\S\n]+")  # whitespace but the newline between lines (compact_document_lines)
 _EDGE_JUNK = re.compile(r"^[\W_]+|[\W_]+$")
 _NOT_A_NAME = re.compile(r"(?:19|20)\d{2}年|报告|年报")
 
@@ -43,6 +47,45 @@ def agency_tail() -> re.Pattern:
 @lru_cache(maxsize=None)
 def _agency_rejects() -> re.Pattern:
     return re.compile("|".join(f"(?:{r['pattern']})" for r in catalog.read_csv("agency_rejects.csv")))
+
+
+@lru_cache(maxsize=None)
+def after_agency(form: re.Pattern) -> Optional[re.Pattern]:
+    """The part of a pattern after its ``agency`` group, or None (no such group outside alternatives).
+
+    Every match of the pattern holds a match of this part, which opens with the year or the title words: a line
+    it does not match is skipped without the pattern, whose lazy ``{0,60}?`` group is tried from each position
+    of a long line (most of identification's time on prose lines that mention 政府信息公开 and a year)."""
+    source, depth, k, in_class = form.pattern, 0, 0, False
+    group, rest = -1, None
+    while k < len(source):
+        ch = source[k]
+        if ch == "\\":
+            k += 2
+            continue
+        if in_class:
+            in_class = ch != "]"
+        elif ch == "[":  # a class: its first character (after ^) may be a literal ]
+            in_class, k = True, k + 1 + source.startswith("^", k + 1)
+            k += source.startswith("]", k)
+            continue
+        elif ch == "|" and depth == 0:
+            return None  # the group is one alternative's: no part every match holds
+        elif ch == "(":
+            if depth == 0 and source.startswith("(?P<agency>", k):
+                group = k
+            depth += 1
+        elif ch == ")":
+            depth -= 1
+            if depth == 0 and group >= 0 and rest is None:
+                rest = source[k + 1:]
+        k += 1
+    if depth != 0 or not rest or "(?P=" in rest or "(?(" in rest or re.search(r"\\\d", rest):
+        return None  # the rest refers to groups before it (backreference, conditional): no shortcut
+    try:
+        return re.compile(rest, form.flags)
+    except re.error:  # not a whole pattern on its own: no shortcut, never a wrong answer
+        return None
 
 
 def compact(text: str) -> str:
@@ -79,6 +122,9 @@ def match_title(text: str, ocr: bool = False) -> Optional[tuple[int, str]]:
     for form in _title_forms(ocr):
         if not may_match(form, compacted):
             continue
+        after = after_agency(form)
+        if after is not None and not after.search(compacted):
+            continue
         for m in form.finditer(compacted):
             agency = clean_agency(m.group("agency"))
             if agency or not m.group("agency"):
@@ -102,24 +148,74 @@ def document_lines(doc: Document) -> list[str]:
 
 
 def _document_lines(doc: Document) -> list[str]:
-    lines = [part.strip() for ln in doc.text_lines() for part in ln.split("\n") if part.strip()]
+    return [ln for ln in _line_pieces(doc)[2] if ln]
+
+
+def _line_pieces(doc: Document) -> tuple[list[str], list[int], list[str], set[int]]:
+    """The document's text split at newlines (the pieces of full_text), the numbers of the non-blank pieces,
+    those pieces stripped with the years put back ('' for a year's own line, taken into the line above) and
+    which of them a year was put back into; once per document (document_lines and compact_document_lines)."""
+    if hasattr(doc, "derived"):
+        return doc.derived("line_pieces", lambda d: [_split_pieces(d)])[0]
+    return _split_pieces(doc)
+
+
+def _split_pieces(doc: Document) -> tuple[list[str], list[int], list[str], set[int]]:
+    pieces = [part for ln in doc.text_lines() for part in ln.split("\n")]
+    kept = [i for i, part in enumerate(pieces) if part.strip()]
+    lines = [pieces[i].strip() for i in kept]
+    return pieces, kept, lines, _put_years_back(lines)
+
+
+def _put_years_back(lines: list[str]) -> set[int]:
+    """The year lines put back into the line above (in place, the year's own line left empty): the lines changed."""
+    changed = set()
     for n in range(len(lines) - 1):
-        if re.fullmatch(r"(?:19|20)\d{2}", lines[n + 1]) and re.search(r"\S\s+年", lines[n]):
-            lines[n] = re.sub(r"(?<=\S)\s+(?=年)", lines[n + 1], lines[n], count=1)
+        if _YEAR_ALONE.fullmatch(lines[n + 1]) and _YEAR_GAP.search(lines[n]):
+            lines[n] = _YEAR_GAP_SPACE.sub(lines[n + 1], lines[n], count=1)
             lines[n + 1] = ""
-    return [ln for ln in lines if ln]
+            changed.add(n)
+    return changed
 
 
-def _title_candidates(doc: Document, lines: list[str]) -> list[tuple[str, str, int, bool]]:
-    """(source, text, line number, read by OCR) to try for a title: metadata first, then the head lines and
-    line pairs."""
+def document_text(doc: Document) -> str:
+    """nfkc(doc.full_text()), once per document: identify reads it, and compacts the lines from it."""
+    if not hasattr(doc, "derived"):
+        return nfkc(doc.full_text())
+    return doc.derived("nfkc_text", lambda d: [nfkc(d.full_text())])[0]
+
+
+def compact_document_lines(doc: Document) -> list[str]:
+    """``compact`` of each of document_lines(doc), in order, cut from document_text (no second NFKC of the
+    text: NFKC works within a line, never across a newline, and the whitespace a line is stripped of is
+    whitespace after NFKC too, so it goes with the rest; checked over every character). A line a year was put
+    back into is compacted itself."""
+    return doc.derived("compact_lines", _compact_document_lines) if hasattr(doc, "derived") else \
+        _compact_document_lines(doc)
+
+
+def _compact_document_lines(doc: Document) -> list[str]:
+    pieces, kept, lines, changed = _line_pieces(doc)
+    text = _SPACES.sub("", document_text(doc))  # whitespace but the newlines: each piece compacted in one pass
+    compacted = _CN_YEAR.sub(lambda m: str(chinese_to_number(m.group())), text).split("\n")
+    if len(compacted) != len(pieces):  # never seen: a character NFKC turned into a line break
+        return [compact(ln) for ln in document_lines(doc)]
+    return [compact(line) if k in changed else compacted[i] for k, (i, line) in enumerate(zip(kept, lines)) if line]
+
+
+def _title_candidates(doc: Document, lines: list[str], sources: tuple = ("meta", "title")
+                      ) -> Iterator[tuple[str, str, int, bool]]:
+    """(source, text, line number, read by OCR) to try for a title, of ``sources`` only: metadata first, then
+    the head lines and line pairs; made as they are tried (the first title found ends the search)."""
+    if "meta" in sources:
+        yield from (("meta", v, -1, False) for v in meta_titles(doc))
+    if "title" not in sources:
+        return
     read = ocr_lines(doc)
-    out = [("meta", v, -1, False) for v in meta_titles(doc)]
     lines = lines[:HEAD_LINES]
     for width in (1, 2, 3):
-        out += [("title", "".join(parts), n, is_ocr_line(read, *parts))
-                for n, parts in enumerate(zip(*(lines[k:] for k in range(width))))]
-    return out
+        for n, parts in enumerate(zip(*(lines[k:] for k in range(width)))):
+            yield "title", "".join(parts), n, is_ocr_line(read, *parts)
 
 
 def _read_twice(doc: Document, read, text: str, n: int, agency: str) -> bool:
@@ -172,8 +268,8 @@ def read_title(doc: Document, period_year: Optional[int] = None, sources: tuple 
     lines, read = document_lines(doc), ocr_lines(doc)
     year_only: Optional[int] = None
     fallback, unsure, ocr_title = None, False, False
-    for source, text, n, ocr in _title_candidates(doc, lines):
-        hit = match_title(text, ocr) if source in sources else None
+    for source, text, n, ocr in _title_candidates(doc, lines, sources):
+        hit = match_title(text, ocr)
         if not hit:
             continue
         year, agency = hit

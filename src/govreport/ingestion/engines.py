@@ -14,6 +14,9 @@ differ only in where it runs:
   (a shared filesystem), or read inputs from fsspec URLs; each task runs ``fn`` in a supervised child of
   its Dask worker.
 
+``ordered`` runs another module-level function over a list of tasks in supervised worker processes and hands
+the results back in the tasks' order (ingest's assembly: the agency chunks, assemble.py).
+
 On every engine a file whose work crashes its process (a native crash, a kill), outlives its time budget
 or outgrows its memory budget costs that file alone (supervise.py): its outcome is
 ``fn.failed(task, reason)``, the budget ``fn.budget(task) -> (seconds, memory MB)``. A Dask task whose
@@ -51,6 +54,45 @@ def _supervised(pool: Pool, tasks: list, progress: Progress) -> Iterator:
         if progress:
             progress(n, len(tasks), outcome.path)
         yield outcome
+
+
+def ordered(fn: Callable, tasks: list, jobs: int, remote: Callable = lambda task: True, ahead: int = 2) -> Iterator:
+    """``(task, status, value)`` for every task, in the order of ``tasks``: those ``remote(task)`` accepts run
+    as ``fn(task)`` in ``jobs`` supervised worker processes (status "ok", "error" or "lost", supervise.Pool),
+    the others (all of them when ``jobs`` < 2) are handed back untouched (status "here", value None) for the
+    caller to run in its turn. At most ``jobs + ahead`` tasks are running or done and not yet handed back, so
+    memory holds a few results at most."""
+    done: dict[int, tuple] = {}
+    far = [0]  # the position of the next task handed back
+    numbered = []
+    for k, task in enumerate(tasks):
+        if jobs > 1 and remote(task):
+            numbered.append((k, task))
+        else:
+            done[k] = ("here", None)
+
+    def back() -> Iterator:
+        while far[0] in done:
+            yield (tasks[far[0]], *done.pop(far[0]))
+            far[0] += 1
+
+    yield from back()  # so the next task handed back is always one that runs, or may start
+    if numbered:
+        window = jobs + ahead
+        for (k, _task), status, value in Pool(_Numbered(fn), jobs).results(
+                numbered, may_start=lambda pair: pair[0] < far[0] + window):
+            done[k] = (status, value)
+            yield from back()
+
+
+class _Numbered:
+    """``fn`` over ``(position, task)`` pairs (engines.ordered numbers its tasks)."""
+
+    def __init__(self, fn: Callable):
+        self.fn = fn
+
+    def __call__(self, numbered: tuple):
+        return self.fn(numbered[1])
 
 
 def run_dask(fn: Callable, tasks: list, jobs: int = 0, scheduler=None, progress: Progress = None) -> Iterator:
@@ -120,6 +162,12 @@ def connect(address: str, timeout: float = CONNECT_TIMEOUT):
                                  "longer)") from None
     except (ValueError, TypeError) as exc:  # an unknown scheme, a port that is not a number
         raise ReportError(where, one_line(f"not a scheduler address ({exc}); expected tcp://host:8786")) from None
+
+
+def local_workers(engine: str, jobs: int) -> int:
+    """The worker processes of this machine that the named engine runs (``--jobs``): 1 for ``local``, and for
+    ``dask`` (its workers are the cluster's; the client works alone)."""
+    return max(1, jobs or os.cpu_count() or 1) if engine == "processes" else 1
 
 
 ENGINES = {"local": run_local, "processes": run_processes, "dask": run_dask}

@@ -3,8 +3,10 @@
 A part (``<store>/.parts/<code fingerprint>/<input sha256><suffix>.arrow``) is one Arrow IPC file with a fixed
 two-column schema (``name``, ``body``): the row ``info`` holds JSON (the failure, or the report's meta and the
 sentences repetition compares), and each per-report table (values, unmapped, findings, placeholders, facts,
-timeliness) is one row whose body is that table as an Arrow IPC stream (its pandas metadata brings the dtypes
-back as they were). Reading a part parses Arrow and JSON; nothing in it can run.
+timeliness) is one row whose body is that table as an Arrow IPC stream. Each body is compressed whole (zstd,
+after its size): one decompression a table, where Arrow's own compression of the stream took one per column
+buffer (most of assembly's decode); the index decompresses the info row alone. Reading a part parses Arrow and
+JSON; nothing in it can run.
 
 The digest index is ``SHA256SUMS`` in the same folder (``sha256sum -c`` format, one ``<sha256>  <name>`` line
 per part): the process that writes a part appends its line (one ``O_APPEND`` write, so any number of worker
@@ -24,6 +26,7 @@ import contextlib
 import hashlib
 import json
 import os
+import struct
 import time
 from contextvars import ContextVar
 from pathlib import Path
@@ -37,11 +40,12 @@ from govreport.store import atomic_write
 
 SUFFIX = ".arrow"
 INDEX = "SHA256SUMS"
-FORMAT = "govreport-part-1"
+FORMAT = "govreport-part-2"
 TABLES = ("values", "unmapped", "findings", "placeholders", "facts", "timeliness")
 SCHEMA = pa.schema([("name", pa.string()), ("body", pa.binary())])
 MAGIC = b"ARROW1"
-_OPTIONS = pa.ipc.IpcWriteOptions(compression="zstd")  # a sixth of the size (a national corpus is ~10^6 parts)
+_CODEC = pa.Codec("zstd")  # each body compressed whole: a sixth of the size (a national corpus is ~10^6 parts)
+MAX_RATIO = 1000  # a body claiming to unpack to more than this times its size is damaged (or crafted)
 
 
 class BadPart(ReportError):
@@ -57,15 +61,31 @@ def _plain(value):
 
 
 def _ipc(table) -> bytes:
-    """A table (pandas or Arrow) as one compressed Arrow IPC stream. Column by column, without pandas
-    metadata: the frames carry the registry's dtypes (schemas.frame), which Arrow's own types bring back
+    """A table (pandas or Arrow) as one Arrow IPC stream (``encode`` compresses it). Column by column, without
+    pandas metadata: the frames carry the registry's dtypes (schemas.frame), which Arrow's own types bring back
     (string -> str, float64, int64, bool, timestamp[ns]); a third of the cost of ``Table.from_pandas``."""
     if not isinstance(table, pa.Table):
         table = pa.table({str(c): pa.array(table[c], from_pandas=True) for c in table.columns})
     sink = pa.BufferOutputStream()
-    with pa.ipc.new_stream(sink, table.schema, options=_OPTIONS) as writer:
+    with pa.ipc.new_stream(sink, table.schema) as writer:
         writer.write_table(table)
     return sink.getvalue().to_pybytes()
+
+
+def _packed(raw: bytes) -> bytes:
+    """A body compressed whole (zstd), after its size (8 bytes, little-endian)."""
+    return struct.pack("<Q", len(raw)) + _CODEC.compress(raw, asbytes=True)
+
+
+def _unpacked(body: bytes, where) -> bytes:
+    """A body as ``_packed`` made it; BadPart when it is not one."""
+    try:
+        (size,) = struct.unpack_from("<Q", body)
+        if size > MAX_RATIO * len(body) + 2**20:
+            raise ValueError("implausible size")
+        return _CODEC.decompress(memoryview(body)[8:], decompressed_size=size, asbytes=True)
+    except (struct.error, ValueError, TypeError, OSError, pa.ArrowException) as exc:
+        raise BadPart(where, f"is a damaged part ({type(exc).__name__})") from None
 
 
 def encode(part: dict) -> bytes:
@@ -74,11 +94,11 @@ def encode(part: dict) -> bytes:
     info = {"format": FORMAT, "failure": part.get("failure")}
     if rep is not None:
         info.update(meta=rep.meta, sentences=None if rep.sentences is None else list(rep.sentences))
-    names, bodies = ["info"], [json.dumps(info, ensure_ascii=False, default=_plain).encode("utf-8")]
+    names, bodies = ["info"], [_packed(json.dumps(info, ensure_ascii=False, default=_plain).encode("utf-8"))]
     for name in TABLES if rep is not None else ():
         if getattr(rep, name) is not None:
             names.append(name)
-            bodies.append(_ipc(getattr(rep, name)))
+            bodies.append(_packed(_ipc(getattr(rep, name))))
     sink = pa.BufferOutputStream()
     with pa.ipc.new_file(sink, SCHEMA) as writer:
         writer.write_table(pa.table([pa.array(names, pa.string()), pa.array(bodies, pa.binary())], schema=SCHEMA))
@@ -104,33 +124,38 @@ def _table(data: bytes, where) -> pa.Table:
     return table
 
 
+def _info(body, where) -> dict:
+    """The info row's body as the dict it holds; BadPart when it is not a part's info of this format."""
+    if not isinstance(body, bytes):
+        raise BadPart(where, "is a damaged part (no info)")
+    try:
+        info = json.loads(_unpacked(body, where).decode("utf-8"))
+    except (ValueError, UnicodeDecodeError) as exc:
+        raise BadPart(where, f"is a damaged part ({type(exc).__name__})") from None
+    if not isinstance(info, dict) or info.get("format") != FORMAT:
+        raise BadPart(where, "is a part of another format")
+    return info
+
+
 def decode_tables(data: bytes, where="part") -> tuple[dict, dict]:
     """(info, name -> pyarrow.Table) of a part's bytes: info holds ``failure``, and ``meta`` and ``sentences``
     for a report. Checks only that they are a part; ``read`` checks the digest first."""
     rows = _rows(data, where)
+    info = _info(rows.pop("info", None), where)
     try:
-        info = json.loads(rows.pop("info").decode("utf-8"))
-        tables = {name: pa.ipc.open_stream(pa.BufferReader(body)).read_all() for name, body in rows.items()
-                  if name in TABLES}
-    except (KeyError, ValueError, UnicodeDecodeError, pa.ArrowException, OSError) as exc:
+        tables = {name: pa.ipc.open_stream(pa.BufferReader(_unpacked(body, where))).read_all()
+                  for name, body in rows.items() if name in TABLES}
+    except (TypeError, ValueError, pa.ArrowException, OSError) as exc:
         raise BadPart(where, f"is a damaged part ({type(exc).__name__})") from None
-    if not isinstance(info, dict) or info.get("format") != FORMAT:
-        raise BadPart(where, "is a part of another format")
     return info, tables
 
 
 def decode_info(data: bytes, where="part") -> dict:
     """A part's ``info`` row alone (its failure, or the report's meta and sentences): the index of an ingest
-    needs no more, so the per-report tables stay undecoded (no Arrow stream opened, no pandas)."""
+    needs no more, so the per-report tables stay undecoded (not even decompressed)."""
     table = _table(data, where)
-    try:
-        body = table.column("body")[table.column("name").to_pylist().index("info")].as_py()
-        info = json.loads(body.decode("utf-8"))
-    except (ValueError, AttributeError, UnicodeDecodeError) as exc:  # no info row, a null body, not JSON
-        raise BadPart(where, f"is a damaged part ({type(exc).__name__})") from None
-    if not isinstance(info, dict) or info.get("format") != FORMAT:
-        raise BadPart(where, "is a part of another format")
-    return info
+    names = table.column("name").to_pylist()
+    return _info(table.column("body")[names.index("info")].as_py() if "info" in names else None, where)
 
 
 def decode(data: bytes, where="part") -> dict:

@@ -17,6 +17,7 @@ external deadline).
 """
 from __future__ import annotations
 
+import gc
 import mmap
 import os
 import signal
@@ -119,7 +120,13 @@ class _Worker:
     def __init__(self, fn: Callable, two_phase: bool):
         mine, theirs = socket.socketpair()
         self.extra = _Extra()
-        self.pid = os.fork()
+        parent = os.getpid()
+        gc.freeze()  # the worker's collector never walks (so never copies) the objects it shares with this process
+        try:
+            self.pid = os.fork()
+        finally:
+            if os.getpid() == parent:
+                gc.unfreeze()
         if self.pid == 0:  # the worker: serve, then leave without running the parent's exit handlers
             code = 0
             try:
@@ -222,14 +229,16 @@ class Pool:
             raise Lost(value)
         return failed(task, value)
 
-    def results(self, tasks: Iterable) -> Iterator[tuple]:
-        """(task, status, value) for every task, in completion order."""
+    def results(self, tasks: Iterable, may_start: Optional[Callable] = None) -> Iterator[tuple]:
+        """(task, status, value) for every task, in completion order. ``may_start(task)``: whether the next
+        task may be handed out now (the caller bounds what is in flight; while it says no, some task runs)."""
         pending = deque(tasks)
         workers = [_Worker(self.fn, self.two_phase) for _ in range(min(self.jobs, len(pending)))]
+        ready = (lambda: bool(pending)) if may_start is None else (lambda: bool(pending) and may_start(pending[0]))
         try:
             while pending or any(w.task is not None for w in workers):
                 for i, w in enumerate(workers):
-                    if w.task is None and pending:
+                    if w.task is None and ready():
                         workers[i] = self._give(w, pending.popleft())
                 wait([w.conn for w in workers if w.task is not None], timeout=POLL_SECONDS)
                 for i, w in enumerate(workers):
@@ -240,7 +249,7 @@ class Pool:
                     if done[0] == "lost" and pending:
                         w.kill()
                         workers[i] = w = _Worker(self.fn, self.two_phase)
-                    if pending:  # the next file first: the worker reads it while this process keeps the last
+                    if ready():  # the next file first: the worker reads it while this process keeps the last
                         workers[i] = self._give(w, pending.popleft())
                     yield task, done[0], done[1]
         finally:

@@ -11,9 +11,8 @@ from __future__ import annotations
 import codecs
 import re
 from pathlib import Path
-from typing import Iterator, Optional
+from typing import Optional
 
-import lxml.html
 from lxml import etree
 
 from govreport.errors import ReportError
@@ -57,6 +56,7 @@ _NAME_SEP = re.compile(r"[\s_\-]+")  # splits class and id values into tokens
 _STYLE_WIDTH = re.compile(r"(?:^|;)\s*width\s*:\s*([\d.]+)\s*(pt|px)", re.IGNORECASE)
 _WIDTH = re.compile(r"\s*([\d.]+)\s*(?:px)?\s*")
 _LEADING_INT = re.compile(r"\s*(\d+)")
+_text_content = etree.XPath("string()", smart_strings=False)  # lxml.html's text_content()
 _BR = "\ue000"      # <br> marker in collected text (source newlines are just spaces)
 _PARA = re.compile("\ue000[\\s\u3000\xa0]*\ue000")  # two <br> in a row: a paragraph break
 
@@ -72,7 +72,7 @@ def read_html(path: Path) -> Document:
         meta.setdefault("saved_from", saved.group(1))
     _strip_furniture(root)
     body = root.find("body")
-    blocks = list(_Walker(path).blocks(body if body is not None else root))
+    blocks = _Walker(path).blocks(body if body is not None else root)
     if not blocks:
         raise ReportError(path, "HTML page has no text")
     return Document(path=path, format="html", blocks=blocks, hard_wrapped=False, meta=meta)
@@ -82,8 +82,8 @@ def _head_meta(root) -> dict:
     """<title> and named <meta> tags (ArticleTitle, ContentSource, Author …): identification falls back on them."""
     meta = {}
     title = root.find(".//title")
-    if title is not None and (title.text_content() or "").strip():
-        meta["title"] = " ".join(title.text_content().split())
+    if title is not None and (_text_content(title) or "").strip():
+        meta["title"] = " ".join(_text_content(title).split())
     for el in root.iter("meta"):
         name, content = el.get("name") or el.get("property"), el.get("content")
         if name and content and content.strip() and len(content) < 500:
@@ -140,13 +140,16 @@ def _parse(text: str, path: Path):
     text = _strip_prolog(text)
     # huge_tree: without it libxml2 stops at 256 nested elements and returns what it
     # has so far, silently dropping the rest of the page; _check_depth refuses instead.
-    parser = lxml.html.HTMLParser(no_network=True, remove_comments=True, remove_pis=True, huge_tree=True)
+    # lxml's own HTML parser (the one lxml.html.HTMLParser configures) with plain elements: lxml.html's
+    # element classes are chosen by a Python callback for every element touched (~7 % of a read), and this
+    # reader uses none of their methods (text_content and drop_tree are _text_content and _drop here).
+    parser = etree.HTMLParser(no_network=True, remove_comments=True, remove_pis=True, huge_tree=True)
     try:
-        root = lxml.html.document_fromstring(text, parser=parser)
+        root = etree.fromstring(text, parser)  # what lxml.html.document_fromstring does, with this parser
     except (etree.ParserError, etree.XMLSyntaxError, ValueError) as exc:
         raise ReportError(path, f"cannot parse HTML: {exc}") from exc
-    if root is None:
-        raise ReportError(path, "cannot parse HTML: empty document")
+    if root is None:  # lxml.html raised ParserError("Document is empty") here
+        raise ReportError(path, "cannot parse HTML: Document is empty")
     stopped = any(e.type_name == "ERR_RESOURCE_LIMIT" or "Excessive depth" in e.message for e in parser.error_log)
     _check_depth(root, path, stopped)
     return root
@@ -226,9 +229,17 @@ def _is_furniture(el, in_content: bool) -> bool:
 
 
 def _drop(el) -> None:
-    """Remove an element and its content, keeping the text that follows it."""
-    if el.getparent() is not None:
-        el.drop_tree()
+    """Remove an element and its content, keeping the text that follows it (lxml.html's drop_tree)."""
+    parent = el.getparent()
+    if parent is None:
+        return
+    if el.tail:
+        previous = el.getprevious()
+        if previous is None:
+            parent.text = (parent.text or "") + el.tail
+        else:
+            previous.tail = (previous.tail or "") + el.tail
+    parent.remove(el)
 
 
 def _has_number(table) -> bool:
@@ -244,60 +255,64 @@ class _Walker:
         self.path = path
         self.cells = 0
 
-    def blocks(self, root) -> Iterator[Block]:
+    def blocks(self, root) -> list[Block]:
+        """The blocks of ``root`` in document order, appended to one list as the tree is walked (not yielded
+        by a generator per element, which passed each block up through every level of nesting)."""
         buf: list[str] = []
-        yield from self._walk(root, buf, table_depth=0)
-        yield from _flush(buf)
+        out: list[Block] = []
+        self._walk(root, buf, 0, out)
+        _flush(buf, out)
+        return out
 
-    def _walk(self, el, buf: list[str], table_depth: int) -> Iterator[Block]:
+    def _walk(self, el, buf: list[str], table_depth: int, out: list[Block]) -> None:
         checkpoint()  # the file's time and memory budget (safety.LIMITS)
         tag = el.tag if isinstance(el.tag, str) else ""
         if tag == "br":
             buf.append(_BR)
             return
         if tag == "table":
-            yield from _flush(buf)
-            yield from self._table(el, table_depth + 1)
+            _flush(buf, out)
+            self._table(el, table_depth + 1, out)
             return
         block = tag in _BLOCK_TAGS
         if block:
-            yield from _flush(buf)
+            _flush(buf, out)
         if el.text:
             buf.append(el.text)
         for child in el:
             if isinstance(child.tag, str):
-                yield from self._walk(child, buf, table_depth)
+                self._walk(child, buf, table_depth, out)
             if child.tail:
                 buf.append(child.tail)
         if block:
-            yield from _flush(buf)
+            _flush(buf, out)
 
-    def _table(self, table, depth: int) -> Iterator[Block]:
+    def _table(self, table, depth: int, out: list[Block]) -> None:
         if depth > MAX_TABLE_NESTING:
             raise ReportError(self.path, f"tables nested more than {MAX_TABLE_NESTING} deep")
         rows = _own_rows(table)
         caption = table.find("caption")
         if caption is not None:
-            yield from self._walk(caption, [], depth)
+            self._walk(caption, [], depth, out)
         texts = {}  # each cell's text, read once for the layout test and the grid
         if _is_layout(rows, texts):
             # A layout table: its cells are page regions, read as ordinary content.
             for row in rows:
                 for cell in _row_cells(row):
-                    yield from self._walk(cell, [], depth)
+                    self._walk(cell, [], depth, out)
             return
         grid = self._grid(rows, texts)
         if grid and len(grid[0]) == 1:
             # One column holds no label/value pairs: a banner or a boxed note.
             for (text,) in grid:
                 if text is not None:
-                    yield Block.line(text)
+                    out.append(Block.line(text))
         elif any(any(c is not None for c in r) for r in grid):
-            yield Block.table(grid)
+            out.append(Block.table(grid))
         for row in rows:
             for cell in _row_cells(row):
                 for inner in _nested_tables(cell):
-                    yield from self._table(inner, depth + 1)
+                    self._table(inner, depth + 1, out)
 
     def _grid(self, rows, texts: Optional[dict] = None) -> list[list[Cell]]:
         """rowspan/colspan -> Spans on the table's column grid, then a position-true grid.
@@ -347,13 +362,16 @@ class _Walker:
 
 def _width(cell) -> Optional[float]:
     """A cell's width in CSS px from width="…" or style="width:…pt|px" (Word writes both); None if unknown."""
-    style = _STYLE_WIDTH.search(cell.get("style") or "")
+    given, width = cell.get("style"), cell.get("width")
+    if not given and not width:
+        return None
+    style = _STYLE_WIDTH.search(given or "")
     if style:
         try:
             return float(style.group(1)) * (4 / 3 if style.group(2).lower() == "pt" else 1.0)
         except ValueError:
             return None
-    m = _WIDTH.fullmatch(cell.get("width") or "")
+    m = _WIDTH.fullmatch(width or "")
     try:
         return float(m.group(1)) if m else None
     except ValueError:
@@ -401,7 +419,8 @@ def _is_layout(rows, known: Optional[dict] = None) -> bool:
 
 def _span(cell, attr: str) -> int:
     """Parse rowspan/colspan leniently: garbage, zero or negative -> 1; huge -> capped."""
-    m = _LEADING_INT.match(cell.get(attr) or "")
+    given = cell.get(attr)
+    m = _LEADING_INT.match(given) if given else None
     if not m:
         return 1
     value = int(m.group(1)[:7])
@@ -419,31 +438,37 @@ def _text_of(cell, known: dict) -> Cell:
 
 def _cell_text(cell) -> Cell:
     """A cell's own text (nested tables excluded); <br> and paragraphs joined."""
-    parts: list[str] = []
-
-    def collect(el):
-        if el.text:
-            parts.append(el.text)
-        for child in el:
-            if not isinstance(child.tag, str):
-                pass
-            elif child.tag == "br":
-                parts.append(_BR)
-            elif child.tag == "table":
-                pass
-            else:
-                if child.tag in _BLOCK_TAGS:
-                    parts.append(_BR)
-                collect(child)
-                if child.tag in _BLOCK_TAGS:
-                    parts.append(_BR)
-            if child.tail:
-                parts.append(child.tail)
-
-    collect(cell)
-    lines = [_squash(line) for line in "".join(parts).split(_BR)]
+    if len(cell):
+        parts: list[str] = []
+        _collect(cell, parts)
+        raw = "".join(parts)
+    else:  # text only (most cells)
+        raw = cell.text or ""
+    if _BR not in raw:  # one line (join_cjk_lines of one line is the line)
+        return _squash(raw) or None
+    lines = [_squash(line) for line in raw.split(_BR)]
     text = join_cjk_lines([ln for ln in lines if ln])
     return text or None
+
+
+def _collect(el, parts: list[str]) -> None:
+    """The text of ``el`` and its children into ``parts``: <br> and block edges as _BR, tables left out."""
+    if el.text:
+        parts.append(el.text)
+    for child in el:
+        tag = child.tag
+        if not isinstance(tag, str) or tag == "table":
+            pass
+        elif tag == "br":
+            parts.append(_BR)
+        elif tag in _BLOCK_TAGS:
+            parts.append(_BR)
+            _collect(child, parts)
+            parts.append(_BR)
+        else:
+            _collect(child, parts)
+        if child.tail:
+            parts.append(child.tail)
 
 
 # --- text assembly ----------------------------------------------------------------------
@@ -455,8 +480,8 @@ def _squash(text: str) -> str:
     return _WS.sub(" ", text).strip()
 
 
-def _flush(buf: list[str]) -> Iterator[Block]:
-    """Emit the collected inline text as paragraph blocks and clear the buffer."""
+def _flush(buf: list[str], out: list[Block]) -> None:
+    """Append the collected inline text to ``out`` as paragraph blocks and clear the buffer."""
     if not buf:
         return
     raw = "".join(buf)
@@ -465,4 +490,4 @@ def _flush(buf: list[str]) -> Iterator[Block]:
         lines = [_squash(ln) for ln in para.split(_BR)]
         text = join_cjk_lines([ln for ln in lines if ln])
         if text:
-            yield Block.line(text)
+            out.append(Block.line(text))

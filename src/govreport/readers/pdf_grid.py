@@ -7,11 +7,12 @@ becomes one text line per visual line.
 """
 from __future__ import annotations
 
+from bisect import bisect_left
 from dataclasses import dataclass, field
 from typing import Optional
 
 from govreport.model import Block
-from govreport.readers import unruled
+from govreport.readers import pdf_words, unruled
 from govreport.readers.pdf_cells import find_tables
 from govreport.readers.text import is_page_mark
 from govreport.text.normalize import join_cjk_lines, parse_cell
@@ -77,7 +78,7 @@ def read_page(page, number: int, carry=None) -> tuple[PageItems, object]:
     out = PageItems(number=number, n_chars=len(page.chars))
     if not out.n_chars:
         return out, None
-    ruled = page.filter(_visible_ruling)
+    ruled = _filtered(page, _visible_ruling, "rect")
     settings = dict(_TABLE_SETTINGS, explicit_horizontal_lines=_closing_lines(ruled))
     grids: list[Grid] = []
     for table in find_tables(ruled, settings):
@@ -98,9 +99,12 @@ def read_page(page, number: int, carry=None) -> tuple[PageItems, object]:
         if obj.get("object_type") != "char":
             return True
         cx, cy = (obj["x0"] + obj["x1"]) / 2, (obj["top"] + obj["bottom"]) / 2
-        return not any(x0 <= cx <= x1 and top <= cy <= bottom for x0, top, x1, bottom in boxes)
+        for x0, top, x1, bottom in boxes:
+            if x0 <= cx <= x1 and top <= cy <= bottom:
+                return False
+        return True
 
-    loose = page.filter(outside_tables) if boxes else page
+    loose = _filtered(page, outside_tables, "char") if boxes else page
     lines = [(top, words) for top, words in _word_lines(loose) if not is_page_mark(_line_text(words))]
     items, carry = unruled.split(lines, carry)
     for top, kind, item in items:
@@ -112,6 +116,14 @@ def read_page(page, number: int, carry=None) -> tuple[PageItems, object]:
             out.items.append((top, Block.line(_line_text(item), page=number)))
     out.items.sort(key=lambda item: item[0])  # stable: a boxed table's lines keep their order
     return out, carry
+
+
+def _filtered(page, test, kind: str):
+    """``page.filter(test)`` for a test that keeps every object not of ``kind``: the same FilteredPage, whose
+    other lists are copied instead of passing each object (every character, for the ruling test) through it."""
+    derived = page.filter(test)
+    derived._objects = {k: list(filter(test, v)) if k == kind else list(v) for k, v in page.objects.items()}
+    return derived
 
 
 def _closing_lines(ruled) -> list[dict]:
@@ -173,9 +185,9 @@ def _cell_lines(grid: Grid) -> list[str]:
 
 
 def _word_lines(page) -> list[tuple[float, list[dict]]]:
-    """Group words (with their boxes and characters) into visual lines by their top, left to right."""
-    words = page.extract_words(x_tolerance=3, y_tolerance=_LINE_TOL, keep_blank_chars=False, use_text_flow=False,
-                               return_chars=True)
+    """Group words (with their boxes and characters) into visual lines by their top, left to right. The words are
+    ``page.extract_words(x_tolerance=3, y_tolerance=_LINE_TOL, return_chars=True)``, as pdf_words reads them."""
+    words = pdf_words.words(page.chars, 3, _LINE_TOL)
     words = [piece for word in words for piece in _unglue(word)]
     words.sort(key=lambda w: (round(w["top"], 1), w["x0"]))
     lines: list[list[dict]] = []
@@ -287,11 +299,10 @@ def _grid_from_table(page, table) -> Optional[Grid]:
 def _extract(table, rows) -> list[list[Optional[str]]]:
     """pdfplumber's ``table.extract(y_tolerance=_LINE_TOL)``, the same texts from the same characters in the same
     order, without testing every character of the page against every row: only the characters whose middle lies
-    in the table's box (every row's box lies in it) are tested against each row (issue 16: the page-wide test
-    was a seventh of a PDF's reading time). A one-character cell (most value cells: 0) skips pdfplumber's
-    word and line grouping, whose result for one character is the character (a ligature expanded, a space
-    nothing)."""
-    from pdfplumber.utils import extract_text
+    in the table's box (every row's box lies in it) are looked at, a row's found by bisection on their middles
+    (issue 16: the page-wide test was a seventh of a PDF's reading time). A one-character cell (most value
+    cells: 0) skips the word and line grouping, whose result for one character is the character (a ligature
+    expanded, a space nothing); longer cells are read by pdf_words.text (pdfplumber's extract_text)."""
     from pdfplumber.utils.text import LIGATURES
 
     x0, top, x1, bottom = table.bbox
@@ -300,10 +311,13 @@ def _extract(table, rows) -> list[list[Optional[str]]]:
         v_mid, h_mid = (char["top"] + char["bottom"]) / 2, (char["x0"] + char["x1"]) / 2
         if x0 <= h_mid < x1 and top <= v_mid < bottom:
             inside.append((h_mid, v_mid, char))
+    by_middle = sorted(range(len(inside)), key=lambda k: inside[k][1])  # the rows' characters found by bisection
+    middles = [inside[k][1] for k in by_middle]
     out = []
     for row in rows:
         rx0, rtop, rx1, rbottom = row.bbox
-        row_chars = [m for m in inside if rx0 <= m[0] < rx1 and rtop <= m[1] < rbottom]
+        band = by_middle[bisect_left(middles, rtop):bisect_left(middles, rbottom)]  # rtop <= v_mid < rbottom
+        row_chars = [inside[k] for k in sorted(band) if rx0 <= inside[k][0] < rx1]  # in page order, as pdfplumber
         arr: list[Optional[str]] = []
         for cell in row.cells:
             if cell is None:
@@ -315,7 +329,7 @@ def _extract(table, rows) -> list[list[Optional[str]]]:
                 text = chars[0]["text"]
                 arr.append("" if text.isspace() else LIGATURES.get(text, text or ""))
             else:
-                arr.append(extract_text(chars, y_tolerance=_LINE_TOL) if chars else "")
+                arr.append(pdf_words.text(chars, _LINE_TOL))
         out.append(arr)
     return out
 

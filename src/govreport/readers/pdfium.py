@@ -58,16 +58,11 @@ class Decline(Exception):
     """The fast path cannot read this file the way pdfplumber would: fall back."""
 
 
-# PDFium functions the fast path calls per character and per path object, typed to take and return handles
+# PDFium functions the fast path calls once per page, font or form object, typed to take and return handles
 # as plain addresses (c_void_p): pypdfium2's typed handles cost a Python-level conversion on every call and
-# ctypes.cast to compare two page objects, which made up most of the character loop (issue 16).
-_CALLS = ("FPDFText_CountChars", "FPDFText_IsGenerated", "FPDFText_GetTextObject", "FPDFText_GetUnicode",
-          "FPDFText_HasUnicodeMapError", "FPDFText_GetLooseCharBox", "FPDFText_GetMatrix", "FPDFText_GetFontSize",
-          "FPDFText_GetCharOrigin", "FPDFPage_CountObjects", "FPDFPage_GetObject", "FPDFPageObj_GetType",
-          "FPDFTextObj_GetFont", "FPDFFont_GetBaseFontName", "FPDFPageObj_GetMatrix", "FPDFFormObj_CountObjects",
-          "FPDFFormObj_GetObject", "FPDFPath_GetDrawMode", "FPDFPageObj_GetStrokeColor", "FPDFPageObj_GetFillColor",
-          "FPDFPageObj_GetStrokeWidth", "FPDFPath_CountSegments", "FPDFPath_GetPathSegment",
-          "FPDFPathSegment_GetPoint", "FPDFPathSegment_GetType", "FPDFPathSegment_GetClose")
+# ctypes.cast to compare two page objects (issue 16). The calls per character and per path segment are _HOT's.
+_CALLS = ("FPDFText_CountChars", "FPDFText_GetCharOrigin", "FPDFPage_CountObjects", "FPDFFont_GetBaseFontName",
+          "FPDFFormObj_GetObject")
 
 
 def _untyped(t):
@@ -88,6 +83,44 @@ def _api():
         fn = getattr(raw, name)
         proto = ctypes.CFUNCTYPE(_untyped(fn.restype), *[_untyped(t) for t in fn.argtypes])
         calls[name] = proto(ctypes.cast(fn, ctypes.c_void_p).value)
+    return types.SimpleNamespace(**calls)
+
+
+class _Handle(ctypes.c_void_p):
+    """A PDFium handle as returned by a _hot() call: a c_void_p subclass, so ctypes hands it back as is and the
+    next call takes it without any conversion (compare handles by ``.value``)."""
+
+
+# The calls made per character and per path segment, without argument types: ctypes then converts nothing
+# but the index (a Python int -> C int), which takes the call from ~0.30 to ~0.18 us. Every argument must
+# therefore be passed as its C type: handles as c_void_p/_Handle, out-parameters by ctypes.byref.
+# (name, return type): None keeps the function's own restype; pointers come back as _Handle, or as an int
+# address where the address is compared or kept.
+_HOT = (("FPDFText_IsGenerated", None), ("FPDFText_GetTextObject", ctypes.c_void_p), ("FPDFText_GetUnicode", None),
+        ("FPDFText_HasUnicodeMapError", None), ("FPDFText_GetLooseCharBox", None), ("FPDFText_GetMatrix", None),
+        ("FPDFText_GetFontSize", None), ("FPDFPage_GetObject", _Handle), ("FPDFPageObj_GetType", None),
+        ("FPDFPageObj_GetMatrix", None), ("FPDFPath_GetDrawMode", None), ("FPDFPageObj_GetStrokeColor", None),
+        ("FPDFPageObj_GetFillColor", None), ("FPDFPageObj_GetStrokeWidth", None), ("FPDFPath_CountSegments", None),
+        ("FPDFPath_GetPathSegment", _Handle), ("FPDFPathSegment_GetPoint", None), ("FPDFPathSegment_GetType", None),
+        ("FPDFPathSegment_GetClose", None), ("FPDFFormObj_CountObjects", None),
+        ("FPDFTextObj_GetFont", ctypes.c_void_p))
+
+
+@lru_cache(maxsize=1)
+def _hot():
+    """The functions of _HOT, same entry points, declared without argument types (see _HOT)."""
+    import types
+
+    import pypdfium2.raw as raw
+
+    calls = {}
+    for name, restype in _HOT:
+        fn = getattr(raw, name)
+        # what the calls pass is only right for these parameter types: a pypdfium2 that declares others is refused
+        if not all(t is ctypes.c_int or issubclass(t, ctypes._Pointer) for t in fn.argtypes) or (
+                restype is None and not issubclass(fn.restype, (ctypes.c_int, ctypes.c_uint, ctypes.c_double))):
+            raise TypeError(f"pypdfium2 declares {name} differently than readers/pdfium.py expects")
+        calls[name] = ctypes.CFUNCTYPE(restype or fn.restype)(ctypes.cast(fn, ctypes.c_void_p).value)
     return types.SimpleNamespace(**calls)
 
 
@@ -199,49 +232,62 @@ def _chars(page, number: int, height: float, doctop: float, owners: set) -> tupl
 
     x0/x1 and the bottom come from the loose box (advance width, font descent), the
     top from the font size times the character matrix's vertical scale, as pdfminer's
-    box is one em high. Long because one loop over every character is the fast path's hot spot (issue 16).
+    box is one em high. It is long because one loop over every character is the fast path's hot spot (issue 16):
+    the calls go through _hot(), and a character's matrix and font size, which PDFium takes from its text
+    object (CPDF_TextPage: the text matrix times its form's, the object's font size), are asked once per run
+    of characters from one text object.
     """
     import pypdfium2.raw as c
 
-    f = _api()
+    f, typed = _hot(), _api()
     textpage = page.get_textpage()
     try:
-        tp = _address(textpage.raw)
-        n = f.FPDFText_CountChars(tp)
+        tp = ctypes.c_void_p(_address(textpage.raw))
+        n = typed.FPDFText_CountChars(tp.value)
         rect, matrix = c.FS_RECTF(), c.FS_MATRIX()
+        rect_ref, matrix_ref = ctypes.byref(rect), ctypes.byref(matrix)
         ox, oy = ctypes.c_double(), ctypes.c_double()
         generated, text_object, unicode = f.FPDFText_IsGenerated, f.FPDFText_GetTextObject, f.FPDFText_GetUnicode
         map_error, loose_box, get_matrix = f.FPDFText_HasUnicodeMapError, f.FPDFText_GetLooseCharBox, f.FPDFText_GetMatrix
         font_size, add_owner = f.FPDFText_GetFontSize, owners.add
         out = []
+        append = out.append
+        owner = -1  # the text object of the run being read (None: a character without one)
+        size = a = b = cc = d = 0.0
         for i in range(n):
             if generated(tp, i):
                 continue
-            add_owner(text_object(tp, i))
+            obj = text_object(tp, i)
             code = unicode(tp, i)
             if code in (0, 0xFFFE, 0xFFFF) or map_error(tp, i) == 1:
                 raise Decline("character without Unicode")  # pdfminer writes (cid:N) for these: let it
-            if not loose_box(tp, i, rect) or not get_matrix(tp, i, matrix):
+            if not loose_box(tp, i, rect_ref):
                 raise Decline("character without a box")
-            a, b, cc, d = matrix.a, matrix.b, matrix.c, matrix.d
-            if b != 0 or cc != 0 or a <= 0 or d <= 0:
-                raise Decline("rotated, slanted or mirrored text")  # pdfplumber's direction rules decide
-            size = font_size(tp, i) * d
+            if obj != owner or obj is None:
+                if not get_matrix(tp, i, matrix_ref):
+                    raise Decline("character without a box")
+                a, b, cc, d = matrix.a, matrix.b, matrix.c, matrix.d
+                if b != 0 or cc != 0 or a <= 0 or d <= 0:
+                    raise Decline("rotated, slanted or mirrored text")  # pdfplumber's direction rules decide
+                size = font_size(tp, i) * d
+                owner = obj
+                add_owner(obj)
             x0, x1, y0 = rect.left, rect.right, rect.bottom
             if x1 - x0 > 2 * size:
                 # vertical writing (Identity-V): PDFium leaves this box in text space; pdfminer's box is one
                 # em wide and high, its top (1000 - 880)/1000 em above the origin (the default DW2)
-                if not f.FPDFText_GetCharOrigin(tp, i, ox, oy):
+                if not typed.FPDFText_GetCharOrigin(tp.value, i, ox, oy):
                     raise Decline("character without an origin")
                 x1, y0 = x0 + size, oy.value + _VERTICAL_RISE * size - size
             bottom = height - y0
             top = bottom - size
-            out.append({
+            width = x1 - x0
+            append({
                 "object_type": "char", "page_number": number, "text": chr(code),
                 "x0": x0, "x1": x1, "y0": y0, "y1": y0 + size,
                 "top": top, "bottom": bottom, "doctop": doctop + top,
-                "width": x1 - x0, "height": size, "size": size,
-                "upright": True, "fontname": "", "adv": x1 - x0,
+                "width": width, "height": size, "size": size,
+                "upright": True, "fontname": "", "adv": width,
                 "matrix": (a, b, cc, d, x0, y0),
             })
         return out, n
@@ -255,16 +301,18 @@ def _chars(page, number: int, height: float, doctop: float, owners: set) -> tupl
 
 def _paths(page, number: int, height: float, doctop: float) -> tuple[dict[str, list[dict]], set]:
     """Every painted path, split into subpaths and classified as pdfminer's converter does; and the text objects."""
-    f = _api()
+    f = _hot()
     walker = _PathWalker(f, (number, height, doctop))
-    handle = _address(page.raw)
+    handle = ctypes.c_void_p(_address(page.raw))
     get = f.FPDFPage_GetObject
-    walker.walk([get(handle, i) for i in range(f.FPDFPage_CountObjects(handle))], (1.0, 0.0, 0.0, 1.0, 0.0, 0.0), 0)
+    walker.walk([get(handle, i) for i in range(_api().FPDFPage_CountObjects(handle.value))],
+                (1.0, 0.0, 0.0, 1.0, 0.0, 0.0), 0)
     return walker.out, walker.texts
 
 
 class _PathWalker:
-    """Reads path objects (inside Form XObjects too) with one set of reusable ctypes buffers; ``c`` is _api()."""
+    """Reads path objects (inside Form XObjects too) with one set of reusable ctypes buffers; ``c`` is _hot(),
+    so every argument is passed as its C type (handles as _Handle, out-parameters by reference)."""
 
     def __init__(self, c, where):
         import pypdfium2.raw as raw
@@ -277,6 +325,11 @@ class _PathWalker:
         self.fill_mode, self.stroke = ctypes.c_int(), ctypes.c_int()
         self.x, self.y, self.width = ctypes.c_float(), ctypes.c_float(), ctypes.c_float()
         self.rgba = [ctypes.c_uint() for _ in range(4)]
+        self.matrix_ref = ctypes.byref(self.matrix)
+        self.mode_refs = (ctypes.byref(self.fill_mode), ctypes.byref(self.stroke))
+        self.point_refs = (ctypes.byref(self.x), ctypes.byref(self.y))
+        self.width_ref = ctypes.byref(self.width)
+        self.rgba_refs = tuple(ctypes.byref(v) for v in self.rgba)
 
     def walk(self, objects, outer, depth: int) -> None:
         c, matrix, fonts, texts = self.c, self.matrix, self.fonts, self.texts
@@ -286,14 +339,14 @@ class _PathWalker:
             if kind == _OBJ_TEXT:
                 font = get_font(obj)
                 if font not in fonts:
-                    if c.FPDFFont_GetBaseFontName(font, None, 0) <= 1:
+                    if _api().FPDFFont_GetBaseFontName(font, None, 0) <= 1:
                         raise Decline("Type3 font")  # a font without /BaseFont is a Type3 font (see the module docstring)
                     fonts.add(font)
-                texts.add(obj)
+                texts.add(obj.value)
                 continue
             if kind not in (_OBJ_PATH, _OBJ_FORM):
                 continue
-            if not c.FPDFPageObj_GetMatrix(obj, matrix):
+            if not c.FPDFPageObj_GetMatrix(obj, self.matrix_ref):
                 raise Decline("object without a matrix")
             m = _compose((matrix.a, matrix.b, matrix.c, matrix.d, matrix.e, matrix.f), outer)
             if kind == _OBJ_PATH:
@@ -301,11 +354,12 @@ class _PathWalker:
             elif depth + 1 >= _MAX_FORM_DEPTH:
                 raise Decline("Form XObjects nested too deep")
             else:
-                self.walk([c.FPDFFormObj_GetObject(obj, i) for i in range(c.FPDFFormObj_CountObjects(obj))], m, depth + 1)
+                children = _api().FPDFFormObj_GetObject
+                self.walk([_Handle(children(obj, i)) for i in range(c.FPDFFormObj_CountObjects(obj))], m, depth + 1)
 
     def path(self, obj, m) -> None:
         c = self.c
-        if not c.FPDFPath_GetDrawMode(obj, self.fill_mode, self.stroke):
+        if not c.FPDFPath_GetDrawMode(obj, *self.mode_refs):
             raise Decline("path without a draw mode")
         fill, stroke = self.fill_mode.value != 0, bool(self.stroke.value)
         if not fill and not stroke:
@@ -317,7 +371,7 @@ class _PathWalker:
             "stroke": stroke, "fill": fill, "evenodd": self.fill_mode.value == 1,
             "stroking_color": self.rgb(c.FPDFPageObj_GetStrokeColor, obj),
             "non_stroking_color": self.rgb(c.FPDFPageObj_GetFillColor, obj),
-            "linewidth": self.width.value if c.FPDFPageObj_GetStrokeWidth(obj, self.width) else 0.0,
+            "linewidth": self.width.value if c.FPDFPageObj_GetStrokeWidth(obj, self.width_ref) else 0.0,
         }
         starts = [i for i, (op, _pt) in enumerate(segments) if op == "m"] + [len(segments)]
         for s, e in zip(starts, starts[1:]):
@@ -327,17 +381,20 @@ class _PathWalker:
     def segments(self, obj, m) -> list[tuple[str, tuple[float, float]]]:
         """(op, point) per path operator: m, l, c (a Bézier's end point), h (back to the subpath start)."""
         c, x, y = self.c, self.x, self.y
+        get_segment, get_point, get_kind, get_close = (c.FPDFPath_GetPathSegment, c.FPDFPathSegment_GetPoint,
+                                                       c.FPDFPathSegment_GetType, c.FPDFPathSegment_GetClose)
+        x_ref, y_ref = self.point_refs
         a, b, cc, d, e, f = m
         ops: list[tuple[str, tuple[float, float]]] = []
         start = (0.0, 0.0)
         bezier = 0
         for i in range(c.FPDFPath_CountSegments(obj)):
-            seg = c.FPDFPath_GetPathSegment(obj, i)
-            if not c.FPDFPathSegment_GetPoint(seg, x, y):
+            seg = get_segment(obj, i)
+            if not get_point(seg, x_ref, y_ref):
                 raise Decline("path segment without a point")
             px, py = x.value, y.value
             pt = (a * px + cc * py + e, b * px + d * py + f)
-            kind = c.FPDFPathSegment_GetType(seg)
+            kind = get_kind(seg)
             if kind == _SEG_MOVE:
                 ops.append(("m", pt))
                 start = pt
@@ -347,14 +404,14 @@ class _PathWalker:
                     ops.append(("c", pt))
             else:
                 ops.append(("l", pt))
-            if c.FPDFPathSegment_GetClose(seg):
+            if get_close(seg):
                 ops.append(("h", start))
         return ops
 
     def rgb(self, getter, obj) -> tuple[float, ...]:
         """RGB in 0..1 (white is (1.0, 1.0, 1.0), as pdf.py's _WHITE expects)."""
         r, g, b, a = self.rgba
-        if not getter(obj, r, g, b, a):
+        if not getter(obj, *self.rgba_refs):
             return (0.0,)
         return (r.value / 255, g.value / 255, b.value / 255)
 

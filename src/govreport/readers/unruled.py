@@ -85,7 +85,7 @@ def _tokens(word: dict) -> Optional[list[Token]]:
     return out
 
 
-def _stacked_header(block: list) -> Optional[tuple[list[Token], str]]:
+def _stacked_header(block: list, known: Optional[dict] = None) -> Optional[tuple[list[Token], str]]:
     """(columns, header label) when the lines of ``block`` (no values) are a table header.
 
     Header names of narrow columns wrap (社会公益 / 组织, 自 / 然 / 人): the words of
@@ -93,18 +93,20 @@ def _stacked_header(block: list) -> Optional[tuple[list[Token], str]]:
     read as a known column name; group names (申请人情况, 法人或其他组织) and the
     label-column header (信息内容, 指标名称) stand apart, as does text left of the
     columns. Anything else under the columns means this is not a header. The
-    block's first line must hold a header word, so a heading above it stays text.
+    block's first line must hold a header word, so a heading above it stays text. ``known``: the words' tokens
+    found so far (_look_back tries the same lines in ever larger blocks).
     """
     named: list[tuple[float, float, str]] = []  # group and label names: (top, x0, text)
     pieces: list[dict] = []
     for _top, words in block:
         for w in words:
-            for t in _tokens(w) or ():  # known names, split where they ran together (自然人法人或其他组织)
+            tokens = _known_tokens(w, known)
+            for t in tokens or ():  # known names, split where they ran together (自然人法人或其他组织)
                 if t.role in ("group", "label"):
                     named.append((w["top"], t.x0, t.text))
                 else:
                     pieces.append(dict(x0=t.x0, x1=t.x1, top=w["top"], bottom=w["bottom"], text=t.text, chars=[]))
-            if _tokens(w) is None:
+            if tokens is None:
                 pieces.append(w)
     columns: list[Token] = []
     others: list[list[dict]] = []
@@ -133,6 +135,16 @@ def _stacked_header(block: list) -> Optional[tuple[list[Token], str]]:
         return None
     label_words = sorted([(w["top"], w["x0"], nfkc(w["text"])) for stack in others for w in stack] + named)
     return sorted(columns, key=lambda c: c.x0), " ".join(t for _top, _x, t in label_words)
+
+
+def _known_tokens(word: dict, known: Optional[dict]) -> Optional[list[Token]]:
+    """_tokens(word), found once per word while ``known`` (id -> (word, tokens)) is kept."""
+    if known is None:
+        return _tokens(word)
+    hit = known.get(id(word))
+    if hit is None or hit[0] is not word:
+        hit = known[id(word)] = (word, _tokens(word))
+    return hit[1]
 
 
 def _split_stack(stack: list[dict]) -> Optional[list[Token]]:
@@ -208,8 +220,9 @@ def _look_back(items: list, before: list) -> Optional[tuple[int, list[Token], st
         tail.insert(0, (top, words))
     lines = (before if reached_start else []) + tail
     best = None
+    known: dict = {}
     for k in range(1, len(lines) + 1):
-        found = _stacked_header(lines[-k:])
+        found = _stacked_header(lines[-k:], known)
         if found is not None:
             best = (min(k, len(tail)), *found)
     return best

@@ -33,9 +33,12 @@ _HOW = ("agency_id", "written", "alias", "with_city", "without_city", "region", 
 _SHOWN = 3  # closest agencies named in an error line
 
 
+_WS = re.compile(r"\s+")  # compiled once: re.sub(pattern string) looks its cache up on every call
+
+
 def normalize_agency_name(name: str) -> str:
     """The name as identify compares it: NFKC (radicals as ideographs), no whitespace."""
-    return re.sub(r"\s+", "", nfkc(name or ""))
+    return _WS.sub("", nfkc(name or ""))
 
 
 # ----------------------------------------------------------------------------- regions

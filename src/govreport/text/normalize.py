@@ -72,13 +72,32 @@ def clean_text(text: Optional[str]) -> str:
 
 
 _PUNCT_FOLD = str.maketrans({"、": ".", "．": ".", "，": ",", "：": ":", "（": "(", "）": ")", "“": '"', "”": '"', "‘": "'", "’": "'", "〈": "<", "〉": ">", "《": "<", "》": ">"})
+# _PUNCT_FOLD as one str.replace per mark present: str.translate looks each character of a non-ASCII text up in
+# the table (~0.1 µs a character: 0.8 ms for a report's full text), a replace is one C pass. The same text, as
+# no mark folds to a character that is itself folded (tests/unit/extract/test_extract_speed_identical.py).
+_PUNCT_PAIRS = tuple((chr(k), v) for k, v in _PUNCT_FOLD.items())
+
+
+def _fold_punct(text: str) -> str:
+    for mark, folded in _PUNCT_PAIRS:
+        if mark in text:
+            text = text.replace(mark, folded)
+    return text
 
 
 def label_key(text: Optional[str]) -> str:
-    """The form labels are matched in: NFKC, no whitespace, folded punctuation."""
+    """The form labels are matched in: NFKC, no whitespace, folded punctuation (memoized for short texts: the
+    walker keys one row's label several times)."""
     if not text:
         return ""
-    return _WS.sub("", nfkc(text)).translate(_PUNCT_FOLD)
+    return _label_key_short(text) if len(text) <= _MEMO_CHARS else _label_key(text)
+
+
+def _label_key(text: str) -> str:
+    return _fold_punct(_WS.sub("", nfkc(text)))
+
+
+_label_key_short = lru_cache(maxsize=_MEMO_SIZE)(_label_key)
 
 
 @dataclass(frozen=True)
@@ -107,7 +126,8 @@ class ParsedCell:
 # Footnote marks that NFKC would turn into digits (21① -> 211, 21² -> 212): taken off before NFKC.
 _FOOTNOTE_MARKS = re.compile("[\u2460-\u24ff\u2776-\u2793\u00b9\u00b2\u00b3\u2070-\u2079]+")
 # A Chinese numeral in a cell (二十一): it opens with a digit or 十, and is short (text/numerals reads it)
-_CN_CORE = "[零〇一二两三四五六七八九十][零〇一二两三四五六七八九十百千万]{0,11}"
+_CN_FIRST = "零〇一二两三四五六七八九十"
+_CN_CORE = f"[{_CN_FIRST}][{_CN_FIRST}百千万]{{0,11}}"
 
 
 # The cell grammar: [qualifiers] number [multiplier] [qualifiers] [unit] [qualifiers] [notes] [qualifiers], every
@@ -226,6 +246,20 @@ def _number_opening() -> re.Pattern:
     return re.compile(rf"^(?:{pre})*[+-]?\d[\d ]*(?:{_separators()}\d+)*(?:{_alternation(after)})")
 
 
+@lru_cache(maxsize=1)
+def _openers() -> frozenset:
+    """What a number cell can open with besides a digit: a sign, the bracket of (12), a Chinese numeral, the first
+    character of a prefix qualifier. _PLAIN, the cell grammar and _number_opening are all anchored at one of these."""
+    prefixes = {q.token[0] for q in catalog.cell_qualifiers() if q.position == "prefix" and q.token}
+    return frozenset("+-(" + _CN_FIRST) | prefixes
+
+
+def _may_open_number(compact: str) -> bool:
+    """False when no number of the grammar can open the (non-empty) cell: its first character is no digit (re's
+    \\d is a decimal, Nd, character) and none of _openers. Most words of a prose line stop here."""
+    return compact[0].isdecimal() or compact[0] in _openers()
+
+
 def _balanced(text: str) -> bool:
     """Every bracket closed where it opened: 1条) is the tail of a remark cut by a line break, not a cell."""
     return all(text.count(b[0]) == text.count(b[1]) for b in cell_part_tokens("bracket"))
@@ -234,6 +268,8 @@ def _balanced(text: str) -> bool:
 def _compact(text: str) -> str:
     """The cell without spaces, except one space where it stands beside a separator (12 ,345): such a number
     cannot be told (one cell or two) and must stay distinguishable from 12,345."""
+    if " " not in text and "\0" not in text:
+        return text  # nothing to substitute or replace (clean_text left no other whitespace)
     return _SPACE_AT_SEPARATOR.sub("\0", text).replace(" ", "").replace("\0", " ")
 
 
@@ -263,6 +299,8 @@ def _parse_cell(raw: Optional[str], commas: str = COMMAS_THOUSANDS) -> Optional[
     if text in _placeholders():
         return ParsedCell(raw=text, value=None, placeholder=True)
     compact = _compact(text)
+    if not _may_open_number(compact):
+        return None  # text, not a value: no reading below can match it
     if _PLAIN.match(compact) and not marks:
         return ParsedCell(raw=text, value=float(compact))
     cell = _parse_number(compact, text + "".join(marks), marks, commas)

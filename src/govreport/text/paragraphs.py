@@ -49,6 +49,8 @@ def is_table_line(raw: str) -> bool:
         # "规章0 0 0" style: the first value glued to the label. Searched in the trailing
         # digits-and-spaces run only (and the character before it): searching the whole
         # line tries every space as a start, quadratic in a long line of numbers.
+        if not text[-1].isdecimal():
+            return False  # _GLUED_VALUES ends in \d at the end (text is stripped: no final newline for $)
         tail_start = _trailing_run_start(text)
         m = _GLUED_VALUES.search(text, max(tail_start - 1, 0))
         if not m:
@@ -96,8 +98,10 @@ def _table_mask(lines: list[str]) -> list[bool]:
         # "…洪泽湖大道 90" + next line "号，邮编…": a wrapped sentence, not a row
         if is_tab and "\t" not in lines[i]:
             nxt = _next_nonblank(lines, i)
-            if nxt[:1] and nxt[:1] in _CONTINUATION and len(clean_text(lines[i]).split(" ")) >= 2 and not _VALUE_TOKEN.match(clean_text(lines[i]).split(" ")[-2]):
-                table[i] = False
+            if nxt[:1] and nxt[:1] in _CONTINUATION:
+                tokens = clean_text(lines[i]).split(" ")
+                if len(tokens) >= 2 and not _VALUE_TOKEN.match(tokens[-2]):
+                    table[i] = False
     heading = [not table[i] and top_heading(lines[i]) is not None for i in range(n)]
     mask = list(table)
     i = 0

@@ -158,9 +158,12 @@ def _code(text: str) -> str:
 
 
 def emitted_codes() -> tuple[dict, dict]:
-    """(unmapped reasons, finding rules) written as literals in src/, each with where it was first seen."""
+    """(unmapped reasons, finding rules) written as literals in src/, each with where it was first seen; and the
+    layout columns named after an unmapped reason (extract/walker.py _column_reason gives a number under such a
+    column that reason: cumulative, columns_unnamed)."""
     reasons, rules, _hows = _scan()
-    return reasons, rules
+    columns = {c for r in _rows("layouts.csv") for c in r["columns"].split("|")}
+    return {**reasons, **{c: "catalog/layouts.csv" for c in sorted(columns & _unmapped_codes())}}, rules
 
 
 @lru_cache(maxsize=None)
@@ -256,7 +259,7 @@ def test_every_label_sits_in_a_section_and_layout_of_its_family():
 
 def test_every_reason_code_the_package_emits_is_declared():
     reasons, rules = emitted_codes()
-    assert {"label_unknown", "text_cell", "implausible_value", "cumulative"} <= set(reasons)  # the scan sees them
+    assert {"label_unknown", "text_cell", "implausible_value", "cumulative", "columns_unnamed"} <= set(reasons)
     assert {"extract.sections", "identify.agency_unknown", "extract.implausible_value"} <= set(rules)
     assert {"alias", "name", "unknown"} <= set(_scan()[2])  # agency_id_how codes (text/agencies.py id_how)
     assert reason_problems() == []

@@ -159,3 +159,39 @@ def test_a_legacy_table_whose_first_header_cell_is_misread_is_still_read_by_its_
     assert not _wrong(ex, "putian_pthyyyyj_2016")
     assert {u["raw"] for u in ex.unmapped if u["reason"] == "positions_unknown"} == {"a", "性", "你"}
     assert not _misread(OcrCell("条", 0.85)) and _misread(OcrCell("了", 0.6))
+
+
+
+def test_a_legacy_table_whose_cumulative_header_is_unread_stores_the_year_column_only():
+    # 海洋与渔业局 2016, office print at 150 dpi: the header reads `指标名称 | 单位 | 2016年度 | Ase Rit` (历年累计
+    # read as Latin letters). Read from the right under the one-column default layout, the cumulative 1800 and 6
+    # were stored as the year's values (6 wrong cells, unflagged). The header names the year column and then a
+    # column it could not read (catalog/layouts.csv legacy_value_then_unread): the year's values are stored, the
+    # unread column's numbers go to unmapped as columns_unnamed.
+    doc = _doc("putian_pthyyyyj_2016.office_150dpi")
+    header = next(b.rows[0] for b in doc.blocks if b.kind == "table")
+    assert [str(c) for c in header] == ["指标名称", "单位", "2016年度", "Ase Rit"]
+    ex = extract(doc, "legacy")
+    got = _values(ex)
+    truth_values = _truth("putian_pthyyyyj_2016")
+    assert not _wrong(ex, "putian_pthyyyyj_2016")
+    assert got["proactive.total|total"]["value"] == 105 and got["requests.new_received|total"]["value"] == 0
+    assert sum(1 for k, v in truth_values.items() if k in got and got[k]["value"] == v) == 15
+    unread = [(u["source_label"], u["raw"]) for u in ex.unmapped if u["reason"] == "columns_unnamed"]
+    assert ("主动公开文件数", "1800") in unread and ("对申请的答复总数", "6") in unread and len(unread) == 16
+
+
+def test_a_legacy_row_with_more_numbers_than_its_unnamed_columns_stores_none():
+    # the same table with no header naming any column (its header row dropped here): each row holds two numbers
+    # for the one column of the default layout; which is the year's cannot be told, so none is stored
+    doc = _doc("putian_pthyyyyj_2016.office_150dpi")
+    n, table = next((n, b) for n, b in enumerate(doc.blocks) if b.kind == "table")
+    doc.blocks[n] = Block.table([list(r) for r in table.rows[1:]], page=table.page)
+    doc.blocks.insert(n, Block.line("指标名称", page=table.page))  # the legacy table still opens
+    ex = extract(doc, "legacy")
+    assert ex.values == [] and not _wrong(ex, "putian_pthyyyyj_2016")
+    first = [(u["column"], u["raw"], u["reason"]) for u in ex.unmapped if u["source_label"] == "主动公开文件数"]
+    assert first == [("?1", "105", "columns_unnamed"), ("?2", "1800", "columns_unnamed")]  # what was read, kept
+    # a header that names both columns is read as before: the year's value stored, the cumulative set aside
+    named = _doc("putian_pthyyyyj_2016.browser_150dpi")
+    assert _values(extract(named, "legacy"))["proactive.total|total"]["value"] == 105

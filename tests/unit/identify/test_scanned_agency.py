@@ -85,6 +85,17 @@ SLJ_BROWSER_300 = [  # build/scans/browser_300dpi/putian_ptsslj_2020.pdf
 ]
 
 
+SLJ_OFFICE_300_DEBIAN = [  # the same print made on Debian's LibreOffice 7.4 (landscape pages), scanned at 300 dpi:
+    # recorded 2026-12-07 at bb8f096; no line holding 莆田市 is read surely (>= 0.6), so no region is put right
+    ('甫田市水利局2020年度政府信息公开工作年度报生', 0.00),  # p2
+    ('发布时间: 2021-01-18 17:03 |来源: PTSSLJ-莆田市水利局', 0.54),  # p2
+    ('息公开工作年度报告有关事项的通知》(AAD (2019) 605)等文件要求，菁田市水利局编制完成本报告。报告内容包括总体情况，主动公开政府信息情况，收到和处理政府信息公开申请情况', 0.20),  # p2
+    ('版可以从萌田市水利信息网(https://www.putian.gov.cn/zfxxgk/bmzfxxgk/ptsslj/zfxxgk/zfxxgknb/)信息公开专栏下载。如对本年报内容有疑问，请与莆田市水利局办公室联系(地址;莆田市机关大阶', 0.00),  # p2
+    ('息及意见箱信息等。此外，我局通过明确工作任务、落实信息“三审”等方式有效保障网站运行各项工作落实。二是“莆田河长制”微信公众号建设“莆田市河长制”微信公众号已委托市东南网代为维护', 0.54),  # p3
+    ('版权所有莆田市人民政府网Copyright 2006www.putian.gov.cnAll Rights Reserved', 0.48),  # p7
+    ('主办:莆田市人民政府办公室承办:莆田市数字靖田建设领导小组办公室联系电话: 0594-2221669Email: putiangov@163.com', 0.00),  # p7
+]
+
 def _scan(lines, table: bool = False) -> Document:
     blocks = [Block.line(OcrCell(t, c, 1, (0, 0, 1, 1)), page=1) for t, c in lines]
     if table:  # identify() needs a statistics table (the gb2021 header rows the scans read)
@@ -284,3 +295,22 @@ def test_a_scanned_title_read_surely_that_names_no_agency_says_so():
     lines = [("2024年政府信息公开工作年度报告", 0.9), KJJ_OFFICE_200[6], KJJ_OFFICE_200[1]]  # 来源 not beside it
     ident = identify(_scan(lines, table=True))
     assert ident.findings == (("identify.agency_not_in_title", "agency taken from the sentence: 莆田市科技局"),)
+
+
+def test_a_name_read_once_exactly_and_twice_with_its_region_misread_is_stated():
+    # 来源: PTSSLJ-莆田市水利局 (0.54; the portal's site code before the name, catalog/agency_sources.csv), and
+    # 甫田市水利局 (title, 0.00) and 菁田市水利局 (writer sentence, 0.20): three readings of 水利局 after 莆田市 or a
+    # one-character misread of it. The title is unreadable (报告 read 报生), so the 来源 line names the agency.
+    ident = identify(_scan(SLJ_OFFICE_300_DEBIAN, table=True))
+    assert (ident.agency, ident.agency_source) == ("莆田市水利局", "sentence")
+    assert ident.findings == (("identify.agency_title_unread", "agency taken from the sentence: 莆田市水利局"),)
+    read = ocr_lines(_scan(SLJ_OFFICE_300_DEBIAN))
+    assert surely_read(read, "莆田市水利局") and not surely_read(read, "莆田市水利信息网")
+
+
+def test_one_exact_reading_and_one_misread_region_are_not_enough():
+    # without the writer sentence (菁田市水利局): two readings (the exact one and 甫田市), which READ_TWICE would
+    # need whole and alike: the agency stays unknown
+    lines = [line for line in SLJ_OFFICE_300_DEBIAN if "菁田市" not in line[0]]
+    assert not surely_read(ocr_lines(_scan(lines)), "莆田市水利局")
+    assert identify(_scan(lines, table=True)).agency == "unknown"

@@ -107,6 +107,52 @@ def test_a_lost_task_of_a_function_without_failed_is_an_error_naming_the_reason(
         list(engines.run(_Faulty().__call__, [SimpleNamespace(path="a", n=0, fault="segv")], "local"))
 
 
+class _Slow:
+    """Sleeps ``n`` hundredths of a second, then answers n (or crashes its worker when n is 99); counts the
+    tasks at work in a file shared by the workers."""
+
+    def __init__(self, folder: Path):
+        self.folder = folder
+
+    def __call__(self, n: int) -> int:
+        mark = self.folder / f"{n}.running"
+        mark.touch()
+        (self.folder / f"{n}.seen").write_text(str(len(list(self.folder.glob("*.running")))))
+        if n == 99:
+            mark.unlink()
+            os.kill(os.getpid(), signal.SIGKILL)
+        time.sleep(n / 100)
+        mark.unlink()
+        return n
+
+
+def test_ordered_hands_results_back_in_task_order_and_leaves_the_others_to_the_caller(tmp_path):
+    """engines.ordered (ingest's assembly of agency chunks): results in the tasks' order whatever order the
+    workers finish in; the tasks ``remote`` refuses come back untouched ("here"), in their turn; a task whose
+    worker dies is "lost" and the rest go on; with one job every task is the caller's."""
+    tasks = [30, 1, 2, 99, 5, 7, 3]
+    got = list(engines.ordered(_Slow(tmp_path), tasks, jobs=2, remote=lambda n: n != 7, ahead=1))
+    assert [t for t, _status, _value in got] == tasks
+    assert [(s, v) for _t, s, v in got if s != "lost"] == [("ok", 30), ("ok", 1), ("ok", 2), ("ok", 5),
+                                                           ("here", None), ("ok", 3)]
+    assert [v for _t, s, v in got if s == "lost"] == ["crashed (signal SIGKILL) while it was parsed; its worker "
+                                                      "was replaced"]
+    assert not (tmp_path / "7.seen").exists()  # never sent to a worker
+    assert max(int(f.read_text()) for f in tmp_path.glob("*.seen")) <= 2  # two workers at most
+    assert list(engines.ordered(_Slow(tmp_path), [1, 2], jobs=1)) == [(1, "here", None), (2, "here", None)]
+
+
+def test_ordered_holds_at_most_jobs_plus_ahead_tasks_not_handed_back(tmp_path):
+    """While the first task runs long, no more than ``jobs + ahead`` tasks are started: results wait in memory
+    only that far ahead of the task the caller is at."""
+    tasks = [50] + list(range(1, 9))
+    runs = engines.ordered(_Slow(tmp_path), tasks, jobs=2, ahead=1)
+    first = next(runs)
+    started = sorted(int(f.stem) for f in tmp_path.glob("*.seen"))
+    assert first == (50, "ok", 50) and started == [1, 2, 50]  # 3 = jobs + ahead, counted from task 0
+    assert [t for t, _s, _v in runs] == list(range(1, 9))
+
+
 def _sorted(frame: pd.DataFrame) -> pd.DataFrame:
     frame = frame.copy()
     if "source_file" in frame:  # the same files, as each engine saw them

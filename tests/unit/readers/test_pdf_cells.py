@@ -8,7 +8,7 @@ import pytest
 
 from conftest import FIXTURES
 from govreport.readers import pdf_grid, pdfium
-from govreport.readers.pdf_cells import cells, find_tables
+from govreport.readers.pdf_cells import cells, find_tables, intersections
 
 REPORT = FIXTURES / "pdf" / "hongze_district_gov_2023.pdf"
 
@@ -45,6 +45,8 @@ def test_tables_and_cells_are_pdfplumbers(pages):
     for page in pages:
         ruled, settings = _ruled(page)
         theirs = TableFinder(ruled, settings)
+        assert intersections(theirs.edges, 3, 3) == theirs.intersections
+        assert list(intersections(theirs.edges, 3, 3)) == list(theirs.intersections)  # in the same order
         assert cells(theirs.intersections) == theirs.cells
         ours = find_tables(ruled, settings)
         assert [t.cells for t in ours] == [t.cells for t in theirs.tables]
@@ -71,3 +73,16 @@ def test_read_counted_lists_pages_without_characters():
     scan = FIXTURES.parent / "scans" / "putian_ptsjj_2024_title_200dpi.pdf"
     doc, why, empty = pdfium.read_counted(scan)
     assert doc is None and why == "no text" and empty is None  # declined: read_pdf asks about scans as before
+
+
+def test_filtered_pages_are_pdfplumbers(pages):
+    """pdf_grid._filtered tests only the objects its test can drop: the same objects as page.filter."""
+    for page in pages:
+        ruled = pdf_grid._filtered(page, pdf_grid._visible_ruling, "rect")
+        assert ruled.objects == page.filter(pdf_grid._visible_ruling).objects
+
+        def left_half(obj):
+            return obj.get("object_type") != "char" or obj["x0"] < page.width / 2
+
+        assert pdf_grid._filtered(page, left_half, "char").objects == page.filter(left_half).objects
+    assert any(len(page.filter(pdf_grid._visible_ruling).rects) < len(page.rects) for page in pages)  # some dropped

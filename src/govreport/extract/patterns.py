@@ -1,0 +1,99 @@
+"""The catalog's label, section and header patterns as the walker searches them: compiled once per process.
+
+A row's label is matched to catalog entries (``best_match``: the match nearest the end of the label, then the
+longest); a key is tested against the section headings and the layouts' headers. Most keys match none of a
+pool's patterns, so each pool also has one joined pattern, ``(?:p1)|(?:p2)|…``, that matches a key exactly
+when one of its patterns does: one search answers "none" instead of one search per pattern. Everything here
+is read from the catalog (lru_cache: cleared with it by catalog.clear_caches).
+"""
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+from typing import Optional
+
+from govreport import catalog
+from govreport.catalog import LabelEntry, Layout, Section
+
+
+def best_match(entries, key: str, start_before: Optional[int] = None,
+               anywhere: Optional[re.Pattern] = None) -> Optional[LabelEntry]:
+    """The entry whose pattern matches nearest the end of the label, then longest (the first such entry).
+
+    ``start_before``: only matches that begin before this offset count (a label
+    read together with its wrapped tail must match across the wrap, not in the tail).
+    ``anywhere``: a pattern that matches a key wherever one of the entries' patterns does (``pool``): a key
+    it does not match has no best entry.
+    """
+    if anywhere is not None and anywhere.search(key) is None:
+        return None
+    best, score, seen = None, None, set()
+    for e in entries:
+        if e.pattern == "*" or e.pattern in seen:
+            continue  # an entry of a pattern already tried matches as that one did: never strictly better
+        seen.add(e.pattern)
+        m = e.regex.search(key)
+        if m and (start_before is None or m.start() < start_before):
+            s = (m.end(), m.end() - m.start())
+            if score is None or s > score:
+                best, score = e, s
+    return best
+
+
+def pool(entries, family: str, section: Optional[str], group_or_columns
+         ) -> tuple[tuple[LabelEntry, ...], Optional[re.Pattern]]:
+    """The family's entries a row may match and their joined pattern: legacy by sub-section (``group_or_columns``
+    is the group, None for all), gb by section and the layout's columns (``group_or_columns``)."""
+    if family == "legacy":
+        chosen = tuple(e for e in entries if group_or_columns is None or e.section == group_or_columns)
+    else:
+        cols = set(group_or_columns)
+        chosen = tuple(e for e in entries if e.section == section and (e.column == "*" or e.column in cols))
+    patterns = tuple(dict.fromkeys(e.pattern for e in chosen if e.pattern != "*"))
+    return chosen, (pool_filter(patterns) if patterns else None)
+
+
+@lru_cache(maxsize=64)
+def pool_filter(patterns: tuple[str, ...]) -> Optional[re.Pattern]:
+    """The joined pattern of a pool of label patterns (a few dozen pools per catalog: compiled once)."""
+    return any_of(tuple(re.compile(p) for p in patterns))
+
+
+@lru_cache(maxsize=None)
+def sections(family: str) -> tuple[tuple[Section, re.Pattern], ...]:
+    """The family's section rows with their patterns compiled."""
+    return tuple((s, re.compile(s.pattern)) for s in catalog.sections() if s.family == family)
+
+
+@lru_cache(maxsize=None)
+def any_section(family: str, roles: tuple[str, ...]) -> Optional[re.Pattern]:
+    """The joined pattern of the family's section patterns of ``roles`` (start, end, group)."""
+    return any_of(tuple(rx for s, rx in sections(family) if s.role in roles))
+
+
+@lru_cache(maxsize=None)
+def header_layouts(section: Optional[str]) -> tuple[tuple[Layout, re.Pattern], ...]:
+    """The section's layouts that a header row names, patterns compiled, in catalog order."""
+    return tuple((lay, re.compile(lay.header_pattern)) for lay in catalog.layouts()
+                 if lay.section == section and lay.header_pattern)
+
+
+@lru_cache(maxsize=None)
+def any_header(section: Optional[str]) -> Optional[re.Pattern]:
+    """The joined pattern of the section's header patterns."""
+    return any_of(tuple(rx for _lay, rx in header_layouts(section)))
+
+
+@lru_cache(maxsize=None)
+def default_layout(section: Optional[str]) -> Optional[Layout]:
+    """The section's layout before any header names one (the first without a header pattern)."""
+    return next((lay for lay in catalog.layouts() if lay.section == section and not lay.header_pattern), None)
+
+
+def any_of(patterns: tuple[re.Pattern, ...]) -> Optional[re.Pattern]:
+    """``(?:p1)|(?:p2)|…``: it finds a match in a text exactly when one of the patterns does (at the first
+    position where one matches, the alternation tries each). Only for patterns without groups (no
+    backreference can be renumbered) and without flags of their own; None otherwise (the caller tries each)."""
+    if not patterns or any(rx.groups or rx.flags != re.UNICODE for rx in patterns):
+        return None
+    return re.compile("|".join(f"(?:{rx.pattern})" for rx in patterns))

@@ -1,0 +1,164 @@
+"""Issue 16's cheaper table extraction gives the answers of the code it replaces: each shortcut is checked
+against the full computation on the lines and labels of the repository's real reports (and random words)."""
+from __future__ import annotations
+
+import random
+import re
+from difflib import SequenceMatcher
+from pathlib import Path
+
+import pytest
+
+from govreport import catalog
+from govreport.extract import fuzzy, patterns
+from govreport.extract.rows import _is_value, _merge_cell_parts, _merge_prefix_words, document_rows
+from govreport.readers import read_document
+from govreport.text import normalize
+from govreport.text.normalize import clean_text, label_key, value_run_start
+from govreport.text.paragraphs import _GLUED_VALUES, _VALUE_TOKEN, is_table_line
+
+REPO = Path(__file__).resolve().parents[3]
+REPORTS = sorted((REPO / "tests" / "data" / "real").glob("*.txt")) + sorted((REPO / "data" / "raw").glob("*.txt"))
+
+
+@pytest.fixture(scope="module")
+def lines() -> list[str]:
+    """Every text line of the real text reports (tables and prose), stripped."""
+    return [b.text.strip() for p in REPORTS for b in read_document(p).blocks if b.kind == "text" and b.text.strip()]
+
+
+@pytest.fixture(scope="module")
+def labels() -> list[str]:
+    """The row labels of the real text reports, as the walker reads them (no empty ones)."""
+    return sorted({r.label for p in REPORTS for r in document_rows(read_document(p)) if r.label})
+
+
+def test_matched_visits_only_shared_characters_and_is_still_difflib():
+    """_matched skips the positions of a whose character b lacks (difflib empties its run table there)."""
+    rng = random.Random(16)
+    for _ in range(3000):
+        a = "".join(rng.choice("申请公开不予其他处理xy理由。") for _ in range(rng.choice([5, 40, 300])))
+        b = "".join(rng.choice("申请公开处理答复其他") for _ in range(rng.randint(1, 20)))
+        assert fuzzy.similarity.__wrapped__(a, b) == SequenceMatcher(None, a, b, autojunk=False).ratio(), (a, b)
+
+
+def _pools() -> list[tuple]:
+    """Every pool of free catalog entries a walker offers the fallback: by family and section (and column)."""
+    pools = []
+    for family in ("gb", "legacy"):
+        entries = [e for e in catalog.label_entries() if e.family == family]
+        for section in sorted({e.section for e in entries}):
+            pools.append(tuple(e for e in entries if e.section == section))
+    return pools
+
+
+def test_best_two_is_the_head_of_rank(labels):
+    """best_two == rank(...)[:2] (entry and score) for real labels, every pool and every next metric: its bounds
+    never leave out one of the two best candidates or a tie between them."""
+    pools = _pools()
+    compared = 0
+    for label in labels[::3]:
+        key = label_key(label)
+        for pool in pools:
+            for next_metric in [None] + sorted({e.metric for e in pool})[::4]:
+                want = [(c.entry, c.score) for c in fuzzy.rank(key, pool, next_metric)[:2]]
+                got = [(c.entry, c.score) for c in fuzzy.best_two(key, pool, next_metric)]
+                assert got == want, (label, next_metric)
+                compared += 1
+    assert compared > 1000
+    requests = [e for e in catalog.label_entries() if e.family == "gb" and e.section == "requests"]
+    top, runner = fuzzy.best_two("本年新收政府信息公开申请数", requests, None)  # 数量 lost: 26 of 27 characters
+    assert (top.entry.metric, top.score, runner.entry.metric) == ("requests.new_received", 26 / 27, "requests.carried_over")
+
+
+def test_character_bound_is_never_below_difflib(labels):
+    """The bound best_two prunes by (length, distinct characters in common plus repeats) is an upper bound."""
+    metrics = catalog.metrics()
+    profiles = sorted({p for e in catalog.label_entries() if e.pattern != "*"
+                       for p in fuzzy._form_profiles(e.pattern, metrics[e.metric].name_zh)})
+    for label in labels[::5]:
+        words = fuzzy.bare_words(label_key(label))
+        if not words:
+            continue
+        bounds = fuzzy._profile_bounds(words, fuzzy._bits(words), tuple(profiles))
+        for (form, *_rest), bound in zip(profiles, bounds):
+            assert bound >= SequenceMatcher(None, words, form, autojunk=False).ratio(), (words, form)
+
+
+def test_joined_patterns_match_exactly_where_one_does(labels):
+    """The one-search prefilters (label pools, section headings, layout headers) match a key exactly when one
+    of their patterns does."""
+    keys = [label_key(x) for x in labels] + ["", "一、主动公开政府信息情况", "本年制发件数本年废止件数现行有效件数"]
+    checks = []
+    for pool in _pools():
+        each, joined = patterns.pool(pool, pool[0].family, pool[0].section, None if pool[0].family == "legacy"
+                                     else {e.column for e in pool})
+        checks.append((joined, [re.compile(e.pattern) for e in each if e.pattern != "*"]))
+    for family in ("gb", "legacy"):
+        for roles in (("start", "end"), ("group",)):
+            checks.append((patterns.any_section(family, roles),
+                           [rx for s, rx in patterns.sections(family) if s.role in roles]))
+    for section in {lay.section for lay in catalog.layouts()}:
+        checks.append((patterns.any_header(section), [rx for _lay, rx in patterns.header_layouts(section)]))
+    assert sum(joined is not None for joined, _ in checks) >= 10
+    for joined, each in checks:
+        if joined is None:
+            continue
+        for key in keys:
+            assert (joined.search(key) is not None) == any(rx.search(key) for rx in each), (joined.pattern, key)
+
+
+def test_cell_opening_shortcut_only_skips_what_never_parses(lines):
+    """A cell whose first character opens no number of the grammar is never a number, an unreadable number or a
+    plain one: what _parse_cell returned for it before the shortcut (None)."""
+    rng = random.Random(7)
+    words = {t for line in lines for t in line.split()}
+    words |= {"".join(rng.choice("约近增减新一二十（(）)+-万元件%无/—，,.0１5 ") for _ in range(rng.randint(1, 6)))
+              for _ in range(5000)}
+    skipped = 0
+    for word in words:
+        text = clean_text(word)
+        if not text:
+            continue
+        compact = normalize._compact(text)
+        if not normalize._may_open_number(compact):
+            skipped += 1
+            assert normalize._PLAIN.match(compact) is None
+            assert normalize._parse_number(compact, text, [], normalize.COMMAS_THOUSANDS) is None
+            assert normalize._parse_number(compact, text, [], normalize.COMMAS_AMBIGUOUS) is None
+            assert normalize._number_opening().match(compact) is None
+        assert normalize._compact(text) == normalize._SPACE_AT_SEPARATOR.sub("\0", text).replace(" ", "").replace("\0", " ")
+    assert skipped > len(words) / 4
+
+
+def test_one_token_line_splits_as_the_general_path(lines):
+    """A line of one token: the merges keep it and value_run_start gives 0 (a value) or 1 (a label)."""
+    tokens = {line for line in lines if len(line.split()) == 1}
+    assert len(tokens) > 500
+    for token in tokens:
+        merged = _merge_cell_parts(_merge_prefix_words([token]))
+        assert merged == [token]
+        assert value_run_start(merged, _is_value) == (0 if _is_value(token) else 1)
+
+
+def test_table_line_shortcut_only_skips_lines_without_glued_values(lines):
+    """is_table_line's early False (no trailing value token, last character no digit) is what the glued-values
+    search gave."""
+    for line in lines:
+        text = clean_text(line)
+        if not text or "\t" in line:
+            continue
+        trailing = _VALUE_TOKEN.match(text.split(" ")[-1])
+        if not trailing and not text[-1].isdecimal():
+            assert _GLUED_VALUES.search(text) is None
+            assert is_table_line(line) is False
+
+
+def test_punctuation_folded_by_replace_is_translate(lines):
+    """label_key folds punctuation with one str.replace per mark: what str.translate(_PUNCT_FOLD) gives, as no
+    mark folds to a character that is itself folded."""
+    assert not any(ord(ch) in normalize._PUNCT_FOLD for _mark, folded in normalize._PUNCT_PAIRS for ch in folded)
+    texts = lines + ["".join(lines), "（一）“申请”、《条例》：〈1〉，‘2’．"]
+    for text in texts:
+        assert normalize._fold_punct(text) == text.translate(normalize._PUNCT_FOLD)
+    assert label_key("（一） 收到《条例》、申请：") == "(一)收到<条例>.申请:"
