@@ -41,7 +41,7 @@ def _drop_enumerations(text: str) -> str:
 @lru_cache(maxsize=65536)
 def subject_key(subject: str) -> str:
     """A comparison key for a subject phrase: no quotes, enumerations (A、B和C等) or markers.
-    Cached: comparisons look the same subjects up once per pair."""
+    Cached: one subject recurs in many facts and anchors, report after report."""
     text = nfkc(str(subject))
     text = _drop_enumerations(text)
     text = re.sub(r"[“”\"'‘’《》〈〉<>()（）\s]", "", text)
@@ -65,13 +65,23 @@ def subjects_match(a: str, b: str) -> bool:
     other when both end in the same three characters (the head noun), e.g.
     转办有效诉求件 (2018, after dropping 市民咨询、…等) and 转办市民有效诉求件 (2021).
     """
-    ka, kb = subject_key(a), subject_key(b)
+    return _keys_match(subject_key(a), subject_key(b))
+
+
+def _keys_match(ka: str, kb: str) -> bool:
+    """subjects_match on two subject keys."""
     if not ka or not kb:
         return False
     if ka == kb:
         return True
     short, long = sorted((ka, kb), key=len)
     return len(short) >= 4 and short[-3:] == long[-3:] and _is_subsequence(short, long)
+
+
+def _head(key: str) -> tuple[bool, str]:
+    """What two matching keys share: the whole key when shorter than four characters (only an equal key
+    matches it), else its last three characters (the head noun); keys of different heads never match."""
+    return (True, key) if len(key) < 4 else (False, key[-3:])
 
 
 # --------------------------------------------------------------------------- series
@@ -147,12 +157,17 @@ def _agency_series(agency_id: str, facts: pd.DataFrame) -> pd.DataFrame:
 
 
 def _anchor_subjects(facts: pd.DataFrame) -> dict[str, str]:
-    """fact_id -> subject of the first count in its sentence (what a bare 办结 or 办结率 belongs to)."""
+    """fact_id -> subject of the first count in its sentence (what a bare 办结 or 办结率 belongs to).
+    Plain loops over the columns: a pandas group per sentence cost most of fact_series' time."""
+    sentences: dict[tuple, list] = {}  # (report_id, sentence) -> its facts' (role, subject, fact_id), in order
+    for report_id, sentence, role, subject, fact_id in zip(facts["report_id"], facts["sentence"], facts["role"],
+                                                          facts["subject"], facts["fact_id"]):
+        if not (pd.isna(report_id) or pd.isna(sentence)):  # as groupby: a missing key makes no group
+            sentences.setdefault((report_id, sentence), []).append((role, subject, fact_id))
     anchors = {}
-    for _, rows in facts.groupby(["report_id", "sentence"], sort=False):
-        counts = rows[rows["role"].astype(str) != "rate"]
-        first = str(counts["subject"].iloc[0]) if not counts.empty else ""
-        anchors.update({str(f): first for f in rows["fact_id"]})
+    for rows in sentences.values():
+        first = next((str(subject) for role, subject, _ in rows if str(role) != "rate"), "")
+        anchors.update({str(f): first for _, _, f in rows})
     return anchors
 
 
@@ -167,15 +182,27 @@ def _matching_groups(facts: pd.DataFrame) -> list[list]:
         return i
 
     records = list(facts.itertuples())
-    for a in records:
-        for b in records:
-            if b.Index > a.Index and b.year != a.year and b.unit == a.unit \
-                    and subjects_match(str(a.subject), str(b.subject)):
-                parent[find(b.Index)] = find(a.Index)
+    for i, j in _matching_pairs(records):
+        parent[find(j)] = find(i)
     groups: dict[int, list] = {}
     for r in records:
         groups.setdefault(find(r.Index), []).append(r)
     return list(groups.values())
+
+
+def _matching_pairs(records: list):
+    """(Index, Index) of facts of different years, one unit and matching subjects. Each key is computed
+    once, and only facts of one unit and key head (_head) are compared: the others cannot match."""
+    buckets: dict[tuple, list] = {}
+    for r in records:
+        key = subject_key(str(r.subject))
+        if key and r.unit == r.unit:  # an empty key matches nothing, nor does a missing (NaN) unit
+            buckets.setdefault((r.unit, _head(key)), []).append((r.Index, r.year, key))
+    for bucket in buckets.values():
+        for n, (i, year, key) in enumerate(bucket):
+            for j, other_year, other in bucket[n + 1:]:
+                if other_year != year and _keys_match(key, other):
+                    yield i, j
 
 
 def _one_per_year(members: list, anchors: dict[str, str]) -> dict[int, Any]:

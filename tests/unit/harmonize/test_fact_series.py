@@ -70,3 +70,12 @@ def test_subjects_match_across_wording_changes_between_years():
     # 洪泽区 2023 "主动公开政府信息 1136 条" vs 2024 "主动发布各类政府信息 … 条" (fixtures/text)
     assert subjects_match("主动公开政府信息", "主动发布各类政府信息")
     assert not subjects_match("主动公开政府信息", "受理政府信息公开申请")
+
+
+def test_facts_are_joined_on_every_matching_pair_of_different_years_and_no_other(facts):
+    # the pairs compared only within one unit and key head are those a comparison of every pair finds
+    from govreport.harmonize.facts import _matching_pairs
+    records = list(facts.assign(year=[2018 if r == "spt2018" else 2021 for r in facts["report_id"]]).itertuples())
+    every = {(a.Index, b.Index) for a in records for b in records if b.Index > a.Index and b.year != a.year
+             and b.unit == a.unit and subjects_match(str(a.subject), str(b.subject))}
+    assert every and set(_matching_pairs(records)) == every
