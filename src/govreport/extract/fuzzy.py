@@ -149,42 +149,12 @@ def _bound(a: str, b: str) -> float:
     return 2.0 * common / (len(a) + len(b))
 
 
-def _best_similarity(words: str, forms: tuple[str, ...]) -> float:
-    """max(similarity(words, f) for f in forms), skipping a form whose bound (first by length, then by the
-    characters in common) cannot beat the best so far: the same maximum with few difflib runs."""
-    best = 0.0
-    for form in forms:
-        if best and (2.0 * min(len(words), len(form)) / (len(words) + len(form)) <= best
-                     or _bound(words, form) <= best):
-            continue
-        best = max(best, similarity(words, form))
-    return best
-
-
-def rank(label_key: str, entries: Sequence[LabelEntry], next_metric: Optional[str]) -> list[Candidate]:
-    """Free catalog rows by similarity to the label, best first (one row per metric)."""
-    words = bare_words(label_key)
-    settings = catalog.matching_settings()
-    if len(words) < settings["min_label_chars"]:
-        return []
-    metrics = catalog.metrics()
-    best: dict[str, Candidate] = {}
-    for e in entries:
-        if e.pattern == "*":
-            continue
-        score = _best_similarity(words, literal_forms(e.pattern, metrics[e.metric].name_zh))
-        if e.metric == next_metric:
-            score = min(1.0, score + settings["position_bonus"])
-        if e.metric not in best or score > best[e.metric].score:
-            best[e.metric] = Candidate(e, score)
-    return sorted(best.values(), key=lambda c: -c.score)
-
-
 def best_two(label_key: str, entries: Sequence[LabelEntry], next_metric: Optional[str]) -> list[Candidate]:
-    """``rank(...)[:2]`` (all ``decide`` reads), exactly, with few difflib runs: entries are scored from the
-    highest bound down, and an entry (or one of its forms) whose bound is below the second-best metric score
-    so far is never computed: its score is below that, so it can be neither of the two best nor tie them
-    (rank breaks ties by the metric's first entry: ``order``)."""
+    """The two best free catalog rows by similarity to the label (one row per metric), all ``decide`` reads,
+    exactly as scoring every entry would give them (tests/fuzzy_reference.py ``rank``), with few difflib runs:
+    entries are scored from the highest bound down, and an entry (or one of its forms) whose bound is below the
+    second-best metric score so far is never computed: its score is below that, so it can be neither of the two
+    best nor tie them (ties go to the metric's first entry: ``order``)."""
     words = bare_words(label_key)
     settings = catalog.matching_settings()
     if len(words) < settings["min_label_chars"]:
@@ -203,10 +173,10 @@ def best_two(label_key: str, entries: Sequence[LabelEntry], next_metric: Optiona
         if got is None:  # the templates of a family share most patterns
             bounds = _profile_bounds(words, bits, forms)
             got = known[id(forms)] = (bounds, max(bounds, default=0.0))
-        bound = min(1.0, got[1] + bonus) if e.metric == next_metric else got[1]  # _with_bonus
+        bound = _with_bonus(got[1], e.metric == next_metric, bonus)
         todo.append((-bound, k, e, forms, got[0]))
     todo.sort()  # highest bound first, then entry order (k is unique: nothing after it is compared)
-    best: dict[str, tuple[float, int, LabelEntry]] = {}  # metric -> (score, entry index, entry), as rank keeps it
+    best: dict[str, tuple[float, int, LabelEntry]] = {}  # metric -> (score, entry index, entry): its best entry
     top_metric, top, second = None, -1.0, -1.0
     for minus_bound, k, e, forms, bounds in todo:
         if -minus_bound < second:
@@ -227,7 +197,7 @@ def best_two(label_key: str, entries: Sequence[LabelEntry], next_metric: Optiona
 
 
 def _with_bonus(similarity_: float, is_next: bool, bonus: float) -> float:
-    """The score rank gives a similarity: the position bonus for the next catalog row, capped at 1."""
+    """A similarity as a score: the position bonus for the next catalog row, capped at 1."""
     return min(1.0, similarity_ + bonus) if is_next else similarity_
 
 
@@ -269,8 +239,9 @@ def _profile_bounds(words: str, bits: int, profiles: tuple) -> list[float]:
 
 
 def _entry_score(words: str, forms: tuple, bounds: list[float], is_next: bool, bonus: float, floor: float) -> float:
-    """rank's score of one entry, exact when it is at least ``floor``; a form whose bound (with the bonus) is
-    below ``floor`` is skipped, so a lower score may come out lower than rank's (it is below floor either way)."""
+    """An entry's score (its best form's similarity, with the bonus), exact when it is at least ``floor``; a form
+    whose bound (with the bonus) is below ``floor`` is skipped, so a lower score may come out lower than the exact
+    one (it is below floor either way)."""
     best = 0.0
 
     def hopeless(bound: float) -> bool:  # this form cannot raise the entry's best, or cannot reach floor

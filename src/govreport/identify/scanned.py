@@ -101,8 +101,13 @@ def _region_misread_in(lines: OcrLines, name: str) -> int:
     rest = name[len(head):]
     if not head or len(rest) < 2:
         return 0
-    return sum(any(_whole_at(line, at - len(head)) and line[at - len(head):at] != head
-                   and _one_off_or_same(line[at - len(head):at], head) for at in _finds(line, rest) if at >= len(head))
+    return _lines_with(lines, rest, len(head), lambda read: read != head and _one_off_or_same(read, head))
+
+
+def _lines_with(lines: OcrLines, rest: str, width: int, region_read) -> int:
+    """OCR'd lines holding ``rest`` whole after a region of ``width`` characters that ``region_read`` accepts."""
+    return sum(any(_whole_at(line, at - width) and region_read(line[at - width:at])
+                   for at in _finds(line, rest) if at >= width)
                for line in lines.every)
 
 
@@ -136,9 +141,7 @@ def corrected(lines: OcrLines, name: str) -> str:
     if len(fixes) != 1:
         return ""
     fixed = fixes[0]
-    alike = sum(any(_whole_at(line, at - len(fixed)) and _one_off_or_same(line[at - len(fixed):at], fixed)
-                    for at in _finds(line, rest) if at >= len(fixed))
-                for line in lines.every)
+    alike = _lines_with(lines, rest, len(fixed), lambda read: _one_off_or_same(read, fixed))
     return fixed + rest if alike >= READ_TWICE else ""
 
 
