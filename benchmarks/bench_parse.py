@@ -53,6 +53,7 @@ STAGES = [
     ("  nfkc", "text/normalize.py", "nfkc"),
     ("  fuzzy.rank", "extract/fuzzy.py", "rank"),  # before
     ("  fuzzy.best_two", "extract/fuzzy.py", "best_two"),  # after: the two best candidates only
+    ("  fuzzy.choose", "extract/fuzzy.py", "choose"),  # later: the runner-up scored only when it can matter
 ]
 
 

@@ -48,7 +48,7 @@ def report_rows(path, sha256: Optional[str] = None) -> "ReportRows":
     doc, det, rid, ex, checked = _table(path)
     prose = prose_facts(rid, doc)  # the facts and what their checks need, in one pass over the sentences
     rep = records.records(path, doc, det, ex, checked, sha256 or store.sha256_file(path))
-    found = check_prose(rid, prose, [{"report_id": rid, **v} for v in checked[0]])  # the values table's rows
+    found = check_prose(rid, prose, rep.tables["values"])  # the values table's rows (report_id first, then each value)
     return records.with_prose(rep, prose.rows, found, assess(rid, det.year, det.agency_level, doc),
                               prose_sentences(doc))
 

@@ -181,6 +181,38 @@ def validate_table(name: str, frame):
         raise SchemaError(name, [(c, "is required but not in the table", []) for c in missing]
                           + [(c, "is not a column of the table", []) for c in extra]
                           + ([("*", "columns out of order", list(frame.columns))] if not (missing or extra) else []))
+    out = _converted(spec, frame, failures, lambda values, col: failures.extend(_column_failures(name, values, col)))
+    if spec.unique and len(out):
+        twice = out.duplicated(list(spec.unique), keep=False)
+        if twice.any():
+            rows = out.loc[twice, list(spec.unique)].drop_duplicates().itertuples(index=False)
+            failures.append((",".join(spec.unique), "not unique together", [tuple(r) for r in rows]))
+    if failures:
+        raise SchemaError(name, failures)
+    return out
+
+
+def checked(name: str, frame):
+    """A batch of table ``name`` checked (and coerced) once, when the registry says it is checked."""
+    return validate_table(name, frame) if TABLES[name].checked else frame
+
+
+def with_dtypes(name: str, frame):
+    """``frame`` as ``checked`` returns it when it passes, but unchecked (rows written apart from their batch,
+    which is checked whole: store.csv_rows); None when its columns are not the spec's, in order, or a value
+    cannot take its column's dtype."""
+    spec, failures = TABLES[name], []
+    if not spec.checked:
+        return frame
+    if list(frame.columns) != [c.name for c in spec.columns if c.name in frame.columns or c.required]:
+        return None
+    out = _converted(spec, frame, failures)
+    return None if failures else out
+
+
+def _converted(spec: TableSpec, frame, failures: list, each: Optional[Callable] = None):
+    """``frame`` with each column of the spec in its dtype (``_coerced``); ``each(values, column)`` is called
+    with every column converted."""
     out = frame
     for col in (c for c in spec.columns if c.name in frame.columns):
         given = frame[col.name]
@@ -190,14 +222,8 @@ def validate_table(name: str, frame):
         if values is not given:
             out = out.copy(deep=False) if out is frame else out
             out[col.name] = values
-        failures += _column_failures(name, values, col)
-    if spec.unique and len(out):
-        twice = out.duplicated(list(spec.unique), keep=False)
-        if twice.any():
-            rows = out.loc[twice, list(spec.unique)].drop_duplicates().itertuples(index=False)
-            failures.append((",".join(spec.unique), "not unique together", [tuple(r) for r in rows]))
-    if failures:
-        raise SchemaError(name, failures)
+        if each is not None:
+            each(values, col)
     return out
 
 

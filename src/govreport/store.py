@@ -23,7 +23,7 @@ from typing import Callable, Iterable, Optional
 import pandas as pd
 
 from govreport.errors import GovreportError
-from govreport.schemas import TABLES as REGISTRY, validate_table
+from govreport.schemas import TABLES as REGISTRY, checked, with_dtypes
 from govreport.text.agencies import select_reports
 
 MANIFEST = "manifest.json"
@@ -144,16 +144,16 @@ class TableStream:
         self.out, self.batch_rows = Path(out_dir), batch_rows or BATCH_ROWS
         self.out.mkdir(parents=True, exist_ok=True)
         clear_temporaries(self.out)
-        self.queued, self.n_queued = {}, 0  # (table, file) -> the frames queued; how many rows
+        self.queued, self.n_queued, self.lines = {}, 0, {}  # (table, file) -> frames; rows; file -> csv_rows
         self.parquet: dict[str, tuple] = {}  # relative file -> (temporary path, ParquetWriter)
         self.csv: dict[str, tuple] = {}      # table -> (temporary path, open handle)
 
     def add(self, name: str, frame: pd.DataFrame) -> None:
         self.add_parts(name, parquet_parts(frame, name) if len(frame) else ())
 
-    def add_parts(self, name: str, parts) -> None:  # rows cut per file by parquet_parts (in a worker, maybe)
-        for rel, part in parts:
-            self.queued.setdefault((name, rel), []).append(part)
+    def add_parts(self, name: str, parts) -> None:  # rows cut per file by parquet_parts, maybe with csv_rows
+        for rel, part, *text in parts:
+            self.queued.setdefault((name, rel), []).append((part, text[0] if text else None))
             self.n_queued += len(part)
 
     def step(self) -> None:
@@ -161,7 +161,9 @@ class TableStream:
             self.flush()
 
     def flush(self) -> None:
-        for (name, rel), frames in sorted(self.queued.items(), key=lambda item: _order(item[0])):
+        for (name, rel), queued in sorted(self.queued.items(), key=lambda item: _order(item[0])):
+            frames, texts = zip(*queued)
+            self.lines.update({rel: texts} if all(t is not None for t in texts) else {})  # _write takes them
             self._write(name, rel, pd.concat(frames, ignore_index=True) if len(frames) > 1 else frames[0])
         self.queued, self.n_queued = {}, 0
 
@@ -169,24 +171,21 @@ class TableStream:
         import pyarrow as pa
         import pyarrow.parquet as pq
 
+        texts, writer = self.lines.pop(rel, None), self.parquet.get(rel, (None, None))[1]
         frame = checked(name, frame.reset_index(drop=True))
-        if rel not in self.parquet:
-            table = pa.Table.from_pandas(frame, preserve_index=False)
+        table = pa.Table.from_pandas(frame, schema=None if writer is None else writer.schema, preserve_index=False)
+        if writer is None:
             tmp = self._temporary(rel)
-            self.parquet[rel] = (tmp, pq.ParquetWriter(tmp, table.schema))
-        else:
-            table = pa.Table.from_pandas(frame, schema=self.parquet[rel][1].schema, preserve_index=False)
-        self.parquet[rel][1].write_table(table)
+            self.parquet[rel] = (tmp, writer := pq.ParquetWriter(tmp, table.schema))
+        writer.write_table(table)
         if name not in self.csv:
             tmp = self._temporary(f"{name}.csv")
             self.csv[name] = (tmp, open(tmp, "w", encoding=CSV_ENCODING, newline=""))
-            frame.to_csv(self.csv[name][1], index=False)
-        else:
-            frame.to_csv(self.csv[name][1], index=False, header=False)
+            frame.iloc[:0].to_csv(self.csv[name][1], index=False)  # the header
+        self.csv[name][1].writelines(texts or [frame.to_csv(index=False, header=False)])
 
     def _temporary(self, rel: str) -> Path:
-        path = self.out / rel
-        path.parent.mkdir(parents=True, exist_ok=True)
+        (path := self.out / rel).parent.mkdir(parents=True, exist_ok=True)
         fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
         os.close(fd)
         return Path(tmp)
@@ -194,8 +193,7 @@ class TableStream:
     def close(self, whole: Optional[dict] = None, names: Iterable[str] = TABLES) -> list[str]:
         """Write what is queued and the ``whole`` tables (small ones, made at the end), give every table of
         ``names`` with no rows its empty files, close the writers and rename every file into place."""
-        whole = whole or {}
-        for name, frame in whole.items():
+        for name, frame in (whole := whole or {}).items():
             self.add(name, frame)
         self.flush()
         for name in names:
@@ -203,10 +201,8 @@ class TableStream:
                 empty = whole[name] if name in whole else pd.DataFrame({c: pd.Series(dtype=object)
                                                                         for c in REGISTRY[name].dtypes})
                 self._write(name, f"{name}/{EMPTY_PART}" if name in PARTITIONED else f"{name}.parquet", empty)
-        for _tmp, writer in self.parquet.values():
-            writer.close()
-        for _tmp, handle in self.csv.values():
-            handle.close()
+        for _tmp, closer in [*self.parquet.values(), *self.csv.values()]:  # the Parquet writers, the CSV files
+            closer.close()
         files = []
         for name in names:
             parts = sorted((rel for rel in self.parquet if rel == f"{name}.parquet" or rel.startswith(f"{name}/")),
@@ -234,9 +230,13 @@ def _order(key: tuple) -> tuple:
     return list(TABLES).index(name), _year_of(rel) or 0, rel
 
 
-def checked(name: str, frame: pd.DataFrame) -> pd.DataFrame:
-    """A batch of table ``name`` checked (and coerced) once, when the registry says it is checked."""
-    return validate_table(name, frame) if REGISTRY[name].checked else frame
+def csv_rows(name: str, frame: pd.DataFrame) -> Optional[str]:
+    """The CSV lines a TableStream writes for these rows (``checked``'s dtypes), made by the worker that assembled
+    them (to_csv was 70 % of the writer's CPU); None for a datetime column (dates alone only when the whole
+    batch has no time) or a value the batch's check will refuse."""
+    dated = any(dtype.startswith("datetime") for dtype in REGISTRY[name].dtypes.values())
+    frame = None if dated else with_dtypes(name, frame)
+    return None if frame is None else frame.to_csv(index=False, header=False)
 
 
 def write_text(text: str, path: Path) -> None:

@@ -188,12 +188,15 @@ def _assembled(parts_only, corpus, out, jobs: int):
     return out
 
 
+@pytest.mark.parametrize("chunk, units", [(4, 8), (18, 4)])
 def test_chunks_assembled_in_worker_processes_write_the_same_bytes_as_one_process(parts_only, corpus, tmp_path,
-                                                                                   monkeypatch):
+                                                                                   monkeypatch, chunk, units):
     """--jobs 2: the agency chunks are assembled in two worker processes while this process writes the ones
-    before them (issue 16: the serial assembly held --jobs 2 at 1.54x). Chunks of 4 reports or more here (7
-    chunks): every CSV is byte for byte the one-process CSV, and every Parquet table equal, rows in order."""
-    monkeypatch.setattr(assemble, "CHUNK_REPORTS", 4)
+    before them (issue 16: the serial assembly held --jobs 2 at 1.54x), the last two chunks in two halves cut
+    between agencies (assemble._units). Chunks of 4 reports or more (7 chunks; of the last two, one holds two
+    agencies: 8 units), or of 18 or more (2 chunks, both cut: 4 units, each chunk's cross-year findings
+    after its reports' own): every CSV is byte for byte the one-process CSV, and every Parquet table equal."""
+    monkeypatch.setattr(assemble, "CHUNK_REPORTS", chunk)
     where, real = tmp_path / "decoded_by", assemble._reports
 
     def noted(group, stored):
@@ -206,7 +209,7 @@ def test_chunks_assembled_in_worker_processes_write_the_same_bytes_as_one_proces
     where.unlink()
     two = _assembled(parts_only, corpus, tmp_path / "two", jobs=2)
     pids = where.read_text(encoding="utf-8").split()
-    assert len(pids) == 7 and str(os.getpid()) not in pids and len(set(pids)) == 2  # two workers, none here
+    assert len(pids) == units and str(os.getpid()) not in pids and len(set(pids)) == 2  # two workers, none here
     assert _csv_bytes(one) == _csv_bytes(two) and len(_csv_bytes(one)) >= 15
     tables_one, tables_two = _parquet_tables(one), _parquet_tables(two)
     assert tables_one.keys() == tables_two.keys()

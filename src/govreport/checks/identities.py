@@ -185,29 +185,37 @@ def _fmt(v: float) -> str:
     return f"{v:g}"
 
 
+@lru_cache(maxsize=None)
+def _operand_name(metric: str, app: str, weight: float, offset: int) -> str:
+    """How an operand opens its part of a finding's evidence (-metric[applicant]@-1y): once per operand of the
+    catalog's rules (a bounded set), not once per report."""
+    sign = "-" if weight < 0 else ""
+    return f"{sign}{metric}[{app}]@{offset:+d}y" if offset else f"{sign}{metric}[{app}]"
+
+
 def _side(ops, lookup, placeholder) -> tuple[Optional[float], list[str], bool, bool, int]:
-    """Sum one side: (total, evidence parts, used blanks, not assessable, n present)."""
+    """Sum one side: (total, evidence parts, used blanks, not assessable, n present); ``placeholder`` None:
+    the report holds no placeholder."""
     total, parts, blanks, na, present = 0.0, [], False, False, 0
     for metric, app, weight, offset in ops:
         cell = lookup(metric, app, offset)
-        held = placeholder(metric, app, offset)
+        held = placeholder is not None and placeholder(metric, app, offset)
         if cell is None and not held:
             continue
         present += 1
-        sign = "-" if weight < 0 else ""
-        name = f"{metric}[{app}]@{offset:+d}y" if offset else f"{metric}[{app}]"
+        name = _operand_name(metric, app, weight, offset)  # its sign included
         if held:
             na = True
-            parts.append(f"{sign}{name}='{cell['source_label'] if cell else '?'}' (not a number)")
+            parts.append(f"{name}='{cell['source_label'] if cell else '?'}' (not a number)")
             continue
         value = cell["value"]
         if value is None or isinstance(value, float) and math.isnan(value):  # _isna
             blanks = True
-            parts.append(f"{sign}{name}=blank")
+            parts.append(f"{name}=blank")
             continue
         total += weight * value
         tag = " (derived)" if cell.get("provenance") == "derived" else ""
-        parts.append(f"{sign}{name}={value:g}{tag}")  # _fmt
+        parts.append(f"{name}={value:g}{tag}")  # _fmt
     return total, parts, blanks, na, present
 
 
@@ -263,7 +271,7 @@ def _judge(report_id: str, template: str, values: list[dict], placeholders, unma
     printed = PrintedRows(values, unmapped)
     unplaced = unplaced_by_section(unmapped)
     lookup, held, unread = cells.lookup(), cells.placeholder, _set_aside(unmapped)
-    placeholder = lambda m, a, _o: (m, a) in held
+    placeholder = (lambda m, a, _o: (m, a) in held) if held else None
     out = []
     for rule in rules():
         if template not in rule.templates or rule.cross_year:
@@ -306,6 +314,8 @@ def _set_aside(unmapped: list[dict]) -> dict:
 def _unread_operands(left, right, unread: dict) -> list[str]:
     """Operands whose printed cell was set aside after placement (extract/plausible.py keeps the metric and
     applicant it was placed on; ``unread``: _set_aside): the sum cannot be judged without them."""
+    if not unread:
+        return []
     return [f"{m}[{a}] printed '{unread[(m, a)]['raw'][:20]}' ({unread[(m, a)]['reason']})"
             for m, a, _w, offset in (*left, *right) if offset == 0 and (m, a) in unread]
 

@@ -59,6 +59,8 @@ def incomplete(left, right, lookup: Callable, unplaced: dict[str, dict]) -> list
     section with a number the parse could not place. (A total is derived only when none of its parts is so
     missing, see identities.derive_totals; an unplaced number among a sum's own rows is ``unaccounted``.)"""
     why = []
+    if not unplaced:  # (no section has an unplaced number: nothing to name)
+        return why
     for metric, app, _w, offset in (*left, *right):
         if offset or lookup(metric, app, offset) is not None:
             continue
@@ -99,6 +101,7 @@ class PrintedRows:
                 row.unplaced.append(u)
                 row.label = row.label or (u.get("source_label") or "")
         self.order = sorted(self.rows)
+        self.any_unplaced = any(row.unplaced for row in rows.values())  # a row with a number not placed
         self._styles: dict[int, str] = {}
 
     def style(self, r: int) -> str:
@@ -136,6 +139,8 @@ def unaccounted(left, right, cells: dict, printed: PrintedRows, closure: dict, o
     name placed rows of other metrics among them (what may explain a sum that fails; a sum that holds
     without them is not in doubt). ``cells``: (metric, applicant) -> the report's value row (identities.Cells);
     ``closure``: a total metric -> its parts, and theirs."""
+    if not other_rows and not printed.any_unplaced:
+        return []  # (only a row's unplaced number would be named: there is none)
     get = cells.get
 
     def rows_of(ops):

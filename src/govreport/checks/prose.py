@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import math
 from functools import lru_cache
+from typing import Optional
 
 import numpy as np
 import pandas as pd
@@ -194,16 +195,17 @@ def _check_sentence_rates(report_id: str, facts: list[dict], hints: dict) -> lis
     return out
 
 
-def _first_total_rows(values, report_id: str) -> dict:
+def _first_total_rows(values, report_id: str, metrics: Optional[frozenset] = None) -> dict:
     """metric -> the first total-column row of the report (a plain dict of metric, source_label, unit, value)
-    of its values table or of that table's rows; no Series per metric."""
+    of its values table or of that table's rows; no Series per metric. ``metrics``: of these metrics only (a
+    metric's first row does not depend on the others')."""
     cols = ("metric", "source_label", "unit", "value")
     if not hasattr(values, "columns"):
         first_rows: dict = {}
         for r in values:  # the rows' metric, applicant and report_id are str (or None, never a total row)
             metric = r.get("metric")
             if (r.get("applicant") == "total" and isinstance(metric, str) and metric not in first_rows
-                    and r.get("report_id", report_id) == report_id):
+                    and (metrics is None or metric in metrics) and r.get("report_id", report_id) == report_id):
                 first_rows[metric] = {c: _table_cell(c, r.get(c)) for c in cols}
         return first_rows
     lists = {c: values[c].tolist() for c in ("report_id", "applicant") + cols if c in values.columns}
@@ -235,7 +237,11 @@ def _check_vs_table(report_id: str, facts: list[dict], values) -> list[dict]:
     out = []
     if values is None or len(values) == 0 or getattr(values, "empty", False):
         return out
-    first_row = _first_total_rows(values, report_id)
+    named = frozenset(f["table_metric"] for f in facts
+                      if f["role"] not in ("part", "rate") and isinstance(f["table_metric"], str))
+    if not named:
+        return out  # no whole or single figure names a table metric
+    first_row = _first_total_rows(values, report_id, named if not hasattr(values, "columns") else None)
     for fact in facts:
         metric = fact["table_metric"]
         if fact["role"] in ("part", "rate") or not isinstance(metric, str) or metric not in first_row:

@@ -10,124 +10,31 @@ whole. checks/prose.py checks them; harmonize/facts.py follows them across years
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from functools import lru_cache
-from typing import Optional
 
 import pandas as pd
 
 from govreport.extract.fact_lexicon import alternation, lexicon, table_metric
+from govreport.extract.fact_numbers import Token, tokenize
 from govreport.extract.sentences import bounded_sentences
 from govreport.schemas import FACT_COLUMNS
-from govreport.text.numerals import chinese_to_number
-
-# --------------------------------------------------------------------------- numbers
-
-@dataclass
-class _Token:
-    start: int          # index of the first character of the number
-    end: int            # index after the unit
-    value: float
-    unit: str
-    decimals: int = 0   # digits after the decimal point (for rate rounding)
-    subject: str = ""
-    total: bool = False  # announced with 共/累计/合计…
-    role: str = "single"
-    parent: Optional[int] = None
-    parts: list = field(default_factory=list)
-
-
-# A number starts only where its run of digits (or numerals) starts: a match that
-# failed at the start of a run fails inside it too, so trying again at every inner
-# position only made long runs of digits quadratic. Likewise a thousands-grouped
-# number does not start right after "digit,".
-_ARABIC = r"(?P<num>(?<!\d)(?<!\d,)\d{1,3}(?:,\d{3})+(?!\d)|(?<!\d)\d+)(?P<frac>\.\d+)?"
-_CN_NUM = r"(?<![〇零一二两三四五六七八九十百千万])(?P<cn>[〇零一二两三四五六七八九十百千万]+)"
-
-
-@lru_cache(maxsize=1)
-def _token_pattern() -> re.Pattern:
-    units = sorted(lexicon().units, key=len, reverse=True)
-    alt = "|".join(re.escape(u) for u in units)
-    return re.compile(
-        rf"(?:{_ARABIC}|{_CN_NUM})\s*(?P<approx1>余|多)?\s*(?P<mult>万(?!元)|亿(?!元))?\s*(?P<approx2>余|多)?\s*(?P<unit>{alt})"
-    )
-
-
-def _excluded_context(text: str, m: re.Match) -> bool:
-    """Numbers that are not counts: ordinals, document numbers, phone numbers, codes, URLs."""
-    lex = lexicon()
-    start = m.start()
-    before = text[max(0, start - 3):start].rstrip()
-    prev = before[-1:] if before else ""
-    after = text[m.end("unit"):m.end("unit") + 3]
-    unit = m["unit"]
-    for blocker in lex.unit_blockers:
-        if (unit + after).startswith(blocker) and len(blocker) > len(unit):
-            return True
-    if prev in ("第", "〕", "]", "-", "—", "/", ".", "@", "#", "No", "号") or (prev.isascii() and prev.isalpha()):
-        return True
-    if text[m.end("unit"):m.end("unit") + 1] in ("-", "—", "/") and unit != "%":
-        return True
-    if m["num"]:
-        digits = m["num"].replace(",", "")
-        if len(digits) > 1 and digits.startswith("0"):
-            return True
-        nxt = text[m.end("num"):m.end("num") + 1]
-        if nxt in ("-", "/", "年", "月", "日") or (nxt.isascii() and nxt.isalpha()):
-            return True
-    else:
-        cn = m["cn"]
-        value = chinese_to_number(cn)
-        if value is None or value < 2 or not lex.units[unit].chinese_numeral:
-            return True
-        for blocker in lex.cn_prefix_blockers:
-            if text[:start].endswith(blocker):
-                return True
-        tail = text[m.end("unit"):m.end("unit") + 4]
-        if any(tail.startswith(b) for b in lex.cn_suffix_blockers):
-            return True
-        if text[start - 1:start] and text[start - 1] in "〇零一二两三四五六七八九十百千万":
-            return True
-    return False
-
-
-def _tokenize(text: str) -> list[_Token]:
-    out: list[_Token] = []
-    for m in _token_pattern().finditer(text):
-        if _excluded_context(text, m):
-            continue
-        if m["num"]:
-            value = float(m["num"].replace(",", "") + (m["frac"] or ""))
-            decimals = len(m["frac"]) - 1 if m["frac"] else 0
-        else:
-            value = float(chinese_to_number(m["cn"]))
-            decimals = 0
-        if m["mult"] == "万":
-            value *= 10000
-        elif m["mult"] == "亿":
-            value *= 100000000
-        unit = m["unit"]
-        if unit == "%" and value > 1000:
-            continue
-        out.append(_Token(start=m.start(), end=m.end(), value=value, unit=unit, decimals=decimals))
-    # Tokens must not overlap (the regex cannot, but exclusions may have skipped one)
-    return out
-
 
 # --------------------------------------------------------------------------- subjects
 
 _OPEN = {")": "(", "）": "（", "”": "“", "》": "《", "’": "‘", "〉": "〈", ">": "<", "」": "「"}
 _STRONG = set(",，。;；:：!！?？")
 _QUOTE_OPEN = ("“", "《", "‘", "「", "〈")
+_OPENING = re.compile("|".join(map(re.escape, _QUOTE_OPEN)))
 _YEAR_PREFIX = re.compile(r"^\s*(?:\d{4}\s*年(?:度)?|本年度|今年)\s*")
+_MASKS = "▒█"  # what _mask_quotes writes over guard words and quoted spans
 
 
 def _mask_quotes(text: str) -> str:
     """Replace quoted/bracketed spans by █ so verbs inside titles are not seen,
     and words such as 公共/及时 by ▒ so their 共/及 are not read as markers."""
     guards = list(alternation("guards").finditer(text))
-    if not guards and not any(q in text for q in _QUOTE_OPEN):
+    if not guards and _OPENING.search(text) is None:
         return text  # nothing to mask: no guard word, no opening quote (a closing one alone is kept)
     out = list(text)
     for m in guards:
@@ -176,9 +83,12 @@ def _clause_start(text: str, pos: int, floor: int) -> int:
 
 def _verb_positions(masked: str) -> list[tuple[int, str]]:
     """(start, verb) for verbs that are not inside a nominal phrase (信息公开, 发布会…)."""
+    nominals = [m.span() for m in alternation("nominals").finditer(masked)]
+    if not nominals:  # (most phrases: every verb counts)
+        return [(m.start(), m.group()) for m in alternation("verbs").finditer(masked)]
     covered = [False] * len(masked)
-    for m in alternation("nominals").finditer(masked):
-        for k in range(m.start(), m.end()):
+    for start, end in nominals:
+        for k in range(start, end):
             covered[k] = True
     found = []
     for m in alternation("verbs").finditer(masked):
@@ -200,8 +110,7 @@ def _strip_prefixes(text: str) -> tuple[str, bool]:
             text = text[m.end():].strip()
             changed = True
             continue
-        # the first of the prefixes (longest first) that the text starts with: one alternation tries them in order
-        m = alternation("prefixes").match(_mask_quotes(text))
+        m = _prefix_match(text)
         if m:
             p = m.group()
             if p in lex.total_markers:
@@ -209,6 +118,21 @@ def _strip_prefixes(text: str) -> tuple[str, bool]:
             text = text[len(p):].strip(" ,，:：、")
             changed = True
     return text, total
+
+
+def _prefix_match(text: str):
+    """The first of the prefixes (longest first) that the masked text starts with: one alternation tries them
+    in order. Masking only writes ▒/█, which no prefix holds, so a text whose raw form starts with no prefix
+    needs no masking (most do not: the mask is made only to confirm a raw match)."""
+    prefixes = alternation("prefixes")
+    if prefixes.match(text) is None and not _masks_in_prefixes():
+        return None
+    return prefixes.match(_mask_quotes(text))
+
+
+@lru_cache(maxsize=1)
+def _masks_in_prefixes() -> bool:
+    return any(ch in word for word in lexicon().prefixes for ch in _MASKS)
 
 
 def _remove_markers(text: str) -> tuple[str, bool]:
@@ -226,7 +150,7 @@ def _remove_markers(text: str) -> tuple[str, bool]:
     return text, total
 
 
-def _subject_before(text: str, tok: _Token, floor: int) -> tuple[str, bool]:
+def _subject_before(text: str, tok: Token, floor: int) -> tuple[str, bool]:
     """The noun phrase that a number counts, read backwards from the number."""
     start = _clause_start(text, tok.start, floor)
     seg = text[start:tok.start].strip()
@@ -283,7 +207,7 @@ def _strip_suffixes(text: str) -> tuple[str, bool]:
     return text, total
 
 
-def _subject_after(text: str, tok: _Token) -> str:
+def _subject_after(text: str, tok: Token) -> str:
     """The noun after a classifier: 39项便民服务事项 -> 便民服务事项."""
     lex = lexicon()
     i = tok.end
@@ -319,7 +243,7 @@ def _subject_after(text: str, tok: _Token) -> str:
     return phrase.strip(" 及和与")
 
 
-def _assign_subjects(text: str, tokens: list[_Token]) -> None:
+def _assign_subjects(text: str, tokens: list[Token]) -> None:
     lex = lexicon()
     prev_end = 0
     for k, tok in enumerate(tokens):
@@ -353,7 +277,7 @@ def _dimensions() -> dict[str, str]:
     return {u: lex.units[u].dimension for u in lex.units}
 
 
-def _link_parts(text: str, tokens: list[_Token]) -> None:
+def _link_parts(text: str, tokens: list[Token]) -> None:
     """"共 M 件，其中：A x件、B y件…" -> the x, y… are parts of M."""
     if len(tokens) < 2:
         return  # a whole needs a part after it
@@ -413,7 +337,7 @@ def sentence_facts(sentence: str) -> list[SentenceFact]:
     return _sentence_facts(sentence, _read_sentence(sentence))
 
 
-def _sentence_facts(sentence: str, tokens: list[_Token]) -> list[SentenceFact]:
+def _sentence_facts(sentence: str, tokens: list[Token]) -> list[SentenceFact]:
     out = []
     for tok in tokens:
         gaps = [sentence[tokens[a].end:tokens[b].start] for a, b in zip(tok.parts, tok.parts[1:])]
@@ -421,8 +345,8 @@ def _sentence_facts(sentence: str, tokens: list[_Token]) -> list[SentenceFact]:
     return out
 
 
-def _read_sentence(text: str) -> list[_Token]:
-    tokens = _tokenize(text)
+def _read_sentence(text: str) -> list[Token]:
+    tokens = tokenize(text)
     _assign_subjects(text, tokens)
     _link_parts(text, tokens)
     return tokens

@@ -149,39 +149,50 @@ def _bound(a: str, b: str) -> float:
     return 2.0 * common / (len(a) + len(b))
 
 
+def choose(label_key: str, entries: Sequence[LabelEntry], next_metric: Optional[str]
+           ) -> tuple[Optional[Candidate], Optional[Candidate]]:
+    """``decide(best_two(...))``, the runner-up scored only when it can matter: most labels that reach the
+    fallback are prose (a sentence ending in a number) whose best candidate is below the threshold, and then
+    ``decide`` reads the best alone. Finding the best alone prunes by the best score so far (not the second's),
+    so far fewer forms are compared."""
+    top = _best(label_key, entries, next_metric, 1)
+    if not top or top[0].score < catalog.matching_settings()["fuzzy_threshold"]:
+        return decide(top)  # (None, the best): decide reads no runner-up below the threshold
+    return decide(best_two(label_key, entries, next_metric))
+
+
 def best_two(label_key: str, entries: Sequence[LabelEntry], next_metric: Optional[str]) -> list[Candidate]:
     """The two best free catalog rows by similarity to the label (one row per metric), all ``decide`` reads,
-    exactly as scoring every entry would give them (tests/fuzzy_reference.py ``rank``), with few difflib runs:
-    entries are scored from the highest bound down, and an entry (or one of its forms) whose bound is below the
-    second-best metric score so far is never computed: its score is below that, so it can be neither of the two
-    best nor tie them (ties go to the metric's first entry: ``order``)."""
+    exactly as scoring every entry would give them (tests/fuzzy_reference.py ``rank``)."""
+    return _best(label_key, entries, next_metric, 2)
+
+
+def _best(label_key: str, entries: Sequence[LabelEntry], next_metric: Optional[str], n: int) -> list[Candidate]:
+    """The ``n`` (1 or 2) best free catalog rows, with few difflib runs: entries are scored from the highest
+    bound down, and an entry (or one of its forms) whose bound is below the n-th best metric score so far is
+    never computed: its score is below that, so it can be none of the n best nor tie them (ties go to the
+    metric's first entry: ``order``; within a metric to its first entry: ``k``)."""
     words = bare_words(label_key)
     settings = catalog.matching_settings()
     if len(words) < settings["min_label_chars"]:
         return []
-    metrics, bonus = catalog.metrics(), settings["position_bonus"]
-    order: dict[str, int] = {}
-    profiles = []
-    for k, e in enumerate(entries):
-        if e.pattern != "*":
-            order.setdefault(e.metric, len(order))
-            profiles.append((k, e, _form_profiles(e.pattern, metrics[e.metric].name_zh)))
+    bonus = settings["position_bonus"]
+    order, groups = _pool_profiles(entries)
     bits = _bits(words)  # after the profiles: every character of the forms has its bit
-    todo, known = [], {}
-    for k, e, forms in profiles:
-        got = known.get(id(forms))  # the same tuple (literal_forms' memo) for entries of one pattern and metric
-        if got is None:  # the templates of a family share most patterns
-            bounds = _profile_bounds(words, bits, forms)
-            got = known[id(forms)] = (bounds, max(bounds, default=0.0))
-        bound = _with_bonus(got[1], e.metric == next_metric, bonus)
-        todo.append((-bound, k, e, forms, got[0]))
+    todo = []
+    for forms, members in groups:
+        bounds = _profile_bounds(words, bits, forms)
+        most = max(bounds, default=0.0)
+        for k, e in members:  # an entry per metric: the metric's first of this profile
+            todo.append((-_with_bonus(most, e.metric == next_metric, bonus), k, e, forms, bounds))
     todo.sort()  # highest bound first, then entry order (k is unique: nothing after it is compared)
     best: dict[str, tuple[float, int, LabelEntry]] = {}  # metric -> (score, entry index, entry): its best entry
     top_metric, top, second = None, -1.0, -1.0
     for minus_bound, k, e, forms, bounds in todo:
-        if -minus_bound < second:
-            break  # sorted by bound: no later entry can reach the second-best score either
-        score = _entry_score(words, forms, bounds, e.metric == next_metric, bonus, second)
+        floor = second if n == 2 else top  # the n-th best metric score so far
+        if -minus_bound < floor:
+            break  # sorted by bound: no later entry can reach the n-th best score either
+        score = _entry_score(words, forms, bounds, e.metric == next_metric, bonus, floor)
         kept = best.get(e.metric)
         if kept is None or score > kept[0] or (score == kept[0] and k < kept[1]):
             best[e.metric] = (score, k, e)
@@ -192,8 +203,35 @@ def best_two(label_key: str, entries: Sequence[LabelEntry], next_metric: Optiona
             top_metric, top, second = e.metric, score, top
         elif score > second:
             second = score
-    two = sorted(best.items(), key=lambda kv: (-kv[1][0], order[kv[0]]))[:2]
-    return [Candidate(e, score) for _metric, (score, _k, e) in two]
+    ranked = sorted(best.items(), key=lambda kv: (-kv[1][0], order[kv[0]]))[:n]
+    return [Candidate(e, score) for _metric, (score, _k, e) in ranked]
+
+
+_POOLS: dict[tuple, tuple] = {}  # _pool_profiles by the pool's entries (kept alive here: their ids stay theirs)
+
+
+def _pool_profiles(entries: Sequence[LabelEntry]) -> tuple[dict[str, int], list]:
+    """What scoring a pool needs whatever the label: each metric's rank in the pool (ties go to the first), and
+    its entries (index, entry) grouped by their forms' profile (the templates of a family share most patterns,
+    so a group's bounds are computed once a label), of each metric only its first entry of the group: the others
+    score the same (same forms, same bonus) and lose the tie to it. The walker offers a few dozen pools per
+    process (a section's entries less those taken): built once each, not per label."""
+    metrics = catalog.metrics()
+    key = (id(metrics),) + tuple(map(id, entries))
+    got = _POOLS.get(key)
+    if got is None:
+        order: dict[str, int] = {}
+        groups: dict[int, tuple] = {}
+        for k, e in enumerate(entries):
+            if e.pattern != "*":
+                order.setdefault(e.metric, len(order))
+                forms = _form_profiles(e.pattern, metrics[e.metric].name_zh)  # one tuple per pattern and name
+                groups.setdefault(id(forms), (forms, {}))[1].setdefault(e.metric, (k, e))
+        if len(_POOLS) >= 4096:
+            _POOLS.clear()
+        got = _POOLS[key] = (metrics, tuple(entries), order,
+                             [(forms, tuple(firsts.values())) for forms, firsts in groups.values()])
+    return got[2], got[3]
 
 
 def _with_bonus(similarity_: float, is_next: bool, bonus: float) -> float:

@@ -17,19 +17,20 @@ from govreport.catalog import LabelEntry, Layout, Section
 
 
 def best_match(entries, key: str, start_before: Optional[int] = None,
-               anywhere: Optional[re.Pattern] = None) -> Optional[LabelEntry]:
+               anywhere: Optional[re.Pattern] = None, taken=()) -> Optional[LabelEntry]:
     """The entry whose pattern matches nearest the end of the label, then longest (the first such entry).
 
     ``start_before``: only matches that begin before this offset count (a label
     read together with its wrapped tail must match across the wrap, not in the tail).
     ``anywhere``: a pattern that matches a key wherever one of the entries' patterns does (``pool``): a key
     it does not match has no best entry.
+    ``taken``: (metric, '*') keys of metrics already placed: their entries are left out (as if not in ``entries``).
     """
     if anywhere is not None and anywhere.search(key) is None:
         return None
     best, score, seen = None, None, set()
     for e in entries:
-        if e.pattern == "*" or e.pattern in seen:
+        if e.pattern == "*" or e.pattern in seen or (taken and (e.metric, "*") in taken):
             continue  # an entry of a pattern already tried matches as that one did: never strictly better
         seen.add(e.pattern)
         m = e.regex.search(key)

@@ -13,7 +13,7 @@ from typing import Optional
 from govreport import catalog
 from govreport.model import Document, OcrCell
 from govreport.text.normalize import cell_part_tokens, clean_text, parse_cell, value_run_start
-from govreport.text.numerals import chinese_to_number
+from govreport.text.numerals import NUMERAL_CHARS
 from govreport.text.units import label_units
 
 _YEAR_CELL = re.compile(r"^(?:19|20)\d{2}$")
@@ -40,7 +40,7 @@ def _is_value(token) -> bool:
     parsed = parse_cell(token)
     if parsed is None or parsed.blank:
         return False
-    return not (len(token) == 1 and chinese_to_number(token) is not None)
+    return not (len(token) == 1 and token in NUMERAL_CHARS)  # the one characters chinese_to_number reads
 
 
 @lru_cache(maxsize=1)
@@ -95,12 +95,17 @@ def _split_text_line(line: str, read: Optional[OcrCell] = None) -> Row:
     if len(tokens) > 1:
         tokens = _merge_cell_parts(_merge_prefix_words(tokens))
         start = value_run_start(tokens, _is_value)
-    else:  # most lines: one token (or none), which the merges keep and value_run_start reads so
-        start = 0 if tokens and _is_value(tokens[0]) else len(tokens)
-    if start == 0 and tokens and _NUMBERING_TOKEN.match(tokens[0]):
-        start = 1  # (2) 0 0 0 …: the numbering of a label wrapped onto the line above, not a value
-    while start < len(tokens) and not _is_value(tokens[start]):
-        start += 1  # a value run never opens with a text cell
+        if start == 0 and _NUMBERING_TOKEN.match(tokens[0]):
+            start = 1  # (2) 0 0 0 …: the numbering of a label wrapped onto the line above, not a value
+        while start < len(tokens) and not _is_value(tokens[start]):
+            start += 1  # a value run never opens with a text cell
+    elif tokens and _is_value(tokens[0]):  # most lines: one token, which the merges keep and value_run_start
+        start = 1 if _NUMBERING_TOKEN.match(tokens[0]) else 0  # reads so; (2) alone is a wrapped numbering
+    elif tokens:  # a label alone (most prose lines): its unit word, if it is one, else the label
+        label = clean_text(tokens[0])
+        return Row(label, [], None) if label not in label_units() else Row("", [], label)
+    else:
+        start = len(tokens)
     values, tokens = tokens[start:], [clean_text(t) for t in tokens[:start]]
     if read is not None:
         values = [OcrCell(v, read.confidence, read.page, read.bbox) for v in values]
@@ -216,14 +221,14 @@ def _joined_text_lines(doc: Document) -> list[tuple[int, str, list[int]]]:
     while i < len(lines):
         n, text = lines[i]
         j = i
-        while j + 1 < len(lines) and _one_ideograph(lines[j][1]) and _one_ideograph(lines[j + 1][1]) \
-                and lines[j + 1][0] == lines[j][0] + 1:
-            j += 1
+        while j + 1 < len(lines) and len(lines[j][1]) == 1 and _one_ideograph(lines[j][1]) \
+                and _one_ideograph(lines[j + 1][1]) and lines[j + 1][0] == lines[j][0] + 1:
+            j += 1  # (len first: most lines are longer than one character)
         if j > i:
             out.append((n, "".join(t for _, t in lines[i:j + 1]), [m for m, _ in lines[i:j + 1]]))
             i = j + 1
             continue
-        if _LIST_NUMBER.match(text) and i + 1 < len(lines) and _LIST_MARK.match(lines[i + 1][1]):
+        if len(text) <= 2 and _LIST_NUMBER.match(text) and i + 1 < len(lines) and _LIST_MARK.match(lines[i + 1][1]):
             out.append((n, text + lines[i + 1][1], [n, lines[i + 1][0]]))
             i += 2
             continue

@@ -192,7 +192,7 @@ class _Walker:
         if row.grid and row.cells and all(c is None or c == "" for c in row.cells):
             if self.section is None:
                 return False
-            entries, anywhere = self._pool()
+            entries, anywhere, _stars = self._pool()
             return best_match(entries, match_key(row.label), anywhere=anywhere) is not None
         return bool(row.cells)
 
@@ -203,7 +203,8 @@ class _Walker:
             self._data_row(row, [])  # a legacy row whose value cell is blank
         elif key and self._header_continues(key):
             pass
-        elif key and (self._header(key) or self._header(label_key(" ".join(self.buffer + [row.label])))):
+        elif key and (self._header(key) or self._header("".join([label_key(f) for f in self.buffer]) + key)):
+            # the fragments' own (memoized) keys joined: label_key of them joined by spaces (test_normalize_speed_identical)
             self.buffer = []
             self.col_groups = _span_groups(row.raw) if row.grid else []
         elif key and not self._is_group_heading(key):
@@ -243,30 +244,29 @@ class _Walker:
             j += 1
         return tail
 
-    def _candidates(self) -> tuple[LabelEntry, ...]:
-        """The entries a row may match here: legacy by sub-section; gb by section and the layout's columns."""
-        return self._pool()[0]
-
-    def _pool(self) -> tuple[tuple[LabelEntry, ...], Optional[re.Pattern]]:
-        """_candidates and one pattern matching wherever one of theirs does (patterns.pool), kept per walker by
-        exactly what they depend on: legacy the sub-section, gb the section and the layout's columns."""
+    def _pool(self) -> tuple[tuple[LabelEntry, ...], Optional[re.Pattern], tuple[LabelEntry, ...]]:
+        """The entries a row may match here (legacy by sub-section; gb by section and the layout's columns), one
+        pattern matching wherever one of theirs does (patterns.pool) and those of pattern ``*``, kept per walker
+        by exactly what they depend on: legacy the sub-section, gb the section and the layout's columns."""
         key = ("legacy", self.group) if self.family == "legacy" else \
             (self.section, self.layout.columns if self.layout else ())
         got = self._pools.get(key)
         if got is None:
-            got = self._pools[key] = pool(self.entries, self.family, *key)
+            chosen, joined = pool(self.entries, self.family, *key)
+            got = self._pools[key] = (chosen, joined, tuple(e for e in chosen if e.pattern == "*"))
         return got
 
     def _data_row(self, row: Row, cells: list, tail: list[str] = ()) -> int:
         """Place one data row; returns how many following label fragments it used."""
         self.row_no += 1
         context_label = " ".join(self.buffer + [row.label]).strip()
-        candidates, anywhere = self._pool()  # anywhere: matches wherever a candidate (so a free one) does
-        free = [e for e in candidates if (e.metric, "*") not in self.taken]
-        attempts = self._label_attempts(row, match_key(row.label), context_label, tail)
-        if self._own_start(row) is not None:  # the row before's wrapped tail above a numbered label: read without it
-            attempts = self._label_attempts(row, match_key(row.label), self._own_start(row), tail) + attempts
-        best, label_used, consumed = self._match_label(free, attempts, anywhere)
+        candidates, anywhere, stars = self._pool()  # anywhere: matches wherever a candidate (so a free one) does
+        stars = [e for e in stars if (e.metric, "*") not in self.taken]  # the free entries that take any label
+        own, own_start = match_key(row.label), self._own_start(row)
+        attempts = self._label_attempts(row, own, context_label, tail)
+        if own_start is not None:  # the row before's wrapped tail above a numbered label: read without it
+            attempts = self._label_attempts(row, own, own_start, tail) + attempts
+        best, label_used, consumed = self._match_label(candidates, attempts, anywhere)
         merged = row_guards.merged_rows(label_used if best is not None else row.label)
         if merged is not None:  # two rows read as one: neither metric may have the cells
             self._merged(cells, clean_text(label_used or row.label) or clean_text(context_label), merged)
@@ -283,10 +283,11 @@ class _Walker:
                 self._unmapped(clean_text(context_label), str(n + 1), c, "duplicate_row")
             return 0
         score, detail = None, ""
-        if best is None and not [e for e in free if e.pattern == "*"]:
+        if best is None and not stars:
+            free = [e for e in candidates if (e.metric, "*") not in self.taken]  # best_match passed over the others
             best, score, detail = self._fuzzy(row_guards.own_label(words[0]) or words[0] or words[1], free)
         if best is None:
-            group = [e for e in free if e.pattern == "*"]
+            group = stars
         else:
             group = [e for e in candidates if e.pattern == best.pattern and e.template == best.template]
         self.buffer = []
@@ -304,7 +305,7 @@ class _Walker:
 
     def _own_start(self, row: Row) -> Optional[str]:
         """The buffer from its numbered fragment on, after unnumbered ones (the row before's tail: 类过程性信息 / 7.属于行)."""
-        starts = [i for i, f in enumerate(self.buffer) if _STARTS_NEW_LABEL.match(label_key(f))]
+        starts = [] if row.label else [i for i, f in enumerate(self.buffer) if _STARTS_NEW_LABEL.match(label_key(f))]
         if row.label or starts[-1:] != starts[:1] or not starts or starts[0] == 0:
             return None
         return " ".join(self.buffer[starts[0]:]).strip()
@@ -332,19 +333,18 @@ class _Walker:
                          for n in range(1, len(tail) + 1)]
         return attempts
 
-    @staticmethod
-    def _match_label(free: list[LabelEntry], attempts: list, anywhere: Optional[re.Pattern] = None
+    def _match_label(self, candidates: tuple[LabelEntry, ...], attempts: list, anywhere: Optional[re.Pattern] = None
                      ) -> tuple[Optional[LabelEntry], Optional[str], int]:
-        """The first attempt a free catalog entry matches: (entry, the text matched, tail lines used), or (None, None, 0)."""
+        """The first attempt a free entry matches (best_match passes over those taken): (entry, text, tail lines used) or (None, None, 0)."""
         for text, n, start_before in attempts:
-            best = best_match(free, match_key(text), start_before, anywhere)
+            best = best_match(candidates, match_key(text), start_before, anywhere, self.taken)
             if best is not None:
                 return best, text, n
         return None, None, 0
 
     def _fuzzy(self, label: str, free: list[LabelEntry]) -> tuple[Optional[LabelEntry], Optional[float], str]:
         """The scored fallback for a label no pattern matches: (entry, score, '') or (None, None, why not)."""
-        accepted, top = fuzzy.decide(fuzzy.best_two(match_key(label), free, self._next_metric()))
+        accepted, top = fuzzy.choose(match_key(label), free, self._next_metric())
         if accepted is not None:
             return accepted.entry, round(accepted.score, 3), ""
         if top is not None:
@@ -439,20 +439,21 @@ class _Walker:
                 return
             value = value * factor
         note = "approximate " + cell.note if cell.approximate else cell.note
-        self.out.values.append(dict(metric=entry.metric, applicant=applicant, value=math.nan if value is None else value,
-                                    unit=entry.unit, source_label=label,
-                                    provenance=_provenance(score, confidence),
-                                    note=note, match_score=math.nan if score is None else score, row=self.row_no,
-                                    ocr_confidence=math.nan if confidence is None else confidence,
-                                    raw=cell.raw,  # raw: the cell's text, for plausible.py to report
-                                    **({} if confidence is None else {"ocr_cell": raw})))  # what checks re-read
+        out = {"metric": entry.metric, "applicant": applicant, "value": math.nan if value is None else value,  # a literal:
+               "unit": entry.unit, "source_label": label, "provenance": _provenance(score, confidence),  # dict() costs 2x
+               "note": note, "match_score": math.nan if score is None else score, "row": self.row_no,
+               "ocr_confidence": math.nan if confidence is None else confidence,
+               "raw": cell.raw}  # raw: the cell's text, for plausible.py to report
+        if confidence is not None:
+            out["ocr_cell"] = raw  # what checks re-read
+        self.out.values.append(out)
         if cell.placeholder:
             self.out.placeholders.append(dict(metric=entry.metric, applicant=applicant, source_label=label, text=cell.raw))
 
     def _next_metric(self) -> Optional[str]:
         """The catalog row after the last one matched in this section: where an unknown label most likely sits."""
         last = next((m for s, m, _ in reversed(self.sequence) if m and s == self.section), None)
-        order = [e.metric for e in self._candidates() if e.pattern != "*"]
+        order = [e.metric for e in self._pool()[0] if e.pattern != "*"]
         order = list(dict.fromkeys(order))
         if last not in order:
             return order[0] if order and last is None else None

@@ -14,10 +14,12 @@ names another.
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from dataclasses import dataclass, replace
 from functools import lru_cache
+from itertools import accumulate
 from pathlib import Path
-from typing import Optional
+from typing import Iterable, Optional
 
 from govreport import catalog
 from govreport.model import Document
@@ -77,9 +79,26 @@ def _across_lines(pattern: re.Pattern) -> tuple[re.Pattern, ...]:
     return tuple(re.compile(p.pattern, p.flags | re.MULTILINE) for p in tried)
 
 
-def _line_patterns(kind: str, joined: str) -> list[re.Pattern]:
-    """The patterns of ``kind`` that may match one of the lines ``joined`` (newline-joined) holds."""
-    return [p for p in _source_patterns(kind) if all(g.search(joined) for g in _across_lines(p))]
+def _lines_to_try(pattern: re.Pattern, lines: list[str], joined: str, starts: list[int]) -> Iterable[int]:
+    """The numbers of the ``lines`` (``joined`` by newlines, each starting at ``starts[k]``) that may hold a
+    match of ``pattern``, in order. None when a gate of _across_lines (the cheap tail first) finds nothing in
+    the joined text; else, from each line's start, the line where the pattern (^ $ at each line) matches next
+    in the joined text (a line with a match of its own holds one there, so the search stops on it or earlier,
+    never passing it), then the search goes on from the next line: one search per line tried, not one per
+    line. Every line for a pattern with no gate."""
+    gates = _across_lines(pattern)
+    if not gates or not lines:
+        return range(len(lines))
+    if any(g.search(joined) is None for g in gates[:-1]):
+        return ()
+    out, pos, search = [], 0, gates[-1].search
+    while (m := search(joined, pos)) is not None:
+        k = bisect_right(starts, m.start()) - 1
+        out.append(k)
+        if k + 1 >= len(lines):
+            break
+        pos = starts[k + 1]
+    return out
 
 
 @lru_cache(maxsize=None)
@@ -133,8 +152,9 @@ def _office_surely_read(read: OcrLines, name: str) -> bool:
 def _sentences(lines: list[str], printed: list[str], read: OcrLines) -> list[tuple[str, str]]:
     """("sentence", name) of every sentence form on a line, and on two OCR'd lines joined where the sentence
     wraps (请与莆田市林业局…办公室 / 联系(地址…): a scanned paragraph is read line by line."""
-    out = [("sentence", m.group("agency")) for p in _line_patterns("sentence", "\n".join(lines)) for line in lines
-           for m in p.finditer(line)]
+    joined, starts = "\n".join(lines), list(accumulate((len(line) + 1 for line in lines[:-1]), initial=0))
+    out = [("sentence", m.group("agency")) for p in _source_patterns("sentence")
+           for k in _lines_to_try(p, lines, joined, starts) for m in p.finditer(lines[k])]
     pairs = [(a, b) for a, b, pa, pb in zip(lines, lines[1:], printed, printed[1:])
              if pa in read.read and pb in read.read] if read.any else []
     return out + [("sentence", m.group("agency")) for p in _source_patterns("sentence") for a, b in pairs

@@ -37,7 +37,7 @@ from govreport.ingestion.discover import Failure
 from govreport.model import ParsedReport, finding
 from govreport.records import is_table_failure, report_row
 from govreport.schemas import columns, data_dictionary
-from govreport.store import parquet_parts
+from govreport.store import csv_rows, parquet_parts
 
 PER_REPORT = ("values", "unmapped", "placeholders", "facts", "timeliness")  # written as each report has them
 CHUNK_REPORTS = 200  # reports (whole agencies) assembled at once: ~40 MB of parts
@@ -189,19 +189,25 @@ def stream(entries: list[Entry], sink, failures: list[Failure], reviews: review_
     tables made at the end (reports, reviews, failures, duplicates, data dictionary) for the caller to close
     the sink with. The byte-identical copies not read (``duplicates``, corpus.Duplicate) are a table of their
     own, apart from the failures: a copy is no failure. With ``jobs`` > 1 the chunks of cached parts are
-    assembled in that many worker processes (``_Chunk``) while this process, the one writer, writes the
-    chunks before them; the rows, and their order, are the same."""
+    assembled in that many worker processes (``_Chunk``; the last ones in halves, ``_units``) while this
+    process, the one writer, writes the chunks before them; the rows, and their order, are the same."""
     reviews = reviews or review_log.Reviews()
     failures.extend(reviews.problems)
     applied: set = set()
     chunks = list(_chunks(entries))
     workers = jobs if len(chunks) > 1 else 1  # one chunk: nothing to overlap, only a worker to start
-    with closing(engines.ordered(_Chunk(reviews), chunks, workers, remote=_cached)) as assembled:
-        for group, status, made in assembled:
-            if status == "ok" and "again" not in made:
-                _take(group, made, sink, applied)
-            else:  # not for a worker, or its worker failed: here, as with one job (an error is raised here)
-                _agency(group, _reports(group, stored), sink, reviews, stored, applied)
+    units = list(_units(chunks, workers))
+    with closing(engines.ordered(_Chunk(reviews), [group for _k, group in units], workers,
+                                 remote=_cached)) as assembled:
+        for k, done in groupby(zip(units, assembled), key=lambda pair: pair[0][0]):
+            results = [(status, made) for _unit, (_group, status, made) in done]
+            bad = [made["bad"] for status, made in results if status == "ok" and "bad" in made]
+            if bad:
+                raise BadPart(*bad[0])
+            if all(status == "ok" and "again" not in made for status, made in results):
+                _take(chunks[k], [made for _status, made in results], sink, applied)
+            else:  # not for a worker, or a worker failed: the whole chunk here, as with one job (errors raised here)
+                _agency(chunks[k], _reports(chunks[k], stored), sink, reviews, stored, applied)
             sink.step()
     reports = pd.DataFrame.from_records([e._values for e in entries], columns=_ROW)  # no dict per report
     return {"reports": reports, "reviews": _decided(reports, reviews, applied),
@@ -219,9 +225,12 @@ def _cached(group: list[Entry]) -> bool:
 
 
 class _Chunk:
-    """One chunk of cached parts assembled in a worker process (engines.ordered): what ``_agency`` adds to the
-    sink, in order, and what it sets on the chunk's entries, for this process to replay (``_take``). A part
-    refused on decode (parts.BadPart; the worker removed it) comes back as its path and problem."""
+    """A chunk of cached parts, or a part of one (``_units``), assembled in a worker process (engines.ordered):
+    what ``_agency`` adds to the sink, cut per file with each file's CSV lines (store.csv_rows: made here, not
+    by the one writer), the findings of the reports apart from those across years (a chunk's findings are its
+    reports' and then its cross-year ones), and what it sets on the entries, for this process to replay
+    (``_take``). A part refused on decode (parts.BadPart; the worker removed it) comes back as its path and
+    problem."""
 
     def __init__(self, reviews: review_log.Reviews):
         self.reviews = reviews
@@ -235,28 +244,55 @@ class _Chunk:
             return {"again": True}
         added, applied = _Added(), set()
         _agency(group, parts, added, self.reviews, None, applied)
-        return {"tables": added.tables, "applied": applied, "n_failed_rules": [e["n_failed_rules"] for e in group]}
+        own = sum(len(p.findings) for p in parts if p.findings is not None)  # _agency puts the cross-year ones last
+        tables = [(name, _per_file(name, frame.iloc[:own] if name == "findings" else frame))
+                  for name, frame in added.frames]
+        cross = [_per_file("findings", frame.iloc[own:]) for name, frame in added.frames if name == "findings"]
+        return {"tables": tables, "cross": cross[0] if cross else [], "applied": applied,
+                "n_failed_rules": [e["n_failed_rules"] for e in group]}
 
 
 class _Added:
-    """A sink that keeps what is added to it, in order, cut per file as store.TableStream queues it."""
+    """A sink that keeps what is added to it, in order."""
 
     def __init__(self):
-        self.tables: list[tuple] = []
+        self.frames: list[tuple] = []
 
     def add(self, name: str, frame: pd.DataFrame) -> None:
-        self.tables.append((name, list(parquet_parts(frame, name)) if len(frame) else []))
+        self.frames.append((name, frame))
 
 
-def _take(group: list[Entry], made: dict, sink, applied: set) -> None:
-    """A chunk assembled by a worker (``_Chunk``) into the sink, as ``_agency`` would have added it here."""
-    if "bad" in made:
-        raise BadPart(*made["bad"])
-    for name, parts in made["tables"]:
-        sink.add_parts(name, parts)
-    for entry, n in zip(group, made["n_failed_rules"]):
+def _per_file(name: str, frame: pd.DataFrame) -> list[tuple]:
+    """Rows of table ``name`` cut per file as store.TableStream queues them, each with its CSV lines."""
+    return [(rel, part, csv_rows(name, part)) for rel, part in parquet_parts(frame, name)] if len(frame) else []
+
+
+def _take(group: list[Entry], made: list[dict], sink, applied: set) -> None:
+    """A chunk assembled by workers (``_Chunk``, one per unit of it) into the sink, as ``_agency`` would have
+    added it here: each table's rows unit after unit, and the cross-year findings after all the others."""
+    for unit in made:
+        for name, parts in unit["tables"]:
+            sink.add_parts(name, parts)
+    for unit in made:
+        sink.add_parts("findings", unit["cross"])
+    for entry, n in zip(group, (n for unit in made for n in unit["n_failed_rules"])):
         entry.set(n_failed_rules=n)
-    applied.update(made["applied"])
+    for unit in made:
+        applied.update(unit["applied"])
+
+
+def _units(chunks: list, workers: int):
+    """(chunk number, reports) for the workers: every chunk, the last ``workers`` of them in two halves cut
+    between agencies, so that the last units to finish are short (a whole last chunk ran alone while the
+    other workers waited: 5 chunks of a 1,000-report ingest on 2 workers). ``_take`` joins a chunk's units."""
+    for k, group in enumerate(chunks):
+        last = workers > 1 and k >= len(chunks) - workers and _cached(group)
+        cuts = [n for n in range(1, len(group)) if group[n].agency_id != group[n - 1].agency_id] if last else []
+        if cuts:
+            cut = min(cuts, key=lambda n: abs(2 * n - len(group)))
+            yield from ((k, group[:cut]), (k, group[cut:]))
+        else:
+            yield k, group
 
 
 def _chunks(entries: list[Entry]):

@@ -79,10 +79,15 @@ def ordered(fn: Callable, tasks: list, jobs: int, remote: Callable = lambda task
     yield from back()  # so the next task handed back is always one that runs, or may start
     if numbered:
         window = jobs + ahead
-        for (k, _task), status, value in Pool(_Numbered(fn), jobs).results(
-                numbered, may_start=lambda pair: pair[0] < far[0] + window):
-            done[k] = (status, value)
-            yield from back()
+        for ended in Pool(_Numbered(fn), jobs).results(numbered, may_start=lambda pair: pair[0] < far[0] + window,
+                                                       idle=lambda: far[0] in done):
+            if ended is not None:
+                (k, _task), status, value = ended
+                done[k] = (status, value)
+            if far[0] in done:  # one at a time: the caller's work between two takes (a batch written) never
+                yield (tasks[far[0]], *done.pop(far[0]))  # leaves a worker idle that a pass could give a task
+                far[0] += 1
+    yield from back()
 
 
 class _Numbered:

@@ -229,9 +229,12 @@ class Pool:
             raise Lost(value)
         return failed(task, value)
 
-    def results(self, tasks: Iterable, may_start: Optional[Callable] = None) -> Iterator[tuple]:
+    def results(self, tasks: Iterable, may_start: Optional[Callable] = None,
+                idle: Optional[Callable] = None) -> Iterator[Optional[tuple]]:
         """(task, status, value) for every task, in completion order. ``may_start(task)``: whether the next
-        task may be handed out now (the caller bounds what is in flight; while it says no, some task runs)."""
+        task may be handed out now (the caller bounds what is in flight; while it says no, some task runs).
+        ``idle()``: the caller has work of its own waiting; a pass then waits for no worker, and one that ends
+        no task yields None, so each step of the caller's is a pass that hands out what may start."""
         pending = deque(tasks)
         workers = [_Worker(self.fn, self.two_phase) for _ in range(min(self.jobs, len(pending)))]
         ready = (lambda: bool(pending)) if may_start is None else (lambda: bool(pending) and may_start(pending[0]))
@@ -240,7 +243,9 @@ class Pool:
                 for i, w in enumerate(workers):
                     if w.task is None and ready():
                         workers[i] = self._give(w, pending.popleft())
-                wait([w.conn for w in workers if w.task is not None], timeout=POLL_SECONDS)
+                busy = idle is not None and idle()
+                wait([w.conn for w in workers if w.task is not None], timeout=0 if busy else POLL_SECONDS)
+                ended = False
                 for i, w in enumerate(workers):
                     done = w.check() if w.task is not None else None
                     if done is None:
@@ -251,7 +256,10 @@ class Pool:
                         workers[i] = w = _Worker(self.fn, self.two_phase)
                     if ready():  # the next file first: the worker reads it while this process keeps the last
                         workers[i] = self._give(w, pending.popleft())
+                    ended = True
                     yield task, done[0], done[1]
+                if idle is not None and not ended:
+                    yield None
         finally:
             for w in workers:
                 w.stop()

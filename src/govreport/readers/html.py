@@ -18,26 +18,16 @@ from lxml import etree
 from govreport.errors import ReportError
 from govreport.model import Block, Cell, Document
 from govreport.text.normalize import join_cjk_lines, parse_cell
-from govreport.readers.limits import LIMITS, checkpoint
+from govreport.readers.limits import checkpoint
 from govreport.readers.encoding import decode_bytes
-from govreport.readers.placement import Span, column_widths, edges_from_widths, is_value, place
+from govreport.readers.html_page import MAX_TABLE_NESTING, check_depth, strip_furniture
+from govreport.readers.placement import Span, column_widths, edges_from_widths, is_value, place, span
 
 MAX_TABLE_CELLS = 200_000   # a grid larger than this is refused (hostile or broken page)
-MAX_TABLE_NESTING = 50      # tables inside tables deeper than this are refused
 MAX_COLSPAN = 1_000         # the HTML standard's own ceiling
 MAX_ROWSPAN = 65_534        # likewise; further clamped to the rows that exist
 _PROSE_CHARS = 300          # a cell this long is a page region, not a table cell
 
-# Elements whose content is never report text.
-_DROP_TAGS = ("script", "style", "noscript", "template", "iframe", "object", "embed", "applet",
-              "svg", "math", "canvas", "button", "select", "input", "textarea", "form")
-# Site furniture: dropped unless inside the article itself, and never when it
-# holds a table with numbers.
-_FURNITURE_TAGS = frozenset({"nav", "header", "footer", "aside"})
-_FURNITURE_TOKENS = frozenset({"nav", "navbar", "menu", "header", "footer", "breadcrumb", "crumb",
-                               "crumbs", "sidebar", "topbar", "banner", "copyright"})
-_CONTENT_TAGS = frozenset({"article", "main"})
-_TABLE_PARTS = frozenset({"html", "body", "table", "caption", "thead", "tbody", "tfoot", "tr", "td", "th", "colgroup", "col"})
 # Elements that end a paragraph (everything else is inline).
 _BLOCK_TAGS = frozenset({
     "html", "body", "p", "div", "section", "article", "main", "aside", "header", "footer", "nav",
@@ -50,9 +40,8 @@ _META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9_:.\-
 _SAVED_FROM = re.compile(r"<!--\s*saved from url=\(\d+\)\s*(\S+?)\s*-->", re.IGNORECASE)
 _XML_DECL = re.compile(r"\s*(?:<\?xml[^>]*\?>\s*)?", re.IGNORECASE)
 _WS = re.compile(r"[\s\u3000\xa0\u200b\ufeff]+")
-_DIGIT = re.compile(r"[0-9０-９]")
+_CJK = re.compile("[\u4e00-\u9fff]")
 _CJK_NEWLINE = re.compile(r"(?<=[\u2e80-\u9fff\uff00-\uffef\u3000-\u303f])[ \t\u3000]*[\r\n]\s*(?=[\u2e80-\u9fff\uff00-\uffef\u3000-\u303f])")
-_NAME_SEP = re.compile(r"[\s_\-]+")  # splits class and id values into tokens
 _STYLE_WIDTH = re.compile(r"(?:^|;)\s*width\s*:\s*([\d.]+)\s*(pt|px)", re.IGNORECASE)
 _WIDTH = re.compile(r"\s*([\d.]+)\s*(?:px)?\s*")
 _LEADING_INT = re.compile(r"\s*(\d+)")
@@ -70,7 +59,7 @@ def read_html(path: Path) -> Document:
     saved = _SAVED_FROM.search(text[:4096])  # a browser's <!-- saved from url=(0071)https://… -->
     if saved:
         meta.setdefault("saved_from", saved.group(1))
-    _strip_furniture(root)
+    strip_furniture(root)
     body = root.find("body")
     blocks = _Walker(path).blocks(body if body is not None else root)
     if not blocks:
@@ -119,7 +108,7 @@ def _decode(data: bytes, path: Path) -> str:
 
 def _cjk_share(text: str) -> float:
     sample = text[:50_000]
-    return sum("\u4e00" <= ch <= "\u9fff" for ch in sample) / max(len(sample), 1)
+    return len(_CJK.findall(sample)) / max(len(sample), 1)
 
 
 def _declared_codec(head: bytes) -> Optional[str]:
@@ -139,7 +128,7 @@ def _parse(text: str, path: Path):
     # declaration, and a DOCTYPE internal subset would otherwise leak as text.
     text = _strip_prolog(text)
     # huge_tree: without it libxml2 stops at 256 nested elements and returns what it
-    # has so far, silently dropping the rest of the page; _check_depth refuses instead.
+    # has so far, silently dropping the rest of the page; check_depth refuses instead.
     # lxml's own HTML parser (the one lxml.html.HTMLParser configures) with plain elements: lxml.html's
     # element classes are chosen by a Python callback for every element touched (~7 % of a read), and this
     # reader uses none of their methods (text_content and drop_tree are _text_content and _drop here).
@@ -151,7 +140,7 @@ def _parse(text: str, path: Path):
     if root is None:  # lxml.html raised ParserError("Document is empty") here
         raise ReportError(path, "cannot parse HTML: Document is empty")
     stopped = any(e.type_name == "ERR_RESOURCE_LIMIT" or "Excessive depth" in e.message for e in parser.error_log)
-    _check_depth(root, path, stopped)
+    check_depth(root, path, stopped)
     return root
 
 
@@ -176,76 +165,6 @@ def _strip_prolog(text: str) -> str:
     return text[start:]  # no end to the DOCTYPE: leave it to the parser
 
 
-def _check_depth(root, path: Path, stopped: bool) -> None:
-    """Refuse a page nested deeper than the limits (and one the parser gave up on) with one
-    line, instead of returning it truncated. Measured without recursion (the tree can be
-    thousands deep); tables nested too deep get their own, more telling, reason."""
-    depth = tables = max_depth = max_tables = 0
-    for event, el in etree.iterwalk(root, events=("start", "end")):  # (no max() per event: it was 1/10 of a read)
-        if event == "start":
-            depth += 1
-            if depth > max_depth:
-                max_depth = depth
-            if el.tag == "table":
-                tables += 1
-                if tables > max_tables:
-                    max_tables = tables
-        else:
-            depth -= 1
-            if el.tag == "table":
-                tables -= 1
-    if max_tables > MAX_TABLE_NESTING:
-        raise ReportError(path, f"tables nested more than {MAX_TABLE_NESTING} deep")
-    if stopped or max_depth > LIMITS.max_html_depth:
-        raise ReportError(path, f"HTML elements nested more than {LIMITS.max_html_depth} deep: refused "
-                                "(reading it would lose the rest of the page)")
-
-
-def _strip_furniture(root) -> None:
-    for el in list(root.iter(*_DROP_TAGS)):
-        _drop(el)
-    elements = list(root.iter(etree.Element))
-    # inside <article>/<main>: found once for the tree, not by walking up from every element
-    in_content = {d for c in root.iter(*_CONTENT_TAGS) for d in c.iterdescendants()}
-    for el in elements:
-        if el.getparent() is None or not _is_furniture(el, el in in_content):
-            continue
-        if any(_has_number(t) for t in el.iter("table")):
-            continue
-        _drop(el)
-
-
-def _is_furniture(el, in_content: bool) -> bool:
-    if in_content:  # an <article> or <main> holds it
-        return el.tag == "nav"
-    if el.tag in _FURNITURE_TAGS:
-        return True
-    if el.tag in _TABLE_PARTS:
-        return False  # <td class="header"> is a table's header cell, not site furniture
-    names = f"{el.get('class', '')} {el.get('id', '')}"
-    if names == " ":  # no class, no id: no token (most elements)
-        return False
-    return not _FURNITURE_TOKENS.isdisjoint(_NAME_SEP.split(names.lower()))
-
-
-def _drop(el) -> None:
-    """Remove an element and its content, keeping the text that follows it (lxml.html's drop_tree)."""
-    parent = el.getparent()
-    if parent is None:
-        return
-    if el.tail:
-        previous = el.getprevious()
-        if previous is None:
-            parent.text = (parent.text or "") + el.tail
-        else:
-            previous.tail = (previous.tail or "") + el.tail
-    parent.remove(el)
-
-
-def _has_number(table) -> bool:
-    return any(_DIGIT.search(t) for t in table.itertext())
-
-
 # --- walking the tree ----------------------------------------------------------------
 
 class _Walker:
@@ -266,7 +185,7 @@ class _Walker:
 
     def _walk(self, el, buf: list[str], table_depth: int, out: list[Block]) -> None:
         checkpoint()  # the file's time and memory budget (safety.LIMITS)
-        tag = el.tag if isinstance(el.tag, str) else ""
+        tag = el.tag  # (a comment's or PI's tag is a function: no br, table or block)
         if tag == "br":
             buf.append(_BR)
             return
@@ -288,17 +207,20 @@ class _Walker:
             _flush(buf, out)
 
     def _table(self, table, depth: int, out: list[Block]) -> None:
+        """One table: its cells are read once (text, spans, width, the tables nested in them), then it is
+        either a layout table (its cells walked as page regions) or a grid, followed by its nested tables."""
         if depth > MAX_TABLE_NESTING:
             raise ReportError(self.path, f"tables nested more than {MAX_TABLE_NESTING} deep")
-        rows = _own_rows(table)
+        rows = [_row_cells(row) for row in _own_rows(table)]
         caption = table.find("caption")
         if caption is not None:
             self._walk(caption, [], depth, out)
-        texts = {}  # each cell's text, read once for the layout test and the grid
-        if _is_layout(rows, texts):
+        nested: list = []  # tables in the cells (not inside deeper tables), in document order
+        texts = [[_cell_text(cell, nested) for cell in row] for row in rows]
+        if _is_layout(texts, nested):
             # A layout table: its cells are page regions, read as ordinary content.
             for row in rows:
-                for cell in _row_cells(row):
+                for cell in row:
                     self._walk(cell, [], depth, out)
             return
         grid = self._grid(rows, texts)
@@ -309,49 +231,57 @@ class _Walker:
                     out.append(Block.line(text))
         elif any(any(c is not None for c in r) for r in grid):
             out.append(Block.table(grid))
-        for row in rows:
-            for cell in _row_cells(row):
-                for inner in _nested_tables(cell):
-                    self._table(inner, depth + 1, out)
+        for inner in nested:
+            self._table(inner, depth + 1, out)
 
-    def _grid(self, rows, texts: Optional[dict] = None) -> list[list[Cell]]:
+    def _grid(self, rows: list[list], texts: list[list[Cell]]) -> list[list[Cell]]:
         """rowspan/colspan -> Spans on the table's column grid, then a position-true grid.
 
         Columns are located by colspan offsets, sized by the cells' width attributes
         (Word-exported pages), so a value spanning two header columns goes to the one
         it covers (readers/placement.py). A value spanning rows is written once.
         """
-        texts = {} if texts is None else texts
-        specs = [[(_text_of(c, texts), _span(c, "colspan"), _span(c, "rowspan"), _width(c)) for c in _row_cells(r)]
-                 for r in rows]
+        specs = [[_cell_spec(c) for c in row] for row in rows]  # (colspan, rowspan, width) per cell
         # A colspan wider than the table is garbage: cap it at the widest row
         # counted without such spans (a full-width title row still spans all).
-        sane = max((sum(cs if cs <= 100 else 1 for _, cs, _, _ in row) for row in specs), default=1)
+        sane = max((sum(cs if cs <= 100 else 1 for cs, _, _ in row) for row in specs), default=1)
         n_rows = len(specs)
-        occupied: list[set[int]] = [set() for _ in range(n_rows)]
+        # columns taken by rowspans from the rows above (a row's own cells only move right)
+        below: list[Optional[set[int]]] = [None] * n_rows
         spans: list[list[Span]] = [[] for _ in range(n_rows)]
         measured: list[tuple[int, int, Optional[float]]] = []
         width = 0
-        for r, row in enumerate(specs):
+        for r, (row, row_texts) in enumerate(zip(specs, texts)):
             col = 0
-            widths = [cs if cs <= 100 else 1 for _, cs, _, _ in row]
-            for i, (text, colspan, rowspan, px) in enumerate(row):
+            taken = below[r]
+            out = spans[r]
+            for i, (colspan, rowspan, px) in enumerate(row):
+                text = row_texts[i]
                 if colspan > sane:
                     # fill the row up to the table's width, leaving room for the cells after it
-                    colspan = max(1, sane - col - sum(widths[i + 1:]))
-                rowspan = min(rowspan, n_rows - r)
-                while col in occupied[r]:
-                    col += 1
+                    colspan = max(1, sane - col - sum(cs if cs <= 100 else 1 for cs, _, _ in row[i + 1:]))
+                if taken:
+                    while col in taken:
+                        col += 1
+                stop = col + colspan
+                if rowspan > 1:
+                    rowspan = min(rowspan, n_rows - r)
                 self.cells += colspan * rowspan
                 if self.cells > MAX_TABLE_CELLS:
                     raise ReportError(self.path, f"tables have more than {MAX_TABLE_CELLS} cells after span expansion")
-                measured.append((col, col + colspan, px))
-                for dr in range(rowspan):
-                    occupied[r + dr].update(range(col, col + colspan))
+                measured.append((col, stop, px))
+                out.append(span(col, stop, text))
+                if rowspan > 1:
                     # label text repeats down a rowspan; a value is read in its first row only
-                    spans[r + dr].append(Span(col, col + colspan, text if dr == 0 or not is_value(text) else None))
-                col += colspan
-                width = max(width, col)
+                    repeated = span(col, stop, None if is_value(text) else text)
+                    for dr in range(1, rowspan):
+                        if below[r + dr] is None:
+                            below[r + dr] = set()
+                        below[r + dr].update(range(col, stop))
+                        spans[r + dr].append(repeated)
+                col = stop
+                if col > width:
+                    width = col
         self.cells += n_rows * width
         if self.cells > MAX_TABLE_CELLS:
             raise ReportError(self.path, f"tables have more than {MAX_TABLE_CELLS} cells after span expansion")
@@ -360,11 +290,18 @@ class _Walker:
         return place(spans, edges_from_widths(column_widths(measured, width))).rows
 
 
-def _width(cell) -> Optional[float]:
+def _cell_spec(cell) -> tuple[int, int, Optional[float]]:
+    """A cell's (colspan, rowspan, width): _span and _width, with the attributes read once (most cells have
+    none of them)."""
+    get = cell.get
+    colspan, rowspan = get("colspan"), get("rowspan")
+    style, width = get("style"), get("width")
+    return (_span(colspan, MAX_COLSPAN) if colspan else 1, _span(rowspan, MAX_ROWSPAN) if rowspan else 1,
+            _width(style, width) if style or width else None)
+
+
+def _width(given: Optional[str], width: Optional[str]) -> Optional[float]:
     """A cell's width in CSS px from width="…" or style="width:…pt|px" (Word writes both); None if unknown."""
-    given, width = cell.get("style"), cell.get("width")
-    if not given and not width:
-        return None
     style = _STYLE_WIDTH.search(given or "")
     if style:
         try:
@@ -393,80 +330,63 @@ def _row_cells(tr) -> list:
     return [c for c in tr if c.tag in ("td", "th")]
 
 
-def _nested_tables(cell) -> list:
-    """Tables inside a cell that are not themselves inside a deeper table."""
-    found = []
-    for t in cell.iter("table"):
-        a = t.getparent()
-        while a is not None and a is not cell and a.tag != "table":
-            a = a.getparent()
-        if a is cell:
-            found.append(t)
-    return found
-
-
-def _is_layout(rows, known: Optional[dict] = None) -> bool:
+def _is_layout(texts: list[list[Cell]], nested: list) -> bool:
     """A table used for page layout: no cell holds a bare value, and some cell
     holds a nested table or a long stretch of prose. Its cells are page regions.
-    ``known``: cell -> text, filled here for the grid to reuse."""
-    cells = [c for r in rows for c in _row_cells(r)]
-    known = {} if known is None else known
-    texts = [_text_of(c, known) for c in cells]
-    if any(t is not None and len(t) <= 30 and parse_cell(t) is not None for t in texts):
+    ``nested``: the tables in its cells."""
+    cells = [t for row in texts for t in row if t is not None]
+    if any(len(t) <= 30 and parse_cell(t) is not None for t in cells):
         return False
-    return any(_nested_tables(c) for c in cells) or any(t is not None and len(t) > _PROSE_CHARS for t in texts)
+    return bool(nested) or any(len(t) > _PROSE_CHARS for t in cells)
 
 
-def _span(cell, attr: str) -> int:
-    """Parse rowspan/colspan leniently: garbage, zero or negative -> 1; huge -> capped."""
-    given = cell.get(attr)
-    m = _LEADING_INT.match(given) if given else None
+def _span(given: str, ceiling: int) -> int:
+    """Parse rowspan/colspan leniently: garbage, zero or negative -> 1; huge -> capped at ``ceiling``."""
+    m = _LEADING_INT.match(given)
     if not m:
         return 1
     value = int(m.group(1)[:7])
     if value < 1:
         return 1
-    return min(value, MAX_COLSPAN if attr == "colspan" else MAX_ROWSPAN)
+    return min(value, ceiling)
 
 
-def _text_of(cell, known: dict) -> Cell:
-    """_cell_text(cell), read once per table (``known`` keeps the element alive, so its key stays its own)."""
-    if cell not in known:
-        known[cell] = _cell_text(cell)
-    return known[cell]
-
-
-def _cell_text(cell) -> Cell:
-    """A cell's own text (nested tables excluded); <br> and paragraphs joined."""
+def _cell_text(cell, tables: list) -> Cell:
+    """A cell's own text (nested tables excluded, and added to ``tables``); <br> and paragraphs joined."""
     if len(cell):
         parts: list[str] = []
-        _collect(cell, parts)
+        _collect(cell, parts, tables)
         raw = "".join(parts)
     else:  # text only (most cells)
         raw = cell.text or ""
     if _BR not in raw:  # one line (join_cjk_lines of one line is the line)
         return _squash(raw) or None
-    lines = [_squash(line) for line in raw.split(_BR)]
+    # (a line of whitespace squashes to nothing: most lines between block edges)
+    lines = [_squash(line) for line in raw.split(_BR) if line and not line.isspace()]
+    if len(lines) == 1:  # text between block edges (a Word cell's <p>)
+        return lines[0] or None
     text = join_cjk_lines([ln for ln in lines if ln])
     return text or None
 
 
-def _collect(el, parts: list[str]) -> None:
-    """The text of ``el`` and its children into ``parts``: <br> and block edges as _BR, tables left out."""
+def _collect(el, parts: list[str], tables: list) -> None:
+    """The text of ``el`` and its children into ``parts``: <br> and block edges as _BR, tables left out
+    (and added to ``tables``: those are the tables nested in the cell, not inside a deeper table)."""
     if el.text:
         parts.append(el.text)
     for child in el:
         tag = child.tag
-        if not isinstance(tag, str) or tag == "table":
-            pass
+        if tag in _BLOCK_TAGS:
+            if tag == "table":
+                tables.append(child)
+            else:
+                parts.append(_BR)
+                _collect(child, parts, tables)
+                parts.append(_BR)
         elif tag == "br":
             parts.append(_BR)
-        elif tag in _BLOCK_TAGS:
-            parts.append(_BR)
-            _collect(child, parts)
-            parts.append(_BR)
-        else:
-            _collect(child, parts)
+        elif isinstance(tag, str):
+            _collect(child, parts, tables)
         if child.tail:
             parts.append(child.tail)
 
@@ -486,8 +406,13 @@ def _flush(buf: list[str], out: list[Block]) -> None:
         return
     raw = "".join(buf)
     buf.clear()
+    if _BR not in raw:  # one line (most flushes; whitespace between blocks squashes to nothing)
+        text = _squash(raw) if raw and not raw.isspace() else ""
+        if text:
+            out.append(Block.line(text))
+        return
     for para in _PARA.split(raw):
-        lines = [_squash(ln) for ln in para.split(_BR)]
+        lines = [_squash(ln) for ln in para.split(_BR) if ln and not ln.isspace()]
         text = join_cjk_lines([ln for ln in lines if ln])
         if text:
             out.append(Block.line(text))

@@ -35,6 +35,7 @@ any matching; no test PDF read by the fast path has one.
 from __future__ import annotations
 
 import ctypes
+import struct
 from functools import lru_cache
 from pathlib import Path
 from typing import Optional
@@ -49,8 +50,12 @@ from govreport.readers.pdf_join import check_end_marker, join_pages
 
 _SEG_MOVE = 2  # FPDF_SEGMENT_MOVETO
 _SEG_BEZIER = 1  # FPDF_SEGMENT_BEZIERTO
+_SEG_KINDS = b"\x00\x01\x02"  # FPDF_SEGMENT_LINETO, _BEZIERTO, _MOVETO: CFX_Path::Point::Type's values
+_SIX_FLOATS, _FOUR_FLOATS = struct.Struct("=6f"), struct.Struct("=4f")  # FS_MATRIX; FS_RECTF, or FS_MATRIX's a-d
+_POINT = struct.Struct("=ffBB2x")  # CFX_Path::Point: float x, float y, uint8 type, bool close, padding
 _OBJ_TEXT, _OBJ_PATH, _OBJ_FORM = 1, 2, 5  # FPDF_PAGEOBJ_TEXT, _PATH, _FORM
 _MAX_FORM_DEPTH = 15
+_GENERATED = frozenset((0x20, 0x0D, 0x0A))  # all PDFium generates (CPDF_TextPage): a space, \r\n at a line break
 _VERTICAL_RISE = 0.12  # em: pdfminer's vertical origin for CID fonts without /DW2, (1000 - 880) / 1000
 
 
@@ -121,6 +126,10 @@ def _hot():
                 restype is None and not issubclass(fn.restype, (ctypes.c_int, ctypes.c_uint, ctypes.c_double))):
             raise TypeError(f"pypdfium2 declares {name} differently than readers/pdfium.py expects")
         calls[name] = ctypes.CFUNCTYPE(restype or fn.restype)(ctypes.cast(fn, ctypes.c_void_p).value)
+    # the structs read with _FOUR_FLOATS / _SIX_FLOATS must hold those floats first, in that order
+    for struct_type, names in ((raw.FS_RECTF, ("left", "top", "right", "bottom")), (raw.FS_MATRIX, tuple("abcdef"))):
+        if [tuple(field) for field in struct_type._fields_] != [(n, ctypes.c_float) for n in names]:
+            raise TypeError(f"pypdfium2 declares {struct_type.__name__} differently than readers/pdfium.py expects")
     return types.SimpleNamespace(**calls)
 
 
@@ -233,9 +242,9 @@ def _chars(page, number: int, height: float, doctop: float, owners: set) -> tupl
     x0/x1 and the bottom come from the loose box (advance width, font descent), the
     top from the font size times the character matrix's vertical scale, as pdfminer's
     box is one em high. It is long because one loop over every character is the fast path's hot spot (issue 16):
-    the calls go through _hot(), and a character's matrix and font size, which PDFium takes from its text
+    the calls go through _hot(), a character's matrix and font size, which PDFium takes from its text
     object (CPDF_TextPage: the text matrix times its form's, the object's font size), are asked once per run
-    of characters from one text object.
+    of characters from one text object, and whether it is generated only of a space or line break (_GENERATED).
     """
     import pypdfium2.raw as c
 
@@ -250,15 +259,16 @@ def _chars(page, number: int, height: float, doctop: float, owners: set) -> tupl
         generated, text_object, unicode = f.FPDFText_IsGenerated, f.FPDFText_GetTextObject, f.FPDFText_GetUnicode
         map_error, loose_box, get_matrix = f.FPDFText_HasUnicodeMapError, f.FPDFText_GetLooseCharBox, f.FPDFText_GetMatrix
         font_size, add_owner = f.FPDFText_GetFontSize, owners.add
+        four_floats = _FOUR_FLOATS.unpack_from  # a struct's first four floats: cheaper than four field reads
         out = []
         append = out.append
         owner = -1  # the text object of the run being read (None: a character without one)
         size = a = b = cc = d = 0.0
         for i in range(n):
-            if generated(tp, i):
+            code = unicode(tp, i)
+            if code in _GENERATED and generated(tp, i):
                 continue
             obj = text_object(tp, i)
-            code = unicode(tp, i)
             if code in (0, 0xFFFE, 0xFFFF) or map_error(tp, i) == 1:
                 raise Decline("character without Unicode")  # pdfminer writes (cid:N) for these: let it
             if not loose_box(tp, i, rect_ref):
@@ -266,13 +276,13 @@ def _chars(page, number: int, height: float, doctop: float, owners: set) -> tupl
             if obj != owner or obj is None:
                 if not get_matrix(tp, i, matrix_ref):
                     raise Decline("character without a box")
-                a, b, cc, d = matrix.a, matrix.b, matrix.c, matrix.d
+                a, b, cc, d = four_floats(matrix)
                 if b != 0 or cc != 0 or a <= 0 or d <= 0:
                     raise Decline("rotated, slanted or mirrored text")  # pdfplumber's direction rules decide
                 size = font_size(tp, i) * d
                 owner = obj
                 add_owner(obj)
-            x0, x1, y0 = rect.left, rect.right, rect.bottom
+            x0, _top, x1, y0 = four_floats(rect)  # FS_RECTF: left, top, right, bottom
             if x1 - x0 > 2 * size:
                 # vertical writing (Identity-V): PDFium leaves this box in text space; pdfminer's box is one
                 # em wide and high, its top (1000 - 880)/1000 em above the origin (the default DW2)
@@ -324,12 +334,12 @@ class _PathWalker:
         self.matrix = raw.FS_MATRIX()
         self.fill_mode, self.stroke = ctypes.c_int(), ctypes.c_int()
         self.x, self.y, self.width = ctypes.c_float(), ctypes.c_float(), ctypes.c_float()
-        self.rgba = [ctypes.c_uint() for _ in range(4)]
+        self.rgba = (ctypes.c_uint * 4)()
         self.matrix_ref = ctypes.byref(self.matrix)
         self.mode_refs = (ctypes.byref(self.fill_mode), ctypes.byref(self.stroke))
         self.point_refs = (ctypes.byref(self.x), ctypes.byref(self.y))
         self.width_ref = ctypes.byref(self.width)
-        self.rgba_refs = tuple(ctypes.byref(v) for v in self.rgba)
+        self.rgba_refs = tuple(ctypes.byref(self.rgba, k * ctypes.sizeof(ctypes.c_uint)) for k in range(4))
 
     def walk(self, objects, outer, depth: int) -> None:
         c, matrix, fonts, texts = self.c, self.matrix, self.fonts, self.texts
@@ -348,7 +358,7 @@ class _PathWalker:
                 continue
             if not c.FPDFPageObj_GetMatrix(obj, self.matrix_ref):
                 raise Decline("object without a matrix")
-            m = _compose((matrix.a, matrix.b, matrix.c, matrix.d, matrix.e, matrix.f), outer)
+            m = _compose(_SIX_FLOATS.unpack_from(matrix), outer)  # FS_MATRIX: a, b, c, d, e, f
             if kind == _OBJ_PATH:
                 self.path(obj, m)
             elif depth + 1 >= _MAX_FORM_DEPTH:
@@ -364,8 +374,8 @@ class _PathWalker:
         fill, stroke = self.fill_mode.value != 0, bool(self.stroke.value)
         if not fill and not stroke:
             return  # pdfminer paints nothing for 'n' (a clipping path)
-        segments = self.segments(obj, m)
-        if not segments or segments[0][0] != "m":
+        shape, pts = self.segments(obj, m)
+        if not shape or shape[0] != "m":
             return  # pdfminer ignores a path that does not begin with m
         style = {
             "stroke": stroke, "fill": fill, "evenodd": self.fill_mode.value == 1,
@@ -373,47 +383,79 @@ class _PathWalker:
             "non_stroking_color": self.rgb(c.FPDFPageObj_GetFillColor, obj),
             "linewidth": self.width.value if c.FPDFPageObj_GetStrokeWidth(obj, self.width_ref) else 0.0,
         }
-        starts = [i for i, (op, _pt) in enumerate(segments) if op == "m"] + [len(segments)]
-        for s, e in zip(starts, starts[1:]):
-            if e - s > 1:
-                _subpath(segments[s:e], style, self.out, self.where)
+        start, end = 0, len(shape)
+        while start < end:  # one subpath from each m to the next
+            stop = shape.find("m", start + 1)
+            stop = end if stop < 0 else stop
+            if stop - start > 1:
+                _subpath(shape[start:stop], pts[start:stop], style, self.out, self.where)
+            start = stop
 
-    def segments(self, obj, m) -> list[tuple[str, tuple[float, float]]]:
-        """(op, point) per path operator: m, l, c (a Bézier's end point), h (back to the subpath start)."""
-        c, x, y = self.c, self.x, self.y
-        get_segment, get_point, get_kind, get_close = (c.FPDFPath_GetPathSegment, c.FPDFPathSegment_GetPoint,
-                                                       c.FPDFPathSegment_GetType, c.FPDFPathSegment_GetClose)
-        x_ref, y_ref = self.point_refs
+    def segments(self, obj, m) -> tuple[str, list[tuple[float, float]]]:
+        """The path's operators as one letter each (m, l, c for a Bézier's end point, h back to the subpath start)
+        and their points, in page space."""
         a, b, cc, d, e, f = m
-        ops: list[tuple[str, tuple[float, float]]] = []
+        ops: list[str] = []
+        pts: list[tuple[float, float]] = []
+        op, put = ops.append, pts.append
         start = (0.0, 0.0)
         bezier = 0
-        for i in range(c.FPDFPath_CountSegments(obj)):
-            seg = get_segment(obj, i)
-            if not get_point(seg, x_ref, y_ref):
-                raise Decline("path segment without a point")
-            px, py = x.value, y.value
+        for px, py, kind, close in self.points(obj):
             pt = (a * px + cc * py + e, b * px + d * py + f)
-            kind = get_kind(seg)
             if kind == _SEG_MOVE:
-                ops.append(("m", pt))
+                op("m")
+                put(pt)
                 start = pt
             elif kind == _SEG_BEZIER:
                 bezier += 1
                 if bezier % 3 == 0:
-                    ops.append(("c", pt))
+                    op("c")
+                    put(pt)
             else:
-                ops.append(("l", pt))
-            if get_close(seg):
-                ops.append(("h", start))
-        return ops
+                op("l")
+                put(pt)
+            if close:
+                op("h")
+                put(start)
+        return "".join(ops), pts
+
+    def points(self, obj) -> list[tuple[float, float, int, int]]:
+        """(x, y, segment type, closes) of every segment of a path, in path space.
+
+        A path's segments are the points of one C++ array (``FPDFPath_GetPathSegment`` returns the address of
+        the index-th ``CFX_Path::Point``: x, y as floats, a type byte, a close flag), so they are read from it
+        in one piece (issue 16: four calls per segment were a fifth of the path reading) where the first and
+        last segments' addresses show that layout (12 bytes a point), every type and flag is a valid one and the
+        last point read through the API (point, type, close) is what the array says; else through the API.
+        """
+        c, x, y = self.c, self.x, self.y
+        get_segment, get_point, get_kind, get_close = (c.FPDFPath_GetPathSegment, c.FPDFPathSegment_GetPoint,
+                                                       c.FPDFPathSegment_GetType, c.FPDFPathSegment_GetClose)
+        x_ref, y_ref = self.point_refs
+        n = c.FPDFPath_CountSegments(obj)
+        if n >= 2:
+            first, last = get_segment(obj, 0).value, get_segment(obj, n - 1)
+            if first and last.value == first + _POINT.size * (n - 1):
+                data = ctypes.string_at(first, _POINT.size * n)
+                array = list(_POINT.iter_unpack(data))
+                size = _POINT.size
+                if get_point(last, x_ref, y_ref) and array[-1] == (x.value, y.value, get_kind(last), get_close(last)) \
+                        and not data[8::size].strip(_SEG_KINDS) and not data[9::size].strip(b"\x00\x01"):
+                    return array
+        out = []
+        for i in range(n):
+            seg = get_segment(obj, i)
+            if not get_point(seg, x_ref, y_ref):
+                raise Decline("path segment without a point")
+            out.append((x.value, y.value, get_kind(seg), get_close(seg)))
+        return out
 
     def rgb(self, getter, obj) -> tuple[float, ...]:
         """RGB in 0..1 (white is (1.0, 1.0, 1.0), as pdf.py's _WHITE expects)."""
-        r, g, b, a = self.rgba
         if not getter(obj, *self.rgba_refs):
             return (0.0,)
-        return (r.value / 255, g.value / 255, b.value / 255)
+        r, g, b, _a = self.rgba
+        return (r / 255, g / 255, b / 255)
 
 
 def _compose(inner, outer):
@@ -423,9 +465,8 @@ def _compose(inner, outer):
     return (a * A + b * C, a * B + b * D, cc * A + d * C, cc * B + d * D, e * A + f * C + E, e * B + f * D + F)
 
 
-def _subpath(sub, style: dict, out: dict, where) -> None:
-    shape = "".join(op for op, _pt in sub)
-    pts = [pt for _op, pt in sub]
+def _subpath(shape: str, pts: list, style: dict, out: dict, where) -> None:
+    """One subpath (its operators' letters and points) as pdfminer's line, rect or curve."""
     if len(shape) > 3 and shape[-2:] == "lh" and pts[-2] == pts[0]:
         shape = shape[:-2] + "h"
         pts.pop()

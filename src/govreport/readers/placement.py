@@ -21,6 +21,7 @@ a value is written once.
 """
 from __future__ import annotations
 
+from bisect import bisect_left, bisect_right
 from dataclasses import dataclass
 from typing import Optional, Sequence
 
@@ -38,6 +39,20 @@ class Span:
     start: int
     stop: int
     text: Optional[str]
+
+
+_new = object.__new__
+
+
+def span(start: int, stop: int, text: Optional[str]) -> Span:
+    """Span(start, stop, text), its fields set as the frozen dataclass's __init__ sets them, without a frozen
+    __setattr__ per field (readers make one per table cell: two thirds of the cost)."""
+    made = _new(Span)
+    fields = made.__dict__
+    fields["start"] = start
+    fields["stop"] = stop
+    fields["text"] = text
+    return made
 
 
 @dataclass
@@ -104,12 +119,19 @@ def column_widths(cells: Sequence[tuple[int, int, Optional[float]]], n: int) -> 
     for start, stop, width in cells:
         if width is not None and width > 0 and stop - start == 1 and start < n:
             known[start] = min(known.get(start, width), width)
+    # cells with a width and a column still unknown (a cell whose columns are all known gives nothing)
+    pending = []
+    for start, stop, width in cells:
+        if width is None or width <= 0:
+            continue
+        end = min(stop, n)
+        if (start in known) if end - start == 1 else all(map(known.__contains__, range(start, end))):
+            continue
+        pending.append((start, stop, width))
     changed = True
     while changed:  # each pass fixes at least one more column, so this ends within n passes
         changed = False
-        for start, stop, width in cells:
-            if width is None or width <= 0:
-                continue
+        for start, stop, width in pending:
             unknown = [c for c in range(start, min(stop, n)) if c not in known]
             if len(unknown) == 1:
                 rest = sum(known[c] for c in range(start, min(stop, n)) if c in known)
@@ -137,26 +159,28 @@ def place(rows: Sequence[Sequence[Span]], edges: Sequence[float]) -> Placed:
     n = len(edges) - 1
     if n <= 0 or not rows:
         return Placed(rows=[[] for _ in rows])
-    leaves_at, header_edges = _header_leaves(rows)
-    targets, first_value = _targets(rows, edges, leaves_at)
+    values = [[is_value(s.text) for s in row] for row in rows]  # each span's kind, decided once for every step
+    leaves_at, header_edges = _header_leaves(rows, [any(row) for row in values])
+    targets, first_value = _targets(rows, values, edges, leaves_at)
     keep = _kept_edges(n, header_edges, first_value)
     groups = _groups(n, keep)
-    return _assemble(rows, edges, groups, targets, first_value)
+    return _assemble(rows, values, edges, groups, targets, first_value)
 
 
-def _header_leaves(rows) -> tuple[list[list[tuple[int, int]]], set[int]]:
-    """For each row, the header leaves in force (column ranges); and every header cell edge."""
+def _header_leaves(rows, data: list[bool]) -> tuple[list[list[tuple[int, int]]], set[int]]:
+    """For each row, the header leaves in force (column ranges); and every header cell edge.
+    ``data``: which rows hold a value."""
     current: list[tuple[int, int]] = []
     header_edges: set[int] = set()
     out: list[list[tuple[int, int]]] = []
     n = 0
     while n < len(rows):
-        if _is_data(rows[n]):
+        if data[n]:
             out.append(current)
             n += 1
             continue
         block_end = n
-        while block_end < len(rows) and not _is_data(rows[block_end]):
+        while block_end < len(rows) and not data[block_end]:
             block_end += 1
         spans = {(s.start, s.stop) for r in rows[n:block_end] for s in r if s.text and s.text.strip()}
         leaves = [s for s in spans if not any(o != s and s[0] <= o[0] and o[1] <= s[1] for o in spans)]
@@ -173,17 +197,17 @@ def _cols_overlap(a: tuple[int, int], b: tuple[int, int]) -> bool:
     return a[0] < b[1] and b[0] < a[1]
 
 
-def _is_data(row) -> bool:
-    return any(is_value(s.text) for s in row)
-
-
-def _targets(rows, edges, leaves_at):
-    """Per value span, the (start, stop) leaf it belongs to, or None when its column is ambiguous."""
-    targets: dict[tuple[int, int], Optional[tuple[int, int]]] = {}
+def _targets(rows, values, edges, leaves_at):
+    """Per value span, the (start, stop) leaf it belongs to, or None when its column is ambiguous (row by row,
+    span by span; None for a text span too)."""
+    targets: list[list[Optional[tuple[int, int]]]] = []
     first_value: Optional[int] = None
     for r, row in enumerate(rows):
+        is_value_at = values[r]
+        row_targets: list[Optional[tuple[int, int]]] = [None] * len(row)
+        targets.append(row_targets)
         for k, s in enumerate(row):
-            if not is_value(s.text):
+            if not is_value_at[k]:
                 continue
             if s.stop - s.start <= 1:
                 target = (s.start, s.stop)
@@ -193,7 +217,7 @@ def _targets(rows, edges, leaves_at):
                     leaves = [(c, c + 1) for c in range(s.start, s.stop)]
                 choice = best_column(edges[s.start], edges[s.stop], [(edges[a], edges[b]) for a, b in leaves])
                 target = None if choice is None else leaves[choice]
-            targets[(r, k)] = target
+            row_targets[k] = target
             start = s.start if target is None else target[0]
             first_value = start if first_value is None else min(first_value, start)
     return targets, first_value
@@ -212,28 +236,30 @@ def _groups(n: int, keep: set[int]) -> list[tuple[int, int]]:
     return list(zip(bounds, bounds[1:]))
 
 
-def _assemble(rows, edges, groups, targets, first_value) -> Placed:
+def _assemble(rows, values, edges, groups, targets, first_value) -> Placed:
     width = len(groups)
+    starts = [a for a, _b in groups]  # groups tile the columns left to right: a span's groups are found by bisection
     out: list[list[Cell]] = []
     extras: list[list[str]] = []
-    for r, row in enumerate(rows):
+    for row, is_value_at, row_targets in zip(rows, values, targets):
         cells: list[Cell] = [None] * width
         taken = [False] * width
         unplaced: list[str] = []
-        for k, s in enumerate(row):
-            if not is_value(s.text):
+        labels = []  # the row's text spans, written after its values
+        for s, value, target in zip(row, is_value_at, row_targets):
+            if not value:
+                if s.text and s.text.strip():
+                    labels.append(s)
                 continue
-            target = targets[(r, k)]
-            g = None if target is None else _group_in(groups, edges, s, target)
+            g = None if target is None else _group_in(groups, starts, edges, s, target)
             if g is None or taken[g]:
                 unplaced.append(s.text)  # ambiguous, or a second value under one header column
                 continue
             cells[g], taken[g] = s.text, True
-        for s in row:
-            if is_value(s.text) or not (s.text and s.text.strip()):
-                continue
-            for g, (a, b) in enumerate(groups):
-                if a < s.stop and s.start < b and not taken[g] and cells[g] is None:
+        for s in labels:
+            start, stop = s.start, s.stop
+            for g in range(max(0, bisect_right(starts, start) - 1), bisect_left(starts, stop)):
+                if start < groups[g][1] and not taken[g] and cells[g] is None:  # (and groups[g][0] < stop)
                     cells[g] = s.text
         out.append(cells)
         extras.append(unplaced)
@@ -244,11 +270,17 @@ def _assemble(rows, edges, groups, targets, first_value) -> Placed:
     return Placed(rows=out, unplaced=sum(len(u) for u in extras))
 
 
-def _group_in(groups, edges, span: Span, target: tuple[int, int]) -> Optional[int]:
-    """The output column overlapping ``target`` that the span overlaps most."""
+def _group_in(groups, starts, edges, span: Span, target: tuple[int, int]) -> Optional[int]:
+    """The output column overlapping ``target`` that the span overlaps most (``starts``: each group's first
+    column, ascending: only the groups from the one holding target's start to target's stop are looked at)."""
+    t0, t1 = target
+    lo, hi = bisect_right(starts, t0) - 1, bisect_left(starts, t1)
+    if lo < 0:
+        lo = 0
     best, score = None, 0.0
-    for g, (a, b) in enumerate(groups):
-        if b <= target[0] or a >= target[1]:
+    for g in range(lo, hi):
+        a, b = groups[g]
+        if b <= t0:  # (a >= t1 cannot be: a < t1 for every g below hi)
             continue
         o = overlap(edges[span.start], edges[span.stop], edges[a], edges[b])
         if o > score + _EPS:

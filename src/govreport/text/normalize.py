@@ -16,8 +16,6 @@ from govreport import catalog
 from govreport.text.numerals import chinese_to_number
 from govreport.text.units import cell_units
 
-_WS = re.compile(r"\s+")
-
 
 # Zero-width and bidirectional-control characters: invisible in the source, never meaningful in a report,
 # and (right-to-left overrides) able to make published text read other than it is.
@@ -56,19 +54,29 @@ _nfkc_memo = lru_cache(maxsize=_MEMO_SIZE)(_nfkc)
 def nfkc(text: str) -> str:
     """Radicals to ideographs (⺠ -> 民), invisible controls dropped, then NFKC (full-width digits/letters/
     punctuation to ASCII); ideographic and no-break spaces become plain spaces."""
-    return _nfkc_memo(text) if len(text) <= _MEMO_CHARS else _nfkc(text)
+    if len(text) <= _MEMO_CHARS:
+        return _nfkc_memo(text)
+    if "\n" in text:
+        # a document or a page: line by line, each line once per process (the stages normalize the same lines
+        # one by one and as a whole). The same text: NFKC neither composes nor reorders across a line break,
+        # and the steps before and after it go character by character (tests/unit/text/
+        # test_normalize_speed_identical.py).
+        return "\n".join([nfkc(line) for line in text.split("\n")])
+    return _nfkc(text)
 
 
+# " ".join(text.split()) is re.sub(r"\s+", " ", text).strip() (str.split and str.strip part at str.isspace, which is
+# re's \s code point for code point: tests/unit/text/test_normalize_speed_identical.py), ~3x faster on CJK text
 @lru_cache(maxsize=_MEMO_SIZE)
 def _clean_short(text: str) -> str:
-    return _WS.sub(" ", _nfkc_memo(text)).strip()
+    return " ".join(_nfkc_memo(text).split())
 
 
 def clean_text(text: Optional[str]) -> str:
     """NFKC plus collapsed whitespace: how labels are stored (`source_label`)."""
     if text is None:
         return ""
-    return _clean_short(text) if len(text) <= _MEMO_CHARS else _WS.sub(" ", _nfkc(text)).strip()
+    return _clean_short(text) if len(text) <= _MEMO_CHARS else " ".join(nfkc(text).split())
 
 
 _PUNCT_FOLD = str.maketrans({"、": ".", "．": ".", "，": ",", "：": ":", "（": "(", "）": ")", "“": '"', "”": '"', "‘": "'", "’": "'", "〈": "<", "〉": ">", "《": "<", "》": ">"})
@@ -76,9 +84,12 @@ _PUNCT_FOLD = str.maketrans({"、": ".", "．": ".", "，": ",", "：": ":", "�
 # the table (~0.1 µs a character: 0.8 ms for a report's full text), a replace is one C pass. The same text, as
 # no mark folds to a character that is itself folded (tests/unit/extract/test_extract_speed_identical.py).
 _PUNCT_PAIRS = tuple((chr(k), v) for k, v in _PUNCT_FOLD.items())
+_ANY_PUNCT = re.compile("[" + "".join(re.escape(mark) for mark, _ in _PUNCT_PAIRS) + "]")  # most keys have none
 
 
 def _fold_punct(text: str) -> str:
+    if _ANY_PUNCT.search(text) is None:
+        return text
     for mark, folded in _PUNCT_PAIRS:
         if mark in text:
             text = text.replace(mark, folded)
@@ -94,7 +105,7 @@ def label_key(text: Optional[str]) -> str:
 
 
 def _label_key(text: str) -> str:
-    return _fold_punct(_WS.sub("", nfkc(text)))
+    return _fold_punct("".join(nfkc(text).split()))  # re.sub(r"\s+", "", …), as in clean_text
 
 
 _label_key_short = lru_cache(maxsize=_MEMO_SIZE)(_label_key)
@@ -273,9 +284,20 @@ def _compact(text: str) -> str:
     return _SPACE_AT_SEPARATOR.sub("\0", text).replace(" ", "").replace("\0", " ")
 
 
+@lru_cache(maxsize=1)
+def _cell_openers() -> frozenset:
+    """The first characters of every cell that is no text: _openers and the placeholders' (无, 不涉及, 暂无 …)."""
+    return _openers() | frozenset(p[0] for p in _placeholders())
+
+
 def parse_cell(raw: Optional[str], commas: str = COMMAS_THOUSANDS) -> Optional[ParsedCell]:
     """Read one cell by the cell grammar (memoized for short cells: a report reads each token several times,
     and ParsedCell is frozen). Returns None when the cell is text, not a value."""
+    if raw and "\u4e00" <= raw[0] <= "\u9fff" and raw[0] not in _cell_openers():
+        # text (most lines of prose): an ideograph that opens no number and no placeholder is the cleaned cell's
+        # first character too (no footnote mark, radical or space; NFKC keeps it and composes nothing onto it),
+        # so neither the placeholders nor _may_open_number can take it
+        return None
     if raw is not None and len(raw) <= _MEMO_CHARS:
         return _parse_cell_memo(str(raw), commas)
     return _parse_cell(raw, commas)

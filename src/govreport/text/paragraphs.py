@@ -86,8 +86,8 @@ def top_heading(text: str):
     return chinese_to_number(m["num"]), text.rstrip("。")
 
 
-def _table_mask(lines: list[str]) -> list[bool]:
-    """Which lines belong to a flattened table.
+def _table_mask(lines: list[str]) -> tuple[list[bool], list[bool]]:
+    """Which lines belong to a flattened table, and which are top-level headings (outside tables).
 
     Number rows are table lines; so is every run of lines without a full stop
     that sits between a table line and another table line or a heading (the
@@ -121,7 +121,7 @@ def _table_mask(lines: list[str]) -> list[bool]:
             for k in range(i, j):
                 mask[k] = True
         i = j
-    return mask
+    return mask, heading
 
 
 def _next_nonblank(lines: list[str], i: int) -> str:
@@ -183,7 +183,7 @@ def join_paragraphs(lines: list[str]) -> list[str]:
     fragments keep one.
     """
     lines = [ln for ln in lines if not _LINK_ARTIFACT.match(ln)]
-    mask = _table_mask(lines)
+    mask, heading = _table_mask(lines)
     paras: list[str] = []
     cur = _Paragraph()
 
@@ -191,7 +191,7 @@ def join_paragraphs(lines: list[str]) -> list[str]:
         if cur:
             paras.append(cur.take())
 
-    for raw, in_table in zip(lines, mask):
+    for raw, in_table, is_heading in zip(lines, mask, heading):
         if in_table:
             flush()
             continue
@@ -200,7 +200,9 @@ def join_paragraphs(lines: list[str]) -> list[str]:
             if cur.last() in _FULL_STOP:
                 flush()
             continue
-        if top_heading(line) is not None and (not cur or cur.last() in _SENTENCE_END or cur.length < 40):
+        # is_heading: top_heading(raw) (a line outside the mask is no table line), which is top_heading(line) as
+        # top_heading cleans its text first and clean_text(clean_text(x)) == clean_text(x)
+        if is_heading and (not cur or cur.last() in _SENTENCE_END or cur.length < 40):
             flush()
             paras.append(line)
             continue

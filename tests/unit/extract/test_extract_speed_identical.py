@@ -163,3 +163,37 @@ def test_punctuation_folded_by_replace_is_translate(lines):
     for text in texts:
         assert normalize._fold_punct(text) == text.translate(normalize._PUNCT_FOLD)
     assert label_key("（一） 收到《条例》、申请：") == "(一)收到<条例>.申请:"
+
+
+def test_choose_is_decide_of_the_two_best(labels):
+    """fuzzy.choose scores the runner-up only when the best clears the threshold (decide reads it only then): the
+    same (accepted, best) as decide(rank(...)[:2]) for real labels, every pool and every next metric."""
+    pools = _pools()
+    compared = accepted = 0
+    for label in labels[1::3]:
+        key = label_key(label)
+        for pool in pools:
+            for next_metric in [None] + sorted({e.metric for e in pool})[1::4]:
+                want = fuzzy.decide(fuzzy_reference.rank(key, pool, next_metric)[:2])
+                got = fuzzy.choose(key, pool, next_metric)
+                assert [None if c is None else (c.entry, c.score) for c in got] == \
+                    [None if c is None else (c.entry, c.score) for c in want], (label, next_metric)
+                compared += 1
+                accepted += want[0] is not None
+    assert compared > 1000 and accepted > 50
+
+
+def test_best_match_passes_over_taken_metrics(labels):
+    """best_match(..., taken) is best_match over the entries whose metric is not taken (the walker's free list)."""
+    rng = random.Random(16)
+    for pool in _pools():
+        each, joined = patterns.pool(pool, pool[0].family, pool[0].section, None if pool[0].family == "legacy"
+                                     else {e.column for e in pool})
+        metrics = sorted({e.metric for e in each})
+        for label in labels[::7]:
+            key = label_key(label)
+            taken = {(m, "*"): "" for m in rng.sample(metrics, rng.randint(0, len(metrics)))}
+            free = [e for e in each if (e.metric, "*") not in taken]
+            for start_before in (None, 4):
+                assert patterns.best_match(each, key, start_before, joined, taken) == \
+                    patterns.best_match(free, key, start_before, joined), (label, sorted(taken))

@@ -151,3 +151,53 @@ def test_a_store_file_whose_recorded_stat_still_holds_is_not_hashed_and_an_edit_
     with pytest.raises(store.IncompleteData, match="repetition_passages.csv is not the one"):
         store.verify(tmp_path)
     assert path.exists()
+
+
+def _unmapped_rows(rid: str, year, values: list) -> pd.DataFrame:
+    n = len(values)
+    return pd.DataFrame({"report_id": [rid] * n, "agency_id": [rid[:1]] * n, "year": [year] * n,
+                         "section": ["二"] * n, "source_label": ['他,说"是"'] * n, "column": [""] * n,
+                         "raw": [str(v) for v in values], "value": values, "reason": ["label_unknown"] * n,
+                         "detail": ["a\nb"] * n})
+
+
+def test_rows_queued_with_their_csv_lines_are_written_as_the_writer_would_write_them(tmp_path):
+    """A worker that assembled rows sends their CSV lines too (store.csv_rows: to_csv was most of the one
+    writer's CPU): the files are byte for byte those of the same rows queued plain, here rows whose dtypes
+    the batch's check coerces (an object column of floats and None, years as objects), cut per year, in
+    pieces of different dtypes that one batch joins."""
+    pieces = [_unmapped_rows("a-2023", 2023, [7.0, None]), _unmapped_rows("b-2024", 2024, [0.1, 1e20]),
+              _unmapped_rows("c-2023", "2023", [None, None]).astype({"value": object}),
+              _unmapped_rows("d-2024", 2024, [3])]
+    written = {}
+    for how in ("plain", "lines"):
+        out = tmp_path / how
+        sink = store.TableStream(out, batch_rows=5)
+        for piece in pieces:
+            parts = list(store.parquet_parts(piece, "unmapped"))
+            if how == "lines":
+                parts = [(rel, part, store.csv_rows("unmapped", part)) for rel, part in parts]
+                assert all(text is not None for _rel, _part, text in parts)
+            sink.add_parts("unmapped", parts)
+            sink.step()
+        sink.close(names=["unmapped"])
+        written[how] = {p.relative_to(out).as_posix(): p.read_bytes() for p in sorted(out.rglob("*")) if p.is_file()}
+    assert written["plain"].keys() == written["lines"].keys() and len(written["plain"]) == 3
+    assert written["plain"]["unmapped.csv"] == written["lines"]["unmapped.csv"]
+    for rel in ("unmapped/year=2023/part-0.parquet", "unmapped/year=2024/part-0.parquet"):
+        assert pq.read_table(tmp_path / "plain" / rel).equals(pq.read_table(tmp_path / "lines" / rel))
+
+
+def test_rows_whose_csv_depends_on_their_batch_or_fail_its_check_get_no_csv_lines():
+    """Dates: pandas writes a datetime column as dates alone when no value of the whole batch has a time, so
+    the timeliness table's lines are the writer's to make; a value the batch's check cannot coerce leaves
+    the batch's check to raise (SchemaError, all failures at once), as it does without lines."""
+    timeliness = pd.DataFrame({"report_id": ["a-2023"], "published": [pd.Timestamp("2024-01-05")],
+                               "published_source": ["meta"], "deadline": [pd.Timestamp("2024-01-31")],
+                               "level": ["government"], "state": ["on_time"], "basis": [""], "basis_en": [""],
+                               "evidence": [""]})
+    assert store.csv_rows("timeliness", timeliness) is None
+    assert store.csv_rows("unmapped", _unmapped_rows("a-2023", 2023, ["seven"])) is None
+    assert store.csv_rows("unmapped", _unmapped_rows("a-2023", 2023, [7.0]).drop(columns="detail")) is None
+    lines = store.csv_rows("unmapped", _unmapped_rows("a-2023", 2023, [7.0]))
+    assert lines.startswith('a-2023,a,2023,二,"他,说""是""",')
