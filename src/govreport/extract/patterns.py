@@ -28,14 +28,40 @@ def best_match(entries, key: str, start_before: Optional[int] = None,
     """
     if anywhere is not None and anywhere.search(key) is None:
         return None
-    best, score, seen = None, None, set()
-    for e in entries:
-        if e.pattern == "*" or e.pattern in seen or (taken and (e.metric, "*") in taken):
-            continue  # an entry of a pattern already tried matches as that one did: never strictly better
-        seen.add(e.pattern)
-        m = e.regex.search(key)
+    return best_in_plan(plan(entries), key, start_before, None, taken)
+
+
+def plan(entries) -> tuple:
+    """The entries by distinct pattern, in the order each pattern first stands: (its regex, its (index, entry)
+    pairs in order). An entry of a pattern already tried matches as that one did, so best_in_plan searches each
+    pattern once, for its first entry not taken. Made once per pool (the walker keeps it with the pool)."""
+    by_pattern: dict[str, list] = {}
+    for k, e in enumerate(entries):
+        if e.pattern != "*":
+            by_pattern.setdefault(e.pattern, []).append((k, e))
+    return tuple((members[0][1].regex, tuple(members)) for members in by_pattern.values())
+
+
+def best_in_plan(plan_: tuple, key: str, start_before: Optional[int] = None,
+                 anywhere: Optional[re.Pattern] = None, taken=()) -> Optional[LabelEntry]:
+    """best_match over the entries of ``plan_`` (``plan``): each pattern searched once, for its first entry whose
+    metric is not taken; the match nearest the end, then the longest, then the entry first in order (the
+    entries' loop kept the first of equals: its index breaks the tie)."""
+    if anywhere is not None and anywhere.search(key) is None:
+        return None
+    best, score = None, None
+    for rx, members in plan_:
+        if taken:
+            for k, e in members:
+                if (e.metric, "*") not in taken:
+                    break
+            else:
+                continue  # every entry of the pattern is taken
+        else:
+            k, e = members[0]
+        m = rx.search(key)
         if m and (start_before is None or m.start() < start_before):
-            s = (m.end(), m.end() - m.start())
+            s = (m.end(), m.end() - m.start(), -k)
             if score is None or s > score:
                 best, score = e, s
     return best

@@ -17,8 +17,8 @@ from govreport.catalog import APPLICANTS, LabelEntry, Layout
 from govreport.text.normalize import COMMAS_THOUSANDS, ParsedCell, clean_text, judge_commas, label_key, parse_cell
 from govreport.text.units import unit_factor
 from govreport.extract import columns, fuzzy, row_guards, template_order
-from govreport.extract.patterns import (any_header, any_section, best_match, default_layout, header_layouts, pool,
-                                       sections)
+from govreport.extract.patterns import (any_header, any_section, best_in_plan, default_layout, header_layouts, plan,
+                                       pool, sections)
 from govreport.extract.row_guards import match_key
 from govreport.extract.rows import _YEAR_CELL, Row, _span_groups, collapse_spans
 
@@ -192,8 +192,8 @@ class _Walker:
         if row.grid and row.cells and all(c is None or c == "" for c in row.cells):
             if self.section is None:
                 return False
-            entries, anywhere, _stars = self._pool()
-            return best_match(entries, match_key(row.label), anywhere=anywhere) is not None
+            _entries, anywhere, _stars, plan_ = self._pool()
+            return best_in_plan(plan_, match_key(row.label), None, anywhere) is not None
         return bool(row.cells)
 
     def _label_row(self, row: Row, key: str):
@@ -244,29 +244,29 @@ class _Walker:
             j += 1
         return tail
 
-    def _pool(self) -> tuple[tuple[LabelEntry, ...], Optional[re.Pattern], tuple[LabelEntry, ...]]:
+    def _pool(self) -> tuple[tuple[LabelEntry, ...], Optional[re.Pattern], tuple[LabelEntry, ...], tuple]:
         """The entries a row may match here (legacy by sub-section; gb by section and the layout's columns), one
-        pattern matching wherever one of theirs does (patterns.pool) and those of pattern ``*``, kept per walker
-        by exactly what they depend on: legacy the sub-section, gb the section and the layout's columns."""
+        pattern matching wherever one of theirs does (patterns.pool), those of pattern ``*`` and patterns.plan, kept
+        per walker by exactly what they depend on: legacy the sub-section, gb the section and the layout's columns."""
         key = ("legacy", self.group) if self.family == "legacy" else \
             (self.section, self.layout.columns if self.layout else ())
         got = self._pools.get(key)
         if got is None:
             chosen, joined = pool(self.entries, self.family, *key)
-            got = self._pools[key] = (chosen, joined, tuple(e for e in chosen if e.pattern == "*"))
+            got = self._pools[key] = (chosen, joined, tuple(e for e in chosen if e.pattern == "*"), plan(chosen))
         return got
 
     def _data_row(self, row: Row, cells: list, tail: list[str] = ()) -> int:
         """Place one data row; returns how many following label fragments it used."""
         self.row_no += 1
         context_label = " ".join(self.buffer + [row.label]).strip()
-        candidates, anywhere, stars = self._pool()  # anywhere: matches wherever a candidate (so a free one) does
+        candidates, anywhere, stars, plan_ = self._pool()  # anywhere: matches wherever a candidate (so a free one) does
         stars = [e for e in stars if (e.metric, "*") not in self.taken]  # the free entries that take any label
         own, own_start = match_key(row.label), self._own_start(row)
         attempts = self._label_attempts(row, own, context_label, tail)
         if own_start is not None:  # the row before's wrapped tail above a numbered label: read without it
             attempts = self._label_attempts(row, own, own_start, tail) + attempts
-        best, label_used, consumed = self._match_label(candidates, attempts, anywhere)
+        best, label_used, consumed = self._match_label(plan_, attempts, anywhere)
         merged = row_guards.merged_rows(label_used if best is not None else row.label)
         if merged is not None:  # two rows read as one: neither metric may have the cells
             self._merged(cells, clean_text(label_used or row.label) or clean_text(context_label), merged)
@@ -277,14 +277,14 @@ class _Walker:
             best, label_used, consumed = None, None, 0
         if label_used is None:
             label_used = row.label
-        if best is None and any(best_match(candidates, match_key(w), anywhere=anywhere) for w in words):
+        if best is None and any(best_in_plan(plan_, match_key(w), None, anywhere) for w in words):
             self.buffer = []
             for n, c in enumerate(cells):
                 self._unmapped(clean_text(context_label), str(n + 1), c, "duplicate_row")
             return 0
         score, detail = None, ""
         if best is None and not stars:
-            free = [e for e in candidates if (e.metric, "*") not in self.taken]  # best_match passed over the others
+            free = [e for e in candidates if (e.metric, "*") not in self.taken]  # best_in_plan passed over the others
             best, score, detail = self._fuzzy(row_guards.own_label(words[0]) or words[0] or words[1], free)
         if best is None:
             group = stars
@@ -333,11 +333,11 @@ class _Walker:
                          for n in range(1, len(tail) + 1)]
         return attempts
 
-    def _match_label(self, candidates: tuple[LabelEntry, ...], attempts: list, anywhere: Optional[re.Pattern] = None
+    def _match_label(self, plan_: tuple, attempts: list, anywhere: Optional[re.Pattern] = None
                      ) -> tuple[Optional[LabelEntry], Optional[str], int]:
-        """The first attempt a free entry matches (best_match passes over those taken): (entry, text, tail lines used) or (None, None, 0)."""
+        """The first attempt a free entry matches (best_in_plan passes over those taken): (entry, text, tail lines used) or (None, None, 0)."""
         for text, n, start_before in attempts:
-            best = best_match(candidates, match_key(text), start_before, anywhere, self.taken)
+            best = best_in_plan(plan_, match_key(text), start_before, anywhere, self.taken)
             if best is not None:
                 return best, text, n
         return None, None, 0

@@ -20,14 +20,25 @@ from govreport.text.normalize import nfkc
 from govreport.text.numerals import chinese_to_number
 from govreport.text.prefilter import may_match
 
+try:  # the parser the re module itself uses (sre_parse before Python 3.11): a pattern's widths
+    from re._constants import MAXREPEAT
+    from re._parser import parse as _sre_parse
+except ImportError:  # pragma: no cover - Python 3.10
+    from sre_constants import MAXREPEAT  # type: ignore[no-redef]
+    from sre_parse import parse as _sre_parse  # type: ignore[no-redef]
+
 HEAD_LINES = 60  # a title sits within the first lines, site navigation printed above it included
 _TITLE_META = ("title", "articletitle")
-_CN_YEAR = re.compile("[〇○零一二三四五六七八九]{4}(?=年)")
+_CN_DIGITS = "〇○零一二三四五六七八九"
+_CN_YEAR = re.compile(f"[{_CN_DIGITS}]{{4}}(?=年)")
+_CLEAN_MARKS = "、。《》「」『』【】〔〕“”‘’—·"  # line openers that join cleanly (_clean_opener)
 _YEAR_ALONE = re.compile(r"(?:19|20)\d{2}")  # a title's year printed on its own line (document_lines)
 _YEAR_GAP, _YEAR_GAP_SPACE = re.compile(r"\S\s+年"), re.compile(r"(?<=\S)\s+(?=年)")
 _SPACES = re.compile(r"[^\S\n]+")  # whitespace but the newline between lines (compact_document_lines)
 _EDGE_JUNK = re.compile(r"^[\W_]+|[\W_]+$")
 _NOT_A_NAME = re.compile(r"(?:19|20)\d{2}年|报告|年报")
+_LABEL_HEAD, _DANGLING = re.compile(r"^(?:标题|题目|关于)"), re.compile(r"(?:关于|的)$")  # clean_agency's, compiled once
+_SITE_CODE = re.compile(r"^[A-Za-z]+[-－—]+")
 
 
 @lru_cache(maxsize=None)
@@ -56,6 +67,48 @@ def after_agency(form: re.Pattern) -> Optional[re.Pattern]:
     Every match of the pattern holds a match of this part, which opens with the year or the title words: a line
     it does not match is skipped without the pattern, whose lazy ``{0,60}?`` group is tried from each position
     of a long line (most of identification's time on prose lines that mention 政府信息公开 and a year)."""
+    split = _agency_split(form)
+    return split[0] if split else None
+
+
+@lru_cache(maxsize=None)
+def _head_width(form: re.Pattern) -> Optional[int]:
+    """The most characters a match of ``form`` holds before its after_agency part (None: unbounded, unknown, or
+    the form can match the empty string, whose finditer steps the shortcut of _matches does not mirror)."""
+    split = _agency_split(form)
+    try:
+        low = _sre_parse(form.pattern, form.flags).getwidth()[0]
+        high = _sre_parse(split[1], form.flags).getwidth()[1] if split else MAXREPEAT
+    except Exception:  # an internal parser change: no shortcut, never a wrong answer
+        return None
+    return high if low > 0 and high < MAXREPEAT else None
+
+
+def _matches(form: re.Pattern, text: str) -> Iterator[re.Match]:
+    """``form.finditer(text)``, the same matches, looked for only near a match of after_agency(form).
+
+    A match starting at p has its agency group end at some q <= p + _head_width, where the after part matches
+    (a match with a pos sees the text before it, so ^ and lookbehinds answer as in finditer): no match starts
+    before the first after-part match at or past pos minus that width. A form's lazy agency group was tried
+    from every position of a long prose line (~0.5 ms a line pair); now only from the few positions before a
+    year and 政府信息公开…报告. No form matches the empty string (_head_width), so finditer goes on at m.end()."""
+    after, width = after_agency(form), _head_width(form)
+    if after is None or width is None:
+        yield from form.finditer(text)
+        return
+    pos = 0
+    while True:
+        tail = after.search(text, pos)
+        m = form.search(text, max(pos, tail.start() - width)) if tail else None
+        if m is None:
+            return
+        yield m
+        pos = m.end()
+
+
+@lru_cache(maxsize=None)
+def _agency_split(form: re.Pattern) -> Optional[tuple[re.Pattern, str]]:
+    """(after_agency(form), the source of the form up to the end of its agency group), or None."""
     source, depth, k, in_class = form.pattern, 0, 0, False
     group, rest = -1, None
     while k < len(source):
@@ -82,8 +135,10 @@ def after_agency(form: re.Pattern) -> Optional[re.Pattern]:
         k += 1
     if depth != 0 or not rest or "(?P=" in rest or "(?(" in rest or re.search(r"\\\d", rest):
         return None  # the rest refers to groups before it (backreference, conditional): no shortcut
+    if rest[0] in "?*+{":
+        return None  # the group is repeated: the rest is not what follows one match of it
     try:
-        return re.compile(rest, form.flags)
+        return re.compile(rest, form.flags), source[:len(source) - len(rest)]
     except re.error:  # not a whole pattern on its own: no shortcut, never a wrong answer
         return None
 
@@ -100,8 +155,8 @@ def clean_agency(text: str) -> str:
     text = _EDGE_JUNK.sub("", text or "")
     for sep in ("》", ">", "|", "：", ":", "_", "】", "]"):
         text = text.rsplit(sep, 1)[-1]
-    text = re.sub(r"^(?:标题|题目|关于)", "", _EDGE_JUNK.sub("", text))
-    text = re.sub(r"^[A-Za-z]+[-－—]+", "", re.sub(r"(?:关于|的)$", "", text))  # PTSSLJ-莆田市水利局: a site code
+    text = _LABEL_HEAD.sub("", _EDGE_JUNK.sub("", text))
+    text = _SITE_CODE.sub("", _DANGLING.sub("", text))  # PTSSLJ-莆田市水利局: a site code
     tail = agency_tail().search(text)
     if tail and tail.start() == 0 or _NOT_A_NAME.search(text) or _agency_rejects().search(text):
         return ""  # a bare suffix (政府, 人民政府, 局), a whole title, a sentence or a year: no agency
@@ -118,14 +173,15 @@ def _last_of_doubled(name: str) -> str:
 def match_title(text: str, ocr: bool = False) -> Optional[tuple[int, str]]:
     """(year, agency) of the first title form that matches; agency may be '' (title names only the year).
     ``ocr``: the text was read by OCR (the forms for misread titles are tried too)."""
-    compacted = compact(text)
+    return _match_compacted(compact(text), ocr)
+
+
+def _match_compacted(compacted: str, ocr: bool) -> Optional[tuple[int, str]]:
+    """match_title of a text whose compact() is ``compacted``."""
     for form in _title_forms(ocr):
         if not may_match(form, compacted):
             continue
-        after = after_agency(form)
-        if after is not None and not after.search(compacted):
-            continue
-        for m in form.finditer(compacted):
+        for m in _matches(form, compacted):
             agency = clean_agency(m.group("agency"))
             if agency or not m.group("agency"):
                 return int(m.group("year")), agency
@@ -170,8 +226,8 @@ def _split_pieces(doc: Document) -> tuple[list[str], list[int], list[str], set[i
 def _put_years_back(lines: list[str]) -> set[int]:
     """The year lines put back into the line above (in place, the year's own line left empty): the lines changed."""
     changed = set()
-    for n in range(len(lines) - 1):
-        if _YEAR_ALONE.fullmatch(lines[n + 1]) and _YEAR_GAP.search(lines[n]):
+    for n in range(len(lines) - 1):  # a year line is 4 characters (every part of _YEAR_ALONE takes one): else no call
+        if len(lines[n + 1]) == 4 and _YEAR_ALONE.fullmatch(lines[n + 1]) and _YEAR_GAP.search(lines[n]):
             lines[n] = _YEAR_GAP_SPACE.sub(lines[n + 1], lines[n], count=1)
             lines[n + 1] = ""
             changed.add(n)
@@ -204,18 +260,43 @@ def _compact_document_lines(doc: Document) -> list[str]:
 
 
 def _title_candidates(doc: Document, lines: list[str], sources: tuple = ("meta", "title")
-                      ) -> Iterator[tuple[str, str, int, bool]]:
-    """(source, text, line number, read by OCR) to try for a title, of ``sources`` only: metadata first, then
-    the head lines and line pairs; made as they are tried (the first title found ends the search)."""
+                      ) -> Iterator[tuple[str, str, int, bool, str]]:
+    """(source, text, line number, read by OCR, compact(text)) to try for a title, of ``sources`` only: metadata
+    first, then the head lines and line pairs; made as they are tried (the first title found ends the search).
+    A head candidate's compact() is its lines' compact_document_lines, joined where each line after the first
+    opens with a character no compact() of a join changes (_joins_cleanly), else compact() of the joined text."""
     if "meta" in sources:
-        yield from (("meta", v, -1, False) for v in meta_titles(doc))
+        yield from (("meta", v, -1, False, compact(v)) for v in meta_titles(doc))
     if "title" not in sources:
         return
     read = ocr_lines(doc)
-    lines = lines[:HEAD_LINES]
+    lines, compacted = lines[:HEAD_LINES], compact_document_lines(doc)[:HEAD_LINES]
     for width in (1, 2, 3):
         for n, parts in enumerate(zip(*(lines[k:] for k in range(width)))):
-            yield "title", "".join(parts), n, is_ocr_line(read, *parts)
+            text, joined = "".join(parts), compacted[n]
+            for k in range(1, width):
+                if not _joins_cleanly(joined, parts[k][0]):
+                    joined = compact(text)
+                    break
+                joined += compacted[n + k]
+            yield "title", text, n, is_ocr_line(read, *parts), joined
+
+
+def _joins_cleanly(before: str, first: str) -> bool:
+    """Whether compact(a + b) == ``before`` + compact(b) for texts a whose compact() is ``before`` and lines b
+    that open with ``first``. NFKC of a + b is NFKC of each when b opens with a starter that NFKC keeps (or maps
+    to ASCII) and that composes with nothing before it (_clean_opener); the other steps of compact go character
+    by character but _CN_YEAR, whose match could span the join only if ``before`` ends with a Chinese digit."""
+    return not (before and before[-1] in _CN_DIGITS) and _clean_opener(first)
+
+
+@lru_cache(maxsize=None)
+def _clean_opener(first: str) -> bool:
+    """A CJK unified ideograph, printable ASCII, its full-width form or common CJK punctuation, that no pre-NFKC
+    table entry changes (catalog/radicals.csv). tests/unit/identify/test_title_matches.py checks each is an NFKC
+    starter never composed with what comes before, and the joins over every code point."""
+    return ("\u4e00" <= first <= "\u9fff" or "!" <= first <= "~" or "\uff01" <= first <= "\uff5e"
+            or first in _CLEAN_MARKS) and ord(first) not in catalog.radicals()
 
 
 def _read_twice(doc: Document, read, text: str, n: int, agency: str) -> bool:
@@ -268,8 +349,8 @@ def read_title(doc: Document, period_year: Optional[int] = None, sources: tuple 
     lines, read = document_lines(doc), ocr_lines(doc)
     year_only: Optional[int] = None
     fallback, unsure, ocr_title = None, False, False
-    for source, text, n, ocr in _title_candidates(doc, lines, sources):
-        hit = match_title(text, ocr)
+    for source, text, n, ocr, compacted in _title_candidates(doc, lines, sources):
+        hit = _match_compacted(compacted, ocr)
         if not hit:
             continue
         year, agency = hit

@@ -22,6 +22,8 @@ _FULL_STOP = ("。", "！", "？", "!", "?")
 _SENTENCE_PUNCT = re.compile(r"[。！？!?]")
 _CLAUSE_PUNCT = re.compile(r"[，,。；;！？!?]")
 _VALUE_TOKEN = re.compile(r"^(?:[+-]?\d[\d,]*(?:\.\d+)?%?|/|／|—+|-+|–|无|不涉及)$")
+# The last characters a _VALUE_TOKEN may have besides a digit (\d is str.isdecimal; 1, ends a [\d,]* run)
+_VALUE_ENDS = frozenset(",%/／—-–无及")
 # Link annotations some PDF extractors spill into the text (mailto:…, http://…)
 _LINK_ARTIFACT = re.compile(r"^\s*mailto:\S*\s*$", re.IGNORECASE)
 # The report title's last line: a paragraph of its own, never glued to the text
@@ -38,6 +40,8 @@ def is_table_line(raw: str) -> bool:
     text = clean_text(raw)
     if not text:
         return False
+    if text[-1] not in _VALUE_ENDS and not text[-1].isdecimal():
+        return False  # most prose lines: no value token ends the line (below: n_values 0, last character no digit)
     tokens = text.split(" ")
     n_values = 0
     for tok in reversed(tokens):

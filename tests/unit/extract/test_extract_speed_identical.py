@@ -197,3 +197,86 @@ def test_best_match_passes_over_taken_metrics(labels):
             for start_before in (None, 4):
                 assert patterns.best_match(each, key, start_before, joined, taken) == \
                     patterns.best_match(free, key, start_before, joined), (label, sorted(taken))
+
+
+def _entry_loop_best_match(entries, key, start_before=None, anywhere=None, taken=()):
+    """best_match as it was before patterns.plan: one pass over the entries, a pattern tried once (its first
+    entry not taken), the first of equal matches kept."""
+    if anywhere is not None and anywhere.search(key) is None:
+        return None
+    best, score, seen = None, None, set()
+    for e in entries:
+        if e.pattern == "*" or e.pattern in seen or (taken and (e.metric, "*") in taken):
+            continue
+        seen.add(e.pattern)
+        m = e.regex.search(key)
+        if m and (start_before is None or m.start() < start_before):
+            s = (m.end(), m.end() - m.start())
+            if score is None or s > score:
+                best, score = e, s
+    return best
+
+
+def test_plan_search_is_the_entry_loop(labels):
+    """best_in_plan (each pattern searched once, for its first free entry; ties to the first entry) returns the
+    entry the loop over the entries returned, with metrics taken at random and with ties (one label's keys
+    matched by two patterns alike) among the real labels."""
+    rng = random.Random(16)
+    checked = found = 0
+    for pool in _pools():
+        each, joined = patterns.pool(pool, pool[0].family, pool[0].section, None if pool[0].family == "legacy"
+                                     else {e.column for e in pool})
+        plan = patterns.plan(each)
+        metrics = sorted({e.metric for e in each})
+        for label in labels[::3]:
+            key = label_key(label)
+            for _ in range(3):
+                taken = {(m, "*"): "" for m in rng.sample(metrics, rng.randint(0, len(metrics)))}
+                for start_before in (None, 2, 6):
+                    for anywhere in (joined, None):
+                        want = _entry_loop_best_match(each, key, start_before, anywhere, taken)
+                        assert patterns.best_in_plan(plan, key, start_before, anywhere, taken) is want, (label, taken)
+                        assert patterns.best_match(each, key, start_before, anywhere, taken) is want, (label, taken)
+                        checked += 1
+                        found += want is not None
+    assert checked > 10000 and found > 500
+
+
+def _table_line_reference(raw: str) -> bool:
+    """is_table_line before its last-character test: every token from the right read as a value."""
+    if "\t" in raw:
+        return True
+    text = clean_text(raw)
+    if not text:
+        return False
+    tokens = text.split(" ")
+    n_values = 0
+    for tok in reversed(tokens):
+        if _VALUE_TOKEN.match(tok):
+            n_values += 1
+        else:
+            break
+    if n_values == 0:
+        m = _GLUED_VALUES.search(text)
+        if not m:
+            return False
+        label = text[: m.start(1)]
+    else:
+        label = " ".join(tokens[: len(tokens) - n_values])
+    if n_values == 1 and label and label[-1] in "余约近":
+        return False
+    return not re.search(r"[，,。；;！？!?]", label)
+
+
+def test_table_line_last_character_test_is_the_full_reading(lines):
+    """is_table_line's early False (a last character no value token ends with) answers as the full reading, on
+    every real line and on random lines ending in each character a value token may end with (and others)."""
+    rng = random.Random(16)
+    ends = list(",%/／—-–无及0123456789٣") + ["一", "件", "。", "）", ")", "a", " ", "\u3000", "％"]
+    made = []
+    for _ in range(20000):
+        body = "".join(rng.choice(["数", "1", "2", " ", ",", ".", "%", "无", "不涉及", "—", "-", "年", "。"])
+                       for _ in range(rng.randint(0, 8)))
+        made.append(body + rng.choice(ends))
+    for line in lines + made:
+        assert is_table_line(line) is _table_line_reference(line), line
