@@ -42,6 +42,12 @@ def is_table_line(raw: str) -> bool:
         return False
     if text[-1] not in _VALUE_ENDS and not text[-1].isdecimal():
         return False  # most prose lines: no value token ends the line (below: n_values 0, last character no digit)
+    return reads_as_values(text)
+
+
+def reads_as_values(text: str) -> bool:
+    """is_table_line of a cleaned, non-empty line without its last-character shortcut: a label followed by
+    value tokens, or by values glued to it."""
     tokens = text.split(" ")
     n_values = 0
     for tok in reversed(tokens):

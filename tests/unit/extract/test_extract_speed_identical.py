@@ -16,7 +16,7 @@ from govreport.extract.rows import _is_value, _merge_cell_parts, _merge_prefix_w
 from govreport.readers import read_document
 from govreport.text import normalize
 from govreport.text.normalize import clean_text, label_key, value_run_start
-from govreport.text.paragraphs import _GLUED_VALUES, _VALUE_TOKEN, is_table_line
+from govreport.text.paragraphs import _GLUED_VALUES, _VALUE_TOKEN, is_table_line, reads_as_values
 
 REPO = Path(__file__).resolve().parents[3]
 REPORTS = sorted((REPO / "tests" / "data" / "real").glob("*.txt")) + sorted((REPO / "data" / "raw").glob("*.txt"))
@@ -243,29 +243,11 @@ def test_plan_search_is_the_entry_loop(labels):
 
 
 def _table_line_reference(raw: str) -> bool:
-    """is_table_line before its last-character test: every token from the right read as a value."""
+    """is_table_line before its last-character test: every line read in full."""
     if "\t" in raw:
         return True
     text = clean_text(raw)
-    if not text:
-        return False
-    tokens = text.split(" ")
-    n_values = 0
-    for tok in reversed(tokens):
-        if _VALUE_TOKEN.match(tok):
-            n_values += 1
-        else:
-            break
-    if n_values == 0:
-        m = _GLUED_VALUES.search(text)
-        if not m:
-            return False
-        label = text[: m.start(1)]
-    else:
-        label = " ".join(tokens[: len(tokens) - n_values])
-    if n_values == 1 and label and label[-1] in "余约近":
-        return False
-    return not re.search(r"[，,。；;！？!?]", label)
+    return bool(text) and reads_as_values(text)
 
 
 def test_table_line_last_character_test_is_the_full_reading(lines):

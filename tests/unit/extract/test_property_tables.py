@@ -20,6 +20,7 @@ from hypothesis import strategies as st
 import filegen
 from govreport.model import Block, Document
 from govreport.extract import extract
+from govreport.text.normalize import cell_part_tokens
 
 APPLICANTS = filegen.APPLICANTS
 HEADER = [
@@ -143,6 +144,8 @@ HEADER_3 = "申请人情况 自然人 商业企业 科研机构 社会公益组�
 END_3 = "四、政府信息公开行政复议、行政诉讼情况"
 OTHER_SUBROWS = {"outcome.other.no_correction", "outcome.other.no_fee", "outcome.other.other"}
 WRAPS = ["one", "label_wrap", "tail_wrap", "num_split", "num_line"]
+# the cell grammar's words for "nothing here" (无, 不涉及, …): a label word that is one of them is ambiguous next to a space
+PLACEHOLDER_WORDS = tuple(t for t in cell_part_tokens("placeholder") if not t.isascii())
 
 
 def _renumber(label: str, style: int) -> str:
@@ -169,7 +172,10 @@ def blank_rows(draw):
         label = _renumber(label, draw(st.integers(0, 3)))
         if draw(st.integers(0, 4)) == 0:  # a stray justification space inside the label
             cut = draw(st.integers(3, len(label) - 1))
-            label = label[:cut] + " " + label[cut:]
+            if not label[cut:].startswith(PLACEHOLDER_WORDS):
+                # but not before 无 (无正当理由, 无法提供): with a wrap after it, "（4） 无" is a row whose cell says 无,
+                # to any reader (a placeholder, unmapped with its position unknown), not a label cut in two
+                label = label[:cut] + " " + label[cut:]
         full = draw(st.integers(0, 3)) > 0  # a quarter of the rows have random blanks
         cells = [draw(st.integers(0, 99999)) if full or draw(st.booleans()) else None for _ in range(7)]
         rows.append((metric, label, group, sub, cells))
