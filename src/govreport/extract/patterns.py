@@ -1,7 +1,7 @@
 """The catalog's label, section and header patterns as the walker searches them: compiled once per process.
 
-A row's label is matched to catalog entries (``best_match``: the match nearest the end of the label, then the
-longest); a key is tested against the section headings and the layouts' headers. Most keys match none of a
+A row's label is matched to catalog entries (``best_in_plan``: the match nearest the end of the label, then
+the longest); a key is tested against the section headings and the layouts' headers. Most keys match none of a
 pool's patterns, so each pool also has one joined pattern, ``(?:p1)|(?:p2)|…``, that matches a key exactly
 when one of its patterns does: one search answers "none" instead of one search per pattern. Everything here
 is read from the catalog (lru_cache: cleared with it by catalog.clear_caches).
@@ -14,21 +14,6 @@ from typing import Optional
 
 from govreport import catalog
 from govreport.catalog import LabelEntry, Layout, Section
-
-
-def best_match(entries, key: str, start_before: Optional[int] = None,
-               anywhere: Optional[re.Pattern] = None, taken=()) -> Optional[LabelEntry]:
-    """The entry whose pattern matches nearest the end of the label, then longest (the first such entry).
-
-    ``start_before``: only matches that begin before this offset count (a label
-    read together with its wrapped tail must match across the wrap, not in the tail).
-    ``anywhere``: a pattern that matches a key wherever one of the entries' patterns does (``pool``): a key
-    it does not match has no best entry.
-    ``taken``: (metric, '*') keys of metrics already placed: their entries are left out (as if not in ``entries``).
-    """
-    if anywhere is not None and anywhere.search(key) is None:
-        return None
-    return best_in_plan(plan(entries), key, start_before, None, taken)
 
 
 def plan(entries) -> tuple:
@@ -44,9 +29,13 @@ def plan(entries) -> tuple:
 
 def best_in_plan(plan_: tuple, key: str, start_before: Optional[int] = None,
                  anywhere: Optional[re.Pattern] = None, taken=()) -> Optional[LabelEntry]:
-    """best_match over the entries of ``plan_`` (``plan``): each pattern searched once, for its first entry whose
-    metric is not taken; the match nearest the end, then the longest, then the entry first in order (the
-    entries' loop kept the first of equals: its index breaks the tie)."""
+    """The entry of ``plan_`` (``plan``) whose pattern matches nearest the end of the label, then longest, then
+    first in order: each pattern searched once, for its first entry whose metric is not taken.
+
+    ``start_before``: only matches that begin before this offset count (a label read together with its wrapped
+    tail must match across the wrap, not in the tail). ``anywhere``: a pattern that matches a key wherever one of
+    the entries' patterns does (``pool``): a key it does not match has no best entry. ``taken``: (metric, '*')
+    keys of metrics already placed: their entries are left out (as if not in the plan)."""
     if anywhere is not None and anywhere.search(key) is None:
         return None
     best, score = None, None

@@ -183,8 +183,8 @@ def test_choose_is_decide_of_the_two_best(labels):
     assert compared > 1000 and accepted > 50
 
 
-def test_best_match_passes_over_taken_metrics(labels):
-    """best_match(..., taken) is best_match over the entries whose metric is not taken (the walker's free list)."""
+def test_best_in_plan_passes_over_taken_metrics(labels):
+    """best_in_plan(..., taken) is best_in_plan over the entries whose metric is not taken (the walker's free list)."""
     rng = random.Random(16)
     for pool in _pools():
         each, joined = patterns.pool(pool, pool[0].family, pool[0].section, None if pool[0].family == "legacy"
@@ -195,12 +195,12 @@ def test_best_match_passes_over_taken_metrics(labels):
             taken = {(m, "*"): "" for m in rng.sample(metrics, rng.randint(0, len(metrics)))}
             free = [e for e in each if (e.metric, "*") not in taken]
             for start_before in (None, 4):
-                assert patterns.best_match(each, key, start_before, joined, taken) == \
-                    patterns.best_match(free, key, start_before, joined), (label, sorted(taken))
+                assert patterns.best_in_plan(patterns.plan(each), key, start_before, joined, taken) == \
+                    patterns.best_in_plan(patterns.plan(free), key, start_before, joined), (label, sorted(taken))
 
 
 def _entry_loop_best_match(entries, key, start_before=None, anywhere=None, taken=()):
-    """best_match as it was before patterns.plan: one pass over the entries, a pattern tried once (its first
+    """The label match as it was before patterns.plan: one pass over the entries, a pattern tried once (its first
     entry not taken), the first of equal matches kept."""
     if anywhere is not None and anywhere.search(key) is None:
         return None
@@ -236,7 +236,6 @@ def test_plan_search_is_the_entry_loop(labels):
                     for anywhere in (joined, None):
                         want = _entry_loop_best_match(each, key, start_before, anywhere, taken)
                         assert patterns.best_in_plan(plan, key, start_before, anywhere, taken) is want, (label, taken)
-                        assert patterns.best_match(each, key, start_before, anywhere, taken) is want, (label, taken)
                         checked += 1
                         found += want is not None
     assert checked > 10000 and found > 500
