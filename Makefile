@@ -11,7 +11,7 @@ $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 
-$(STAMP): $(BIN)/python pyproject.toml
+$(STAMP): $(BIN)/python pyproject.toml setup.py src/govreport/readers/_pdfium_loops.c
 	$(BIN)/python -m pip install --quiet -e ".[dev]"
 	touch $(STAMP)
 

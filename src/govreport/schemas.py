@@ -167,12 +167,13 @@ def _shown(values: list) -> str:
     return ", ".join(repr(v) for v in values[:10]) + more
 
 
-def validate_table(name: str, frame):
+def validate_table(name: str, frame, rows: bool = True):
     """Table ``name`` checked against its spec (all failures at once: SchemaError) and returned with the
     spec's dtypes: its columns in order (no other), each converted to its dtype, then not-null, unique, isin,
     within (bounds included), string length, known finding rule, and the table's unique columns together.
     Plain pandas on whole columns, once per batch (no pandera: its import and checks were ~40 % of a
-    one-report ingest, issue 16)."""
+    one-report ingest, issue 16). ``rows=False``: every row passed its own checks already (``rows_checked``,
+    in the worker that made it), so only those across rows are left (unique, unique together)."""
     spec, failures = TABLES[name], []
     present = [c.name for c in spec.columns if c.name in frame.columns]
     missing = [c.name for c in spec.columns if c.required and c.name not in frame.columns]
@@ -181,32 +182,36 @@ def validate_table(name: str, frame):
         raise SchemaError(name, [(c, "is required but not in the table", []) for c in missing]
                           + [(c, "is not a column of the table", []) for c in extra]
                           + ([("*", "columns out of order", list(frame.columns))] if not (missing or extra) else []))
-    out = _converted(spec, frame, failures, lambda values, col: failures.extend(_column_failures(name, values, col)))
+    out = _converted(spec, frame, failures,
+                     lambda values, col: failures.extend(_column_failures(name, values, col, rows)))
     if spec.unique and len(out):
         twice = out.duplicated(list(spec.unique), keep=False)
         if twice.any():
-            rows = out.loc[twice, list(spec.unique)].drop_duplicates().itertuples(index=False)
-            failures.append((",".join(spec.unique), "not unique together", [tuple(r) for r in rows]))
+            rows_ = out.loc[twice, list(spec.unique)].drop_duplicates().itertuples(index=False)
+            failures.append((",".join(spec.unique), "not unique together", [tuple(r) for r in rows_]))
     if failures:
         raise SchemaError(name, failures)
     return out
 
 
-def checked(name: str, frame):
-    """A batch of table ``name`` checked (and coerced) once, when the registry says it is checked."""
-    return validate_table(name, frame) if TABLES[name].checked else frame
+def checked(name: str, frame, rows: bool = True):
+    """A batch of table ``name`` checked (and coerced) once, when the registry says it is checked;
+    ``rows=False``: its rows passed ``rows_checked`` (validate_table)."""
+    return validate_table(name, frame, rows) if TABLES[name].checked else frame
 
 
-def with_dtypes(name: str, frame):
-    """``frame`` as ``checked`` returns it when it passes, but unchecked (rows written apart from their batch,
-    which is checked whole: store.csv_rows); None when its columns are not the spec's, in order, or a value
-    cannot take its column's dtype."""
+def rows_checked(name: str, frame):
+    """``frame`` as ``checked`` returns it when every row passes the checks of its own (columns, dtypes,
+    not-null, isin, within, length, known rule), else None: rows checked apart from their batch (in the
+    worker that assembled them, store.prepared), whose check is then only across rows (``checked(...,
+    rows=False)``). A failing piece is left to its batch's whole check, so the error is the one it was."""
     spec, failures = TABLES[name], []
     if not spec.checked:
         return frame
     if list(frame.columns) != [c.name for c in spec.columns if c.name in frame.columns or c.required]:
         return None
-    out = _converted(spec, frame, failures)
+    out = _converted(spec, frame, failures,
+                     lambda values, col: failures.extend(_column_failures(name, values, col, True, False)))
     return None if failures else out
 
 
@@ -247,16 +252,19 @@ def _coerced(values, col: Column, failures: list):
         return None
 
 
-def _column_failures(name: str, values, col: Column) -> list[tuple]:
+def _column_failures(name: str, values, col: Column, rows: bool = True, across: bool = True) -> list[tuple]:
+    """The column's failures in order: not nullable, not unique (``across`` rows), its element checks (``rows``)."""
     failures = []
+    if not rows and not col.unique:
+        return failures
     missing = values.isna()
     n_missing = int(missing.sum())
-    if not col.nullable and n_missing:
+    if rows and not col.nullable and n_missing:
         failures.append((col.name, "not nullable", [f"{n_missing} missing value(s)"]))
     given = values[~missing] if n_missing else values
-    if col.unique and given.duplicated().any():
+    if across and col.unique and given.duplicated().any():
         failures.append((col.name, "not unique", given[given.duplicated()].unique().tolist()))
-    for check, ok in _tests(name, col, given):
+    for check, ok in _tests(name, col, given) if rows else ():
         if not ok.all():
             failures.append((col.name, check, given[~ok].unique().tolist()))
     return failures

@@ -23,7 +23,7 @@ from typing import Callable, Iterable, Optional
 import pandas as pd
 
 from govreport.errors import GovreportError
-from govreport.schemas import TABLES as REGISTRY, checked, with_dtypes
+from govreport.schemas import TABLES as REGISTRY, checked, rows_checked
 from govreport.text.agencies import select_reports
 
 MANIFEST = "manifest.json"
@@ -144,36 +144,36 @@ class TableStream:
         self.out, self.batch_rows = Path(out_dir), batch_rows or BATCH_ROWS
         self.out.mkdir(parents=True, exist_ok=True)
         clear_temporaries(self.out)
-        self.queued, self.n_queued, self.lines = {}, 0, {}  # (table, file) -> frames; rows; file -> csv_rows
-        self.parquet: dict[str, tuple] = {}  # relative file -> (temporary path, ParquetWriter)
-        self.csv: dict[str, tuple] = {}      # table -> (temporary path, open handle)
+        self.queued, self.n_queued, self.lines = {}, 0, {}  # (table, file) -> frames; rows; file -> csv lines
+        self.parquet, self.csv = {}, {}  # relative file -> (temporary path, ParquetWriter); table -> (tmp, handle)
 
     def add(self, name: str, frame: pd.DataFrame) -> None:
         self.add_parts(name, parquet_parts(frame, name) if len(frame) else ())
 
-    def add_parts(self, name: str, parts) -> None:  # rows cut per file by parquet_parts, maybe with csv_rows
+    def add_parts(self, name: str, parts) -> None:  # rows cut per file by parquet_parts, or ``prepared``
         for rel, part, *text in parts:
             self.queued.setdefault((name, rel), []).append((part, text[0] if text else None))
             self.n_queued += len(part)
 
-    def step(self) -> None:
+    def step(self, between: Callable[[], None] = lambda: None) -> None:
+        """Write the queue when full, calling ``between()`` after each file (engines.Ordered.serve: the workers)."""
         if self.n_queued >= self.batch_rows:
-            self.flush()
+            self.flush(between)
 
-    def flush(self) -> None:
+    def flush(self, between: Callable[[], None] = lambda: None) -> None:
         for (name, rel), queued in sorted(self.queued.items(), key=lambda item: _order(item[0])):
             frames, texts = zip(*queued)
-            self.lines.update({rel: texts} if all(t is not None for t in texts) else {})  # _write takes them
+            self.lines.update({rel: texts} if None not in texts and len({tuple(f.columns) for f in frames}) < 2 else {})
             self._write(name, rel, pd.concat(frames, ignore_index=True) if len(frames) > 1 else frames[0])
+            between()
         self.queued, self.n_queued = {}, 0
 
     def _write(self, name: str, rel: str, frame: pd.DataFrame) -> None:
-        import pyarrow as pa
-        import pyarrow.parquet as pq
+        from pyarrow import Table, parquet as pq
 
         texts, writer = self.lines.pop(rel, None), self.parquet.get(rel, (None, None))[1]
-        frame = checked(name, frame.reset_index(drop=True))
-        table = pa.Table.from_pandas(frame, schema=None if writer is None else writer.schema, preserve_index=False)
+        frame = checked(name, frame.reset_index(drop=True), rows=texts is None)  # lines: rows checked (prepared)
+        table = Table.from_pandas(frame, schema=None if writer is None else writer.schema, preserve_index=False)
         if writer is None:
             tmp = self._temporary(rel)
             self.parquet[rel] = (tmp, writer := pq.ParquetWriter(tmp, table.schema))
@@ -226,17 +226,17 @@ class TableStream:
 
 def _order(key: tuple) -> tuple:
     """Tables in registry order, a table's years in order."""
-    name, rel = key
-    return list(TABLES).index(name), _year_of(rel) or 0, rel
+    return list(TABLES).index(key[0]), _year_of(key[1]) or 0, key[1]
 
 
-def csv_rows(name: str, frame: pd.DataFrame) -> Optional[str]:
-    """The CSV lines a TableStream writes for these rows (``checked``'s dtypes), made by the worker that assembled
-    them (to_csv was 70 % of the writer's CPU); None for a datetime column (dates alone only when the whole
-    batch has no time) or a value the batch's check will refuse."""
+def prepared(name: str, frame: pd.DataFrame) -> list[tuple]:
+    """(file, rows, CSV lines) per file of rows a worker assembled (TableStream.add_parts): passing their own checks
+    (schemas.rows_checked), with their dtypes and lines, their batch then checked only across rows (to_csv and the
+    checks were most of the writer's CPU); else as given, None (checked whole; dates too: no time in the batch)."""
     dated = any(dtype.startswith("datetime") for dtype in REGISTRY[name].dtypes.values())
-    frame = None if dated else with_dtypes(name, frame)
-    return None if frame is None else frame.to_csv(index=False, header=False)
+    rows = None if dated else rows_checked(name, frame)
+    return [(rel, part, None if rows is None else part.to_csv(index=False, header=False))
+            for rel, part in parquet_parts(frame if rows is None else rows, name)]
 
 
 def write_text(text: str, path: Path) -> None:

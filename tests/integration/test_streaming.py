@@ -131,15 +131,25 @@ def test_per_report_rows_equal_each_reports_own_parse(streamed, corpus):
 
 
 def test_assembly_holds_one_agency_of_parts_at_a_time(streamed):
-    """36 parts: the index reads each one's info row alone (36 reads), then each part's tables are decoded
-    once, one agency at a time (an agency has at most four reports here), and when an agency is decoded no
-    report of an earlier agency is still alive. Holding every part before the concat, as the first code did,
-    would find 35 alive at the last part."""
+    """36 parts: the index reads none of them (each part written in this run hands its info back with its
+    outcome, corpus.Outcome.info), then each part's tables are decoded once, one agency at a time (an agency has
+    at most four reports here), and when an agency is decoded no report of an earlier agency is still alive.
+    Holding every part before the concat, as the first code did, would find 35 alive at the last part."""
     _, reads, infos = streamed
-    assert len(infos) == len(set(infos)) == 36
+    assert infos == []
     assert sum(n for _, n in reads) == 36
     assert max(n for _, n in reads) <= 4 and len(reads) >= 9
     assert max(alive for alive, _ in reads) == 0
+
+
+def test_the_index_of_cached_parts_reads_each_ones_info_row_alone(streamed, corpus, tmp_path, monkeypatch):
+    """Parts cached by an earlier run (no outcome this run): the index reads each one's info row alone, once."""
+    again = tmp_path / "again"
+    shutil.copytree(streamed[0] / ".parts", again / ".parts")
+    infos, real = [], assemble.read_info
+    monkeypatch.setattr(assemble, "read_info", lambda path: infos.append(path) or real(path))
+    govreport.ingest([corpus[0]], again, jobs=1)
+    assert len(infos) == len(set(infos)) == 36
 
 
 def test_kept_reports_stream_from_the_stored_tables(streamed, corpus, tmp_path, monkeypatch):

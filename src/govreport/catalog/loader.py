@@ -157,6 +157,8 @@ SPECS: dict[str, Spec] = {
                       numbers=("factor",), choices=(("label_unit", _YES_NO),)),
     "url_libraries.csv": Spec(("protocol", "install", "note"), key=("protocol",), filled=("protocol", "install")),
     "url_secrets.csv": Spec(("parameter", "note"), key=("parameter",), filled=("parameter",)),
+    "value_tokens.csv": Spec(("form", "pattern", "ends", "note"), key=("form",), filled=("form", "pattern"),
+                             patterns=("pattern",)),
     "verdict_accuracy.csv": Spec(("format", "verdict", "right", "wrong", "unknown", "total", "measured_on"),
                                  key=("format", "verdict"), filled=("format", "verdict"),
                                  ints=("right", "wrong", "unknown", "total")),

@@ -18,7 +18,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import Callable, Iterable, Optional
+from typing import Callable, Iterable, Optional, Sequence
 
 from govreport import catalog
 from govreport.catalog import APPLICANTS
@@ -67,7 +67,7 @@ def rules() -> tuple[Rule, ...]:
     with its own ``templates`` key; none is seen. tests/unit/checks/test_rules_complete.py checks the union against
     every real report's printed hierarchy.
     """
-    grouped: dict[str, dict] = {}
+    grouped: dict[tuple[str, str], dict] = {}  # (rule, templates) -> its operands
     for r in catalog.read_csv("rules.csv"):
         key = (r["rule"], r["templates"])
         g = grouped.setdefault(key, {"left": [], "right": [], "derive": False})
@@ -132,7 +132,7 @@ def _expanded(rule: Rule) -> tuple:
     return tuple((app, conc(rule.left, app), conc(rule.right, app)) for app in applicants)
 
 
-def derive_totals(values: list[dict], template: str, placeholders: list[dict] = (),
+def derive_totals(values: list[dict], template: str, placeholders: Sequence[dict] = (),
                   unmapped: Iterable[dict] = ()) -> list[dict]:
     """Rows to add for totals the report left blank but whose parts it printed. ``unmapped``: a total or part
     whose printed cell was placed, then set aside (an unsure OCR read, an implausible value: it has a
@@ -241,7 +241,7 @@ def _finding(report_id, rule_id, scope, lookup, placeholder, left, right) -> Opt
                    right=rv if judged else math.nan, evidence=evidence, blanks_as_zero=bool(lb or rb))
 
 
-def check_identities(report_id: str, template: str, values: list[dict], placeholders: list[dict] = (),
+def check_identities(report_id: str, template: str, values: list[dict], placeholders: Sequence[dict] = (),
                      unmapped: Iterable[dict] = (), reread: Optional[Callable] = None) -> list[dict]:
     """Evaluate every within-year rule of the template on one report.
 

@@ -12,7 +12,6 @@ import re
 from bisect import bisect_left
 from collections import Counter
 from dataclasses import dataclass
-from difflib import SequenceMatcher
 from functools import lru_cache
 from typing import Optional, Sequence
 
@@ -77,11 +76,6 @@ def similarity(a: str, b: str) -> float:
     if not a or not b or set(a).isdisjoint(b):
         return 0.0
     return 2.0 * _matched(a, b) / (len(a) + len(b))
-
-
-def difflib_similarity(a: str, b: str) -> float:
-    """The reference similarity() reproduces: SequenceMatcher(None, a, b, autojunk=False).ratio()."""
-    return SequenceMatcher(None, a, b, autojunk=False).ratio() if a and b else 0.0
 
 
 @lru_cache(maxsize=1 << 12)

@@ -9,6 +9,11 @@ Two ways a label read from a scan or a PDF claims a metric that is not its row's
   (``三、本年度办理结果 (六)其他处理 1.申请人…逾期不补正…``). When the own label is misread, a catalog pattern
   may still match the heading (其他处理) and put the row's numbers on the group's metric. A match found only
   in the headings before the row's own numbered label is no match.
+- **A label's last word read as a cell.** A text line wrapped with a stray space before a word that is also a
+  placeholder (``1、申请人 无 — — — — — — 0`` / ``正当理由逾期不补正…``) gives one token more than the table has
+  columns; read from the left, 无 took the first column and every number moved one column right (the total 0
+  lost to ``extra_cells``). Leading tokens beyond the width that are words, not figures or marks, are the
+  label's (``label_words``).
 
 The numbering forms (一、 / (一) / 1. / (1) …) are the list styles of catalog/list_styles.csv.
 """
@@ -20,7 +25,7 @@ from typing import Optional
 
 from govreport import catalog
 from govreport.catalog import LabelEntry
-from govreport.text.normalize import label_key, nfkc
+from govreport.text.normalize import clean_text, label_key, nfkc, parse_cell
 
 MERGED = "<merged rows>"  # the walker's sequence entry of a merged row: the template's row order never crosses it
 _NUMBER = re.compile(r"[^\d一二三四五六七八九十]")
@@ -92,3 +97,27 @@ def match_key(text: str) -> str:
 def _match_key(text: str) -> str:
     """match_key of a short label (each is keyed several times: every attempt, the guards, the fallbacks)."""
     return _REMARK.sub("", label_key(text))
+
+
+def label_words(cells: list, width: int) -> int:
+    """How many of a text row's first cells, beyond the ``width`` its table has, are words (a placeholder written
+    in ideographs: 无, 不涉及) and so the end of its label, not cells (see the module docstring)."""
+    n = 0
+    while n < len(cells) - width and _is_word(cells[n]):
+        n += 1
+    return n
+
+
+def _is_word(cell) -> bool:
+    text = nfkc(cell or "").strip()
+    parsed = parse_cell(text) if text else None
+    return parsed is not None and parsed.placeholder and all("\u4e00" <= ch <= "\u9fff" for ch in text)
+
+
+def with_words(label: str, own: str, words: list) -> str:
+    """``label`` (the row's own text ``own`` and any wrapped tail) with the words label_words took from its cells
+    put back after its own text, where the line printed them."""
+    if not words:
+        return label
+    own, said = clean_text(own), "".join(clean_text(w) for w in words)
+    return own + said + label[len(own):] if label.startswith(own) else f"{label}{said}"

@@ -8,7 +8,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import Optional
+from typing import Optional, Sequence
 
 from govreport import catalog
 from govreport.model import Document, OcrCell
@@ -115,7 +115,7 @@ def _split_text_line(line: str, read: Optional[OcrCell] = None) -> Row:
     return Row(label=" ".join(tokens), cells=values, unit=unit)
 
 
-def _split_grid_row(cells: tuple) -> Optional[Row]:
+def _split_grid_row(cells: Sequence[Optional[str]]) -> Optional[Row]:
     cells = list(cells)
     if not any(c and c.strip() for c in cells):
         return None
@@ -183,8 +183,9 @@ def _span_groups(header: tuple) -> list[list[int]]:
     return groups
 
 
-def collapse_spans(row: Row, groups: list[list[int]]) -> Row:
-    """Read a data row through its header's colspans: one value per header column."""
+def collapse_spans(row: Row, groups: list[list[int]]) -> Optional[Row]:
+    """Read a data row through its header's colspans: one value per header column (None when the merged cells
+    are all blank, as _split_grid_row says)."""
     if not groups or len(row.raw) != sum(len(g) for g in groups) or all(len(g) == 1 for g in groups):
         return row
     merged = []

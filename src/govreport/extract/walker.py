@@ -10,7 +10,7 @@ from __future__ import annotations
 import math
 import re
 from dataclasses import dataclass, field
-from typing import Optional
+from typing import Optional, Sequence
 
 from govreport import catalog
 from govreport.catalog import APPLICANTS, LabelEntry, Layout
@@ -156,8 +156,8 @@ class _Walker:
             self.buffer = []  # table boundary: fragments never cross tables
             self.col_groups = []
             return i
-        if row.grid and row.cells and self.col_groups:
-            row = collapse_spans(row, self.col_groups)
+        if row.grid and row.cells and self.col_groups and (row := collapse_spans(row, self.col_groups)) is None:
+            return i  # its merged cells are all blank (a zero-width space is no cell): a blank row
         key = label_key(row.label)
         has_values = self._has_values(row)
         if key and self._heading(key, has_values) and not has_values:
@@ -256,7 +256,7 @@ class _Walker:
             got = self._pools[key] = (chosen, joined, tuple(e for e in chosen if e.pattern == "*"), plan(chosen))
         return got
 
-    def _data_row(self, row: Row, cells: list, tail: list[str] = ()) -> int:
+    def _data_row(self, row: Row, cells: list, tail: Sequence[str] = ()) -> int:
         """Place one data row; returns how many following label fragments it used."""
         self.row_no += 1
         context_label = " ".join(self.buffer + [row.label]).strip()
@@ -311,7 +311,8 @@ class _Walker:
         return " ".join(self.buffer[starts[0]:]).strip()
 
     @staticmethod
-    def _label_attempts(row: Row, own: str, context_label: str, tail: list[str]) -> list[tuple[str, int, Optional[int]]]:
+    def _label_attempts(row: Row, own: str, context_label: str,
+                        tail: Sequence[str]) -> list[tuple[str, int, Optional[int]]]:
         """(label text, tail lines it uses, match must start before) in the order to try them: a row that starts
         its own numbered label reads it first (with its wrapped tail, then alone), and only then the fragments
         buffered above it."""
@@ -369,23 +370,23 @@ class _Walker:
             self.sequence.append((self.section, None, (start, len(self.out.unmapped))))
             return
         if self.family == "legacy" and not cells:
-            cells = [None]
-            width = 1
+            cells, width = [None], 1
         # Readers give grids whose cells stand under their header columns (readers/placement.py), so a grid
         # row is read from the right by position; cells left of the value columns are reported, never moved.
         if len(cells) < width and not (row.grid and self._short_grid_is_aligned(cells, width)):
             for n, c in enumerate(cells):
                 self._unmapped(source_label, f"?{n + 1}", c, "positions_unknown", f"row has {len(cells)} of {width} value cells")
             return
-        if row.grid and len(cells) < width:
-            cells = [None] * (width - len(cells)) + cells
+        cells = [None] * (width - len(cells)) + cells if row.grid and len(cells) < width else cells
         if row.grid and self.family == "legacy" and not layout.header_pattern and columns.numbers_beyond(cells, width, self.commas):
             why = f"{len(cells)} cells for {width} column(s) and no header naming them"  # extract/columns.py
             for n, c in ((n, c) for n, c in enumerate(cells) if c is not None):
                 self._unmapped(source_label, f"?{n + 1}", c, columns.UNNAMED, why)
             return
-        extra = cells[: len(cells) - width] if row.grid else cells[width:]
-        placed = cells[len(cells) - width:] if row.grid else cells[:width]
+        skip = 0 if row.grid else row_guards.label_words(cells, width)  # '申请人 无' wrapped before its numbers
+        source_label = row_guards.with_words(source_label, row.label, cells[:skip])
+        extra = cells[: len(cells) - width] if row.grid else cells[skip + width:]
+        placed = cells[len(cells) - width:] if row.grid else cells[skip:skip + width]
         for c in extra:
             if c is not None:
                 self._unmapped(source_label, "extra", c, "extra_cells" if not row.grid else "positions_unknown",

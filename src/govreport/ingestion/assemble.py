@@ -17,7 +17,8 @@ from __future__ import annotations
 import sys
 from contextlib import closing
 from dataclasses import replace
-from itertools import groupby
+from collections import Counter
+from itertools import groupby, islice
 from pathlib import Path
 from typing import Optional
 
@@ -37,7 +38,7 @@ from govreport.ingestion.discover import Failure
 from govreport.model import ParsedReport, finding
 from govreport.records import is_table_failure, report_row
 from govreport.schemas import columns, data_dictionary
-from govreport.store import csv_rows, parquet_parts
+from govreport.store import prepared
 
 PER_REPORT = ("values", "unmapped", "placeholders", "facts", "timeliness")  # written as each report has them
 CHUNK_REPORTS = 200  # reports (whole agencies) assembled at once: ~40 MB of parts
@@ -98,10 +99,11 @@ def collect(outcomes: list, failures: list[Failure], stored=None) -> list[Entry]
 
 
 def _entry(outcome, kept: Optional[dict], failures: list[Failure]) -> Optional[Entry]:
-    """The index entry of one input, or None (its failure noted). A cached part gives only its info row
-    (parts.read_info, digest checked): its tables are decoded once, when its chunk is assembled."""
+    """The index entry of one input, or None (its failure noted). A part written in this run gives its info
+    with its outcome (corpus.Outcome.info), one cached before gives only its info row (parts.read_info, digest
+    checked): its tables are decoded once, when its chunk is assembled (digest checked then)."""
     if kept is None:
-        info = read_info(outcome.part)
+        info = getattr(outcome, "info", None) or read_info(outcome.part)
         if info.get("failure") or info.get("meta") is None:
             failures.append(Failure(outcome.path, info.get("failure") or "part holds no report"))
             return None
@@ -197,10 +199,11 @@ def stream(entries: list[Entry], sink, failures: list[Failure], reviews: review_
     chunks = list(_chunks(entries))
     workers = jobs if len(chunks) > 1 else 1  # one chunk: nothing to overlap, only a worker to start
     units = list(_units(chunks, workers))
+    n_units = Counter(k for k, _group in units)
     with closing(engines.ordered(_Chunk(reviews), [group for _k, group in units], workers,
                                  remote=_cached)) as assembled:
-        for k, done in groupby(zip(units, assembled), key=lambda pair: pair[0][0]):
-            results = [(status, made) for _unit, (_group, status, made) in done]
+        for k in range(len(chunks)):  # a chunk's units taken as they end (no look at the next chunk's first)
+            results = [(status, made) for _group, status, made in islice(assembled, n_units[k])]
             bad = [made["bad"] for status, made in results if status == "ok" and "bad" in made]
             if bad:
                 raise BadPart(*bad[0])
@@ -208,7 +211,7 @@ def stream(entries: list[Entry], sink, failures: list[Failure], reviews: review_
                 _take(chunks[k], [made for _status, made in results], sink, applied)
             else:  # not for a worker, or a worker failed: the whole chunk here, as with one job (errors raised here)
                 _agency(chunks[k], _reports(chunks[k], stored), sink, reviews, stored, applied)
-            sink.step()
+            sink.step(assembled.serve)  # the workers served between the files of a batch written
     reports = pd.DataFrame.from_records([e._values for e in entries], columns=_ROW)  # no dict per report
     return {"reports": reports, "reviews": _decided(reports, reviews, applied),
             "failures": pd.DataFrame([dict(path=f.path, problem=f.problem, reason=catalog.failure_code(f.problem))
@@ -226,11 +229,11 @@ def _cached(group: list[Entry]) -> bool:
 
 class _Chunk:
     """A chunk of cached parts, or a part of one (``_units``), assembled in a worker process (engines.ordered):
-    what ``_agency`` adds to the sink, cut per file with each file's CSV lines (store.csv_rows: made here, not
-    by the one writer), the findings of the reports apart from those across years (a chunk's findings are its
-    reports' and then its cross-year ones), and what it sets on the entries, for this process to replay
-    (``_take``). A part refused on decode (parts.BadPart; the worker removed it) comes back as its path and
-    problem."""
+    what ``_agency`` adds to the sink, cut per file, its rows checked and with their CSV lines (store.prepared:
+    made here, not by the one writer), the findings of the reports apart from those across years (a chunk's
+    findings are its reports' and then its cross-year ones), and what it sets on the entries, for this process
+    to replay (``_take``). A part refused on decode (parts.BadPart; the worker removed it) comes back as its
+    path and problem."""
 
     def __init__(self, reviews: review_log.Reviews):
         self.reviews = reviews
@@ -263,8 +266,9 @@ class _Added:
 
 
 def _per_file(name: str, frame: pd.DataFrame) -> list[tuple]:
-    """Rows of table ``name`` cut per file as store.TableStream queues them, each with its CSV lines."""
-    return [(rel, part, csv_rows(name, part)) for rel, part in parquet_parts(frame, name)] if len(frame) else []
+    """Rows of table ``name`` cut per file as store.TableStream queues them, checked and with their CSV lines
+    (store.prepared: that work done here, not by the one writer)."""
+    return prepared(name, frame) if len(frame) else []
 
 
 def _take(group: list[Entry], made: list[dict], sink, applied: set) -> None:

@@ -53,6 +53,7 @@ class Outcome:
     part: str
     seconds: float
     digest: str = ""  # sha256 of the part written (parts.SHA256SUMS records it too)
+    info: Optional[dict] = None  # the part's info as parts.read_info reads it, less its sentences (the index's)
 
 
 def code_fingerprint() -> str:
@@ -103,9 +104,9 @@ class PerFile:
 
     def keep(self, task: Task, part: dict, seconds: float = 0.0) -> Outcome:
         """Write the file's part (the local engine does this in the process that commits the store)."""
-        digest = write_part(Path(task.part), part)
+        digest, info = part_files.written(Path(task.part), part)
         _retry_once(Path(task.part), bool(part.get("retry")))
-        return Outcome(task.path, task.sha256, task.part, seconds, digest)
+        return Outcome(task.path, task.sha256, task.part, seconds, digest, info)
 
     def failed(self, task: Task, reason: str) -> Outcome:
         """A file whose worker crashed, timed out or outgrew its memory (engines, supervise.py): its part

@@ -28,7 +28,7 @@ import os
 from typing import Callable, Iterable, Iterator, Optional
 
 from govreport.errors import ReportError, one_line
-from govreport.ingestion.supervise import Pool, Supervised
+from govreport.ingestion.supervise import POLL_SECONDS, Pool, Supervised
 
 Progress = Optional[Callable[[int, int, str], None]]
 
@@ -56,38 +56,57 @@ def _supervised(pool: Pool, tasks: list, progress: Progress) -> Iterator:
         yield outcome
 
 
-def ordered(fn: Callable, tasks: list, jobs: int, remote: Callable = lambda task: True, ahead: int = 2) -> Iterator:
+def ordered(fn: Callable, tasks: list, jobs: int, remote: Callable = lambda task: True, ahead: int = 2) -> "Ordered":
     """``(task, status, value)`` for every task, in the order of ``tasks``: those ``remote(task)`` accepts run
     as ``fn(task)`` in ``jobs`` supervised worker processes (status "ok", "error" or "lost", supervise.Pool),
     the others (all of them when ``jobs`` < 2) are handed back untouched (status "here", value None) for the
     caller to run in its turn. At most ``jobs + ahead`` tasks are running or done and not yet handed back, so
-    memory holds a few results at most."""
-    done: dict[int, tuple] = {}
-    far = [0]  # the position of the next task handed back
-    numbered = []
-    for k, task in enumerate(tasks):
-        if jobs > 1 and remote(task):
-            numbered.append((k, task))
-        else:
-            done[k] = ("here", None)
+    memory holds a few results at most. ``serve()`` between pieces of the caller's own work gives a worker
+    that finished its next task (Ordered)."""
+    return Ordered(fn, tasks, jobs, remote, ahead)
 
-    def back() -> Iterator:
-        while far[0] in done:
-            yield (tasks[far[0]], *done.pop(far[0]))
-            far[0] += 1
 
-    yield from back()  # so the next task handed back is always one that runs, or may start
-    if numbered:
+class Ordered:
+    """The iterator ``ordered`` returns; ``close()`` stops its workers."""
+
+    def __init__(self, fn: Callable, tasks: list, jobs: int, remote: Callable, ahead: int):
+        self.tasks, self.done, self.far = tasks, {}, 0  # far: the position of the next task handed back
+        numbered = []
+        for k, task in enumerate(tasks):
+            if jobs > 1 and remote(task):
+                numbered.append((k, task))
+            else:
+                self.done[k] = ("here", None)
         window = jobs + ahead
-        for ended in Pool(_Numbered(fn), jobs).results(numbered, may_start=lambda pair: pair[0] < far[0] + window,
-                                                       idle=lambda: far[0] in done):
-            if ended is not None:
-                (k, _task), status, value = ended
-                done[k] = (status, value)
-            if far[0] in done:  # one at a time: the caller's work between two takes (a batch written) never
-                yield (tasks[far[0]], *done.pop(far[0]))  # leaves a worker idle that a pass could give a task
-                far[0] += 1
-    yield from back()
+        self.run = Pool(_Numbered(fn), jobs).start(numbered, lambda pair: pair[0] < self.far + window) \
+            if numbered else None
+
+    def __iter__(self) -> "Ordered":
+        return self
+
+    def __next__(self) -> tuple:
+        self.serve()  # each take is a pass: the caller's work till the next one never leaves a worker idle
+        while self.far not in self.done:
+            if self.run is None or not self.run.busy():
+                self.close()
+                raise StopIteration
+            self._keep(self.run.step(POLL_SECONDS))
+        self.far += 1
+        return (self.tasks[self.far - 1], *self.done.pop(self.far - 1))
+
+    def serve(self) -> None:
+        """A pass that waits for no worker: results kept for their turn, next tasks handed out."""
+        if self.run is not None and self.run.busy():
+            self._keep(self.run.step(0))
+
+    def _keep(self, ended: list) -> None:
+        for (k, _task), status, value in ended:
+            self.done[k] = (status, value)
+
+    def close(self) -> None:
+        if self.run is not None:
+            self.run.stop()
+            self.run = None
 
 
 class _Numbered:

@@ -94,7 +94,7 @@ def encode(part: dict) -> bytes:
     info = {"format": FORMAT, "failure": part.get("failure")}
     if rep is not None:
         info.update(meta=rep.meta, sentences=None if rep.sentences is None else list(rep.sentences))
-    names, bodies = ["info"], [_packed(json.dumps(info, ensure_ascii=False, default=_plain).encode("utf-8"))]
+    names, bodies = ["info"], [_packed(_json(info))]
     for name in TABLES if rep is not None else ():
         if getattr(rep, name) is not None:
             names.append(name)
@@ -103,6 +103,18 @@ def encode(part: dict) -> bytes:
     with pa.ipc.new_file(sink, SCHEMA) as writer:
         writer.write_table(pa.table([pa.array(names, pa.string()), pa.array(bodies, pa.binary())], schema=SCHEMA))
     return sink.getvalue().to_pybytes()
+
+
+def _json(info: dict) -> bytes:
+    return json.dumps(info, ensure_ascii=False, default=_plain).encode("utf-8")
+
+
+def _indexed(part: dict) -> dict:
+    """What ``read_info`` gives of a part ``encode`` stores, less the sentences (the index needs its failure
+    and meta alone): the same JSON, so the same values."""
+    rep: Optional[ParsedReport] = part.get("report") if not part.get("failure") else None
+    info = {"format": FORMAT, "failure": part.get("failure"), **({"meta": rep.meta} if rep is not None else {})}
+    return json.loads(_json(info))
 
 
 def _rows(data: bytes, where) -> dict:
@@ -228,16 +240,24 @@ def compact(folder: Path) -> None:
 def write(path, part: dict) -> str:
     """Write the part (a part dict, or the bytes ``encode`` made of it in a worker) atomically, then record its
     digest; returns the digest. Out of disk space names the part file."""
+    return written(path, part)[0]
+
+
+def written(path, part: dict) -> tuple[str, dict]:
+    """``write``, and the info of the part written as ``read_info`` reads it, less its sentences (assembly's
+    index entry, made here rather than by reading every part again in the one process that indexes them)."""
     path = Path(path)
     try:
         if isinstance(part, (bytes, bytearray, memoryview)):
             data = bytes(part)
             _rows(data, path)  # bytes from another process: checked to be a part before they become one
+            info = {k: v for k, v in decode_info(data, path).items() if k != "sentences"}
         else:
-            data = encode(part)
+            data, info = encode(part), _indexed(part)
     except (BadPart, pa.ArrowException, TypeError, ValueError) as exc:  # not storable: the file's failure
-        data = encode({"failure": one_line(f"internal error while storing the parsed report "
-                                           f"({type(exc).__name__}: {exc})")})
+        failed = {"failure": one_line(f"internal error while storing the parsed report "
+                                      f"({type(exc).__name__}: {exc})")}
+        data, info = encode(failed), _indexed(failed)
     digest = _digest(data)
     try:
         atomic_write(path, lambda tmp: Path(tmp).write_bytes(data))
@@ -246,7 +266,7 @@ def write(path, part: dict) -> str:
         if exc.filename is None:
             raise OSError(exc.errno, exc.strerror or str(exc), str(path)) from exc
         raise
-    return digest
+    return digest, info
 
 
 _CHECKED: ContextVar[Optional[dict]] = ContextVar("govreport_checked_parts", default=None)

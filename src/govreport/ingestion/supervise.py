@@ -142,6 +142,7 @@ class _Worker:
         self.conn = Connection(mine.detach())
         _PARENT_ENDS.add(self.conn.fileno())
         self.exitcode: Optional[int] = None
+        self.asked = False  # told to end (``ask_to_stop``)
         self.task, self.deadline, self.seconds, self.memory_mb, self.rss0 = None, None, None, None, None
 
     def alive(self) -> bool:
@@ -197,11 +198,16 @@ class _Worker:
             _PARENT_ENDS.discard(self.conn.fileno())
             self.conn.close()
 
+    def ask_to_stop(self) -> None:
+        if not self.asked and not self.conn.closed:
+            self.asked = True
+            try:
+                self.conn.send(None)
+            except (OSError, ValueError):
+                pass
+
     def stop(self) -> None:
-        try:
-            self.conn.send(None)
-        except (OSError, ValueError):
-            pass
+        self.ask_to_stop()
         self._reap(1.0)
         self.kill()
 
@@ -229,40 +235,19 @@ class Pool:
             raise Lost(value)
         return failed(task, value)
 
-    def results(self, tasks: Iterable, may_start: Optional[Callable] = None,
-                idle: Optional[Callable] = None) -> Iterator[Optional[tuple]]:
+    def results(self, tasks: Iterable, may_start: Optional[Callable] = None) -> Iterator[tuple]:
         """(task, status, value) for every task, in completion order. ``may_start(task)``: whether the next
-        task may be handed out now (the caller bounds what is in flight; while it says no, some task runs).
-        ``idle()``: the caller has work of its own waiting; a pass then waits for no worker, and one that ends
-        no task yields None, so each step of the caller's is a pass that hands out what may start."""
-        pending = deque(tasks)
-        workers = [_Worker(self.fn, self.two_phase) for _ in range(min(self.jobs, len(pending)))]
-        ready = (lambda: bool(pending)) if may_start is None else (lambda: bool(pending) and may_start(pending[0]))
+        task may be handed out now (the caller bounds what is in flight; while it says no, some task runs)."""
+        run = self.start(tasks, may_start)
         try:
-            while pending or any(w.task is not None for w in workers):
-                for i, w in enumerate(workers):
-                    if w.task is None and ready():
-                        workers[i] = self._give(w, pending.popleft())
-                busy = idle is not None and idle()
-                wait([w.conn for w in workers if w.task is not None], timeout=0 if busy else POLL_SECONDS)
-                ended = False
-                for i, w in enumerate(workers):
-                    done = w.check() if w.task is not None else None
-                    if done is None:
-                        continue
-                    task, w.task = w.task, None
-                    if done[0] == "lost" and pending:
-                        w.kill()
-                        workers[i] = w = _Worker(self.fn, self.two_phase)
-                    if ready():  # the next file first: the worker reads it while this process keeps the last
-                        workers[i] = self._give(w, pending.popleft())
-                    ended = True
-                    yield task, done[0], done[1]
-                if idle is not None and not ended:
-                    yield None
+            while run.busy():
+                yield from run.step(POLL_SECONDS)
         finally:
-            for w in workers:
-                w.stop()
+            run.stop()
+
+    def start(self, tasks: Iterable, may_start: Optional[Callable] = None) -> "Run":
+        """The workers started on ``tasks``, for the caller to drive pass by pass (``Run.step``)."""
+        return Run(self, tasks, may_start)
 
     def _give(self, worker: _Worker, task) -> _Worker:
         """Hand ``task`` to ``worker``, or to a new one when it died while idle (killed from outside)."""
@@ -278,6 +263,50 @@ class Pool:
             except (OSError, ValueError):
                 continue
         raise Lost("cannot start a worker process")
+
+
+class Run:
+    """A Pool at work on its tasks, driven by its caller one pass at a time (``step``): a caller with work of
+    its own (engines.ordered's, writing a batch) can pass between pieces of it, so a worker that finishes
+    meanwhile gets its next task at once instead of waiting for the caller's work to end."""
+
+    def __init__(self, pool: Pool, tasks: Iterable, may_start: Optional[Callable] = None):
+        self.pool, self.pending, self.may_start = pool, deque(tasks), may_start
+        self.workers = [_Worker(pool.fn, pool.two_phase) for _ in range(min(pool.jobs, len(self.pending)))]
+
+    def ready(self) -> bool:
+        return bool(self.pending) and (self.may_start is None or self.may_start(self.pending[0]))
+
+    def busy(self) -> bool:
+        return bool(self.pending) or any(w.task is not None for w in self.workers)
+
+    def step(self, timeout: float) -> list[tuple]:
+        """One pass: hand out what may start, wait up to ``timeout`` seconds for a worker, and return
+        (task, status, value) of every task that ended (its worker given its next task first)."""
+        workers, pool, ended = self.workers, self.pool, []
+        for i, w in enumerate(workers):
+            if w.task is None and self.ready():
+                workers[i] = pool._give(w, self.pending.popleft())
+        wait([w.conn for w in workers if w.task is not None], timeout=timeout)
+        for i, w in enumerate(workers):
+            done = w.check() if w.task is not None else None
+            if done is None:
+                continue
+            task, w.task = w.task, None
+            if done[0] == "lost" and self.pending:
+                w.kill()
+                workers[i] = w = _Worker(pool.fn, pool.two_phase)
+            if self.ready():  # the next file first: the worker reads it while this process keeps the last
+                workers[i] = pool._give(w, self.pending.popleft())
+            ended.append((task, done[0], done[1]))
+        return ended
+
+    def stop(self) -> None:
+        """Every worker asked to end before any is waited for: they exit (unmap their memory) at once."""
+        for w in self.workers:
+            w.ask_to_stop()
+        for w in self.workers:
+            w.stop()
 
 
 _RESIDENT: dict = {}  # (fn, thread) -> the warm worker that ran its last task (call_once)

@@ -9,7 +9,9 @@ flattened tables out: they are the extractor's job, not prose.
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
+from govreport import catalog
 from govreport.text.normalize import clean_text
 from govreport.text.numerals import chinese_to_number
 
@@ -21,9 +23,6 @@ _SENTENCE_END = ("。", "！", "？", "；", "：", "!", "?", ";", ":")
 _FULL_STOP = ("。", "！", "？", "!", "?")
 _SENTENCE_PUNCT = re.compile(r"[。！？!?]")
 _CLAUSE_PUNCT = re.compile(r"[，,。；;！？!?]")
-_VALUE_TOKEN = re.compile(r"^(?:[+-]?\d[\d,]*(?:\.\d+)?%?|/|／|—+|-+|–|无|不涉及)$")
-# The last characters a _VALUE_TOKEN may have besides a digit (\d is str.isdecimal; 1, ends a [\d,]* run)
-_VALUE_ENDS = frozenset(",%/／—-–无及")
 # Link annotations some PDF extractors spill into the text (mailto:…, http://…)
 _LINK_ARTIFACT = re.compile(r"^\s*mailto:\S*\s*$", re.IGNORECASE)
 # The report title's last line: a paragraph of its own, never glued to the text
@@ -40,7 +39,7 @@ def is_table_line(raw: str) -> bool:
     text = clean_text(raw)
     if not text:
         return False
-    if text[-1] not in _VALUE_ENDS and not text[-1].isdecimal():
+    if not text[-1].isdecimal() and text[-1] not in _value_ends():
         return False  # most prose lines: no value token ends the line (below: n_values 0, last character no digit)
     return reads_as_values(text)
 
@@ -50,8 +49,9 @@ def reads_as_values(text: str) -> bool:
     value tokens, or by values glued to it."""
     tokens = text.split(" ")
     n_values = 0
+    is_value = _value_token().match
     for tok in reversed(tokens):
-        if _VALUE_TOKEN.match(tok):
+        if is_value(tok):
             n_values += 1
         else:
             break
@@ -84,6 +84,21 @@ def _trailing_run_start(text: str) -> int:
     return i
 
 
+# ----------------------------------------------------------------------------- the value tokens (catalog)
+@lru_cache(maxsize=1)
+def _value_token() -> re.Pattern:
+    """A whole token that is a value cell of a flattened table row: one of the forms of catalog/value_tokens.csv."""
+    return re.compile("^(?:" + "|".join(r["pattern"] for r in catalog.read_csv("value_tokens.csv")) + ")$")
+
+
+@lru_cache(maxsize=1)
+def _value_ends() -> frozenset:
+    """Every character but a decimal digit that a value token can end with (is_table_line tests digits, re's \\d,
+    as str.isdecimal): each form's ``ends``, written beside its pattern in catalog/value_tokens.csv (a test draws
+    tokens from every pattern and checks that each ends in a digit or in its row's ends)."""
+    return frozenset("".join(r["ends"] for r in catalog.read_csv("value_tokens.csv")))
+
+
 def top_heading(text: str):
     """(number, heading text) when a paragraph is a top-level heading, else None."""
     text = clean_text(text)
@@ -110,7 +125,7 @@ def _table_mask(lines: list[str]) -> tuple[list[bool], list[bool]]:
             nxt = _next_nonblank(lines, i)
             if nxt[:1] and nxt[:1] in _CONTINUATION:
                 tokens = clean_text(lines[i]).split(" ")
-                if len(tokens) >= 2 and not _VALUE_TOKEN.match(tokens[-2]):
+                if len(tokens) >= 2 and not _value_token().match(tokens[-2]):
                     table[i] = False
     heading = [not table[i] and top_heading(lines[i]) is not None for i in range(n)]
     mask = list(table)

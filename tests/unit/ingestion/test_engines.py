@@ -153,6 +153,24 @@ def test_ordered_holds_at_most_jobs_plus_ahead_tasks_not_handed_back(tmp_path):
     assert [t for t, _s, _v in runs] == list(range(1, 9))
 
 
+def test_a_worker_that_finishes_while_the_caller_works_gets_its_next_task_when_the_caller_serves(tmp_path):
+    """The caller's work between two takes (ingest writing a batch) calls ``serve()`` between its pieces: a
+    worker that finished meanwhile is given its next task then, not when the caller takes the next result."""
+    for serving in (False, True):
+        folder = tmp_path / str(serving)
+        folder.mkdir()
+        runs = engines.ordered(_Slow(folder), [2, 30, 4, 5, 6], jobs=2, ahead=3)
+        assert next(runs) == (2, "ok", 2)  # the first worker then took task 4; the second is at 30 till 0.3 s
+        end = time.monotonic() + 0.8
+        while time.monotonic() < end:  # the caller at work: 4, then 30, end meanwhile
+            time.sleep(0.01)
+            if serving:
+                runs.serve()
+        started = sorted(int(f.stem) for f in folder.glob("*.seen"))
+        assert started == ([2, 4, 5, 6, 30] if serving else [2, 4, 30])
+        assert [t for t, _s, _v in runs] == [30, 4, 5, 6]
+
+
 def _sorted(frame: pd.DataFrame) -> pd.DataFrame:
     frame = frame.copy()
     if "source_file" in frame:  # the same files, as each engine saw them

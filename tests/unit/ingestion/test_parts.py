@@ -179,6 +179,26 @@ def test_the_per_file_function_writes_an_arrow_part_and_its_digest(tmp_path):
     assert corpus.read_part(task.part)["report"].report_id == "中卫市/沙坡头区政务服务中心-2021"
 
 
+def test_the_outcome_of_a_part_written_carries_its_index_entry_so_collect_reads_no_part(tmp_path, monkeypatch):
+    """A part written in this run hands its info (failure, meta) back with its outcome, as parts.read_info
+    would read it less the sentences: the index is made without reading every part again in the one process
+    that makes it (its tables are still checked against their digest when decoded, parts.read_tables)."""
+    from govreport.ingestion import assemble
+
+    sha = sha256_file(HONGZE_2023)
+    task = corpus.Task(str(HONGZE_2023), sha, str(tmp_path / corpus.part_name(sha, HONGZE_2023)))
+    outcome = corpus.PerFile(pipeline.stored_part)(task)
+    read = parts.read_info(task.part)
+    assert outcome.info == {k: v for k, v in read.items() if k != "sentences"} and read["sentences"]
+    failed = corpus.PerFile(pipeline.stored_part).failed(task, "timed out after 1 s")
+    assert failed.info == {"format": parts.FORMAT, "failure": "timed out after 1 s"}
+    monkeypatch.setattr(assemble, "read_info", lambda path: pytest.fail(f"read {path}"))
+    failures: list = []
+    (entry,) = assemble.collect([outcome], failures)
+    assert entry.row["report_id"] == "淮安市/洪泽区人民政府-2023" and failures == []
+    assert assemble.collect([failed], failures) == [] and failures[0].problem == "timed out after 1 s"
+
+
 def test_a_worker_may_send_the_encoded_part_and_bad_bytes_become_the_files_failure(hongze, tmp_path):
     good, bad = tmp_path / "a.txt.arrow", tmp_path / "b.txt.arrow"
     parts.write(good, parts.encode(hongze))

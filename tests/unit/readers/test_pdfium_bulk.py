@@ -1,6 +1,6 @@
 """readers/pdfium.py's shortcuts past PDFium's one-call-per-item API read what the API reads (issue 16).
 
-A path's segments are read from PDFium's point array in one piece (``_PathWalker.points``), and
+A path's segments are read from PDFium's point array in one piece (``pdfium_paths.PathWalker.points``), and
 ``FPDFText_IsGenerated`` is asked only of characters that hold a space or a line break (``_GENERATED``).
 Both rest on how PDFium is built (the layout of ``CFX_Path::Point``; CPDF_TextPage generating only those
 characters); these tests read the real reports and the reportlab twins both ways, so a pypdfium2 whose PDFium
@@ -15,6 +15,8 @@ import pytest
 import filegen
 from conftest import FIXTURES
 from govreport.readers import pdfium as fast
+from govreport.readers import pdfium_calls as calls
+from govreport.readers import pdfium_paths as walk
 
 REAL = sorted((FIXTURES / "pdf").glob("*.pdf"))
 
@@ -44,19 +46,19 @@ def _paths(pdf, keep: list) -> list:
     out = []
     for page in doc:
         keep.append(page)
-        out += [obj.raw for obj in page.get_objects(max_depth=fast._MAX_FORM_DEPTH) if obj.type == fast._OBJ_PATH]
+        out += [obj.raw for obj in page.get_objects(max_depth=walk.MAX_FORM_DEPTH) if obj.type == walk.OBJ_PATH]
     return out
 
 
 def test_path_points_read_in_one_piece_are_the_apis(pdfs, monkeypatch):
-    walker = fast._PathWalker(fast._hot(), (1, 842.0, 0.0))
+    walker = walk.PathWalker(calls.hot(), (1, 842.0, 0.0))
     pieces = []  # the arrays read in one piece: this PDFium's layout is the one expected
     string_at = ctypes.string_at
     monkeypatch.setattr(ctypes, "string_at", lambda *a: pieces.append(a) or string_at(*a))
     read, keep = 0, []
     for pdf in pdfs:
         for obj in _paths(pdf, keep):
-            handle = fast._Handle(fast._address(obj))
+            handle = calls.Handle(calls.address(obj))
             assert walker.points(handle) == _api_points(walker, obj), pdf.name
             read += 1
     assert read > 500  # the ruled reports draw hundreds of paths
@@ -64,16 +66,16 @@ def test_path_points_read_in_one_piece_are_the_apis(pdfs, monkeypatch):
 
 
 def test_path_points_fall_back_to_the_api_when_the_array_is_not_as_expected(pdfs, monkeypatch):
-    walker = fast._PathWalker(fast._hot(), (1, 842.0, 0.0))
+    walker = walk.PathWalker(calls.hot(), (1, 842.0, 0.0))
     keep: list = []
     obj = next(o for o in _paths(pdfs[0], keep) if raw.FPDFPath_CountSegments(o) >= 2)
-    handle = fast._Handle(fast._address(obj))
+    handle = calls.Handle(calls.address(obj))
     expected = _api_points(walker, obj)
     # a layout of another size (the last segment not where 12-byte points would put it): segment by segment
-    monkeypatch.setattr(fast, "_POINT", __import__("struct").Struct("=ffBB6x"))
+    monkeypatch.setattr(walk, "POINT", __import__("struct").Struct("=ffBB6x"))
     assert walker.points(handle) == expected
     # the right size but the fields elsewhere: the last point read through the API disagrees, same fallback
-    monkeypatch.setattr(fast, "_POINT", __import__("struct").Struct("=BB2xff"))
+    monkeypatch.setattr(walk, "POINT", __import__("struct").Struct("=BB2xff"))
     assert walker.points(handle) == expected
 
 

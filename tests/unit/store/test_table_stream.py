@@ -9,6 +9,7 @@ import pyarrow.parquet as pq
 import pytest
 
 from govreport import store
+from govreport.schemas import SchemaError
 
 
 def _passages(rid: str, n: int) -> pd.DataFrame:
@@ -162,7 +163,7 @@ def _unmapped_rows(rid: str, year, values: list) -> pd.DataFrame:
 
 
 def test_rows_queued_with_their_csv_lines_are_written_as_the_writer_would_write_them(tmp_path):
-    """A worker that assembled rows sends their CSV lines too (store.csv_rows: to_csv was most of the one
+    """A worker that assembled rows sends their CSV lines too (store.prepared: to_csv was most of the one
     writer's CPU): the files are byte for byte those of the same rows queued plain, here rows whose dtypes
     the batch's check coerces (an object column of floats and None, years as objects), cut per year, in
     pieces of different dtypes that one batch joins."""
@@ -176,7 +177,7 @@ def test_rows_queued_with_their_csv_lines_are_written_as_the_writer_would_write_
         for piece in pieces:
             parts = list(store.parquet_parts(piece, "unmapped"))
             if how == "lines":
-                parts = [(rel, part, store.csv_rows("unmapped", part)) for rel, part in parts]
+                parts = store.prepared("unmapped", piece)
                 assert all(text is not None for _rel, _part, text in parts)
             sink.add_parts("unmapped", parts)
             sink.step()
@@ -190,14 +191,68 @@ def test_rows_queued_with_their_csv_lines_are_written_as_the_writer_would_write_
 
 def test_rows_whose_csv_depends_on_their_batch_or_fail_its_check_get_no_csv_lines():
     """Dates: pandas writes a datetime column as dates alone when no value of the whole batch has a time, so
-    the timeliness table's lines are the writer's to make; a value the batch's check cannot coerce leaves
-    the batch's check to raise (SchemaError, all failures at once), as it does without lines."""
+    the timeliness table's lines are the writer's to make; a value the batch's check cannot coerce, or a row
+    failing its own checks, leaves the batch's check to raise (SchemaError, all failures at once), as it does
+    without lines."""
     timeliness = pd.DataFrame({"report_id": ["a-2023"], "published": [pd.Timestamp("2024-01-05")],
                                "published_source": ["meta"], "deadline": [pd.Timestamp("2024-01-31")],
                                "level": ["government"], "state": ["on_time"], "basis": [""], "basis_en": [""],
                                "evidence": [""]})
-    assert store.csv_rows("timeliness", timeliness) is None
-    assert store.csv_rows("unmapped", _unmapped_rows("a-2023", 2023, ["seven"])) is None
-    assert store.csv_rows("unmapped", _unmapped_rows("a-2023", 2023, [7.0]).drop(columns="detail")) is None
-    lines = store.csv_rows("unmapped", _unmapped_rows("a-2023", 2023, [7.0]))
+    lines = lambda name, frame: [text for _rel, _rows, text in store.prepared(name, frame)]  # noqa: E731
+    assert lines("timeliness", timeliness) == [None]
+    assert lines("unmapped", _unmapped_rows("a-2023", 2023, ["seven"])) == [None]
+    assert lines("unmapped", _unmapped_rows("a-2023", 2023, [7.0]).drop(columns="detail")) == [None]
+    assert lines("unmapped", _unmapped_rows("a-2023", 2023, [7.0]).assign(reason="bogus")) == [None]  # isin
+    (lines,) = lines("unmapped", _unmapped_rows("a-2023", 2023, [7.0]))
     assert lines.startswith('a-2023,a,2023,二,"他,说""是""",')
+
+
+def _facts(ids: list, role: str = "whole") -> pd.DataFrame:
+    n = len(ids)
+    return pd.DataFrame({"report_id": ["a-2023"] * n, "fact_id": ids, "section": ["二"] * n, "subject": ["申请"] * n,
+                         "value": [3.0] * n, "unit": ["件"] * n, "sentence": ["收到申请3件"] * n,
+                         "parent_fact_id": [None] * n, "role": [role] * n, "table_metric": [None] * n})
+
+
+def _batch_errors(tmp_path, name: str, pieces: list) -> dict[str, str]:
+    """The error a batch of ``pieces`` raises when queued plain and when queued as its workers prepare it."""
+    errors = {}
+    for how in ("plain", "prepared"):
+        sink = store.TableStream(tmp_path / how)
+        for piece in pieces:
+            sink.add_parts(name, store.prepared(name, piece) if how == "prepared" else store.parquet_parts(piece, name))
+        with pytest.raises(SchemaError) as err:
+            sink.flush()
+        errors[how] = str(err.value)
+        sink.abort()
+    return errors
+
+
+@pytest.mark.parametrize("pieces", [
+    [_facts(["f1", "f2"]), _facts(["f3", "f2"])],  # each piece passes alone: the batch is not unique
+    [_facts(["f1", "f2"]), _facts(["f3"], role="bogus"), _facts(["f2", None])],  # a piece fails its rows too
+], ids=["across pieces", "a piece failing"])
+def test_a_batch_of_rows_checked_by_their_worker_fails_as_the_same_rows_queued_plain(tmp_path, pieces):
+    """Rows a worker checked (store.prepared: their own checks, once per piece) leave their batch only the
+    checks across rows (unique, unique together); a piece that fails its own is queued as it came and its
+    batch checked whole: either way the error is the one the plain batch raises, all failures at once."""
+    errors = _batch_errors(tmp_path, "facts", pieces)
+    assert errors["plain"] == errors["prepared"] and "'f2'" in errors["plain"]
+    assert [text is not None for piece in pieces for _rel, _rows, text in store.prepared("facts", piece)] == \
+        ([True, True] if len(pieces) == 2 else [True, False, False])
+
+
+def test_worker_checked_pieces_with_other_columns_are_checked_whole_as_queued_plain(tmp_path):
+    """Pieces that each pass their own checks but not with the same columns (here one without the optional
+    review columns): their lines would not fit one header, and the batch's missing values fail its check, so
+    the batch is checked whole, with the error the plain batch raises."""
+    from govreport.schemas import FINDING_RULES
+
+    def findings(reviewed: bool) -> pd.DataFrame:
+        frame = pd.DataFrame({"report_id": ["a-2023"], "rule": [FINDING_RULES[0]], "applicant": ["total"],
+                              "state": ["pass"], "left": [1.0], "right": [1.0], "evidence": [""],
+                              "blanks_as_zero": [False]})
+        return frame.assign(review="", review_note="", reviewer="", review_date="") if reviewed else frame
+
+    errors = _batch_errors(tmp_path, "findings", [findings(True), findings(False)])
+    assert errors["plain"] == errors["prepared"] and "'review' not nullable" in errors["plain"]
