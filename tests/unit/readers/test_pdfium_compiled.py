@@ -11,7 +11,9 @@ tested on stand-in modules.
 import ctypes
 import shutil
 import sys
+import sysconfig
 import types
+from pathlib import Path
 
 import pypdfium2 as pdfium
 import pytest
@@ -25,9 +27,11 @@ from govreport.readers.pdfium_paths import paths_python
 REAL = sorted((FIXTURES / "pdf").glob("*.pdf"))
 
 
-def test_the_loops_are_built_where_a_c_compiler_is():
+def test_the_loops_are_built_where_a_c_compiler_and_pythons_headers_are():
     if not (shutil.which("cc") or shutil.which("gcc")):
         pytest.skip("no C compiler here: the Python loops read PDFs")
+    if not (Path(sysconfig.get_paths()["include"]) / "Python.h").exists():
+        pytest.skip("no Python headers here (Debian: python3-dev): the Python loops read PDFs")
     assert pdfium_compiled.loops() is not None, "readers/_pdfium_loops.c did not build or is not trusted"
 
 
