@@ -90,11 +90,8 @@ def _unpacked(body: bytes, where) -> bytes:
 
 def encode(part: dict) -> bytes:
     """A part (``{"failure": None, "report": ParsedReport}`` or ``{"failure": "…"}``) as Arrow file bytes."""
-    rep: Optional[ParsedReport] = part.get("report") if not part.get("failure") else None
-    info = {"format": FORMAT, "failure": part.get("failure")}
-    if rep is not None:
-        info.update(meta=rep.meta, sentences=None if rep.sentences is None else list(rep.sentences))
-    names, bodies = ["info"], [_packed(_json(info))]
+    rep = _report(part)
+    names, bodies = ["info"], [_packed(_json(_part_info(part, sentences=True)))]
     for name in TABLES if rep is not None else ():
         if getattr(rep, name) is not None:
             names.append(name)
@@ -109,12 +106,24 @@ def _json(info: dict) -> bytes:
     return json.dumps(info, ensure_ascii=False, default=_plain).encode("utf-8")
 
 
+def _report(part: dict) -> Optional[ParsedReport]:
+    return part.get("report") if not part.get("failure") else None
+
+
+def _part_info(part: dict, sentences: bool) -> dict:
+    """A part's ``info`` row as ``encode`` stores it: its failure, or the report's meta (and sentences)."""
+    info, rep = {"format": FORMAT, "failure": part.get("failure")}, _report(part)
+    if rep is not None:
+        info["meta"] = rep.meta
+        if sentences:
+            info["sentences"] = None if rep.sentences is None else list(rep.sentences)
+    return info
+
+
 def _indexed(part: dict) -> dict:
     """What ``read_info`` gives of a part ``encode`` stores, less the sentences (the index needs its failure
     and meta alone): the same JSON, so the same values."""
-    rep: Optional[ParsedReport] = part.get("report") if not part.get("failure") else None
-    info = {"format": FORMAT, "failure": part.get("failure"), **({"meta": rep.meta} if rep is not None else {})}
-    return json.loads(_json(info))
+    return json.loads(_json(_part_info(part, sentences=False)))
 
 
 def _rows(data: bytes, where) -> dict:
