@@ -66,6 +66,11 @@ def test_every_english_caveat_of_the_crosswalk_is_english():
     ("淮安市洪泽区人民政府", "Hongze District People's Government, Huai'an"),
     ("三明市审计局", "Sanming City Audit Bureau"),
     ("江苏省淮安市人民政府", "Huai'an City People's Government, Jiangsu"),
+    # the agencies of tests/data/real whose names the catalog lacked (their pages read "Keji Bureau",
+    # "Minzuyuzongjiaoshiwu Bureau", "Haiyangyuyuye Bureau"): older and longer forms of bureau names
+    ("莆田市科技局", "Putian City Science and Technology Bureau"),
+    ("莆田市民族与宗教事务局", "Putian City Ethnic and Religious Affairs Bureau"),
+    ("莆田市海洋与渔业局", "Putian City Ocean and Fisheries Bureau"),
 ])
 def test_agency_english_name_is_catalog_words_plus_pinyin(chinese, english):
     from govreport.report.names_en import bilingual, english_name

@@ -49,10 +49,10 @@ def streamed(corpus, tmp_path_factory):
     refs, reads, real, infos, real_info = [], [], assemble._decoded, [], assemble.read_info
 
     def counted(paths):
-        reports = real(paths)
-        reads.append((sum(r() is not None for r in refs), len(reports)))  # (reports decoded before and alive, now)
-        refs.extend(weakref.ref(r) for r in reports)
-        return reports
+        infos_, whole, spans = real(paths)  # (reports' tables decoded before and alive, reports now)
+        reads.append((sum(r() is not None for r in refs), len(infos_)))
+        refs.extend(weakref.ref(frame) for frame in whole.values() if frame is not None)
+        return infos_, whole, spans
 
     def info(path):
         infos.append(path)

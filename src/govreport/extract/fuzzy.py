@@ -171,22 +171,24 @@ def _best(label_key: str, entries: Sequence[LabelEntry], next_metric: Optional[s
     if len(words) < settings["min_label_chars"]:
         return []
     bonus = settings["position_bonus"]
-    order, groups = _pool_profiles(entries)
+    order, groups, flat, members = _pool_profiles(entries)
     bits = _bits(words)  # after the profiles: every character of the forms has its bit
-    todo = []
-    for forms, members in groups:
-        bounds = _profile_bounds(words, bits, forms)
-        most = max(bounds, default=0.0)
-        for k, e in members:  # an entry per metric: the metric's first of this profile
-            todo.append((-_with_bonus(most, e.metric == next_metric, bonus), k, e, forms, bounds))
+    size_ = len(words)
+    # _profile_bounds of every group's forms in one pass (flat: the groups' forms in order; a group is a slice)
+    every = [2.0 * (common if (common := (bits & mask).bit_count() + repeats) < (shorter := size_ if size_ < size else size)
+                    else shorter) / (size_ + size) for size, mask, repeats in flat]
+    most = [max(every[a:b], default=0.0) for _forms, a, b in groups]
+    # an entry per metric and group (the metric's first of that profile), its bound with the bonus (_with_bonus)
+    todo = [(-(min(1.0, most[g] + bonus) if metric == next_metric else most[g]), k, e, g) for k, e, metric, g in members]
     todo.sort()  # highest bound first, then entry order (k is unique: nothing after it is compared)
     best: dict[str, tuple[float, int, LabelEntry]] = {}  # metric -> (score, entry index, entry): its best entry
     top_metric, top, second = None, -1.0, -1.0
-    for minus_bound, k, e, forms, bounds in todo:
+    for minus_bound, k, e, g in todo:
         floor = second if n == 2 else top  # the n-th best metric score so far
         if -minus_bound < floor:
             break  # sorted by bound: no later entry can reach the n-th best score either
-        score = _entry_score(words, forms, bounds, e.metric == next_metric, bonus, floor)
+        forms, a, b = groups[g]
+        score = _entry_score(words, forms, every[a:b], e.metric == next_metric, bonus, floor)
         kept = best.get(e.metric)
         if kept is None or score > kept[0] or (score == kept[0] and k < kept[1]):
             best[e.metric] = (score, k, e)
@@ -204,12 +206,14 @@ def _best(label_key: str, entries: Sequence[LabelEntry], next_metric: Optional[s
 _POOLS: dict[tuple, tuple] = {}  # _pool_profiles by the pool's entries (kept alive here: their ids stay theirs)
 
 
-def _pool_profiles(entries: Sequence[LabelEntry]) -> tuple[dict[str, int], list]:
+def _pool_profiles(entries: Sequence[LabelEntry]) -> tuple[dict[str, int], list, tuple, list]:
     """What scoring a pool needs whatever the label: each metric's rank in the pool (ties go to the first), and
     its entries (index, entry) grouped by their forms' profile (the templates of a family share most patterns,
     so a group's bounds are computed once a label), of each metric only its first entry of the group: the others
     score the same (same forms, same bonus) and lose the tie to it. The walker offers a few dozen pools per
-    process (a section's entries less those taken): built once each, not per label."""
+    process (a section's entries less those taken): built once each, not per label. Laid out flat for _best:
+    the groups as (forms, start, end) in ``flat`` (every group's form profiles, in group order), and the groups'
+    entries as (index, entry, metric, group number)."""
     metrics = catalog.metrics()
     key = (id(metrics),) + tuple(map(id, entries))
     got = _POOLS.get(key)
@@ -223,9 +227,13 @@ def _pool_profiles(entries: Sequence[LabelEntry]) -> tuple[dict[str, int], list]
                 groups.setdefault(id(forms), (forms, {}))[1].setdefault(e.metric, (k, e))
         if len(_POOLS) >= 4096:
             _POOLS.clear()
-        got = _POOLS[key] = (metrics, tuple(entries), order,
-                             [(forms, tuple(firsts.values())) for forms, firsts in groups.values()])
-    return got[2], got[3]
+        spans, flat, members = [], [], []
+        for g, (forms, firsts) in enumerate(groups.values()):
+            spans.append((forms, len(flat), len(flat) + len(forms)))
+            flat += [(size, mask, repeats) for _form, size, mask, repeats in forms]
+            members += [(k, e, e.metric, g) for k, e in firsts.values()]
+        got = _POOLS[key] = (metrics, tuple(entries), order, spans, tuple(flat), members)
+    return got[2], got[3], got[4], got[5]
 
 
 def _with_bonus(similarity_: float, is_next: bool, bonus: float) -> float:

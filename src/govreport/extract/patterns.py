@@ -69,6 +69,21 @@ def pool(entries, family: str, section: Optional[str], group_or_columns
     return chosen, (pool_filter(patterns) if patterns else None)
 
 
+@lru_cache(maxsize=None)
+def family_entries(family: str) -> tuple[LabelEntry, ...]:
+    """The family's label entries, in catalog order (every walker of the family reads them)."""
+    return tuple(e for e in catalog.label_entries() if e.family == family)
+
+
+@lru_cache(maxsize=256)
+def family_pool(family: str, key: tuple) -> tuple:
+    """What the walker matches a row against where ``key`` holds (legacy: ('legacy', sub-section); gb: (section,
+    the layout's columns)): the pool's entries, their joined pattern (``pool``), those of pattern ``*``, and their
+    ``plan``; made once per process (a few dozen keys per catalog), not once per report."""
+    chosen, joined = pool(family_entries(family), family, *key)
+    return chosen, joined, tuple(e for e in chosen if e.pattern == "*"), plan(chosen)
+
+
 @lru_cache(maxsize=64)
 def pool_filter(patterns: tuple[str, ...]) -> Optional[re.Pattern]:
     """The joined pattern of a pool of label patterns (a few dozen pools per catalog: compiled once)."""

@@ -12,7 +12,7 @@ from typing import Optional, Sequence
 
 from govreport import catalog
 from govreport.model import Document, OcrCell
-from govreport.text.normalize import cell_part_tokens, clean_text, parse_cell, value_run_start
+from govreport.text.normalize import cell_openers, cell_part_tokens, clean_text, parse_cell, value_run_start
 from govreport.text.numerals import NUMERAL_CHARS
 from govreport.text.units import label_units
 
@@ -92,6 +92,12 @@ def _split_text_line(line: str, read: Optional[OcrCell] = None) -> Row:
     so a number from an OCR'd line is stored as OCR (provenance 'ocr', or ocr_low_confidence), never as text."""
     # split before NFKC: it would turn the footnote mark of 21① into a digit (211)
     tokens = line.split()  # the pieces between runs of \s (str.isspace is re's \s, code point for code point)
+    if len(tokens) == 1 and "\u4e00" <= line[0] <= "\u9fff" and line[0] not in cell_openers():
+        # one token opening with an ideograph that opens no cell (most prose lines): parse_cell's first test says
+        # text (no value), so it is the label (or a unit word), as below; (line[0] is the token's first: one token
+        # and an ideograph is no whitespace)
+        label = clean_text(tokens[0])
+        return Row(label, [], None) if label not in label_units() else Row("", [], label)
     if len(tokens) > 1:
         tokens = _merge_cell_parts(_merge_prefix_words(tokens))
         start = value_run_start(tokens, _is_value)
@@ -215,12 +221,15 @@ def _joined_text_lines(doc: Document) -> list[tuple[int, str, list[int]]]:
     """Text lines with two layouts of one label put back together: a header printed one character per line
     (指/标/名/称, a vertical cell) and a list number cut from its label (1 / 、同意公开答复数): (the first
     block's number, the text, the numbers of the blocks it joins, for ``_least_sure``)."""
-    stripped = ((n, b.text.strip()) for n, b in enumerate(doc.blocks) if b.kind == "text")
-    lines = [(n, text) for n, text in stripped if text]
+    lines = [(n, text) for n, b in enumerate(doc.blocks) if b.kind == "text" and (text := b.text.strip())]
     out: list[tuple[int, str, list[int]]] = []
     i = 0
     while i < len(lines):
         n, text = lines[i]
+        if len(text) > 2:  # most lines: neither a vertical header's character nor a list number (both below)
+            out.append((n, text, [n]))
+            i += 1
+            continue
         j = i
         while j + 1 < len(lines) and len(lines[j][1]) == 1 and _one_ideograph(lines[j][1]) \
                 and _one_ideograph(lines[j + 1][1]) and lines[j + 1][0] == lines[j][0] + 1:
@@ -241,18 +250,22 @@ def _joined_text_lines(doc: Document) -> list[tuple[int, str, list[int]]]:
 def document_rows(doc: Document) -> list[Row]:
     """Every text line and every grid row of the document, in reading order."""
     rows: list[Row] = []
-    text_lines = iter(_joined_text_lines(doc))
-    pending = next(text_lines, None)
+    lines = _joined_text_lines(doc)  # in block order: each goes before the first table after its block
     ocr = any(isinstance(b.text, OcrCell) for b in doc.blocks if b.kind == "text")  # else _least_sure is None
+    k = 0
     for n, block in enumerate(doc.blocks):
         if block.kind == "text":
-            while pending is not None and pending[0] == n:
-                rows.append(_split_text_line(pending[1], _least_sure(doc, pending[2]) if ocr else None))
-                pending = next(text_lines, None)
-        else:
-            for cells in block.rows:
-                row = _split_grid_row(cells)
-                if row is not None:
-                    rows.append(row)
-            rows.append(Row(label="", cells=[], grid=True))  # table boundary
+            continue
+        while k < len(lines) and lines[k][0] < n:
+            rows.append(_split_text_line(lines[k][1], _least_sure(doc, lines[k][2]) if ocr else None))
+            k += 1
+        for cells in block.rows:
+            row = _split_grid_row(cells)
+            if row is not None:
+                rows.append(row)
+        rows.append(Row(label="", cells=[], grid=True))  # table boundary
+    if ocr:
+        rows += [_split_text_line(text, _least_sure(doc, numbers)) for _n, text, numbers in lines[k:]]
+    else:
+        rows += [_split_text_line(text) for _n, text, _numbers in lines[k:]]
     return rows

@@ -12,9 +12,12 @@ from typing import Iterator
 from govreport.model import finding
 from govreport.readers.limits import LIMITS, Budget
 from govreport.text.normalize import clean_text
-from govreport.text.paragraphs import is_table_line, top_heading
+from govreport.text.paragraphs import is_table_text, top_heading_of_clean
 
 _SENT_SPLIT = re.compile(r"(?<=[。！？!?])")
+# the non-empty pieces of _SENT_SPLIT.split (each up to and with its mark, then the rest): one pass of two character
+# classes, where the lookbehind was tried at every position (tests/unit/checks/test_repetition_head.py)
+_SENTENCE = re.compile(r"[^。！？!?]*[。！？!?]|[^。！？!?]+")
 # Where a cut sentence may end: after a clause mark, so no number loses its unit.
 _CLAUSE_END = re.compile(r"[,;:、，；：]")
 _TRAILING_NUMBER = re.compile(r"[\d.,〇零一二两三四五六七八九十百千万亿]+$")
@@ -31,12 +34,13 @@ def _prose_paragraphs(document) -> list[tuple[str, str]]:
     section, number = "", 0
     out = []
     for para in document.paragraphs():
-        head = top_heading(para)
+        text = clean_text(para)  # top_heading and is_table_line clean it first: once here
+        head = top_heading_of_clean(text)
         if head is not None:
             if head[0] > number:
                 section, number = head[1], head[0]
             continue
-        if is_table_line(para):
+        if "\t" in para or is_table_text(text):  # is_table_line(para)
             continue
         out.append((section, para))
     return out
@@ -49,7 +53,7 @@ def shorten(sentence: str, limit: int = 60) -> str:
 
 def _sentences(paragraph: str) -> list[str]:
     """The sentences of a paragraph, split after 。！？."""
-    return [piece for piece in _SENT_SPLIT.split(paragraph) if piece]
+    return _SENTENCE.findall(paragraph)  # [piece for piece in _SENT_SPLIT.split(paragraph) if piece]
 
 
 def bounded_sentences(report_id: str, document, notes: list) -> Iterator[tuple[str, str]]:

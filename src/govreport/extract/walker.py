@@ -17,8 +17,8 @@ from govreport.catalog import APPLICANTS, LabelEntry, Layout
 from govreport.text.normalize import COMMAS_THOUSANDS, ParsedCell, clean_text, judge_commas, label_key, parse_cell
 from govreport.text.units import unit_factor
 from govreport.extract import columns, fuzzy, row_guards, template_order
-from govreport.extract.patterns import (any_header, any_section, best_in_plan, default_layout, header_layouts, plan,
-                                       pool, sections)
+from govreport.extract.patterns import (any_header, any_section, best_in_plan, default_layout, family_entries,
+                                       family_pool, header_layouts, sections)
 from govreport.extract.row_guards import match_key
 from govreport.extract.rows import _YEAR_CELL, Row, _span_groups, collapse_spans
 
@@ -55,8 +55,7 @@ class _Walker:
         self.sequence: list[tuple] = []  # (section, metric, None) or (section, None, (first, end) unmapped rows)
         self.pending: dict[int, tuple] = {}  # sequence index of an unread row -> what placing it by position needs
         self.out = Extraction()
-        self.entries = [e for e in catalog.label_entries() if e.family == self.family]
-        self._pools: dict[tuple, tuple] = {}  # _pool: (_candidates, their joined pattern) by what they depend on
+        self.entries = family_entries(self.family)  # the family's label entries (made once per process)
 
     # -- section and layout state
     def _set_section(self, section: Optional[str]):
@@ -246,15 +245,12 @@ class _Walker:
 
     def _pool(self) -> tuple[tuple[LabelEntry, ...], Optional[re.Pattern], tuple[LabelEntry, ...], tuple]:
         """The entries a row may match here (legacy by sub-section; gb by section and the layout's columns), one
-        pattern matching wherever one of theirs does (patterns.pool), those of pattern ``*`` and patterns.plan, kept
-        per walker by exactly what they depend on: legacy the sub-section, gb the section and the layout's columns."""
+        pattern matching wherever one of theirs does (patterns.pool), those of pattern ``*`` and patterns.plan, made
+        once per process (patterns.family_pool) by exactly what they depend on: legacy the sub-section, gb the
+        section and the layout's columns."""
         key = ("legacy", self.group) if self.family == "legacy" else \
             (self.section, self.layout.columns if self.layout else ())
-        got = self._pools.get(key)
-        if got is None:
-            chosen, joined = pool(self.entries, self.family, *key)
-            got = self._pools[key] = (chosen, joined, tuple(e for e in chosen if e.pattern == "*"), plan(chosen))
-        return got
+        return family_pool(self.family, key)
 
     def _data_row(self, row: Row, cells: list, tail: Sequence[str] = ()) -> int:
         """Place one data row; returns how many following label fragments it used."""

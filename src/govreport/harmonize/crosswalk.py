@@ -18,7 +18,7 @@ HARMONIZED_COLUMNS = columns("harmonized")
 def harmonize(reports: pd.DataFrame, values: pd.DataFrame) -> pd.DataFrame:
     """One row per report and series: the summed terms (applicant 'total') or NA."""
     totals = values[values["applicant"] == "total"]
-    lookup = {(r, m): v for r, m, v in zip(totals["report_id"], totals["metric"], totals["value"])}
+    lookup = {(r, m): v for r, m, v in zip(*(totals[c].tolist() for c in ("report_id", "metric", "value")))}
     rows = []
     for rep in reports.itertuples(index=False):
         for spec in crosswalk():

@@ -21,7 +21,7 @@ from govreport.identify.template import detect_template, period_year, reporting_
 from govreport.identify.titles import document_text, read_title
 from govreport.model import Document, finding
 from govreport.text.agencies import agency_level, complete_agency_name, id_how, id_how_text, resolve_agency_id
-from govreport.text.normalize import label_key
+from govreport.text.normalize import key_of_normalized
 
 UNKNOWN_AGENCY = "unknown"
 
@@ -51,7 +51,7 @@ def identify(doc: Document) -> Identity:
     findings = agency_findings(winner, others, unread)
     year = reporting_year(doc, text, title_year, period)
     try:
-        template, scores = detect_template(doc, year, label_key(text))  # NFKC is idempotent: the text's once
+        template, scores = detect_template(doc, year, key_of_normalized(text))  # text is nfkc'd: label_key(text)
     except ReportError:
         if agency and year:
             raise ReportError(doc.path, f"title of {agency}'s {year} report found, but none of its statistics tables "

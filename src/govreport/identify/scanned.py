@@ -57,6 +57,8 @@ def ocr_lines(doc: Document) -> OcrLines:
 
 
 def _ocr_lines(doc: Document) -> list[OcrLines]:
+    if all(type(b.text) is str for b in doc.blocks):  # no line read by OCR (most documents): what the loop gives
+        return [OcrLines(frozenset(), (), "", (), {})]
     floor = catalog.matching_settings()["ocr_min_confidence"]
     read, sure, printed, cells, every = set(), [], [], {}, []
     for b in doc.blocks:

@@ -1,18 +1,22 @@
 /* The two per-object loops of the fast PDF path (every character of a text page, every path object of a
  * page), compiled: in Python each PDFium call through ctypes costs ~0.2 us and each character or path a
- * dozen of them (issue 16: PDF parse within 3x of PDFium's own text extraction).
+ * dozen of them (issue 16: PDF parse within 3x of PDFium's own text extraction). And the per-character steps
+ * both PDF paths take on every page: readers/pdf_words.py's word grouping, readers/pdf_grid.py's table and
+ * cell characters.
  *
  * Nothing here decides anything new: chars() and paths() do exactly what readers/pdfium.py's _chars_python
- * and readers/pdfium_paths.py's paths_python do, in the same order, with the same double arithmetic (built
+ * and readers/pdfium_paths.py's paths_python do, word_chars(), words(), table_chars() and outside() what
+ * pdf_words' and pdf_grid's Python loops do, in the same order, with the same double arithmetic (built
  * with -ffp-contract=off, so no fused multiply-add changes a coordinate), and return the same Python
- * objects; tests/unit/readers/test_pdfium_compiled.py compares the two on every PDF the tests have. A
- * declined file comes back as the Decline's reason (a str).
+ * objects; tests/unit/readers/test_pdfium_compiled.py, test_pdf_words.py and test_pdf_cells.py compare the
+ * two. A declined file comes back as the Decline's reason (a str).
  *
  * PDFium is not linked: readers/pdfium_compiled.py hands over the addresses of pypdfium2's own entry
  * points, in the order of SIGNATURES, after checking that pypdfium2 declares each function as SIGNATURES
  * says (return type, then argument types: p pointer, i int, u unsigned int, l unsigned long, d double). */
 #define PY_SSIZE_T_CLEAN
 #include <Python.h>
+#include <math.h>
 #include <string.h>
 
 #ifndef SOURCE_DIGEST
@@ -84,12 +88,13 @@ typedef struct {
 #define SEG_MOVE 2
 #define VERTICAL_RISE 0.12
 #define SIGNAL_EVERY 1024 /* how often a loop lets Python run a signal handler (the per-file time limit) */
+#define SIGNAL_WORK (1 << 20) /* the same, in comparisons, for table_chars' and outside's nested loops (~1 ms) */
 
 /* interned dict keys and constant values, made once at import */
 static PyObject *k_object_type, *k_page_number, *k_text, *k_x0, *k_x1, *k_y0, *k_y1, *k_top, *k_bottom,
     *k_doctop, *k_width, *k_height, *k_size, *k_upright, *k_fontname, *k_adv, *k_matrix, *k_pts, *k_stroke,
     *k_fill, *k_evenodd, *k_stroking_color, *k_non_stroking_color, *k_linewidth, *v_char, *v_rect, *v_line,
-    *v_curve, *v_empty;
+    *v_curve, *v_empty, *k_direction, *k_chars, *v_ltr;
 
 /* a Decline: its reason as the function's return value */
 #define DECLINE(reason) do { decline = (reason); goto done; } while (0)
@@ -578,6 +583,482 @@ static PyObject *paths(PyObject *self, PyObject *args)
 }
 
 /* ---------------------------------------------------------------------------------------------------------
+ * word grouping: readers/pdf_words.py _word_chars_python and _merge, for characters the Python loop would
+ * group the same way. Anything else (a list or dict that is not exactly one, a value that is not a float or is
+ * NaN, a text that is not a str, a character that is not upright or has no text, a tolerance that is no float or
+ * int) returns None and the Python code decides, so the results are always the Python code's. The loops are
+ * O(n log n) in one page's characters, which chars() made checking for signals: they check none. */
+
+typedef struct {
+    double top, x0, x1, bottom;
+    PyObject *f_top, *f_x0, *f_x1, *f_bottom, *f_doctop, *text, *item; /* borrowed from the character's dict */
+    Py_ssize_t index; /* the character's place in the list given */
+    Py_ssize_t line;  /* its cluster of tops */
+    int space;        /* its text is all white space (str.isspace) */
+} Glyph;
+
+static int by_top(const void *a, const void *b)
+{
+    const Glyph *p = a, *q = b;
+    if (p->top != q->top)
+        return p->top < q->top ? -1 : 1;
+    return (p->index > q->index) - (p->index < q->index);
+}
+
+static int by_line_x0(const void *a, const void *b)
+{
+    /* a line's characters in the given order, then sorted by x0: Python's stable sort, as (x0, index) */
+    const Glyph *p = a, *q = b;
+    if (p->line != q->line)
+        return p->line < q->line ? -1 : 1;
+    if (p->x0 != q->x0)
+        return p->x0 < q->x0 ? -1 : 1;
+    return (p->index > q->index) - (p->index < q->index);
+}
+
+/* d[key] when it is a float and not NaN (its value in *out); NULL with no error when the Python code must
+ * decide */
+static PyObject *float_of(PyObject *d, PyObject *key, double *out)
+{
+    PyObject *v = PyDict_GetItemWithError(d, key);
+    if (v == NULL || !PyFloat_CheckExact(v))
+        return NULL;
+    *out = PyFloat_AS_DOUBLE(v);
+    return *out == *out ? v : NULL;
+}
+
+/* 1 when every character of the str is white space (str.isspace; the str is not empty) */
+static int all_space(PyObject *s)
+{
+    Py_ssize_t n = PyUnicode_GET_LENGTH(s);
+    int kind = PyUnicode_KIND(s);
+    const void *data = PyUnicode_DATA(s);
+    for (Py_ssize_t i = 0; i < n; i++)
+        if (!Py_UNICODE_ISSPACE(PyUnicode_READ(kind, data, i)))
+            return 0;
+    return 1;
+}
+
+/* The characters' glyphs in word order and where each word ends (ends[k] = one past its last glyph):
+ * 1 done, 0 the Python code decides, -1 an error. */
+static int group(PyObject *chars, double x_tolerance, double y_tolerance, Glyph **glyphs, Py_ssize_t **ends,
+                 Py_ssize_t *n_words)
+{
+    Py_ssize_t n = PyList_GET_SIZE(chars), i;
+    Glyph *g = PyMem_New(Glyph, n > 0 ? n : 1);
+    Py_ssize_t *e = PyMem_New(Py_ssize_t, n > 0 ? n : 1);
+    *glyphs = g;
+    *ends = e;
+    *n_words = 0;
+    if (g == NULL || e == NULL) {
+        PyErr_NoMemory();
+        return -1;
+    }
+    for (i = 0; i < n; i++) {
+        PyObject *c = PyList_GET_ITEM(chars, i), *upright;
+        Glyph *gi = &g[i];
+        double doctop;
+        if (!PyDict_CheckExact(c)) /* a subclass may answer c["top"] otherwise than its stored value */
+            return 0;
+        /* _merge reads bottom and doctop too */
+        if ((gi->f_top = float_of(c, k_top, &gi->top)) == NULL || (gi->f_x0 = float_of(c, k_x0, &gi->x0)) == NULL
+            || (gi->f_x1 = float_of(c, k_x1, &gi->x1)) == NULL
+            || (gi->f_bottom = float_of(c, k_bottom, &gi->bottom)) == NULL
+            || (gi->f_doctop = float_of(c, k_doctop, &doctop)) == NULL
+            || (gi->text = PyDict_GetItemWithError(c, k_text)) == NULL
+            || (upright = PyDict_GetItemWithError(c, k_upright)) == NULL)
+            return PyErr_Occurred() ? -1 : 0;
+        if (!PyUnicode_CheckExact(gi->text) || PyUnicode_GET_LENGTH(gi->text) == 0 || upright != Py_True)
+            return 0; /* pdf_words._plain (a non-empty text, upright) for True only: anything else decides in Python */
+        gi->item = c;
+        gi->index = i;
+        gi->space = all_space(gi->text);
+    }
+    /* pdf_words._lines: clusters of the distinct tops, a top more than y_tolerance above the last one opening
+     * the next */
+    qsort(g, (size_t)n, sizeof(Glyph), by_top);
+    Py_ssize_t line = -1;
+    for (i = 0; i < n; i++) {
+        if (i == 0 || (g[i].top != g[i - 1].top && g[i].top > g[i - 1].top + y_tolerance))
+            line++;
+        g[i].line = line;
+    }
+    line = -1;
+    qsort(g, (size_t)n, sizeof(Glyph), by_line_x0);
+    /* pdf_words.word_chars_python */
+    Py_ssize_t w = 0, start = 0, put_at = 0; /* the current word: g[start:put_at] (glyphs moved down over spaces) */
+    for (i = 0; i < n; i++) {
+        Glyph c = g[i];
+        if (i > 0 && c.line != line && put_at > start) {
+            e[w++] = put_at;
+            start = put_at;
+        }
+        if (c.space) {
+            if (put_at > start) {
+                e[w++] = put_at;
+                start = put_at;
+            }
+            continue;
+        }
+        if (put_at > start) {
+            Glyph prev = g[put_at - 1];
+            if (c.x0 < prev.x0 || c.x0 > prev.x1 + x_tolerance || fabs(c.top - prev.top) > y_tolerance) {
+                e[w++] = put_at;
+                start = put_at;
+            }
+        }
+        g[put_at++] = c;
+        line = c.line;
+    }
+    if (put_at > start)
+        e[w++] = put_at;
+    *n_words = w;
+    return 1;
+}
+
+/* a tolerance as the Python code uses it: an exact float, or an exact int a double holds exactly (Python compares
+ * a float with an int exactly); 0 for anything else (the Python code decides) */
+static int tolerance_of(PyObject *o, double *out)
+{
+    if (PyFloat_CheckExact(o)) {
+        *out = PyFloat_AS_DOUBLE(o);
+        return 1;
+    }
+    if (!PyLong_CheckExact(o))
+        return 0;
+    *out = PyLong_AsDouble(o);
+    if (*out == -1.0 && PyErr_Occurred()) {
+        PyErr_Clear(); /* too large for a double: the Python code decides */
+        return 0;
+    }
+    return fabs(*out) <= 9007199254740992.0; /* 2 ** 53 */
+}
+
+/* word_chars' and words' arguments: 1, 0 the Python code decides (chars not exactly a list, a tolerance that
+ * is no float or int), -1 an error */
+static int grouping_args(PyObject *args, const char *name, Py_ssize_t n_args, PyObject **chars, double *x_tolerance,
+                         double *y_tolerance, PyObject **ligatures)
+{
+    PyObject *x_tol, *y_tol;
+    if (!PyArg_UnpackTuple(args, name, n_args, n_args, chars, &x_tol, &y_tol, ligatures))
+        return -1;
+    return PyList_CheckExact(*chars) && tolerance_of(x_tol, x_tolerance) && tolerance_of(y_tol, y_tolerance)
+           && (ligatures == NULL || PyDict_CheckExact(*ligatures));
+}
+
+static PyObject *word_list(const Glyph *g, Py_ssize_t n)
+{
+    PyObject *word = PyList_New(n);
+    if (word != NULL)
+        for (Py_ssize_t k = 0; k < n; k++)
+            PyList_SET_ITEM(word, k, Py_NewRef(g[k].item));
+    return word;
+}
+
+static PyObject *word_chars(PyObject *self, PyObject *args)
+{
+    (void)self;
+    PyObject *chars, *out = NULL;
+    double x_tolerance, y_tolerance;
+    int args_ok = grouping_args(args, "word_chars", 3, &chars, &x_tolerance, &y_tolerance, NULL);
+    if (args_ok <= 0)
+        return args_ok < 0 ? NULL : Py_NewRef(Py_None);
+    Glyph *g;
+    Py_ssize_t *e, n_words;
+    int ok = group(chars, x_tolerance, y_tolerance, &g, &e, &n_words);
+    if (ok == 0)
+        out = Py_NewRef(Py_None);
+    else if (ok > 0 && (out = PyList_New(n_words)) != NULL) {
+        Py_ssize_t start = 0;
+        for (Py_ssize_t w = 0; w < n_words; w++) {
+            PyObject *word = word_list(g + start, e[w] - start);
+            if (word == NULL) {
+                Py_CLEAR(out);
+                break;
+            }
+            PyList_SET_ITEM(out, w, word);
+            start = e[w];
+        }
+    }
+    PyMem_Free(g);
+    PyMem_Free(e);
+    return out;
+}
+
+/* pdf_words._merge of one word's glyphs: the same keys in the same order, the extremes the same float objects */
+static PyObject *merged(const Glyph *g, Py_ssize_t n, PyObject *ligatures)
+{
+    PyObject *d = NULL, *texts = PyList_New(n), *text = NULL, *word = NULL;
+    const Glyph *x0 = g, *top = g, *x1 = g, *bottom = g;
+    if (texts == NULL)
+        return NULL;
+    for (Py_ssize_t k = 0; k < n; k++) {
+        const Glyph *c = &g[k];
+        if (c->x0 < x0->x0) /* min() and max() keep the first of equal values */
+            x0 = c;
+        if (c->top < top->top)
+            top = c;
+        if (c->x1 > x1->x1)
+            x1 = c;
+        if (c->bottom > bottom->bottom)
+            bottom = c;
+        PyObject *lig = PyDict_GetItemWithError(ligatures, c->text);
+        if (lig == NULL && PyErr_Occurred())
+            goto done;
+        PyList_SET_ITEM(texts, k, Py_NewRef(lig != NULL ? lig : c->text));
+    }
+    if ((text = PyUnicode_Join(v_empty, texts)) == NULL || (word = word_list(g, n)) == NULL || (d = PyDict_New()) == NULL)
+        goto done;
+    if (put(d, k_text, Py_NewRef(text)) < 0 || put(d, k_x0, Py_NewRef(x0->f_x0)) < 0
+        || put(d, k_x1, Py_NewRef(x1->f_x1)) < 0 || put(d, k_top, Py_NewRef(top->f_top)) < 0
+        || put(d, k_doctop, PyFloat_FromDouble(top->top + (PyFloat_AS_DOUBLE(g->f_doctop) - g->top))) < 0
+        || put(d, k_bottom, Py_NewRef(bottom->f_bottom)) < 0 || put(d, k_upright, Py_NewRef(Py_True)) < 0
+        || put(d, k_height, PyFloat_FromDouble(bottom->bottom - top->top)) < 0
+        || put(d, k_width, PyFloat_FromDouble(x1->x1 - x0->x0)) < 0
+        || put(d, k_direction, Py_NewRef(v_ltr)) < 0 || put(d, k_chars, Py_NewRef(word)) < 0)
+        Py_CLEAR(d);
+done:
+    Py_DECREF(texts);
+    Py_XDECREF(text);
+    Py_XDECREF(word);
+    return d;
+}
+
+static PyObject *words(PyObject *self, PyObject *args)
+{
+    (void)self;
+    PyObject *chars, *ligatures, *out = NULL;
+    double x_tolerance, y_tolerance;
+    int args_ok = grouping_args(args, "words", 4, &chars, &x_tolerance, &y_tolerance, &ligatures);
+    if (args_ok <= 0)
+        return args_ok < 0 ? NULL : Py_NewRef(Py_None);
+    Glyph *g;
+    Py_ssize_t *e, n_words;
+    int ok = group(chars, x_tolerance, y_tolerance, &g, &e, &n_words);
+    if (ok == 0)
+        out = Py_NewRef(Py_None);
+    else if (ok > 0 && (out = PyList_New(n_words)) != NULL) {
+        Py_ssize_t start = 0;
+        for (Py_ssize_t w = 0; w < n_words; w++) {
+            PyObject *d = merged(g + start, e[w] - start, ligatures);
+            if (d == NULL) {
+                Py_CLEAR(out);
+                break;
+            }
+            PyList_SET_ITEM(out, w, d);
+            start = e[w];
+        }
+    }
+    PyMem_Free(g);
+    PyMem_Free(e);
+    return out;
+}
+
+/* ---------------------------------------------------------------------------------------------------------
+ * table characters: readers/pdf_grid.py _extract's rows and cells (table_chars) and _outside (outside), for
+ * exact lists of exact dicts and tuples whose coordinates are floats (not NaN); anything else returns None and
+ * the Python code decides. Their nested loops let a signal handler run every SIGNAL_WORK comparisons. A
+ * character's middle is pdfplumber's: ((x0 + x1) / 2, (top + bottom) / 2). */
+
+typedef struct {
+    double h, v;
+    Py_ssize_t index;
+} Middle;
+
+static int by_v(const void *a, const void *b)
+{
+    const Middle *p = a, *q = b;
+    if (p->v != q->v)
+        return p->v < q->v ? -1 : 1;
+    return (p->index > q->index) - (p->index < q->index);
+}
+
+static int by_index(const void *a, const void *b)
+{
+    const Middle *p = a, *q = b;
+    return (p->index > q->index) - (p->index < q->index);
+}
+
+/* every character's middle, in the list's order: 1, 0 the Python code decides, -1 an error */
+static int middles(PyObject *chars, Middle **out)
+{
+    Py_ssize_t n = PyList_GET_SIZE(chars);
+    Middle *m = PyMem_New(Middle, n > 0 ? n : 1);
+    *out = m;
+    if (m == NULL) {
+        PyErr_NoMemory();
+        return -1;
+    }
+    for (Py_ssize_t i = 0; i < n; i++) {
+        PyObject *c = PyList_GET_ITEM(chars, i);
+        double x0, x1, top, bottom;
+        if (!PyDict_CheckExact(c) || float_of(c, k_x0, &x0) == NULL || float_of(c, k_x1, &x1) == NULL
+            || float_of(c, k_top, &top) == NULL || float_of(c, k_bottom, &bottom) == NULL)
+            return PyErr_Occurred() ? -1 : 0;
+        m[i].h = (x0 + x1) / 2;
+        m[i].v = (top + bottom) / 2;
+        m[i].index = i;
+        if (m[i].h != m[i].h || m[i].v != m[i].v)
+            return 0;
+    }
+    return 1;
+}
+
+/* a box (x0, top, x1, bottom) of floats, not NaN: 1, else 0 (the Python code decides) */
+static int box_of(PyObject *t, double *b)
+{
+    if (!PyTuple_CheckExact(t) || PyTuple_GET_SIZE(t) != 4)
+        return 0;
+    for (int k = 0; k < 4; k++) {
+        PyObject *v = PyTuple_GET_ITEM(t, k);
+        if (!PyFloat_CheckExact(v))
+            return 0;
+        b[k] = PyFloat_AS_DOUBLE(v);
+        if (b[k] != b[k])
+            return 0;
+    }
+    return 1;
+}
+
+/* the first place in m (sorted by v) whose v is not below y: bisect_left */
+static Py_ssize_t first_at(const Middle *m, Py_ssize_t n, double y)
+{
+    Py_ssize_t lo = 0, hi = n;
+    while (lo < hi) {
+        Py_ssize_t mid = (lo + hi) / 2;
+        if (m[mid].v < y)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return lo;
+}
+
+/* table_chars(chars, rows): rows as [(row box, [cell box or None, ...]), ...]; for each row, for each cell its
+ * characters (middle inside: left and top edges in, right and bottom out), in the list's order, or None for a
+ * cell that is None: pdf_grid._extract's row and cell characters */
+static PyObject *table_chars(PyObject *self, PyObject *args)
+{
+    (void)self;
+    PyObject *chars, *rows, *out = NULL, *result = NULL, *row = NULL;
+    if (!PyArg_UnpackTuple(args, "table_chars", 2, 2, &chars, &rows))
+        return NULL;
+    if (!PyList_CheckExact(chars) || !PyList_CheckExact(rows))
+        return Py_NewRef(Py_None);
+    Py_ssize_t n = PyList_GET_SIZE(chars), n_rows = PyList_GET_SIZE(rows), work = 0;
+    Middle *m = NULL, *band = PyMem_New(Middle, n > 0 ? n : 1);
+    int ok = band == NULL ? (PyErr_NoMemory(), -1) : middles(chars, &m);
+    if (ok <= 0)
+        goto done;
+    qsort(m, (size_t)n, sizeof(Middle), by_v);
+    if ((out = PyList_New(n_rows)) == NULL)
+        goto done;
+    for (Py_ssize_t r = 0; r < n_rows; r++) {
+        PyObject *cells, *row_out;
+        double rb[4], cb[4];
+        /* a signal handler (the time limit) may run here: it must not find the lists changed */
+        if (PyErr_CheckSignals() < 0)
+            goto done;
+        if (PyList_GET_SIZE(chars) != n || PyList_GET_SIZE(rows) != n_rows)
+            goto fallback;
+        Py_XSETREF(row, Py_NewRef(PyList_GET_ITEM(rows, r))); /* held: a handler may take it from the list */
+        if (!PyTuple_CheckExact(row) || PyTuple_GET_SIZE(row) != 2 || !box_of(PyTuple_GET_ITEM(row, 0), rb)
+            || !PyList_CheckExact(cells = PyTuple_GET_ITEM(row, 1)))
+            goto fallback;
+        Py_ssize_t nb = 0, n_cells = PyList_GET_SIZE(cells);
+        for (Py_ssize_t k = first_at(m, n, rb[1]); k < n && m[k].v < rb[3]; k++)
+            if (rb[0] <= m[k].h && m[k].h < rb[2])
+                band[nb++] = m[k];
+        qsort(band, (size_t)nb, sizeof(Middle), by_index); /* the page's order, as pdfplumber's */
+        if ((row_out = PyList_New(n_cells)) == NULL)
+            goto done;
+        PyList_SET_ITEM(out, r, row_out);
+        for (Py_ssize_t j = 0; j < n_cells; j++) {
+            if ((work += nb + 1) >= SIGNAL_WORK) {
+                work = 0;
+                if (PyErr_CheckSignals() < 0)
+                    goto done;
+                if (PyList_GET_SIZE(chars) != n || PyList_GET_SIZE(cells) != n_cells)
+                    goto fallback;
+            }
+            PyObject *cell = PyList_GET_ITEM(cells, j), *found;
+            if (cell == Py_None) {
+                PyList_SET_ITEM(row_out, j, Py_NewRef(Py_None));
+                continue;
+            }
+            if (!box_of(cell, cb))
+                goto fallback;
+            if ((found = PyList_New(0)) == NULL)
+                goto done;
+            PyList_SET_ITEM(row_out, j, found);
+            for (Py_ssize_t k = 0; k < nb; k++)
+                if (cb[0] <= band[k].h && band[k].h < cb[2] && cb[1] <= band[k].v && band[k].v < cb[3]
+                    && PyList_Append(found, PyList_GET_ITEM(chars, band[k].index)) < 0)
+                    goto done;
+        }
+    }
+    result = Py_NewRef(out);
+    goto done;
+fallback:
+    result = Py_NewRef(Py_None);
+done:
+    if (ok == 0 && result == NULL && !PyErr_Occurred())
+        result = Py_NewRef(Py_None);
+    Py_XDECREF(row);
+    Py_XDECREF(out);
+    PyMem_Free(m);
+    PyMem_Free(band);
+    return result;
+}
+
+/* outside(chars, boxes): the characters whose middle lies in none of the boxes (edges included), in the list's
+ * order: pdf_grid._outside */
+static PyObject *outside(PyObject *self, PyObject *args)
+{
+    (void)self;
+    PyObject *chars, *boxes, *out = NULL;
+    if (!PyArg_UnpackTuple(args, "outside", 2, 2, &chars, &boxes))
+        return NULL;
+    if (!PyList_CheckExact(chars) || !PyList_CheckExact(boxes))
+        return Py_NewRef(Py_None);
+    Py_ssize_t n = PyList_GET_SIZE(chars), nb = PyList_GET_SIZE(boxes), work = 0;
+    double *b = PyMem_New(double, 4 * (nb > 0 ? nb : 1));
+    Middle *m = NULL;
+    int ok = b == NULL ? (PyErr_NoMemory(), -1) : middles(chars, &m);
+    for (Py_ssize_t k = 0; ok > 0 && k < nb; k++)
+        if (!box_of(PyList_GET_ITEM(boxes, k), b + 4 * k))
+            ok = 0;
+    if (ok == 0)
+        out = Py_NewRef(Py_None);
+    else if (ok > 0 && (out = PyList_New(0)) != NULL) {
+        for (Py_ssize_t i = 0; i < n; i++) {
+            if ((work += nb + 1) >= SIGNAL_WORK) { /* a signal handler (the time limit) may run */
+                work = 0;
+                if (PyErr_CheckSignals() < 0) {
+                    Py_CLEAR(out);
+                    break;
+                }
+                if (PyList_GET_SIZE(chars) != n) { /* the handler changed the list: the Python code decides */
+                    Py_SETREF(out, Py_NewRef(Py_None));
+                    break;
+                }
+            }
+            Py_ssize_t k = 0;
+            while (k < nb && !(b[4 * k] <= m[i].h && m[i].h <= b[4 * k + 2] && b[4 * k + 1] <= m[i].v
+                               && m[i].v <= b[4 * k + 3]))
+                k++;
+            if (k == nb && PyList_Append(out, PyList_GET_ITEM(chars, i)) < 0) {
+                Py_CLEAR(out);
+                break;
+            }
+        }
+    }
+    PyMem_Free(b);
+    PyMem_Free(m);
+    return out;
+}
+
+/* ---------------------------------------------------------------------------------------------------------
  * the module */
 
 static PyMethodDef methods[] = {
@@ -586,6 +1067,13 @@ static PyMethodDef methods[] = {
     {"paths", paths, METH_VARARGS,
      "paths(addresses, page, page_number, height, doctop) -> ({'rect', 'line', 'curve'}, text objects)"
      " or a decline's reason"},
+    {"word_chars", word_chars, METH_VARARGS,
+     "word_chars(chars, x_tolerance, y_tolerance) -> pdf_words._word_chars_python's lists, or None"},
+    {"words", words, METH_VARARGS,
+     "words(chars, x_tolerance, y_tolerance, ligatures) -> pdf_words' merged words, or None"},
+    {"table_chars", table_chars, METH_VARARGS,
+     "table_chars(chars, [(row box, [cell box or None, ...]), ...]) -> each cell's characters, or None"},
+    {"outside", outside, METH_VARARGS, "outside(chars, boxes) -> the characters no box holds, or None"},
     {NULL, NULL, 0, NULL},
 };
 
@@ -604,11 +1092,11 @@ PyMODINIT_FUNC PyInit__pdfium_loops(void)
     PyObject **keys[] = {&k_object_type, &k_page_number, &k_text, &k_x0, &k_x1, &k_y0, &k_y1, &k_top, &k_bottom,
                          &k_doctop, &k_width, &k_height, &k_size, &k_upright, &k_fontname, &k_adv, &k_matrix, &k_pts,
                          &k_stroke, &k_fill, &k_evenodd, &k_stroking_color, &k_non_stroking_color, &k_linewidth,
-                         &v_char, &v_rect, &v_line, &v_curve, &v_empty};
+                         &v_char, &v_rect, &v_line, &v_curve, &v_empty, &k_direction, &k_chars, &v_ltr};
     const char *names[] = {"object_type", "page_number", "text", "x0", "x1", "y0", "y1", "top", "bottom", "doctop",
                            "width", "height", "size", "upright", "fontname", "adv", "matrix", "pts", "stroke", "fill",
                            "evenodd", "stroking_color", "non_stroking_color", "linewidth", "char", "rect", "line",
-                           "curve", ""};
+                           "curve", "", "direction", "chars", "ltr"};
     for (size_t i = 0; i < sizeof keys / sizeof keys[0]; i++)
         if ((*keys[i] = intern(names[i])) == NULL)
             goto fail;

@@ -7,13 +7,14 @@ becomes one text line per visual line.
 """
 from __future__ import annotations
 
-from bisect import bisect_left
+from bisect import bisect_left, bisect_right
 from dataclasses import dataclass, field
 from typing import Optional
 
 from govreport.model import Block
 from govreport.readers import pdf_words, unruled
 from govreport.readers.pdf_cells import find_tables
+from govreport.readers.pdfium_compiled import helpers
 from govreport.readers.text import is_page_mark
 from govreport.text.normalize import join_cjk_lines, parse_cell
 
@@ -81,8 +82,10 @@ def read_page(page, number: int, carry=None) -> tuple[PageItems, object]:
     ruled = _filtered(page, _visible_ruling, "rect")
     settings = dict(_TABLE_SETTINGS, explicit_horizontal_lines=_closing_lines(ruled))
     grids: list[Grid] = []
-    for table in find_tables(ruled, settings):
-        grid = _grid_from_table(page, table)
+    tables = find_tables(ruled, settings)
+    middles = _middles(ruled.chars) if tables and helpers() is None else None  # else compiled: table_chars, outside
+    for table in tables:
+        grid = _grid_from_table(page, table, middles)
         if grid is None:
             continue
         if grid.n_cols < 2:
@@ -93,19 +96,13 @@ def read_page(page, number: int, carry=None) -> tuple[PageItems, object]:
             continue
         out.items.append((grid.top, grid))
         grids.append(grid)
-    boxes = [g.bbox for g in grids]
-
-    def outside_tables(obj) -> bool:
-        if obj.get("object_type") != "char":
-            return True
-        cx, cy = (obj["x0"] + obj["x1"]) / 2, (obj["top"] + obj["bottom"]) / 2
-        for x0, top, x1, bottom in boxes:
-            if x0 <= cx <= x1 and top <= cy <= bottom:
-                return False
-        return True
-
-    loose = _filtered(page, outside_tables, "char") if boxes else page
-    lines = [(top, words) for top, words in _word_lines(loose) if not is_page_mark(_line_text(words))]
+    loose = _outside(ruled.chars, [g.bbox for g in grids], middles) if grids else page.chars
+    texts = {}  # id of a line's word list -> its text, made once (the lists live as long as ``lines``)
+    lines = []
+    for top, words, text in _word_lines(loose):
+        if not is_page_mark(text):
+            lines.append((top, words))
+            texts[id(words)] = text
     items, carry = unruled.split(lines, carry)
     for top, kind, item in items:
         if kind == "table":
@@ -113,7 +110,8 @@ def read_page(page, number: int, carry=None) -> tuple[PageItems, object]:
             out.items.append((top, Grid(cells=grid, owner=[[(i, j) for j in range(len(r))] for i, r in enumerate(grid)],
                                          top=top, bbox=(0, top, 0, top))))
         else:
-            out.items.append((top, Block.line(_line_text(item), page=number)))
+            text = texts.get(id(item))
+            out.items.append((top, Block.line(_line_text(item) if text is None else text, page=number)))
     out.items.sort(key=lambda item: item[0])  # stable: a boxed table's lines keep their order
     return out, carry
 
@@ -124,6 +122,31 @@ def _filtered(page, test, kind: str):
     derived = page.filter(test)
     derived._objects = {k: list(filter(test, v)) if k == kind else list(v) for k, v in page.objects.items()}
     return derived
+
+
+def _middles(chars: list[dict]) -> tuple[list, list, list, list]:
+    """Every character's middle as pdfplumber's table tests take it (x, y), and the characters' numbers ordered by
+    y with those y: a row's or a box's characters are then found by bisection instead of testing the page's
+    every character (issue 16)."""
+    h = [(c["x0"] + c["x1"]) / 2 for c in chars]
+    v = [(c["top"] + c["bottom"]) / 2 for c in chars]
+    order = sorted(range(len(v)), key=v.__getitem__)
+    return h, v, order, [v[k] for k in order]
+
+
+def _outside(chars: list[dict], boxes: list, middles=None) -> list[dict]:
+    """The characters whose middle lies in none of the boxes (edges included), in page order (compiled where
+    readers/_pdfium_loops.c is built). ``middles``: _middles(chars), when the caller has them."""
+    compiled = helpers()
+    found = compiled.outside(chars, boxes) if compiled is not None else None
+    if found is not None:
+        return found
+    h, v, order, v_sorted = middles or _middles(chars)
+    inside = set()
+    for x0, top, x1, bottom in boxes:
+        inside.update(k for k in order[bisect_left(v_sorted, top):bisect_right(v_sorted, bottom)]
+                      if x0 <= h[k] <= x1 and top <= v[k] <= bottom)
+    return [c for k, c in enumerate(chars) if k not in inside] if inside else list(chars)
 
 
 def _closing_lines(ruled) -> list[dict]:
@@ -184,10 +207,12 @@ def _cell_lines(grid: Grid) -> list[str]:
     return [ln for ln in grid.raw_lines if ln.strip()]
 
 
-def _word_lines(page) -> list[tuple[float, list[dict]]]:
-    """Group words (with their boxes and characters) into visual lines by their top, left to right. The words are
-    ``page.extract_words(x_tolerance=3, y_tolerance=_LINE_TOL, return_chars=True)``, as pdf_words reads them."""
-    words = pdf_words.words(page.chars, 3, _LINE_TOL)
+def _word_lines(chars: list[dict]) -> list[tuple[float, list[dict], str]]:
+    """Group words (with their boxes and characters) into visual lines by their top, left to right, each with its
+    text (_line_text) when it has one. The words are
+    ``page.extract_words(x_tolerance=3, y_tolerance=_LINE_TOL, return_chars=True)`` of a page with these
+    characters, as pdf_words reads them."""
+    words = pdf_words.words(chars, 3, _LINE_TOL)
     words = [piece for word in words for piece in _unglue(word)]
     words.sort(key=lambda w: (round(w["top"], 1), w["x0"]))
     lines: list[list[dict]] = []
@@ -199,8 +224,9 @@ def _word_lines(page) -> list[tuple[float, list[dict]]]:
     out = []
     for line in lines:
         line.sort(key=lambda w: w["x0"])
-        if _line_text(line):
-            out.append((line[0]["top"], line))
+        text = _line_text(line)
+        if text:
+            out.append((line[0]["top"], line, text))
     return out
 
 
@@ -237,27 +263,31 @@ def _unglue(word: dict) -> list[dict]:
 
 def _clean_cell(text: Optional[str]) -> Optional[str]:
     """Join a cell's wrapped lines: no space between CJK characters, one otherwise."""
+    if text is not None and "\n" not in text:  # one line (most cells): join_cjk_lines of one is that line
+        return text.strip() or None
     lines = [ln.strip() for ln in text.split("\n") if ln.strip()] if text is not None else []
     return join_cjk_lines(lines) if lines else None
 
 
-def _grid_from_table(page, table) -> Optional[Grid]:
+def _grid_from_table(page, table, middles=None) -> Optional[Grid]:
     """Expand a pdfplumber table into a rectangular grid.
 
     pdfplumber returns None for grid positions covered by a merged cell; the
     merged cell's box tells which positions it covers, so its text is repeated
     there (the Document contract) -- unless it is a number, which stays in its
     first position only, so a merged value is never read twice. A position no cell box covers (a border the
-    PDF did not draw, typically at a page top) is read from its own rectangle.
+    PDF did not draw, typically at a page top) is read from its own rectangle. ``middles``: _middles of the
+    table page's characters, when the caller has them.
     """
     rows = table.rows
     if not rows:
         return None
-    texts = _extract(table, rows)
+    texts = _extract(table, rows, middles)
+    bbox = table.bbox
     xs = sorted({c[0] for c in table.cells})
     ys = sorted({c[1] for c in table.cells})
-    x_edges = xs + [table.bbox[2]]
-    y_edges = ys + [table.bbox[3]]
+    x_edges = xs + [bbox[2]]
+    y_edges = ys + [bbox[3]]
     n_rows, n_cols = len(rows), len(xs)
     anchors: dict[tuple, tuple[int, int]] = {}
     for i, row in enumerate(rows):
@@ -292,45 +322,70 @@ def _grid_from_table(page, table) -> Optional[Grid]:
                 if not is_number(cells[ai][aj]):
                     cells[i][j] = cells[ai][aj]  # label text repeats; a number is never counted twice
     raw_lines = [ln.strip() for row in texts for t in row if t for ln in t.split("\n")]
-    return Grid(cells=cells, owner=owner, top=table.bbox[1], bbox=tuple(table.bbox), raw_lines=raw_lines,
+    return Grid(cells=cells, owner=owner, top=bbox[1], bbox=tuple(bbox), raw_lines=raw_lines,
                  x_edges=x_edges)
 
 
-def _extract(table, rows) -> list[list[Optional[str]]]:
+def _extract(table, rows, middles=None) -> list[list[Optional[str]]]:
     """pdfplumber's ``table.extract(y_tolerance=_LINE_TOL)``, the same texts from the same characters in the same
-    order, without testing every character of the page against every row: only the characters whose middle lies
-    in the table's box (every row's box lies in it) are looked at, a row's found by bisection on their middles
-    (issue 16: the page-wide test was a seventh of a PDF's reading time). A one-character cell (most value
+    order, without testing every character of the page against every row and cell: each cell's characters come
+    from the compiled table_chars where readers/_pdfium_loops.c is built, else from table_chars here (rows found
+    by bisection on the characters' middles, cells by bisection on their starts) (issue 16: the page-wide test
+    was a seventh of a PDF's reading time). A one-character cell (most value
     cells: 0) skips the word and line grouping, whose result for one character is the character (a ligature
     expanded, a space nothing); longer cells are read by pdf_words.text (pdfplumber's extract_text)."""
     from pdfplumber.utils.text import LIGATURES
 
-    x0, top, x1, bottom = table.bbox
-    inside = []
-    for char in table.page.chars:
-        v_mid, h_mid = (char["top"] + char["bottom"]) / 2, (char["x0"] + char["x1"]) / 2
-        if x0 <= h_mid < x1 and top <= v_mid < bottom:
-            inside.append((h_mid, v_mid, char))
-    by_middle = sorted(range(len(inside)), key=lambda k: inside[k][1])  # the rows' characters found by bisection
-    middles = [inside[k][1] for k in by_middle]
+    page_chars = table.page.chars
+    compiled = helpers()
+    found = compiled.table_chars(page_chars, [(row.bbox, row.cells) for row in rows]) if compiled is not None else None
+    if found is None:
+        found = table_chars(page_chars, rows, middles)
     out = []
-    for row in rows:
-        rx0, rtop, rx1, rbottom = row.bbox
-        band = by_middle[bisect_left(middles, rtop):bisect_left(middles, rbottom)]  # rtop <= v_mid < rbottom
-        row_chars = [inside[k] for k in sorted(band) if rx0 <= inside[k][0] < rx1]  # in page order, as pdfplumber
+    for row_found in found:
         arr: list[Optional[str]] = []
-        for cell in row.cells:
-            if cell is None:
+        for chars in row_found:
+            if chars is None:
                 arr.append(None)
                 continue
-            cx0, ctop, cx1, cbottom = cell
-            chars = [m[2] for m in row_chars if cx0 <= m[0] < cx1 and ctop <= m[1] < cbottom]
             if len(chars) == 1:
                 text = chars[0]["text"]
                 arr.append("" if text.isspace() else LIGATURES.get(text, text or ""))
             else:
                 arr.append(pdf_words.text(chars, _LINE_TOL))
         out.append(arr)
+    return out
+
+
+def table_chars(page_chars: list[dict], rows, middles=None) -> list[list[Optional[list[dict]]]]:
+    """For each row, each cell's characters (None for a cell that is None): what the compiled table_chars gives.
+    A row's characters are found by bisection on the middles (``middles``: _middles(page_chars), when the caller
+    has them), in page order, as pdfplumber."""
+    h, v, order, v_sorted = middles or _middles(page_chars)
+    out = []
+    for row in rows:
+        rx0, rtop, rx1, rbottom = row.bbox
+        band = order[bisect_left(v_sorted, rtop):bisect_left(v_sorted, rbottom)]  # rtop <= v_mid < rbottom
+        row_chars = [(h[k], v[k], page_chars[k]) for k in sorted(band) if rx0 <= h[k] < rx1 and rtop <= v[k] < rbottom]
+        in_boxes = iter(_cell_chars(row_chars, [cell for cell in row.cells if cell is not None]))
+        out.append([None if cell is None else next(in_boxes) for cell in row.cells])
+    return out
+
+
+def _cell_chars(row_chars: list[tuple], boxes: list[tuple]) -> list[list[dict]]:
+    """Each box's characters (h, v, char) whose middle it holds (left and top edges in, right and bottom out), in
+    the given order. A row's boxes stand left to right (pdfplumber orders them by x0); where they do not
+    overlap, a character can only be in the last box starting left of it."""
+    starts = [b[0] for b in boxes]
+    if any(boxes[k][2] > starts[k + 1] for k in range(len(boxes) - 1)):
+        return [[m[2] for m in row_chars if b[0] <= m[0] < b[2] and b[1] <= m[1] < b[3]] for b in boxes]
+    out: list[list[dict]] = [[] for _ in boxes]
+    for x, y, char in row_chars:
+        k = bisect_right(starts, x) - 1
+        if k >= 0:
+            b = boxes[k]
+            if x < b[2] and b[1] <= y < b[3]:
+                out[k].append(char)
     return out
 
 

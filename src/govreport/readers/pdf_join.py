@@ -12,7 +12,7 @@ from typing import Optional
 from govreport.errors import ReportError
 from govreport.model import Block
 from govreport.readers.pdf_grid import Grid, PageItems, is_number
-from govreport.readers.placement import Span, place
+from govreport.readers.placement import place, span
 from govreport.text.columns import starts_new_label
 from govreport.text.normalize import join_cjk_lines
 
@@ -111,13 +111,14 @@ def _placed(grid: Grid) -> list[list[Optional[str]]]:
         return grid.cells
     rows = []
     for i, row in enumerate(grid.cells):
-        spans, j = [], 0
-        while j < len(row):
-            k = j + 1
-            while k < len(row) and grid.owner[i][k] is not None and grid.owner[i][k] == grid.owner[i][j]:
+        owners, spans, j, n = grid.owner[i], [], 0, len(row)
+        while j < n:
+            k, text = j + 1, row[j]
+            while k < n and owners[k] is not None and owners[k] == owners[j]:
+                if text is None:
+                    text = row[k]  # the span's first text
                 k += 1
-            text = next((c for c in row[j:k] if c is not None), None)
-            spans.append(Span(j, k, text))
+            spans.append(span(j, k, text))
             j = k
         rows.append(spans)
     return place(rows, grid.x_edges).rows

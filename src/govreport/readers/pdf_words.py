@@ -10,34 +10,58 @@ characters in the order given within a cluster, then sorted by x0; a word ends a
 character that starts left of the previous one's start, more than x_tolerance right of its end, or more than
 y_tolerance above or below its top. Anything else (a rotated character, an empty text) is left to pdfplumber.
 tests/unit/readers/test_pdf_words.py compares both on real pages, so a pdfplumber that changes this is noticed.
+The grouping runs compiled where readers/_pdfium_loops.c is built (readers/pdfium_compiled.helpers): the same
+lists and dicts, for characters whose coordinates are floats; the Python loops here are the fallback and the
+test's oracle.
 """
 from __future__ import annotations
 
 from operator import itemgetter
+
+from govreport.readers.pdfium_compiled import helpers
 
 _X0, _TOP = itemgetter("x0"), itemgetter("top")
 
 
 def words(chars: list[dict], x_tolerance: float, y_tolerance: float) -> list[dict]:
     """``pdfplumber.utils.extract_words(chars, x_tolerance=…, y_tolerance=…, return_chars=True)``."""
+    compiled = helpers()
+    if compiled is not None:
+        from pdfplumber.utils.text import LIGATURES
+
+        found = compiled.words(chars, x_tolerance, y_tolerance, LIGATURES)
+        if found is not None:
+            return found
+    return words_python(chars, x_tolerance, y_tolerance)
+
+
+def words_python(chars: list[dict], x_tolerance: float, y_tolerance: float) -> list[dict]:
+    """``words`` in Python: what the compiled grouping gives."""
     if not _plain(chars):
         from pdfplumber.utils import extract_words
 
         return extract_words(chars, return_chars=True, x_tolerance=x_tolerance, y_tolerance=y_tolerance)
-    return [_merge(w) for w in _word_chars(chars, x_tolerance, y_tolerance)]
+    return [_merge(w) for w in word_chars_python(chars, x_tolerance, y_tolerance)]
 
 
 def text(chars: list[dict], y_tolerance: float) -> str:
     """``pdfplumber.utils.extract_text(chars, y_tolerance=…)`` (pdfplumber's default x_tolerance, 3)."""
     if not chars:
         return ""
+    from pdfplumber.utils.text import LIGATURES
+
+    compiled = helpers()
+    merged = compiled.words(chars, 3, y_tolerance, LIGATURES) if compiled is not None else None
+    if merged is not None:  # each word's text and its characters' least top (min(): the first of equal ones)
+        if len(merged) == 1:
+            return merged[0]["text"]
+        tops = [(w["top"], w["text"]) for w in merged]
+        return "\n".join(" ".join(t for _top, t in line) for line in _lines(tops, itemgetter(0), y_tolerance))
     if not _plain(chars):
         from pdfplumber.utils import extract_text
 
         return extract_text(chars, y_tolerance=y_tolerance)
-    from pdfplumber.utils.text import LIGATURES
-
-    found = _word_chars(chars, 3, y_tolerance)
+    found = word_chars_python(chars, 3, y_tolerance)
     if len(found) == 1:  # one word, one line: most cells
         return "".join(LIGATURES.get(c["text"], c["text"]) for c in found[0])
     tops = [(min(c["top"] for c in w), "".join(LIGATURES.get(c["text"], c["text"]) for c in w)) for w in found]
@@ -71,8 +95,9 @@ def _lines(objects: list, top, tolerance: float) -> list[list]:
     return [c for c in clusters if c]
 
 
-def _word_chars(chars: list[dict], x_tolerance: float, y_tolerance: float) -> list[list[dict]]:
-    """Each word's characters, in pdfplumber's order (WordExtractor.iter_chars_to_words for "ltr")."""
+def word_chars_python(chars: list[dict], x_tolerance: float, y_tolerance: float) -> list[list[dict]]:
+    """Each word's characters, in pdfplumber's order (WordExtractor.iter_chars_to_words for "ltr"), of plain
+    characters (_plain): what the compiled word_chars gives."""
     out: list[list[dict]] = []
     for line in _lines(chars, _TOP, y_tolerance):
         current: list[dict] = []

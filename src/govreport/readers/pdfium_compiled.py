@@ -55,6 +55,20 @@ def why_not(module) -> Optional[str]:
 
 
 @lru_cache(maxsize=1)
+def helpers():
+    """The compiled per-character steps of readers/pdf_words.py (``word_chars``, ``words``) and pdf_grid.py
+    (``table_chars``, ``outside``), or None (not built, or built from another source). They call no PDFium
+    function, so only the source digest is checked."""
+    try:
+        from govreport.readers import _pdfium_loops as module
+    except ImportError:
+        return None
+    if SOURCE.exists() and module.SOURCE_DIGEST != hashlib.sha256(SOURCE.read_bytes()).hexdigest():
+        return None  # loops() warns about it
+    return module
+
+
+@lru_cache(maxsize=1)
 def loops() -> Optional[Loops]:
     """The compiled loops and PDFium's addresses, or None (not built, stale, or declared otherwise)."""
     try:

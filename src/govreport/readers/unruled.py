@@ -156,14 +156,21 @@ def _split_stack(stack: list[dict]) -> Optional[list[Token]]:
     top = min(w["top"] for w in stack)
     heads = [w for w in stack if w["top"] - top < 1.0]
     head = heads[0]
-    text = "".join(nfkc(ch) for ch in head["text"])
     chars = head.get("chars") or []
-    if len(heads) != 1 or len(chars) != len(text) or len(text) != len(head["text"]):
+    if len(heads) != 1 or len(chars) != len(head["text"]):
+        return None
+    prefixes, longest = _prefixes(column_names())
+    first = nfkc(head["text"][0]) if head["text"] else ""
+    if len(first) == 1 and first not in prefixes:
+        return None  # no column name begins so (the prefixes hold every beginning of a beginning)
+    text = "".join(nfkc(ch) for ch in head["text"])
+    if len(text) != len(head["text"]):
         return None
     pieces: list[list] = []
-    start, prefixes = 0, _prefixes(column_names())
+    start = 0
     while start < len(text):
-        stop = next((j for j in range(len(text), start, -1) if text[start:j] in prefixes), None)
+        # no piece longer than the longest name is a beginning of one
+        stop = next((j for j in range(min(len(text), start + longest), start, -1) if text[start:j] in prefixes), None)
         if stop is None:
             return None
         pieces.append([chars[start]["x0"], chars[stop - 1]["x1"], text[start:stop]])
@@ -185,10 +192,10 @@ def _split_stack(stack: list[dict]) -> Optional[list[Token]]:
 
 
 @lru_cache(maxsize=4)
-def _prefixes(names: tuple[str, ...]) -> frozenset:
-    """Every beginning of a column name: ``piece in _prefixes(names)`` is ``any(n.startswith(piece) for n in
-    names)`` for a non-empty piece, in one look-up (issue 16)."""
-    return frozenset(name[:k] for name in names for k in range(1, len(name) + 1))
+def _prefixes(names: tuple[str, ...]) -> tuple[frozenset, int]:
+    """Every beginning of a column name, and the longest name's length: ``piece in _prefixes(names)[0]`` is
+    ``any(n.startswith(piece) for n in names)`` for a non-empty piece, in one look-up (issue 16)."""
+    return frozenset(name[:k] for name in names for k in range(1, len(name) + 1)), max(map(len, names), default=0)
 
 
 def _stacks(words: list[dict]) -> list[list[dict]]:
@@ -219,13 +226,12 @@ def _look_back(items: list, before: list) -> Optional[tuple[int, list[Token], st
             break
         tail.insert(0, (top, words))
     lines = (before if reached_start else []) + tail
-    best = None
     known: dict = {}
-    for k in range(1, len(lines) + 1):
+    for k in range(len(lines), 0, -1):  # the largest first: the first that reads wins
         found = _stacked_header(lines[-k:], known)
         if found is not None:
-            best = (min(k, len(tail)), *found)
-    return best
+            return (min(k, len(tail)), *found)
+    return None
 
 
 @dataclass

@@ -24,7 +24,7 @@ from govreport import catalog
 from govreport.model import PART_UNREAD
 from govreport.report.access import metric_names, rows_for
 from govreport.report.dataset import Dataset, takes_dataset
-from govreport.report.model import Details, Quote, Section, Table
+from govreport.report.model import Details, Quote, Section, Table, original
 from govreport.report.wording import applicant_name, enum, file_name, fmt_number, has_term, is_missing, rule_name, sep, term
 
 # the parse finding (catalog/reasons.csv) of a sum broken by figures read by OCR; its identity's own finding is
@@ -290,7 +290,7 @@ def parse_section(data: Dataset, report_id: str, values: pd.DataFrame, lang: str
     else:
         section.blocks.append(term("quality.unmapped", lang, n=len(unmapped)))
         section.blocks.append(Table([term(f"col.{c}", lang) for c in ("section", "label", "raw", "reason")], [
-            [original(str(r.get("section", "")), lang), original(str(r.get("source_label", "")), lang),
+            [enum("table_section", r.get("section"), lang), original(str(r.get("source_label", "")), lang),
              original(str(r.get("raw", "")), lang),
              enum("reason", r.get("reason"), lang)] for _, r in unmapped.iterrows()]))
     return section

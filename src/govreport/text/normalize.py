@@ -40,11 +40,23 @@ _MEMO_CHARS = 512
 _MEMO_SIZE = 1 << 14
 
 
+# The full-width marks of Chinese prose whose NFKD is one ASCII character (，-> ,): almost every line NFKC changes
+# holds one of them and nothing else NFKC changes. Replaced by their NFKD first, they leave NFKC's result as it was
+# (NFKC(s) is NFC(NFKD(s)), and NFKD(s) is the same with any character replaced by its own NFKD), and the line then
+# passes NFKC's quick check: the full normalization (~75 ns a character, most of nfkc's cost) is skipped.
+# (tests/unit/text/test_normalized_once.py)
+_WIDE_MARKS = tuple((mark, unicodedata.normalize("NFKD", mark)) for mark in "，（）：；！？")
+
+
 def _nfkc(text: str) -> str:
     if _pre_nfkc_chars().search(text):
         text = text.translate(_pre_nfkc_table())
     if not unicodedata.is_normalized("NFKC", text):
-        text = unicodedata.normalize("NFKC", text)
+        for mark, narrow in _WIDE_MARKS:
+            if mark in text:
+                text = text.replace(mark, narrow)
+        if not unicodedata.is_normalized("NFKC", text):
+            text = unicodedata.normalize("NFKC", text)
     return text.replace("\u3000", " ").replace("\xa0", " ")
 
 
@@ -109,6 +121,14 @@ def _label_key(text: str) -> str:
 
 
 _label_key_short = lru_cache(maxsize=_MEMO_SIZE)(_label_key)
+
+
+def key_of_normalized(text: str) -> str:
+    """label_key of a text that is already ``nfkc(x)`` (a document's normalized text): nfkc(nfkc(x)) == nfkc(x)
+    (NFKC is idempotent and its output holds no radical, invisible control, ideographic or no-break space for
+    the steps around it to change: tests/unit/text/test_normalize_speed_identical.py), so only the whitespace
+    and the punctuation fold remain (a report's whole text was NFKC'd a second time, line by line)."""
+    return _fold_punct("".join(text.split())) if text else ""
 
 
 @dataclass(frozen=True)
@@ -288,6 +308,12 @@ def _compact(text: str) -> str:
 def _cell_openers() -> frozenset:
     """The first characters of every cell that is no text: _openers and the placeholders' (无, 不涉及, 暂无 …)."""
     return _openers() | frozenset(p[0] for p in _placeholders())
+
+
+def cell_openers() -> frozenset:
+    """_cell_openers: a token opening with a CJK ideograph not among them is text (parse_cell None) by its first
+    character alone (see parse_cell)."""
+    return _cell_openers()
 
 
 def parse_cell(raw: Optional[str], commas: str = COMMAS_THOUSANDS) -> Optional[ParsedCell]:

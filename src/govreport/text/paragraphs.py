@@ -34,9 +34,11 @@ _CONTINUATION = set("号件条篇项次份期人个元万年月日%％余多场�
 def is_table_line(raw: str) -> bool:
     """A flattened table row: tab-separated cells, or a label (without sentence
     punctuation) followed by one or more number/placeholder cells."""
-    if "\t" in raw:
-        return True
-    text = clean_text(raw)
+    return "\t" in raw or is_table_text(clean_text(raw))
+
+
+def is_table_text(text: str) -> bool:
+    """is_table_line of a line without a tab, given as ``clean_text(line)`` (the mask cleans each line once)."""
     if not text:
         return False
     if not text[-1].isdecimal() and text[-1] not in _value_ends():
@@ -101,9 +103,13 @@ def _value_ends() -> frozenset:
 
 def top_heading(text: str):
     """(number, heading text) when a paragraph is a top-level heading, else None."""
-    text = clean_text(text)
+    return top_heading_of_clean(clean_text(text))
+
+
+def top_heading_of_clean(text: str):
+    """top_heading of ``clean_text(line)`` (no tab: clean_text made every whitespace run one space)."""
     m = _TOP_HEADING.match(text)
-    if not m or len(text) > 40 or is_table_line(text):
+    if not m or len(text) > 40 or is_table_text(text):
         return None
     body = m["title"]
     if _SENTENCE_PUNCT.search(body.rstrip("。")):
@@ -111,23 +117,24 @@ def top_heading(text: str):
     return chinese_to_number(m["num"]), text.rstrip("。")
 
 
-def _table_mask(lines: list[str]) -> tuple[list[bool], list[bool]]:
-    """Which lines belong to a flattened table, and which are top-level headings (outside tables).
+def _table_mask(lines: list[str], cleaned: list[str]) -> tuple[list[bool], list[bool]]:
+    """Which lines belong to a flattened table, and which are top-level headings (outside tables); ``cleaned``:
+    clean_text of each line (is_table_line and top_heading of a line clean it first: done once here).
 
     Number rows are table lines; so is every run of lines without a full stop
     that sits between a table line and another table line or a heading (the
     column headers and wrapped row labels around the numbers)."""
     n = len(lines)
-    table = [is_table_line(ln) for ln in lines]
+    table = ["\t" in ln or is_table_text(text) for ln, text in zip(lines, cleaned)]
     for i, is_tab in enumerate(table):
         # "…洪泽湖大道 90" + next line "号，邮编…": a wrapped sentence, not a row
         if is_tab and "\t" not in lines[i]:
             nxt = _next_nonblank(lines, i)
             if nxt[:1] and nxt[:1] in _CONTINUATION:
-                tokens = clean_text(lines[i]).split(" ")
+                tokens = cleaned[i].split(" ")
                 if len(tokens) >= 2 and not _value_token().match(tokens[-2]):
                     table[i] = False
-    heading = [not table[i] and top_heading(lines[i]) is not None for i in range(n)]
+    heading = [not table[i] and top_heading_of_clean(cleaned[i]) is not None for i in range(n)]
     mask = list(table)
     i = 0
     while i < n:
@@ -208,7 +215,8 @@ def join_paragraphs(lines: list[str]) -> list[str]:
     fragments keep one.
     """
     lines = [ln for ln in lines if not _LINK_ARTIFACT.match(ln)]
-    mask, heading = _table_mask(lines)
+    cleaned = [clean_text(ln) for ln in lines]
+    mask, heading = _table_mask(lines, cleaned)
     paras: list[str] = []
     cur = _Paragraph()
 
@@ -216,11 +224,10 @@ def join_paragraphs(lines: list[str]) -> list[str]:
         if cur:
             paras.append(cur.take())
 
-    for raw, in_table, is_heading in zip(lines, mask, heading):
+    for raw, line, in_table, is_heading in zip(lines, cleaned, mask, heading):
         if in_table:
             flush()
             continue
-        line = clean_text(raw)
         if not line:
             if cur.last() in _FULL_STOP:
                 flush()

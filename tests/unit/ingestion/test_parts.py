@@ -12,6 +12,7 @@ import pickle
 import re
 import time
 from pathlib import Path
+from types import SimpleNamespace
 
 import pytest
 
@@ -218,10 +219,10 @@ def test_a_part_changed_after_it_was_indexed_is_refused_when_its_tables_are_read
     failures: list = []
     index = assemble.collect([corpus.Outcome(str(HONGZE_2023), sha256_file(HONGZE_2023), str(path), 0.0)], failures)
     assert failures == [] and [e.row["report_id"] for e in index] == ["淮安市/洪泽区人民政府-2023"]
-    assert _licensing(assemble._decoded([index[0].part])[0]) == 550.0
+    assert _licensing(SimpleNamespace(values=assemble._reports(index, None).table("values"))) == 550.0
     _edited(path, 999999.0)
     with pytest.raises(parts.BadPart) as err:
-        assemble._decoded([index[0].part])
+        assemble._reports(index, None)
     assert str(err.value) == f"{path}: does not match its recorded digest (corrupt, edited or swapped)"
     assert not path.exists()
 
@@ -264,3 +265,26 @@ def test_within_one_run_a_part_is_hashed_once_and_a_change_after_its_hash_is_sti
         parts.read_tables(str(path))
     parts.read_info(str(path))
     assert len(hashed) == 4
+
+
+@pytest.mark.parametrize("frames", ["count past the end", "size past the end", "bytes left over", "no frames"])
+def test_a_part_whose_tables_body_is_not_whole_frames_is_refused(hongze, tmp_path, frames):
+    """The tables body holds each table as a named, sized piece (parts._framed): a body whose pieces do not
+    fill it exactly (a count or a size past its end, bytes after the last piece: a damaged or foreign writer)
+    is a damaged part in one line, even when its digest is recorded, and never a partial report."""
+    good = parts._framed([(name, parts._ipc(getattr(hongze["report"], name))) for name in parts.TABLES])
+    assert set(parts._unframed(good)) == set(parts.TABLES)
+    body = {"count past the end": b"\xff\xff\x00\x00" + good[4:], "size past the end": good[:-1],
+            "bytes left over": good + b"\0", "no frames": b"\x01"}[frames]
+    sink = parts.pa.BufferOutputStream()
+    with parts.pa.ipc.new_file(sink, parts.SCHEMA) as writer:
+        writer.write_table(parts.pa.table([parts.pa.array(["info", "tables"]), parts.pa.array(
+            [parts._packed(parts._json(parts._part_info(hongze, sentences=True))), parts._packed(body)])],
+            schema=parts.SCHEMA))
+    path = tmp_path / "x.txt.arrow"
+    parts.write(path, sink.getvalue().to_pybytes())  # bytes from a worker: the info row is readable
+    assert parts.read_info(path)["meta"]["report_id"] == "淮安市/洪泽区人民政府-2023"
+    with pytest.raises(parts.BadPart) as err:
+        parts.read_tables(path)
+    assert re.fullmatch(rf"{re.escape(str(path))}: is a damaged part \(ValueError\)", str(err.value))
+    assert not path.exists()
