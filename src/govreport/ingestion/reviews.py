@@ -131,16 +131,16 @@ def apply(findings: pd.DataFrame, reports: pd.DataFrame, reviews: Reviews) -> tu
     for r in reviews.rows:
         latest[(r.sha256, r.rule, r.applicant)] = r
     decided = {(by_sha[k[0]], k[1], k[2]): r for k, r in latest.items() if k[0] in by_sha}
-    columns = {c: [] for c in REVIEW_COLUMNS}
-    used = set()
-    if not decided:  # no review names these reports (most chunks): every finding unreviewed, nothing looked up
+    if decided:
+        columns, used = {c: [] for c in REVIEW_COLUMNS}, set()
+        for rid, rule, applicant in zip(findings["report_id"].astype(str), findings["rule"].astype(str),
+                                        findings["applicant"].astype(str)):
+            r = decided.get((rid, rule, applicant)) or decided.get((rid, rule, ""))
+            used.add(r.row if r else None)
+            for c, v in zip(REVIEW_COLUMNS, (r.decision, r.note, r.reviewer, r.date) if r else ("",) * 4):
+                columns[c].append(v)
+    else:  # no review names these reports (most chunks): every finding unreviewed, nothing looked up
         columns, used = {c: [""] * len(findings) for c in REVIEW_COLUMNS}, {None} if len(findings) else set()
-    for rid, rule, applicant in zip(findings["report_id"].astype(str), findings["rule"].astype(str),
-                                    findings["applicant"].astype(str)) if decided else ():
-        r = decided.get((rid, rule, applicant)) or decided.get((rid, rule, ""))
-        used.add(r.row if r else None)
-        for c, v in zip(REVIEW_COLUMNS, (r.decision, r.note, r.reviewer, r.date) if r else ("",) * 4):
-            columns[c].append(v)
     out = findings.assign(**columns)[list(findings.columns) + REVIEW_COLUMNS] if len(findings) \
         else findings.assign(**{c: pd.Series(dtype=str) for c in REVIEW_COLUMNS})
     return out, _table(reviews, by_sha, latest, used)
