@@ -6,7 +6,8 @@ every such report's yearly page (tests/unit/report/test_report_unread_numbers.py
 reports (tests/data/real, data/raw: text, HTML, PDF; the 2008-2025 templates) are rendered as the notebooks render
 them: each yearly story of each year, each agency's comparison; no story may fail, and the parse-quality section of
 each report gives the count of its unmapped rows and their printed labels (on a Chinese page, the part of the table
-each came from in Chinese words, never the library's code for it).
+each came from in Chinese words, never the library's code for it). On an English page, Chinese appears only as the
+report's own words marked as such, or as an agency's name in brackets beside its English.
 """
 from __future__ import annotations
 
@@ -50,9 +51,22 @@ def test_every_real_report_has_its_yearly_story_and_lists_its_unmapped_numbers(d
                 assert lang == "en" or not re.search(r"\b(art20|requests|appeals|legacy)\b", parse), story.report_id
             else:
                 assert ("所有读出的数字都已对应到标准指标" if lang == "zh" else "Every number read was mapped") in parse
-            report.story_html(story)
+            if lang == "en":
+                assert _unmarked_chinese(report.story_html(story)) == [], story.report_id
             told += 1
     assert told == len(reports)
+
+
+def _unmarked_chinese(markup: str) -> list[str]:
+    """Chinese on an English page that is neither the report's own words, marked as such (``govreport-original``:
+    quoted sentences, printed labels, repeated passages), nor an agency's name in brackets beside its English."""
+    from lxml import html
+
+    doc = html.fromstring(f"<div>{markup}</div>")
+    for marked in doc.xpath('//*[contains(concat(" ", @class, " "), " govreport-original ")]'):
+        marked.drop_tree()  # the element and its text; its tail stays
+    text = re.sub(r"\((?:[\u3400-\u9fff]+/)?[\u3400-\u9fff]+\)", " ", doc.text_content())
+    return re.findall(r"[\u3400-\u9fff]+", text)
 
 
 @pytest.mark.parametrize("lang", ["zh", "en"])
@@ -67,3 +81,5 @@ def test_every_agency_with_two_years_has_its_comparison(data, lang):
         markup = report.story_html(story)
         assert len(story.sections) >= 2 and all(report.section_html(s) for s in story.sections), agency
         assert agency.split("/")[-1] in markup, agency  # the agency's own (Chinese) name, on either page
+        if lang == "en":
+            assert _unmarked_chinese(markup) == [], agency

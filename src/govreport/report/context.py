@@ -56,7 +56,7 @@ def repetition_section(data: Dataset, report: pd.Series, lang: str) -> Optional[
         section.blocks.append(term("repetition.passages_unavailable", lang))
     elif passages:
         section.blocks.append(Details(term("repetition.passages", lang, m=len(passages), k=int(row["n_repeated"]),
-                                           previous=previous), passages))
+                                           previous=previous), passages, original=lang != "zh"))
     return section
 
 

@@ -240,7 +240,7 @@ def differs_section(data: Dataset, report_id: str, lang: str) -> Optional[Sectio
         section.blocks.append(evidence_sentence(r, lang, names))
         sentence = cited_sentence(r["evidence"])
         if sentence:
-            section.blocks.append(Quote(sentence, term("facts.quote", lang)))
+            section.blocks.append(Quote(sentence, term("facts.quote", lang), original=lang != "zh"))
     if c.differs:
         section.blocks.append(term("differs.not_error", lang))
     section.blocks += dismissed_blocks(data, report_id, "prose_vs_table", lang)

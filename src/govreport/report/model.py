@@ -60,6 +60,7 @@ class Details:
     items: list[str] = field(default_factory=list)
     ordered: bool = True
     table: Optional[Table] = None
+    original: bool = False   # the items are the report's Chinese words on a page in another language
 
 
 @dataclass

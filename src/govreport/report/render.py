@@ -62,7 +62,8 @@ def block_html(block: Any) -> str:
         return links_html(block.items)
     if isinstance(block, Details):
         tag = "ol" if block.ordered else "ul"
-        items = "".join(f"<li>{_esc(item)}</li>" for item in block.items)
+        mark = ORIGINAL if block.original else ""
+        items = "".join(f"<li{mark}>{_esc(item)}</li>" for item in block.items)
         inner = (f"<{tag}>{items}</{tag}>" if block.items else "") + (table_html(block.table) if block.table else "")
         return f"<details><summary>{_esc(block.summary)}</summary>{inner}</details>"
     return table_html(block)

@@ -49,3 +49,11 @@ def test_a_row_label_in_english_is_the_metric_name_and_in_chinese_the_printed_la
     assert access.label(row, "zh") == "行政许可"
     data = tables.data_table(ROWS, "en", {"art20.licensing.decisions": "Licensing: decisions"})
     assert isinstance(data.rows[0][1], str) and data.rows[0][1] == "行政许可" and type(data.rows[0][1]).__name__ == "Original"
+
+
+def test_repeated_passages_on_an_english_page_are_marked_as_the_reports_words():
+    from govreport.report.model import Details
+
+    en = render.block_html(Details("3 passages", ["设立了信息申请受理点"], original=True))
+    assert '<li lang="zh-CN" class="govreport-original">设立了信息申请受理点</li>' in en
+    assert "<li>设立了信息申请受理点</li>" in render.block_html(Details("3 段", ["设立了信息申请受理点"]))  # Chinese page
