@@ -126,8 +126,8 @@ _label_key_short = lru_cache(maxsize=_MEMO_SIZE)(_label_key)
 def key_of_normalized(text: str) -> str:
     """label_key of a text that is already ``nfkc(x)`` (a document's normalized text): nfkc(nfkc(x)) == nfkc(x)
     (NFKC is idempotent and its output holds no radical, invisible control, ideographic or no-break space for
-    the steps around it to change: tests/unit/text/test_normalize_speed_identical.py), so only the whitespace
-    and the punctuation fold remain (a report's whole text was NFKC'd a second time, line by line)."""
+    the steps around it to change), so only the whitespace and the punctuation fold remain (a report's whole text
+    was NFKC'd a second time, line by line). tests/unit/text/test_normalized_once.py compares it with label_key."""
     return _fold_punct("".join(text.split())) if text else ""
 
 
