@@ -16,7 +16,7 @@ _FORMATS = {".txt": "txt", ".text": "txt", ".html": "html", ".htm": "html", ".xh
 _MARKUP = {"txt", "html", "md"}
 _FORMAT_NAMES = {"txt": "text", "html": "HTML", "md": "Markdown", "pdf": "PDF", "docx": "DOCX",
                  "doc": "Word 97-2003 (.doc/.wps)", "xls": "Excel 97-2003 (.xls)", "image": "scanned image"}
-# format -> (module, function): imported only when a file of that format is read (pdfplumber, python-docx … load slowly)
+# format -> (module, function): imported only when a file of that format is read (pdfplumber, openpyxl, OpenCV … load slowly)
 _READERS = {"txt": ("text", "read_text"), "html": ("html", "read_html"), "md": ("markdown", "read_markdown"),
             "pdf": ("pdf", "read_pdf"), "docx": ("docx", "read_docx"), "doc": ("office", "read_legacy_word"),
             "xls": ("office", "read_xls"), "image": ("image", "read_image")}
