@@ -9,6 +9,7 @@ audit:  discover -> parse each file -> score it against the hand-checked values 
 """
 from __future__ import annotations
 
+from contextlib import nullcontext
 from pathlib import Path
 from typing import TYPE_CHECKING, Iterable, Optional
 
@@ -121,16 +122,18 @@ def _ingest(paths: Iterable = ("data/raw",), out_dir="data/processed", progress=
     tasks, todo = corpus.tasks(files, out / ".parts" / code)
     _import_parse_stages()  # before the engines fork their workers: each starts warm
     todo = [t for t in todo if not plan.is_kept(t.path)]  # an input not named now is never read again
-    outcomes = {o.path: o for o in engines.run(corpus.PerFile(stored_part), todo,
-                                               engine or ("processes" if jobs != 1 else "local"), jobs, scheduler,
-                                               progress)}
+    engine = engine or ("processes" if jobs != 1 else "local")
+    converting = engines.local_workers(engine, jobs) if engine in ("local", "processes") else 0  # dask: each alone
+    with corpus.converted_first(todo, converting) if converting else nullcontext(todo) as todo:
+        outcomes = {o.path: o for o in engines.run(corpus.PerFile(stored_part), todo, engine, jobs, scheduler,
+                                                   progress)}
     stored = additive.Stored(out, reparse=_read_again)
     failures = plan.failures()
     index = assemble.collect([outcomes.get(t.path, t) for t in tasks], failures, stored=plan.stored_part(stored))
     sink = store.TableStream(out)  # each table checked per batch and written as it streams (issue 16)
     try:
         small = assemble.stream(index, sink, failures, review_log.read(review_file), duplicates, stored=stored,
-                                jobs=engines.local_workers(engine or ("processes" if jobs != 1 else "local"), jobs))
+                                jobs=engines.local_workers(engine, jobs))
         files = sink.close(small)
     except BaseException:
         sink.abort()

@@ -7,6 +7,12 @@ batch never fights a desktop session over the lock) and the existing readers tak
 readers/docx.py, .xlsx through openpyxl here, each sheet one table. The conversion runs in its own process
 group under what is left of the file's time budget (safety.py) and is killed whole when that runs out.
 Without LibreOffice the file is refused in one line that says how to convert it.
+
+Each LibreOffice run costs about one CPU-second to start, ten to twenty times what converting one more file
+in the same run costs, so an ingest converts its files of these formats first, many to a run (``convert_many``); each
+file is then read from its conversion (``prepared``) inside its own budget as before. A file that a batch does
+not convert (LibreOffice refused it, crashed on it, or made no progress for a file's conversion time) is
+converted alone when it is read, and fails there with its own one-line reason.
 """
 from __future__ import annotations
 
@@ -17,8 +23,13 @@ import signal
 import subprocess
 import tempfile
 import threading
+import time
+from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import replace
 from pathlib import Path
+from typing import Iterator, Optional
 
 from govreport.errors import ReportError
 from govreport.model import Block, Document
@@ -88,13 +99,101 @@ def _run(cmd: list, seconds: float, path: Path) -> None:
             proc.wait()
 
 
+BATCH_FILES = 32  # files per LibreOffice run: its start is paid once per batch
+_PREPARED: ContextVar[Optional[tuple[str, Path]]] = ContextVar("govreport_office_prepared", default=None)
+
+
+def converts(path) -> bool:
+    """Whether ``path`` is read through a LibreOffice conversion (by its suffix, as readers/__init__.py chooses)."""
+    return Path(path).suffix.lower() in _TARGETS
+
+
+@contextmanager
+def prepared(source, converted: str = "") -> Iterator[None]:
+    """Read ``source`` from ``converted`` (made by ``convert_many``) instead of converting it again."""
+    token = _PREPARED.set((str(source), Path(converted)) if converted else None)
+    try:
+        yield
+    finally:
+        _PREPARED.reset(token)
+
+
+def convert_many(paths: list[str], outdir: Path, parallel: int = 1) -> dict[str, Path]:
+    """Convert the files (all of them ``converts``) into ``outdir``, ``BATCH_FILES`` to a LibreOffice run and up
+    to ``parallel`` runs at a time: {path as given: its conversion}. A file left out is converted alone when read."""
+    soffice = soffice_path()
+    if soffice is None or not paths:
+        return {}
+    by_target: dict[str, list[str]] = {}
+    for path in paths:
+        by_target.setdefault(_TARGETS[Path(path).suffix.lower()][0], []).append(path)
+    batches = []
+    for target, files in by_target.items():  # ``parallel`` runs when each gets half a batch or more
+        n_runs = max(1, min(parallel, len(files) // max(1, BATCH_FILES // 2)))
+        size = min(BATCH_FILES, -(-len(files) // n_runs))
+        batches += [(target, files[k:k + size]) for k in range(0, len(files), size)]
+    runs = [(soffice, target, files, outdir / f"batch{k}") for k, (target, files) in enumerate(batches)]
+    done: dict[str, Path] = {}
+    with ThreadPoolExecutor(max_workers=max(1, parallel)) as pool:  # one LibreOffice profile per thread
+        for found in pool.map(lambda run: _convert_batch(*run), runs):
+            done.update(found)
+    return done
+
+
+def _convert_batch(soffice: str, target: str, sources: list[str], work: Path) -> dict[str, Path]:
+    """One LibreOffice run over ``sources`` (copied under plain names, as ``convert`` does), watched: a run that
+    writes no new file for a file's conversion time is killed. LibreOffice converts in the order given, so
+    after a run that did not end cleanly the last file it wrote may be incomplete and is not used."""
+    (work / "out").mkdir(parents=True)
+    names = []
+    for k, source in enumerate(sources):
+        names.append(work / f"{k}{Path(source).suffix.lower()}")
+        shutil.copyfile(source, names[-1])
+    cmd = [soffice, f"-env:UserInstallation=file://{_profile()}", "--headless", "--norestore",
+           "--convert-to", target, "--outdir", str(work / "out"), *map(str, names)]
+    outputs = [work / "out" / f"{k}.{target}" for k in range(len(sources))]
+    clean = _watched(cmd, outputs, LIMITS.convert_seconds)
+    made = [k for k, out in enumerate(outputs) if out.is_file()]
+    if not clean and made:
+        made = made[:-1]
+    return {sources[k]: outputs[k] for k in made}
+
+
+def _watched(cmd: list, outputs: list[Path], stall_seconds: float) -> bool:
+    """Run ``cmd`` in its own process group until it ends (True when it ended with status 0), killing the whole
+    group when none of ``outputs`` appears for ``stall_seconds``."""
+    proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
+    seen, last = 0, time.monotonic()
+    try:
+        while proc.poll() is None:
+            time.sleep(0.05)
+            now_seen = sum(out.exists() for out in outputs)
+            if now_seen != seen:
+                seen, last = now_seen, time.monotonic()
+            elif time.monotonic() - last > stall_seconds:
+                return False
+        return proc.returncode == 0
+    finally:
+        if proc.poll() is None:
+            os.killpg(proc.pid, signal.SIGKILL)
+            proc.wait()
+
+
+def _conversion(path: Path, outdir: Path) -> Path:
+    """The file ``prepared`` gave for ``path`` when there is one, else a conversion made now."""
+    ready = _PREPARED.get()
+    if ready is not None and ready[0] == str(path) and ready[1].is_file():
+        return ready[1]
+    return convert(path, outdir)
+
+
 def read_legacy_word(path) -> Document:
     """Read a .doc or .wps: converted to .docx, read by the DOCX reader, reported as the original file."""
     from govreport.readers.docx import read_docx
 
     path = Path(path)
     with tempfile.TemporaryDirectory(prefix="govreport-office-") as tmp:
-        doc = read_docx(convert(path, Path(tmp)))
+        doc = read_docx(_conversion(path, Path(tmp)))
     return replace(doc, path=path, format=path.suffix.lower().lstrip("."))
 
 
@@ -102,7 +201,7 @@ def read_xls(path) -> Document:
     """Read an .xls: converted to .xlsx, each sheet one table of its cell texts (blank cells stay None)."""
     path = Path(path)
     with tempfile.TemporaryDirectory(prefix="govreport-office-") as tmp:
-        xlsx = convert(path, Path(tmp))
+        xlsx = _conversion(path, Path(tmp))
         check_zip_archive(xlsx, ".xlsx")
         blocks = _sheet_blocks(xlsx, path)
     return Document(path=path, format="xls", blocks=blocks, hard_wrapped=False)

@@ -1,0 +1,218 @@
+"""Older office files converted many to a LibreOffice run (readers/office.convert_many, ingest's first step).
+
+Starting LibreOffice costs about a CPU-second, converting one more file in the same run a fifteenth of that, so an
+ingest converts its .doc/.wps/.xls files in batches before reading them. What must hold:
+- a batch gives each file the Document converting it alone gives (real reports rendered to Word 97 by
+  LibreOffice; values hand-checked in tests/data/real/expected), and an ingest of several such files starts
+  LibreOffice once, not once per file;
+- a file a batch does not convert (LibreOffice refuses it, crashes on it, or stalls) is converted alone when read
+  and fails there with its own one-line reason; a batch that stalls is killed after a file's conversion time and
+  the last file it wrote, which may be incomplete, is not used.
+The failure cases use a stand-in for soffice (a script that behaves per file as told by the file's first bytes),
+so they run without LibreOffice and in a second.
+"""
+from __future__ import annotations
+
+import contextlib
+import dataclasses
+import json
+import os
+import shutil
+import signal
+import stat
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+from render_helpers import REAL, _soffice, _tool
+
+from govreport.ingestion import corpus
+from govreport.pipeline import ingest
+from govreport.readers import office, read_document
+from govreport.store import load
+
+ROOT = Path(__file__).resolve().parents[3]
+CASES = [REAL / "putian_ptkjj_2024.html", REAL / "putian_ptsjj_2024.html", REAL / "putian_ptsslj_2020.html"]
+
+# A stand-in for soffice: logs each run's input count, then for each input in order: "STALL" sleeps, "CRASH"
+# kills the run, "REFUSE" writes nothing, anything else writes "<name>.docx" holding the input's bytes.
+FAKE = """#!{python}
+import os, signal, sys, time
+from pathlib import Path
+args = sys.argv[1:]
+out = Path(args[args.index("--outdir") + 1])
+inputs = [a for a in args[args.index("--outdir") + 2:]]
+with open({log!r}, "a") as log:
+    log.write(f"{{len(inputs)}} {{os.getpid()}}\\n")
+for name in inputs:
+    data = Path(name).read_bytes()
+    if data.startswith(b"STALL"):
+        time.sleep(60)
+    if data.startswith(b"CRASH"):
+        os.kill(os.getpid(), signal.SIGSEGV)
+    if data.startswith(b"REFUSE"):
+        continue
+    (out / (Path(name).stem + ".docx")).write_bytes(data)
+"""
+
+
+@pytest.fixture
+def fake_soffice(tmp_path, monkeypatch):
+    """The stand-in on PATH as ``soffice``, a file's conversion time of 1.5 s; returns its run log."""
+    bin_dir, log = tmp_path / "bin", tmp_path / "runs.log"
+    bin_dir.mkdir()
+    script = bin_dir / "soffice"
+    script.write_text(FAKE.format(python=sys.executable, log=str(log)), encoding="utf-8")
+    script.chmod(script.stat().st_mode | stat.S_IXUSR)
+    monkeypatch.setenv("PATH", f"{bin_dir}{os.pathsep}{os.environ['PATH']}")
+    monkeypatch.setattr(office, "LIMITS", dataclasses.replace(office.LIMITS, convert_seconds=1.5))
+    return log
+
+
+def _runs(log: Path) -> list[str]:
+    """The number of files of each run of the stand-in, in order."""
+    return [line.split()[0] for line in log.read_text().splitlines()] if log.exists() else []
+
+
+def _files(folder: Path, contents: list[bytes]) -> list[str]:
+    folder.mkdir(exist_ok=True)
+    paths = []
+    for k, data in enumerate(contents):
+        paths.append(str(folder / f"report{k}.doc"))
+        Path(paths[-1]).write_bytes(data)
+    return paths
+
+
+def test_a_batch_converts_every_file_in_one_run(tmp_path, fake_soffice):
+    paths = _files(tmp_path / "in", [b"one", b"two", b"three"])
+    done = office.convert_many(paths, tmp_path / "out")
+    assert {p: done[p].read_bytes() for p in done} == {paths[0]: b"one", paths[1]: b"two", paths[2]: b"three"}
+    assert _runs(fake_soffice) == ["3"]
+
+
+def test_a_refused_file_is_left_to_its_own_conversion_and_the_rest_are_kept(tmp_path, fake_soffice):
+    paths = _files(tmp_path / "in", [b"one", b"REFUSE", b"three"])
+    done = office.convert_many(paths, tmp_path / "out")
+    assert sorted(done) == [paths[0], paths[2]]
+
+
+def test_a_stalled_run_is_killed_and_its_last_file_is_not_trusted(tmp_path, fake_soffice):
+    paths = _files(tmp_path / "in", [b"one", b"two", b"STALL", b"four"])
+    start = time.monotonic()
+    done = office.convert_many(paths, tmp_path / "out")
+    assert time.monotonic() - start < 20  # killed after 1.5 s without a new file, not after the stand-in's 60 s
+    assert sorted(done) == [paths[0]]  # "two" was written last before the stall: it may be incomplete
+
+
+def test_a_crashed_run_keeps_only_what_it_finished_before_its_last_file(tmp_path, fake_soffice):
+    paths = _files(tmp_path / "in", [b"one", b"two", b"CRASH", b"four"])
+    assert sorted(office.convert_many(paths, tmp_path / "out")) == [paths[0]]
+
+
+def test_parallel_runs_split_the_files_when_each_gets_half_a_batch(tmp_path, fake_soffice, monkeypatch):
+    monkeypatch.setattr(office, "BATCH_FILES", 4)
+    paths = _files(tmp_path / "in", [b"a", b"b", b"c", b"d", b"e"])
+    done = office.convert_many(paths, tmp_path / "out", parallel=2)
+    assert {p: done[p].read_bytes() for p in done} == {p: Path(p).read_bytes() for p in paths}
+    assert sorted(_runs(fake_soffice)) == ["2", "3"]
+    office.convert_many(paths[:3], tmp_path / "out3", parallel=2)  # 3 files: two runs would pay two starts
+    assert sorted(_runs(fake_soffice)) == ["2", "3", "3"]
+
+
+def test_converted_first_gives_the_tasks_their_conversions_and_leaves_the_rest(tmp_path, fake_soffice):
+    paths = _files(tmp_path / "in", [b"one", b"REFUSE"])
+    text = tmp_path / "in" / "report.txt"
+    text.write_text("x", encoding="utf-8")
+    empty = tmp_path / "in" / "empty.doc"
+    empty.write_bytes(b"")
+    tasks = [corpus.Task(p, "0" * 64, "") for p in [*paths, str(text), str(empty)]]
+    with corpus.converted_first(tasks, 1) as ready:
+        got = {Path(t.path).name: t.converted for t in ready}
+        assert Path(got["report0.doc"]).read_bytes() == b"one"
+        assert got["report1.doc"] == got["report.txt"] == got["empty.doc"] == ""  # refused, not converted, empty
+    assert not Path(got["report0.doc"]).exists()  # the conversions last as long as the block
+    assert _runs(fake_soffice) == ["2"]  # the empty file is refused before any conversion
+
+
+def test_an_ingest_killed_while_converting_leaves_the_store_as_it_was_and_the_next_run_completes(
+        tmp_path, fake_soffice):
+    folder, store = tmp_path / "in", tmp_path / "store"
+    folder.mkdir()
+    shutil.copy(ROOT / "data" / "raw" / "hongze_district_gov_2024.txt", folder)
+    ingest([folder], store, jobs=1)
+    before = load(store).reports["report_id"].tolist()
+    _files(folder, [b"STALL one", b"STALL two"])
+    env = {**os.environ, "PYTHONPATH": str(ROOT / "src")}
+    child = subprocess.Popen([sys.executable, "-m", "govreport.cli", "ingest", str(folder), "--out", str(store),
+                              "--quiet"], env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        deadline = time.monotonic() + 60
+        while not _runs(fake_soffice) and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert _runs(fake_soffice) == ["2"], "the batch conversion never started"
+        child.kill()  # SIGKILL while LibreOffice converts, before anything is parsed or written
+        child.wait()
+    finally:
+        for line in fake_soffice.read_text().splitlines():
+            with contextlib.suppress(ProcessLookupError):
+                os.kill(int(line.split()[1]), signal.SIGKILL)
+    assert load(store).reports["report_id"].tolist() == before  # the old complete state
+    _files(folder, [b"REFUSE one", b"REFUSE two"])
+    result = ingest([folder], store, jobs=1)  # no lock left behind; the batch and each file alone refuse them
+    assert load(store).reports["report_id"].tolist() == before
+    assert sorted(Path(f.path).name for f in result.failures) == ["report0.doc", "report1.doc"]
+    assert _runs(fake_soffice)[1:] == ["2", "1", "1"]
+
+
+# ------------------------------------------------------------------ real LibreOffice, real reports
+@pytest.fixture(scope="module")
+def word_reports(tmp_path_factory):
+    """The real reports rendered to Word 97 (.doc) by LibreOffice, once for this module."""
+    soffice, why = _tool(("soffice", "libreoffice"), "ensure_soffice.sh")
+    if soffice is None:
+        pytest.skip(f"LibreOffice cannot be installed: {why}")
+    root = tmp_path_factory.mktemp("word97")
+    _soffice(soffice, root / "profile", "doc:MS Word 97", root / "in", CASES)
+    return soffice, sorted((root / "in").glob("*.doc"))
+
+
+def test_a_batch_reads_each_report_as_converting_it_alone_does(word_reports, tmp_path):
+    _soffice_path, docs = word_reports
+    assert len(docs) == len(CASES)
+    done = office.convert_many([str(d) for d in docs], tmp_path / "batch")
+    assert sorted(done) == sorted(map(str, docs))
+    for doc in docs:
+        alone = read_document(doc)
+        with office.prepared(doc, str(done[str(doc)])):
+            batched = read_document(doc)
+        assert batched == alone and batched.format == "doc" and batched.path == doc
+
+
+def test_an_ingest_of_word_reports_starts_libreoffice_once(word_reports, tmp_path, monkeypatch):
+    soffice, docs = word_reports
+    folder = tmp_path / "in"
+    folder.mkdir()
+    for doc in docs:
+        shutil.copy(doc, folder / doc.name)
+    (folder / "noise.doc").write_bytes(bytes(range(256)) * 12)  # LibreOffice converts nothing of it
+    shim, log = tmp_path / "bin", tmp_path / "runs.log"
+    shim.mkdir()
+    (shim / "soffice").write_text(f'#!/bin/sh\necho run >> "{log}"\nexec "{soffice}" "$@"\n', encoding="utf-8")
+    (shim / "soffice").chmod(0o755)
+    monkeypatch.setenv("PATH", f"{shim}{os.pathsep}{os.environ['PATH']}")
+    result = ingest([folder], tmp_path / "store", jobs=1)
+    # one run for the four files (each alone: four runs), and noise.doc alone once more, as the batch left it
+    assert log.read_text().split() == ["run", "run"]
+    ingest(CASES, tmp_path / "html_store", jobs=1)  # the same reports from their HTML
+    values, html_values = load(tmp_path / "store").values, load(tmp_path / "html_store").values
+    for case in CASES:  # every value of each report as its HTML gives it, hand-checked ones included
+        expected = json.loads((REAL / "expected" / f"{case.stem}.json").read_text(encoding="utf-8"))
+        rows = [{(m, a): v for m, a, v in zip(t["metric"], t["applicant"], t["value"].fillna(-1.0))}
+                for t in (v[(v["agency"] == expected["agency"]) & (v["year"] == expected["year"])]
+                          for v in (values, html_values))]
+        assert rows[0] == rows[1] and len(rows[0]) >= len(expected["values"]), case.name
+    assert [(Path(f.path).name, f.problem) for f in result.failures] == [
+        ("noise.doc", "LibreOffice could not convert this .doc file to .docx (damaged, encrypted, or "
+                      "libreoffice-writer is not installed)")]
