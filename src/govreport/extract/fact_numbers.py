@@ -113,7 +113,17 @@ def _token_matches(text: str):
             pos = m.end()  # (a token is never empty)
 
 
+@lru_cache(maxsize=1)
+def _unit_after_number() -> re.Pattern:
+    """What every token holds: a unit (catalog/fact_units.csv) right after the last character of its number
+    (a digit or numeral), of the space before the unit, or of its 余/多/万/亿. No match: no token (most sentences)."""
+    units = "|".join(re.escape(u) for u in sorted(lexicon().units, key=len, reverse=True))
+    return re.compile(rf"[\d〇零一二两三四五六七八九十百千万亿余多\s](?:{units})")
+
+
 def tokenize(text: str) -> list[Token]:
+    if _unit_after_number().search(text) is None:
+        return []  # (_token_matches would find no match either)
     out: list[Token] = []
     for m in _token_matches(text):
         if _excluded_context(text, m):

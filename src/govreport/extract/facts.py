@@ -135,9 +135,21 @@ def _masks_in_prefixes() -> bool:
     return any(ch in word for word in lexicon().prefixes for ch in _MASKS)
 
 
+@lru_cache(maxsize=1)
+def _markers_seen_raw() -> bool:
+    """Whether a marker found in a masked text stands in the raw one too: no marker holds ▒/█ (what masking
+    writes) and none is empty."""
+    return all(word and not any(ch in word for ch in _MASKS) for word in lexicon().total_markers)
+
+
 def _remove_markers(text: str) -> tuple[str, bool]:
-    """Drop 共/累计… inside the phrase (便民服务事项共受理 -> 便民服务事项受理)."""
+    """Drop 共/累计… inside the phrase (便民服务事项共受理 -> 便民服务事项受理). A phrase that holds no marker past
+    its first character (most) is kept as it is, without masking it or finding its verbs: a marker found in the
+    masked text stands at the same place in the raw one (_markers_seen_raw), and only a removal could make a new
+    one."""
     lex = lexicon()
+    if _markers_seen_raw() and alternation("total_markers").search(text, 1) is None:
+        return text, False
     total = False
     masked = _mask_quotes(text)
     verb_starts = {pos for pos, _ in _verb_positions(masked)}
@@ -198,6 +210,8 @@ def _strip_suffixes(text: str) -> tuple[str, bool]:
     changed = True
     while changed and text:
         changed = False
+        if not text.endswith(lex.suffixes):  # no suffix ends it (most): the loop below would strip none
+            break
         for suf in lex.suffixes:
             if text.endswith(suf) and len(text) > len(suf):
                 total = total or suf in lex.total_markers
@@ -347,6 +361,8 @@ def _sentence_facts(sentence: str, tokens: list[Token]) -> list[SentenceFact]:
 
 def _read_sentence(text: str) -> list[Token]:
     tokens = tokenize(text)
+    if not tokens:  # (most sentences: nothing to assign or link)
+        return tokens
     _assign_subjects(text, tokens)
     _link_parts(text, tokens)
     return tokens

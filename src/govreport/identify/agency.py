@@ -29,6 +29,7 @@ from govreport.identify.titles import (HEAD_LINES, after_agency, agency_tail, cl
                                        read_title)
 from govreport.text.agencies import (agency_level, complete_agency_name, is_region_alone, region_prefix,
                                      resolve_agency_id, split_regions)
+from govreport.text.prefilter import required_chars
 
 _RANK = {"meta_title": 0, "title": 1, "meta": 2, "signature": 3, "file_name": 4, "sentence": 5}
 _COMPARED = ("meta_title", "title", "meta", "signature", "file_name")  # sources whose disagreement is a finding
@@ -66,34 +67,68 @@ _LOOKAROUND = re.compile(r"\(\?<?[=!]|\\[AZ]|\(\?>|[*+?}]\+|\(\?\(")
 
 
 @lru_cache(maxsize=None)
-def _across_lines(pattern: re.Pattern) -> tuple[re.Pattern, ...]:
-    """Patterns to try on a document's lines joined by newlines (^ and $ at each line) before ``pattern`` is
-    tried line by line: the part after its agency group (titles.after_agency: cheap, and rare in a report),
-    then the pattern itself. A line it matches is matched there too, so no match in the joined text means
-    none on any line (two searches, not one per line). Nothing to try (the pattern goes line by line) for a
-    pattern that could answer otherwise there (_LOOKAROUND)."""
+def _line_finder(pattern: re.Pattern) -> Optional[re.Pattern]:
+    """What to search a document's lines joined by newlines for (^ and $ at each line) to find the lines that may
+    hold ``pattern``: the pattern itself when it opens with a literal character (the regex engine skips to it:
+    本报告由…), else the part after its agency group (titles.after_agency: cheap, and rare in a report; a pattern
+    opening with an alternation or a class is tried at every position), else the pattern. A line ``pattern``
+    matches holds a match of either, at the same place in the joined text. None (the pattern goes line by line)
+    for a pattern that could answer otherwise there (_LOOKAROUND)."""
     if _LOOKAROUND.search(pattern.pattern):
-        return ()
-    tail = after_agency(pattern)
-    tried = (tail, pattern) if tail is not None else (pattern,)
-    return tuple(re.compile(p.pattern, p.flags | re.MULTILINE) for p in tried)
+        return None
+    literal = pattern.pattern[:1] not in "\\.^$*+?{}[]|()"
+    found = pattern if literal else after_agency(pattern) or pattern
+    return re.compile(found.pattern, found.flags | re.MULTILINE)
 
 
-def _lines_to_try(pattern: re.Pattern, lines: list[str], joined: str, starts: list[int]) -> Iterable[int]:
+def _lines_to_try(pattern: re.Pattern, lines: list[str], joined: str, starts: list[int],
+                  counts: Optional[dict] = None) -> Iterable[int]:
     """The numbers of the ``lines`` (``joined`` by newlines, each starting at ``starts[k]``) that may hold a
-    match of ``pattern``, in order. None when a gate of _across_lines (the cheap tail first) finds nothing in
-    the joined text; else, from each line's start, the line where the pattern (^ $ at each line) matches next
-    in the joined text (a line with a match of its own holds one there, so the search stops on it or earlier,
-    never passing it), then the search goes on from the next line: one search per line tried, not one per
-    line. Every line for a pattern with no gate."""
-    gates = _across_lines(pattern)
-    if not gates or not lines:
-        return range(len(lines))
-    if any(g.search(joined) is None for g in gates[:-1]):
+    match of ``pattern``, in order. For a pattern whose tail tells little (_by_character), the lines holding the
+    rarest character every match holds (_lines_holding). Else, from each line's start, the line where its
+    _line_finder matches next in the joined text (a line with a match of its own holds a match of it there, so
+    the search stops on that line or earlier, never passing it), then the search goes on from the next line:
+    one search per line tried, not one per line. Every line for a pattern with neither."""
+    if not lines:
         return ()
-    out, pos, search = [], 0, gates[-1].search
+    if _by_character(pattern):
+        return _lines_holding(required_chars(pattern), lines, joined, starts, {} if counts is None else counts)
+    finder = _line_finder(pattern)
+    if finder is None:
+        return range(len(lines))
+    out, pos, search = [], 0, finder.search
     while (m := search(joined, pos)) is not None:
         k = bisect_right(starts, m.start()) - 1
+        out.append(k)
+        if k + 1 >= len(lines):
+            break
+        pos = starts[k + 1]
+    return out
+
+
+@lru_cache(maxsize=None)
+def _by_character(pattern: re.Pattern) -> bool:
+    """Whether the lines to try are chosen by a character every match holds (text.prefilter.required_chars): when
+    there is one and the pattern has no tail (titles.after_agency) to search the joined text for, or one that
+    matches at any line's end ($: the 发布机构/来源 lines), which would stop the search on every line."""
+    finder = _line_finder(pattern)
+    return bool(required_chars(pattern)) and (finder is None or finder.pattern == pattern.pattern
+                                              or finder.search("") is not None)
+
+
+def _lines_holding(required: frozenset, lines: list[str], joined: str, starts: list[int], counts: dict
+                   ) -> list[int]:
+    """The numbers of the lines that hold the rarest of the ``required`` characters in the joined text (a line
+    holds no newline: a pattern requiring one matches on no line)."""
+    if "\n" in required:
+        return []
+    for ch in required:
+        if ch not in counts:
+            counts[ch] = joined.count(ch)
+    rarest = min(sorted(required), key=counts.__getitem__)
+    out, pos, find = [], 0, joined.find
+    while (at := find(rarest, pos)) >= 0:
+        k = bisect_right(starts, at) - 1
         out.append(k)
         if k + 1 >= len(lines):
             break
@@ -153,8 +188,9 @@ def _sentences(lines: list[str], printed: list[str], read: OcrLines) -> list[tup
     """("sentence", name) of every sentence form on a line, and on two OCR'd lines joined where the sentence
     wraps (请与莆田市林业局…办公室 / 联系(地址…): a scanned paragraph is read line by line."""
     joined, starts = "\n".join(lines), list(accumulate((len(line) + 1 for line in lines[:-1]), initial=0))
+    counts: dict = {}
     out = [("sentence", m.group("agency")) for p in _source_patterns("sentence")
-           for k in _lines_to_try(p, lines, joined, starts) for m in p.finditer(lines[k])]
+           for k in _lines_to_try(p, lines, joined, starts, counts) for m in p.finditer(lines[k])]
     pairs = [(a, b) for a, b, pa, pb in zip(lines, lines[1:], printed, printed[1:])
              if pa in read.read and pb in read.read] if read.any else []
     return out + [("sentence", m.group("agency")) for p in _source_patterns("sentence") for a, b in pairs

@@ -35,6 +35,7 @@ _CLEAN_MARKS = "、。《》「」『』【】〔〕“”‘’—·"  # line o
 _YEAR_ALONE = re.compile(r"(?:19|20)\d{2}")  # a title's year printed on its own line (document_lines)
 _YEAR_GAP, _YEAR_GAP_SPACE = re.compile(r"\S\s+年"), re.compile(r"(?<=\S)\s+(?=年)")
 _SPACES = re.compile(r"[^\S\n]+")  # whitespace but the newline between lines (compact_document_lines)
+_OTHER_SPACE = re.compile(r"[^\S \n]")  # whitespace but space and newline: without any, _SPACES removes the spaces
 _EDGE_JUNK = re.compile(r"^[\W_]+|[\W_]+$")
 _NOT_A_NAME = re.compile(r"(?:19|20)\d{2}年|报告|年报")
 _LABEL_HEAD, _DANGLING = re.compile(r"^(?:标题|题目|关于)"), re.compile(r"(?:关于|的)$")  # clean_agency's, compiled once
@@ -217,17 +218,20 @@ def _line_pieces(doc: Document) -> tuple[list[str], list[int], list[str], set[in
 
 
 def _split_pieces(doc: Document) -> tuple[list[str], list[int], list[str], set[int]]:
-    pieces = [part for ln in doc.text_lines() for part in ln.split("\n")]
-    kept = [i for i, part in enumerate(pieces) if part.strip()]
-    lines = [pieces[i].strip() for i in kept]
+    pieces = doc.full_text().split("\n")  # the text lines' own pieces: full_text joins them with newlines
+    stripped = [part.strip() for part in pieces]
+    kept = [i for i, part in enumerate(stripped) if part]
+    lines = [stripped[i] for i in kept]
     return pieces, kept, lines, _put_years_back(lines)
 
 
 def _put_years_back(lines: list[str]) -> set[int]:
-    """The year lines put back into the line above (in place, the year's own line left empty): the lines changed."""
+    """The year lines put back into the line above (in place, the year's own line left empty): the lines changed.
+    Only lines n whose next line is 4 characters long are looked at (every match of _YEAR_ALONE is 4 characters),
+    in order: a change at n alters lines n and n + 1 only, so the next line of a later n is as it was."""
     changed = set()
-    for n in range(len(lines) - 1):  # a year line is 4 characters (every part of _YEAR_ALONE takes one): else no call
-        if len(lines[n + 1]) == 4 and _YEAR_ALONE.fullmatch(lines[n + 1]) and _YEAR_GAP.search(lines[n]):
+    for n in [n for n, line in enumerate(lines[1:]) if len(line) == 4]:
+        if _YEAR_ALONE.fullmatch(lines[n + 1]) and _YEAR_GAP.search(lines[n]):
             lines[n] = _YEAR_GAP_SPACE.sub(lines[n + 1], lines[n], count=1)
             lines[n + 1] = ""
             changed.add(n)
@@ -238,7 +242,14 @@ def document_text(doc: Document) -> str:
     """nfkc(doc.full_text()), once per document: identify reads it, and compacts the lines from it."""
     if not hasattr(doc, "derived"):
         return nfkc(doc.full_text())
-    return doc.derived("nfkc_text", lambda d: [nfkc(d.full_text())])[0]
+    return doc.derived("nfkc_text", _nfkc_text)[0]
+
+
+def _nfkc_text(doc: Document) -> list[str]:
+    """nfkc(full_text) from the pieces _line_pieces split it into: nfkc of a text is that of its lines joined (as
+    nfkc does a long text itself: text.normalize; tests/unit/text/test_normalize_speed_identical.py), so the text is
+    neither joined nor split again."""
+    return ["\n".join([nfkc(piece) for piece in _line_pieces(doc)[0]])]
 
 
 def compact_document_lines(doc: Document) -> list[str]:
@@ -252,11 +263,27 @@ def compact_document_lines(doc: Document) -> list[str]:
 
 def _compact_document_lines(doc: Document) -> list[str]:
     pieces, kept, lines, changed = _line_pieces(doc)
-    text = _SPACES.sub("", document_text(doc))  # whitespace but the newlines: each piece compacted in one pass
-    compacted = _CN_YEAR.sub(lambda m: str(chinese_to_number(m.group())), text).split("\n")
+    text = document_text(doc)  # whitespace but the newlines removed: each piece compacted in one pass
+    text = text.replace(" ", "") if _OTHER_SPACE.search(text) is None else _SPACES.sub("", text)
+    if _digit_before_nian(text):  # else no _CN_YEAR match: each ends with a Chinese digit right before 年
+        text = _CN_YEAR.sub(lambda m: str(chinese_to_number(m.group())), text)
+    compacted = text.split("\n")
     if len(compacted) != len(pieces):  # never seen: a character NFKC turned into a line break
         return [compact(ln) for ln in document_lines(doc)]
+    if not changed:  # (no line emptied either: only a year put back empties one)
+        return list(map(compacted.__getitem__, kept))
     return [compact(line) if k in changed else compacted[i] for k, (i, line) in enumerate(zip(kept, lines)) if line]
+
+
+def _digit_before_nian(text: str) -> bool:
+    """Whether a Chinese year digit (_CN_DIGITS) stands right before a 年 of ``text`` (a str.find per 年: a scan
+    for the digits' class tried every position)."""
+    find, at = text.find, text.find("年", 1)
+    while at >= 0:
+        if text[at - 1] in _CN_DIGITS:
+            return True
+        at = find("年", at + 1)
+    return False
 
 
 def _title_candidates(doc: Document, lines: list[str], sources: tuple = ("meta", "title")

@@ -73,13 +73,17 @@ def _head_meta(root) -> dict:
     title = root.find(".//title")
     if title is not None and (_text_content(title) or "").strip():
         meta["title"] = " ".join(_text_content(title).split())
-    for el in root.iter("meta"):
+    canonical = None
+    for el in root.iter("meta", "link"):  # one pass; the canonical link is added after every meta, as it was
+        if el.tag == "link":  # the page's own address: <link rel="canonical" href=…>
+            if canonical is None and (el.get("rel") or "").strip().lower() == "canonical":
+                canonical = (el.get("href") or "").strip() or None
+            continue
         name, content = el.get("name") or el.get("property"), el.get("content")
         if name and content and content.strip() and len(content) < 500:
             meta.setdefault(name.strip(), " ".join(content.split()))
-    for el in root.iter("link"):  # the page's own address: <link rel="canonical" href=…>
-        if (el.get("rel") or "").strip().lower() == "canonical" and (el.get("href") or "").strip():
-            meta.setdefault("canonical", el.get("href").strip())
+    if canonical is not None:
+        meta.setdefault("canonical", canonical)
     return meta
 
 
@@ -196,13 +200,22 @@ class _Walker:
         block = tag in _BLOCK_TAGS
         if block:
             _flush(buf, out)
-        if el.text:
-            buf.append(el.text)
+        text = el.text
+        if text:
+            buf.append(text)
         for child in el:
-            if isinstance(child.tag, str):
-                self._walk(child, buf, table_depth, out)
-            if child.tail:
-                buf.append(child.tail)
+            tag = child.tag
+            if isinstance(tag, str):
+                if len(child) or tag in _BLOCK_TAGS or tag == "br":
+                    self._walk(child, buf, table_depth, out)
+                else:  # an inline element with text only (a link, a <span>): what _walk would do, in place
+                    checkpoint()
+                    text = child.text
+                    if text:
+                        buf.append(text)
+            text = child.tail
+            if text:
+                buf.append(text)
         if block:
             _flush(buf, out)
 
@@ -249,14 +262,15 @@ class _Walker:
         # columns taken by rowspans from the rows above (a row's own cells only move right)
         below: list[Optional[set[int]]] = [None] * n_rows
         spans: list[list[Span]] = [[] for _ in range(n_rows)]
-        measured: list[tuple[int, int, Optional[float]]] = []
+        flags: list[list[bool]] = [[] for _ in range(n_rows)]  # is_value of each span, for place
+        measured: list[tuple[int, int, float]] = []  # the cells with a width (column_widths skips the others)
         width = 0
+        cells = self.cells
         for r, (row, row_texts) in enumerate(zip(specs, texts)):
-            col = 0
-            taken = below[r]
-            out = spans[r]
+            col, taken, out, out_flags = 0, below[r], spans[r], flags[r]
             for i, (colspan, rowspan, px) in enumerate(row):
                 text = row_texts[i]
+                value = text is not None and is_value(text)
                 if colspan > sane:
                     # fill the row up to the table's width, leaving room for the cells after it
                     colspan = max(1, sane - col - sum(cs if cs <= 100 else 1 for cs, _, _ in row[i + 1:]))
@@ -266,47 +280,71 @@ class _Walker:
                 stop = col + colspan
                 if rowspan > 1:
                     rowspan = min(rowspan, n_rows - r)
-                self.cells += colspan * rowspan
-                if self.cells > MAX_TABLE_CELLS:
+                cells += colspan * rowspan
+                if cells > MAX_TABLE_CELLS:
                     raise ReportError(self.path, f"tables have more than {MAX_TABLE_CELLS} cells after span expansion")
-                measured.append((col, stop, px))
+                if px is not None:
+                    measured.append((col, stop, px))
                 out.append(span(col, stop, text))
+                out_flags.append(value)
                 if rowspan > 1:
-                    # label text repeats down a rowspan; a value is read in its first row only
-                    repeated = span(col, stop, None if is_value(text) else text)
+                    # label text repeats down a rowspan; a value is read in its first row only (so the
+                    # repeated span is never a value: its text is None or a label's)
+                    repeated = span(col, stop, None if value else text)
                     for dr in range(1, rowspan):
                         if below[r + dr] is None:
                             below[r + dr] = set()
                         below[r + dr].update(range(col, stop))
                         spans[r + dr].append(repeated)
+                        flags[r + dr].append(False)
                 col = stop
                 if col > width:
                     width = col
-        self.cells += n_rows * width
+        self.cells = cells + n_rows * width
         if self.cells > MAX_TABLE_CELLS:
             raise ReportError(self.path, f"tables have more than {MAX_TABLE_CELLS} cells after span expansion")
         if not width:
             return [[] for _ in range(n_rows)]
-        return place(spans, edges_from_widths(column_widths(measured, width))).rows
+        return place(spans, edges_from_widths(column_widths(measured, width)), flags).rows
 
 
 def _cell_spec(cell) -> tuple[int, int, Optional[float]]:
     """A cell's (colspan, rowspan, width): _span and _width, with the attributes read once (most cells have
     none of them)."""
+    names = cell.keys()
+    if not names:  # (a third of the cells)
+        return _PLAIN
+    colspan = rowspan = style = width = None
     get = cell.get
-    colspan, rowspan = get("colspan"), get("rowspan")
-    style, width = get("style"), get("width")
+    for name in names:  # (Word's cells: valign and width, sometimes style)
+        if name == "width":
+            width = get("width")
+        elif name == "style":
+            style = get("style")
+        elif name == "colspan":
+            colspan = get("colspan")
+        elif name == "rowspan":
+            rowspan = get("rowspan")
     return (_span(colspan, MAX_COLSPAN) if colspan else 1, _span(rowspan, MAX_ROWSPAN) if rowspan else 1,
             _width(style, width) if style or width else None)
 
 
+_PLAIN = (1, 1, None)
+
+
 def _width(given: Optional[str], width: Optional[str]) -> Optional[float]:
     """A cell's width in CSS px from width="…" or style="width:…pt|px" (Word writes both); None if unknown."""
-    style = _STYLE_WIDTH.search(given or "")
+    # (a style without "th" in any case has no width: _STYLE_WIDTH's letters match themselves in either case only)
+    style = _STYLE_WIDTH.search(given) if given and "th" in given.lower() else None
     if style:
         try:
             return float(style.group(1)) * (4 / 3 if style.group(2).lower() == "pt" else 1.0)
         except ValueError:
+            return None
+    if width:
+        if width.isdecimal():  # digits only (\d's characters, which float reads): what _WIDTH captures
+            return float(width)
+        if width[-1] == "%":  # (Word's "58%") _WIDTH ends in a digit, ".", "px" or a space
             return None
     m = _WIDTH.fullmatch(width or "")
     try:
@@ -342,10 +380,13 @@ def _is_layout(texts: list[list[Cell]], nested: list) -> bool:
 
 def _span(given: str, ceiling: int) -> int:
     """Parse rowspan/colspan leniently: garbage, zero or negative -> 1; huge -> capped at ``ceiling``."""
-    m = _LEADING_INT.match(given)
-    if not m:
-        return 1
-    value = int(m.group(1)[:7])
+    if given.isdecimal():  # digits only (\d's characters): what _LEADING_INT captures
+        value = int(given[:7])
+    else:
+        m = _LEADING_INT.match(given)
+        if not m:
+            return 1
+        value = int(m.group(1)[:7])
     if value < 1:
         return 1
     return min(value, ceiling)
@@ -353,11 +394,16 @@ def _span(given: str, ceiling: int) -> int:
 
 def _cell_text(cell, tables: list) -> Cell:
     """A cell's own text (nested tables excluded, and added to ``tables``); <br> and paragraphs joined."""
-    if len(cell):
+    n = len(cell)
+    if n == 1:  # (most: a Word cell, <td><p>text</p></td> or <td><p><font>text</font></p></td>)
+        body = _one_paragraph(cell)
+        if body is not None:
+            return _squash(body) or None
+    if n:
         parts: list[str] = []
         _collect(cell, parts, tables)
         raw = "".join(parts)
-    else:  # text only (most cells)
+    else:  # text only
         raw = cell.text or ""
     if _BR not in raw:  # one line (join_cjk_lines of one line is the line)
         return _squash(raw) or None
@@ -367,6 +413,27 @@ def _cell_text(cell, tables: list) -> Cell:
         return lines[0] or None
     text = join_cjk_lines([ln for ln in lines if ln])
     return text or None
+
+
+def _one_paragraph(cell) -> Optional[str]:
+    """The text of a cell that is one block (<p>, <div> …) of plain text and inline elements with text only
+    (no <br>, no nested block or table), with only whitespace around that block; None for any other cell.
+    Its _collect text is one line between two _BR (the whitespace around them is dropped as a line), so
+    _cell_text's result is that line squashed (tests/unit/readers/test_html_read_once.py compares the two)."""
+    block = cell[0]
+    tag = block.tag
+    if tag not in _BLOCK_TAGS or tag == "table":
+        return None
+    head, tail = cell.text, block.tail
+    if (head and not head.isspace()) or (tail and not tail.isspace()):
+        return None
+    body = block.text or ""
+    for child in block:  # (usually none or one <font>/<span>)
+        tag = child.tag
+        if tag in _BLOCK_TAGS or tag == "br" or not isinstance(tag, str) or len(child):
+            return None
+        body += (child.text or "") + (child.tail or "")
+    return None if _BR in body else body
 
 
 def _collect(el, parts: list[str], tables: list) -> None:
@@ -395,6 +462,10 @@ def _collect(el, parts: list[str], tables: list) -> None:
 
 def _squash(text: str) -> str:
     """Collapse whitespace; a source line break between two CJK characters is no space."""
+    if text.isprintable() and "  " not in text:
+        # the only whitespace a printable text can hold is " " (every other character _WS takes is a separator
+        # or a control/format character): no run to collapse, and no line break
+        return text.strip()
     if "\n" in text or "\r" in text:
         text = _CJK_NEWLINE.sub("", text)
     return _WS.sub(" ", text).strip()

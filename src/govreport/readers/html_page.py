@@ -13,6 +13,7 @@ from bisect import bisect_right
 from itertools import accumulate, count, islice
 from operator import add
 from pathlib import Path
+from typing import Optional
 
 from lxml import etree
 
@@ -77,9 +78,11 @@ def strip_furniture(root) -> None:
     """Drop what is never report text (scripts, forms …) and site furniture, keeping the text that follows."""
     for el in list(root.iter(*_DROP_TAGS)):
         _drop(el)
+    # the (rare) <article>/<main> and furniture tags, found in one pass over the tree
+    marked = list(root.iter(*_CONTENT_TAGS, *_FURNITURE_TAGS))
     # inside <article>/<main>: found once for the tree, not by walking up from every element
-    in_content = {d for c in root.iter(*_CONTENT_TAGS) for d in c.iterdescendants()}
-    for el in _furniture_candidates(root):
+    in_content = {d for c in marked if c.tag in _CONTENT_TAGS for d in c.iterdescendants()}
+    for el in _furniture_candidates(root, [el for el in marked if el.tag in _FURNITURE_TAGS]):
         if el.getparent() is None or not _is_furniture(el, el in in_content):
             continue
         if any(_has_number(t) for t in el.iter("table")):
@@ -87,11 +90,11 @@ def strip_furniture(root) -> None:
         _drop(el)
 
 
-def _furniture_candidates(root) -> list:
+def _furniture_candidates(root, tags: Optional[list] = None) -> list:
     """The elements _is_furniture can accept, in document order: those whose lower-cased class or id holds a
     furniture token's letters (its tokens are cut from that), and the furniture tags. libxml2 lists the class and
     id values, one regex scan of them joined finds the few: most elements are never made Python objects (testing
-    each one was 9 % of a read)."""
+    each one was 9 % of a read). ``tags``: the furniture tags in the tree, in document order, when known."""
     values = _NAMES(root)
     joined = "\0".join(values)
     lowered = joined.lower()
@@ -105,7 +108,8 @@ def _furniture_candidates(root) -> list:
         el = values[i].getparent()
         if not found or found[-1] is not el:  # an element's class and id are next to each other
             found.append(el)
-    tags = list(root.iter(*_FURNITURE_TAGS))
+    if tags is None:
+        tags = list(root.iter(*_FURNITURE_TAGS))
     if tags:  # (rare) the two kinds, in document order
         wanted = set(found).union(tags)
         found = [el for el in root.iter(etree.Element) if el in wanted]

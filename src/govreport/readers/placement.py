@@ -118,7 +118,9 @@ def column_widths(cells: Sequence[tuple[int, int, Optional[float]]], n: int) -> 
     known: dict[int, float] = {}
     for start, stop, width in cells:
         if width is not None and width > 0 and stop - start == 1 and start < n:
-            known[start] = min(known.get(start, width), width)
+            old = known.get(start)
+            if old is None or width < old:  # min(old, width)
+                known[start] = width
     # cells with a width and a column still unknown (a cell whose columns are all known gives nothing)
     pending = []
     for start, stop, width in cells:
@@ -151,20 +153,43 @@ def edges_from_widths(widths: Sequence[float]) -> list[float]:
 
 
 # --------------------------------------------------------------------------- grids
-def place(rows: Sequence[Sequence[Span]], edges: Sequence[float]) -> Placed:
+def place(rows: Sequence[Sequence[Span]], edges: Sequence[float],
+          values: Optional[list[list[bool]]] = None) -> Placed:
     """Rebuild a span grid so that each value stands in its header leaf's column.
 
-    ``edges``: x position of every grid column boundary (len = columns + 1).
+    ``edges``: x position of every grid column boundary (len = columns + 1). ``values``: is_value of every
+    span's text, when the caller has them already (HTML decides them as it reads the cells).
+
+    Most tables have no value wider than one column: then no header leaf is ever asked (only the header's
+    edges are) and each value's target is its own column, so neither is computed.
     """
     n = len(edges) - 1
     if n <= 0 or not rows:
         return Placed(rows=[[] for _ in rows])
-    values = [[is_value(s.text) for s in row] for row in rows]  # each span's kind, decided once for every step
-    leaves_at, header_edges = _header_leaves(rows, [any(row) for row in values])
-    targets, first_value = _targets(rows, values, edges, leaves_at)
+    if values is None:
+        values = [[is_value(s.text) for s in row] for row in rows]  # each span's kind, decided once for every step
+    data = [any(row) for row in values]
+    narrow = [s.start for row, flags in zip(rows, values) for s, v in zip(row, flags) if v and s.stop - s.start <= 1]
+    if len(narrow) < sum(map(sum, values)):  # a value covers two columns or more
+        leaves_at, header_edges = _header_leaves(rows, data)
+        targets, first_value = _targets(rows, values, edges, leaves_at)
+    else:  # each value's target is its own column (what _targets gives a one-column span)
+        header_edges, targets, first_value = _header_edges(rows, data), None, min(narrow, default=None)
     keep = _kept_edges(n, header_edges, first_value)
     groups = _groups(n, keep)
     return _assemble(rows, values, edges, groups, targets, first_value)
+
+
+def _header_edges(rows, data: list[bool]) -> set[int]:
+    """_header_leaves' second result alone: the edges of every header cell with text (rows without values)."""
+    edges: set[int] = set()
+    for row, is_data in zip(rows, data):
+        if not is_data:
+            for s in row:
+                if s.text and s.text.strip():
+                    edges.add(s.start)
+                    edges.add(s.stop)
+    return edges
 
 
 def _header_leaves(rows, data: list[bool]) -> tuple[list[list[tuple[int, int]]], set[int]]:
@@ -199,7 +224,7 @@ def _cols_overlap(a: tuple[int, int], b: tuple[int, int]) -> bool:
 
 def _targets(rows, values, edges, leaves_at):
     """Per value span, the (start, stop) leaf it belongs to, or None when its column is ambiguous (row by row,
-    span by span; None for a text span too)."""
+    span by span; None for a text span too). ``leaves_at`` is only read for a value wider than one column."""
     targets: list[list[Optional[tuple[int, int]]]] = []
     first_value: Optional[int] = None
     for r, row in enumerate(rows):
@@ -237,29 +262,54 @@ def _groups(n: int, keep: set[int]) -> list[tuple[int, int]]:
 
 
 def _assemble(rows, values, edges, groups, targets, first_value) -> Placed:
+    """The output rows: each value in the group its target's columns give it (a second value there, or one with
+    no target, is unplaced), then each text span over the groups it covers that are still empty. ``targets``
+    None: every value's target is its own span. (No ``taken`` flags: a value's text is never None, so a
+    group holds a value exactly when it is not None before the labels are written.)"""
     width = len(groups)
     starts = [a for a, _b in groups]  # groups tile the columns left to right: a span's groups are found by bisection
+    # the group holding each column (what the bisection finds for a one-column target or label)
+    group_of = [g for g, (a, b) in enumerate(groups) for _c in range(a, b)]
+    n = len(group_of)
     out: list[list[Cell]] = []
     extras: list[list[str]] = []
-    for row, is_value_at, row_targets in zip(rows, values, targets):
+    for r, (row, is_value_at) in enumerate(zip(rows, values)):
         cells: list[Cell] = [None] * width
-        taken = [False] * width
         unplaced: list[str] = []
         labels = []  # the row's text spans, written after its values
-        for s, value, target in zip(row, is_value_at, row_targets):
-            if not value:
-                if s.text and s.text.strip():
+        row_targets = None if targets is None else targets[r]
+        for k, s in enumerate(row):
+            if not is_value_at[k]:
+                text = s.text
+                if text and text.strip():
                     labels.append(s)
                 continue
-            g = None if target is None else _group_in(groups, starts, edges, s, target)
-            if g is None or taken[g]:
+            target = (s.start, s.stop) if row_targets is None else row_targets[k]  # (None: the span itself)
+            if target is None:
+                g = None
+            else:
+                t0 = target[0]
+                if target[1] == t0 + 1 and 0 <= t0 < n:  # one column: only its group can overlap it
+                    g = group_of[t0]
+                    a, b = groups[g]
+                    # _group_in's test for that one group: overlap(...) > 0.0 + _EPS (NaN: no)
+                    if not min(edges[s.stop], edges[b]) - max(edges[s.start], edges[a]) > _EPS:
+                        g = None
+                else:
+                    g = _group_in(groups, starts, edges, s, target)
+            if g is None or cells[g] is not None:
                 unplaced.append(s.text)  # ambiguous, or a second value under one header column
                 continue
-            cells[g], taken[g] = s.text, True
+            cells[g] = s.text
         for s in labels:
             start, stop = s.start, s.stop
+            if stop == start + 1 and 0 <= start < n:  # one column: its group (which ends after start)
+                g = group_of[start]
+                if cells[g] is None:
+                    cells[g] = s.text
+                continue
             for g in range(max(0, bisect_right(starts, start) - 1), bisect_left(starts, stop)):
-                if start < groups[g][1] and not taken[g] and cells[g] is None:  # (and groups[g][0] < stop)
+                if start < groups[g][1] and cells[g] is None:  # (and groups[g][0] < stop)
                     cells[g] = s.text
         out.append(cells)
         extras.append(unplaced)

@@ -47,6 +47,7 @@ class _Gazetteer:
     levels: dict  # name -> set of levels
     county_cities: dict  # county-level name -> tuple of parent names (city, or province for 直辖市)
     longest: int
+    lengths: dict  # first character -> the lengths of the names it opens, longest first (split_regions)
 
 
 @lru_cache(maxsize=None)
@@ -57,7 +58,11 @@ def _gazetteer() -> _Gazetteer:
         levels.setdefault(r["name"], set()).add(r["level"])
         if r["level"] == "county":
             parents.setdefault(r["name"], set()).add(r["parent"])
-    return _Gazetteer(levels, {k: tuple(sorted(v)) for k, v in parents.items()}, max(map(len, levels)))
+    lengths: dict[str, set] = {}
+    for name in levels:
+        lengths.setdefault(name[:1], set()).add(len(name))
+    return _Gazetteer(levels, {k: tuple(sorted(v)) for k, v in parents.items()}, max(map(len, levels)),
+                      {ch: tuple(sorted(ns, reverse=True)) for ch, ns in lengths.items()})
 
 
 def split_regions(name: str) -> tuple[list[str], str]:
@@ -65,9 +70,9 @@ def split_regions(name: str) -> tuple[list[str], str]:
     ([江苏省, 淮安市, 洪泽区], 人民政府). Only gazetteer names count, so 市场监督管理局 stays whole."""
     gaz = _gazetteer()
     chain, rest = [], name
-    while rest:
-        for length in range(min(gaz.longest, len(rest) - 1), 1, -1):
-            if rest[:length] in gaz.levels:
+    while rest:  # the longest gazetteer name rest starts with, shorter than rest, of two characters or more:
+        for length in gaz.lengths.get(rest[0], ()):  # only the lengths of the names opening with its character
+            if 1 < length < len(rest) and rest[:length] in gaz.levels:
                 chain.append(rest[:length])
                 rest = rest[length:]
                 break
@@ -153,13 +158,15 @@ def id_how_text(code: str, lang: str = "en") -> str:
 
 
 def _parent_city(county: str, chain: list[str], text: str) -> Optional[str]:
-    """The city a county-level name belongs to: from the name, the gazetteer, then the document's text."""
+    """The city a county-level name belongs to: from the name, the gazetteer, then the document's text (its
+    whitespace removed only here, where it is read: a report's whole text, ~0.1 ms a removal)."""
     candidates = _gazetteer().county_cities.get(county, ())
     named = [c for c in chain[:-1] if c in candidates]
     if named:
         return named[-1]
     if len(candidates) == 1:
         return candidates[0]
+    text = _WS.sub("", text)  # re.sub(r"\s+", "", text): the same pattern, compiled once
     counts = {c: text.count(c + county) * 100 + text.count(c) for c in candidates}
     ranked = sorted(counts.items(), key=lambda kv: -kv[1])
     if ranked and ranked[0][1] > 0 and (len(ranked) == 1 or ranked[0][1] > ranked[1][1]):
@@ -182,7 +189,7 @@ def resolve_agency_id(name: str, text: str = "", use_aliases: bool = True) -> tu
     own = chain[-1]
     levels = _gazetteer().levels[own]
     if "county" in levels and not levels & {"city", "province"}:
-        city = _parent_city(own, chain, re.sub(r"\s+", "", text))
+        city = _parent_city(own, chain, text)
         aid, how = (f"{city}/{own}{rest}", id_how("region")) if city else (f"{own}{rest}", id_how("city_not_found"))
     else:
         aid, how = f"{own}{rest}", id_how("region") if len(chain) > 1 else id_how("name")
