@@ -1,9 +1,11 @@
 """Per-report parse throughput, as reports per CPU-second, and where the CPU goes.
 
 Run: .venv/bin/python benchmarks/bench_parse.py [--rounds N] [--files] [--top N] [--no-startup] [--distinct]
+     [--docx-cache DIR]
 
 For each format (text: tests/data/real, tests/data/fixtures/text and data/raw; HTML: tests/data and
-tests/data/real) it prints
+tests/data/real; DOCX: LibreOffice's renderings of those HTML reports, made once into ``--docx-cache``, left out
+with a note when soffice is not installed) it prints
 - reports per CPU-second of ``govreport.parse`` in process: the first pass (caches cold but for one warm-up report
   of another format) and the best of ``--rounds`` further passes, each started with the per-process memo caches
   (``MEMOS``: normalize, fuzzy, row guards) cleared, so no round reuses another's work;
@@ -29,6 +31,9 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from corpus_gen import docx_renders  # noqa: E402  (the benchmarks' shared corpus maker)
+
 CORPORA = {
     "text": ["tests/data/real/*.txt", "tests/data/fixtures/text/*.txt", "data/raw/*.txt"],
     "html": ["tests/data/real/*.html", "tests/data/*.html"],
@@ -55,6 +60,12 @@ STAGES = [
     ("  fuzzy.best_two", "extract/fuzzy.py", "best_two"),  # after: the two best candidates only
     ("  fuzzy.choose", "extract/fuzzy.py", "choose"),  # later: the runner-up scored only when it can matter
 ]
+
+
+def docx_corpus(cache: Path) -> list[Path]:
+    """The HTML reports rendered to DOCX by LibreOffice (what a Word report's tables look like), made once into
+    ``cache``; empty without soffice."""
+    return docx_renders(corpus("html", distinct=True), cache)
 
 
 def corpus(kind: str, distinct: bool = False) -> list[Path]:
@@ -182,9 +193,15 @@ def main(argv: list[str]) -> None:
     ap.add_argument("--files", action="store_true", help="milliseconds per file")
     ap.add_argument("--no-startup", action="store_true", help="skip the one-report subprocess figure")
     ap.add_argument("--distinct", action="store_true", help="leave out byte-identical copies (2 text reports)")
+    ap.add_argument("--docx-cache", type=Path, default=Path(tempfile.gettempdir()) / "govreport_bench_docx",
+                    help="where LibreOffice's DOCX renderings of the HTML reports are kept between runs")
     args = ap.parse_args(argv)
     from govreport.pipeline import parse
     sets = {kind: corpus(kind, args.distinct) for kind in CORPORA}
+    sets["docx"] = docx_corpus(args.docx_cache)
+    if not sets["docx"]:
+        print("docx: no renderings (LibreOffice's soffice not found): left out")
+        del sets["docx"]
     parse(sets["html"][0])  # one warm-up report: catalogs loaded, regexes compiled
     per_file: dict[str, float] = {}
     for kind, files in sets.items():
