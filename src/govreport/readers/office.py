@@ -61,8 +61,7 @@ def convert(path: Path, outdir: Path) -> Path:
     # a plain name for LibreOffice (it mis-reads some characters in paths); the result is named after it
     source = outdir / f"input{path.suffix.lower()}"
     shutil.copyfile(path, source)
-    cmd = [soffice, f"-env:UserInstallation=file://{_profile()}", "--headless", "--norestore",
-           "--convert-to", target, "--outdir", str(outdir), str(source)]
+    cmd = _command(soffice, target, outdir, [source])
     seconds = max(remaining_seconds(LIMITS.convert_seconds) - 1.0, 1.0)
     _run(cmd, seconds, path)
     result = outdir / f"input.{target}"
@@ -70,6 +69,13 @@ def convert(path: Path, outdir: Path) -> Path:
         raise ReportError(path, f"LibreOffice could not convert this {path.suffix.lower()} file to .{target} "
                                 f"(damaged, encrypted, or {package} is not installed)")
     return result
+
+
+def _command(soffice: str, target: str, outdir: Path, files: list[Path]) -> list[str]:
+    """LibreOffice converting ``files`` (in that order) to ``target`` into ``outdir``, headless, with this
+    thread's own profile."""
+    return [soffice, f"-env:UserInstallation=file://{_profile()}", "--headless", "--norestore",
+            "--convert-to", target, "--outdir", str(outdir), *map(str, files)]
 
 
 def _profile() -> Path:
@@ -149,8 +155,7 @@ def _convert_batch(soffice: str, target: str, sources: list[str], work: Path) ->
     for k, source in enumerate(sources):
         names.append(work / f"{k}{Path(source).suffix.lower()}")
         shutil.copyfile(source, names[-1])
-    cmd = [soffice, f"-env:UserInstallation=file://{_profile()}", "--headless", "--norestore",
-           "--convert-to", target, "--outdir", str(work / "out"), *map(str, names)]
+    cmd = _command(soffice, target, work / "out", names)
     outputs = [work / "out" / f"{k}.{target}" for k in range(len(sources))]
     clean = _watched(cmd, outputs, LIMITS.convert_seconds)
     made = [k for k, out in enumerate(outputs) if out.is_file()]
