@@ -73,7 +73,7 @@ def _cmd_ingest(args) -> int:
             from govreport.ingestion.engines import CONNECT_TIMEOUT, connect
 
             client = connect(args.scheduler, args.connect_timeout or CONNECT_TIMEOUT)
-        result = ingest(inputs, out, progress=bar and bar.update, jobs=jobs, engine=engine,
+        result = ingest(inputs, out, progress=bar, jobs=jobs, engine=engine,
                         scheduler=client or args.scheduler, reviews=args.reviews, replace=args.replace,
                         prune=args.prune, wait=args.wait)
     except (ReportError, IncompleteData, Locked) as exc:  # a path that does not exist, an unreadable store,
@@ -151,22 +151,35 @@ def _cmd_review(args) -> int:
 
 
 class _progress_bar:
-    """A tqdm bar on stderr, created at the first report (an unchanged corpus shows none)."""
+    """tqdm bars on stderr: one for the LibreOffice conversions that come first, if any, then one for the reports,
+    each created at its first step (an unchanged corpus shows none)."""
 
     def __init__(self):
-        self.bar = None
+        self.bar = self.conversions = None
 
-    def update(self, n: int, total: int, path) -> None:
-        if self.bar is None:
+    def __call__(self, n: int, total: int, path) -> None:
+        if self.conversions is not None:
+            self.conversions.close()
+            self.conversions = None
+        self.bar = self._step(self.bar, "report", n, total, path)
+
+    def converting(self, n: int, total: int, path) -> None:
+        self.conversions = self._step(self.conversions, "file", n, total, path, "LibreOffice")
+
+    @staticmethod
+    def _step(bar, unit: str, n: int, total: int, path, desc: str = ""):
+        if bar is None:
             from tqdm import tqdm
 
-            self.bar = tqdm(total=total, unit="report", file=sys.stderr, dynamic_ncols=True)
-        self.bar.set_postfix_str(describe_path(Path(str(path)).name)[:40], refresh=False)
-        self.bar.update(n - self.bar.n)
+            bar = tqdm(total=total, unit=unit, desc=desc or None, file=sys.stderr, dynamic_ncols=True)
+        bar.set_postfix_str(describe_path(Path(str(path)).name)[:40], refresh=False)
+        bar.update(n - bar.n)
+        return bar
 
     def close(self) -> None:
-        if self.bar is not None:
-            self.bar.close()
+        for bar in (self.conversions, self.bar):
+            if bar is not None:
+                bar.close()
 
 
 def _cmd_sql(args) -> int:

@@ -85,7 +85,9 @@ def ingest(paths: Iterable = ("data/raw",), out_dir="data/processed", progress=N
            engine: Optional[str] = None, scheduler=None, reviews=None, replace: bool = False,
            prune: bool = False, wait: float = 0.0) -> "corpus.IngestResult":
     """``_ingest``, as the one writer of ``out_dir`` (ingestion/lock.py: another writer there refuses in one
-    line, or waits ``wait`` seconds), noting each cached part it could not use (``result.bad_parts``)."""
+    line, or waits ``wait`` seconds), noting each cached part it could not use (``result.bad_parts``).
+    ``progress(n, total, path)`` is told after each file; if it has a ``converting(n, total, path)`` method, that is
+    told as the .doc/.wps/.xls files are converted first."""
     from govreport.ingestion import additive, corpus, lock
     from govreport.readers.ocr import cache as ocr_cache
     paths = list(paths)
@@ -124,7 +126,8 @@ def _ingest(paths: Iterable = ("data/raw",), out_dir="data/processed", progress=
     todo = [t for t in todo if not plan.is_kept(t.path)]  # an input not named now is never read again
     engine = engine or ("processes" if jobs != 1 else "local")
     converting = engines.local_workers(engine, jobs) if engine in ("local", "processes") else 0  # dask: each alone
-    with corpus.converted_first(todo, converting) if converting else nullcontext(todo) as todo:
+    told = getattr(progress, "converting", None)
+    with corpus.converted_first(todo, converting, told) if converting else nullcontext(todo) as todo:
         outcomes = {o.path: o for o in engines.run(corpus.PerFile(stored_part), todo, engine, jobs, scheduler,
                                                    progress)}
     stored = additive.Stored(out, reparse=_read_again)

@@ -16,7 +16,6 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import os
-import tempfile
 import time
 from contextvars import ContextVar
 from dataclasses import dataclass, field, replace
@@ -29,7 +28,7 @@ from govreport.ingestion import parts as part_files
 from govreport.ingestion.discover import Failure
 from govreport.ingestion.remote import discover_urls, is_url, local_file, url_name
 from govreport.readers import limits, office
-from govreport.store import Processed, atomic_write, load, sha256_file
+from govreport.store import Processed, load, sha256_file
 
 PART_SUFFIX = part_files.SUFFIX
 RETRY_SUFFIX = ".retry"  # beside a part: its failure may be the machine's, read the file once more
@@ -123,18 +122,19 @@ class PerFile:
 
 
 @contextlib.contextmanager
-def converted_first(tasks: list[Task], parallel: int) -> Iterator[list[Task]]:
+def converted_first(tasks: list[Task], parallel: int, progress=None) -> Iterator[list[Task]]:
     """The tasks, those of local files read through LibreOffice (.doc, .wps, .xls) with their conversions made
     first, many to a LibreOffice run and ``parallel`` runs at a time (readers/office.convert_many): starting
     LibreOffice costs about a CPU-second, ten to twenty times converting one more file in the same run. The conversions
-    last as long as the block; a file a batch did not convert is converted alone when read."""
+    last as long as the block; a file a batch did not convert is converted alone when read. ``progress(n, total,
+    path)`` is told as the conversions go."""
     legacy = [t.path for t in tasks if not t.fetch and not is_url(t.path) and office.converts(t.path)
               and _readable_size(t.path)]
     if len(legacy) < 2:  # one file: its own conversion, inside its own budget, costs the same
         yield tasks
         return
-    with tempfile.TemporaryDirectory(prefix="govreport-convert-") as tmp:
-        done = office.convert_many(legacy, Path(tmp), parallel)
+    with office.batch_folder() as tmp:
+        done = office.convert_many(legacy, tmp, parallel, progress)
         yield [replace(t, converted=str(done[t.path])) if t.path in done else t for t in tasks]
 
 

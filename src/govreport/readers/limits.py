@@ -220,8 +220,9 @@ def file_budget(path, seconds: float, what: str = "reading"):
         _CURRENT.reset(token)
 
 
-class _Timeout(Exception):
-    pass
+class _Timeout(BaseException):
+    """The alarm of a time_limit. Not an Exception: code under the limit that catches Exception (lxml, openpyxl,
+    pdfminer, our own shortcuts) must not swallow it, or the one-shot alarm is spent and the file runs unbounded."""
 
 
 _ALARMS: list = []  # (deadline, budget or None) of the time_limits in force in the main thread, innermost last

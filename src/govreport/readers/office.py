@@ -17,10 +17,12 @@ converted alone when it is read, and fails there with its own one-line reason.
 from __future__ import annotations
 
 import atexit
+import ctypes
 import os
 import shutil
 import signal
 import subprocess
+import sys
 import tempfile
 import threading
 import time
@@ -28,6 +30,7 @@ from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import replace
+from functools import lru_cache
 from pathlib import Path
 from typing import Iterator, Optional
 
@@ -78,22 +81,114 @@ def _command(soffice: str, target: str, outdir: Path, files: list[Path]) -> list
             "--convert-to", target, "--outdir", str(outdir), *map(str, files)]
 
 
+# LibreOffice runs as the child of a shell that kills their process group when sent SIGTERM; the kernel sends it
+# when the thread that started the shell dies (PR_SET_PDEATHSIG), SIGKILL included, which no cleanup of ours
+# survives: a killed ingest or worker leaves no LibreOffice converting on.
+_TETHER = ["/bin/sh", "-c", 'trap "kill -KILL 0" TERM; "$@" & wait $!; exit $?', "govreport-soffice"]
+_PR_SET_PDEATHSIG = 1
+
+
+def _spawn(cmd: list, stderr) -> subprocess.Popen:
+    """``cmd`` started in a process group of its own, tethered to this thread where the system allows it."""
+    prctl = _prctl()
+    if prctl is None:
+        return subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=stderr, start_new_session=True)
+    parent = os.getpid()
+
+    def tether() -> None:  # in the child, before exec: nothing here may take a lock
+        prctl(_PR_SET_PDEATHSIG, signal.SIGTERM)
+        if os.getppid() != parent:  # the parent died before the tether held
+            os._exit(1)
+
+    return subprocess.Popen([*_TETHER, *cmd], stdout=subprocess.DEVNULL, stderr=stderr, start_new_session=True,
+                            preexec_fn=tether)
+
+
+@lru_cache(maxsize=1)
+def _prctl():
+    """libc's prctl (Linux), resolved before any fork; None elsewhere."""
+    if not sys.platform.startswith("linux") or not os.path.exists(_TETHER[0]):
+        return None
+    try:
+        function = ctypes.CDLL(None, use_errno=True).prctl
+    except (OSError, AttributeError):
+        return None
+    function.argtypes, function.restype = [ctypes.c_int, ctypes.c_ulong], ctypes.c_int
+    return function
+
+
 def _profile() -> Path:
     """A LibreOffice user profile for this process and thread: created on first use (a cold start costs
     seconds), reused by later files, removed at exit. One per thread, as LibreOffice locks its profile."""
     key = (os.getpid(), threading.get_ident())
     if key not in _PROFILES:
-        _PROFILES[key] = Path(tempfile.mkdtemp(prefix="govreport-soffice-profile-"))
+        _PROFILES[key] = _owned_folder(_PROFILE_PREFIX)
         atexit.register(shutil.rmtree, _PROFILES[key], True)
     return _PROFILES[key]
 
 
 _PROFILES: dict = {}
+_PROFILE_PREFIX, _BATCH_PREFIX = "govreport-soffice-profile-", "govreport-convert-"
+ORPHAN_AGE_S = 3600.0  # a folder of a dead process this old is left over (a killed run); younger, leave it be
+
+
+@contextmanager
+def batch_folder() -> Iterator[Path]:
+    """A temporary folder for ``convert_many``'s conversions, removed after the block (or, when this process is
+    killed, by a later run: ``_swept``)."""
+    folder = _owned_folder(_BATCH_PREFIX)
+    try:
+        yield folder
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+def _owned_folder(prefix: str) -> Path:
+    """A new temporary folder named after this process, so a later run can tell when it is left over."""
+    _swept()
+    return Path(tempfile.mkdtemp(prefix=f"{prefix}{os.getpid()}-"))
+
+
+@lru_cache(maxsize=1)
+def _swept() -> int:
+    """Remove (once per process) the profiles and conversion folders that killed runs left behind: named after
+    a process that no longer runs and untouched for ORPHAN_AGE_S. A killed process skips its atexit and
+    ``finally`` clean-ups, and a LibreOffice profile holds megabytes. The number removed."""
+    removed, now = 0, time.time()
+    for entry in Path(tempfile.gettempdir()).glob("govreport-*-*"):
+        pid = _owner(entry.name)
+        try:
+            if pid is None or _running(pid) or now - entry.stat().st_mtime < ORPHAN_AGE_S:
+                continue
+        except OSError:
+            continue
+        shutil.rmtree(entry, ignore_errors=True)
+        removed += not entry.exists()
+    return removed
+
+
+def _owner(name: str) -> Optional[int]:
+    """The process id in a folder name that ``_owned_folder`` made, else None."""
+    for prefix in (_PROFILE_PREFIX, _BATCH_PREFIX):
+        pid, dash, _ = name[len(prefix):].partition("-") if name.startswith(prefix) else ("", "", "")
+        if pid.isdigit() and dash:
+            return int(pid)
+    return None
+
+
+def _running(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # another user's process
+        return True
+    return True
 
 
 def _run(cmd: list, seconds: float, path: Path) -> None:
     """Run LibreOffice in its own process group; kill the whole group on timeout or any interruption."""
-    proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, start_new_session=True)
+    proc = _spawn(cmd, subprocess.PIPE)
     try:
         proc.communicate(timeout=seconds)
     except subprocess.TimeoutExpired:
@@ -124,9 +219,10 @@ def prepared(source, converted: str = "") -> Iterator[None]:
         _PREPARED.reset(token)
 
 
-def convert_many(paths: list[str], outdir: Path, parallel: int = 1) -> dict[str, Path]:
+def convert_many(paths: list[str], outdir: Path, parallel: int = 1, progress=None) -> dict[str, Path]:
     """Convert the files (all of them ``converts``) into ``outdir``, ``BATCH_FILES`` to a LibreOffice run and up
-    to ``parallel`` runs at a time: {path as given: its conversion}. A file left out is converted alone when read."""
+    to ``parallel`` runs at a time: {path as given: its conversion}. A file left out is converted alone when read.
+    ``progress(n, total, path)`` is told after each run (thousands of .doc files take minutes)."""
     soffice = soffice_path()
     if soffice is None or not paths:
         return {}
@@ -140,16 +236,31 @@ def convert_many(paths: list[str], outdir: Path, parallel: int = 1) -> dict[str,
         batches += [(target, files[k:k + size]) for k in range(0, len(files), size)]
     runs = [(soffice, target, files, outdir / f"batch{k}") for k, (target, files) in enumerate(batches)]
     done: dict[str, Path] = {}
+    stop = threading.Event()  # an interrupted ingest (Ctrl-C, an error) kills the runs and starts no more
     with ThreadPoolExecutor(max_workers=max(1, parallel)) as pool:  # one LibreOffice profile per thread
-        for found in pool.map(lambda run: _convert_batch(*run), runs):
-            done.update(found)
+        futures = [pool.submit(_convert_batch, *run, stop) for run in runs]
+        try:
+            finished = 0
+            for future, (_, _, files, _) in zip(futures, runs):
+                done.update(future.result())
+                finished += len(files)
+                if progress:
+                    progress(finished, len(paths), files[-1])
+        except BaseException:
+            stop.set()
+            for future in futures:
+                future.cancel()
+            raise
     return done
 
 
-def _convert_batch(soffice: str, target: str, sources: list[str], work: Path) -> dict[str, Path]:
+def _convert_batch(soffice: str, target: str, sources: list[str], work: Path,
+                   stop: threading.Event) -> dict[str, Path]:
     """One LibreOffice run over ``sources`` (copied under plain names, as ``convert`` does), watched: a run that
     writes no new file for a file's conversion time is killed. LibreOffice converts in the order given, so
     after a run that did not end cleanly the last file it wrote may be incomplete and is not used."""
+    if stop.is_set():
+        return {}
     (work / "out").mkdir(parents=True)
     names = []
     for k, source in enumerate(sources):
@@ -157,21 +268,23 @@ def _convert_batch(soffice: str, target: str, sources: list[str], work: Path) ->
         shutil.copyfile(source, names[-1])
     cmd = _command(soffice, target, work / "out", names)
     outputs = [work / "out" / f"{k}.{target}" for k in range(len(sources))]
-    clean = _watched(cmd, outputs, LIMITS.convert_seconds)
+    clean = _watched(cmd, outputs, LIMITS.convert_seconds, stop)
     made = [k for k, out in enumerate(outputs) if out.is_file()]
     if not clean and made:
         made = made[:-1]
     return {sources[k]: outputs[k] for k in made}
 
 
-def _watched(cmd: list, outputs: list[Path], stall_seconds: float) -> bool:
+def _watched(cmd: list, outputs: list[Path], stall_seconds: float, stop: threading.Event) -> bool:
     """Run ``cmd`` in its own process group until it ends (True when it ended with status 0), killing the whole
-    group when none of ``outputs`` appears for ``stall_seconds``."""
-    proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
+    group when none of ``outputs`` appears for ``stall_seconds`` or when ``stop`` is set."""
+    proc = _spawn(cmd, subprocess.DEVNULL)
     seen, last = 0, time.monotonic()
     try:
         while proc.poll() is None:
             time.sleep(0.05)
+            if stop.is_set():
+                return False
             now_seen = sum(out.exists() for out in outputs)
             if now_seen != seen:
                 seen, last = now_seen, time.monotonic()

@@ -22,6 +22,8 @@ import signal
 import stat
 import subprocess
 import sys
+import tempfile
+import threading
 import time
 from pathlib import Path
 
@@ -155,6 +157,7 @@ def test_an_ingest_killed_while_converting_leaves_the_store_as_it_was_and_the_ne
         assert _runs(fake_soffice) == ["2"], "the batch conversion never started"
         child.kill()  # SIGKILL while LibreOffice converts, before anything is parsed or written
         child.wait()
+        assert _ends(_pids(fake_soffice), 5.0), "LibreOffice went on converting after the ingest was killed"
     finally:
         for line in fake_soffice.read_text().splitlines():
             with contextlib.suppress(ProcessLookupError):
@@ -165,6 +168,93 @@ def test_an_ingest_killed_while_converting_leaves_the_store_as_it_was_and_the_ne
     assert load(store).reports["report_id"].tolist() == before
     assert sorted(Path(f.path).name for f in result.failures) == ["report0.doc", "report1.doc"]
     assert _runs(fake_soffice)[1:] == ["2", "1", "1"]
+
+
+def test_an_interrupted_conversion_kills_its_run_and_starts_no_more(tmp_path, fake_soffice, monkeypatch):
+    """Ctrl-C during the conversions: before, the pool finished every queued batch first (minutes for a corpus of
+    .doc files) and the running LibreOffice, in a session of its own, never saw the interrupt."""
+    monkeypatch.setattr(office, "BATCH_FILES", 2)
+    paths = _files(tmp_path / "in", [b"STALL a", b"b", b"c", b"d", b"e", b"f"])
+    timer = threading.Timer(1.0, signal.pthread_kill, (threading.main_thread().ident, signal.SIGINT))  # Ctrl-C
+    timer.start()
+    start = time.monotonic()
+    try:
+        with pytest.raises(KeyboardInterrupt):
+            office.convert_many(paths, tmp_path / "out")
+    finally:
+        timer.cancel()
+    assert time.monotonic() - start < 3.0  # not the stand-in's 60 s stall, nor a file's 4 s conversion time
+    assert _runs(fake_soffice) == ["2"]  # the two batches behind it never started
+    assert _ends(_pids(fake_soffice), 2.0)
+
+
+def test_folders_a_killed_run_left_behind_are_removed_by_the_next(tmp_path, fake_soffice, monkeypatch):
+    """A SIGKILL skips every clean-up, so each killed run left a LibreOffice profile (megabytes) and its
+    conversions in the temporary folder, for ever. The next conversion removes those of dead processes that
+    are an hour old; a live process's, a young one and anything not ours stay."""
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path / "tmp"))
+    (tmp_path / "tmp").mkdir()
+    office._swept.cache_clear()
+    dead = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True,
+                          text=True, check=True).stdout.strip()
+    names = {"old profile": f"govreport-soffice-profile-{dead}-ab12", "old batch": f"govreport-convert-{dead}-x9",
+             "young": f"govreport-convert-{dead}-new", "live": f"govreport-soffice-profile-{os.getppid()}-cd34",
+             "not ours": "govreport-unread-abc", "no pid": "govreport-convert-abc",
+             "legacy": "govreport-convert-12345678"}  # an older version's name: whose it is cannot be told
+    for name in names.values():
+        (tmp_path / "tmp" / name / "user").mkdir(parents=True)
+        (tmp_path / "tmp" / name / "user" / "registrymodifications.xcu").write_text("x")
+        if name != names["young"]:
+            os.utime(tmp_path / "tmp" / name, (time.time() - 2 * office.ORPHAN_AGE_S,) * 2)
+    with corpus.converted_first([corpus.Task(p, "0" * 64, "") for p in _files(tmp_path / "in", [b"a", b"b"])], 1):
+        pass
+    left = {p.name for p in (tmp_path / "tmp").iterdir()}
+    assert left - {n for n in left if n.startswith(f"govreport-soffice-profile-{os.getpid()}-")} == {
+        names[k] for k in ("young", "live", "not ours", "no pid", "legacy")}
+    office._swept.cache_clear()
+
+
+def test_the_conversions_are_told_as_they_go(tmp_path, fake_soffice, monkeypatch):
+    """Thousands of .doc files take minutes to convert before the first report is read: the ingest's progress
+    (a ``converting`` method beside the per-report call) is told after each run, then per report as before."""
+    monkeypatch.setattr(office, "BATCH_FILES", 2)
+    folder = tmp_path / "in"
+    _files(folder, [b"a", b"b", b"c", b"d", b"e"])
+    shutil.copy(ROOT / "data" / "raw" / "hongze_district_gov_2024.txt", folder)
+    told = []
+
+    class Progress:
+        def __call__(self, n, total, path):
+            told.append(("report", n, total))
+
+        def converting(self, n, total, path):
+            told.append(("converting", n, total, Path(path).name))
+
+    ingest([folder], tmp_path / "store", jobs=1, progress=Progress())
+    assert told[:3] == [("converting", 2, 5, "report1.doc"), ("converting", 4, 5, "report3.doc"),
+                        ("converting", 5, 5, "report4.doc")]
+    assert [t[0] for t in told[3:]] == ["report"] * 6 and told[-1] == ("report", 6, 6)
+
+
+def _pids(log: Path) -> list[int]:
+    return [int(line.split()[1]) for line in log.read_text().splitlines()]
+
+
+def _ends(pids: list[int], seconds: float) -> bool:
+    """Whether every process of ``pids`` is gone (or a zombie) within ``seconds``."""
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if not any(_alive(pid) for pid in pids):
+            return True
+        time.sleep(0.05)
+    return False
+
+
+def _alive(pid: int) -> bool:
+    try:
+        return not Path(f"/proc/{pid}/stat").read_text().split(")")[-1].split()[0] == "Z"
+    except OSError:
+        return False
 
 
 # ------------------------------------------------------------------ real LibreOffice, real reports
