@@ -10,7 +10,7 @@ from govreport.errors import CatalogError, GovreportError, ReportError, Selectio
 
 # internal control flow, never seen by a caller: pdfium declining a file hands it to pdfplumber;
 # limits' timeout is turned into a ReportError where it is caught
-INTERNAL = {"govreport.readers.pdfium_calls.Decline", "govreport.readers.limits._Timeout"}
+INTERNAL = {"govreport.readers.pdfium_calls.Decline", "govreport.readers.limits.Alarm"}
 
 
 def _package_exceptions() -> dict[str, type]:

@@ -96,6 +96,8 @@ class PerFile:
                 return {"failure": None, "report": self.read(local, task.sha256)}
         except OverBudget as exc:
             return {"failure": exc.problem, "retry": True}
+        except limits.Alarm:  # it rang as a limit's block ended, past that limit's guard: over time all the same
+            return {"failure": "gave up parsing (time limit per file)", "retry": True}
         except ReportError as exc:
             return {"failure": exc.problem}
         except RecursionError:

@@ -220,7 +220,7 @@ def file_budget(path, seconds: float, what: str = "reading"):
         _CURRENT.reset(token)
 
 
-class _Timeout(BaseException):
+class Alarm(BaseException):
     """The alarm of a time_limit. Not an Exception: code under the limit that catches Exception (lxml, openpyxl,
     pdfminer, our own shortcuts) must not swallow it, or the one-shot alarm is spent and the file runs unbounded."""
 
@@ -255,7 +255,7 @@ def time_limit(seconds: float, path, what: str = "reading", budget: Optional[Bud
         return
 
     def _handler(signum, frame):
-        raise _Timeout()
+        raise Alarm()
 
     old_handler = signal.signal(signal.SIGALRM, _handler)
     started = time.monotonic()
@@ -266,7 +266,7 @@ def time_limit(seconds: float, path, what: str = "reading", budget: Optional[Bud
         # inside the try: a short limit can fire before the next statement runs
         old_delay, _ = signal.setitimer(signal.ITIMER_REAL, seconds)
         yield
-    except _Timeout:
+    except Alarm:
         limit = budget.limit_text() if budget is not None else f"{seconds:g} s"
         raise OverBudget(path, f"gave up {what} after {limit} (time limit per file)") from None
     finally:

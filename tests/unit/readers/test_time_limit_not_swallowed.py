@@ -1,4 +1,4 @@
-"""A time limit ends the file even when the code it bounds catches ``Exception`` (readers/limits._Timeout).
+"""A time limit ends the file even when the code it bounds catches ``Exception`` (readers/limits.Alarm).
 
 The alarm is one-shot: before, an ``except Exception`` anywhere under it (lxml, openpyxl, pdfminer, the DOCX
 reader's own guard) took the timeout for a damaged file, or swallowed it and let the file run unbounded."""
@@ -51,3 +51,26 @@ def test_a_slow_docx_part_is_a_time_limit_not_a_damaged_file(monkeypatch, tmp_pa
         docx.read_docx(path)
     assert isinstance(caught.value, OverBudget), caught.value
     assert "gave up reading DOCX after 0.2 s" in str(caught.value)
+
+
+def test_an_alarm_past_every_guard_still_costs_only_its_file(tmp_path, monkeypatch):
+    """An alarm that rings just as a limit's block ends (in its clean-up) escapes that limit's guard; the file's
+    last guard (ingestion/corpus.PerFile.part) counts it as over time, to be read again, and the batch goes on."""
+    from contextlib import contextmanager
+
+    from govreport.ingestion import corpus
+
+    @contextmanager
+    def ringing_as_it_ends(path, seconds, what):
+        yield
+        raise limits.Alarm()
+
+    monkeypatch.setattr(limits, "file_budget", ringing_as_it_ends)
+
+    def read(path, sha256):
+        return "the report"
+
+    source = tmp_path / "report.txt"
+    source.write_text("2023年政府信息公开工作年度报告", encoding="utf-8")
+    part = corpus.PerFile(read).part(corpus.Task(str(source), "0" * 64, ""))
+    assert part == {"failure": "gave up parsing (time limit per file)", "retry": True}
