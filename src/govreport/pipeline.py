@@ -9,7 +9,8 @@ audit:  discover -> parse each file -> score it against the hand-checked values 
 """
 from __future__ import annotations
 
-from contextlib import nullcontext
+from contextlib import closing
+from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Iterable, Optional
 
@@ -126,10 +127,12 @@ def _ingest(paths: Iterable = ("data/raw",), out_dir="data/processed", progress=
     todo = [t for t in todo if not plan.is_kept(t.path)]  # an input not named now is never read again
     engine = engine or ("processes" if jobs != 1 else "local")
     converting = engines.local_workers(engine, jobs) if engine in ("local", "processes") else 0  # dask: each alone
-    told = getattr(progress, "converting", None)
-    with corpus.converted_first(todo, converting, told) if converting else nullcontext(todo) as todo:
-        outcomes = {o.path: o for o in engines.run(corpus.PerFile(stored_part), todo, engine, jobs, scheduler,
-                                                   progress)}
+    outcomes: dict = {}
+    with closing(corpus.in_waves(todo, converting, getattr(progress, "converting", None))) as waves:
+        for wave in waves:
+            told = progress and partial(_told, progress, len(outcomes), len(todo))
+            outcomes.update((o.path, o) for o in engines.run(corpus.PerFile(stored_part), wave, engine, jobs,
+                                                             scheduler, told))
     stored = additive.Stored(out, reparse=_read_again)
     failures = plan.failures()
     index = assemble.collect([outcomes.get(t.path, t) for t in tasks], failures, stored=plan.stored_part(stored))
@@ -145,6 +148,11 @@ def _ingest(paths: Iterable = ("data/raw",), out_dir="data/processed", progress=
     corpus.prune_parts(out / ".parts", keep=code)
     n_named = sum(not plan.is_kept(t.path) for t in tasks)
     return corpus.result(out, len(todo), n_named - len(todo), dropped=plan.dropped_reports(), n_kept=len(plan.kept))
+
+
+def _told(progress, before: int, total: int, n: int, wave_total: int, path) -> None:
+    """A wave's progress, as the whole ingest's."""
+    progress(before + n, total, path)
 
 
 def _import_parse_stages() -> None:

@@ -123,6 +123,32 @@ class PerFile:
         return limits.hard_seconds(task.path), limits.LIMITS.memory_mb
 
 
+WAVE_FILES = 512  # files read through LibreOffice converted ahead of their reading at most (about 25 MB of .docx)
+
+
+def in_waves(tasks: list[Task], parallel: int, progress=None) -> Iterator[list[Task]]:
+    """The tasks in waves of at most WAVE_FILES files read through LibreOffice, each wave's conversions made first
+    (``converted_first``) and removed once the next wave is asked for; the other files go with the first wave.
+    A corpus of a hundred thousand .doc files neither fills the disk with their conversions nor waits hours for
+    its first report. ``parallel`` 0: no conversions ahead (Dask: each file alone, where it is read).
+    ``progress(n, total, path)`` is told as the conversions go, over all the waves."""
+    legacy = [t for t in tasks if parallel and _converted_ahead(t)]
+    others = [t for t in tasks if not (parallel and _converted_ahead(t))]
+    if len(legacy) <= WAVE_FILES:
+        with converted_first(tasks, parallel, progress) if parallel else contextlib.nullcontext(tasks) as wave:
+            yield wave
+        return
+    for start in range(0, len(legacy), WAVE_FILES):
+        told = progress and (lambda n, total, path, before=start: progress(before + n, len(legacy), path))
+        with converted_first(legacy[start:start + WAVE_FILES], parallel, told) as wave:
+            yield (others if start == 0 else []) + wave
+
+
+def _converted_ahead(task: Task) -> bool:
+    """A local file read through LibreOffice that read_document would not refuse before converting it."""
+    return not task.fetch and not is_url(task.path) and office.converts(task.path) and _readable_size(task.path)
+
+
 @contextlib.contextmanager
 def converted_first(tasks: list[Task], parallel: int, progress=None) -> Iterator[list[Task]]:
     """The tasks, those of local files read through LibreOffice (.doc, .wps, .xls) with their conversions made
@@ -130,8 +156,7 @@ def converted_first(tasks: list[Task], parallel: int, progress=None) -> Iterator
     LibreOffice costs about a CPU-second, ten to twenty times converting one more file in the same run. The conversions
     last as long as the block; a file a batch did not convert is converted alone when read. ``progress(n, total,
     path)`` is told as the conversions go."""
-    legacy = [t.path for t in tasks if not t.fetch and not is_url(t.path) and office.converts(t.path)
-              and _readable_size(t.path)]
+    legacy = [t.path for t in tasks if _converted_ahead(t)]
     if len(legacy) < 2:  # one file: its own conversion, inside its own budget, costs the same
         yield tasks
         return

@@ -236,6 +236,43 @@ def test_the_conversions_are_told_as_they_go(tmp_path, fake_soffice, monkeypatch
     assert [t[0] for t in told[3:]] == ["report"] * 6 and told[-1] == ("report", 6, 6)
 
 
+def test_many_files_are_converted_in_waves_each_removed_before_the_next(tmp_path, fake_soffice, monkeypatch):
+    """Every conversion made before the first report was read: a hundred thousand .doc files waited hours for
+    it and held all their .docx files on disk at once. Now at most WAVE_FILES at a time; the other files go with
+    the first wave; progress counts over the whole ingest."""
+    monkeypatch.setattr(office, "BATCH_FILES", 2)
+    monkeypatch.setattr(corpus, "WAVE_FILES", 2)
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path / "tmp"))
+    (tmp_path / "tmp").mkdir()
+    folder = tmp_path / "in"
+    _files(folder, [b"a", b"b", b"c", b"d", b"e"])
+    shutil.copy(ROOT / "data" / "raw" / "hongze_district_gov_2024.txt", folder)
+    alive, convert_many = [], office.convert_many
+
+    def counted(paths, outdir, parallel=1, progress=None):
+        alive.append(len(list((tmp_path / "tmp").glob("govreport-convert-*"))))
+        return convert_many(paths, outdir, parallel, progress)
+
+    monkeypatch.setattr(office, "convert_many", counted)
+    told = []
+
+    class Progress:
+        def __call__(self, n, total, path):
+            told.append(("report", n, total, Path(path).name))
+
+        def converting(self, n, total, path):
+            told.append(("converting", n, total))
+
+    result = ingest([folder], tmp_path / "store", jobs=1, progress=Progress())
+    assert _runs(fake_soffice) == ["2", "2", "1"] and alive == [1, 1]  # one wave's at a time; the last file alone
+    assert not list((tmp_path / "tmp").glob("govreport-convert-*"))
+    assert [t[:3] for t in told] == [("converting", 2, 5), ("report", 1, 6), ("report", 2, 6), ("report", 3, 6),
+                                     ("converting", 4, 5), ("report", 4, 6), ("report", 5, 6),
+                                     ("report", 6, 6)]  # a wave of one file: converted as it is read
+    assert told[1][3] == "hongze_district_gov_2024.txt"  # the files read directly go with the first wave
+    assert len(result.failures) == 5  # the stand-in's "conversions" are no Word files: each fails, none is lost
+
+
 def _pids(log: Path) -> list[int]:
     return [int(line.split()[1]) for line in log.read_text().splitlines()]
 
