@@ -126,7 +126,7 @@ def _ingest(paths: Iterable = ("data/raw",), out_dir="data/processed", progress=
     _import_parse_stages()  # before the engines fork their workers: each starts warm
     todo = [t for t in todo if not plan.is_kept(t.path)]  # an input not named now is never read again
     engine = engine or ("processes" if jobs != 1 else "local")
-    converting = engines.local_workers(engine, jobs) if engine in ("local", "processes") else 0  # dask: each alone
+    converting = engines.converting_workers(engine, jobs, scheduler)
     outcomes: dict = {}
     with closing(corpus.in_waves(todo, converting, getattr(progress, "converting", None))) as waves:
         for wave in waves:

@@ -194,6 +194,15 @@ def local_workers(engine: str, jobs: int) -> int:
     return max(1, jobs or os.cpu_count() or 1) if engine == "processes" else 1
 
 
+def converting_workers(engine: str, jobs: int, scheduler=None) -> int:
+    """LibreOffice runs at a time for the files converted before they are read (ingestion/corpus.in_waves): one
+    per worker on this machine; 0 for a Dask cluster elsewhere, whose workers may not see this machine's files
+    (each file converted alone where it is read)."""
+    if engine == "dask":
+        return 0 if scheduler else max(1, jobs or os.cpu_count() or 1)
+    return local_workers(engine, jobs)
+
+
 ENGINES = {"local": run_local, "processes": run_processes, "dask": run_dask}
 
 

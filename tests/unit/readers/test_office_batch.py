@@ -273,6 +273,17 @@ def test_many_files_are_converted_in_waves_each_removed_before_the_next(tmp_path
     assert len(result.failures) == 5  # the stand-in's "conversions" are no Word files: each fails, none is lost
 
 
+def test_a_local_dask_cluster_converts_in_batches_too(tmp_path, fake_soffice):
+    """``--engine dask`` without a scheduler runs on this machine: its files are converted ahead, many to a run,
+    as with the local engines (before: one LibreOffice start, about a CPU-second, per file)."""
+    pytest.importorskip("distributed")
+    folder = tmp_path / "in"
+    _files(folder, [b"a", b"b", b"REFUSE c"])
+    result = ingest([folder], tmp_path / "store", jobs=1, engine="dask")
+    assert _runs(fake_soffice) == ["3", "1"]  # one run for all three; the refused one alone when read
+    assert len(result.failures) == 3  # the stand-in's "conversions" are no Word files; the refused one says so
+
+
 def _pids(log: Path) -> list[int]:
     return [int(line.split()[1]) for line in log.read_text().splitlines()]
 
