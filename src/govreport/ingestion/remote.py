@@ -132,11 +132,14 @@ class local_file:
         try:
             with fsspec.open(self.path, "rb") as src:
                 local.write_bytes(src.read())
-        except ImportError as exc:
-            raise ReportError(None, missing_library(self.path, exc)) from None
-        except OSError as exc:  # gone since discovery, refused, unreachable: its words, without the secrets
-            raise ReportError(None, scrub(f"cannot read this URL ({exc.__class__.__name__}: {exc})", self.path)) \
-                from None
+        except BaseException as exc:  # no __exit__ follows a failed __enter__: the folder goes now
+            self.__exit__()
+            if isinstance(exc, ImportError):
+                raise ReportError(None, missing_library(self.path, exc)) from None
+            if isinstance(exc, OSError):  # gone since discovery, refused, unreachable: its words, no secrets
+                raise ReportError(None, scrub(f"cannot read this URL ({exc.__class__.__name__}: {exc})",
+                                              self.path)) from None
+            raise
         return local
 
     def __exit__(self, *exc):

@@ -150,3 +150,22 @@ def test_strip_credentials_removes_userinfo_and_the_catalogs_secret_parameters(u
     from govreport.text.urls import strip_credentials
 
     assert strip_credentials(url) == stored
+
+
+def test_a_url_that_cannot_be_fetched_leaves_no_temporary_folder(missing, monkeypatch, tmp_path):
+    """A failed ``__enter__`` gets no ``__exit__``: every unreachable or refused URL, and every missing library,
+    left an empty ``govreport-*`` folder in the temporary folder, one per file per run."""
+    from govreport.errors import ReportError
+    from govreport.ingestion.remote import local_file
+
+    monkeypatch.setattr("tempfile.tempdir", str(tmp_path))
+    missing("s3", "Install s3fs to access S3")
+    for url in ("memory://reports/gone.txt", "s3://bucket/reports/a.txt"):
+        with pytest.raises(ReportError):
+            with local_file(url):
+                pass
+    assert list(tmp_path.iterdir()) == []
+    MemoryFileSystem().pipe("/reports/here.txt", b"2023")
+    with local_file("memory://reports/here.txt") as local:
+        assert local.read_bytes() == b"2023"
+    assert list(tmp_path.iterdir()) == []
