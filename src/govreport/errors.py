@@ -54,10 +54,25 @@ def strip_controls(text) -> str:
 
 def describe_path(path) -> str:
     """A file name as it goes into a one-line message: backslashes doubled (so an escape
-    is never ambiguous), line breaks and control characters escaped."""
+    is never ambiguous), bytes that are not UTF-8, line breaks and control characters escaped."""
     if path is None:
         return "(no file)"
-    return one_line(str(path).replace("\\", "\\\\"))
+    return one_line(storable(str(path).replace("\\", "\\\\")))
+
+
+def storable(name: str) -> str:
+    """A file name as text every encoder takes (a table, a CSV, JSON, the terminal): the bytes of a name that are
+    not UTF-8 as \\xNN escapes. Such names are common: a zip archive made on a Chinese Windows system unpacks
+    its names in GBK, which reach Python as lone surrogates, and one of them stopped a whole ingest."""
+    try:
+        name.encode("utf-8")
+        return name
+    except UnicodeEncodeError:
+        pass
+    try:
+        return name.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
+    except UnicodeEncodeError:  # a surrogate that no undecodable byte made
+        return name.encode("utf-8", "backslashreplace").decode("utf-8")
 
 
 class GovreportError(Exception):

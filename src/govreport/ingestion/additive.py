@@ -23,7 +23,7 @@ from typing import Optional
 import pandas as pd
 
 from govreport.checks.identities import rules
-from govreport.errors import GovreportError, ReportError
+from govreport.errors import GovreportError, ReportError, storable
 from govreport.ingestion import discover as walk
 from govreport.ingestion.assemble import renamed
 from govreport.ingestion.discover import Failure
@@ -100,9 +100,10 @@ class Plan:
         failed = dict(zip(tables["failures"]["path"], tables["failures"]["problem"]))
         copies = dict(zip(tables["duplicates"]["path"], tables["duplicates"]["duplicate_of"]))
         for r in self.records.values():
+            shown = storable(r["path"])  # as the tables hold it
             yield {"input": r["input"], "path": r["path"], "sha256": r["sha256"], "source": r.get("source"),
-                   "report_id": rid.get(r["path"]), "failure": failed.get(r["path"]),
-                   "duplicate_of": copies.get(r["path"]), "stat": r.get("stat")}
+                   "report_id": rid.get(shown), "failure": failed.get(shown),
+                   "duplicate_of": copies.get(shown), "stat": r.get("stat")}
 
 
 def previous_reviews(plan: Plan) -> Optional[Path]:

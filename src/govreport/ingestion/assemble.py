@@ -28,6 +28,7 @@ import pyarrow as pa
 from govreport import catalog
 from govreport.checks.identities import Cells, check_across_years
 from govreport.checks.repetition import repetition_tables
+from govreport.errors import storable
 from govreport.harmonize.crosswalk import harmonize
 from govreport.harmonize.facts import fact_series
 from govreport.ingestion import engines
@@ -107,12 +108,12 @@ def _entry(outcome, kept: Optional[dict], failures: list[Failure]) -> Optional[E
         if info.get("failure") or info.get("meta") is None:
             failures.append(Failure(outcome.path, info.get("failure") or "part holds no report"))
             return None
-        return Entry(report_row({**info["meta"], "source_file": outcome.path}), part=outcome.part)
+        return Entry(report_row({**info["meta"], "source_file": storable(outcome.path)}), part=outcome.part)
     if kept["failure"]:
         failures.append(Failure(outcome.path, kept["failure"]))
         return None
     rep = kept["report"]
-    return Entry(report_row({**rep.meta, "source_file": outcome.path}), stored_id=kept.get("stored"),
+    return Entry(report_row({**rep.meta, "source_file": storable(outcome.path)}), stored_id=kept.get("stored"),
                  held=rep if not kept.get("stored") else None)
 
 
@@ -280,9 +281,11 @@ def stream(entries: list[Entry], sink, failures: list[Failure], reviews: review_
             sink.step(assembled.serve)  # the workers served between the files of a batch written
     reports = pd.DataFrame.from_records([e._values for e in entries], columns=_ROW)  # no dict per report
     return {"reports": reports, "reviews": _decided(reports, reviews, applied),
-            "failures": pd.DataFrame([dict(path=f.path, problem=f.problem, reason=catalog.failure_code(f.problem))
+            "failures": pd.DataFrame([dict(path=storable(f.path), problem=f.problem,
+                                           reason=catalog.failure_code(f.problem))
                                       for f in failures], columns=columns("failures")),
-            "duplicates": pd.DataFrame([dict(path=d.path, duplicate_of=d.duplicate_of, sha256=d.sha256)
+            "duplicates": pd.DataFrame([dict(path=storable(d.path), duplicate_of=storable(d.duplicate_of),
+                                             sha256=d.sha256)
                                         for d in duplicates], columns=columns("duplicates")),
             "data_dictionary": data_dictionary()}
 
