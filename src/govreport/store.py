@@ -267,26 +267,15 @@ def write_manifest(out_dir: Path, files: Iterable[str], sources: Iterable[dict] 
     lists = [("sources", sources)] + ([("inputs", inputs)] if inputs is not None else [])
 
     def write(tmp):
-        with open(tmp, "w", encoding="utf-8") as f:
-            f.write(_json_line(header)[:-1])
+        with open(tmp, "w", encoding="utf-8", errors="backslashreplace") as f:  # a name not UTF-8: \udcXX, read back
+            f.write(json.dumps(header, ensure_ascii=False, sort_keys=True)[:-1])
             for name, records in lists:
                 f.write(f',\n"{name}": [')
                 for k, record in enumerate(records):
-                    f.write(("\n" if k == 0 else ",\n") + _json_line(record))
+                    f.write(("\n" if k == 0 else ",\n") + json.dumps(record, ensure_ascii=False, sort_keys=True))
                 f.write("\n]")
             f.write("}\n")
     atomic_write(out_dir / MANIFEST, write)
-
-
-def _json_line(record: dict) -> str:
-    """``record`` as JSON, Chinese as it is; a file name that is not UTF-8 (lone surrogates: errors.storable)
-    escaped as \\uXXXX, which JSON reads back to the same name, so the input is found again next run."""
-    line = json.dumps(record, ensure_ascii=False, sort_keys=True)
-    try:
-        line.encode("utf-8")
-    except UnicodeEncodeError:
-        return json.dumps(record, ensure_ascii=True, sort_keys=True)
-    return line
 
 
 def write_tables(out_dir: Path, tables: dict, sources: Iterable[dict] = (), code: str = "",
