@@ -53,3 +53,23 @@ def test_a_report_whose_name_is_not_utf8_is_read_kept_and_pruned(tmp_path, capsy
     printed = capsys.readouterr().out
     assert f"dropped: {raw}/{SHOWN} (" in printed
     assert govreport.load(out).reports["source_file"].tolist() == [str(raw / "seed_2018.txt")]
+
+
+def test_the_published_copy_of_such_a_report_is_its_file(tmp_path):
+    """A build copies each report's raw file into reports/sources, under the name the pages link to; the
+    table's name (with escapes) is no file on disk, so the copy was skipped and the page's link led nowhere."""
+    from govreport.ingestion.discover import on_disk
+    from govreport.publish import record
+
+    raw, out = _raw(tmp_path), tmp_path / "store"
+    govreport.ingest([raw], out, jobs=1)
+    data = govreport.load(out)
+    copies = record.source_copies(data, set(data.reports["report_id"]), raw, tmp_path)
+    real = os.path.join(os.fsencode(raw), GBK_NAME)
+    assert {r["path"]: os.fsencode(source) for source, r in copies} == {
+        "seed_2018.txt": os.fsencode(raw / "seed_2018.txt"), SHOWN: real}
+    assert os.fsencode(on_disk(f"{raw}/{SHOWN}")) == real
+    assert sorted(record.copy_sources(tmp_path / "site", copies)) == sorted(["seed_2018.txt", SHOWN])
+    with open(real, "rb") as f:
+        assert (tmp_path / "site" / SHOWN).read_bytes() == f.read()
+    assert record.source_href(SHOWN).endswith("/%5Cxba%5Cxe9%5Cxd4%5Cxf3%5Cxc7%5Cxf82024%5Cxc4%EA%B1%A8.txt")

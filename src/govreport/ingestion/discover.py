@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterable, Optional
 
-from govreport.errors import describe_path, one_line
+from govreport.errors import describe_path, one_line, storable
 from govreport.store import sha256_file
 from govreport.readers import SUPPORTED_SUFFIXES
 
@@ -69,6 +69,21 @@ def _readable_file(path: str) -> Optional[str]:
     except OSError as exc:
         return _reason(exc, "cannot open file")
     return None
+
+
+def on_disk(shown) -> Path:
+    """The file a name of the tables stands for: the name itself, or, for a name whose bytes that are not UTF-8
+    the tables show as \\xNN escapes (errors.storable), the path whose parts have those storable names."""
+    path = Path(shown)
+    if "\\x" not in str(shown) or path.exists():
+        return path
+    real = Path(path.anchor)
+    for part in path.parts[1:] if path.anchor else path.parts:
+        found = real / part
+        if not found.exists() and real.is_dir():
+            found = next((real / e.name for e in os.scandir(real) if storable(e.name) == part), found)
+        real = found
+    return real
 
 
 def suffix_of(name: str) -> str:

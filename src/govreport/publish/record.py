@@ -27,6 +27,7 @@ import pandas as pd
 
 from govreport import catalog
 from govreport.errors import strip_controls
+from govreport.ingestion.discover import on_disk
 from govreport.ingestion.reviews import summary
 from govreport.publish.downloads import DOWNLOADS, write_downloads
 from govreport.report.dataset import Dataset
@@ -276,7 +277,7 @@ def source_copies(data: Any, report_ids: Iterable[str], raw: Path, root: Path) -
         if not path.is_absolute():
             path = Path(root) / path
         relative = path.relative_to(raw).as_posix() if path.is_relative_to(raw) else path.name
-        out.append((path, {"path": strip_controls(relative), "sha256": str(r["sha256"])}))
+        out.append((on_disk(path), {"path": strip_controls(relative), "sha256": str(r["sha256"])}))
     return out
 
 
