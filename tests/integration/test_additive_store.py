@@ -166,3 +166,21 @@ def test_sql_and_agencies_read_a_store_from_a_folder_without_data_raw(inputs, tm
     assert main(["sql", "SELECT 1"]) == 1  # nothing named, nothing found: one line
     assert capsys.readouterr().err.count("\n") == 1
     assert main(["audit", str(inputs / SEED_2018.name)]) == 0  # audit reads the files it is given
+
+
+def test_a_store_inside_its_input_folder_is_not_read_as_input(tmp_path, capsys, monkeypatch):
+    """``govreport ingest . --out store`` in a downloads folder: the next run found the store's own Parquet,
+    CSV and manifest files under the input and listed each as a failed input (33 lines, exit 1, and the
+    store's failures table filled with its own files). The folder being written is not searched."""
+    folder = tmp_path / "downloads"
+    folder.mkdir()
+    shutil.copy(SEED_2018, folder / "seed_2018.txt")
+    monkeypatch.chdir(folder)
+    assert main(["ingest", ".", "--out", "store", "--jobs", "1", "--quiet"]) == 0
+    shutil.copy(SEED_2021, folder / "seed_2021.txt")
+    assert main(["ingest", ".", "--out", "store", "--jobs", "1", "--quiet"]) == 0
+    assert main(["ingest", str(folder), "--out", str(folder / "store"), "--jobs", "1", "--quiet"]) == 0
+    assert capsys.readouterr().err == ""
+    data = govreport.load(folder / "store")
+    assert sorted(data.reports["source_file"]) == ["seed_2018.txt", "seed_2021.txt"]
+    assert data.failures.empty

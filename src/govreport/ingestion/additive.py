@@ -131,7 +131,7 @@ def plan(paths: list, out: Path, replace: bool = False, prune: bool = False) -> 
     A local input that does not exist raises InputNotFound before anything is read or written."""
     require_inputs(paths)
     previous = _replaced(out) if replace else previous_manifest(out)
-    now = this_run(paths, {r["input"]: r for r in previous.get("inputs", [])})
+    now = this_run(paths, {r["input"]: r for r in previous.get("inputs", [])}, skip=[out])
     result = Plan(previous=previous, out=Path(out))
     old = {r["input"]: r for r in previous.get("inputs", [])}
     for key, record in ({} if replace else old).items():  # the store's order: a report keeps its id
@@ -181,11 +181,12 @@ def _inputs_from_tables(out: Path) -> list[dict]:
     return records
 
 
-def this_run(paths: list, known: Optional[dict] = None) -> dict:
+def this_run(paths: list, known: Optional[dict] = None, skip: list = ()) -> dict:
     """key -> record of every input this run names: files (hashed once, or not at all when the store's
-    manifest ``known`` holds the same file: ``_hashed``) and the failures of discovery."""
+    manifest ``known`` holds the same file: ``_hashed``) and the failures of discovery; the folders ``skip``
+    (the store itself, inside an input folder) are not searched."""
     local, urls = [p for p in paths if not is_url(p)], [p for p in paths if is_url(p)]
-    found, failures = walk.discover_names(local) if local else ([], [])
+    found, failures = walk.discover_names(local, skip) if local else ([], [])
     folders = walk.input_folders(local)
     records = [_local(f, known or {}, folders) for f in found]
     if urls:

@@ -118,9 +118,10 @@ def _entry(entry: os.DirEntry, path: str, folders: list[str], files: list[str], 
             files.append(path)
 
 
-def _walk(top: str, files: list[str], failures: list[Failure], reviews: Optional[str] = None) -> None:
+def _walk(top: str, files: list[str], failures: list[Failure], reviews: Optional[str] = None,
+          skip: set = frozenset()) -> None:
     """Depth first, names sorted, each folder's files before its subfolders; links never followed; the
-    batch's reviews file (``reviews``) is no report."""
+    batch's reviews file (``reviews``) is no report; the folders of ``skip`` (real paths) are not entered."""
     pending = [top]
     while pending:
         folder = pending.pop()
@@ -139,7 +140,7 @@ def _walk(top: str, files: list[str], failures: list[Failure], reviews: Optional
                 failures.append(Failure(path, f"part of the saved web page {os.path.basename(page)}, not a report"))
                 continue
             _entry(entry, path, subfolders, files, failures)
-        pending.extend(reversed(subfolders))
+        pending.extend(reversed([f for f in subfolders if not skip or os.path.realpath(f) not in skip]))
 
 
 def _saved_page(folder: str) -> Optional[str]:
@@ -165,12 +166,14 @@ def discover(paths: Iterable) -> tuple[list[Path], list[Failure]]:
     return [Path(f) for f in names], failures
 
 
-def discover_names(paths: Iterable) -> tuple[list[str], list[Failure]]:
-    """``discover`` with each file as the string of its Path (``str(Path(...))``), no Path made per file."""
+def discover_names(paths: Iterable, skip: Iterable = ()) -> tuple[list[str], list[Failure]]:
+    """``discover`` with each file as the string of its Path (``str(Path(...))``), no Path made per file; the
+    folders ``skip`` (the store this ingest writes, when it lies inside an input folder) are not entered."""
     files: list[str] = []
     failures: list[Failure] = []
     paths = list(paths)
     reviews = reviews_file(paths)
+    skip = {os.path.realpath(folder) for folder in skip}
     for p in paths:
         p = Path(p)
         try:
@@ -179,7 +182,7 @@ def discover_names(paths: Iterable) -> tuple[list[str], list[Failure]]:
             failures.append(Failure(str(p), _reason(exc, "cannot read file information")))
             continue
         if is_folder:
-            _walk(str(p), files, failures, str(reviews) if reviews else None)
+            _walk(str(p), files, failures, str(reviews) if reviews else None, skip)
         elif os.path.lexists(p):
             files.append(str(p))
         else:
