@@ -23,6 +23,7 @@ from typing import Iterable, Optional
 
 from govreport import catalog
 from govreport.model import Document
+from govreport.readers.encoding import file_name_text
 from govreport.identify.scanned import OcrLines, corrected, in_gazetteer, ocr_lines, surely_read
 from govreport.identify.titles import (HEAD_LINES, after_agency, agency_tail, clean_agency, compact,
                                        compact_document_lines, document_lines, find_title, match_title, meta_titles,
@@ -222,7 +223,7 @@ def agency_candidates(doc: Document, text: str, period_year: Optional[int] = Non
     raw = [("meta_title", meta_title), ("title", body_title)]
     raw += [("meta", compact(v)) for k, v in doc.meta.items() if any(p.search(k) for p in _source_patterns("meta"))]
     raw += [("signature", name) for name in _signature_names(lines)]
-    hit = match_title(Path(doc.path).stem) if doc.path else None
+    hit = match_title(file_name_text(Path(doc.path).stem)) if doc.path else None
     raw += [("file_name", hit[1] if hit else "")]
     raw += _sentences(lines, printed, read)
     found = [_candidate(source, value, text, titles, read, misread if source == "title" else "")

@@ -10,6 +10,21 @@ from govreport.errors import ReportError
 _GB_FAMILY = {"gbk", "gb2312", "gb18030", "hz"}
 
 
+def file_name_text(name: str) -> str:
+    """A file name as its author wrote it: one whose bytes are not UTF-8 (a zip made on a Chinese Windows system
+    unpacks its names in GBK; Python gives them lone surrogates) decoded as GB18030 when it is that, else as is.
+    Identification reads an agency in the name (``洪泽区人民政府2024年报.pdf``) whatever the name's encoding."""
+    try:
+        name.encode("utf-8")
+        return name
+    except UnicodeEncodeError:
+        pass
+    try:
+        return name.encode("utf-8", "surrogateescape").decode("gb18030")
+    except (UnicodeEncodeError, UnicodeDecodeError):
+        return name
+
+
 def decode_bytes(data: bytes, path: Path | str) -> str:
     """Return text; raise ReportError when the bytes are not text at all."""
     if not data.strip():
