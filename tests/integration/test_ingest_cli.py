@@ -22,7 +22,7 @@ def mixed_folder(tmp_path):
     (raw / "notes.txt").write_text("会议纪要：今天讨论了食堂菜单。\n", encoding="utf-8")
     lines = SEED_2021.read_text(encoding="utf-8").splitlines()
     (raw / "truncated_2021_title_only.txt").write_text("\n".join(lines[:40]), encoding="utf-8")
-    (raw / "image.bmp").write_bytes(b"\x89PNG\r\n\x1a\n" + bytes(range(256)))
+    (raw / "image.bmp").write_bytes(b"BM" + bytes(range(256)))  # a bitmap: no reader takes it, by name or bytes
     return raw
 
 

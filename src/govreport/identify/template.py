@@ -15,6 +15,7 @@ from govreport import catalog
 from govreport.errors import ReportError
 from govreport.identify.titles import match_title
 from govreport.model import Document
+from govreport.readers.sniff import named_otherwise
 from govreport.text.normalize import label_key
 
 _PERIOD = re.compile(r"(?:统计期限|统计数据|统计时限|统计时间|数据统计|统计区间|统计周期|数据时限|数据期限)[^。]{0,20}?(?P<year>(?:19|20)\d{2})\s*年\s*1\s*月\s*1\s*日")
@@ -32,7 +33,8 @@ def detect_template(doc: Document, year: Optional[int] = None, key: Optional[str
             scores[template] += weight
     best = max(scores.values())
     if best < 2:
-        raise ReportError(doc.path, "not a government information-disclosure annual report (no known table labels found)")
+        raise ReportError(doc.path, "not a government information-disclosure annual report (no known table labels "
+                                    f"found{named_otherwise(doc)})")
     top = [t for t in catalog.templates() if scores[t] == best]
     if len(top) > 1 and year is not None:
         by_year = [t for t in top if t in catalog.templates_for_year(year)]  # templates.csv first_year/last_year

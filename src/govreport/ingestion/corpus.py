@@ -27,7 +27,7 @@ from govreport.ingestion import discover as walk
 from govreport.ingestion import parts as part_files
 from govreport.ingestion.discover import Failure
 from govreport.ingestion.remote import discover_urls, is_url, local_file, url_name
-from govreport.readers import limits, office
+from govreport.readers import BY_SUFFIX_ALONE, limits, office, reader_of
 from govreport.store import Processed, load, sha256_file
 
 PART_SUFFIX = part_files.SUFFIX
@@ -237,17 +237,24 @@ def drop_duplicates(files: list[tuple]) -> tuple[list[tuple], list[Duplicate]]:
     """``files`` (name, sha256, ...) less the byte-identical copies, and those copies with the one kept.
 
     A downloaded report saved twice (``a.txt``, ``a (1).txt``) is the same report: one copy is read, the others
-    are listed (the ``duplicates`` table), and the batch's exit code does not change. The same bytes under
-    another suffix are read by another reader, so they are not a copy (the part cache keys on both too). An
-    unreadable file (no hash) is never anyone's duplicate."""
+    are listed (the ``duplicates`` table), and the batch's exit code does not change. The same bytes read by
+    another reader (``.txt`` and ``.md``) are not a copy; under two names one reader reads (``.htm`` and
+    ``.html``; ``report.pdf`` and ``downfile.do``, a PDF by its bytes: readers/sniff.py), they are. An unreadable
+    file (no hash) is never anyone's duplicate."""
     kept: dict[tuple, tuple] = {}
-    keys = [(entry[1], _suffix(str(entry[0]))) for entry in files]  # once per input (10,000s of them)
+    keys = [(entry[1], _reader(str(entry[0]))) for entry in files]  # once per input (10,000s of them)
     for entry, key in zip(files, keys):
         if entry[1] and (key not in kept or _kept_first(entry[0]) < _kept_first(kept[key][0])):
             kept[key] = entry
     unique = [f for f, key in zip(files, keys) if not f[1] or kept[key] is f]
     duplicates = [Duplicate(f[0], kept[key][0], f[1]) for f, key in zip(files, keys) if f[1] and kept[key] is not f]
     return unique, sorted(duplicates, key=lambda d: (d.duplicate_of, d.path))
+
+
+def _reader(path: str) -> str:
+    """readers.reader_of(path), from the suffix alone when it names a format that is no binary one (100,000s of
+    text and HTML files: no Path, no file opened)."""
+    return BY_SUFFIX_ALONE.get(_suffix(path)) or reader_of(path)
 
 
 def _suffix(path: str) -> str:

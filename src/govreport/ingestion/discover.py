@@ -21,7 +21,7 @@ from typing import Iterable, Optional
 
 from govreport.errors import describe_path, one_line, storable
 from govreport.store import sha256_file
-from govreport.readers import SUPPORTED_SUFFIXES
+from govreport.readers import SUPPORTED_SUFFIXES, unread_by_content
 
 _DENIED = (errno.EACCES, errno.EPERM)
 LINKED_FOLDER = "symbolic link to a folder: not followed (pass its target as an input path to read it)"
@@ -108,8 +108,10 @@ def _entry(entry: os.DirEntry, path: str, folders: list[str], files: list[str], 
     elif suffix.lower() not in SUPPORTED_SUFFIXES:
         if is_link and not os.path.exists(path):
             failures.append(Failure(path, "broken symbolic link"))
+        elif (hint := unread_by_content(path)) is None:  # a PDF, .docx or web page without its suffix
+            files.append(path)
         else:
-            failures.append(Failure(path, f"unsupported file type '{suffix or '(none)'}'"))
+            failures.append(Failure(path, f"unsupported file type '{suffix or '(none)'}'{hint}"))
     else:
         problem = _readable_file(path)
         if problem:

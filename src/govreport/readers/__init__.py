@@ -3,9 +3,11 @@ from __future__ import annotations
 
 import importlib
 from pathlib import Path
+from typing import Optional
 
 from govreport.errors import ReportError
 from govreport.model import Document
+from govreport.readers import sniff
 from govreport.readers.limits import LIMITS, file_budget
 
 MAX_FILE_BYTES = LIMITS.max_file_bytes  # larger files are refused, not read
@@ -22,15 +24,50 @@ _READERS = {"txt": ("text", "read_text"), "html": ("html", "read_html"), "md": (
             "xls": ("office", "read_xls"), "image": ("image", "read_image")}
 
 
-def _reader_for(path: Path):
-    fmt = _FORMATS.get(path.suffix.lower())
-    if fmt is None:
-        return None
+def _reader_for(fmt: str):
     module, function = _READERS[fmt]
     return getattr(importlib.import_module(f"govreport.readers.{module}"), function)
 
 
+def _format(path: Path) -> str:
+    """The format to read ``path`` as: its suffix's; for a suffix that names none, its first bytes'
+    (readers/sniff.py); a web page under a binary format's name (Word's "web page" .doc, a portal's error page
+    saved as the .pdf) is read as the web page it is. A one-line ReportError when no format is known."""
+    fmt = _FORMATS.get(path.suffix.lower())
+    if fmt is not None and fmt not in sniff.BINARY:
+        return fmt
+    data = sniff.head(path)
+    if fmt is not None:
+        return "html" if sniff.kind(data) == "html" else fmt
+    found = sniff.content_format(path, data)
+    if found is None:
+        raise ReportError(path, f"unsupported file type '{path.suffix or '(none)'}' (expected one of "
+                                f"{', '.join(SUPPORTED_SUFFIXES)}){sniff.hint(data)}")
+    return found
+
+
+def reader_of(path) -> str:
+    """Which reader reads ``path`` (its format, as ``read_document`` chooses it), or its suffix when none does: two
+    files of the same bytes are one report only when the same reader reads them (ingest's duplicates)."""
+    path = Path(path)
+    try:
+        return _format(path)
+    except (ReportError, OSError):
+        return path.suffix.lower()
+
+
+def unread_by_content(path) -> Optional[str]:
+    """For a file whose suffix names no format: None when its first bytes make it readable all the same, else
+    what they say of it ('' or a hint), for discovery's one line."""
+    try:
+        data = sniff.head(Path(path))
+    except OSError:
+        return ""
+    return None if sniff.content_format(Path(path), data) is not None else sniff.hint(data)
+
+
 SUPPORTED_SUFFIXES = tuple(_FORMATS)
+BY_SUFFIX_ALONE = {s: f for s, f in _FORMATS.items() if f not in sniff.BINARY}  # read as named, bytes unseen
 
 
 def read_document(path) -> Document:
@@ -48,10 +85,8 @@ def read_document(path) -> Document:
         raise ReportError(path, "empty file")
     if size > MAX_FILE_BYTES:
         raise ReportError(path, f"file too large ({size // (1024 * 1024)} MB > {MAX_FILE_BYTES // (1024 * 1024)} MB limit)")
-    reader = _reader_for(path)
-    if reader is None:
-        raise ReportError(path, f"unsupported file type '{path.suffix or '(none)'}' (expected one of {', '.join(SUPPORTED_SUFFIXES)})")
-    fmt = _FORMATS[path.suffix.lower()]
+    fmt = _format(path)
+    reader = _reader_for(fmt)
     if fmt in _MARKUP and size > LIMITS.max_markup_bytes:
         raise ReportError(path, f"{_FORMAT_NAMES[fmt]} file too large ({size // (1024 * 1024)} MB > "
                                 f"{LIMITS.max_markup_bytes // (1024 * 1024)} MB limit for text, HTML and Markdown)")

@@ -156,6 +156,20 @@ def test_a_files_source_name_and_suffix_are_those_of_its_path_without_a_path_obj
         assert _suffix(name) == Path(name).suffix.lower(), name
 
 
+def test_copies_are_told_by_the_reader_that_reads_them(tmp_path):
+    """corpus._reader (duplicates' key) is readers.reader_of, from the suffix alone for text and HTML names."""
+    from govreport.ingestion.corpus import _reader
+    from govreport.readers import reader_of
+
+    (tmp_path / "page.doc").write_text("<html><body>x</body></html>", encoding="utf-8")  # Word's "web page"
+    (tmp_path / "scan").write_bytes(b"%PDF-1.4\n")
+    for name in ("a.TXT", "b.htm", "c.HTML", "d.md", "e.pdf", "f.docx", "page.doc", "scan", "g.xyz", "h."):
+        path = str(tmp_path / name)
+        assert _reader(path) == reader_of(path), name
+    assert [_reader(str(tmp_path / n)) for n in ("b.htm", "c.HTML", "page.doc", "scan", "g.xyz")] == [
+        "html", "html", "html", "pdf", ".xyz"]
+
+
 def test_the_walk_names_each_file_as_its_paths_string_from_any_spelling_of_the_input(tmp_path, monkeypatch):
     """discover_names makes no Path per file, yet names each file as ``str(Path(input) / ...)`` would: ``.``
     gives bare names, a trailing slash is dropped; a name ending in a dot has no suffix."""

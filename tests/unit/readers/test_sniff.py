@@ -1,0 +1,73 @@
+"""Files read by what their bytes are (readers/sniff.py). Bulk downloads from portals name files badly: a PDF
+saved as ``downfile.do`` or with no suffix at all, Word's "web page" .doc (HTML), or a portal's error page saved
+under the report's .pdf name. Before, the first two were "unsupported file type" and the last "corrupt or
+truncated PDF (No /Root object! - Is this really a PDF?)", which sends the researcher looking for a broken PDF."""
+from __future__ import annotations
+
+import dataclasses
+import shutil
+import zipfile
+from pathlib import Path
+
+import pytest
+
+import govreport
+from conftest import RAW, ROOT
+from govreport.errors import ReportError
+from govreport.readers import read_document
+
+REAL_HTML = ROOT / "tests" / "data" / "real" / "putian_ptkjj_2024.html"
+PDF = RAW / "huaian_gov_2024.pdf"
+
+
+def _blocks(doc):
+    return [dataclasses.astuple(b) for b in doc.blocks], doc.format, doc.meta
+
+
+@pytest.mark.parametrize("source, name", [(PDF, "downfile.do"), (PDF, "P020250123456789"),
+                                          (REAL_HTML, "view.jsp"), (REAL_HTML, "report.doc")])
+def test_a_report_under_another_name_is_read_as_its_bytes_say(tmp_path, source, name):
+    copy = tmp_path / name
+    shutil.copy(source, copy)
+    assert _blocks(read_document(copy)) == _blocks(read_document(source))
+
+
+def test_a_web_page_saved_as_the_pdf_says_it_is_one(tmp_path):
+    page = tmp_path / "2024年报.pdf"
+    page.write_text("<!DOCTYPE html>\n<html><head><title>404 Not Found</title></head>"
+                    "<body><h1>404 Not Found</h1><hr>nginx</body></html>", encoding="utf-8")
+    with pytest.raises(ReportError) as caught:
+        govreport.parse(page)
+    assert str(caught.value) == (f"{page}: not a government information-disclosure annual report (no known table "
+                                 "labels found; the file named .pdf is a web page: '404 Not Found')")
+
+
+def test_bytes_that_no_reader_takes_stay_unsupported_with_advice(tmp_path):
+    ole2 = tmp_path / "attachment"
+    ole2.write_bytes(bytes.fromhex("d0cf11e0a1b11ae1") + bytes(600))
+    archive = tmp_path / "reports.bin"
+    with zipfile.ZipFile(archive, "w") as zf:
+        zf.writestr("a.txt", "not a Word package")
+    with pytest.raises(ReportError, match=r"unsupported file type '\(none\)' .*; its bytes are a Word or Excel "
+                                          r"97-2003 file: name it \.doc or \.xls$"):
+        read_document(ole2)
+    with pytest.raises(ReportError, match=r"unsupported file type '\.bin' \(expected one of [^)]*\)$"):
+        read_document(archive)
+
+
+def test_an_ingest_finds_them_in_folders_and_one_report_is_read_once(tmp_path, capsys):
+    folder = tmp_path / "downloads"
+    folder.mkdir()
+    shutil.copy(PDF, folder / "huaian_gov_2024.pdf")
+    shutil.copy(PDF, folder / "downfile.do")  # the same bytes, read by the same reader: a copy
+    shutil.copy(REAL_HTML, folder / "P020240101")
+    (folder / "attachment").write_bytes(bytes.fromhex("d0cf11e0a1b11ae1") + bytes(600))
+    result = govreport.ingest([folder], tmp_path / "store", jobs=1)
+    data = govreport.load(tmp_path / "store")
+    assert sorted((Path(p).name, f) for p, f in zip(data.reports["source_file"], data.reports["format"])) == [
+        ("P020240101", "html"), ("downfile.do", "pdf")]  # of two copies the first name in code-point order
+    assert [(Path(d.path).name, Path(d.duplicate_of).name) for d in result.duplicates] == [
+        ("huaian_gov_2024.pdf", "downfile.do")]
+    assert [(Path(f.path).name, f.problem) for f in result.failures] == [
+        ("attachment", "unsupported file type '(none)'; its bytes are a Word or Excel 97-2003 file: "
+                       "name it .doc or .xls")]
