@@ -19,16 +19,20 @@ from govreport.text.numerals import chinese_to_number
 _HEADING_START = re.compile(r"^\s*(?:[一二三四五六七八九十]+、|[（(][一二三四五六七八九十]+[)）]|\d{1,2}[.、．](?!\d))")
 # A top-level section heading: 一、概述 / 六、其他需要报告的事项
 _TOP_HEADING = re.compile(r"^\s*(?P<num>[一二三四五六七八九十]{1,3})\s*[、.．]\s*(?P<title>\S.*)$")
-_SENTENCE_END = ("。", "！", "？", "；", "：", "!", "?", ";", ":")
-_FULL_STOP = ("。", "！", "？", "!", "?")
+_TOP_NUMERALS = frozenset("一二三四五六七八九十")  # what a cleaned line (no leading space) it matches opens with
+_SENTENCE_END = frozenset("。！？；：!?;:")
+_FULL_STOP = frozenset("。！？!?")
 _SENTENCE_PUNCT = re.compile(r"[。！？!?]")
 _CLAUSE_PUNCT = re.compile(r"[，,。；;！？!?]")
 # Link annotations some PDF extractors spill into the text (mailto:…, http://…)
 _LINK_ARTIFACT = re.compile(r"^\s*mailto:\S*\s*$", re.IGNORECASE)
-# The report title's last line: a paragraph of its own, never glued to the text
-_TITLE_END = re.compile(r"(?:年度报告|工作报告)\s*$")
+# "mailto:" as _LINK_ARTIFACT reads it (any case): in every line it takes; searched from each ":" (a fast scan)
+_LINK_WORD = re.compile(r":(?<=(?i:mailto):)")
+_INDENTS = ("  ", "\u3000\u3000")  # (and one ideographic space) an indented line: pdftotext's paragraph start
+# The report title's last line (a cleaned line ends so): a paragraph of its own, never glued to the text
+_TITLE_ENDS = ("年度报告", "工作报告")
 # Characters that continue a number wrapped onto the next line (units, date parts)
-_CONTINUATION = set("号件条篇项次份期人个元万年月日%％余多场家名")
+_CONTINUATION = frozenset("号件条篇项次份期人个元万年月日%％余多场家名")
 
 
 def is_table_line(raw: str) -> bool:
@@ -117,91 +121,66 @@ def top_heading_of_clean(text: str):
     return chinese_to_number(m["num"]), text.rstrip("。")
 
 
-def _table_mask(lines: list[str], cleaned: list[str]) -> tuple[list[bool], list[bool]]:
-    """Which lines belong to a flattened table, and which are top-level headings (outside tables); ``cleaned``:
-    clean_text of each line (is_table_line and top_heading of a line clean it first: done once here).
-
-    Number rows are table lines; so is every run of lines without a full stop
-    that sits between a table line and another table line or a heading (the
-    column headers and wrapped row labels around the numbers)."""
-    n = len(lines)
-    table = ["\t" in ln or is_table_text(text) for ln, text in zip(lines, cleaned)]
-    for i, is_tab in enumerate(table):
-        # "…洪泽湖大道 90" + next line "号，邮编…": a wrapped sentence, not a row
-        if is_tab and "\t" not in lines[i]:
-            nxt = _next_nonblank(lines, i)
-            if nxt[:1] and nxt[:1] in _CONTINUATION:
-                tokens = cleaned[i].split(" ")
-                if len(tokens) >= 2 and not _value_token().match(tokens[-2]):
-                    table[i] = False
-    heading = [not table[i] and top_heading_of_clean(cleaned[i]) is not None for i in range(n)]
-    mask = list(table)
-    i = 0
-    while i < n:
-        if table[i] or heading[i] or not lines[i].strip():
-            i += 1
-            continue
-        j = i
-        has_stop = False
-        while j < n and not table[j] and not heading[j]:
-            if _SENTENCE_PUNCT.search(lines[j]):
-                has_stop = True
-            j += 1
-        before = _neighbour(table, heading, lines, i, -1)
-        after = _neighbour(table, heading, lines, j - 1, 1)
-        if not has_stop and "table" in (before, after) and before is not None and after is not None:
-            for k in range(i, j):
-                mask[k] = True
-        i = j
-    return mask, heading
+# ----------------------------------------------------------------------------- joining
+_TABLE, _HEADING = 1, 2  # a line's role (text has none)
 
 
-def _next_nonblank(lines: list[str], i: int) -> str:
-    """The first non-blank line after line ``i``, stripped ('' if none); no list copies."""
-    for k in range(i + 1, len(lines)):
-        if lines[k].strip():
-            return lines[k].strip()
-    return ""
+def _roles(lines: list[str], cleaned: list[str], tabbed: bool) -> dict[int, int]:
+    """Line number -> _TABLE or _HEADING, for the lines that are one (the rest are text); ``cleaned``: clean_text
+    of each line; ``tabbed``: whether any line holds a tab.
+
+    A table line is a tabbed line or one is_table_text reads as a row, unless the next non-blank line carries on
+    a number it ends with (_carried_on). A heading is a top-level heading that is no table line. Only the lines
+    that can be one are read: a cleaned line has no leading or trailing whitespace, so a row's last character is
+    a digit or a value token's end (is_table_text's own first test) and a heading's first is a numeral; a cleaned
+    line without a space is one token, which is a row exactly when it is a value token (reads_as_values: no
+    label, and no whitespace for glued values)."""
+    roles = {i: _TABLE for i, line in enumerate(lines) if "\t" in line} if tabbed else {}
+    ends, is_value = _value_ends(), _value_token().match
+    for i, text in enumerate(cleaned):
+        last = text[-1:]
+        if (last.isdecimal() or last in ends) and (
+                is_value(text) if " " not in text else reads_as_values(text) and not _carried_on(lines, i, text)):
+            roles[i] = _TABLE
+        elif text[:1] in _TOP_NUMERALS and i not in roles and top_heading_of_clean(text) is not None:
+            roles[i] = _HEADING  # (a row _carried_on is no heading either: top_heading takes no row)
+    return roles
 
 
-def _neighbour(table, heading, lines, start, step):
-    k = start + step
+def _carried_on(lines: list[str], i: int, text: str) -> bool:
+    """Whether row ``i`` is a wrapped sentence ("…洪泽湖大道 90" + next line "号，邮编…"): its next non-blank line
+    opens with a unit or date word and its last token but one is no value. ``text``: the line cleaned, with a space
+    (a lone token has no token before it: never carried on)."""
+    if _value_token().match(text.split(" ")[-2]):
+        return False
+    k = _non_blank(lines, i + 1, 1)
+    return k < len(lines) and lines[k].lstrip()[0] in _CONTINUATION
+
+
+def _non_blank(lines: list[str], k: int, step: int) -> int:
+    """The first line from ``k`` on (going by ``step``) that is not blank; -1 or len(lines) when none is."""
     while 0 <= k < len(lines) and not lines[k].strip():
         k += step
-    if not 0 <= k < len(lines):
-        return "edge" if step > 0 else None
-    if table[k]:
-        return "table"
-    if heading[k]:
-        return "heading"
-    return "text"
+    return k
 
 
-class _Paragraph:
-    """The paragraph being joined, kept as pieces: gluing a long run of lines by
-    repeated string concatenation copies the text each time (quadratic)."""
+def _masked_runs(lines: list[str], roles: dict[int, int]) -> list[tuple[int, int]]:
+    """The runs of text lines that belong to a table: (first, end) of each run of lines without a full stop that
+    sits between a table line and another table line or a heading (the column headers and wrapped row labels
+    around the numbers). A run starts at a non-blank text line and goes on to the next table line or heading."""
+    stops = sorted(roles)
+    runs = []
+    for start, stop in [(a + 1, b) for a, b in zip([-1] + stops, stops + [len(lines)]) if b - a > 1]:
+        i = _non_blank(lines, start, 1)
+        if i >= stop or _SENTENCE_PUNCT.search("\n".join(lines[i:stop])):
+            continue
+        before = _non_blank(lines, i - 1, -1)  # -1: no line before
+        if before >= 0 and (roles.get(before) == _TABLE or roles.get(_non_blank(lines, stop, 1)) == _TABLE):
+            runs.append((i, stop))
+    return runs
 
-    def __init__(self):
-        self.pieces: list[str] = []
-        self.length = 0
 
-    def __bool__(self) -> bool:
-        return self.length > 0
-
-    def last(self) -> str:
-        return self.pieces[-1][-1] if self.pieces else ""
-
-    def add(self, text: str) -> None:
-        self.pieces.append(text)
-        self.length += len(text)
-
-    def text(self) -> str:
-        return "".join(self.pieces)
-
-    def take(self) -> str:
-        out = self.text()
-        self.pieces, self.length = [], 0
-        return out
+_KEPT = re.compile(rb"\x00+")  # a run of lines outside the mask
 
 
 def join_paragraphs(lines: list[str]) -> list[str]:
@@ -213,41 +192,54 @@ def join_paragraphs(lines: list[str]) -> list[str]:
     paragraph starts by indentation). A top-level heading (一、…) is a
     paragraph of its own. CJK text is joined without a space; Latin/number
     fragments keep one.
+
+    Each line is classified once (_roles: table line, heading or text, from its cleaned form) and the table's
+    runs of text lines are decided per run (_masked_runs); the pass that joins goes over the runs of lines left.
     """
-    lines = [ln for ln in lines if not _LINK_ARTIFACT.match(ln)]
+    joined = "\n".join(lines)
+    if _LINK_WORD.search(joined):  # else no line is a link artifact
+        lines = [ln for ln in lines if not _LINK_ARTIFACT.match(ln)]
     cleaned = [clean_text(ln) for ln in lines]
-    mask, heading = _table_mask(lines, cleaned)
+    roles = _roles(lines, cleaned, "\t" in joined)
+    mask = bytearray(len(lines))  # 1: a table line or a run that belongs to a table
+    for i, role in roles.items():
+        if role == _TABLE:
+            mask[i] = 1
+    for first, end in _masked_runs(lines, roles):
+        mask[first:end] = b"\x01" * (end - first)
     paras: list[str] = []
-    cur = _Paragraph()
-
-    def flush():
-        if cur:
-            paras.append(cur.take())
-
-    for raw, line, in_table, is_heading in zip(lines, cleaned, mask, heading):
-        if in_table:
-            flush()
-            continue
-        if not line:
-            if cur.last() in _FULL_STOP:
-                flush()
-            continue
-        # is_heading: top_heading(raw) (a line outside the mask is no table line), which is top_heading(line) as
-        # top_heading cleans its text first and clean_text(clean_text(x)) == clean_text(x)
-        if is_heading and (not cur or cur.last() in _SENTENCE_END or cur.length < 40):
-            flush()
-            paras.append(line)
-            continue
-        if _TITLE_END.search(line) and cur.length + len(line) < 60 and not _SENTENCE_PUNCT.search(cur.text() + line):
-            cur.add(line)
-            flush()
-            continue
-        indented = raw[:2] in ("  ", "\u3000\u3000") or raw.startswith("\u3000")
-        if cur and cur.last() in _SENTENCE_END and (indented or _HEADING_START.match(line)):
-            flush()
-        last = cur.last()
-        if last and last.isascii() and last.isalnum() and line[0].isascii() and line[0].isalnum():
-            cur.add(" ")
-        cur.add(line)
-    flush()
+    pieces: list[str] = []  # the paragraph being joined (one join at its end: concatenation is quadratic)
+    last = ""  # its last character
+    for kept in _KEPT.finditer(mask):
+        if pieces:  # the lines before were left out: they end the paragraph
+            paras.append("".join(pieces))
+            pieces, last = [], ""
+        first = kept.start()
+        for i, (raw, line) in enumerate(zip(lines[first:kept.end()], cleaned[first:kept.end()]), first):
+            if not line:
+                if last in _FULL_STOP:
+                    paras.append("".join(pieces))
+                    pieces, last = [], ""
+                continue
+            if i in roles and (not pieces or last in _SENTENCE_END or sum(map(len, pieces)) < 40):  # a heading
+                if pieces:
+                    paras.append("".join(pieces))
+                    pieces, last = [], ""
+                paras.append(line)
+                continue
+            if line.endswith(_TITLE_ENDS) and sum(map(len, pieces)) + len(line) < 60 \
+                    and not _SENTENCE_PUNCT.search("".join(pieces) + line):
+                paras.append("".join(pieces) + line)
+                pieces, last = [], ""
+                continue
+            if last in _SENTENCE_END and (raw[:2] in _INDENTS or raw.startswith("\u3000")
+                                          or _HEADING_START.match(line)):
+                paras.append("".join(pieces))  # last is set: pieces is not empty
+                pieces, last = [], ""
+            if last.isascii() and last.isalnum() and line[0].isascii() and line[0].isalnum():
+                pieces.append(" ")
+            pieces.append(line)
+            last = line[-1]
+    if pieces:
+        paras.append("".join(pieces))
     return paras
