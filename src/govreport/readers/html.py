@@ -21,7 +21,7 @@ from govreport.text.normalize import join_cjk_lines, parse_cell
 from govreport.readers.limits import checkpoint
 from govreport.readers.encoding import decode_bytes
 from govreport.readers.html_page import MAX_TABLE_NESTING, check_depth, strip_furniture
-from govreport.readers.placement import Span, column_widths, edges_from_widths, is_value, place, span
+from govreport.readers.placement import column_widths, edges_from_widths, is_value, place_cells
 
 MAX_TABLE_CELLS = 200_000   # a grid larger than this is refused (hostile or broken page)
 MAX_COLSPAN = 1_000         # the HTML standard's own ceiling
@@ -248,32 +248,35 @@ class _Walker:
             self._table(inner, depth + 1, out)
 
     def _grid(self, rows: list[list], texts: list[list[Cell]]) -> list[list[Cell]]:
-        """rowspan/colspan -> Spans on the table's column grid, then a position-true grid.
+        """rowspan/colspan -> cells on the table's column grid, then a position-true grid (one pass over the
+        cells: spans, widths and value flags together, handed to place_cells as tuples).
 
         Columns are located by colspan offsets, sized by the cells' width attributes
         (Word-exported pages), so a value spanning two header columns goes to the one
         it covers (readers/placement.py). A value spanning rows is written once.
         """
-        specs = [[_cell_spec(c) for c in row] for row in rows]  # (colspan, rowspan, width) per cell
-        # A colspan wider than the table is garbage: cap it at the widest row
-        # counted without such spans (a full-width title row still spans all).
-        sane = max((sum(cs if cs <= 100 else 1 for cs, _, _ in row) for row in specs), default=1)
-        n_rows = len(specs)
+        n_rows = len(rows)
         # columns taken by rowspans from the rows above (a row's own cells only move right)
         below: list[Optional[set[int]]] = [None] * n_rows
-        spans: list[list[Span]] = [[] for _ in range(n_rows)]
-        flags: list[list[bool]] = [[] for _ in range(n_rows)]  # is_value of each span, for place
+        # each row's cells as (start, stop, text, is_value): placement.place_cells reads them as they are
+        placed: list[list[tuple]] = [[] for _ in range(n_rows)]
         measured: list[tuple[int, int, float]] = []  # the cells with a width (column_widths skips the others)
+        specs: Optional[list] = None  # every cell's spec, asked only for a colspan over 100 (_sane_width)
+        sane = 0
         width = 0
         cells = self.cells
-        for r, (row, row_texts) in enumerate(zip(specs, texts)):
-            col, taken, out, out_flags = 0, below[r], spans[r], flags[r]
-            for i, (colspan, rowspan, px) in enumerate(row):
+        for r, (row, row_texts) in enumerate(zip(rows, texts)):
+            col, taken, out = 0, below[r], placed[r]
+            for i, cell in enumerate(row):
+                colspan, rowspan, px = _cell_spec(cell)
                 text = row_texts[i]
                 value = text is not None and is_value(text)
-                if colspan > sane:
-                    # fill the row up to the table's width, leaving room for the cells after it
-                    colspan = max(1, sane - col - sum(cs if cs <= 100 else 1 for cs, _, _ in row[i + 1:]))
+                if colspan > 100:  # (only such a colspan can be wider than the table: see _sane_width)
+                    if specs is None:
+                        specs, sane = _sane_width(rows)
+                    if colspan > sane:
+                        # fill the row up to the table's width, leaving room for the cells after it
+                        colspan = max(1, sane - col - sum(cs if cs <= 100 else 1 for cs, _, _ in specs[r][i + 1:]))
                 if taken:
                     while col in taken:
                         col += 1
@@ -285,18 +288,16 @@ class _Walker:
                     raise ReportError(self.path, f"tables have more than {MAX_TABLE_CELLS} cells after span expansion")
                 if px is not None:
                     measured.append((col, stop, px))
-                out.append(span(col, stop, text))
-                out_flags.append(value)
+                out.append((col, stop, text, value))
                 if rowspan > 1:
                     # label text repeats down a rowspan; a value is read in its first row only (so the
-                    # repeated span is never a value: its text is None or a label's)
-                    repeated = span(col, stop, None if value else text)
+                    # repeated cell is never a value: its text is None or a label's)
+                    repeated = (col, stop, None if value else text, False)
                     for dr in range(1, rowspan):
                         if below[r + dr] is None:
                             below[r + dr] = set()
                         below[r + dr].update(range(col, stop))
-                        spans[r + dr].append(repeated)
-                        flags[r + dr].append(False)
+                        placed[r + dr].append(repeated)
                 col = stop
                 if col > width:
                     width = col
@@ -305,7 +306,15 @@ class _Walker:
             raise ReportError(self.path, f"tables have more than {MAX_TABLE_CELLS} cells after span expansion")
         if not width:
             return [[] for _ in range(n_rows)]
-        return place(spans, edges_from_widths(column_widths(measured, width)), flags).rows
+        return place_cells(placed, edges_from_widths(column_widths(measured, width))).rows
+
+
+def _sane_width(rows: list[list]) -> tuple[list[list[tuple]], int]:
+    """Every cell's spec, and the table's width counted without colspans over 100. A colspan wider than that is
+    garbage, capped by _grid (a full-width title row still spans all); a colspan of 100 or less is counted in its
+    own row's sum, so only a wider one is ever capped, and a table without one needs neither."""
+    specs = [[_cell_spec(c) for c in row] for row in rows]
+    return specs, max((sum(cs if cs <= 100 else 1 for cs, _, _ in row) for row in specs), default=1)
 
 
 def _cell_spec(cell) -> tuple[int, int, Optional[float]]:

@@ -116,7 +116,8 @@ def _furniture_candidates(root, tags: Optional[list] = None) -> list:
     return found
 
 
-_NAMES = etree.XPath("//@class|//@id")
+# (the same nodes as //@class|//@id: only elements have attributes; libxml2 walks only the elements for //*)
+_NAMES = etree.XPath("//*/@class|//*/@id")
 # each furniture token holds one of these (navbar: nav; crumbs, breadcrumb: crumb)
 _TOKEN_LETTERS = re.compile("nav|menu|header|footer|crumb|sidebar|topbar|banner|copyright")
 

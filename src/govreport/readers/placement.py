@@ -180,6 +180,84 @@ def place(rows: Sequence[Sequence[Span]], edges: Sequence[float],
     return _assemble(rows, values, edges, groups, targets, first_value)
 
 
+def place_cells(rows: list[list[tuple[int, int, Optional[str], bool]]], edges: Sequence[float]) -> Placed:
+    """place() for cells given as (start, stop, text, is_value) tuples (HTML reads the four as it reads a cell).
+
+    When every value covers exactly one column inside the grid (most tables), place()'s narrow path is done here
+    in one pass over the cells, on the tuples themselves: no Span is made and the header edges, the first value
+    column and the row kinds are gathered together. Any other table is handed to place() as Spans.
+    (tests/unit/readers/test_place_cells.py compares the two.)"""
+    n = len(edges) - 1
+    if n <= 0 or not rows:
+        return Placed(rows=[[] for _ in rows])
+    kinds = _narrow_kinds(rows, n)
+    if kinds is None:  # a value wider than one column (or outside the grid): place() as Spans
+        return place([[span(start, stop, text) for start, stop, text, _v in row] for row in rows], edges,
+                     [[value for _s, _e, _t, value in row] for row in rows])
+    header_edges, first_value = kinds
+    groups = _groups(n, _kept_edges(n, header_edges, first_value))
+    width = len(groups)
+    starts = [a for a, _b in groups]
+    group_of = [g for g, (a, b) in enumerate(groups) for _c in range(a, b)]
+    # a value in column c overlaps its group by more than _EPS (_assemble's test, which depends on c alone here)
+    fits = [min(edges[c + 1], edges[b]) - max(edges[c], edges[a]) > _EPS for a, b in groups for c in range(a, b)]
+    out: list[list[Cell]] = []
+    extras: list[list[str]] = []
+    for row in rows:  # _assemble with every value's target its own column
+        cells: list[Cell] = [None] * width
+        unplaced: list[str] = []
+        labels = []
+        for cell in row:
+            start, stop, text, value = cell
+            if not value:
+                if text and text.strip():
+                    labels.append(cell)
+                continue
+            g = group_of[start]
+            if not fits[start] or cells[g] is not None:
+                unplaced.append(text)  # a zero-width column, or a second value under one header column
+                continue
+            cells[g] = text
+        for start, stop, text, _value in labels:
+            if stop == start + 1 and 0 <= start < n:
+                g = group_of[start]
+                if cells[g] is None:
+                    cells[g] = text
+                continue
+            for g in range(max(0, bisect_right(starts, start) - 1), bisect_left(starts, stop)):
+                if start < groups[g][1] and cells[g] is None:
+                    cells[g] = text
+        out.append(cells)
+        extras.append(unplaced)
+    n_extra = max(map(len, extras))
+    if n_extra:
+        at = next((g for g, (a, _b) in enumerate(groups) if a >= (first_value or 0)), width)
+        out = [row[:at] + (u + [None] * n_extra)[:n_extra] + row[at:] for row, u in zip(out, extras)]
+    return Placed(rows=out, unplaced=sum(map(len, extras)))
+
+
+def _narrow_kinds(rows, n: int) -> Optional[tuple[set[int], Optional[int]]]:
+    """In one pass over (start, stop, text, is_value) cells: the header edges (_header_edges) and the first value
+    column, when every value covers exactly one column of the ``n``; None for any other table."""
+    header_edges: set[int] = set()
+    first_value = None
+    for row in rows:
+        data = False
+        for start, stop, _text, value in row:
+            if value:
+                if stop != start + 1 or start < 0 or start >= n:
+                    return None
+                data = True
+                if first_value is None or start < first_value:
+                    first_value = start
+        if not data:  # a header row: the edges of its cells with text
+            for start, stop, text, _value in row:
+                if text and text.strip():
+                    header_edges.add(start)
+                    header_edges.add(stop)
+    return header_edges, first_value
+
+
 def _header_edges(rows, data: list[bool]) -> set[int]:
     """_header_leaves' second result alone: the edges of every header cell with text (rows without values)."""
     edges: set[int] = set()

@@ -67,11 +67,18 @@ def real_calls():
         calls.append((rows, list(edges), values))
         return original(rows, edges, values)
 
+    original_cells = html.place_cells
+
+    def record_cells(rows, edges):  # HTML's cells as (start, stop, text, is_value): as Spans and their flags
+        calls.append(([[Span(a, b, t) for a, b, t, _v in row] for row in rows], list(edges),
+                      [[v for _a, _b, _t, v in row] for row in rows]))
+        return original_cells(rows, edges)
+
     files = sorted(DATA.glob("*.html")) + sorted((DATA / "real").glob("*.html")) + \
         sorted((DATA / "fixtures" / "pdf").glob("*.pdf")) + sorted((REPO / "data" / "raw").glob("*.pdf"))
     mp = pytest.MonkeyPatch()
     try:
-        mp.setattr(html, "place", record)
+        mp.setattr(html, "place_cells", record_cells)
         mp.setattr(pdf_join, "place", record)
         for path in files:
             read_document(path)
