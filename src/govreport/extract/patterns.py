@@ -14,17 +14,20 @@ from typing import Optional
 
 from govreport import catalog
 from govreport.catalog import LabelEntry, Layout, Section
+from govreport.text.prefilter import required_chars
 
 
 def plan(entries) -> tuple:
-    """The entries by distinct pattern, in the order each pattern first stands: (its regex, its (index, entry)
-    pairs in order). An entry of a pattern already tried matches as that one did, so best_in_plan searches each
-    pattern once, for its first entry not taken. Made once per pool (the walker keeps it with the pool)."""
+    """The entries by distinct pattern, in the order each pattern first stands: (the characters every match of it
+    contains (prefilter.required_chars), its regex, its (index, entry) pairs in order). An entry of a pattern already
+    tried matches as that one did, so best_in_plan searches each pattern once, for its first entry not taken, and
+    only on a key holding all those characters. Made once per pool (the walker keeps it with the pool)."""
     by_pattern: dict[str, list] = {}
     for k, e in enumerate(entries):
         if e.pattern != "*":
             by_pattern.setdefault(e.pattern, []).append((k, e))
-    return tuple((members[0][1].regex, tuple(members)) for members in by_pattern.values())
+    return tuple((required_chars(members[0][1].regex), members[0][1].regex, tuple(members))
+                 for members in by_pattern.values())
 
 
 def best_in_plan(plan_: tuple, key: str, start_before: Optional[int] = None,
@@ -39,7 +42,10 @@ def best_in_plan(plan_: tuple, key: str, start_before: Optional[int] = None,
     if anywhere is not None and anywhere.search(key) is None:
         return None
     best, score = None, None
-    for rx, members in plan_:
+    chars = set(key)
+    for need, rx, members in plan_:
+        if not need <= chars:
+            continue  # a character every match of the pattern holds is not in the key: no match (one C-level test)
         if taken:
             for k, e in members:
                 if (e.metric, "*") not in taken:
@@ -81,7 +87,16 @@ def family_pool(family: str, key: tuple) -> tuple:
     the layout's columns)): the pool's entries, their joined pattern (``pool``), those of pattern ``*``, and their
     ``plan``; made once per process (a few dozen keys per catalog), not once per report."""
     chosen, joined = pool(family_entries(family), family, *key)
-    return chosen, joined, tuple(e for e in chosen if e.pattern == "*"), plan(chosen)
+    return chosen, joined, tuple(e for e in chosen if e.pattern == "*"), plan(chosen), rows_of(chosen)
+
+
+def rows_of(entries) -> dict[tuple, tuple]:
+    """The pool's entries by (pattern, template), in pool order: the catalog row a matched entry stands for (the
+    entries the walker places a matched row's cells with), looked up instead of filtered from the pool per row."""
+    rows: dict[tuple, list] = {}
+    for e in entries:
+        rows.setdefault((e.pattern, e.template), []).append(e)
+    return {row: tuple(entries) for row, entries in rows.items()}
 
 
 @lru_cache(maxsize=64)

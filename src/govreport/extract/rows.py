@@ -147,6 +147,10 @@ def _value_start(cells: list) -> int:
     (了 0 0 0 0 0 了 -> 一、本年新收… 了 0 了; 政府集中采购 1 2488元)), a silent loss; as a cell it goes to unmapped
     with what was read."""
     i = value_run_start(cells, _grid_value)
+    if i == 0 or not _misread(cells[i - 1]):
+        # the scan that also takes misreads takes every cell this one took (a text cell this one took stands before a
+        # number, which both take) and so reaches i too; it goes on only past a misread there: else j == i, i stays
+        return i
     j = value_run_start(cells, lambda c: _grid_value(c) or _misread(c))
     if 0 < j < i and any(c is not None and parse_cell(c) is not None and parse_cell(c).value is not None
                          for c in cells[j:]):

@@ -56,6 +56,7 @@ class _Walker:
         self.pending: dict[int, tuple] = {}  # sequence index of an unread row -> what placing it by position needs
         self.out = Extraction()
         self.entries = family_entries(self.family)  # the family's label entries (made once per process)
+        self._opens = any_section(self.family, ("start", "end"))  # _may_match's pattern for a section's start or end
 
     # -- section and layout state
     def _set_section(self, section: Optional[str]):
@@ -151,6 +152,10 @@ class _Walker:
         """Read ``rows[i]`` (a boundary, heading, header, label fragment or data row); returns the next index."""
         row = rows[i]
         i += 1
+        if self.section is None and not row.grid:  # a text line outside any section: only a heading does anything
+            key = label_key(row.label)
+            if not key or (self._opens is not None and self._opens.search(key) is None):
+                return i  # no start/end heading matches it (_heading's one search): nothing to read
         if row.grid and not row.label and not row.cells:
             self.buffer = []  # table boundary: fragments never cross tables
             self.col_groups = []
@@ -191,7 +196,7 @@ class _Walker:
         if row.grid and row.cells and all(c is None or c == "" for c in row.cells):
             if self.section is None:
                 return False
-            _entries, anywhere, _stars, plan_ = self._pool()
+            _entries, anywhere, _stars, plan_, _rows = self._pool()
             return best_in_plan(plan_, match_key(row.label), None, anywhere) is not None
         return bool(row.cells)
 
@@ -243,11 +248,10 @@ class _Walker:
             j += 1
         return tail
 
-    def _pool(self) -> tuple[tuple[LabelEntry, ...], Optional[re.Pattern], tuple[LabelEntry, ...], tuple]:
-        """The entries a row may match here (legacy by sub-section; gb by section and the layout's columns), one
-        pattern matching wherever one of theirs does (patterns.pool), those of pattern ``*`` and patterns.plan, made
-        once per process (patterns.family_pool) by exactly what they depend on: legacy the sub-section, gb the
-        section and the layout's columns."""
+    def _pool(self) -> tuple[tuple[LabelEntry, ...], Optional[re.Pattern], tuple[LabelEntry, ...], tuple, dict]:
+        """The entries a row may match here, one pattern matching wherever one of theirs does (patterns.pool), those
+        of pattern ``*``, patterns.plan and rows_of, made once per process (patterns.family_pool) by exactly what they
+        depend on: legacy the sub-section, gb the section and the layout's columns."""
         key = ("legacy", self.group) if self.family == "legacy" else \
             (self.section, self.layout.columns if self.layout else ())
         return family_pool(self.family, key)
@@ -256,7 +260,7 @@ class _Walker:
         """Place one data row; returns how many following label fragments it used."""
         self.row_no += 1
         context_label = " ".join(self.buffer + [row.label]).strip()
-        candidates, anywhere, stars, plan_ = self._pool()  # anywhere: matches wherever a candidate (so a free one) does
+        candidates, anywhere, stars, plan_, rows = self._pool()  # anywhere: matches wherever a candidate (so a free one) does
         stars = [e for e in stars if (e.metric, "*") not in self.taken]  # the free entries that take any label
         own, own_start = match_key(row.label), self._own_start(row)
         attempts = self._label_attempts(row, own, context_label, tail)
@@ -285,7 +289,7 @@ class _Walker:
         if best is None:
             group = stars
         else:
-            group = [e for e in candidates if e.pattern == best.pattern and e.template == best.template]
+            group = rows[(best.pattern, best.template)]  # the pool's entries of its catalog row (patterns.rows_of)
         self.buffer = []
         source_label = clean_text(label_used) or clean_text(context_label)
         self._place(row, cells, group, source_label, score, detail)
