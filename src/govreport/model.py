@@ -148,8 +148,11 @@ def finding(report_id: str, rule: str, state: str, *, applicant: str = "total", 
     """One row of the findings table, its fields in the table's order: the one place a finding is built,
     so every stage's findings have the same fields and defaults (a note about the report as a whole is
     applicant 'total', with no sides to compare). ``extra``: further fields, after these."""
-    return dict(report_id=report_id, rule=rule, applicant=applicant, state=state, left=left, right=right,
-                evidence=evidence, blanks_as_zero=blanks_as_zero, **extra)
+    row = {"report_id": report_id, "rule": rule, "applicant": applicant, "state": state, "left": left, "right": right,
+           "evidence": evidence, "blanks_as_zero": blanks_as_zero}  # (a literal: a third of dict(**)'s time)
+    if extra:
+        row.update(extra)
+    return row
 
 
 if TYPE_CHECKING:  # the model imports no pandas at run time: readers build Documents without it

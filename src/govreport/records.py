@@ -38,16 +38,18 @@ def records(path: Path, doc: Document, det, ex, checked, sha256: str) -> ReportR
     values, findings, derived = checked
     rid, aid = report_id(det.agency_id, det.year), det.agency_id
     ident = dict(report_id=rid, agency=det.agency, agency_id=aid, year=det.year, template=det.template)
+    n_values, n_exact, n_fuzzy, n_blank = _counts(values)
     tables = dict(values=[{**ident, **v} for v in values],
                   unmapped=[dict(report_id=rid, agency_id=aid, year=det.year, **u) for u in ex.unmapped],
                   findings=list(findings), placeholders=[dict(report_id=rid, **p) for p in ex.placeholders])
     meta = dict(**ident, source_file=str(path), format=doc.format, sha256=sha256,
-                n_values=sum(1 for v in values if not _missing(v.get("value"))),
+                n_values=n_values,
                 n_derived=len(derived), n_unmapped=len(ex.unmapped),
                 n_failed_rules=sum(1 for f in findings if is_table_failure(f["rule"], f["state"])),
                 sections_found=",".join(sorted(ex.sections_found)), template_scores=det.template_scores,
                 agency_source=det.agency_source, agency_id_how=det.agency_id_how,
-                agency_level=det.agency_level, source_url=source_url(doc), **_match_counts(values))
+                agency_level=det.agency_level, source_url=source_url(doc),
+                n_exact=n_exact, n_fuzzy=n_fuzzy, n_blank=n_blank)
     return ReportRows(tables, meta, doc)
 
 
@@ -128,14 +130,26 @@ def is_table_failure(rule: str, state: str) -> bool:
 
 
 def _missing(value) -> bool:
+    if type(value) is float:  # (most values: NaN is the one float not equal to itself)
+        return value != value
     return value is None or (isinstance(value, float) and math.isnan(value)) or type(value).__name__ == "NAType"
 
 
-def _match_counts(values: list[dict]) -> dict:
-    """How the report's cells were read: exact catalog matches, fuzzy matches, blank cells."""
-    prov = [v.get("provenance") for v in values]
-    return dict(n_exact=prov.count("reported"), n_fuzzy=prov.count("matched_fuzzy"),
-                n_blank=sum(1 for p, v in zip(prov, values) if p != "derived" and _missing(v.get("value"))))
+def _counts(values: list[dict]) -> tuple[int, int, int, int]:
+    """The numbers read (n_values) and how the report's cells were read: exact catalog matches, fuzzy matches,
+    blank cells (a derived total is not one); one pass over the values."""
+    n_values = n_exact = n_fuzzy = n_blank = 0
+    for v in values:
+        prov = v.get("provenance")
+        if not _missing(v.get("value")):
+            n_values += 1
+        elif prov != "derived":
+            n_blank += 1
+        if prov == "reported":
+            n_exact += 1
+        elif prov == "matched_fuzzy":
+            n_fuzzy += 1
+    return n_values, n_exact, n_fuzzy, n_blank
 
 
 def report_row(meta: dict) -> dict:

@@ -9,7 +9,7 @@ year (repetition.py) and, over a batch, coverage against hand-checked values (co
 from __future__ import annotations
 
 from govreport import catalog
-from govreport.checks.identities import check_identities, derive_totals
+from govreport.checks.identities import Cells, check_identities, derive_totals
 from govreport.checks.rereads import rereader
 from govreport.identify import identity_findings
 from govreport.model import finding
@@ -23,10 +23,11 @@ def check_report(rid: str, det, ex, doc=None) -> tuple[list[dict], list[dict], l
     figure read by OCR that a re-read corrects is corrected in its row). ``doc``: the Document, whose OCR'd
     cells a failing sum re-reads from its file."""
     values = list(ex.values)
-    derived = derive_totals(values, det.template, ex.placeholders, ex.unmapped)
+    cells = Cells(values, ex.placeholders)  # the values by (metric, applicant), made once: derive keeps it in step
+    derived = derive_totals(values, det.template, ex.placeholders, ex.unmapped, cells)
     findings = (identity_findings(rid, det) + list(ex.findings)
                 + check_identities(rid, det.template, values, ex.placeholders, ex.unmapped,
-                                   rereader(doc) if doc is not None else None))
+                                   rereader(doc) if doc is not None else None, cells))
     missing = sorted(catalog.template_sections(det.template) - ex.sections_found)
     if missing:
         findings.append(finding(rid, "extract.sections", "fail",

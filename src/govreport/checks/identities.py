@@ -22,11 +22,13 @@ from typing import Callable, Iterable, Optional, Sequence
 
 from govreport import catalog
 from govreport.catalog import APPLICANTS
-from govreport.checks.incomplete import PrintedRows, incomplete, unaccounted, unplaced_by_section, unplaced_near
-from govreport.checks.rereads import choices, reread_values
-from govreport.model import PART_UNREAD, finding
+from govreport.checks.incomplete import (PrintedRows, hold_back, incomplete, set_aside, unaccounted, unplaced_by_section,
+                                         unplaced_near, unread_operands)
+from govreport.checks.rereads import as_read, choices, is_ocr, ocr_operands, reread_values
+from govreport.model import finding
 
 _PARTS = APPLICANTS[:-1]
+_PART_SET = frozenset(_PARTS)
 
 
 @dataclass(frozen=True)
@@ -105,7 +107,7 @@ class Cells:
             self.cells[key] = first
 
     def metrics_with_applicants(self) -> list[str]:
-        return sorted({m for (m, a) in self.cells if a in _PARTS})
+        return sorted({m for (m, a) in self.cells if a in _PART_SET})
 
 
 def _expand(rule: Rule, cells: Cells):
@@ -133,56 +135,82 @@ def _expanded(rule: Rule) -> tuple:
 
 
 def derive_totals(values: list[dict], template: str, placeholders: Sequence[dict] = (),
-                  unmapped: Iterable[dict] = ()) -> list[dict]:
+                  unmapped: Iterable[dict] = (), cells: Optional[Cells] = None) -> list[dict]:
     """Rows to add for totals the report left blank but whose parts it printed. ``unmapped``: a total or part
     whose printed cell was placed, then set aside (an unsure OCR read, an implausible value: it has a
     ``metric``) is not blank, so no sum is derived over it; nor over a part not read at all where its table
-    section has numbers the parse could not place (checks/incomplete.py: the unplaced row may be that part)."""
+    section has numbers the parse could not place (checks/incomplete.py: the unplaced row may be that part).
+    ``cells``: Cells(values, placeholders), kept in step with the rows added (check_report reads it on)."""
     added: list[dict] = []
-    cells = Cells(values, placeholders)
+    cells = Cells(values, placeholders) if cells is None else cells
     unmapped = list(unmapped)
     unread = {(u["metric"], u.get("applicant")) for u in unmapped if u.get("metric")}
     unplaced = unplaced_by_section(unmapped)
-    for rule in rules():
-        if not rule.derive or template not in rule.templates or rule.cross_year or len(rule.left) != 1:
-            continue
-        for _scope, left, right in _expand(rule, cells):
-            (metric, app, _w, _o), = left
-            cur = cells.get(metric, app)
-            aside = lambda key: key in cells.placeholder or key in unread  # printed, but not a number to add
-            if aside((metric, app)) or (cur is not None and not _isna(cur["value"])):
+    aside = cells.placeholder | unread  # printed, but not a number to add
+    get = cells.cells.get
+    for totals in _derivations(template):
+        if totals is None:  # the per-applicant rule: the report's metrics with applicant columns, as they are now
+            totals = [_applicant_derivation(m) for m in cells.metrics_with_applicants()]
+        for metric, app, key, right in totals:
+            cur = get(key)
+            if key in aside or (cur is not None and not _isna(cur["value"])):
                 continue
-            if any(aside((m, a)) or (cells.get(m, a) is None and unplaced_near(m, unplaced))
-                   for m, a, _w, _o in right):
+            if any(k in aside or (get(k) is None and unplaced_near(m, unplaced)) for m, k, _w in right):
                 continue
-            parts = [(m, a, w, cells.get(m, a)) for m, a, w, _o in right]
-            printed = [(m, a, w, c) for m, a, w, c in parts if c is not None and not _isna(c["value"])]
-            if not printed:
+            value, labels, ocr = 0, [], []  # over the parts printed with a number, in order
+            for m, k, w in right:
+                c = get(k)
+                if c is None or _isna(c["value"]):
+                    continue
+                if not labels:
+                    unit = c["unit"]  # the first one's
+                value += w * c["value"]
+                labels.append(c["source_label"] or m)
+                if is_ocr(c):
+                    ocr.append(k)  # a part read by OCR
+            if not labels:
                 continue
-            unit = printed[0][3]["unit"]
-            value = sum(w * c["value"] for _m, _a, w, c in printed)
-            label = "+".join(c["source_label"] or m for m, _a, _w, c in printed)
-            row = dict(metric=metric, applicant=app, value=float(value), unit=catalog.metrics()[metric].unit or unit,
-                       source_label=f"= {label}"[:300], provenance="derived", note="",
-                       match_score=math.nan, ocr_confidence=math.nan,
-                       ocr_parts=tuple((m, a) for m, a, _w, c in printed if _is_ocr(c)))  # parts read by OCR
+            row = {"metric": metric, "applicant": app, "value": float(value), "unit": catalog.metrics()[metric].unit or unit,
+                   "source_label": f"= {'+'.join(labels)}"[:300], "provenance": "derived", "note": "",
+                   "match_score": math.nan, "ocr_confidence": math.nan, "ocr_parts": tuple(ocr)}
             if cur is not None:  # a blank printed cell: keep the row, fill it as derived
                 values.remove(cur)
             values.append(row)
             added.append(row)
             if cur is None:  # no row of the key: the new one is its cell
-                cells.cells[(metric, app)] = row
+                cells.cells[key] = row
             else:
                 cells.replaced(values, metric, app)
     return added
 
 
+@lru_cache(maxsize=None)
+def _derivations(template: str) -> tuple:
+    """The totals the template's rules may derive, per rule in rules() order: (metric, applicant, key, its parts
+    as (metric, key, weight)) each, or None for the per-applicant rule (its metrics are the report's). Once a
+    template."""
+    out = []
+    for rule in rules():
+        if not rule.derive or template not in rule.templates or rule.cross_year or len(rule.left) != 1:
+            continue
+        out.append(None if rule.per_applicant_column
+                   else tuple(_derivation(left, right) for _scope, left, right in _expanded(rule)))
+    return tuple(out)
+
+
+@lru_cache(maxsize=None)
+def _applicant_derivation(metric: str) -> tuple:
+    """The per-applicant rule's total of one metric (its total column = the sum of its applicant columns)."""
+    return _derivation(((metric, "total", 1.0, 0),), tuple((metric, a, 1.0, 0) for a in _PARTS))
+
+
+def _derivation(left, right) -> tuple:
+    (metric, app, _w, _o), = left
+    return metric, app, (metric, app), tuple((m, (m, a), w) for m, a, w, _o in right)
+
+
 def _isna(v) -> bool:
     return v is None or (isinstance(v, float) and math.isnan(v))
-
-
-def _fmt(v: float) -> str:
-    return f"{v:g}"
 
 
 @lru_cache(maxsize=None)
@@ -195,7 +223,7 @@ def _operand_name(metric: str, app: str, weight: float, offset: int) -> str:
 
 def _side(ops, lookup, placeholder) -> tuple[Optional[float], list[str], bool, bool, int]:
     """Sum one side: (total, evidence parts, used blanks, not assessable, n present); ``placeholder`` None:
-    the report holds no placeholder."""
+    the report holds no placeholder. (``_sum`` is the same over one year's compiled terms.)"""
     total, parts, blanks, na, present = 0.0, [], False, False, 0
     for metric, app, weight, offset in ops:
         cell = lookup(metric, app, offset)
@@ -215,7 +243,31 @@ def _side(ops, lookup, placeholder) -> tuple[Optional[float], list[str], bool, b
             continue
         total += weight * value
         tag = " (derived)" if cell.get("provenance") == "derived" else ""
-        parts.append(f"{name}={value:g}{tag}")  # _fmt
+        parts.append(f"{name}={value:g}{tag}")
+    return total, parts, blanks, na, present
+
+
+def _sum(terms, get, held) -> tuple[float, list[str], bool, bool, int]:
+    """``_side`` of one year's compiled terms (key, weight, evidence name; see ``_identity``): ``get`` the report's
+    cells' dict.get, ``held`` its placeholder keys (None: it holds none). No call per operand but the lookup."""
+    total, parts, blanks, na, present = 0.0, [], False, False, 0
+    for key, weight, name in terms:
+        cell = get(key)
+        if held is not None and key in held:
+            present += 1
+            na = True
+            parts.append(f"{name}='{cell['source_label'] if cell else '?'}' (not a number)")
+            continue
+        if cell is None:
+            continue
+        present += 1
+        value = cell["value"]
+        if value is None or isinstance(value, float) and value != value:  # _isna (NaN: the float not equal to itself)
+            blanks = True
+            parts.append(f"{name}=blank")
+            continue
+        total += weight * value
+        parts.append(f"{name}={value:g} (derived)" if cell.get("provenance") == "derived" else f"{name}={value:g}")
     return total, parts, blanks, na, present
 
 
@@ -224,69 +276,116 @@ def _tolerance(a: float, b: float) -> float:
 
 
 def _finding(report_id, rule_id, scope, lookup, placeholder, left, right) -> Optional[dict]:
-    lv, lparts, lb, lna, lp = _side(left, lookup, placeholder)
-    if lp == 0:
+    lside = _side(left, lookup, placeholder)
+    if lside[4] == 0:
         return None  # the report does not print one side at all: rule not applicable
-    rv, rparts, rb, rna, rp = _side(right, lookup, placeholder)
-    if rp == 0:
+    rside = _side(right, lookup, placeholder)
+    if rside[4] == 0:
         return None
+    if rule_id == "applicants":
+        return _verdict(report_id, f"applicants:{scope}", "total", lside, rside)
+    return _verdict(report_id, rule_id, scope, lside, rside)
+
+
+def _verdict(report_id: str, rule: str, applicant: str, lside: tuple, rside: tuple) -> dict:
+    """The finding of a rule both of whose sides the report prints (each side a ``_side``/``_sum`` result)."""
+    lv, lparts, lb, lna, _lp = lside
+    rv, rparts, rb, rna, _rp = rside
+    evidence = f"{' + '.join(lparts) or '0'} = {lv:g}  vs  {' + '.join(rparts) or '0'} = {rv:g}".replace("+ -", "- ")
     if lna or rna:
-        state = "not_assessable"
-    else:
-        state = "pass" if abs(lv - rv) <= _tolerance(lv, rv) else "fail"
-    evidence = f"{' + '.join(lparts) or '0'} = {_fmt(lv)}  vs  {' + '.join(rparts) or '0'} = {_fmt(rv)}".replace("+ -", "- ")
-    judged = state != "not_assessable"
-    return finding(report_id, f"applicants:{scope}" if rule_id == "applicants" else rule_id, state,
-                   applicant="total" if rule_id == "applicants" else scope, left=lv if judged else math.nan,
-                   right=rv if judged else math.nan, evidence=evidence, blanks_as_zero=bool(lb or rb))
+        return finding(report_id, rule, "not_assessable", applicant=applicant, evidence=evidence,
+                       blanks_as_zero=bool(lb or rb))
+    gap = abs(lv - rv)
+    state = "pass" if gap <= 1e-6 or gap <= _tolerance(lv, rv) else "fail"  # (the tolerance is at least 1e-6)
+    return finding(report_id, rule, state, applicant=applicant, left=lv, right=rv, evidence=evidence,
+                   blanks_as_zero=bool(lb or rb))
 
 
 def check_identities(report_id: str, template: str, values: list[dict], placeholders: Sequence[dict] = (),
-                     unmapped: Iterable[dict] = (), reread: Optional[Callable] = None) -> list[dict]:
+                     unmapped: Iterable[dict] = (), reread: Optional[Callable] = None,
+                     cells: Optional[Cells] = None) -> list[dict]:
     """Evaluate every within-year rule of the template on one report.
 
     ``unmapped``: the numbers the parse could not place (with their ``row``); a failing sum with one of them,
     or a placed row no operand covers, among its rows is ``not_assessable``. A sum failing on figures read by
     OCR has them read again with ``reread`` (``rereader``): a re-read that makes it hold is kept (the value
     rows change), and one still failing is held back as ``ocr_uncertain`` (see ``_with_ocr_doubt``).
+    ``cells``: Cells(values, placeholders) if made already (a re-read changes its rows' fields, not which rows).
     """
     unmapped = list(unmapped)
-    judged = _judge(report_id, template, values, placeholders, unmapped)
+    cells = Cells(values, placeholders) if cells is None else cells
+    judged = _judge(report_id, template, values, cells, unmapped)
     failing = _failed(judged) > 0  # (the re-reads and the OCR doubt look at failing sums only)
-    undo = _adopt_rereads(judged, Cells(values, placeholders), reread) if reread is not None and failing else []
+    undo = _adopt_rereads(judged, cells, reread) if reread is not None and failing else []
     if undo:  # kept only when every sum that held still holds and fewer fail: a re-read never buys one sum with another
-        again = _judge(report_id, template, values, placeholders, unmapped)
+        again = _judge(report_id, template, values, cells, unmapped)
         if _held(judged) <= _held(again) and _failed(again) < _failed(judged):
             judged = again
         else:
             for cell, before in reversed(undo):
                 cell.update(before)
-    cells = Cells(values, placeholders) if _failed(judged) else None
     return _with_ocr_doubt(report_id, judged, lambda m, a, _o: cells.get(m, a))
 
 
-def _judge(report_id: str, template: str, values: list[dict], placeholders, unmapped: list[dict]) -> list[tuple]:
-    """(finding, left operands, right operands) of every within-year rule of the template."""
-    cells = Cells(values, placeholders)
+def _judge(report_id: str, template: str, values: list[dict], cells: Cells, unmapped: list[dict]) -> list[tuple]:
+    """(finding, left operands, right operands) of every within-year rule of the template (``cells``: of ``values``)."""
     printed = PrintedRows(values, unmapped)
     unplaced = unplaced_by_section(unmapped)
-    lookup, held, unread = cells.lookup(), cells.placeholder, _set_aside(unmapped)
-    placeholder = (lambda m, a, _o: (m, a) in held) if held else None
+    lookup, unread = cells.lookup(), set_aside(unmapped)
+    doubt = bool(unplaced or unread or printed.any_unplaced)  # else a sum that holds is not in doubt (as below)
     out = []
-    for rule in rules():
-        if template not in rule.templates or rule.cross_year:
-            continue
-        for scope, left, right in _expand(rule, cells):
-            f = _finding(report_id, rule.rule, scope, lookup, placeholder, left, right)
-            if f and f["state"] == "fail":
-                _hold_back(f, _unread_operands(left, right, unread)
-                           + unaccounted(left, right, cells.cells, printed, _parts_closure(template)))
-            elif f and f["state"] == "pass":  # a sum holding over the rows read only: cannot tell (incomplete.py)
-                _hold_back(f, incomplete(left, right, lookup, unplaced) + _unread_operands(left, right, unread)
-                           + unaccounted(left, right, cells.cells, printed, _parts_closure(template), other_rows=False))
-            if f:
-                out.append((f, left, right))
+    for f, left, right in _verdicts(report_id, template, cells):
+        if f["state"] == "fail":
+            hold_back(f, unread_operands(left, right, unread)
+                       + unaccounted(left, right, cells.cells, printed, _parts_closure(template)))
+        elif f["state"] == "pass" and doubt:  # a sum holding over the rows read only: cannot tell (incomplete.py)
+            hold_back(f, incomplete(left, right, lookup, unplaced) + unread_operands(left, right, unread)
+                       + unaccounted(left, right, cells.cells, printed, _parts_closure(template), other_rows=False))
+        out.append((f, left, right))
     return out
+
+
+def _verdicts(report_id: str, template: str, cells: Cells):
+    """(finding, left operands, right operands) of each within-year rule of the template that the report prints
+    both sides of, in rules() order: what ``_finding`` gives for each scope of ``_expand``, from the identities
+    compiled once a template (``_identities``)."""
+    get, held = cells.cells.get, cells.placeholder or None
+    for identities in _identities(template):
+        if identities is None:  # the per-applicant rule: the report's metrics with applicant columns
+            identities = [_applicant_identity(m) for m in cells.metrics_with_applicants()]
+        for rule, applicant, left, right, lterms, rterms in identities:
+            lside = _sum(lterms, get, held)
+            if lside[4] == 0:
+                continue  # the report does not print one side at all: rule not applicable
+            rside = _sum(rterms, get, held)
+            if rside[4]:
+                yield _verdict(report_id, rule, applicant, lside, rside), left, right
+
+
+@lru_cache(maxsize=None)
+def _identities(template: str) -> tuple:
+    """The template's within-year identities in rules() order, compiled once a template: per rule, its
+    ``_identity`` per scope, or None for the per-applicant rule (its metrics are the report's)."""
+    return tuple(None if rule.per_applicant_column
+                 else tuple(_identity(rule.rule, scope, left, right) for scope, left, right in _expanded(rule))
+                 for rule in rules() if template in rule.templates and not rule.cross_year)
+
+
+@lru_cache(maxsize=None)
+def _applicant_identity(metric: str) -> tuple:
+    """The per-applicant rule over one metric: its total column = the sum of its applicant columns."""
+    return _identity("applicants", metric, ((metric, "total", 1.0, 0),), tuple((metric, a, 1.0, 0) for a in _PARTS))
+
+
+def _identity(rule_id: str, scope: str, left: tuple, right: tuple) -> tuple:
+    """One within-year identity as ``_judge`` evaluates it: (the finding's rule, its applicant, the operands
+    (metric, applicant, weight, offset) of each side, and each side's terms ((metric, applicant), weight,
+    evidence name) for ``_sum``)."""
+    def terms(ops):
+        return tuple(((m, a), w, _operand_name(m, a, w, o)) for m, a, w, o in ops)
+    if rule_id == "applicants":
+        return f"applicants:{scope}", "total", left, right, terms(left), terms(right)
+    return rule_id, scope, left, right, terms(left), terms(right)
 
 
 # ----------------------------------------------------------------- is every printed part accounted for?
@@ -304,29 +403,6 @@ def _parts_closure(template: str) -> dict[str, frozenset]:
                 walk(p, seen)
         return seen
     return {m: frozenset(walk(m, set())) for m in direct}
-
-
-def _set_aside(unmapped: list[dict]) -> dict:
-    """(metric, applicant) -> the unmapped number placed there, then set aside (the last one of the key)."""
-    return {(u["metric"], u["applicant"]): u for u in unmapped if u.get("metric")}
-
-
-def _unread_operands(left, right, unread: dict) -> list[str]:
-    """Operands whose printed cell was set aside after placement (extract/plausible.py keeps the metric and
-    applicant it was placed on; ``unread``: _set_aside): the sum cannot be judged without them."""
-    if not unread:
-        return []
-    return [f"{m}[{a}] printed '{unread[(m, a)]['raw'][:20]}' ({unread[(m, a)]['reason']})"
-            for m, a, _w, offset in (*left, *right) if offset == 0 and (m, a) in unread]
-
-
-def _hold_back(finding: dict, why: list[str]) -> None:
-    """A sum with a printed part unaccounted for is published neither as a fail nor as a pass: not_assessable, and why."""
-    if not why:
-        return
-    more = f" (+{len(why) - 2} more)" if len(why) > 2 else ""
-    finding.update(state="not_assessable", left=math.nan, right=math.nan,
-                   evidence=f"{finding['evidence']}  {PART_UNREAD}: {'; '.join(why[:2])}{more}")
 
 
 def check_across_years(report_id: str, template: str, current: Cells, previous: Cells) -> list[dict]:
@@ -349,21 +425,6 @@ def check_across_years(report_id: str, template: str, current: Cells, previous: 
 OCR_UNCERTAIN = "ocr_uncertain"  # the parse finding (catalog/reasons.csv) of a sum broken by figures read by OCR
 
 
-def _is_ocr(cell: Optional[dict]) -> bool:
-    """A value read by OCR, or a total derived from such values."""
-    return cell is not None and (str(cell.get("provenance")) == "ocr" or bool(cell.get("ocr_parts")))
-
-
-def _ocr_operands(left, right, lookup) -> list[dict]:
-    seen, out = set(), []
-    for m, a, _w, offset in (*left, *right):
-        cell = lookup(m, a, offset)
-        if _is_ocr(cell) and id(cell) not in seen:
-            seen.add(id(cell))
-            out.append(cell)
-    return out
-
-
 def _held(judged: list[tuple]) -> set:
     return {(f["rule"], f["applicant"]) for f, _l, _r in judged if f["state"] == "pass"}
 
@@ -383,7 +444,7 @@ def _adopt_rereads(judged: list[tuple], cells: Cells, reread: Callable) -> list[
     for f, left, right in judged:
         if f["state"] != "fail":
             continue
-        ops = [c for c in _ocr_operands(left, right, lambda m, a, _o: cells.get(m, a))
+        ops = [c for c in ocr_operands(left, right, lambda m, a, _o: cells.get(m, a))
                if "ocr_cell" in c and (c["metric"], c["applicant"]) not in summed]
         for c in ops:
             if id(c) not in tried:  # each cell is re-read once, whatever sums it is in
@@ -414,10 +475,10 @@ def _with_ocr_doubt(report_id: str, judged: list[tuple], lookup) -> list[dict]:
     out = []
     for f, left, right in judged:
         out.append(f)
-        doubt = _ocr_operands(left, right, lookup) if f["state"] == "fail" else []
+        doubt = ocr_operands(left, right, lookup) if f["state"] == "fail" else []
         if not doubt:
             continue
-        read = "; ".join(_as_read(c) for c in doubt)
+        read = "; ".join(as_read(c) for c in doubt)
         out.append(finding(report_id, f"{OCR_UNCERTAIN}:{f['rule']}", "fail", applicant=f["applicant"],
                            left=f["left"], right=f["right"], blanks_as_zero=f["blanks_as_zero"],
                            evidence=f"{f['evidence']}  read by OCR: {read}"))
@@ -425,13 +486,3 @@ def _with_ocr_doubt(report_id: str, judged: list[tuple], lookup) -> list[dict]:
                  evidence=f"{f['evidence']}  {OCR_UNCERTAIN}: not judged, figures read by OCR disagree after "
                           f"re-reading ({read})")
     return out
-
-
-def _as_read(cell: dict) -> str:
-    """metric[applicant] read '12' (confidence 0.91): an OCR'd figure in a finding's evidence."""
-    text = f"{cell['metric']}[{cell['applicant']}] read '{cell.get('raw') or _fmt(cell['value'])}'"
-    try:
-        confidence = float(cell.get("ocr_confidence"))
-    except (TypeError, ValueError):  # a derived total, a stored row's NA
-        return text
-    return text if math.isnan(confidence) else f"{text} (confidence {confidence:.2f})"

@@ -6,17 +6,19 @@ report: the unplaced row may be the missing operand. Such a sum is "cannot tell"
 model.PART_UNREAD in its evidence), never a pass, and never a fail (identities.py holds a failing one back the
 same way); nor is a total derived from the rows read when one of its parts is so missing (derive_totals).
 A printed row among a sum's own rows that its operands do not account for (a number not placed, a row of another
-metric) holds it back too (``unaccounted``, over the report's rows in reading order: ``PrintedRows``).
+metric) holds it back too (``unaccounted``, over the report's rows in reading order: ``PrintedRows``), and so does
+an operand whose printed number was placed, then set aside (``set_aside``, ``unread_operands``; ``hold_back``).
 """
 from __future__ import annotations
 
 import math
 from bisect import bisect_left, bisect_right
 from dataclasses import dataclass, field
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from typing import Callable, Iterable, Optional
 
 from govreport import catalog
+from govreport.model import PART_UNREAD
 from govreport.extract.row_guards import list_styles
 
 _NOT_A_ROW = frozenset({"cumulative"})  # unmapped reasons (catalog/reasons.csv) that set aside no row of the year
@@ -81,28 +83,42 @@ class _Row:
 
 class PrintedRows:
     """The report's table rows in reading order (the ``row`` number extract gives every value and unmapped
-    number): what each row placed, what it could not place, and its list style (catalog/list_styles.csv)."""
+    number): what each row placed, what it could not place, and its list style (catalog/list_styles.csv).
+    The rows are gathered when first asked for (``rows``, ``order``): most reports' sums need only
+    ``any_unplaced``."""
 
     def __init__(self, values: Iterable[dict], unmapped: Iterable[dict]):
-        self.rows: dict[int, _Row] = {}
-        rows = self.rows
-        for v in values:
+        self._values, self._unmapped = values, list(unmapped)
+        self.any_unplaced = any(u.get("row") is not None for u in self._unmapped)  # a row with a number not placed
+        self._styles: dict[int, str] = {}
+
+    @cached_property
+    def rows(self) -> dict[int, _Row]:
+        rows: dict[int, _Row] = {}
+        for v in self._values:
             if v.get("row") is not None:
                 row = rows.get(v["row"])
                 if row is None:
                     row = rows[v["row"]] = _Row()
                 row.metrics.add(v["metric"])
                 row.label = row.label or (v.get("source_label") or "")
-        for u in unmapped:
+        for u in self._unmapped:
             if u.get("row") is not None:
                 row = rows.get(u["row"])
                 if row is None:
                     row = rows[u["row"]] = _Row()
                 row.unplaced.append(u)
                 row.label = row.label or (u.get("source_label") or "")
-        self.order = sorted(self.rows)
-        self.any_unplaced = any(row.unplaced for row in rows.values())  # a row with a number not placed
-        self._styles: dict[int, str] = {}
+        return rows
+
+    @cached_property
+    def order(self) -> list[int]:
+        return sorted(self.rows)
+
+    @cached_property
+    def unplaced_order(self) -> list[int]:
+        """The rows with a number the parse could not place, sorted."""
+        return [r for r in self.order if self.rows[r].unplaced]
 
     def style(self, r: int) -> str:
         """The row's own list marker: the last one in its label (a grid label carries its headings first:
@@ -153,13 +169,18 @@ def unaccounted(left, right, cells: dict, printed: PrintedRows, closure: dict, o
         hi = printed.extend(hi, +1)
     elif len(left) == 1 and lrows and lrows[0] > rrows[-1]:
         lo = printed.extend(lo, -1)
+    # the rows from lo to hi: one slice of the sorted rows; of the rows with an unplaced number (all a sum that
+    # holds would name), when other rows are not named
+    order = printed.order if other_rows else printed.unplaced_order
+    among = order[bisect_left(order, lo):bisect_right(order, hi)]
+    if not among:
+        return []
     known = {m for m, *_ in left + right}
     known |= {p for m in list(known) for p in closure.get(m, ())}
     apps = {a for _m, a, *_ in left + right}
     operand_rows = set(lrows + rrows)
     why = []
-    order = printed.order  # sorted: the rows from lo to hi are one slice of it
-    for r in order[bisect_left(order, lo):bisect_right(order, hi)]:
+    for r in among:
         row = printed.rows[r]
         lost = [u for u in row.unplaced if not row.metrics or u["column"] in apps] if row.unplaced else []
         if lost:
@@ -167,3 +188,27 @@ def unaccounted(left, right, cells: dict, printed: PrintedRows, closure: dict, o
         if other_rows and r not in operand_rows:  # an operand's row may hold other columns' metrics (行政复议 | 行政诉讼)
             why += [f"row '{row.label}' ({m}) is printed among the parts but is not on the rule" for m in sorted(row.metrics - known)]
     return why
+
+
+# ----------------------------------------------------------------- numbers set aside, and the sums they hold back
+def set_aside(unmapped: list[dict]) -> dict:
+    """(metric, applicant) -> the unmapped number placed there, then set aside (the last one of the key)."""
+    return {(u["metric"], u["applicant"]): u for u in unmapped if u.get("metric")}
+
+
+def unread_operands(left, right, unread: dict) -> list[str]:
+    """Operands whose printed cell was set aside after placement (extract/plausible.py keeps the metric and
+    applicant it was placed on; ``unread``: set_aside): the sum cannot be judged without them."""
+    if not unread:
+        return []
+    return [f"{m}[{a}] printed '{unread[(m, a)]['raw'][:20]}' ({unread[(m, a)]['reason']})"
+            for m, a, _w, offset in (*left, *right) if offset == 0 and (m, a) in unread]
+
+
+def hold_back(finding: dict, why: list[str]) -> None:
+    """A sum with a printed part unaccounted for is published neither as a fail nor as a pass: not_assessable, and why."""
+    if not why:
+        return
+    more = f" (+{len(why) - 2} more)" if len(why) > 2 else ""
+    finding.update(state="not_assessable", left=math.nan, right=math.nan,
+                   evidence=f"{finding['evidence']}  {PART_UNREAD}: {'; '.join(why[:2])}{more}")

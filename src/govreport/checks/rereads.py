@@ -1,7 +1,9 @@
 """Re-reading figures read by OCR: what other OCR settings read in a cell (checks/identities.py re-reads the
-OCR'd cells of a failing sum, and keeps a re-read only when the sums then hold)."""
+OCR'd cells of a failing sum, and keeps a re-read only when the sums then hold); which of a sum's figures were
+read by OCR, and how a finding's evidence names them."""
 from __future__ import annotations
 
+import math
 from typing import Any, Callable, Optional
 
 from govreport import catalog
@@ -55,3 +57,30 @@ def choices(options: list[tuple[dict, list]]):
     for c, vals in options:
         for v in vals:
             yield [(c, v)]
+
+
+def is_ocr(cell: Optional[dict]) -> bool:
+    """A value read by OCR, or a total derived from such values."""
+    return cell is not None and (str(cell.get("provenance")) == "ocr" or bool(cell.get("ocr_parts")))
+
+
+def ocr_operands(left, right, lookup) -> list[dict]:
+    """The value rows of a sum's operands read by OCR (each once), ``lookup``(metric, applicant, year offset)."""
+    seen, out = set(), []
+    for m, a, _w, offset in (*left, *right):
+        cell = lookup(m, a, offset)
+        if is_ocr(cell) and id(cell) not in seen:
+            seen.add(id(cell))
+            out.append(cell)
+    return out
+
+
+def as_read(cell: dict) -> str:
+    """metric[applicant] read '12' (confidence 0.91): an OCR'd figure in a finding's evidence."""
+    figure = cell.get("raw") or f"{cell['value']:g}"
+    text = f"{cell['metric']}[{cell['applicant']}] read '{figure}'"
+    try:
+        confidence = float(cell.get("ocr_confidence"))
+    except (TypeError, ValueError):  # a derived total, a stored row's NA
+        return text
+    return text if math.isnan(confidence) else f"{text} (confidence {confidence:.2f})"
