@@ -60,15 +60,21 @@ def describe_path(path) -> str:
     return one_line(storable(str(path).replace("\\", "\\\\")))
 
 
+def encodable(text: str) -> bool:
+    """Whether ``text`` encodes as UTF-8: not when it holds lone surrogates (a file name whose bytes are not UTF-8)."""
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
 def storable(name: str) -> str:
     """A file name as text every encoder takes (a table, a CSV, JSON, the terminal): the bytes of a name that are
     not UTF-8 as \\xNN escapes. Such names are common: a zip archive made on a Chinese Windows system unpacks
     its names in GBK, which reach Python as lone surrogates, and one of them stopped a whole ingest."""
-    try:
-        name.encode("utf-8")
+    if encodable(name):
         return name
-    except UnicodeEncodeError:
-        pass
     try:
         return name.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
     except UnicodeEncodeError:  # a surrogate that no undecodable byte made

@@ -132,8 +132,8 @@ def in_waves(tasks: list[Task], parallel: int, progress=None) -> Iterator[list[T
     A corpus of a hundred thousand .doc files neither fills the disk with their conversions nor waits hours for
     its first report. ``parallel`` 0: no conversions ahead (Dask: each file alone, where it is read).
     ``progress(n, total, path)`` is told as the conversions go, over all the waves."""
-    legacy = [t for t in tasks if parallel and _converted_ahead(t)]
-    others = [t for t in tasks if not (parallel and _converted_ahead(t))]
+    ahead = [bool(parallel) and _converted_ahead(t) for t in tasks]
+    legacy = [t for t, a in zip(tasks, ahead) if a]
     if len(legacy) <= WAVE_FILES:
         with converted_first(tasks, parallel, progress) if parallel else contextlib.nullcontext(tasks) as wave:
             yield wave
@@ -141,7 +141,7 @@ def in_waves(tasks: list[Task], parallel: int, progress=None) -> Iterator[list[T
     for start in range(0, len(legacy), WAVE_FILES):
         told = progress and (lambda n, total, path, before=start: progress(before + n, len(legacy), path))
         with converted_first(legacy[start:start + WAVE_FILES], parallel, told) as wave:
-            yield (others if start == 0 else []) + wave
+            yield ([t for t, a in zip(tasks, ahead) if not a] if start == 0 else []) + wave
 
 
 def _converted_ahead(task: Task) -> bool:

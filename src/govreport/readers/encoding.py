@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from govreport.errors import ReportError
+from govreport.errors import ReportError, encodable
 
 # Chinese government sites serve GBK far more than any other legacy code page;
 # GB18030 is its superset, so decode that family with GB18030.
@@ -14,11 +14,8 @@ def file_name_text(name: str) -> str:
     """A file name as its author wrote it: one whose bytes are not UTF-8 (a zip made on a Chinese Windows system
     unpacks its names in GBK; Python gives them lone surrogates) decoded as GB18030 when it is that, else as is.
     Identification reads an agency in the name (``洪泽区人民政府2024年报.pdf``) whatever the name's encoding."""
-    try:
-        name.encode("utf-8")
+    if encodable(name):
         return name
-    except UnicodeEncodeError:
-        pass
     try:
         return name.encode("utf-8", "surrogateescape").decode("gb18030")
     except (UnicodeEncodeError, UnicodeDecodeError):
