@@ -90,8 +90,9 @@ class Plan:
         return lambda shown: stored.part(kept[shown]) if shown in kept else None
 
     def dropped_reports(self) -> list[tuple[str, str]]:
-        """(path, report_id) of every report this run dropped (--replace, --prune)."""
-        return [(r["path"], r["report_id"]) for r in self.dropped if r.get("report_id")]
+        """(path, report_id) of every report this run dropped (--replace, --prune), the path as the tables show it
+        (errors.storable), like the failures' paths."""
+        return [(storable(r["path"]), r["report_id"]) for r in self.dropped if r.get("report_id")]
 
     def manifest_inputs(self, tables: dict):
         """The records as the manifest keeps them: with the report each became, or its failure (a generator:

@@ -145,8 +145,10 @@ def in_waves(tasks: list[Task], parallel: int, progress=None) -> Iterator[list[T
 
 
 def _converted_ahead(task: Task) -> bool:
-    """A local file read through LibreOffice that read_document would not refuse before converting it."""
-    return not task.fetch and not is_url(task.path) and office.converts(task.path) and _readable_size(task.path)
+    """A local file read through LibreOffice that read_document would not refuse before converting it (nor read
+    as the web page it is: Word's "web page" .doc, readers/sniff.py)."""
+    return (not task.fetch and not is_url(task.path) and office.converts(task.path) and _readable_size(task.path)
+            and reader_of(task.path) in ("doc", "xls"))
 
 
 @contextlib.contextmanager

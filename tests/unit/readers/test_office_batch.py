@@ -273,6 +273,16 @@ def test_many_files_are_converted_in_waves_each_removed_before_the_next(tmp_path
     assert len(result.failures) == 5  # the stand-in's "conversions" are no Word files: each fails, none is lost
 
 
+def test_a_web_page_named_doc_is_not_converted(tmp_path, fake_soffice):
+    """Word's "web page" .doc is HTML: read_document reads it as the web page it is (readers/sniff.py), so the
+    batch does not convert it first for nothing."""
+    paths = _files(tmp_path / "in", [b"one", b"two", b"<html><body>page</body></html>"])
+    tasks = [corpus.Task(p, "0" * 64, "") for p in paths]
+    with corpus.converted_first(tasks, 1) as ready:
+        assert [bool(t.converted) for t in ready] == [True, True, False]
+    assert _runs(fake_soffice) == ["2"]
+
+
 def test_a_local_dask_cluster_converts_in_batches_too(tmp_path, fake_soffice):
     """``--engine dask`` without a scheduler runs on this machine: its files are converted ahead, many to a run,
     as with the local engines (before: one LibreOffice start, about a CPU-second, per file)."""
