@@ -17,6 +17,7 @@ import contextlib
 import hashlib
 import os
 import time
+from collections import Counter
 from contextvars import ContextVar
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -244,7 +245,8 @@ def drop_duplicates(files: list[tuple]) -> tuple[list[tuple], list[Duplicate]]:
     ``.html``; ``report.pdf`` and ``downfile.do``, a PDF by its bytes: readers/sniff.py), they are. An unreadable
     file (no hash) is never anyone's duplicate."""
     kept: dict[tuple, tuple] = {}
-    keys = [(entry[1], _reader(str(entry[0]))) for entry in files]  # once per input (10,000s of them)
+    shared = Counter(entry[1] for entry in files if entry[1])  # the reader is asked only where bytes repeat
+    keys = [(entry[1], _reader(str(entry[0])) if shared[entry[1]] > 1 else "") for entry in files]
     for entry, key in zip(files, keys):
         if entry[1] and (key not in kept or _kept_first(entry[0]) < _kept_first(kept[key][0])):
             kept[key] = entry

@@ -187,3 +187,17 @@ def test_the_walk_names_each_file_as_its_paths_string_from_any_spelling_of_the_i
     absolute, _ = discover_names([f"{raw}/"])
     assert absolute == [str(raw / "b.txt"), str(raw / "sub" / "c.html"), str(raw / "sub" / "d.PDF")]
     assert [source_name(n, input_folders([f"{raw}/"])) for n in absolute] == names
+
+
+def test_only_repeated_bytes_ask_which_reader(monkeypatch):
+    """Telling copies apart by their reader opens binary files (readers/sniff.py); a file whose bytes no other file
+    has is nobody's copy, so 100,000 unique PDFs cost no opening on an unchanged re-ingest."""
+    from govreport.ingestion import corpus
+
+    asked = []
+    monkeypatch.setattr(corpus, "reader_of", lambda path: asked.append(path) or "pdf")
+    files = [(f"/in/{k}.pdf", f"{k:064d}", "") for k in range(100)] + [("/in/a.pdf", "f" * 64, ""),
+                                                                          ("/in/a.do", "f" * 64, "")]
+    unique, duplicates = corpus.drop_duplicates(files)
+    assert sorted(asked) == ["/in/a.do", "/in/a.pdf"]
+    assert len(unique) == 101 and [(d.path, d.duplicate_of) for d in duplicates] == [("/in/a.pdf", "/in/a.do")]
