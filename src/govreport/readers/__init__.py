@@ -31,14 +31,15 @@ def _reader_for(fmt: str):
 
 def _format(path: Path) -> str:
     """The format to read ``path`` as: its suffix's; for a suffix that names none, its first bytes'
-    (readers/sniff.py); a web page under a binary format's name (Word's "web page" .doc, a portal's error page
-    saved as the .pdf) is read as the web page it is. A one-line ReportError when no format is known."""
+    (readers/sniff.py); a file under a binary format's name whose bytes are another format a reader takes as it
+    is (a web page: Word's "web page" .doc, a portal's error page saved as the .pdf; a PDF or .docx saved as .doc,
+    a scan saved as .pdf) is read as what it is. A one-line ReportError when no format is known."""
     fmt = _FORMATS.get(path.suffix.lower())
     if fmt is not None and fmt not in sniff.BINARY:
         return fmt
     data = sniff.head(path)
     if fmt is not None:
-        return "html" if sniff.kind(data) == "html" else fmt
+        return sniff.content_format(path, data) or fmt  # OLE2 (only a suffix tells Word from Excel), or no signature
     found = sniff.content_format(path, data)
     if found is None:
         raise ReportError(path, f"unsupported file type '{path.suffix or '(none)'}' (expected one of "
@@ -93,7 +94,10 @@ def read_document(path) -> Document:
     try:
         with file_budget(path, LIMITS.read_seconds(fmt), f"reading {_FORMAT_NAMES[fmt]}"):
             return reader(path)
-    except ReportError:
+    except ReportError as exc:
+        advice = sniff.misnamed(path, fmt)  # a Word 97-2003 file saved as .docx or .pdf: say so
+        if advice and type(exc) is ReportError and not exc.problem.endswith(advice):
+            raise ReportError(path, exc.problem + advice) from exc
         raise
     except (OSError, ValueError, UnicodeError) as exc:
         raise ReportError(path, f"cannot read file: {exc.__class__.__name__}: {exc}") from exc

@@ -2,8 +2,9 @@
 
 Bulk downloads from government portals name files badly: ``downfile.do``, ``P020230131…`` with no suffix, or a
 report's name on what the portal actually sent, an error, login or redirect page. A file is read by its
-content when its suffix names no format, and a web page is read as one whatever its name says (Word's "web page"
-.doc files are reports; a portal's error page saved as the .pdf fails as no report, and says it is a web page).
+content when its suffix names no format, or names a binary format its bytes are not: a web page is read as one
+whatever its name says (Word's "web page" .doc files are reports; a portal's error page saved as the .pdf fails as
+no report, and says it is a web page), as is a PDF or .docx saved as .doc and a scan saved as .pdf.
 """
 from __future__ import annotations
 
@@ -28,6 +29,11 @@ SIGNATURES = (
     ("html", False, re.compile(rb"(?is)(?:\xef\xbb\xbf)?\s*(?:<\?xml[^>]*>\s*)?(?:<!--.*?-->\s*)*"
                                rb"<(?:!doctype\s+html|html|head|body|meta|title)\b"), "html"),
 )
+
+
+# a format read by its bytes -> (what a failure calls such a file, the suffixes that name it)
+READ_AS = {"html": ("a web page", (".html", ".htm", ".xhtml")), "pdf": ("a PDF", (".pdf",)),
+           "docx": ("a Word .docx file", (".docx",)), "image": ("an image", (".png", ".jpg", ".jpeg", ".tif", ".tiff"))}
 
 
 def head(path: Path) -> bytes:
@@ -58,15 +64,28 @@ def content_format(path: Path, data: bytes) -> Optional[str]:
 
 
 def hint(data: bytes) -> str:
-    """What to do with a file of these first bytes that has no format's suffix and is read by none: '' or advice."""
+    """What to do with a file of these first bytes that no reader takes by its name or its bytes: '' or advice."""
     return "; its bytes are a Word or Excel 97-2003 file: name it .doc or .xls" if kind(data) == "ole2" else ""
 
 
+def misnamed(path: Path, fmt: str) -> str:
+    """Advice for a file that failed as a PDF or image (its suffix's format) while its bytes are a Word or Excel
+    97-2003 file, which no reader takes by its bytes alone: '' or the advice (the .docx reader words its own:
+    an OLE2 .docx may be an encrypted one)."""
+    if fmt not in ("pdf", "image"):
+        return ""
+    try:
+        return hint(head(path))
+    except OSError:
+        return ""
+
+
 def named_otherwise(doc) -> str:
-    """Words for a failure of a web page that was named as a binary format (``…; the file named .pdf is a web
+    """Words for a failure of a file read as another format than its name says (``…; the file named .pdf is a web
     page: '404 Not Found'``), so the reader of the failure knows to download it again; '' for any other."""
     suffix = Path(doc.path).suffix.lower() if doc.path else ""
-    if doc.format != "html" or suffix in ("", ".html", ".htm", ".xhtml") or not suffix[1:].isalnum():
+    what, own = READ_AS.get(doc.format, ("", ()))
+    if not what or suffix in ("", *own) or not suffix[1:].isalnum():
         return ""
-    title = " ".join(str(doc.meta.get("title", "")).split())[:80]
-    return f"; the file named {suffix} is a web page" + (f": '{title}'" if title else "")
+    title = " ".join(str(doc.meta.get("title", "")).split())[:80] if doc.format == "html" else ""
+    return f"; the file named {suffix} is {what}" + (f": '{title}'" if title else "")

@@ -1,7 +1,9 @@
 """Files read by what their bytes are (readers/sniff.py). Bulk downloads from portals name files badly: a PDF
 saved as ``downfile.do`` or with no suffix at all, Word's "web page" .doc (HTML), or a portal's error page saved
 under the report's .pdf name. Before, the first two were "unsupported file type" and the last "corrupt or
-truncated PDF (No /Root object! - Is this really a PDF?)", which sends the researcher looking for a broken PDF."""
+truncated PDF (No /Root object! - Is this really a PDF?)", which sends the researcher looking for a broken PDF.
+A binary format's name on another binary format's bytes (a PDF or .docx saved as .doc, a PDF saved as .docx, a
+scan saved as .pdf) failed the same way, or went to LibreOffice for a conversion that refuses a PDF."""
 from __future__ import annotations
 
 import dataclasses
@@ -11,13 +13,15 @@ from pathlib import Path
 
 import pytest
 
+import filegen
 import govreport
 from conftest import RAW, ROOT
 from govreport.errors import ReportError
-from govreport.readers import read_document
+from govreport.readers import read_document, reader_of
 
 REAL_HTML = ROOT / "tests" / "data" / "real" / "putian_ptkjj_2024.html"
 PDF = RAW / "huaian_gov_2024.pdf"
+SCAN = ROOT / "tests" / "data" / "scans" / "huaian_gov_2024_p5_200dpi.jpg"
 
 
 def _blocks(doc):
@@ -30,6 +34,37 @@ def test_a_report_under_another_name_is_read_as_its_bytes_say(tmp_path, source, 
     copy = tmp_path / name
     shutil.copy(source, copy)
     assert _blocks(read_document(copy)) == _blocks(read_document(source))
+
+
+@pytest.mark.parametrize("name", ["report.doc", "report.docx"])
+def test_a_pdf_under_another_binary_name_is_read_as_the_pdf(tmp_path, name):
+    copy = tmp_path / name
+    shutil.copy(PDF, copy)
+    assert _blocks(read_document(copy)) == _blocks(read_document(PDF))
+    assert read_document(copy).format == "pdf"
+
+
+def test_a_docx_saved_as_doc_is_read_directly_not_converted(tmp_path):
+    docx = filegen.to_docx(filegen.Gb2021Report(), tmp_path / "r.docx")
+    doc_named = tmp_path / "r.doc"
+    shutil.copy(docx, doc_named)
+    read = read_document(doc_named)
+    assert read.format == "docx" and _blocks(read) == _blocks(read_document(docx))
+
+
+def test_a_scan_saved_as_the_pdf_is_read_as_the_image(tmp_path):
+    copy = tmp_path / "report.pdf"
+    shutil.copy(SCAN, copy)
+    assert reader_of(copy) == "image"  # OCR reads it (tests/unit/ocr reads these scans)
+
+
+def test_a_word_97_file_saved_as_the_pdf_says_so(tmp_path):
+    ole2 = tmp_path / "2024年报.pdf"
+    ole2.write_bytes(bytes.fromhex("d0cf11e0a1b11ae1") + bytes(600))
+    with pytest.raises(ReportError) as caught:
+        read_document(ole2)
+    assert str(caught.value).endswith("; its bytes are a Word or Excel 97-2003 file: name it .doc or .xls")
+    assert str(caught.value).startswith(f"{ole2}: corrupt or truncated PDF")
 
 
 def test_a_web_page_saved_as_the_pdf_says_it_is_one(tmp_path):
