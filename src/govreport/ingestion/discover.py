@@ -54,16 +54,23 @@ def _list_folder(folder: str, failures: list[Failure]) -> Optional[list[os.DirEn
         return None
 
 
-def _readable_file(path: str) -> Optional[str]:
-    """None when ``path`` is a regular file that opens for reading, else the reason it is not."""
+def _not_regular(path: str) -> Optional[str]:
+    """None when ``path`` is a regular file (or a link to one), else the reason it is not: a named pipe, socket or
+    device is never opened (opening a pipe, or reading a device like /dev/zero, waits forever)."""
     try:
         mode = os.stat(path).st_mode
     except OSError as exc:
         if exc.errno in (errno.ENOENT, errno.ELOOP) and os.path.islink(path):
             return "broken symbolic link"
         return _reason(exc, "cannot read file information (is its folder searchable?)")
-    if not stat.S_ISREG(mode):
-        return "not a regular file"
+    return None if stat.S_ISREG(mode) else "not a regular file"
+
+
+def _readable_file(path: str) -> Optional[str]:
+    """None when ``path`` is a regular file that opens for reading, else the reason it is not."""
+    problem = _not_regular(path)
+    if problem:
+        return problem
     try:
         os.close(os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0)))
     except OSError as exc:
@@ -106,8 +113,8 @@ def _entry(entry: os.DirEntry, path: str, folders: list[str], files: list[str], 
     elif is_folder:
         folders.append(path)
     elif suffix.lower() not in SUPPORTED_SUFFIXES:
-        if is_link and not os.path.exists(path):
-            failures.append(Failure(path, "broken symbolic link"))
+        if problem := _not_regular(path):  # its first bytes are not read: a named pipe would wait for a writer
+            failures.append(Failure(path, problem))
         elif (hint := unread_by_content(path)) is None:  # a PDF, .docx or web page without its suffix
             files.append(path)
         else:
@@ -186,7 +193,10 @@ def discover_names(paths: Iterable, skip: Iterable = ()) -> tuple[list[str], lis
         if is_folder:
             _walk(str(p), files, failures, str(reviews) if reviews else None, skip)
         elif os.path.lexists(p):
-            files.append(str(p))
+            if problem := _not_regular(str(p)):  # named, yet no file to hash or read (a pipe, /dev/zero)
+                failures.append(Failure(str(p), problem))
+            else:
+                files.append(str(p))
         else:
             failures.append(Failure(str(p), "file not found"))
     return files, failures

@@ -11,6 +11,8 @@ import errno
 import hashlib
 import os
 import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 import pandas as pd
@@ -102,6 +104,22 @@ def test_walk_order_hidden_names_fifos_and_links(tmp_path):
     assert [(Path(f.path).name, f.problem) for f in failures] == [
         ("dangling.txt", "broken symbolic link"), ("linked", LINKED_FOLDER),
         ("notes.xlsx", "unsupported file type '.xlsx'"), ("pipe.txt", "not a regular file")]
+
+
+def test_a_named_pipe_is_never_opened_whatever_its_name(tmp_path):
+    """A pipe without a report's suffix was opened to read its first bytes (readers/sniff.py), and one named on
+    the command line was opened to hash it: either waited for a writer forever, and the ingest with it."""
+    raw = tmp_path / "raw"
+    raw.mkdir()
+    shutil.copy(SEED_2021, raw / "good.txt")
+    os.mkfifo(raw / "downfile")  # no suffix: its bytes would decide
+    os.mkfifo(tmp_path / "named.pdf")
+    done = subprocess.run([sys.executable, "-m", "govreport.cli", "ingest", str(raw), str(tmp_path / "named.pdf"),
+                           "--out", str(tmp_path / "out"), "--quiet"], capture_output=True, text=True, timeout=120)
+    assert done.returncode == 1
+    assert done.stderr.splitlines() == [f"error: {raw}/downfile: not a regular file",
+                                        f"error: {tmp_path}/named.pdf: not a regular file"]
+    assert list(govreport.load(tmp_path / "out").reports["source_file"].map(lambda f: Path(f).name)) == ["good.txt"]
 
 
 def test_a_newline_in_a_file_name_stays_on_one_line(tmp_path, capsys):
