@@ -54,13 +54,20 @@ class Limits:
     max_zip_ratio: int = 200                    # uncompressed / compressed, above 10 MB unpacked
     ocr_page_seconds: float = 30.0              # added per OCR'd page (~10 CPU-s at 300 dpi, x3 for a busy host)
     ocr_max_seconds: float = 900.0              # at most this much added per file, whatever its page count
+    ocr_bytes_per_pixel: int = 32               # an OCR'd page's peak memory per pixel (measured: ~30 at 15-35 MP)
+
+    @property
+    def ocr_max_pixels(self) -> int:
+        """The largest page image OCR reads within memory_mb (~50 MP: a 600 dpi A4 scan, a 1080 x 45,000 long
+        image); a larger one is refused before it is decoded (a 144 MP one took 2 GB)."""
+        return self.memory_mb * 1024 * 1024 // self.ocr_bytes_per_pixel
 
     def read_seconds(self, fmt: str) -> float:
-        """The reading budget for a file of format ``fmt`` (pdf, docx, txt, html, md; doc and xls are converted
-        by LibreOffice first, then read)."""
+        """The reading budget for a file of format ``fmt`` (pdf, image, docx, txt, html, md; doc and xls are
+        converted by LibreOffice first, then read)."""
         converted = self.convert_seconds + self.docx_seconds
-        return {"pdf": self.pdf_seconds, "docx": self.docx_seconds, "doc": converted, "xls": converted}.get(
-            fmt, self.markup_seconds)
+        return {"pdf": self.pdf_seconds, "image": self.pdf_seconds, "docx": self.docx_seconds, "doc": converted,
+                "xls": converted}.get(fmt, self.markup_seconds)  # image: as _BUDGET_FORMAT budgets it
 
 
 LIMITS = Limits()
@@ -333,3 +340,12 @@ def _declares_dtd(zf: zipfile.ZipFile, info: zipfile.ZipInfo, path, kind: str) -
                 checkpoint()
     except (zipfile.BadZipFile, OSError, EOFError, RuntimeError, NotImplementedError) as exc:
         raise ReportError(path, f"not a valid {kind} (cannot read {info.filename}: {exc})") from None
+
+
+def check_ocr_pixels(path, width: float, height: float, where: str) -> None:
+    """ReportError when a page image of ``width`` x ``height`` pixels is more than OCR reads within the memory
+    budget (``Limits.ocr_max_pixels``): said before the pixels are decoded or rendered."""
+    if width * height > LIMITS.ocr_max_pixels:
+        raise ReportError(path, f"{where} is {width:.0f} x {height:.0f} pixels ({width * height / 1e6:.0f} MP): more "
+                                f"than OCR reads within the {LIMITS.memory_mb} MB memory budget per file "
+                                f"({LIMITS.ocr_max_pixels / 1e6:.0f} MP)")

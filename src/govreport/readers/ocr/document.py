@@ -13,7 +13,7 @@ from typing import Iterable, Optional
 import numpy as np
 
 from govreport.model import Block, OcrCell
-from govreport.readers.limits import allow_ocr_page, checkpoint
+from govreport.readers.limits import allow_ocr_page, check_ocr_pixels, checkpoint
 from govreport.readers.ocr import cache, engine
 from govreport.readers.ocr.grid import VERSION as GRID_VERSION, find_tables
 from govreport.readers.ocr.image import binarize, frame_count, load_image, prepare
@@ -75,6 +75,8 @@ def render_pdf_page(path, number: int, dpi: float) -> np.ndarray:
     try:
         page = doc[number - 1]
         try:
+            width, height = page.get_size()
+            check_ocr_pixels(path, width * dpi / 72.0, height * dpi / 72.0, f"page {number} at {dpi:.0f} dpi")
             rgb = np.asarray(page.render(scale=dpi / 72.0).to_pil().convert("RGB"))
         finally:
             page.close()

@@ -12,6 +12,8 @@ from pathlib import Path
 import cv2
 import numpy as np
 
+from govreport.readers.limits import check_ocr_pixels
+
 MAX_SKEW_DEG = 3.0  # a scan skewed more than this is not straightened (its lines are then not found)
 
 
@@ -23,6 +25,7 @@ def load_image(path, frame: int = 0) -> tuple[np.ndarray, float]:
     with Image.open(Path(path)) as im:
         frames = ImageSequence.Iterator(im)
         page = frames[frame]
+        check_ocr_pixels(path, *page.size, f"image{f' frame {frame + 1}' if frame else ''}")  # read from its header
         dpi = _file_dpi(page.info.get("dpi"))
         rgb = np.asarray(page.convert("RGB"))
     return cv2.cvtColor(rgb, cv2.COLOR_RGB2BGR), dpi
