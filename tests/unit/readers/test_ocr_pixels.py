@@ -1,7 +1,8 @@
 """A page image too large for OCR within the per-file memory budget is refused before its pixels are decoded or
 rendered (readers/limits.check_ocr_pixels). Before, a blank 12,000 x 12,000 PNG took 2.0 GB and 17 CPU-s to end as
 "OCR found no text", against the 1.5 GB budget: the memory checks run between steps, and one page is one step
-(~30 bytes a pixel at its peak: a 3.9 MP scan 191 MB, 15.5 MP 571 MB, 35 MP 1.16 GB, measured 2026-12-07)."""
+(~30 bytes a pixel at its peak: a 3.9 MP scan 191 MB, 15.5 MP 571 MB, 35 MP 1.16 GB, measured 2026-12-07).
+A multi-page TIFF is held to the PDF's page limit, as a PDF of scanned pages is."""
 from __future__ import annotations
 
 import pytest
@@ -39,3 +40,12 @@ def test_a_page_within_the_limit_is_rendered(tmp_path):
     Image.new("L", (1650, 2340), 255).save(path, resolution=200.0)  # an A4 scan at 200 dpi
     height, width, channels = document.render_pdf_page(path, 1, 200.0).shape
     assert abs(height - 2340) <= 1 and abs(width - 1650) <= 1 and channels == 3  # PDFium rounds up
+
+
+def test_an_image_of_more_pages_than_a_pdf_may_have_is_refused(tmp_path):
+    path = tmp_path / "fax.tif"
+    frames = [Image.new("L", (8, 8), 255) for _ in range(limits.LIMITS.max_pdf_pages + 1)]
+    frames[0].save(path, save_all=True, append_images=frames[1:])  # each frame a page, each OCR'd
+    with pytest.raises(ReportError) as caught:
+        read_document(path)
+    assert str(caught.value) == f"{path}: image has 201 pages (limit 200): not an annual report"

@@ -12,8 +12,9 @@ from typing import Iterable, Optional
 
 import numpy as np
 
+from govreport.errors import ReportError
 from govreport.model import Block, OcrCell
-from govreport.readers.limits import allow_ocr_page, check_ocr_pixels, checkpoint
+from govreport.readers.limits import LIMITS, allow_ocr_page, check_ocr_pixels, checkpoint
 from govreport.readers.ocr import cache, engine
 from govreport.readers.ocr.grid import VERSION as GRID_VERSION, find_tables
 from govreport.readers.ocr.image import binarize, frame_count, load_image, prepare
@@ -151,7 +152,10 @@ def read_pdf_pages(path, numbers: Iterable[int]) -> list[PageItems]:
 def read_image_file(path) -> list[PageItems]:
     """Every page (frame) of an image file: a .tif may hold several."""
     out = []
-    for frame in range(frame_count(path)):
+    frames = frame_count(path)
+    if frames > LIMITS.max_pdf_pages:  # a page an image: the PDF's page limit
+        raise ReportError(path, f"image has {frames} pages (limit {LIMITS.max_pdf_pages}): not an annual report")
+    for frame in range(frames):
         checkpoint()
         bgr, dpi = load_image(path, frame)
         out.append(page_items(read_image(bgr, dpi), frame + 1))
