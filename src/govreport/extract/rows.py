@@ -22,7 +22,7 @@ _SEPARATOR_CUT = re.compile(r"^[,.]\d")  # ,345 of 12 ,345
 _SEPARATOR_END = re.compile(r"\d[,.]$")  # 12, of 12, 345
 
 
-@dataclass
+@dataclass(slots=True)
 class Row:
     """One candidate table row: a label and its value cells (None = blank cell)."""
 
@@ -87,44 +87,79 @@ def _is_cell_part(before: str, token: str) -> bool:
     return token.startswith(_part_openers()) or bool(_SEPARATOR_CUT.match(token)) or bool(_SEPARATOR_END.search(before))
 
 
+def _may_join_parts(cleaned: list[str]) -> bool:
+    """Whether ``_merge_cell_parts`` can join anything: some token after the first opens with a note or a
+    separator, or some token before the last ends with one (``_is_cell_part`` of a pair of neighbours). One search
+    over the cleaned tokens joined by spaces: each such token start follows a space there and each such end comes
+    before one (a cleaned token holding a space can only add a false alarm, which the full merge then settles)."""
+    return _part_boundary().search(" ".join(cleaned)) is not None
+
+
+@lru_cache(maxsize=1)
+def _part_boundary() -> re.Pattern:
+    openers = "|".join(re.escape(t) for t in _part_openers())
+    return re.compile(rf" (?:{openers}|[,.]\d)|\d[,.] ")
+
+
+def _line_parts(line: str) -> tuple[str, list[str], Optional[str]]:
+    """A text line as (label, value cells, unit): the label's tokens cleaned, the cells as printed."""
+    # split before NFKC: it would turn the footnote mark of 21① into a digit (211)
+    tokens = line.split()  # the pieces between runs of \s (str.isspace is re's \s, code point for code point)
+    if len(tokens) == 1:
+        token = tokens[0]
+        # the merges keep one token and value_run_start reads it as 0 (a value: the line's one cell) or 1 (the
+        # label, or a unit word). A token opening with an ideograph that opens no cell (most prose lines) is text
+        # by parse_cell's first test; a numbering alone ((2)) is that of a label wrapped onto the line above
+        if ("\u4e00" <= token[0] <= "\u9fff" and token[0] not in cell_openers()) or not _is_value(token) \
+                or _NUMBERING_TOKEN.match(token):
+            label = clean_text(token)
+            return (label, [], None) if label not in label_units() else ("", [], label)
+        return "", tokens, None
+    if not tokens:
+        return "", [], None
+    tokens = _merge_prefix_words(tokens)
+    cleaned = [clean_text(t) for t in tokens]
+    if _may_join_parts(cleaned):
+        tokens = _merge_cell_parts(tokens)
+        cleaned = [clean_text(t) for t in tokens]
+    start = value_run_start(tokens, _is_value)
+    if start == 0 and _NUMBERING_TOKEN.match(tokens[0]):
+        start = 1  # (2) 0 0 0 …: the numbering of a label wrapped onto the line above, not a value
+    while start < len(tokens) and not _is_value(tokens[start]):
+        start += 1  # a value run never opens with a text cell
+    label = cleaned[:start]
+    unit = label.pop() if label and label[-1] in label_units() else None
+    return " ".join(label), tokens[start:], unit
+
+
 def _split_text_line(line: str, read: Optional[OcrCell] = None) -> Row:
     """A text line as a label and its values; a line read by OCR (``read``) gives each value its confidence,
     so a number from an OCR'd line is stored as OCR (provenance 'ocr', or ocr_low_confidence), never as text."""
-    # split before NFKC: it would turn the footnote mark of 21① into a digit (211)
-    tokens = line.split()  # the pieces between runs of \s (str.isspace is re's \s, code point for code point)
-    if len(tokens) == 1 and "\u4e00" <= line[0] <= "\u9fff" and line[0] not in cell_openers():
-        # one token opening with an ideograph that opens no cell (most prose lines): parse_cell's first test says
-        # text (no value), so it is the label (or a unit word), as below; (line[0] is the token's first: one token
-        # and an ideograph is no whitespace)
-        label = clean_text(tokens[0])
-        return Row(label, [], None) if label not in label_units() else Row("", [], label)
-    if len(tokens) > 1:
-        tokens = _merge_cell_parts(_merge_prefix_words(tokens))
-        start = value_run_start(tokens, _is_value)
-        if start == 0 and _NUMBERING_TOKEN.match(tokens[0]):
-            start = 1  # (2) 0 0 0 …: the numbering of a label wrapped onto the line above, not a value
-        while start < len(tokens) and not _is_value(tokens[start]):
-            start += 1  # a value run never opens with a text cell
-    elif tokens and _is_value(tokens[0]):  # most lines: one token, which the merges keep and value_run_start
-        start = 1 if _NUMBERING_TOKEN.match(tokens[0]) else 0  # reads so; (2) alone is a wrapped numbering
-    elif tokens:  # a label alone (most prose lines): its unit word, if it is one, else the label
-        label = clean_text(tokens[0])
-        return Row(label, [], None) if label not in label_units() else Row("", [], label)
-    else:
-        start = len(tokens)
-    values, tokens = tokens[start:], [clean_text(t) for t in tokens[:start]]
+    label, values, unit = _line_parts(line)
     if read is not None:
         values = [OcrCell(v, read.confidence, read.page, read.bbox) for v in values]
-    unit = None
-    if tokens and tokens[-1] in label_units():
-        unit = tokens.pop()
-    return Row(label=" ".join(tokens), cells=values, unit=unit)
+    return Row(label, values, unit)
+
+
+def _text_rows(lines: Sequence[str], seen: dict) -> list[Row]:
+    """The rows of text lines not read by OCR. A report prints many lines more than once (0, 条, its headings):
+    ``seen`` keeps each line's parts for the rest of the document, and each row gets its own cells list."""
+    rows = []
+    for line in lines:
+        parts = seen.get(line)
+        if parts is None:
+            parts = seen[line] = _line_parts(line)
+        rows.append(Row(parts[0], parts[1][:], parts[2]))
+    return rows
 
 
 def _split_grid_row(cells: Sequence[Optional[str]]) -> Optional[Row]:
     cells = list(cells)
-    if not any(c and c.strip() for c in cells):
-        return None
+    for c in cells:
+        if c and c.strip():
+            break
+    else:
+        return None  # no cell holds a character
     i = _value_start(cells)
     label_cells: list[str] = []
     for c in cells[:i]:
@@ -137,7 +172,7 @@ def _split_grid_row(cells: Sequence[Optional[str]]) -> Optional[Row]:
     # None: no cell at this grid position (PDF merged regions) or a blank HTML cell;
     # "": an empty cell that exists. Both are blank values; the difference helps align.
     values = [None if c is None else ("" if clean_text(c) == "" else c) for c in cells[i:]]
-    return Row(label=" ".join(label_cells), cells=values, unit=unit, grid=True, raw=tuple(cells))
+    return Row(" ".join(label_cells), values, unit, True, tuple(cells))
 
 
 def _value_start(cells: list) -> int:
@@ -221,55 +256,64 @@ def _least_sure(doc: Document, numbers: list[int]) -> Optional[OcrCell]:
     return min(read, key=lambda cell: cell.confidence) if read else None
 
 
-def _joined_text_lines(doc: Document) -> list[tuple[int, str, list[int]]]:
+def _joined_text_lines(doc: Document) -> tuple[list[tuple[int, str]], dict[int, list[int]]]:
     """Text lines with two layouts of one label put back together: a header printed one character per line
     (指/标/名/称, a vertical cell) and a list number cut from its label (1 / 、同意公开答复数): (the first
-    block's number, the text, the numbers of the blocks it joins, for ``_least_sure``)."""
+    block's number, the text) in block order, and for each joined line the numbers of the blocks it joins (for
+    ``_least_sure``; any other line is its own block)."""
     lines = [(n, text) for n, b in enumerate(doc.blocks) if b.kind == "text" and (text := b.text.strip())]
-    out: list[tuple[int, str, list[int]]] = []
-    i = 0
-    while i < len(lines):
+    out: list[tuple[int, str]] = []
+    joined: dict[int, list[int]] = {}
+    done = 0  # lines[:done] are in out
+    # only a line of at most two characters starts a join: a vertical header's character or a list number
+    for i in [k for k, (_n, text) in enumerate(lines) if len(text) <= 2]:
+        if i < done or i + 1 == len(lines) or (len(lines[i + 1][1]) > 1 and not _LIST_MARK.match(lines[i + 1][1])):
+            continue  # taken by the join before, or the next line neither a vertical header's character nor 、…
         n, text = lines[i]
-        if len(text) > 2:  # most lines: neither a vertical header's character nor a list number (both below)
-            out.append((n, text, [n]))
-            i += 1
-            continue
         j = i
         while j + 1 < len(lines) and len(lines[j][1]) == 1 and _one_ideograph(lines[j][1]) \
                 and _one_ideograph(lines[j + 1][1]) and lines[j + 1][0] == lines[j][0] + 1:
             j += 1  # (len first: most lines are longer than one character)
-        if j > i:
-            out.append((n, "".join(t for _, t in lines[i:j + 1]), [m for m, _ in lines[i:j + 1]]))
-            i = j + 1
+        if j == i and _LIST_NUMBER.match(text) and i + 1 < len(lines) and _LIST_MARK.match(lines[i + 1][1]):
+            j = i + 1
+            text += lines[j][1]
+        elif j > i:
+            text = "".join(t for _, t in lines[i:j + 1])
+        else:
             continue
-        if len(text) <= 2 and _LIST_NUMBER.match(text) and i + 1 < len(lines) and _LIST_MARK.match(lines[i + 1][1]):
-            out.append((n, text + lines[i + 1][1], [n, lines[i + 1][0]]))
-            i += 2
-            continue
-        out.append((n, text, [n]))
-        i += 1
-    return out
+        out += lines[done:i]
+        out.append((n, text))
+        joined[n] = [m for m, _ in lines[i:j + 1]]
+        done = j + 1
+    out += lines[done:]
+    return out, joined
 
 
 def document_rows(doc: Document) -> list[Row]:
     """Every text line and every grid row of the document, in reading order."""
     rows: list[Row] = []
-    lines = _joined_text_lines(doc)  # in block order: each goes before the first table after its block
+    lines, joined = _joined_text_lines(doc)  # in block order: each goes before the first table after its block
     ocr = any(isinstance(b.text, OcrCell) for b in doc.blocks if b.kind == "text")  # else _least_sure is None
+    seen: dict = {}
+
+    def text_rows(part: list[tuple[int, str]]) -> list[Row]:
+        if not ocr:
+            return _text_rows([text for _n, text in part], seen)
+        return [_split_text_line(text, _least_sure(doc, joined.get(n, [n]))) for n, text in part]
+
     k = 0
     for n, block in enumerate(doc.blocks):
         if block.kind == "text":
             continue
-        while k < len(lines) and lines[k][0] < n:
-            rows.append(_split_text_line(lines[k][1], _least_sure(doc, lines[k][2]) if ocr else None))
-            k += 1
+        m = k
+        while m < len(lines) and lines[m][0] < n:
+            m += 1
+        rows += text_rows(lines[k:m])
+        k = m
         for cells in block.rows:
             row = _split_grid_row(cells)
             if row is not None:
                 rows.append(row)
         rows.append(Row(label="", cells=[], grid=True))  # table boundary
-    if ocr:
-        rows += [_split_text_line(text, _least_sure(doc, numbers)) for _n, text, numbers in lines[k:]]
-    else:
-        rows += [_split_text_line(text) for _n, text, _numbers in lines[k:]]
+    rows += text_rows(lines[k:])
     return rows
