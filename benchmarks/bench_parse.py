@@ -81,15 +81,19 @@ def corpus(kind: str, distinct: bool = False) -> list[Path]:
 # the per-process memo caches keyed on text (what a report reads), by module: a name a version lacks is skipped
 MEMOS = {
     "govreport.text.normalize": ("_nfkc_memo", "_clean_short", "_parse_cell_memo", "_label_key_short"),
-    "govreport.extract.fuzzy": ("similarity", "_counts", "_positions"),
-    "govreport.extract.row_guards": ("_markers", "_match_key"),
+    "govreport.extract.fuzzy": ("similarity", "_counts", "_positions", "_choices"),
+    "govreport.extract.row_guards": ("_markers", "_match_key", "_merged_rows_memo", "_own_label_memo"),
+    "govreport.extract.label_reading": ("_attempts_memo", "_best_of_all_memo"),
 }
 
 
 def clear_memos() -> None:
     """Forget what the per-process memo caches hold (so a round does not reuse the previous round's work)."""
     for module_name, names in MEMOS.items():
-        module = importlib.import_module(module_name)
+        try:
+            module = importlib.import_module(module_name)
+        except ImportError:
+            continue  # a version without the module (an older tree measured for comparison)
         for fn in names:
             getattr(getattr(module, fn, None), "cache_clear", lambda: None)()
 

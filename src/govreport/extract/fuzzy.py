@@ -8,6 +8,7 @@ with the best candidate named, so a researcher sees which catalog label variant 
 """
 from __future__ import annotations
 
+import itertools
 import re
 from bisect import bisect_left
 from collections import Counter
@@ -143,12 +144,39 @@ def _bound(a: str, b: str) -> float:
     return 2.0 * common / (len(a) + len(b))
 
 
+@lru_cache(maxsize=1)
+def _choices() -> dict:
+    """choose's answers by (the label's bare words, the next metric, the pool's serial number): a label the catalog
+    lacks (政府公报 in a legacy table) recurs in every report of its template, with the same pool where the same
+    rows came before it. Bounded; a new table when the lru caches are cleared (with the catalog)."""
+    return {}
+
+
+_MEMO_WORDS = 64  # longer bare words are a report's own prose: not kept
+
+
 def choose(label_key: str, entries: Sequence[LabelEntry], next_metric: Optional[str]
            ) -> tuple[Optional[Candidate], Optional[Candidate]]:
-    """``decide(best_two(...))``, the runner-up scored only when it can matter: most labels that reach the
-    fallback are prose (a sentence ending in a number) whose best candidate is below the threshold, and then
-    ``decide`` reads the best alone. Finding the best alone prunes by the best score so far (not the second's),
-    so far fewer forms are compared."""
+    """``decide(best_two(...))`` (``_choose``), memoized for short labels: what it reads of the label is its bare
+    words, and of the pool its entries in order (one serial number per pool: ``_pool_record``)."""
+    words = bare_words(label_key)
+    if len(words) > _MEMO_WORDS:
+        return _choose(label_key, entries, next_metric)
+    key = (words, next_metric, _pool_record(entries)[-1])
+    memo = _choices()
+    got = memo.get(key)
+    if got is None:
+        if len(memo) >= 1 << 13:
+            memo.clear()
+        got = memo[key] = _choose(label_key, entries, next_metric)
+    return got
+
+
+def _choose(label_key: str, entries: Sequence[LabelEntry], next_metric: Optional[str]
+            ) -> tuple[Optional[Candidate], Optional[Candidate]]:
+    """The runner-up scored only when it can matter: most labels that reach the fallback are prose (a sentence
+    ending in a number) whose best candidate is below the threshold, and then ``decide`` reads the best alone.
+    Finding the best alone prunes by the best score so far (not the second's), so far fewer forms are compared."""
     top = _best(label_key, entries, next_metric, 1)
     if not top or top[0].score < catalog.matching_settings()["fuzzy_threshold"]:
         return decide(top)  # (None, the best): decide reads no runner-up below the threshold
@@ -171,13 +199,16 @@ def _best(label_key: str, entries: Sequence[LabelEntry], next_metric: Optional[s
     if len(words) < settings["min_label_chars"]:
         return []
     bonus = settings["position_bonus"]
-    order, groups, flat, members = _pool_profiles(entries)
+    order, groups, flat, members, owner = _pool_profiles(entries)
     bits = _bits(words)  # after the profiles: every character of the forms has its bit
     size_ = len(words)
     # _profile_bounds of every group's forms in one pass (flat: the groups' forms in order; a group is a slice)
     every = [2.0 * (common if (common := (bits & mask).bit_count() + repeats) < (shorter := size_ if size_ < size else size)
                     else shorter) / (size_ + size) for size, mask, repeats in flat]
-    most = [max(every[a:b], default=0.0) for _forms, a, b in groups]
+    most = [0.0] * len(groups)  # each group's largest bound (0 without forms): bounds are >= 0
+    for g, bound in zip(owner, every):
+        if bound > most[g]:
+            most[g] = bound
     # an entry per metric and group (the metric's first of that profile), its bound with the bonus (_with_bonus)
     todo = [(-(min(1.0, most[g] + bonus) if metric == next_metric else most[g]), k, e, g) for k, e, metric, g in members]
     todo.sort()  # highest bound first, then entry order (k is unique: nothing after it is compared)
@@ -203,17 +234,25 @@ def _best(label_key: str, entries: Sequence[LabelEntry], next_metric: Optional[s
     return [Candidate(e, score) for _metric, (score, _k, e) in ranked]
 
 
-_POOLS: dict[tuple, tuple] = {}  # _pool_profiles by the pool's entries (kept alive here: their ids stay theirs)
+_POOLS: dict[tuple, tuple] = {}  # _pool_record by the pool's entries (kept alive here: their ids stay theirs)
+_SERIAL = itertools.count()  # a pool record's number, never given twice (choose's memo key)
 
 
-def _pool_profiles(entries: Sequence[LabelEntry]) -> tuple[dict[str, int], list, tuple, list]:
+def _pool_profiles(entries: Sequence[LabelEntry]) -> tuple[dict[str, int], list, tuple, list, tuple]:
+    """_pool_record's parts that _best reads."""
+    got = _pool_record(entries)
+    return got[2], got[3], got[4], got[5], got[6]
+
+
+def _pool_record(entries: Sequence[LabelEntry]) -> tuple:
     """What scoring a pool needs whatever the label: each metric's rank in the pool (ties go to the first), and
     its entries (index, entry) grouped by their forms' profile (the templates of a family share most patterns,
     so a group's bounds are computed once a label), of each metric only its first entry of the group: the others
     score the same (same forms, same bonus) and lose the tie to it. The walker offers a few dozen pools per
     process (a section's entries less those taken): built once each, not per label. Laid out flat for _best:
     the groups as (forms, start, end) in ``flat`` (every group's form profiles, in group order), and the groups'
-    entries as (index, entry, metric, group number)."""
+    entries as (index, entry, metric, group number), the group number of each form of ``flat``, and last the
+    record's serial number."""
     metrics = catalog.metrics()
     key = (id(metrics),) + tuple(map(id, entries))
     got = _POOLS.get(key)
@@ -232,8 +271,9 @@ def _pool_profiles(entries: Sequence[LabelEntry]) -> tuple[dict[str, int], list,
             spans.append((forms, len(flat), len(flat) + len(forms)))
             flat += [(size, mask, repeats) for _form, size, mask, repeats in forms]
             members += [(k, e, e.metric, g) for k, e in firsts.values()]
-        got = _POOLS[key] = (metrics, tuple(entries), order, spans, tuple(flat), members)
-    return got[2], got[3], got[4], got[5]
+        owner = tuple(g for g, (_forms, a, b) in enumerate(spans) for _ in range(a, b))
+        got = _POOLS[key] = (metrics, tuple(entries), order, spans, tuple(flat), members, owner, next(_SERIAL))
+    return got
 
 
 def _with_bonus(similarity_: float, is_next: bool, bonus: float) -> float:

@@ -60,6 +60,10 @@ _markers = lru_cache(maxsize=1 << 14)(_find_markers)
 
 def merged_rows(label: str) -> Optional[str]:
     """Why ``label`` is two rows merged (two numbered labels of one list style: 一、 … 二、), else None."""
+    return _merged_rows_memo(label) if label and len(label) <= _MEMO_CHARS else _merged_rows(label)
+
+
+def _merged_rows(label: str) -> Optional[str]:
     seen: dict[str, str] = {}
     for _at, style, number in markers(label):
         if not number:
@@ -71,14 +75,25 @@ def merged_rows(label: str) -> Optional[str]:
     return None
 
 
+# a data row's label is guarded on every row of every report that prints it: memoized, short labels only
+_merged_rows_memo = lru_cache(maxsize=1 << 13)(_merged_rows)
+
+
 def own_label(label: str) -> Optional[str]:
     """The row's own numbered label when headings stand before it (三、本年度办理结果 (六)其他处理 1.申请人… ->
     1.申请人…), else None (the label is all its own)."""
+    return _own_label_memo(label) if label and len(label) <= _MEMO_CHARS else _own_label(label)
+
+
+def _own_label(label: str) -> Optional[str]:
     text = nfkc(label or "")
     found = [(at, number) for at, _style, number in markers(text) if number]
     if not found or found[-1][0] == 0:
         return None
     return text[found[-1][0]:]
+
+
+_own_label_memo = lru_cache(maxsize=1 << 13)(_own_label)
 
 
 def heading_match(entry: LabelEntry, label: str) -> bool:

@@ -16,13 +16,13 @@ from govreport import catalog
 from govreport.catalog import APPLICANTS, LabelEntry, Layout
 from govreport.text.normalize import COMMAS_THOUSANDS, ParsedCell, clean_text, judge_commas, label_key, parse_cell
 from govreport.text.units import unit_factor
-from govreport.extract import columns, fuzzy, row_guards, template_order
+from govreport.extract import columns, fuzzy, label_reading, row_guards, template_order
+from govreport.extract.label_reading import STARTS_NEW_LABEL
 from govreport.extract.patterns import (any_header, any_section, best_in_plan, default_layout, family_entries,
                                        family_pool, header_layouts, sections)
 from govreport.extract.row_guards import match_key
 from govreport.extract.rows import _YEAR_CELL, Row, _span_groups, collapse_spans
 
-_STARTS_NEW_LABEL = re.compile(r"^(?:[一二三四五六七八九十]+\.|\([一二三四五六七八九十]+\)|\(\d{1,2}\)|\d{1,2}\.(?!\d)|其中)")
 _PROSE = re.compile(r"[。；;]|[，,]$")
 
 
@@ -48,6 +48,7 @@ class _Walker:
         self.layout: Optional[Layout] = None
         self.col_groups: list[list[int]] = []
         self.buffer: list[str] = []
+        self._joined: tuple = (None, 0, "")  # (the buffer list, how many of its fragments, their keys joined)
         self.header_key = ""  # the header text read since the layout was last set
         self.taken: dict[tuple[str, str], str] = {}
         self.commas = COMMAS_THOUSANDS  # how this report writes commas (normalize.judge_commas), set by walk
@@ -56,7 +57,8 @@ class _Walker:
         self.pending: dict[int, tuple] = {}  # sequence index of an unread row -> what placing it by position needs
         self.out = Extraction()
         self.entries = family_entries(self.family)  # the family's label entries (made once per process)
-        self._opens = any_section(self.family, ("start", "end"))  # _may_match's pattern for a section's start or end
+        self._opens = any_section(self.family, ("start", "end"))  # one pattern for a section's start or end
+        self._groups = any_section(self.family, ("group",))  # and for a legacy sub-section's heading
 
     # -- section and layout state
     def _set_section(self, section: Optional[str]):
@@ -69,7 +71,7 @@ class _Walker:
 
     def _heading(self, key: str, has_values: bool) -> bool:
         """Switch section on a heading row; True when the row was only a heading."""
-        for s, rx in sections(self.family) if self._may_match(("start", "end"), key) else ():
+        for s, rx in sections(self.family) if self._may_match(self._opens, key) else ():
             if s.role in ("start", "end") and rx.search(key):
                 if s.role == "end":
                     if self.section is not None and self.family == "gb":
@@ -82,7 +84,7 @@ class _Walker:
                     continue
                 self._set_section(s.section)
                 return not has_values
-        if self.section == "legacy" and self._may_match(("group",), key):
+        if self.section == "legacy" and self._may_match(self._groups, key):
             for s, rx in sections(self.family):
                 if s.role == "group" and rx.search(key):
                     self.group = s.section
@@ -90,13 +92,14 @@ class _Walker:
                     return False
         return False
 
-    def _may_match(self, roles: tuple[str, ...], key: str) -> bool:
-        """False only when no section pattern of ``roles`` matches ``key`` (one search for them all)."""
-        rx = any_section(self.family, roles)
+    @staticmethod
+    def _may_match(rx: Optional[re.Pattern], key: str) -> bool:
+        """False only when the joined section pattern ``rx`` (patterns.any_section: None when the patterns cannot be
+        joined) does not match ``key``: then none of them does (one search for them all)."""
         return rx is None or rx.search(key) is not None
 
     def _is_group_heading(self, key: str) -> bool:
-        return self.section == "legacy" and self._may_match(("group",), key) and any(
+        return self.section == "legacy" and self._may_match(self._groups, key) and any(
             s.role == "group" and rx.search(key) for s, rx in sections(self.family))
 
     def _header(self, key: str) -> bool:
@@ -207,12 +210,22 @@ class _Walker:
             self._data_row(row, [])  # a legacy row whose value cell is blank
         elif key and self._header_continues(key):
             pass
-        elif key and (self._header(key) or self._header("".join([label_key(f) for f in self.buffer]) + key)):
-            # the fragments' own (memoized) keys joined: label_key of them joined by spaces (test_normalize_speed_identical)
+        elif key and (self._header(key) or self._header(self._buffer_key() + key)):
             self.buffer = []
             self.col_groups = _span_groups(row.raw) if row.grid else []
         elif key and not self._is_group_heading(key):
             self.buffer.append(row.label)
+
+    def _buffer_key(self) -> str:
+        """The fragments' own keys joined: label_key of them joined by spaces (test_normalize_speed_identical), kept
+        as fragments are appended to the buffer (a new buffer list starts it again), not re-keyed on every row."""
+        buf, n, key = self._joined
+        if buf is not self.buffer or n > len(buf):
+            buf, n, key = self.buffer, 0, ""
+        if n < len(buf):
+            key += "".join([label_key(f) for f in buf[n:]])
+        self._joined = (buf, len(buf), key)
+        return key
 
     def _gather_cells(self, row: Row, rows: list[Row], i: int) -> tuple[list, int]:
         """The row's cells, plus (text rows) the value-only lines after it that fill the layout's width."""
@@ -241,7 +254,7 @@ class _Walker:
             return tail
         j = i
         while j < len(rows) and not rows[j].grid and not rows[j].cells and rows[j].unit is None and len(tail) < 3:
-            if rows[j].label and not _STARTS_NEW_LABEL.match(label_key(rows[j].label)):
+            if rows[j].label and not STARTS_NEW_LABEL.match(label_key(rows[j].label)):
                 tail.append(rows[j].label)
             elif rows[j].label:
                 break
@@ -250,23 +263,23 @@ class _Walker:
 
     def _pool(self) -> tuple[tuple[LabelEntry, ...], Optional[re.Pattern], tuple[LabelEntry, ...], tuple, dict]:
         """The entries a row may match here, one pattern matching wherever one of theirs does (patterns.pool), those
-        of pattern ``*``, patterns.plan and rows_of, made once per process (patterns.family_pool) by exactly what they
-        depend on: legacy the sub-section, gb the section and the layout's columns."""
-        key = ("legacy", self.group) if self.family == "legacy" else \
+        of pattern ``*``, patterns.plan and rows_of, made once per process (patterns.family_pool)."""
+        return family_pool(self.family, self._pool_key())
+
+    def _pool_key(self) -> tuple:
+        """What the pool depends on: legacy the sub-section, gb the section and the layout's columns."""
+        return ("legacy", self.group) if self.family == "legacy" else \
             (self.section, self.layout.columns if self.layout else ())
-        return family_pool(self.family, key)
 
     def _data_row(self, row: Row, cells: list, tail: Sequence[str] = ()) -> int:
-        """Place one data row; returns how many following label fragments it used."""
+        """Place one data row; returns how many following label fragments it used. What the row's texts match
+        with no metric taken is read once per distinct text (label_reading); what is taken is this report's."""
         self.row_no += 1
-        context_label = " ".join(self.buffer + [row.label]).strip()
-        candidates, anywhere, stars, plan_, rows = self._pool()  # anywhere: matches wherever a candidate (so a free one) does
+        pool_key = self._pool_key()
+        candidates, _anywhere, stars, _plan, rows = family_pool(self.family, pool_key)
         stars = [e for e in stars if (e.metric, "*") not in self.taken]  # the free entries that take any label
-        own, own_start = match_key(row.label), self._own_start(row)
-        attempts = self._label_attempts(row, own, context_label, tail)
-        if own_start is not None:  # the row before's wrapped tail above a numbered label: read without it
-            attempts = self._label_attempts(row, own, own_start, tail) + attempts
-        best, label_used, consumed = self._match_label(plan_, attempts, anywhere)
+        context_label, tried = label_reading.attempts(row.label, tuple(self.buffer), tuple(tail))
+        best, label_used, consumed = label_reading.first_match(self.family, pool_key, tried, self.taken)
         merged = row_guards.merged_rows(label_used if best is not None else row.label)
         if merged is not None:  # two rows read as one: neither metric may have the cells
             self._merged(cells, clean_text(label_used or row.label) or clean_text(context_label), merged)
@@ -277,19 +290,16 @@ class _Walker:
             best, label_used, consumed = None, None, 0
         if label_used is None:
             label_used = row.label
-        if best is None and any(best_in_plan(plan_, match_key(w), None, anywhere) for w in words):
+        if best is None and any(label_reading.best_of_all(self.family, pool_key, w) for w in words):
             self.buffer = []
             for n, c in enumerate(cells):
                 self._unmapped(clean_text(context_label), str(n + 1), c, "duplicate_row")
             return 0
         score, detail = None, ""
         if best is None and not stars:
-            free = [e for e in candidates if (e.metric, "*") not in self.taken]  # best_in_plan passed over the others
+            free = [e for e in candidates if (e.metric, "*") not in self.taken]  # first_match passed over the others
             best, score, detail = self._fuzzy(row_guards.own_label(words[0]) or words[0] or words[1], free)
-        if best is None:
-            group = stars
-        else:
-            group = rows[(best.pattern, best.template)]  # the pool's entries of its catalog row (patterns.rows_of)
+        group = stars if best is None else rows[(best.pattern, best.template)]  # its catalog row's entries (rows_of)
         self.buffer = []
         source_label = clean_text(label_used) or clean_text(context_label)
         self._place(row, cells, group, source_label, score, detail)
@@ -302,46 +312,6 @@ class _Walker:
         for n, c in enumerate(cells):
             self._unmapped(label, self.layout.columns[n] if len(cells) == width else f"?{n + 1}", c, "merged_rows", why)
         self.sequence.append((self.section, row_guards.MERGED, None))
-
-    def _own_start(self, row: Row) -> Optional[str]:
-        """The buffer from its numbered fragment on, after unnumbered ones (the row before's tail: 类过程性信息 / 7.属于行)."""
-        starts = [] if row.label else [i for i, f in enumerate(self.buffer) if _STARTS_NEW_LABEL.match(label_key(f))]
-        if row.label or starts[-1:] != starts[:1] or not starts or starts[0] == 0:
-            return None
-        return " ".join(self.buffer[starts[0]:]).strip()
-
-    @staticmethod
-    def _label_attempts(row: Row, own: str, context_label: str,
-                        tail: Sequence[str]) -> list[tuple[str, int, Optional[int]]]:
-        """(label text, tail lines it uses, match must start before) in the order to try them: a row that starts
-        its own numbered label reads it first (with its wrapped tail, then alone), and only then the fragments
-        buffered above it."""
-        attempts: list[tuple[str, int, Optional[int]]] = []
-        starts_new = bool(own) and bool(_STARTS_NEW_LABEL.match(label_key(row.label)))
-        wrapped = [(" ".join([row.label] + list(tail[:n])), n) for n in range(len(tail), 0, -1)] if starts_new else []
-        # 5.要求行政机关确认或重 1 2 … / 新出具已获取信息: first a match running across the wrap,
-        # then the row's own words, then (7.属 … / 于行政执法案卷) a keyword wholly in the tail
-        attempts += [(text, n, len(own)) for text, n in wrapped]
-        if own:
-            attempts.append((row.label, 0, None))
-        attempts += [(text, n, None) for text, n in reversed(wrapped)]  # the nearest tail line first
-        attempts.append((context_label, 0, None))
-        if not starts_new:
-            # a label wrapped past its numbers: 部分公开（区分处理的 / 447 … / 形，不计其他情形）
-            # (the match must begin in the label before the numbers, never wholly in the lines after them)
-            own_len = len(match_key(context_label))
-            attempts += [(" ".join([context_label] + list(tail[:n])).strip(), n, own_len or None)
-                         for n in range(1, len(tail) + 1)]
-        return attempts
-
-    def _match_label(self, plan_: tuple, attempts: list, anywhere: Optional[re.Pattern] = None
-                     ) -> tuple[Optional[LabelEntry], Optional[str], int]:
-        """The first attempt a free entry matches (best_in_plan passes over those taken): (entry, text, tail lines used) or (None, None, 0)."""
-        for text, n, start_before in attempts:
-            best = best_in_plan(plan_, match_key(text), start_before, anywhere, self.taken)
-            if best is not None:
-                return best, text, n
-        return None, None, 0
 
     def _fuzzy(self, label: str, free: list[LabelEntry]) -> tuple[Optional[LabelEntry], Optional[float], str]:
         """The scored fallback for a label no pattern matches: (entry, score, '') or (None, None, why not)."""
@@ -419,7 +389,7 @@ class _Walker:
 
     def _value(self, entry: LabelEntry, applicant: str, label: str, raw, row_unit, score: Optional[float] = None):
         cell = parse_cell(raw, self.commas) if raw is not None else ParsedCell(raw="", value=None)
-        confidence = getattr(raw, "confidence", None)  # a cell read by OCR (model.OcrCell): how sure it is
+        confidence = None if type(raw) is str else getattr(raw, "confidence", None)  # OCR (model.OcrCell): how sure
         doubt = _ocr_doubt(raw, cell, confidence) if confidence is not None else ""
         if doubt:
             self._unmapped(label, applicant, raw, "ocr_low_confidence", doubt)

@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-from govreport.extract import document_rows, extract, patterns, rows, walker
+from govreport.extract import document_rows, extract, label_reading, patterns, rows, walker
 from govreport.model import OcrCell
 from govreport.identify import identify, report_id
 from govreport.readers import read_document
@@ -66,6 +66,9 @@ def walked():
     with pytest.MonkeyPatch.context() as mp:
         mp.setattr(walker, "best_in_plan", best_spy)
         mp.setattr(walker, "family_pool", pool_spy)
+        mp.setattr(label_reading, "best_in_plan", best_spy)  # a data row's label is matched there (label_reading.py)
+        mp.setattr(label_reading, "family_pool", pool_spy)
+        mp.setattr(label_reading, "_best_of_all_memo", label_reading._best_of_all)  # every call made, none memoized
         for path in REPORTS:
             doc = read_document(path)
             found = identify(doc)
