@@ -17,9 +17,12 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
+from typing import Optional
 
 import pandas as pd
 
+from govreport import catalog
 from govreport.extract.sentences import prose_paragraphs
 from govreport.schemas import columns
 from govreport.text.normalize import nfkc
@@ -32,6 +35,8 @@ _PIECE = re.compile(r"[^。！？!?；;]*[。！？!?；;]|[^。！？!?；;]+")
 _SUBHEADING = re.compile(r"^\s*[(（]?[一二三四五六七八九十]+[)）、.．]\s*\S{1,20}[。:：]?\s*$")
 # The report title (…2024 年政府信息公开工作年度报告) is not prose
 _TITLE = re.compile(r"^[^。，,]{0,40}(?:年度报告|工作报告)$")
+_SUB_OPENERS = frozenset("(（一二三四五六七八九十")  # what a stripped piece _SUBHEADING matches opens with
+_TITLE_ENDS = ("年度报告", "工作报告")  # what a stripped piece _TITLE matches ends with ($: no newline after it)
 _NUMBER = re.compile(r"\d+(?:[.,]\d+)*")
 _NOISE = re.compile(r"[\s\u3000,，。；;：:！!？?、“”\"'‘’《》<>〈〉()（）\[\]【】·…—\-–_/]+")
 
@@ -58,8 +63,9 @@ def prose_sentences(document) -> list[str]:
     out = []
     for _section, para in prose_paragraphs(document):
         for piece in _PIECE.findall(para):  # (an empty piece of _SPLIT.split is never kept: shorter than MIN_CHARS)
-            piece = piece.strip()
-            if _SUBHEADING.match(piece) or _TITLE.search(piece):
+            piece = piece.strip()  # (so it opens and ends with no \s: str.strip and re's \s agree)
+            if (piece[:1] in _SUB_OPENERS and _SUBHEADING.match(piece)
+                    or piece.endswith(_TITLE_ENDS) and _TITLE.search(piece)):
                 continue
             if _long_enough(piece):
                 out.append(piece)
@@ -75,12 +81,27 @@ def _long_enough(sentence: str) -> bool:
     is a prefix of the whole's (no number runs across the cut, and the noise goes character by character), so
     a head long enough makes the whole so. The two substitutions cost ~20 ns a character: most prose sentences
     are long. (tests/unit/checks/test_repetition_head.py)"""
+    many = _many_ideographs()
+    if many is not None and many.match(sentence):
+        return True
     text = nfkc(sentence)
     if len(text) > _HEAD:
         end = text[_HEAD - 1]
         if not (end.isdecimal() or end in ".,") and len(_NOISE.sub("", _NUMBER.sub("#", text[:_HEAD]))) >= MIN_CHARS:
             return True
     return len(_NOISE.sub("", _NUMBER.sub("#", text))) >= MIN_CHARS
+
+
+@lru_cache(maxsize=1)
+def _many_ideographs() -> Optional[re.Pattern]:
+    """MIN_CHARS CJK unified ideographs (U+4E00-U+9FFF) in a raw sentence: its comparison form is long enough, no
+    NFKC needed (most prose sentences). Each such ideograph is in the comparison form: no pre-NFKC table entry is
+    one (checked here for the radicals, in tests/unit/checks/test_repetition_fast.py for the rest), NFKC keeps
+    it (no decomposition, a starter that composes with nothing), and it is no digit and no _NOISE. None (no
+    shortcut) when a radicals.csv key is an ideograph."""
+    if any(0x4E00 <= code <= 0x9FFF for code in catalog.radicals()):
+        return None
+    return re.compile(f"(?:[^\u4e00-\u9fff]*[\u4e00-\u9fff]){{{MIN_CHARS}}}")
 
 
 def repeated_share(previous: list[str], sentences: list[str]) -> RepetitionResult:

@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import Optional
 
 import pandas as pd
 
@@ -28,14 +29,23 @@ _QUOTE_OPEN = ("“", "《", "‘", "「", "〈")
 _OPENING = re.compile("|".join(map(re.escape, _QUOTE_OPEN)))
 _YEAR_PREFIX = re.compile(r"^\s*(?:\d{4}\s*年(?:度)?|本年度|今年)\s*")
 _MASKS = "▒█"  # what _mask_quotes writes over guard words and quoted spans
+# the last character before a position that _clause_start stops or turns at: strong punctuation, a closing bracket
+# (skipped with its pair), an opening one
+_LAST_STOP = re.compile("(?s:.*)[" + re.escape("".join(sorted(_STRONG | set(_OPEN) | {"(", "（"}))) + "]")
+
+
+@lru_cache(maxsize=1)
+def _maskable() -> re.Pattern:
+    """A guard word or an opening quote, in one search: a text with neither is not masked."""
+    return re.compile("|".join(map(re.escape, sorted(lexicon().guards, key=len, reverse=True) + list(_QUOTE_OPEN))))
 
 
 def _mask_quotes(text: str) -> str:
     """Replace quoted/bracketed spans by █ so verbs inside titles are not seen,
     and words such as 公共/及时 by ▒ so their 共/及 are not read as markers."""
-    guards = list(alternation("guards").finditer(text))
-    if not guards and _OPENING.search(text) is None:
+    if _maskable().search(text) is None:
         return text  # nothing to mask: no guard word, no opening quote (a closing one alone is kept)
+    guards = list(alternation("guards").finditer(text))
     out = list(text)
     for m in guards:
         for k in range(m.start(), m.end()):
@@ -55,29 +65,26 @@ def _mask_quotes(text: str) -> str:
 
 def _clause_start(text: str, pos: int, floor: int) -> int:
     """Where the clause ending at ``pos`` begins: after the nearest strong
-    punctuation or unmatched opening bracket, skipping balanced brackets."""
-    i = pos - 1
-    while i >= floor:
-        ch = text[i]
-        if ch in _STRONG:
-            return i + 1
-        if ch in _OPEN:
-            opener = _OPEN[ch]
-            depth = 1
-            j = i - 1
-            while j >= floor and depth:
-                if text[j] == ch:
-                    depth += 1
-                elif text[j] == opener:
-                    depth -= 1
-                j -= 1
-            if depth:
-                return floor
-            i = j
-            continue
-        if ch in ("(", "（"):
-            return i + 1
-        i -= 1
+    punctuation or unmatched opening bracket, skipping balanced brackets.
+    Read backwards from one character that can decide it to the next (_LAST_STOP), not character by character."""
+    i = pos
+    while (m := _LAST_STOP.match(text, floor, i)) is not None:
+        k = m.end() - 1  # the last strong mark or bracket before i, at or after floor
+        ch = text[k]
+        if ch not in _OPEN:
+            return k + 1  # strong punctuation or an opening bracket
+        opener = _OPEN[ch]
+        depth = 1
+        j = k - 1
+        while j >= floor and depth:
+            if text[j] == ch:
+                depth += 1
+            elif text[j] == opener:
+                depth -= 1
+            j -= 1
+        if depth:
+            return floor
+        i = j + 1  # on from text[j], before the balanced pair
     return floor
 
 
@@ -103,8 +110,11 @@ def _strip_prefixes(text: str) -> tuple[str, bool]:
     total = False
     changed = True
     text = text.strip()
+    quick = _any_prefix()
     while changed and text:
         changed = False
+        if quick is not None and quick.match(text) is None:
+            break  # (most phrases) no time word and no prefix: the two tests below would find none
         m = _YEAR_PREFIX.match(text)
         if m and m.end() > 0:
             text = text[m.end():].strip()
@@ -128,6 +138,15 @@ def _prefix_match(text: str):
     if prefixes.match(text) is None and not _masks_in_prefixes():
         return None
     return prefixes.match(_mask_quotes(text))
+
+
+@lru_cache(maxsize=1)
+def _any_prefix() -> Optional[re.Pattern]:
+    """A time word (_YEAR_PREFIX) or a raw prefix at the start, in one match; None when a prefix holds ▒/█ (it
+    could then match the masked text only)."""
+    if _masks_in_prefixes():
+        return None
+    return re.compile(f"(?:{_YEAR_PREFIX.pattern})|(?:{alternation('prefixes').pattern})")
 
 
 @lru_cache(maxsize=1)

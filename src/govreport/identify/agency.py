@@ -17,7 +17,8 @@ import re
 from bisect import bisect_right
 from dataclasses import dataclass, replace
 from functools import lru_cache
-from itertools import accumulate
+from itertools import accumulate, repeat
+from operator import add
 from pathlib import Path
 from typing import Iterable, Optional
 
@@ -30,7 +31,7 @@ from govreport.identify.titles import (HEAD_LINES, after_agency, agency_tail, cl
                                        read_title)
 from govreport.text.agencies import (agency_level, complete_agency_name, is_region_alone, region_prefix,
                                      resolve_agency_id, split_regions)
-from govreport.text.prefilter import required_chars
+from govreport.text.prefilter import required_chars, required_words
 
 _RANK = {"meta_title": 0, "title": 1, "meta": 2, "signature": 3, "file_name": 4, "sentence": 5}
 _COMPARED = ("meta_title", "title", "meta", "signature", "file_name")  # sources whose disagreement is a finding
@@ -92,6 +93,8 @@ def _lines_to_try(pattern: re.Pattern, lines: list[str], joined: str, starts: li
     one search per line tried, not one per line. Every line for a pattern with neither."""
     if not lines:
         return ()
+    if _words(pattern):
+        return _lines_holding_words(_words(pattern), lines, joined, starts)
     if _by_character(pattern):
         return _lines_holding(required_chars(pattern), lines, joined, starts, {} if counts is None else counts)
     finder = _line_finder(pattern)
@@ -105,6 +108,32 @@ def _lines_to_try(pattern: re.Pattern, lines: list[str], joined: str, starts: li
             break
         pos = starts[k + 1]
     return out
+
+
+@lru_cache(maxsize=None)
+def _words(pattern: re.Pattern) -> tuple[re.Pattern, ...]:
+    """text.prefilter.required_words of ``pattern``, each as a literal pattern: the lines that hold one are found by
+    a literal search each (政府信息公开工作; 联系|咨询|反映; 发布机构), where the pattern's tail or a character
+    count scanned the whole text with a class at every position (the regex engine finds a literal faster than find)."""
+    return tuple(re.compile(re.escape(w)) for w in required_words(pattern))
+
+
+def _lines_holding_words(words: tuple[re.Pattern, ...], lines: list[str], joined: str, starts: list[int]
+                         ) -> list[int]:
+    """The numbers of the lines (``joined`` by newlines) that hold one of ``words`` (literal patterns), in order (a
+    line holds no newline: a word with one is in none)."""
+    found: set[int] = set()
+    for word in words:
+        if "\n" in word.pattern:
+            continue
+        pos, search = 0, word.search
+        while (m := search(joined, pos)) is not None:
+            k = bisect_right(starts, m.start()) - 1
+            found.add(k)
+            if k + 1 >= len(lines):
+                break
+            pos = starts[k + 1]
+    return sorted(found)
 
 
 @lru_cache(maxsize=None)
@@ -164,8 +193,11 @@ def _grounded(name: str, titles: str) -> bool:
     return bool(head) and head in titles
 
 
-def _candidate(source: str, raw: str, text: str, titles: str, read: OcrLines, misread: str = ""
-               ) -> Optional[Candidate]:
+def _candidate(source: str, raw: str, text: str, titles: str, read: OcrLines, misread: str = "",
+               named: Optional[dict] = None) -> Optional[Candidate]:
+    """The reading ``raw`` of ``source`` as a candidate (None: not a name). ``named``: name -> (completed name,
+    agency_id) of the names this report's readings already gave (several sources name one agency: a page's title,
+    its metadata, the printed title and the signature), each completed and resolved once."""
     name = clean_agency(raw)
     if not name or source not in ("meta_title", "title") and not _grounded(name, titles):
         return None
@@ -173,8 +205,13 @@ def _candidate(source: str, raw: str, text: str, titles: str, read: OcrLines, mi
         misread, name = name, corrected(read, name)  # OCR was unsure of the name: a guessed agency is worse
         if not name:
             return None
-    name = complete_agency_name(name)
-    return Candidate(source, name, resolve_agency_id(name, text)[0], misread, read.any)
+    done = named.get(name) if named is not None else None
+    if done is None:
+        completed = complete_agency_name(name)
+        done = (completed, resolve_agency_id(completed, text)[0])
+        if named is not None:
+            named[name] = done
+    return Candidate(source, done[0], done[1], misread, read.any)
 
 
 def _office_surely_read(read: OcrLines, name: str) -> bool:
@@ -188,7 +225,8 @@ def _office_surely_read(read: OcrLines, name: str) -> bool:
 def _sentences(lines: list[str], printed: list[str], read: OcrLines) -> list[tuple[str, str]]:
     """("sentence", name) of every sentence form on a line, and on two OCR'd lines joined where the sentence
     wraps (请与莆田市林业局…办公室 / 联系(地址…): a scanned paragraph is read line by line."""
-    joined, starts = "\n".join(lines), list(accumulate((len(line) + 1 for line in lines[:-1]), initial=0))
+    joined = "\n".join(lines)
+    starts = list(accumulate(map(add, map(len, lines[:-1]), repeat(1)), initial=0))  # (len + 1 a line, in C)
     counts: dict = {}
     out = [("sentence", m.group("agency")) for p in _source_patterns("sentence")
            for k in _lines_to_try(p, lines, joined, starts, counts) for m in p.finditer(lines[k])]
@@ -205,8 +243,11 @@ def _signature_names(lines: list[str]) -> list[str]:
     def name_on(line: str) -> str:
         return next((m.group("agency") for p in _source_patterns("signature") for m in [p.match(line)] if m), "")
 
-    dated = [name_on(line) for line, below in zip(tail, tail[1:])
-             if any(p.match(below) for p in _source_patterns("signature_date"))]
+    dates = _source_patterns("signature_date")
+    if len(dates) == 1:  # (the catalog's one date form: its match a line, no generator and lookup a line)
+        dated = [name_on(line) for line, below in zip(tail, tail[1:]) if dates[0].match(below)]
+    else:
+        dated = [name_on(line) for line, below in zip(tail, tail[1:]) if any(p.match(below) for p in dates)]
     return [n for n in dated[::-1] if n] or [n for n in map(name_on, reversed(tail[-12:])) if n]
 
 
@@ -226,7 +267,8 @@ def agency_candidates(doc: Document, text: str, period_year: Optional[int] = Non
     hit = match_title(file_name_text(Path(doc.path).stem)) if doc.path else None
     raw += [("file_name", hit[1] if hit else "")]
     raw += _sentences(lines, printed, read)
-    found = [_candidate(source, value, text, titles, read, misread if source == "title" else "")
+    named: dict = {}
+    found = [_candidate(source, value, text, titles, read, misread if source == "title" else "", named)
              for source, value in raw if value]
     found = [c for c in found if c]
     return year, _one_voice(found, [v for source, v in raw if source == "sentence"], text) if read.any else found

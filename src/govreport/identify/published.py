@@ -163,15 +163,29 @@ def _meta_candidates(document) -> list[tuple[str, str]]:
 
 
 def _labelled_candidates(lines: list[str]) -> list[tuple[str, str]]:
+    joined = "\n".join(lines)
+    if "\t" in joined or _label_across_lines() is None or joined.count("\n") >= len(lines):  # (a line holds one)
+        matches = (_label_re().search(line) for line in lines if "\t" not in line)  # (\t: pdftotext's table row)
+    else:
+        matches = _label_across_lines().finditer(joined)  # each line's first match: _label_across_lines
     out = []
-    for line in lines:
-        if "\t" in line:  # a table row as pdftotext lays it out
-            continue
-        m = _label_re().search(line)
+    for m in matches:
         if m and _ANY_DIGIT.match(m.group("rest")):
             stated = _DATE_TEXT.match(m.group("rest")).group(0).strip()
             out.append((f"{m.group('label')}: {stated}", m.group("rest")))
     return out
+
+
+@lru_cache(maxsize=1)
+def _label_across_lines() -> Optional[re.Pattern]:
+    """_label_re with its whitespace kept within a line, for the lines joined by newlines: a match cannot cross
+    one (the labels hold none, ``.`` stops at it), so finditer gives each line's first match, as searching the
+    line does (the rest of a line is taken by ``.*``, and a line ends at a newline as at the end of a string);
+    one search over the text instead of one a line. None (line by line) if a label holds a newline."""
+    if any("\n" in label for label in _rows()["date_label"]):
+        return None
+    labels = "|".join(re.escape(v) for v in _rows()["date_label"])
+    return re.compile(rf"(?P<label>{labels})[^\S\n]*[:：]?[^\S\n]*(?P<rest>.*)")
 
 
 def _url_candidates(document, lines: list[str]) -> list[tuple[str, str]]:

@@ -54,8 +54,9 @@ def test_random_texts_give_the_same_matches():
 
 def test_a_year_line_is_four_characters():
     """_put_years_back calls _YEAR_ALONE.fullmatch only on lines of 4 characters: every match is that long."""
-    from govreport.identify.titles import _YEAR_ALONE, _sre_parse
-    assert _sre_parse(_YEAR_ALONE.pattern, _YEAR_ALONE.flags).getwidth() == (4, 4)
+    from govreport.identify.titles import _YEAR_ALONE
+    from govreport.text.prefilter import width
+    assert width(_YEAR_ALONE.pattern, _YEAR_ALONE.flags) == (4, 4)
 
 
 def test_a_join_at_a_clean_character_compacts_part_by_part():
