@@ -8,7 +8,6 @@ order. The parser never touches the network and never expands entities.
 """
 from __future__ import annotations
 
-import codecs
 import re
 from pathlib import Path
 from typing import Optional
@@ -19,7 +18,7 @@ from govreport.errors import ReportError
 from govreport.model import Block, Cell, Document
 from govreport.text.normalize import join_cjk_lines, parse_cell
 from govreport.readers.limits import checkpoint
-from govreport.readers.encoding import decode_bytes
+from govreport.readers.html_source import parser_input, page_text
 from govreport.readers.html_page import MAX_TABLE_NESTING, check_depth, strip_furniture
 from govreport.readers.placement import column_widths, edges_from_widths, is_value, place_cells
 
@@ -36,11 +35,8 @@ _BLOCK_TAGS = frozenset({
     "table", "thead", "tbody", "tfoot", "tr", "td", "th",
 })
 
-_META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9_:.\-]+)""", re.IGNORECASE)
 _SAVED_FROM = re.compile(r"<!--\s*saved from url=\(\d+\)\s*(\S+?)\s*-->", re.IGNORECASE)
-_XML_DECL = re.compile(r"\s*(?:<\?xml[^>]*\?>\s*)?", re.IGNORECASE)
 _WS = re.compile(r"[\s\u3000\xa0\u200b\ufeff]+")
-_CJK = re.compile("[\u4e00-\u9fff]")
 _CJK_NEWLINE = re.compile(r"(?<=[\u2e80-\u9fff\uff00-\uffef\u3000-\u303f])[ \t\u3000]*[\r\n]\s*(?=[\u2e80-\u9fff\uff00-\uffef\u3000-\u303f])")
 _STYLE_WIDTH = re.compile(r"(?:^|;)\s*width\s*:\s*([\d.]+)\s*(pt|px)", re.IGNORECASE)
 _WIDTH = re.compile(r"\s*([\d.]+)\s*(?:px)?\s*")
@@ -53,8 +49,8 @@ _PARA = re.compile("\ue000[\\s\u3000\xa0]*\ue000")  # two <br> in a row: a parag
 def read_html(path: Path) -> Document:
     """Read an HTML report page into text and table blocks."""
     path = Path(path)
-    text = _decode(path.read_bytes(), path)
-    root = _parse(text, path)
+    text, own = page_text(path.read_bytes(), path)
+    root = _parse(text, path, own)
     meta = _head_meta(root)
     saved = _SAVED_FROM.search(text[:4096])  # a browser's <!-- saved from url=(0071)https://… -->
     if saved:
@@ -90,55 +86,22 @@ def _head_meta(root) -> dict:
 # --- decoding and parsing -------------------------------------------------------------
 
 def _decode(data: bytes, path: Path) -> str:
-    """UTF-8/BOM first; bytes that are not UTF-8 follow the page's own <meta charset>."""
-    if data.startswith((b"\xef\xbb\xbf", b"\xff\xfe", b"\xfe\xff")):
-        return decode_bytes(data, path)
-    try:
-        return data.decode("utf-8")
-    except UnicodeDecodeError:
-        pass
-    declared = _declared_codec(data[:4096])
-    if declared is not None:
-        try:
-            text = data.decode(declared)
-        except UnicodeDecodeError:
-            text = None  # the declaration lies; fall back to detection
-        # A Western code page (a server default) read over Chinese bytes yields no
-        # CJK at all; these reports are Chinese, so then detection decides.
-        if text is not None and _cjk_share(text) > 0.01:
-            return text
-    return decode_bytes(data, path)
+    """The page's text alone (html_source.page_text)."""
+    return page_text(data, path)[0]
 
 
-def _cjk_share(text: str) -> float:
-    sample = text[:50_000]
-    return len(_CJK.findall(sample)) / max(len(sample), 1)
-
-
-def _declared_codec(head: bytes) -> Optional[str]:
-    m = _META_CHARSET.search(head)
-    if not m:
-        return None
-    try:
-        name = codecs.lookup(m.group(1).decode("ascii", "replace")).name
-    except LookupError:
-        return None
-    # GB2312 and GBK pages routinely contain characters only GB18030 defines.
-    return "gb18030" if name in {"gbk", "gb2312", "gb18030", "hz"} else name
-
-
-def _parse(text: str, path: Path):
-    # The prolog goes before parsing: lxml refuses str input with an encoding
-    # declaration, and a DOCTYPE internal subset would otherwise leak as text.
-    text = _strip_prolog(text)
+def _parse(text: str, path: Path, data: Optional[bytes] = None):
+    """The page's tree. ``data``: the bytes ``text`` is the UTF-8 reading of, if any (html_source.page_text)."""
+    source = parser_input(text, data)  # (the prolog dropped; UTF-8 bytes where it can be)
     # huge_tree: without it libxml2 stops at 256 nested elements and returns what it
     # has so far, silently dropping the rest of the page; check_depth refuses instead.
     # lxml's own HTML parser (the one lxml.html.HTMLParser configures) with plain elements: lxml.html's
     # element classes are chosen by a Python callback for every element touched (~7 % of a read), and this
     # reader uses none of their methods (text_content and drop_tree are _text_content and _drop here).
-    parser = etree.HTMLParser(no_network=True, remove_comments=True, remove_pis=True, huge_tree=True)
+    parser = etree.HTMLParser(no_network=True, remove_comments=True, remove_pis=True, huge_tree=True,
+                              encoding="utf-8" if isinstance(source, bytes) else None)
     try:
-        root = etree.fromstring(text, parser)  # what lxml.html.document_fromstring does, with this parser
+        root = etree.fromstring(source, parser)  # what lxml.html.document_fromstring does, with this parser
     except (etree.ParserError, etree.XMLSyntaxError, ValueError) as exc:
         raise ReportError(path, f"cannot parse HTML: {exc}") from exc
     if root is None:  # lxml.html raised ParserError("Document is empty") here
@@ -146,27 +109,6 @@ def _parse(text: str, path: Path):
     stopped = any(e.type_name == "ERR_RESOURCE_LIMIT" or "Excessive depth" in e.message for e in parser.error_log)
     check_depth(root, path, stopped)
     return root
-
-
-def _strip_prolog(text: str) -> str:
-    """Drop a leading XML declaration and DOCTYPE (with its [...] internal subset), by a
-    scan: the regex this replaces backtracked exponentially over unclosed brackets
-    ("<!DOCTYPE " + "[]]" * 18 took 21 s, beyond SIGALRM's reach)."""
-    start = _XML_DECL.match(text).end()
-    if text[start:start + 9].upper() != "<!DOCTYPE":
-        return text[start:]
-    i = start + 9
-    while i < len(text):
-        ch = text[i]
-        if ch == ">":
-            return text[i + 1:]
-        if ch == "[":
-            close = text.find("]", i + 1)
-            if close < 0:
-                break
-            i = close
-        i += 1
-    return text[start:]  # no end to the DOCTYPE: leave it to the parser
 
 
 # --- walking the tree ----------------------------------------------------------------
@@ -343,8 +285,15 @@ _PLAIN = (1, 1, None)
 
 def _width(given: Optional[str], width: Optional[str]) -> Optional[float]:
     """A cell's width in CSS px from width="…" or style="width:…pt|px" (Word writes both); None if unknown."""
-    # (a style without "th" in any case has no width: _STYLE_WIDTH's letters match themselves in either case only)
-    style = _STYLE_WIDTH.search(given) if given and "th" in given.lower() else None
+    style = None
+    if given:
+        lowered = given.lower()
+        at = lowered.find("dth")  # (d, t and h match themselves in either case only; lower() makes no other d, t, h)
+        if at >= 0:
+            # a match starts at the last ";" before its "width" (or at 0), across spaces only: so none starts before
+            # the last ";" ahead of the first "dth", and the search (of Word's long styles) starts there
+            # (tests/unit/readers/test_html_style_width.py)
+            style = _STYLE_WIDTH.search(given, max(given.rfind(";", 0, at), 0) if len(lowered) == len(given) else 0)
     if style:
         try:
             return float(style.group(1)) * (4 / 3 if style.group(2).lower() == "pt" else 1.0)
