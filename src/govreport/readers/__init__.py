@@ -39,7 +39,7 @@ def _format(path: Path) -> str:
         return fmt
     data = sniff.head(path)
     if fmt is not None:
-        return sniff.content_format(path, data) or fmt  # OLE2 (only a suffix tells Word from Excel), or no signature
+        return sniff.content_format(path, data, fmt) or fmt  # OLE2 (only a suffix tells Word from Excel), or none
     found = sniff.content_format(path, data)
     if found is None:
         raise ReportError(path, f"unsupported file type '{path.suffix or '(none)'}' (expected one of "

@@ -49,11 +49,14 @@ def kind(data: bytes) -> Optional[str]:
     return None
 
 
-def content_format(path: Path, data: bytes) -> Optional[str]:
-    """The reader format of a file whose suffix names none, by its first bytes ``data``; None when they are
-    no report format (a zip is a .docx only when it holds word/document.xml)."""
+def content_format(path: Path, data: bytes, named: Optional[str] = None) -> Optional[str]:
+    """The reader format of a file by its first bytes ``data``; None when they are no report format (a zip is a
+    .docx only when it holds word/document.xml). ``named``: the format its suffix names, returned as soon as the
+    bytes agree (a .docx's zip is not opened here: its reader opens it)."""
     found = kind(data)
     reads = next((r for name, _f, _p, r in SIGNATURES if name == found), "") if found else ""
+    if reads and reads == named:
+        return named
     if reads == "docx":
         try:
             with zipfile.ZipFile(path) as zf:

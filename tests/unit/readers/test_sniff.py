@@ -52,6 +52,15 @@ def test_a_docx_saved_as_doc_is_read_directly_not_converted(tmp_path):
     assert read.format == "docx" and _blocks(read) == _blocks(read_document(docx))
 
 
+def test_a_docx_named_so_is_not_opened_to_choose_its_reader(tmp_path, monkeypatch):
+    docx = filegen.to_docx(filegen.Gb2021Report(), tmp_path / "r.docx")
+
+    def opened(*args, **kwargs):
+        raise AssertionError("the .docx's zip was opened to choose its reader (its reader opens it)")
+    monkeypatch.setattr(zipfile, "ZipFile", opened)
+    assert reader_of(docx) == "docx"
+
+
 def test_a_scan_saved_as_the_pdf_is_read_as_the_image(tmp_path):
     copy = tmp_path / "report.pdf"
     shutil.copy(SCAN, copy)
