@@ -115,3 +115,15 @@ def test_an_ingest_finds_them_in_folders_and_one_report_is_read_once(tmp_path, c
     assert [(Path(f.path).name, f.problem) for f in result.failures] == [
         ("attachment", "unsupported file type '(none)'; its bytes are a Word or Excel 97-2003 file: "
                        "name it .doc or .xls")]
+
+
+@pytest.mark.parametrize("name, fmt, said", [("2024年报.pdf", "image", "; the file named .pdf is an image"),
+                                             ("report.doc", "pdf", "; the file named .doc is a PDF"),
+                                             ("report.doc", "docx", "; the file named .doc is a Word .docx file"),
+                                             ("report.pdf", "pdf", ""), ("scan.JPG", "image", ""),
+                                             ("report.doc", "doc", "")])
+def test_a_failure_of_a_file_read_as_another_format_says_what_it_was(name, fmt, said):
+    from govreport.model import Document
+    from govreport.readers.sniff import named_otherwise
+
+    assert named_otherwise(Document(path=Path(name), format=fmt)) == said
