@@ -16,7 +16,7 @@ from __future__ import annotations
 import re
 from bisect import bisect_right
 from dataclasses import dataclass, replace
-from functools import lru_cache
+from functools import lru_cache, partial
 from itertools import accumulate, repeat
 from operator import add
 from pathlib import Path
@@ -100,14 +100,26 @@ def _lines_to_try(pattern: re.Pattern, lines: list[str], joined: str, starts: li
     finder = _line_finder(pattern)
     if finder is None:
         return range(len(lines))
-    out, pos, search = [], 0, finder.search
-    while (m := search(joined, pos)) is not None:
-        k = bisect_right(starts, m.start()) - 1
+    return _hit_lines(_regex_hits(finder, joined), len(lines), starts)
+
+
+def _hit_lines(first_hit, n_lines: int, starts: list[int]) -> list[int]:
+    """The numbers of the lines holding a hit, in order: ``first_hit(pos)`` is the offset of the first hit at or
+    after ``pos`` in the joined lines (-1: none); after a hit the search goes on at the next line's start."""
+    out, pos = [], 0
+    while (at := first_hit(pos)) >= 0:
+        k = bisect_right(starts, at) - 1
         out.append(k)
-        if k + 1 >= len(lines):
+        if k + 1 >= n_lines:
             break
         pos = starts[k + 1]
     return out
+
+
+def _regex_hits(pattern: re.Pattern, joined: str):
+    """``_hit_lines``'s first_hit for a pattern searched in ``joined``."""
+    search = pattern.search
+    return lambda pos: m.start() if (m := search(joined, pos)) is not None else -1
 
 
 @lru_cache(maxsize=None)
@@ -124,15 +136,8 @@ def _lines_holding_words(words: tuple[re.Pattern, ...], lines: list[str], joined
     line holds no newline: a word with one is in none)."""
     found: set[int] = set()
     for word in words:
-        if "\n" in word.pattern:
-            continue
-        pos, search = 0, word.search
-        while (m := search(joined, pos)) is not None:
-            k = bisect_right(starts, m.start()) - 1
-            found.add(k)
-            if k + 1 >= len(lines):
-                break
-            pos = starts[k + 1]
+        if "\n" not in word.pattern:
+            found.update(_hit_lines(_regex_hits(word, joined), len(lines), starts))
     return sorted(found)
 
 
@@ -156,14 +161,7 @@ def _lines_holding(required: frozenset, lines: list[str], joined: str, starts: l
         if ch not in counts:
             counts[ch] = joined.count(ch)
     rarest = min(sorted(required), key=counts.__getitem__)
-    out, pos, find = [], 0, joined.find
-    while (at := find(rarest, pos)) >= 0:
-        k = bisect_right(starts, at) - 1
-        out.append(k)
-        if k + 1 >= len(lines):
-            break
-        pos = starts[k + 1]
-    return out
+    return _hit_lines(partial(joined.find, rarest), len(lines), starts)
 
 
 @lru_cache(maxsize=None)
